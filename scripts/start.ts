@@ -1,0 +1,72 @@
+/**
+ * `npm start`: a demo hub (unless SWITCHBOARD_HUB_URL points at one) and the
+ * console — Electron when its binary is installed, else the browser shell.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { startHub } from '../src/hub/hub';
+import { defaultDataDir } from '../src/hub/config';
+import { createConsoleCore } from '../src/main/core';
+import { startBrowserShell } from '../src/main/browser/server';
+import { consoleDataDir } from '../src/main/browser/paths';
+
+const root = join(import.meta.dirname, '..');
+
+/** The Electron binary's path, or null when only its types are installed. */
+function electronBinary(): string | null {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+function run(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed`);
+}
+
+async function main(): Promise<void> {
+  let hubUrl = process.env.SWITCHBOARD_HUB_URL;
+  let stopHub: (() => Promise<void>) | undefined;
+  if (!hubUrl) {
+    const hub = await startHub({ dataDir: join(defaultDataDir(), 'demo'), demo: true, demoFeed: true });
+    console.log(`hub listening on ${hub.url}`);
+    console.log(`mqtt listening on ${hub.mqttUrl}`);
+    hubUrl = hub.url;
+    stopHub = () => hub.close();
+  }
+
+  const electron = electronBinary();
+  if (electron) {
+    run('npx', ['tsx', 'scripts/rebuild-electron.ts']);
+    run('npx', ['electron-vite', 'build']);
+    const child = spawn(electron, ['.'], { cwd: root, stdio: 'inherit', env: { ...process.env, SWITCHBOARD_HUB_URL: hubUrl } });
+    child.on('exit', () => void stopHub?.().then(() => process.exit(0)));
+    return;
+  }
+
+  console.log('Electron is not installed here: starting the browser shell.');
+  run('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn']);
+  const core = await createConsoleCore({ dataDir: consoleDataDir(), hubUrl });
+  const shell = await startBrowserShell({ core, rendererDir: join(root, 'out', 'renderer') });
+  console.log(`console listening on ${shell.url}`);
+  console.log('Open that address in Chromium or Chrome; log in as ana / demo.');
+
+  const shutdown = async () => {
+    await shell.close();
+    await core.close();
+    await stopHub?.();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

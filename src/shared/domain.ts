@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+/** Every record id is a UUIDv7 minted where the record is born. */
+export const IdSchema = z.uuid();
+
+export const CHANNELS = ['phone', 'email', 'x', 'facebook', 'mastodon', 'web', 'device'] as const;
+export const ChannelSchema = z.enum(CHANNELS);
+export type Channel = z.infer<typeof ChannelSchema>;
+
+export const CASE_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
+export const CaseStatusSchema = z.enum(CASE_STATUSES);
+export type CaseStatus = z.infer<typeof CaseStatusSchema>;
+
+/** Ordered most to least urgent; `PRIORITY_RANK` is the sort key everywhere. */
+export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+export const PrioritySchema = z.enum(PRIORITIES);
+export type Priority = z.infer<typeof PrioritySchema>;
+export const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+export const ROLES = ['agent', 'supervisor', 'technician', 'admin'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+/** Columns every synced row carries. */
+const synced = {
+  version: z.number().int().nonnegative(),
+  rev: z.number().int().nonnegative(),
+  createdAt: z.iso.datetime({ offset: true }),
+  updatedAt: z.iso.datetime({ offset: true }),
+};
+
+export const QueueSchema = z.object({
+  id: IdSchema,
+  name: z.string().min(1),
+  description: z.string(),
+  ...synced,
+});
+export type Queue = z.infer<typeof QueueSchema>;
+
+export const UserSchema = z.object({
+  id: IdSchema,
+  username: z.string().min(1),
+  name: z.string().min(1),
+  role: RoleSchema,
+});
+export type User = z.infer<typeof UserSchema>;
+
+export const PLANS = ['basic', 'plus', 'premium', 'enterprise'] as const;
+
+export const CustomerSchema = z.object({
+  id: IdSchema,
+  name: z.string().min(1),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  /** Social handles by network, e.g. `{ x: "@ana", facebook: "ana.p" }`. */
+  handles: z.record(z.string(), z.string()),
+  plan: z.enum(PLANS),
+  lifetimeValue: z.number().nonnegative(),
+  /** 0–100: reach of the customer's social presence. */
+  influence: z.number().min(0).max(100),
+  language: z.string().min(2),
+  preferredChannel: ChannelSchema,
+  consent: z.boolean(),
+  ...synced,
+});
+export type Customer = z.infer<typeof CustomerSchema>;
+
+export const DEVICE_HEALTH = ['ok', 'warning', 'critical'] as const;
+export const DeviceSchema = z.object({
+  id: z.string().min(1),
+  model: z.string(),
+  serial: z.string(),
+  ownerId: IdSchema.nullable(),
+  health: z.enum(DEVICE_HEALTH),
+  lastTelemetryAt: z.iso.datetime({ offset: true }).nullable(),
+  ...synced,
+});
+export type Device = z.infer<typeof DeviceSchema>;
+
+export const CaseSchema = z.object({
+  id: IdSchema,
+  number: z.number().int().positive(),
+  subject: z.string().min(1),
+  status: CaseStatusSchema,
+  priority: PrioritySchema,
+  channel: ChannelSchema,
+  customerId: IdSchema.nullable(),
+  deviceId: z.string().nullable(),
+  queueId: IdSchema,
+  assigneeId: IdSchema.nullable(),
+  slaDueAt: z.iso.datetime({ offset: true }).nullable(),
+  language: z.string().min(2),
+  /** -1 (angry) … 1 (delighted); null when unknown. */
+  sentiment: z.number().min(-1).max(1).nullable(),
+  tags: z.array(z.string()),
+  ...synced,
+});
+export type Case = z.infer<typeof CaseSchema>;
+
+export const MESSAGE_DIRECTIONS = ['in', 'out', 'note'] as const;
+export const MessageSchema = z.object({
+  id: IdSchema,
+  caseId: IdSchema,
+  direction: z.enum(MESSAGE_DIRECTIONS),
+  channel: ChannelSchema,
+  author: z.string(),
+  body: z.string(),
+  /** Id on the originating channel (tweet id, Message-ID…) for dedupe. */
+  externalId: z.string().nullable(),
+  ...synced,
+});
+export type Message = z.infer<typeof MessageSchema>;
+
+/** One reading, as published on `devices/{id}/telemetry` or POSTed. */
+export const TelemetryReadingSchema = z.object({
+  metric: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'metric must be snake_case, at most 64 characters'),
+  value: z.number().finite(),
+  ts: z.iso.datetime({ offset: true }),
+});
+export type TelemetryReading = z.infer<typeof TelemetryReadingSchema>;
+export const TelemetryPayloadSchema = z.union([
+  TelemetryReadingSchema,
+  z.array(TelemetryReadingSchema).min(1).max(1000),
+]);
+export type TelemetryPayload = z.infer<typeof TelemetryPayloadSchema>;
+
+export const DeviceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'device id must be 1–64 letters, digits, _ or -');
+
+export const AlertSchema = z.object({
+  id: IdSchema,
+  deviceId: z.string(),
+  ruleId: IdSchema,
+  caseId: IdSchema,
+  metric: z.string(),
+  value: z.number(),
+  message: z.string(),
+  at: z.iso.datetime({ offset: true }),
+});
+export type Alert = z.infer<typeof AlertSchema>;
+
+export const MentionSchema = z.object({
+  id: IdSchema,
+  channel: ChannelSchema,
+  author: z.string(),
+  body: z.string(),
+  externalId: z.string(),
+  language: z.string(),
+  at: z.iso.datetime({ offset: true }),
+});
+export type Mention = z.infer<typeof MentionSchema>;

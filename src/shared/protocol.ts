@@ -1,0 +1,117 @@
+/**
+ * The hub's wire protocol: HTTP request/response bodies and the socket.io
+ * event maps. Hub and console are both typed from this file.
+ */
+import { z } from 'zod';
+import {
+  type Alert,
+  type Case,
+  CaseSchema,
+  CustomerSchema,
+  DeviceSchema,
+  type Mention,
+  type Message,
+  MessageSchema,
+  QueueSchema,
+  UserSchema,
+} from './domain';
+
+export const LoginRequestSchema = z.object({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(1000),
+});
+export type LoginRequest = z.infer<typeof LoginRequestSchema>;
+
+export const LoginResponseSchema = z.object({
+  token: z.string(),
+  user: z.object({ id: z.string(), name: z.string(), role: UserSchema.shape.role, username: z.string() }),
+});
+export type LoginResponse = z.infer<typeof LoginResponseSchema>;
+
+export const ErrorResponseSchema = z.object({ error: z.string(), message: z.string() });
+export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
+
+/** GET /api/cases query. */
+export const CaseListQuerySchema = z.object({
+  queueId: z.uuid().optional(),
+  status: CaseSchema.shape.status.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export const CaseListResponseSchema = z.object({ cases: z.array(CaseSchema), total: z.number().int() });
+export type CaseListResponse = z.infer<typeof CaseListResponseSchema>;
+
+export const CaseDetailResponseSchema = z.object({
+  case: CaseSchema,
+  messages: z.array(MessageSchema),
+  customer: CustomerSchema.nullable(),
+  device: DeviceSchema.nullable(),
+});
+export type CaseDetailResponse = z.infer<typeof CaseDetailResponseSchema>;
+
+/** Entities that travel through sync pull. */
+export const SYNC_ENTITIES = ['case', 'customer', 'message', 'device', 'queue', 'user'] as const;
+export const SyncEntitySchema = z.enum(SYNC_ENTITIES);
+export type SyncEntity = z.infer<typeof SyncEntitySchema>;
+
+export const SyncPullRequestSchema = z.object({
+  cursor: z.number().int().min(0),
+  limit: z.number().int().min(1).max(5000).default(1000),
+});
+export type SyncPullRequest = z.infer<typeof SyncPullRequestSchema>;
+
+const rowOf = {
+  case: CaseSchema,
+  customer: CustomerSchema,
+  message: MessageSchema,
+  device: DeviceSchema,
+  queue: QueueSchema,
+  user: UserSchema,
+} as const;
+
+export const SyncChangeSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('upsert'), entity: SyncEntitySchema, id: z.string(), rev: z.number().int(), row: z.unknown() }),
+  z.object({ op: z.literal('delete'), entity: SyncEntitySchema, id: z.string(), rev: z.number().int(), row: z.null() }),
+]);
+export type SyncChange = z.infer<typeof SyncChangeSchema>;
+
+/** Validates the row of an upsert against its entity's schema. */
+export function parseSyncRow(entity: SyncEntity, row: unknown) {
+  return rowOf[entity].parse(row);
+}
+
+export const SyncPullResponseSchema = z.object({
+  changes: z.array(SyncChangeSchema),
+  cursor: z.number().int(),
+  hasMore: z.boolean(),
+});
+export type SyncPullResponse = z.infer<typeof SyncPullResponseSchema>;
+
+export const PRESENCE = ['available', 'busy', 'away', 'offline'] as const;
+export type Presence = (typeof PRESENCE)[number];
+
+export interface QueueStats {
+  queueId: string;
+  open: number;
+  unassigned: number;
+  breachingSla: number;
+}
+
+/** Events the hub pushes to consoles. Each synced row carries its `rev`. */
+export interface HubToConsoleEvents {
+  'case:upsert': (row: Case) => void;
+  'case:removed': (payload: { id: string; rev: number }) => void;
+  /** Added to the contract: a new message (e.g. the alert text of a device case). */
+  'message:upsert': (row: Message) => void;
+  'mention:new': (mention: Mention) => void;
+  'device:alert': (alert: Alert) => void;
+  'presence:update': (payload: { userId: string; presence: Presence }) => void;
+  'queue:stats': (stats: QueueStats[]) => void;
+}
+
+/** Nothing is sent console → hub over the socket yet; writes go through HTTP. */
+export type ConsoleToHubEvents = Record<string, never>;
+
+export interface SocketAuth {
+  token: string;
+}

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
+import type { Page } from 'playwright-core';
+import { startE2e, type E2eEnv } from './harness';
+
+const SCREENSHOT = 'resources/screenshot-console.png';
+
+async function publishTelemetry(mqttUrl: string, deviceId: string, values: number[]): Promise<void> {
+  const client = await mqtt.connectAsync(mqttUrl);
+  try {
+    for (const value of values) {
+      const reading = { metric: 'engine_temp', value, ts: new Date().toISOString() };
+      await client.publishAsync(`devices/${deviceId}/telemetry`, JSON.stringify(reading), { qos: 1 });
+    }
+  } finally {
+    await client.endAsync();
+  }
+}
+
+async function caseNumbers(page: Page): Promise<number[]> {
+  const raw = await page.locator('[data-testid="queue-row"]').evaluateAll((rows) =>
+    rows.map((row) => Number(row.getAttribute('data-case-number'))),
+  );
+  return raw.filter((n) => Number.isFinite(n));
+}
+
+describe('console end to end in Chromium', () => {
+  let env: E2eEnv;
+  let page: Page;
+
+  beforeAll(async () => {
+    env = await startE2e();
+    page = await env.browser.newPage({ viewport: { width: 1440, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  it('refuses wrong credentials with a visible error', async () => {
+    await page.goto(env.consoleUrl);
+    await page.getByTestId('login-username').fill('ana');
+    await page.getByTestId('login-password').fill('not-her-password');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('login-error').isVisible(), { timeout: 10_000 }).toBe(true);
+  });
+
+  it('logs in as an agent and shows the demo queue sorted by priority', async () => {
+    await page.getByTestId('login-password').fill('demo');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('queue-list').waitFor({ timeout: 20_000 });
+    await expect.poll(async () => (await caseNumbers(page)).length, { timeout: 20_000 }).toBeGreaterThan(5);
+    await expect.poll(() => page.getByTestId('connection-indicator').getAttribute('data-state'), { timeout: 10_000 }).toBe('online');
+
+    const priorities = await page.locator('[data-testid="queue-row"]').evaluateAll((rows) =>
+      rows.map((row) => row.getAttribute('data-priority')),
+    );
+    const rank = { urgent: 0, high: 1, normal: 2, low: 3 } as Record<string, number>;
+    const ranks = priorities.map((p) => rank[p ?? ''] ?? 99);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+  });
+
+  it('shows a device case live when telemetry crosses the rule over real MQTT', async () => {
+    const before = new Set(await caseNumbers(page));
+    const published = Date.now();
+    await publishTelemetry(env.hub.mqttUrl, 'car-0001', [111.5, 113, 115.2]);
+
+    await expect
+      .poll(async () => (await caseNumbers(page)).filter((n) => !before.has(n)).length, { timeout: 10_000, interval: 50 })
+      .toBe(1);
+    const latencyMs = Date.now() - published;
+    console.log(`live case appeared ${latencyMs} ms after the third reading was published`);
+
+    const fresh = (await caseNumbers(page)).find((n) => !before.has(n));
+    const row = page.locator(`[data-testid="queue-row"][data-case-number="${fresh}"]`);
+    await expect.poll(() => row.textContent()).toContain('car-0001');
+    await row.click();
+    await page.getByTestId('case-view').waitFor();
+    await expect.poll(() => page.getByTestId('case-subject').textContent()).toContain('engine_temp');
+    await expect.poll(() => page.getByTestId('message-timeline').textContent()).toContain('115.2');
+    await expect.poll(() => page.getByTestId('customer-summary').isVisible()).toBe(true);
+
+    await page.screenshot({ path: SCREENSHOT });
+  });
+});

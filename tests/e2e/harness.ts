@@ -1,0 +1,60 @@
+/**
+ * E2E harness: a real demo hub, the real browser shell (its CLI, as a user
+ * runs it) and a real Chromium driven by playwright-core.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { startHub, type RunningHub } from '../../src/hub/hub';
+
+export const CHROMIUM_PATH = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium';
+
+export interface E2eEnv {
+  hub: RunningHub;
+  consoleUrl: string;
+  browser: Browser;
+  stop(): Promise<void>;
+}
+
+/** Starts the console CLI and resolves with the URL it prints. */
+function startConsoleCli(hubUrl: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/browser/cli.ts', '--hub', hubUrl, '--data', dataDir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /console listening on (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
+      if (match?.[1]) resolve({ child, url: match[1] });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`console CLI exited with ${code}:\n${out}`)));
+  });
+}
+
+export async function startE2e(): Promise<E2eEnv> {
+  const root = await mkdtemp(join(tmpdir(), 'switchboard-e2e-'));
+  const hub = await startHub({ port: 0, mqttPort: 0, dataDir: join(root, 'hub'), demo: true, logLevel: 'silent' });
+  const { child, url } = await startConsoleCli(hub.url, join(root, 'console'));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  return {
+    hub,
+    consoleUrl: url,
+    browser,
+    async stop() {
+      await browser.close();
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await hub.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
