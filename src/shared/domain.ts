@@ -118,10 +118,8 @@ export const TelemetryReadingSchema = z.object({
   ts: z.iso.datetime({ offset: true }),
 });
 export type TelemetryReading = z.infer<typeof TelemetryReadingSchema>;
-export const TelemetryPayloadSchema = z.union([
-  TelemetryReadingSchema,
-  z.array(TelemetryReadingSchema).min(1).max(1000),
-]);
+export const TelemetryBatchSchema = z.array(TelemetryReadingSchema).min(1).max(1000);
+export const TelemetryPayloadSchema = z.union([TelemetryReadingSchema, TelemetryBatchSchema]);
 export type TelemetryPayload = z.infer<typeof TelemetryPayloadSchema>;
 
 export const DeviceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'device id must be 1–64 letters, digits, _ or -');

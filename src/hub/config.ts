@@ -1,0 +1,73 @@
+/** Hub options from flags and SWITCHBOARD_* variables (flags win), validated with zod. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export const DEFAULT_HUB_PORT = 4710;
+export const DEFAULT_MQTT_PORT = 1883;
+
+export interface HubOptions {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  mqttUrl?: string;
+  mqttPort?: number;
+  explicitPorts?: { http?: boolean; mqtt?: boolean };
+  demo?: boolean;
+  demoFeed?: boolean;
+  demoFeedIntervalMs?: number;
+  logLevel?: string;
+}
+
+/** The per-user application data folder of this platform. */
+export function defaultDataDir(app = 'switchboard'): string {
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), app);
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', app);
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), app);
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const ConfigSchema = z.object({
+  port: port.optional(),
+  dataDir: z.string().min(1).optional(),
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  mqttUrl: z.string().regex(/^mqtts?:\/\//, 'must be an mqtt:// URL').optional(),
+  mqttPort: port.optional(),
+  demo: z.boolean(),
+  demoFeed: z.boolean(),
+});
+
+export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'database-url': { type: 'string' },
+      'mqtt-url': { type: 'string' },
+      'mqtt-port': { type: 'string' },
+      demo: { type: 'boolean', default: false },
+      'demo-feed': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const raw = {
+    port: values.port ?? env.SWITCHBOARD_HUB_PORT,
+    dataDir: values['data-dir'] ?? env.SWITCHBOARD_DATA_DIR,
+    databaseUrl: values['database-url'] ?? env.SWITCHBOARD_DATABASE_URL,
+    mqttUrl: values['mqtt-url'] ?? env.SWITCHBOARD_MQTT_URL,
+    mqttPort: values['mqtt-port'] ?? env.SWITCHBOARD_MQTT_PORT,
+    demo: values.demo ?? false,
+    demoFeed: values['demo-feed'] ?? false,
+  };
+  const result = ConfigSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== '')));
+  if (!result.success) throw new Error(`invalid hub configuration:\n${z.prettifyError(result.error)}`);
+  const c = result.data;
+  return {
+    ...c,
+    dataDir: c.dataDir ?? join(defaultDataDir(), 'hub'),
+    explicitPorts: { http: c.port !== undefined, mqtt: c.mqttPort !== undefined },
+  };
+}

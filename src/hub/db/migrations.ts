@@ -1,0 +1,164 @@
+/**
+ * Numbered migrations, Postgres dialect (PGlite and Postgres alike). Each runs
+ * in one transaction and is recorded in schema_migrations; never edit a
+ * shipped one — add the next number.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const synced = `
+  version integer NOT NULL DEFAULT 1,
+  rev bigint NOT NULL DEFAULT nextval('rev_seq'),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()`;
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE SEQUENCE rev_seq;
+CREATE SEQUENCE case_number_seq START 1001;
+
+CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
+
+CREATE TABLE users (
+  id uuid PRIMARY KEY,
+  username text NOT NULL UNIQUE,
+  name text NOT NULL,
+  role text NOT NULL CHECK (role IN ('agent','supervisor','technician','admin')),
+  password_hash text NOT NULL,${synced}
+);
+
+CREATE TABLE queues (
+  id uuid PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  description text NOT NULL DEFAULT '',${synced}
+);
+
+CREATE TABLE queue_members (
+  queue_id uuid NOT NULL REFERENCES queues(id) ON DELETE CASCADE,
+  user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  PRIMARY KEY (queue_id, user_id)
+);
+
+CREATE TABLE customers (
+  id uuid PRIMARY KEY,
+  name text NOT NULL,
+  email text,
+  phone text,
+  handles jsonb NOT NULL DEFAULT '{}',
+  plan text NOT NULL,
+  lifetime_value double precision NOT NULL DEFAULT 0,
+  influence double precision NOT NULL DEFAULT 0,
+  language text NOT NULL,
+  preferred_channel text NOT NULL,
+  consent boolean NOT NULL DEFAULT false,${synced}
+);
+
+CREATE TABLE devices (
+  id text PRIMARY KEY,
+  model text NOT NULL,
+  serial text NOT NULL,
+  owner_id uuid REFERENCES customers(id),
+  health text NOT NULL DEFAULT 'ok',
+  last_telemetry_at timestamptz,
+  token_hash text NOT NULL,${synced}
+);
+
+CREATE TABLE cases (
+  id uuid PRIMARY KEY,
+  number integer NOT NULL UNIQUE DEFAULT nextval('case_number_seq'),
+  subject text NOT NULL,
+  status text NOT NULL,
+  priority text NOT NULL,
+  channel text NOT NULL,
+  customer_id uuid REFERENCES customers(id),
+  device_id text REFERENCES devices(id),
+  queue_id uuid NOT NULL REFERENCES queues(id),
+  assignee_id uuid REFERENCES users(id),
+  sla_due_at timestamptz,
+  language text NOT NULL,
+  sentiment double precision,
+  tags jsonb NOT NULL DEFAULT '[]',${synced}
+);
+CREATE INDEX cases_rev ON cases (rev);
+CREATE INDEX cases_queue_status ON cases (queue_id, status);
+CREATE INDEX cases_assignee ON cases (assignee_id);
+
+CREATE TABLE messages (
+  id uuid PRIMARY KEY,
+  case_id uuid NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  direction text NOT NULL,
+  channel text NOT NULL,
+  author text NOT NULL,
+  body text NOT NULL,
+  external_id text,${synced}
+);
+CREATE INDEX messages_case ON messages (case_id, created_at);
+CREATE INDEX messages_rev ON messages (rev);
+CREATE UNIQUE INDEX messages_external ON messages (channel, external_id) WHERE external_id IS NOT NULL;
+
+CREATE INDEX customers_rev ON customers (rev);
+CREATE INDEX devices_rev ON devices (rev);
+CREATE INDEX users_rev ON users (rev);
+CREATE INDEX queues_rev ON queues (rev);
+
+CREATE TABLE telemetry (
+  id bigserial PRIMARY KEY,
+  device_id text NOT NULL REFERENCES devices(id),
+  metric text NOT NULL,
+  value double precision NOT NULL,
+  ts timestamptz NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX telemetry_device_ts ON telemetry (device_id, ts);
+
+CREATE TABLE device_rules (
+  id uuid PRIMARY KEY,
+  name text NOT NULL,
+  device_id text REFERENCES devices(id),
+  metric text NOT NULL,
+  operator text NOT NULL CHECK (operator IN ('>','<')),
+  threshold double precision NOT NULL,
+  consecutive integer NOT NULL CHECK (consecutive >= 1),
+  queue_id uuid NOT NULL REFERENCES queues(id),
+  priority text NOT NULL,
+  enabled boolean NOT NULL DEFAULT true
+);
+
+CREATE TABLE rule_state (
+  rule_id uuid NOT NULL REFERENCES device_rules(id) ON DELETE CASCADE,
+  device_id text NOT NULL REFERENCES devices(id),
+  streak integer NOT NULL DEFAULT 0,
+  open_case_id uuid REFERENCES cases(id),
+  PRIMARY KEY (rule_id, device_id)
+);
+
+CREATE TABLE alerts (
+  id uuid PRIMARY KEY,
+  device_id text NOT NULL REFERENCES devices(id),
+  rule_id uuid NOT NULL REFERENCES device_rules(id),
+  case_id uuid NOT NULL REFERENCES cases(id),
+  metric text NOT NULL,
+  value double precision NOT NULL,
+  message text NOT NULL,
+  at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE mentions (
+  id uuid PRIMARY KEY,
+  channel text NOT NULL,
+  author text NOT NULL,
+  body text NOT NULL,
+  external_id text NOT NULL,
+  language text NOT NULL,
+  at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (channel, external_id)
+);
+`,
+  },
+];

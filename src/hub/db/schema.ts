@@ -1,0 +1,148 @@
+/** drizzle table definitions mirroring migrations.ts (the SQL is the source of truth). */
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, doublePrecision, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+const synced = {
+  version: integer('version').notNull().default(1),
+  rev: bigint('rev', { mode: 'number' }).notNull().default(sql`nextval('rev_seq')`),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+};
+
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey(),
+  username: text('username').notNull(),
+  name: text('name').notNull(),
+  role: text('role').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  ...synced,
+});
+
+export const queues = pgTable('queues', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  description: text('description').notNull(),
+  ...synced,
+});
+
+export const queueMembers = pgTable(
+  'queue_members',
+  { queueId: uuid('queue_id').notNull(), userId: uuid('user_id').notNull() },
+  (t) => [primaryKey({ columns: [t.queueId, t.userId] })],
+);
+
+export const customers = pgTable('customers', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  email: text('email'),
+  phone: text('phone'),
+  handles: jsonb('handles').$type<Record<string, string>>().notNull(),
+  plan: text('plan').notNull(),
+  lifetimeValue: doublePrecision('lifetime_value').notNull(),
+  influence: doublePrecision('influence').notNull(),
+  language: text('language').notNull(),
+  preferredChannel: text('preferred_channel').notNull(),
+  consent: boolean('consent').notNull(),
+  ...synced,
+});
+
+export const devices = pgTable('devices', {
+  id: text('id').primaryKey(),
+  model: text('model').notNull(),
+  serial: text('serial').notNull(),
+  ownerId: uuid('owner_id'),
+  health: text('health').notNull(),
+  lastTelemetryAt: ts('last_telemetry_at'),
+  tokenHash: text('token_hash').notNull(),
+  ...synced,
+});
+
+export const cases = pgTable('cases', {
+  id: uuid('id').primaryKey(),
+  number: integer('number').notNull().default(sql`nextval('case_number_seq')`),
+  subject: text('subject').notNull(),
+  status: text('status').notNull(),
+  priority: text('priority').notNull(),
+  channel: text('channel').notNull(),
+  customerId: uuid('customer_id'),
+  deviceId: text('device_id'),
+  queueId: uuid('queue_id').notNull(),
+  assigneeId: uuid('assignee_id'),
+  slaDueAt: ts('sla_due_at'),
+  language: text('language').notNull(),
+  sentiment: doublePrecision('sentiment'),
+  tags: jsonb('tags').$type<string[]>().notNull(),
+  ...synced,
+});
+
+export const messages = pgTable('messages', {
+  id: uuid('id').primaryKey(),
+  caseId: uuid('case_id').notNull(),
+  direction: text('direction').notNull(),
+  channel: text('channel').notNull(),
+  author: text('author').notNull(),
+  body: text('body').notNull(),
+  externalId: text('external_id'),
+  ...synced,
+});
+
+export const telemetry = pgTable('telemetry', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+  deviceId: text('device_id').notNull(),
+  metric: text('metric').notNull(),
+  value: doublePrecision('value').notNull(),
+  ts: ts('ts').notNull(),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+});
+
+export const deviceRules = pgTable('device_rules', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  deviceId: text('device_id'),
+  metric: text('metric').notNull(),
+  operator: text('operator').notNull(),
+  threshold: doublePrecision('threshold').notNull(),
+  consecutive: integer('consecutive').notNull(),
+  queueId: uuid('queue_id').notNull(),
+  priority: text('priority').notNull(),
+  enabled: boolean('enabled').notNull(),
+});
+
+export const ruleState = pgTable(
+  'rule_state',
+  {
+    ruleId: uuid('rule_id').notNull(),
+    deviceId: text('device_id').notNull(),
+    streak: integer('streak').notNull(),
+    openCaseId: uuid('open_case_id'),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.deviceId] })],
+);
+
+export const alerts = pgTable('alerts', {
+  id: uuid('id').primaryKey(),
+  deviceId: text('device_id').notNull(),
+  ruleId: uuid('rule_id').notNull(),
+  caseId: uuid('case_id').notNull(),
+  metric: text('metric').notNull(),
+  value: doublePrecision('value').notNull(),
+  message: text('message').notNull(),
+  at: ts('at').notNull().defaultNow(),
+});
+
+export const mentions = pgTable('mentions', {
+  id: uuid('id').primaryKey(),
+  channel: text('channel').notNull(),
+  author: text('author').notNull(),
+  body: text('body').notNull(),
+  externalId: text('external_id').notNull(),
+  language: text('language').notNull(),
+  at: ts('at').notNull().defaultNow(),
+});

@@ -1,0 +1,28 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../repos/scope';
+import { loadActor } from '../repos/users';
+import type { HubContext } from './context';
+import { sendError } from './errors';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer (.+)$/i.exec(header) : null;
+  return match?.[1] ?? null;
+}
+
+/** preHandler for user routes: a valid, unexpired token of an existing user, or 401. */
+export function requireUser(ctx: HubContext) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = bearerToken(request);
+    const claims = token ? await ctx.tokens.verify(token) : null;
+    const actor = claims ? await loadActor(ctx.db, claims.userId) : null;
+    if (!actor) return sendError(reply, 401, 'unauthorized', 'a valid bearer token is required');
+    request.actor = actor;
+  };
+}

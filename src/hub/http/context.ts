@@ -1,0 +1,11 @@
+/** What the routes share: the database, token service, ingest and the live publisher. */
+import type { Db } from '../db/connect';
+import type { TokenService } from '../auth/tokens';
+import type { TelemetryIngest } from '../devices/ingest';
+
+export interface HubContext {
+  db: Db;
+  tokens: TokenService;
+  ingest: TelemetryIngest;
+  health(): Record<string, string>;
+}

@@ -1,0 +1,96 @@
+/** The hub's HTTP API. Every input is parsed with zod; every /api route but login needs a token. */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { z } from 'zod';
+import { CaseListQuerySchema, type LoginResponse, LoginRequestSchema, SyncPullRequestSchema } from '../../shared/protocol';
+import { DeviceIdSchema } from '../../shared/domain';
+import { verifyPassword } from '../auth/passwords';
+import { TelemetryError } from '../devices/ingest';
+import { getCaseDetail, listCases } from '../repos/cases';
+import { findDevice } from '../repos/devices';
+import { listQueues } from '../repos/queues';
+import { pullChanges } from '../repos/sync';
+import { findUserWithHash, listUsers } from '../repos/users';
+import { bearerToken, requireUser } from './auth-guard';
+import type { HubContext } from './context';
+import { parseOr400, sendError } from './errors';
+
+const CaseIdParams = z.object({ id: z.uuid() });
+const DeviceParams = z.object({ deviceId: DeviceIdSchema });
+
+export function hashDeviceToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Promise<void> {
+  await app.register(rateLimit, { global: false });
+  app.decorateRequest('actor', null);
+
+  app.get('/health', async () => ({ status: 'ok', ...ctx.health() }));
+
+  app.post('/api/auth/login', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+    const body = parseOr400(reply, LoginRequestSchema, request.body);
+    if (!body) return reply;
+    const found = await findUserWithHash(ctx.db, body.username);
+    // Unknown users and wrong passwords look the same to the caller.
+    if (!found || !(await verifyPassword(found.passwordHash, body.password))) {
+      request.log.info({ username: body.username }, 'login refused');
+      return sendError(reply, 401, 'unauthorized', 'wrong username or password');
+    }
+    const token = await ctx.tokens.sign({ userId: found.user.id, role: found.user.role });
+    const response: LoginResponse = { token, user: found.user };
+    return response;
+  });
+
+  app.register(async (api) => {
+    api.addHook('preHandler', requireUser(ctx));
+
+    api.get('/api/me', async (request) => ({ user: request.actor }));
+    api.get('/api/queues', async () => ({ queues: await listQueues(ctx.db) }));
+    api.get('/api/users', async () => ({ users: await listUsers(ctx.db) }));
+
+    api.get('/api/cases', async (request, reply) => {
+      const query = parseOr400(reply, CaseListQuerySchema, request.query);
+      if (!query) return reply;
+      return listCases(ctx.db, request.actor!, query);
+    });
+
+    api.get('/api/cases/:id', async (request, reply) => {
+      const params = parseOr400(reply, CaseIdParams, request.params);
+      if (!params) return reply;
+      const detail = await getCaseDetail(ctx.db, request.actor!, params.id);
+      return detail ?? sendError(reply, 404, 'not_found', 'no such case in your scope');
+    });
+
+    api.post('/api/sync/pull', async (request, reply) => {
+      const body = parseOr400(reply, SyncPullRequestSchema, request.body);
+      if (!body) return reply;
+      return pullChanges(ctx.db, request.actor!, body.cursor, body.limit);
+    });
+  });
+
+  // Devices authenticate with their own token, not a user's.
+  app.post('/api/devices/:deviceId/telemetry', { config: { rateLimit: { max: 600, timeWindow: '1 minute' } } }, async (request, reply) => {
+    const params = parseOr400(reply, DeviceParams, request.params);
+    if (!params) return reply;
+    const token = bearerToken(request);
+    const device = await findDevice(ctx.db, params.deviceId);
+    if (!token || !device || !sameHash(device.tokenHash, hashDeviceToken(token))) {
+      return sendError(reply, 401, 'unauthorized', 'a valid device token is required');
+    }
+    try {
+      const result = await ctx.ingest.ingest(params.deviceId, request.body);
+      return reply.code(202).send({ stored: result.stored, casesOpened: result.opened.map((o) => o.case.id) });
+    } catch (error) {
+      if (error instanceof TelemetryError) return sendError(reply, 400, error.code, error.message);
+      throw error;
+    }
+  });
+}

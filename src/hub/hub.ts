@@ -1,0 +1,99 @@
+/**
+ * Starts a hub: storage, HTTP API, live sockets, MQTT ingest and, on request,
+ * the demo dataset and feed. Everything it opens, close() shuts in reverse.
+ */
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { pino } from 'pino';
+import { openDatabase } from './db/connect';
+import { createTokenService } from './auth/tokens';
+import { createTelemetryIngest } from './devices/ingest';
+import { startEmbeddedBroker } from './devices/broker';
+import { subscribeTelemetry } from './devices/subscriber';
+import { registerRoutes } from './http/routes';
+import { sendError } from './http/errors';
+import { createLiveServer, roomsForCase } from './live/io';
+import { listenWithFallback } from './net/listen';
+import { loadDemo } from './demo/load';
+import { startDemoFeed } from './demo/feed';
+import { DEFAULT_HUB_PORT, DEFAULT_MQTT_PORT, type HubOptions } from './config';
+
+export type { HubOptions } from './config';
+
+export interface RunningHub {
+  url: string;
+  mqttUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startHub(opts: HubOptions): Promise<RunningHub> {
+  const host = opts.host ?? '127.0.0.1';
+  const log = pino({ level: opts.logLevel ?? 'info', redact: ['req.headers.authorization', 'password'] });
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer().catch((error: unknown) => log.error({ err: error }, 'close failed'));
+  };
+
+  try {
+    const database = await openDatabase(opts);
+    closers.push(() => database.close());
+    const { db } = database;
+    const tokens = await createTokenService(db);
+    if (opts.demo) await loadDemo(db, log);
+
+    const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
+    closers.push(() => app.close());
+    app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+      if (status === 500) request.log.error({ err: error }, 'request failed');
+      return sendError(reply, status, error.code ?? (status === 500 ? 'internal' : 'bad_request'), status === 500 ? 'internal error' : error.message);
+    });
+
+    const io = createLiveServer(app.server, db, tokens);
+    const ingest = createTelemetryIngest(db, (opened) => {
+      const rooms = roomsForCase(opened.case);
+      io.to(rooms).emit('case:upsert', opened.case);
+      io.to(rooms).emit('message:upsert', opened.message);
+      io.to(rooms).emit('device:alert', opened.alert);
+      log.info({ caseNumber: opened.case.number, deviceId: opened.alert.deviceId }, 'device rule opened a case');
+    });
+
+    let mqttUrl = opts.mqttUrl;
+    if (!mqttUrl) {
+      const broker = await startEmbeddedBroker({
+        port: opts.mqttPort ?? DEFAULT_MQTT_PORT,
+        host,
+        explicit: opts.explicitPorts?.mqtt ?? opts.mqttPort !== undefined,
+        warn: (message) => log.warn(message),
+      });
+      closers.push(() => broker.close());
+      mqttUrl = broker.url;
+    }
+    const subscriber = await subscribeTelemetry(mqttUrl, ingest, log.child({ component: 'mqtt' }));
+    closers.push(() => subscriber.close());
+
+    await registerRoutes(app, {
+      db,
+      tokens,
+      ingest,
+      health: () => ({ db: database.kind, mqtt: subscriber.connected() ? 'connected' : 'disconnected', sockets: String(io.engine.clientsCount) }),
+    });
+    await app.ready();
+    closers.push(() => new Promise<void>((resolve) => io.close(() => resolve())));
+    const port = await listenWithFallback(app.server, {
+      port: opts.port ?? DEFAULT_HUB_PORT,
+      host,
+      explicit: opts.explicitPorts?.http ?? opts.port !== undefined,
+      label: 'hub',
+      warn: (message) => log.warn(message),
+    });
+
+    if (opts.demoFeed) {
+      const feed = startDemoFeed({ db, mqttUrl, io, log, intervalMs: opts.demoFeedIntervalMs ?? 4000 });
+      closers.push(() => feed.stop());
+    }
+    return { url: `http://${host}:${port}`, mqttUrl, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

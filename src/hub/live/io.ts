@@ -1,0 +1,45 @@
+/**
+ * socket.io on the hub's HTTP server: the handshake needs a valid token;
+ * each socket joins its user, role and queue rooms; `publish` sends an event
+ * to exactly the consoles whose scope includes the case.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { Case } from '../../shared/domain';
+import type { ConsoleToHubEvents, HubToConsoleEvents } from '../../shared/protocol';
+import type { Db } from '../db/connect';
+import type { TokenService } from '../auth/tokens';
+import { loadActor } from '../repos/users';
+import type { Actor } from '../repos/scope';
+
+interface SocketData {
+  actor: Actor;
+}
+
+export type LiveServer = Server<ConsoleToHubEvents, HubToConsoleEvents, Record<string, never>, SocketData>;
+
+export function createLiveServer(http: HttpServer, db: Db, tokens: TokenService): LiveServer {
+  const io: LiveServer = new Server(http, { serveClient: false, cors: { origin: false } });
+  io.use(async (socket, next) => {
+    const token: unknown = socket.handshake.auth?.token;
+    const claims = typeof token === 'string' ? await tokens.verify(token) : null;
+    const actor = claims ? await loadActor(db, claims.userId) : null;
+    if (!actor) return next(new Error('unauthorized'));
+    socket.data.actor = actor;
+    next();
+  });
+  io.on('connection', (socket) => {
+    const { actor } = socket.data;
+    // Technicians see only their own assignments, so only agents follow queue rooms.
+    const queueRooms = actor.role === 'agent' ? actor.queueIds.map((q) => `queue:${q}`) : [];
+    void socket.join([`user:${actor.id}`, `role:${actor.role}`, ...queueRooms]);
+  });
+  return io;
+}
+
+/** The rooms whose members may see this case (mirrors caseScope). */
+export function roomsForCase(c: Pick<Case, 'queueId' | 'assigneeId'>): string[] {
+  const rooms = ['role:supervisor', 'role:admin', `queue:${c.queueId}`];
+  if (c.assigneeId) rooms.push(`user:${c.assigneeId}`);
+  return rooms;
+}
