@@ -1,0 +1,30 @@
+/** `npm run start:browser`: the console core plus the browser shell, pointed at a hub. */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createConsoleCore, DEFAULT_HUB_URL } from '../core';
+import { startBrowserShell } from './server';
+import { consoleDataDir } from './paths';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { hub: { type: 'string' }, data: { type: 'string' }, port: { type: 'string' } },
+    strict: true,
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
+  const core = await createConsoleCore({
+    dataDir: values.data ?? consoleDataDir(),
+    hubUrl: values.hub ?? process.env.SWITCHBOARD_HUB_URL ?? DEFAULT_HUB_URL,
+    log: (message) => console.error(message),
+  });
+  const shell = await startBrowserShell({ core, rendererDir: join(import.meta.dirname, '..', '..', '..', 'out', 'renderer'), port });
+  console.log(`console listening on ${shell.url}`);
+  const shutdown = () => void shell.close().then(() => core.close()).then(() => process.exit(0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(`console failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

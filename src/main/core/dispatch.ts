@@ -1,0 +1,25 @@
+/**
+ * The one entry from any transport (IPC, browser bridge, headless): checks the
+ * method name, validates the input with the contract's schema, and turns
+ * every failure into an ApiError instead of a throw.
+ */
+import { z } from 'zod';
+import { type ApiError, type ApiHandlers, type ApiMethod, type ApiOutput, type ApiResult, apiInputs, isApiMethod } from '../../shared/api';
+import { CoreError } from './errors';
+
+export async function dispatch(handlers: ApiHandlers, method: unknown, input: unknown): Promise<ApiResult<ApiOutput<ApiMethod>>> {
+  if (!isApiMethod(method)) return fail('invalid_input', `unknown method ${JSON.stringify(method)}`);
+  const parsed = apiInputs[method].safeParse(input ?? {});
+  if (!parsed.success) return fail('invalid_input', z.prettifyError(parsed.error));
+  try {
+    const handler = handlers[method] as (input: unknown) => Promise<ApiOutput<ApiMethod>>;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (error) {
+    if (error instanceof CoreError) return fail(error.code, error.message);
+    return fail('internal', error instanceof Error ? error.message : String(error));
+  }
+}
+
+function fail(code: ApiError['code'], message: string): ApiResult<never> {
+  return { ok: false, error: { code, message } };
+}
