@@ -32,6 +32,8 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      // Only about the React Compiler, which this project does not use.
+      'react-hooks/incompatible-library': 'off',
       'no-restricted-imports': restrict([
         { group: ['node:*', 'electron', '**/main/**', '**/hub/**', '**/preload/**', 'better-sqlite3'], message: 'The renderer reaches data only through the typed API in src/shared/api.ts.' },
       ]),
