@@ -40,7 +40,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const tokens = await createTokenService(db);
     if (opts.demo) await loadDemo(db, log);
 
-    const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
+    const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger });
     closers.push(() => app.close());
     app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;

@@ -11,7 +11,7 @@ import { getCaseDetail, listCases } from '../repos/cases';
 import { findDevice } from '../repos/devices';
 import { listQueues } from '../repos/queues';
 import { pullChanges } from '../repos/sync';
-import { findUserWithHash, listUsers } from '../repos/users';
+import { findUser, findUserWithHash, listUsers } from '../repos/users';
 import { bearerToken, requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
@@ -52,7 +52,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
   app.register(async (api) => {
     api.addHook('preHandler', requireUser(ctx));
 
-    api.get('/api/me', async (request) => ({ user: request.actor }));
+    api.get('/api/me', async (request) => ({ user: await findUser(ctx.db, request.actor!.id), queueIds: request.actor!.queueIds }));
     api.get('/api/queues', async () => ({ queues: await listQueues(ctx.db) }));
     api.get('/api/users', async () => ({ users: await listUsers(ctx.db) }));
 

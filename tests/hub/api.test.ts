@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
+import type { Case, Customer, Device } from '../../src/shared/domain';
+import { backends, startTestHub, type TestHub } from './backends';
+import { casesFor, connectSocket, me, pullAll, rowsOf } from './helpers';
+
+describe.each(backends)('hub API on $name', (backend) => {
+  let hub: TestHub;
+  let ana: string;
+  let sam: string;
+
+  beforeAll(async () => {
+    hub = await startTestHub(backend);
+    [ana, sam] = await Promise.all([hub.login('ana'), hub.login('sam')]);
+  });
+  afterAll(() => hub?.close());
+
+  it('reports health with its storage', async () => {
+    const response = await hub.get('/health');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', db: backend.name, mqtt: 'connected' });
+  });
+
+  describe('auth', () => {
+    it('logs in with the demo password and returns the user', async () => {
+      const response = await hub.post('/api/auth/login', { username: 'sam', password: 'demo' });
+      const body = (await response.json()) as { token: string; user: { role: string; username: string } };
+      expect(response.status).toBe(200);
+      expect(body.user).toMatchObject({ role: 'supervisor', username: 'sam' });
+      expect(body.token.split('.')).toHaveLength(3);
+      expect(JSON.stringify(body)).not.toContain('argon2');
+    });
+
+    it.each([
+      ['a wrong password', { username: 'ana', password: 'wrong' }],
+      ['an unknown user', { username: 'nobody', password: 'demo' }],
+    ])('refuses %s with 401 and no token', async (_label, body) => {
+      const response = await hub.post('/api/auth/login', body);
+      expect(response.status).toBe(401);
+      const answer = (await response.json()) as Record<string, unknown>;
+      expect(answer).toEqual({ error: 'unauthorized', message: 'wrong username or password' });
+    });
+
+    it('answers a malformed login body with 400 naming the field', async () => {
+      const response = await hub.post('/api/auth/login', { username: 'ana' });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { message: string }).message).toContain('password');
+    });
+
+    it('requires a valid token on every /api route', async () => {
+      const forged = await new SignJWT({ role: 'supervisor' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject((await me(hub, sam)).user.id)
+        .setIssuer('switchboard-hub')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode('not-the-hub-secret-not-the-hub-secret'));
+      for (const token of [undefined, 'garbage', forged]) {
+        for (const path of ['/api/cases', '/api/queues', '/api/me']) expect((await hub.get(path, token)).status).toBe(401);
+        expect((await hub.post('/api/sync/pull', { cursor: 0 }, token)).status).toBe(401);
+      }
+    });
+
+    it('refuses a socket without a valid token', async () => {
+      const socket = connectSocket(hub.url, 'garbage');
+      const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
+      socket.close();
+      expect(error.message).toBe('unauthorized');
+    });
+  });
+
+  describe('scope', () => {
+    it('shows an agent only the cases of her queues and her own assignments', async () => {
+      const { user, queueIds } = await me(hub, ana);
+      const mine = await casesFor(hub, ana);
+      const all = await casesFor(hub, sam);
+      expect(all).toHaveLength(200);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.length).toBeLessThan(all.length);
+      for (const c of mine) expect(queueIds.includes(c.queueId) || c.assigneeId === user.id).toBe(true);
+      const visible = new Set(mine.map((c) => c.id));
+      const hidden = all.filter((c) => !queueIds.includes(c.queueId) && c.assigneeId !== user.id);
+      expect(hidden.length).toBeGreaterThan(0);
+      expect(hidden.some((c) => visible.has(c.id))).toBe(false);
+    });
+
+    it('answers 404 for a case outside the scope and the detail inside it', async () => {
+      const { queueIds, user } = await me(hub, ana);
+      const all = await casesFor(hub, sam);
+      const outside = all.find((c) => !queueIds.includes(c.queueId) && c.assigneeId !== user.id)!;
+      const inside = (await casesFor(hub, ana))[0]!;
+      expect((await hub.get(`/api/cases/${outside.id}`, ana)).status).toBe(404);
+      expect((await hub.get(`/api/cases/${outside.id}`, sam)).status).toBe(200);
+      const detail = (await (await hub.get(`/api/cases/${inside.id}`, ana)).json()) as { case: Case; messages: unknown[]; customer: Customer };
+      expect(detail.case.id).toBe(inside.id);
+      expect(detail.messages.length).toBeGreaterThan(0);
+      expect(detail.customer.id).toBe(inside.customerId);
+      expect((await hub.get('/api/cases/not-a-uuid', sam)).status).toBe(400);
+    });
+
+    it('gives a technician only her assignments', async () => {
+      const tess = await hub.login('tess');
+      const { user } = await me(hub, tess);
+      const cases = await casesFor(hub, tess);
+      expect(cases.length).toBeGreaterThanOrEqual(5);
+      for (const c of cases) expect(c.assigneeId).toBe(user.id);
+    });
+  });
+
+  describe('sync pull', () => {
+    it('pages through everything in rev order with no gaps or repeats', async () => {
+      const { changes, pages, cursor } = await pullAll(hub, sam, 0, 97);
+      expect(pages).toBeGreaterThan(3);
+      const revs = changes.map((c) => c.rev);
+      expect(revs).toEqual([...revs].sort((a, b) => a - b));
+      expect(new Set(revs).size).toBe(revs.length);
+      expect(cursor).toBe(revs.at(-1));
+      expect(rowsOf<Case>(changes, 'case')).toHaveLength(200);
+      const oneShot = await pullAll(hub, sam, 0, 5000);
+      expect(oneShot.changes.map((c) => c.rev)).toEqual(revs);
+      expect((await pullAll(hub, sam, cursor)).changes).toHaveLength(0);
+    });
+
+    it('keeps an agent’s pull inside her scope', async () => {
+      const { changes } = await pullAll(hub, ana);
+      const pulled = rowsOf<Case>(changes, 'case').map((c) => c.id).sort();
+      expect(pulled).toEqual((await casesFor(hub, ana)).map((c) => c.id).sort());
+      const customerIds = new Set(rowsOf<Case>(changes, 'case').map((c) => c.customerId));
+      for (const customer of rowsOf<Customer>(changes, 'customer')) expect(customerIds.has(customer.id)).toBe(true);
+    });
+
+    it('rejects a bad cursor with 400', async () => {
+      expect((await hub.post('/api/sync/pull', { cursor: -1 }, sam)).status).toBe(400);
+      expect((await hub.post('/api/sync/pull', { cursor: 'zero' }, sam)).status).toBe(400);
+    });
+  });
+
+  describe('demo dataset', () => {
+    it('has the customers, channels, languages and assignments the demo promises', async () => {
+      const { changes } = await pullAll(hub, sam);
+      const cases = rowsOf<Case>(changes, 'case');
+      const customers = rowsOf<Customer>(changes, 'customer');
+      const devices = rowsOf<Device>(changes, 'device');
+      expect(customers.length).toBeGreaterThanOrEqual(40);
+      expect(new Set(cases.map((c) => c.channel))).toEqual(new Set(['phone', 'email', 'x', 'facebook', 'device']));
+      expect(new Set(cases.map((c) => c.language))).toEqual(new Set(['en', 'ru', 'id', 'is']));
+      const users = await (await hub.get('/api/users', sam)).json() as { users: { id: string; username: string }[] };
+      const id = (name: string) => users.users.find((u) => u.username === name)!.id;
+      expect(cases.filter((c) => c.assigneeId === id('tess') && c.status === 'open').length).toBeGreaterThanOrEqual(5);
+      expect(cases.some((c) => c.assigneeId === id('ivan'))).toBe(true);
+      expect(cases.some((c) => c.assigneeId === null)).toBe(true);
+      expect(new Set(cases.map((c) => c.queueId)).size).toBeGreaterThanOrEqual(4);
+      const car = devices.find((d) => d.id === 'car-0001')!;
+      expect(car.health).toBe('ok');
+      expect(car.ownerId).not.toBeNull();
+      expect(cases.filter((c) => c.deviceId === 'car-0001' && !['solved', 'closed'].includes(c.status))).toHaveLength(0);
+    });
+  });
+});

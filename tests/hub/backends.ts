@@ -1,0 +1,88 @@
+/**
+ * The hub suite runs on both storage backends: embedded PGlite in a temp dir
+ * and the Postgres on this machine, in a database created for the run and
+ * dropped after it.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startHub, type HubOptions, type RunningHub } from '../../src/hub/hub';
+
+export const PG_ADMIN_URL = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface Backend {
+  name: 'pglite' | 'postgres';
+  /** Fresh storage options for one hub; `dispose` removes the storage. */
+  storage(): Promise<{ options: Pick<HubOptions, 'dataDir' | 'databaseUrl'>; dispose(): Promise<void> }>;
+}
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export const backends: Backend[] = [
+  {
+    name: 'pglite',
+    async storage() {
+      const dir = await mkdtemp(join(tmpdir(), 'switchboard-hub-'));
+      return { options: { dataDir: dir }, dispose: () => rm(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: 'postgres',
+    async storage() {
+      const name = `switchboard_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+      await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
+      const url = new URL(PG_ADMIN_URL);
+      url.pathname = `/${name}`;
+      return {
+        options: { databaseUrl: url.href },
+        dispose: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+      };
+    },
+  },
+];
+
+export interface TestHub extends RunningHub {
+  login(username: string, password?: string): Promise<string>;
+  get(path: string, token?: string): Promise<Response>;
+  post(path: string, body: unknown, token?: string): Promise<Response>;
+}
+
+/** A demo hub on ephemeral ports; call `close()` to stop it and drop its storage. */
+export async function startTestHub(backend: Backend, extra: Partial<HubOptions> = {}): Promise<TestHub> {
+  const storage = await backend.storage();
+  let hub: RunningHub;
+  try {
+    hub = await startHub({ port: 0, mqttPort: 0, demo: true, logLevel: 'silent', ...storage.options, ...extra });
+  } catch (error) {
+    await storage.dispose();
+    throw error;
+  }
+  const headers = (token?: string): Record<string, string> => ({
+    'content-type': 'application/json',
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  });
+  const testHub: TestHub = {
+    ...hub,
+    async close() {
+      await hub.close();
+      await storage.dispose();
+    },
+    get: (path, token) => fetch(new URL(path, hub.url), { headers: headers(token) }),
+    post: (path, body, token) => fetch(new URL(path, hub.url), { method: 'POST', headers: headers(token), body: JSON.stringify(body) }),
+    async login(username, password = 'demo') {
+      const response = await testHub.post('/api/auth/login', { username, password });
+      if (response.status !== 200) throw new Error(`login ${username} failed: ${response.status}`);
+      return ((await response.json()) as { token: string }).token;
+    },
+  };
+  return testHub;
+}

@@ -1,0 +1,68 @@
+import mqtt from 'mqtt';
+import { io, type Socket } from 'socket.io-client';
+import type { Case, User } from '../../src/shared/domain';
+import type { SyncChange, SyncPullResponse } from '../../src/shared/protocol';
+import type { TestHub } from './backends';
+
+export const reading = (value: number, metric = 'engine_temp', at = Date.now()) => ({ metric, value, ts: new Date(at).toISOString() });
+
+export async function publish(url: string, topic: string, payloads: (string | object)[]): Promise<void> {
+  const client = await mqtt.connectAsync(url, { clientId: `test-${Math.random().toString(16).slice(2)}` });
+  try {
+    for (const payload of payloads) await client.publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
+  } finally {
+    await client.endAsync();
+  }
+}
+
+/** Pages through sync pull and returns every change plus the final cursor. */
+export async function pullAll(hub: TestHub, token: string, cursor = 0, limit = 250): Promise<{ changes: SyncChange[]; cursor: number; pages: number }> {
+  const changes: SyncChange[] = [];
+  let pages = 0;
+  for (;;) {
+    const response = await hub.post('/api/sync/pull', { cursor, limit }, token);
+    if (response.status !== 200) throw new Error(`pull failed: ${response.status} ${await response.text()}`);
+    const page = (await response.json()) as SyncPullResponse;
+    pages++;
+    changes.push(...page.changes);
+    cursor = page.cursor;
+    if (!page.hasMore) return { changes, cursor, pages };
+  }
+}
+
+export const rowsOf = <T>(changes: SyncChange[], entity: SyncChange['entity']) =>
+  changes.filter((c) => c.entity === entity && c.op === 'upsert').map((c) => c.row as T);
+
+export async function casesFor(hub: TestHub, token: string): Promise<Case[]> {
+  const response = await hub.get('/api/cases?limit=500', token);
+  return ((await response.json()) as { cases: Case[] }).cases;
+}
+
+export async function me(hub: TestHub, token: string): Promise<{ user: User; queueIds: string[] }> {
+  const response = await hub.get('/api/me', token);
+  return (await response.json()) as { user: User; queueIds: string[] };
+}
+
+export function connectSocket(url: string, token: string | undefined): Socket {
+  return io(url, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
+}
+
+export function nextEvent<T>(socket: Socket, event: string, timeoutMs = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    socket.once(event, (payload: T) => {
+      clearTimeout(timer);
+      resolve(payload);
+    });
+  });
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
