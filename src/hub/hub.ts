@@ -34,7 +34,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   };
 
   try {
-    const database = await openDatabase(opts);
+    const database = await openDatabase(opts, (message) => log.warn(message));
     closers.push(() => database.close());
     const { db } = database;
     const tokens = await createTokenService(db);

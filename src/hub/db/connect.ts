@@ -19,10 +19,12 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string }): Promise<Database> {
+export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string }, warn: (message: string) => void = () => undefined): Promise<Database> {
   let database: Database;
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection dropped by the server must not crash the hub; the pool reconnects on next use.
+    pool.on('error', (error) => warn(`postgres connection lost: ${error.message}`));
     database = { db: drizzlePg(pool, { schema }) as unknown as Db, kind: 'postgres', close: () => pool.end() };
   } else {
     if (!opts.dataDir) throw new Error('either a data dir or a database URL is required');

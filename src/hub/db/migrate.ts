@@ -11,8 +11,12 @@ export class DatabaseTooNewError extends Error {
 
 /** Applies pending migrations, each in its own transaction; safe to run from several hubs at once. */
 export async function migrate(db: Db, list: Migration[] = migrations): Promise<number> {
-  await db.execute(sql`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  await db.transaction(async (tx) => {
+    // Hubs sharing one Postgres may start together: CREATE ... IF NOT EXISTS alone still races.
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(4710)`);
+    await tx.execute(sql`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  });
   const known = Math.max(0, ...list.map((m) => m.version));
   let applied = 0;
   for (const migration of list) {

@@ -1,0 +1,96 @@
+import { createServer, type Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { startHub } from '../../src/hub/hub';
+import { backends, startTestHub } from './backends';
+import { casesFor, publish, reading, waitFor } from './helpers';
+
+const pglite = backends.find((b) => b.name === 'pglite')!;
+
+async function occupyPort(): Promise<{ server: Server; port: number }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+describe('hub lifecycle', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('fails clearly when an explicitly requested port is taken', async () => {
+    const { server, port } = await occupyPort();
+    cleanups.push(() => new Promise((r) => server.close(r)));
+    const storage = await pglite.storage();
+    cleanups.push(storage.dispose);
+    await expect(startHub({ ...storage.options, port, mqttPort: 0, logLevel: 'silent' })).rejects.toThrow(`port ${port} is already in use`);
+  });
+
+  it('falls back to a free port when a default port is taken', async () => {
+    const { server, port } = await occupyPort();
+    cleanups.push(() => new Promise((r) => server.close(r)));
+    const storage = await pglite.storage();
+    cleanups.push(storage.dispose);
+    const hub = await startHub({ ...storage.options, port, mqttPort: port, explicitPorts: { http: false, mqtt: false }, logLevel: 'silent' });
+    cleanups.push(hub.close);
+    expect(hub.url).not.toContain(`:${port}`);
+    expect(hub.mqttUrl).not.toContain(`:${port}`);
+    expect((await fetch(`${hub.url}/health`)).status).toBe(200);
+  });
+
+  it.each(backends)('loads the demo once: a restart with --demo keeps the same data ($name)', async (backend) => {
+    const storage = await backend.storage();
+    cleanups.push(storage.dispose);
+    const first = await startHub({ ...storage.options, port: 0, mqttPort: 0, demo: true, logLevel: 'silent' });
+    const login = async (url: string) =>
+      ((await (await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"sam","password":"demo"}' })).json()) as { token: string }).token;
+    const before = await fetch(`${first.url}/api/cases?limit=1`, { headers: { authorization: `Bearer ${await login(first.url)}` } }).then((r) => r.json() as Promise<{ total: number }>);
+    await first.close();
+    const second = await startHub({ ...storage.options, port: 0, mqttPort: 0, demo: true, logLevel: 'silent' });
+    cleanups.push(second.close);
+    const after = await fetch(`${second.url}/api/cases?limit=1`, { headers: { authorization: `Bearer ${await login(second.url)}` } }).then((r) => r.json() as Promise<{ total: number }>);
+    expect(before.total).toBe(200);
+    expect(after.total).toBe(200);
+  });
+
+  it('refuses a database written by a newer hub', async () => {
+    const storage = await pglite.storage();
+    cleanups.push(storage.dispose);
+    const hub = await startHub({ ...storage.options, port: 0, mqttPort: 0, logLevel: 'silent' });
+    await hub.close();
+    const db = await PGlite.create(`${storage.options.dataDir}/pgdata`);
+    await db.query(`INSERT INTO schema_migrations (version, name) VALUES (999, 'from the future')`);
+    await db.close();
+    await expect(startHub({ ...storage.options, port: 0, mqttPort: 0, logLevel: 'silent' })).rejects.toThrow('newer than this hub knows');
+  });
+
+  it('migrates a Postgres database once even when two hubs start together', async () => {
+    const storage = await backends.find((b) => b.name === 'postgres')!.storage();
+    cleanups.push(storage.dispose);
+    const hubs = await Promise.all([0, 1].map(() => startHub({ ...storage.options, port: 0, mqttPort: 0, demo: true, logLevel: 'silent' })));
+    for (const hub of hubs) cleanups.push(hub.close);
+    const client = new pg.Client({ connectionString: storage.options.databaseUrl });
+    await client.connect();
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM cases');
+    const migrations = await client.query<{ n: string }>('SELECT count(*) AS n FROM schema_migrations');
+    await client.end();
+    expect(Number(rows[0]!.n)).toBe(200);
+    expect(Number(migrations.rows[0]!.n)).toBe(1);
+  });
+
+  it('ingests telemetry through an external MQTT broker (the running Mosquitto)', async () => {
+    const hub = await startTestHub(pglite, { mqttUrl: 'mqtt://127.0.0.1:1883' });
+    cleanups.push(hub.close);
+    expect(hub.mqttUrl).toBe('mqtt://127.0.0.1:1883');
+    const sam = await hub.login('sam');
+    const t = Date.now();
+    await publish(hub.mqttUrl, 'devices/car-0001/telemetry', [[reading(120, 'engine_temp', t), reading(121, 'engine_temp', t + 1), reading(122, 'engine_temp', t + 2)]]);
+    const opened = await waitFor(async () => {
+      const cases = (await casesFor(hub, sam)).filter((c) => c.deviceId === 'car-0001' && c.status === 'new');
+      return cases.length > 0 ? cases : undefined;
+    });
+    expect(opened).toHaveLength(1);
+  });
+});
