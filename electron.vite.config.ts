@@ -1,16 +1,23 @@
+/**
+ * electron-vite: main (ESM, dependencies left in node_modules — better-sqlite3
+ * is native and cannot be bundled), preload (one CommonJS file with its
+ * dependencies inlined — a sandboxed preload can neither `import` nor
+ * `require` from node_modules), renderer (shared with the browser shell's build).
+ */
 import { resolve } from 'node:path';
-import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
+import { defineConfig } from 'electron-vite';
 import { rendererConfig } from './renderer.vite';
 
 export default defineConfig({
   main: {
-    // Dependencies stay in node_modules: better-sqlite3 is native and must not be bundled.
-    plugins: [externalizeDepsPlugin()],
-    build: { rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/main/index.ts') } } },
+    build: {
+      externalizeDeps: true,
+      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/main/index.ts') } },
+    },
   },
   preload: {
-    // A sandboxed preload must be one CommonJS file.
     build: {
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(import.meta.dirname, 'src/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },

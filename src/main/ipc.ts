@@ -1,45 +1,71 @@
 /**
- * Binds the console API to Electron IPC: one invoke channel checked for its
- * sender (main frame of one of our pages only), one event channel out.
- * Only electron's types are imported, so this is unit-tested in plain Node.
+ * Electron's IPC binding of the console core: one invoke channel into
+ * dispatch() and one event channel out to the windows. Only types come from
+ * electron, so this file is unit-tested in plain Node with a fake ipcMain.
  */
-import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { API_EVENT_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type ApiResult } from '../shared/api';
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import { API_EVENT_NAMES, type ApiResult, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../shared/api';
 import type { ConsoleCore } from './core';
 import { dispatch } from './core/dispatch';
 
-export interface IpcBindingOptions {
-  /** Origins our pages load from: 'file://' in production, the dev server's origin in development. */
-  allowedOrigins: string[];
-  /** The windows that receive core events. */
-  targets: () => Pick<WebContents, 'send' | 'isDestroyed'>[];
+/** The parts of an invoke event the sender check reads (Electron's IpcMainInvokeEvent fits). */
+export interface InvokeEventLike {
+  senderFrame: { url: string; parent: unknown } | null;
+  sender: { mainFrame: unknown };
 }
 
-function trustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>, allowed: string[]): boolean {
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>): void;
+  removeHandler(channel: string): void;
+}
+
+export interface WindowLike {
+  isDestroyed(): boolean;
+  webContents: { isDestroyed(): boolean; send(channel: string, ...args: unknown[]): void };
+}
+
+/**
+ * Where the renderer may be loaded from: URL prefixes such as the built
+ * renderer's folder (`file:///…/out/renderer/`) or the dev server (`http://localhost:5173/`).
+ */
+export interface SenderAllowList {
+  urlPrefixes: string[];
+}
+
+/** Fails to compile if Electron's real objects stop fitting the structural types above. */
+type Assert<T extends true> = T;
+export type ElectronFits = Assert<IpcMain extends IpcMainLike ? (IpcMainInvokeEvent extends InvokeEventLike ? true : false) : false>;
+
+export function isAllowedSender(event: InvokeEventLike, allow: SenderAllowList): boolean {
   const frame = event.senderFrame;
-  if (!frame || frame.parent !== null) return false;
-  let url: URL;
+  // Only the top frame of our own page: never an iframe, never a navigated-away or destroyed frame.
+  if (!frame || frame.parent !== null || frame !== event.sender.mainFrame) return false;
+  let url: string;
   try {
-    url = new URL(frame.url);
+    url = new URL(frame.url).href;
   } catch {
     return false;
   }
-  const origin = url.protocol === 'file:' ? 'file://' : url.origin;
-  return allowed.includes(origin);
+  return allow.urlPrefixes.some((prefix) => prefix.endsWith('/') && url.startsWith(prefix));
 }
 
-export function bindIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, core: ConsoleCore, opts: IpcBindingOptions): () => void {
-  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, input: unknown): Promise<ApiResult<unknown>> => {
-    if (!trustedSender(event, opts.allowedOrigins)) return { ok: false, error: { code: 'unauthorized', message: 'IPC from an untrusted frame' } };
+/** Binds the core to IPC; returns the unbind. */
+export function bindIpc(ipc: IpcMainLike, core: Pick<ConsoleCore, 'handlers' | 'events'>, getWindows: () => WindowLike[], allow: SenderAllowList): () => void {
+  ipc.handle(IPC_INVOKE_CHANNEL, async (event, method, input): Promise<ApiResult<unknown>> => {
+    if (!isAllowedSender(event, allow)) return { ok: false, error: { code: 'unauthorized', message: 'IPC from an unexpected frame refused' } };
     return dispatch(core.handlers, method, input);
   });
-  const offs = API_EVENT_NAMES.map((name) =>
+
+  const unsubscribe = API_EVENT_NAMES.map((name) =>
     core.events.on(name, (payload) => {
-      for (const target of opts.targets()) if (!target.isDestroyed()) target.send(IPC_EVENT_CHANNEL, name, payload);
+      for (const window of getWindows()) {
+        if (!window.isDestroyed() && !window.webContents.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+      }
     }),
   );
+
   return () => {
-    ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
-    for (const off of offs) off();
+    ipc.removeHandler(IPC_INVOKE_CHANNEL);
+    for (const off of unsubscribe) off();
   };
 }

@@ -1,20 +1,30 @@
 /**
- * The sandboxed preload: exposes the console API as two named functions.
- * Never the raw ipcRenderer; only the contract's channels and event names.
+ * The sandboxed preload: exposes the console API (ConsoleApi from
+ * src/shared/api.ts) as `window.switchboard` with two functions. Never the
+ * raw ipcRenderer: only the contract's two channels and its event names.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { API_EVENT_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type ApiEventName, type ConsoleApi } from '../shared/api';
+import { API_EVENT_NAMES, type ApiEventName, type ConsoleApi, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../shared/api';
 
+const known = new Set<string>(API_EVENT_NAMES);
 const listeners = new Map<ApiEventName, Set<(payload: unknown) => void>>();
 
-ipcRenderer.on(IPC_EVENT_CHANNEL, (_event: IpcRendererEvent, name: ApiEventName, payload: unknown) => {
-  for (const listener of listeners.get(name) ?? []) listener(payload);
+// One IPC listener for all events, so page code never touches an IpcRendererEvent.
+ipcRenderer.on(IPC_EVENT_CHANNEL, (_event: IpcRendererEvent, name: unknown, payload: unknown) => {
+  if (typeof name !== 'string' || !known.has(name)) return;
+  for (const listener of listeners.get(name as ApiEventName) ?? []) {
+    try {
+      listener(payload);
+    } catch (error) {
+      console.error(`switchboard: a ${name} listener failed`, error);
+    }
+  }
 });
 
 const api: ConsoleApi = {
   call: (method, input) => ipcRenderer.invoke(IPC_INVOKE_CHANNEL, method, input),
   on(event, listener) {
-    if (!(API_EVENT_NAMES as readonly string[]).includes(event)) throw new Error(`unknown event ${String(event)}`);
+    if (!known.has(event)) throw new Error(`unknown event ${String(event)}`);
     const set = listeners.get(event) ?? new Set();
     listeners.set(event, set);
     const wrapped = listener as (payload: unknown) => void;

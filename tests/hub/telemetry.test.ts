@@ -30,7 +30,7 @@ describe.each(backends)('device telemetry on $name', (backend) => {
 
   it('opens exactly one case after three hot readings over MQTT and pushes it live to the Devices agent', async () => {
     const socket = connectSocket(hub.url, ana);
-    await new Promise((resolve) => socket.once('connect', resolve));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     const upsert = nextEvent<Case>(socket, 'case:upsert');
     const alert = nextEvent<Alert>(socket, 'device:alert');
     const t = Date.now();

@@ -1,63 +1,95 @@
 /**
- * The browser shell: the built renderer and a socket.io bridge to the console
- * core, on 127.0.0.1 only. The bridge requires the per-launch secret, which
- * travels in the URL fragment so it never reaches a server log.
+ * The browser shell: the built renderer plus a socket.io bridge to the
+ * console core, on 127.0.0.1 only. The bridge requires the per-launch secret,
+ * which reaches the page in the URL fragment so it never appears in a request
+ * line or a server log; a cross-site page cannot connect (Origin is checked)
+ * and could not guess the secret anyway.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import Fastify from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { Server } from 'socket.io';
-import { API_EVENT_NAMES } from '../../shared/api';
+import { API_EVENT_NAMES, type ApiResult } from '../../shared/api';
 import { BRIDGE_CALL_EVENT, BRIDGE_PATH, BRIDGE_PUSH_EVENT, BRIDGE_SECRET_PARAM } from '../../shared/bridge';
 import type { ConsoleCore } from '../core';
 import { dispatch } from '../core/dispatch';
 import { CONTENT_SECURITY_POLICY } from './csp';
 
 export interface BrowserShell {
+  /** `http://127.0.0.1:PORT/#secret=…` — open this. */
   url: string;
   secret: string;
   close(): Promise<void>;
 }
 
-const HOST = '127.0.0.1';
-
-function sameSecret(given: unknown, secret: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(secret);
-  return a.length === b.length && timingSafeEqual(a, b);
+export interface BrowserShellOptions {
+  core: Pick<ConsoleCore, 'handlers' | 'events'>;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  /** 0 (default) = any free port. */
+  port?: number;
 }
 
-export async function startBrowserShell(opts: { core: ConsoleCore; rendererDir: string; port?: number }): Promise<BrowserShell> {
+/** Loopback only: the bridge hands out the user's cases to whoever holds the secret. */
+export const BROWSER_SHELL_HOST = '127.0.0.1';
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Compares digests so neither the content nor the length of the secret leaks through timing. */
+export function sameSecret(given: unknown, secret: string): boolean {
+  return typeof given === 'string' && timingSafeEqual(digest(given), digest(secret));
+}
+
+export async function startBrowserShell(opts: BrowserShellOptions): Promise<BrowserShell> {
   const secret = randomBytes(32).toString('base64url');
   const app = Fastify({ logger: false });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('x-frame-options', 'DENY');
   });
   await app.register(fastifyStatic, { root: opts.rendererDir });
 
-  const io = new Server(app.server, { path: BRIDGE_PATH, serveClient: false, cors: { origin: false } });
-  io.use((socket, next) => (sameSecret(socket.handshake.auth?.secret, secret) ? next() : next(new Error('unauthorized'))));
+  let ownOrigin = '';
+  // Browsers always send Origin on a WebSocket handshake; only our own page may open the bridge.
+  const allowRequest = (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => {
+    const origin = req.headers.origin;
+    callback(null, origin === undefined || origin === ownOrigin);
+  };
+  const io = new Server(app.server, { path: BRIDGE_PATH, serveClient: false, allowRequest, maxHttpBufferSize: 1_000_000 });
+  io.use((socket, next) => {
+    const auth: unknown = socket.handshake.auth;
+    const given = typeof auth === 'object' && auth !== null ? (auth as { secret?: unknown }).secret : undefined;
+    next(sameSecret(given, secret) ? undefined : new Error('unauthorized'));
+  });
   io.on('connection', (socket) => {
     socket.on(BRIDGE_CALL_EVENT, (method: unknown, input: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
-      void dispatch(opts.core.handlers, method, input).then((result) => ack(result));
+      const reply = ack as (result: ApiResult<unknown>) => void;
+      void dispatch(opts.core.handlers, method, input).then(reply);
     });
   });
   const unsubscribe = API_EVENT_NAMES.map((name) => opts.core.events.on(name, (payload) => io.emit(BRIDGE_PUSH_EVENT, name, payload)));
 
-  await app.listen({ port: opts.port ?? 0, host: HOST });
+  await app.listen({ port: opts.port ?? 0, host: BROWSER_SHELL_HOST });
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
+  if (typeof address !== 'object' || address === null) throw new Error('the browser shell is not listening on a TCP port');
+  ownOrigin = `http://${BROWSER_SHELL_HOST}:${address.port}`;
+
+  let closing: Promise<void> | null = null;
   return {
-    url: `http://${HOST}:${port}/#${BRIDGE_SECRET_PARAM}=${secret}`,
+    url: `${ownOrigin}/#${BRIDGE_SECRET_PARAM}=${secret}`,
     secret,
-    async close() {
-      for (const off of unsubscribe) off();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      await app.close();
+    close() {
+      closing ??= (async () => {
+        for (const off of unsubscribe) off();
+        io.disconnectSockets(true);
+        await app.close();
+      })();
+      return closing;
     },
   };
 }

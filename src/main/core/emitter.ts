@@ -1,11 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { ApiEventName, ApiEvents } from '../../shared/api';
 
+type Listener<E extends ApiEventName> = (payload: ApiEvents[E]) => void;
+
 /** The core's push events, typed by the API contract. */
 export class CoreEvents {
   readonly #emitter = new EventEmitter();
 
   constructor() {
+    // Every window and bridge client subscribes to each event.
     this.#emitter.setMaxListeners(100);
   }
 
@@ -13,8 +16,17 @@ export class CoreEvents {
     this.#emitter.emit(event, payload);
   }
 
-  on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void {
+  /** Returns the matching unsubscribe. */
+  on<E extends ApiEventName>(event: E, listener: Listener<E>): () => void {
     this.#emitter.on(event, listener);
-    return () => this.#emitter.off(event, listener);
+    return () => this.off(event, listener);
+  }
+
+  off<E extends ApiEventName>(event: E, listener: Listener<E>): void {
+    this.#emitter.off(event, listener);
+  }
+
+  removeAllListeners(): void {
+    this.#emitter.removeAllListeners();
   }
 }

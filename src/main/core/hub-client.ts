@@ -1,5 +1,10 @@
-/** HTTP calls to the hub; every response is validated against the shared protocol. */
-import type { z } from 'zod';
+/**
+ * HTTP calls to the hub. Every answer is validated against the shared
+ * protocol; every failure becomes a CoreError with an ApiError code
+ * (401 → unauthorized, network or 5xx → unavailable).
+ */
+import { z } from 'zod';
+import { RoleSchema, UserSchema, type User } from '../../shared/domain';
 import {
   type CaseDetailResponse,
   CaseDetailResponseSchema,
@@ -11,59 +16,96 @@ import {
 } from '../../shared/protocol';
 import { CoreError } from './errors';
 
-export interface HubClient {
-  login(hubUrl: string, username: string, password: string): Promise<LoginResponse>;
-  pull(cursor: number, limit: number): Promise<SyncPullResponse>;
-  caseDetail(id: string): Promise<CaseDetailResponse | null>;
+/** GET /api/me answers at least who the token belongs to; a full user when the hub sends one. */
+const MeResponseSchema = z.object({ user: z.looseObject({ id: z.string(), role: RoleSchema }) });
+
+export interface HubCredentials {
+  hubUrl: string;
+  token: string;
 }
 
-export function createHubClient(session: () => { hubUrl: string; token: string } | null, fetchImpl: typeof fetch = fetch): HubClient {
-  async function request<T extends z.ZodType>(url: string, init: RequestInit, schema: T, timeoutMs = 15_000): Promise<z.output<T>> {
+export interface HubClient {
+  login(hubUrl: string, username: string, password: string): Promise<LoginResponse>;
+  /** Checks the token; returns the full user when the hub includes it. */
+  me(): Promise<{ id: string; user: User | null }>;
+  pull(cursor: number, limit: number): Promise<SyncPullResponse>;
+  /** null when the case is missing or outside this user's scope. */
+  caseDetail(id: string, timeoutMs?: number): Promise<CaseDetailResponse | null>;
+}
+
+const TIMEOUT_MS = 15_000;
+
+export function hubEndpoint(hubUrl: string, path: string): string {
+  let base: URL;
+  try {
+    base = new URL(hubUrl);
+  } catch {
+    throw new CoreError('invalid_input', `not a hub address: ${hubUrl}`);
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new CoreError('invalid_input', `the hub address must be http(s): ${hubUrl}`);
+  return new URL(path, base).href;
+}
+
+export function createHubClient(credentials: () => HubCredentials | null, fetchImpl: typeof fetch = globalThis.fetch): HubClient {
+  async function request<T extends z.ZodType>(url: string, init: RequestInit, schema: T, timeoutMs = TIMEOUT_MS): Promise<z.output<T>> {
     let response: Response;
     try {
       response = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      throw new CoreError('unavailable', `the hub at ${new URL(url).origin} is unreachable (${error instanceof Error ? error.message : String(error)})`);
+      const why = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : errorText(error);
+      throw new CoreError('unavailable', `the hub at ${new URL(url).origin} is unreachable (${why})`);
     }
     const body: unknown = await response.json().catch(() => null);
     if (!response.ok) {
       const parsed = ErrorResponseSchema.safeParse(body);
-      const message = parsed.success ? parsed.data.message : `hub answered ${response.status}`;
-      if (response.status === 401) throw new CoreError('unauthorized', message);
+      const message = parsed.success ? parsed.data.message : `the hub answered ${response.status}`;
+      if (response.status === 401 || response.status === 403) throw new CoreError('unauthorized', message);
       if (response.status === 404) throw new CoreError('not_found', message);
       if (response.status === 400) throw new CoreError('invalid_input', message);
       throw new CoreError('unavailable', message);
     }
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new CoreError('internal', `unexpected answer from the hub: ${parsed.error.message}`);
+    if (!parsed.success) throw new CoreError('internal', `unexpected answer from the hub at ${url}: ${z.prettifyError(parsed.error)}`);
     return parsed.data;
   }
 
-  function authed(): { hubUrl: string; headers: Record<string, string> } {
-    const current = session();
+  function authed(path: string): { url: string; headers: Record<string, string> } {
+    const current = credentials();
     if (!current) throw new CoreError('unauthorized', 'not logged in');
-    return { hubUrl: current.hubUrl, headers: { authorization: `Bearer ${current.token}`, 'content-type': 'application/json' } };
+    return { url: hubEndpoint(current.hubUrl, path), headers: { authorization: `Bearer ${current.token}` } };
   }
+
+  const json = { 'content-type': 'application/json' };
 
   return {
     login: (hubUrl, username, password) =>
-      request(
-        new URL('/api/auth/login', hubUrl).href,
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) },
-        LoginResponseSchema,
-      ),
-    pull(cursor, limit) {
-      const { hubUrl, headers } = authed();
-      return request(new URL('/api/sync/pull', hubUrl).href, { method: 'POST', headers, body: JSON.stringify({ cursor, limit }) }, SyncPullResponseSchema, 60_000);
+      request(hubEndpoint(hubUrl, '/api/auth/login'), { method: 'POST', headers: json, body: JSON.stringify({ username, password }) }, LoginResponseSchema),
+
+    async me() {
+      const { url, headers } = authed('/api/me');
+      const { user } = await request(url, { headers }, MeResponseSchema);
+      const full = UserSchema.safeParse(user);
+      return { id: user.id, user: full.success ? full.data : null };
     },
-    async caseDetail(id) {
-      const { hubUrl, headers } = authed();
+
+    pull(cursor, limit) {
+      const { url, headers } = authed('/api/sync/pull');
+      // A first pull of a big scope takes a while on the hub.
+      return request(url, { method: 'POST', headers: { ...headers, ...json }, body: JSON.stringify({ cursor, limit }) }, SyncPullResponseSchema, 60_000);
+    },
+
+    async caseDetail(id, timeoutMs = TIMEOUT_MS) {
+      const { url, headers } = authed(`/api/cases/${encodeURIComponent(id)}`);
       try {
-        return await request(new URL(`/api/cases/${id}`, hubUrl).href, { headers: { authorization: headers.authorization! } }, CaseDetailResponseSchema, 3_000);
+        return await request(url, { headers }, CaseDetailResponseSchema, timeoutMs);
       } catch (error) {
         if (error instanceof CoreError && error.code === 'not_found') return null;
         throw error;
       }
     },
   };
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,40 +1,51 @@
 /**
- * The live socket to the hub: applies pushed rows to the cache (reconciled by
- * rev), reports the connection state, and asks for a pull on every (re)connect
- * because events missed while away are only recovered by the cursor.
+ * The live socket to the hub: validates each pushed row, applies it to the
+ * cache reconciled by rev, reports the connection state, and asks for a pull
+ * on every (re)connect — events missed while away come back only through the
+ * sync cursor (socket.io's connection state recovery is best effort).
  */
 import { io, type Socket } from 'socket.io-client';
+import { z } from 'zod';
 import type { ConnectionState } from '../../shared/api';
-import { AlertSchema, CaseSchema, MessageSchema } from '../../shared/domain';
+import { type Alert, AlertSchema, CaseSchema, MessageSchema } from '../../shared/domain';
 import type { ConsoleToHubEvents, HubToConsoleEvents } from '../../shared/protocol';
-import type { EntityStore } from './cache/entities';
-import type { CoreEvents } from './emitter';
+import type { Cache } from './cache';
+
+const CaseRemovedSchema = z.object({ id: z.uuid(), rev: z.number().int().nonnegative() });
 
 export interface LiveConnection {
   state(): ConnectionState;
   close(): void;
 }
 
-export function connectLive(opts: {
+export interface LiveOptions {
   hubUrl: string;
   token: string;
-  entities: EntityStore;
-  events: CoreEvents;
-  onConnected: () => void;
-  onUnauthorized: () => void;
-  log?: (message: string) => void;
-}): LiveConnection {
+  cache: Cache;
+  onState(state: ConnectionState): void;
+  onCasesChanged(ids: string[]): void;
+  onAlert(alert: Alert): void;
+  /** Every successful (re)connect: time to pull what was missed. */
+  onConnected(): void;
+  /** The hub refused the token: the session is over. */
+  onUnauthorized(): void;
+  log(message: string): void;
+}
+
+export function connectLive(opts: LiveOptions): LiveConnection {
   let state: ConnectionState = 'offline';
   const setState = (next: ConnectionState) => {
     if (next === state) return;
     state = next;
-    opts.events.emit('connection:changed', { state });
+    opts.onState(state);
   };
   const socket: Socket<HubToConsoleEvents, ConsoleToHubEvents> = io(opts.hubUrl, {
     auth: { token: opts.token },
     transports: ['websocket'],
+    // Backoff with jitter so a hub restart is not met by every console at once.
     reconnectionDelay: 500,
     reconnectionDelayMax: 10_000,
+    randomizationFactor: 0.5,
   });
 
   socket.on('connect', () => {
@@ -43,25 +54,33 @@ export function connectLive(opts: {
   });
   socket.on('disconnect', () => setState(socket.active ? 'reconnecting' : 'offline'));
   socket.on('connect_error', (error) => {
-    if (error.message === 'unauthorized') {
+    // A middleware refusal stops socket.io's retries (socket.active is false); a network error keeps them going.
+    if (!socket.active && error.message === 'unauthorized') {
       setState('offline');
       opts.onUnauthorized();
-    } else setState(socket.active ? 'reconnecting' : 'offline');
+      return;
+    }
+    setState(socket.active ? 'reconnecting' : 'offline');
   });
 
-  socket.on('case:upsert', (raw) => {
-    const parsed = CaseSchema.safeParse(raw);
-    if (!parsed.success) return opts.log?.(`ignored malformed case:upsert: ${parsed.error.message}`);
-    if (opts.entities.upsert('case', parsed.data)) opts.events.emit('cases:changed', { ids: [parsed.data.id] });
-  });
-  socket.on('message:upsert', (raw) => {
-    const parsed = MessageSchema.safeParse(raw);
-    if (!parsed.success) return opts.log?.(`ignored malformed message:upsert: ${parsed.error.message}`);
-    if (opts.entities.upsert('message', parsed.data)) opts.events.emit('cases:changed', { ids: [parsed.data.caseId] });
-  });
+  function ingest<T>(event: string, schema: z.ZodType<T>, raw: unknown, apply: (row: T) => string | null): void {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return opts.log(`ignored malformed ${event}: ${z.prettifyError(parsed.error)}`);
+    const changedCaseId = apply(parsed.data);
+    if (changedCaseId) opts.onCasesChanged([changedCaseId]);
+  }
+
+  socket.on('case:upsert', (raw) => ingest('case:upsert', CaseSchema, raw, (row) => (opts.cache.apply('case', row, row.rev) ? row.id : null)));
+  socket.on('message:upsert', (raw) =>
+    ingest('message:upsert', MessageSchema, raw, (row) => (opts.cache.apply('message', row, row.rev) ? row.caseId : null)),
+  );
+  socket.on('case:removed', (raw) =>
+    ingest('case:removed', CaseRemovedSchema, raw, ({ id, rev }) => (opts.cache.remove('case', id, rev) ? id : null)),
+  );
   socket.on('device:alert', (raw) => {
     const parsed = AlertSchema.safeParse(raw);
-    if (parsed.success) opts.events.emit('device:alert', parsed.data);
+    if (parsed.success) opts.onAlert(parsed.data);
+    else opts.log(`ignored malformed device:alert: ${z.prettifyError(parsed.error)}`);
   });
 
   return {

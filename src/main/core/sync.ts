@@ -1,61 +1,103 @@
 /**
  * Pull by cursor until caught up. Each page is applied in one SQLite
- * transaction together with the new cursor, so a crash mid-pull resumes
- * where the last whole page ended.
+ * transaction together with its cursor, so a crash mid-pull resumes after the
+ * last whole page, and a row that fails validation rolls its page back.
  */
-import { parseSyncRow } from '../../shared/protocol';
-import type { CacheDb } from './cache/database';
-import type { EntityRows, EntityStore } from './cache/entities';
-import type { MetaStore } from './cache/meta';
+import { parseSyncRow, type SyncPullResponse } from '../../shared/protocol';
+import type { Cache, EntityRows } from './cache';
 import type { HubClient } from './hub-client';
 
-export const PULL_PAGE = 1000;
+export const PULL_PAGE_SIZE = 1000;
 
 export interface PullResult {
+  /** Rows that changed the cache (stale or repeated ones do not count). */
   applied: number;
+  /** Cases added, changed or removed by this pull. */
   caseIds: string[];
+  /** A customer, queue, user or device changed: what the queue shows beside its cases. */
+  othersChanged: boolean;
   cursor: number;
 }
 
-export function createPuller(db: CacheDb, meta: MetaStore, entities: EntityStore, hub: HubClient) {
-  let running: Promise<PullResult> | null = null;
+export interface Puller {
+  /** Pulls until the hub has nothing more; concurrent callers share one run. */
+  pull(): Promise<PullResult>;
+  /** Drops a pull in flight (logout, another user): its pages are not applied. */
+  cancel(): void;
+}
 
-  const applyPage = db.transaction((changes: Awaited<ReturnType<HubClient['pull']>>['changes'], cursor: number) => {
-    const caseIds: string[] = [];
-    let applied = 0;
-    for (const change of changes) {
-      if (change.op === 'delete') {
-        if (entities.remove(change.entity, change.id)) applied++;
-      } else {
-        const row = parseSyncRow(change.entity, change.row) as EntityRows[typeof change.entity];
-        if (entities.upsert(change.entity, row, change.rev)) applied++;
+export class PullCancelledError extends Error {
+  constructor() {
+    super('pull cancelled');
+    this.name = 'PullCancelledError';
+  }
+}
+
+export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSize = PULL_PAGE_SIZE): Puller {
+  let running: Promise<PullResult> | null = null;
+  let generation = 0;
+
+  function applyPage(page: SyncPullResponse, nextCursor: number): { applied: number; caseIds: Set<string>; othersChanged: boolean } {
+    return cache.transaction(() => {
+      const caseIds = new Set<string>();
+      let applied = 0;
+      let othersChanged = false;
+      for (const change of page.changes) {
+        let changed: boolean;
+        if (change.op === 'delete') {
+          // A removed message changes its case's conversation.
+          const caseOfMessage = change.entity === 'message' ? cache.messages.caseOf(change.id) : null;
+          changed = cache.remove(change.entity, change.id, change.rev);
+          if (changed && caseOfMessage) caseIds.add(caseOfMessage);
+        } else {
+          const row = parseSyncRow(change.entity, change.row) as EntityRows[typeof change.entity];
+          changed = cache.apply(change.entity, row, change.rev);
+          if (changed && change.entity === 'message') caseIds.add((row as EntityRows['message']).caseId);
+        }
+        if (changed && change.entity === 'case') caseIds.add(change.id);
+        if (changed && change.entity !== 'case' && change.entity !== 'message') othersChanged = true;
+        if (changed) applied++;
       }
-      if (change.entity === 'case') caseIds.push(change.id);
-    }
-    meta.set('cursor', String(cursor));
-    meta.set('lastSyncAt', new Date().toISOString());
-    return { applied, caseIds };
-  });
+      cache.meta.set('cursor', String(nextCursor));
+      cache.meta.set('lastSyncAt', new Date().toISOString());
+      return { applied, caseIds, othersChanged };
+    });
+  }
 
   async function pullAll(): Promise<PullResult> {
-    let cursor = Number(meta.get('cursor') ?? 0);
-    const result: PullResult = { applied: 0, caseIds: [], cursor };
+    const mine = generation;
+    let cursor = Number(cache.meta.get('cursor') ?? 0);
+    let applied = 0;
+    let othersChanged = false;
+    const caseIds = new Set<string>();
     for (;;) {
-      const page = await hub.pull(cursor, PULL_PAGE);
-      const { applied, caseIds } = applyPage(page.changes, page.cursor);
-      result.applied += applied;
-      result.caseIds.push(...caseIds);
-      cursor = result.cursor = page.cursor;
-      if (!page.hasMore) return result;
+      const page = await hub.pull(cursor, pageSize);
+      if (mine !== generation) throw new PullCancelledError();
+      // Never move backwards: a hub answering an older cursor would replay history forever.
+      const next = Math.max(cursor, page.cursor);
+      const result = applyPage(page, next);
+      applied += result.applied;
+      othersChanged ||= result.othersChanged;
+      for (const id of result.caseIds) caseIds.add(id);
+      cursor = next;
+      if (!page.hasMore) return { applied, caseIds: [...caseIds], othersChanged, cursor };
+      if (page.changes.length === 0) throw new Error('the hub said it has more changes but sent none');
     }
   }
 
   return {
-    /** Concurrent callers share one pull. */
-    pull(): Promise<PullResult> {
-      running ??= pullAll().finally(() => (running = null));
+    pull() {
+      if (!running) {
+        const run = pullAll().finally(() => {
+          if (running === run) running = null;
+        });
+        running = run;
+      }
       return running;
+    },
+    cancel() {
+      generation++;
+      running = null;
     },
   };
 }
-export type Puller = ReturnType<typeof createPuller>;

@@ -1,0 +1,82 @@
+/**
+ * The console's local cache: one SQLite file, its repositories, and the one
+ * write path for synced rows (`apply`/`remove`), used by both pull and live
+ * events so both reconcile by rev the same way.
+ */
+import type { Case, Customer, Device, Message, Queue, User } from '../../../shared/domain';
+import type { CaseDetailResponse, SyncEntity } from '../../../shared/protocol';
+import { type CacheDb, type OpenCacheOptions, openCacheDb } from './database';
+import { createCasesRepo } from './repos/cases';
+import { createCustomersRepo } from './repos/customers';
+import { createDevicesRepo } from './repos/devices';
+import { createMessagesRepo } from './repos/messages';
+import { createMetaRepo } from './repos/meta';
+import { createQueuesRepo } from './repos/queues';
+import { createUsersRepo } from './repos/users';
+
+export { CacheTooNewError, CACHE_FILE, type OpenCacheOptions } from './database';
+export type { QueueFilter } from './repos/cases';
+
+export interface EntityRows {
+  case: Case;
+  customer: Customer;
+  message: Message;
+  device: Device;
+  queue: Queue;
+  user: User;
+}
+
+export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
+  const db: CacheDb = openCacheDb(dataDir, opts);
+  const repos = {
+    meta: createMetaRepo(db),
+    cases: createCasesRepo(db),
+    messages: createMessagesRepo(db),
+    customers: createCustomersRepo(db),
+    devices: createDevicesRepo(db),
+    queues: createQueuesRepo(db),
+    users: createUsersRepo(db),
+  };
+  const byEntity = {
+    case: repos.cases,
+    message: repos.messages,
+    customer: repos.customers,
+    device: repos.devices,
+    queue: repos.queues,
+    user: repos.users,
+  } as const;
+
+  return {
+    ...repos,
+    /** Writes a synced row unless the cache already holds the same or a newer rev. Returns whether anything changed. */
+    apply<E extends SyncEntity>(entity: E, row: EntityRows[E], rev: number): boolean {
+      return (byEntity[entity] as { upsert(row: EntityRows[E], rev: number): boolean }).upsert(row, rev);
+    },
+    /** Removes a row unless the cache holds a newer rev of it (a stale tombstone). */
+    remove: (entity: SyncEntity, id: string, rev: number): boolean => byEntity[entity].remove(id, rev),
+    /** Stores a case fetched from the hub with everything beside it; true when anything was new. */
+    applyCaseDetail(detail: CaseDetailResponse): boolean {
+      return db.transaction(() => {
+        let changed = repos.cases.upsert(detail.case, detail.case.rev);
+        for (const message of detail.messages) changed = repos.messages.upsert(message, message.rev) || changed;
+        if (detail.customer) changed = repos.customers.upsert(detail.customer, detail.customer.rev) || changed;
+        if (detail.device) changed = repos.devices.upsert(detail.device, detail.device.rev) || changed;
+        return changed;
+      })();
+    },
+    /** Runs `fn` in one SQLite transaction (nested calls become savepoints). */
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    /** Forgets every synced row and the sync position: another user or hub means another scope. */
+    resetSynced(): void {
+      db.transaction(() => {
+        for (const repo of Object.values(byEntity)) repo.clear();
+        repos.meta.delete('cursor');
+        repos.meta.delete('lastSyncAt');
+      })();
+    },
+    close(): void {
+      db.close();
+    },
+  };
+}
+export type Cache = ReturnType<typeof openCache>;

@@ -1,0 +1,153 @@
+import type { CaseView, QueueItem } from '../../../../shared/api';
+import { type Case, type CaseStatus, PRIORITY_RANK } from '../../../../shared/domain';
+import { containsPattern, epochMs, fold } from '../columns';
+import type { CacheDb } from '../database';
+import type { Statement } from 'better-sqlite3';
+
+export interface QueueFilter {
+  queueId?: string;
+  status?: CaseStatus | 'active';
+  /** A user id, `null` for unassigned, undefined for anyone. */
+  assigneeId?: string | null;
+  search?: string;
+  limit: number;
+  offset?: number;
+}
+
+export type CaseSummary = CaseView['customerCases'][number];
+
+/** Statuses someone still has to work on. */
+export const ACTIVE_STATUSES: readonly CaseStatus[] = ['new', 'open', 'pending', 'on_hold'];
+
+// Cases without an SLA go after those with one in the same priority.
+const QUEUE_ORDER = 'ORDER BY c.priority_rank, c.sla_due_ms IS NULL, c.sla_due_ms, c.created_ms, c.id';
+const ITEM_COLUMNS = 'c.data, cu.name AS customer_name, q.name AS queue_name, u.name AS assignee_name';
+const ITEM_JOINS = 'LEFT JOIN customers cu ON cu.id = c.customer_id LEFT JOIN queues q ON q.id = c.queue_id LEFT JOIN users u ON u.id = c.assignee_id';
+
+interface ItemRow {
+  data: string;
+  customer_name: string | null;
+  queue_name: string | null;
+  assignee_name: string | null;
+}
+
+function toItem(row: ItemRow): QueueItem {
+  return { ...(JSON.parse(row.data) as Case), customerName: row.customer_name, queueName: row.queue_name ?? '', assigneeName: row.assignee_name };
+}
+
+function whereOf(filter: QueueFilter): { clause: string; params: (string | number)[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.queueId) {
+    where.push('c.queue_id = ?');
+    params.push(filter.queueId);
+  }
+  if (filter.status === 'active') {
+    where.push(`c.status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')})`);
+    params.push(...ACTIVE_STATUSES);
+  } else if (filter.status) {
+    where.push('c.status = ?');
+    params.push(filter.status);
+  }
+  if (filter.assigneeId === null) where.push('c.assignee_id IS NULL');
+  else if (filter.assigneeId !== undefined) {
+    where.push('c.assignee_id = ?');
+    params.push(filter.assigneeId);
+  }
+  const search = filter.search?.trim();
+  if (search) {
+    const number = /^#?(\d{1,15})$/.exec(search)?.[1];
+    const pattern = containsPattern(search);
+    where.push(`(c.subject_folded LIKE ? ESCAPE '\\' OR cu.name_folded LIKE ? ESCAPE '\\'${number ? ' OR c.number = ?' : ''})`);
+    params.push(pattern, pattern);
+    if (number) params.push(Number(number));
+  }
+  return { clause: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+export function createCasesRepo(db: CacheDb) {
+  const upsert = db.prepare<{
+    id: string;
+    rev: number;
+    number: number;
+    subjectFolded: string;
+    status: string;
+    priorityRank: number;
+    queueId: string;
+    assigneeId: string | null;
+    customerId: string | null;
+    slaDueMs: number | null;
+    createdMs: number;
+    data: string;
+  }>(`
+    INSERT INTO cases (id, rev, number, subject_folded, status, priority_rank, queue_id, assignee_id, customer_id, sla_due_ms, created_ms, data)
+    VALUES (@id, @rev, @number, @subjectFolded, @status, @priorityRank, @queueId, @assigneeId, @customerId, @slaDueMs, @createdMs, @data)
+    ON CONFLICT(id) DO UPDATE SET rev = excluded.rev, number = excluded.number, subject_folded = excluded.subject_folded,
+      status = excluded.status, priority_rank = excluded.priority_rank, queue_id = excluded.queue_id, assignee_id = excluded.assignee_id,
+      customer_id = excluded.customer_id, sla_due_ms = excluded.sla_due_ms, created_ms = excluded.created_ms, data = excluded.data
+    WHERE excluded.rev > cases.rev OR (excluded.rev = cases.rev AND excluded.data <> cases.data)`);
+  const remove = db.prepare<[string, number]>('DELETE FROM cases WHERE id = ? AND rev <= ?');
+  const itemById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLUMNS} FROM cases c ${ITEM_JOINS} WHERE c.id = ?`);
+  const ofCustomer = db.prepare<[string, string, number], { data: string }>(
+    'SELECT data FROM cases WHERE customer_id = ? AND id <> ? ORDER BY created_ms DESC LIMIT ?',
+  );
+  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM cases');
+  const clear = db.prepare('DELETE FROM cases');
+
+  // The queue's SQL depends on which filters are set (a handful of shapes): prepare each shape once.
+  const shapes = new Map<string, Statement<unknown[]>>();
+  const prepared = (sql: string) => {
+    let statement = shapes.get(sql);
+    if (!statement) shapes.set(sql, (statement = db.prepare<unknown[]>(sql)));
+    return statement;
+  };
+
+  return {
+    /** True when the row was new or newer than the stored one. */
+    upsert(row: Case, rev: number): boolean {
+      return (
+        upsert.run({
+          id: row.id,
+          rev,
+          number: row.number,
+          subjectFolded: fold(row.subject),
+          status: row.status,
+          priorityRank: PRIORITY_RANK[row.priority],
+          queueId: row.queueId,
+          assigneeId: row.assigneeId,
+          customerId: row.customerId,
+          slaDueMs: row.slaDueAt === null ? null : epochMs(row.slaDueAt),
+          createdMs: epochMs(row.createdAt),
+          data: JSON.stringify(row),
+        }).changes > 0
+      );
+    },
+    remove: (id: string, rev: number): boolean => remove.run(id, rev).changes > 0,
+
+    /** The queue: filtered, ordered by priority, then SLA due, then age. */
+    queue(filter: QueueFilter): { items: QueueItem[]; total: number } {
+      const { clause, params } = whereOf(filter);
+      const from = `FROM cases c ${ITEM_JOINS} ${clause}`;
+      const rows = prepared(`SELECT ${ITEM_COLUMNS} ${from} ${QUEUE_ORDER} LIMIT ? OFFSET ?`).all(...params, filter.limit, filter.offset ?? 0) as ItemRow[];
+      const total = (prepared(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;
+      return { items: rows.map(toItem), total };
+    },
+
+    item(id: string): QueueItem | null {
+      const row = itemById.get(id);
+      return row ? toItem(row) : null;
+    },
+
+    /** The customer's other cases, most recent first. */
+    ofCustomer(customerId: string, exceptId: string, limit = 20): CaseSummary[] {
+      return ofCustomer.all(customerId, exceptId, limit).map((r) => {
+        const c = JSON.parse(r.data) as Case;
+        return { id: c.id, number: c.number, subject: c.subject, status: c.status, channel: c.channel, createdAt: c.createdAt };
+      });
+    },
+
+    count: (): number => count.get()?.n ?? 0,
+    clear: (): void => void clear.run(),
+  };
+}
+export type CasesRepo = ReturnType<typeof createCasesRepo>;

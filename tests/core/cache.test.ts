@@ -1,0 +1,248 @@
+/** The SQLite cache on real files: migrations, refusal of newer files, rev reconciliation, the queue query. */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Cache, CacheTooNewError, CACHE_FILE, openCache } from '../../src/main/core/cache';
+import { openCacheDb } from '../../src/main/core/cache/database';
+import { type CacheMigration, cacheMigrations } from '../../src/main/core/cache/migrations';
+import { aCase, aCustomer, aMessage, aQueue, aUser, at, tempDir } from './fixtures';
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+beforeEach(async () => {
+  dir = await tempDir('switchboard-cache-');
+});
+afterEach(async () => {
+  await dir.remove();
+});
+
+const latest = Math.max(...cacheMigrations.map((m) => m.version));
+const userVersion = (file: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+};
+
+describe('cache migrations', () => {
+  it('creates the schema on a new file, with WAL, foreign keys and a busy timeout', () => {
+    const db = openCacheDb(dir.path);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(latest);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+      const tables = db
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .all()
+        .map((r) => r.name);
+      expect(tables).toEqual(['cases', 'customers', 'devices', 'messages', 'meta', 'queues', 'users']);
+      const plan = db
+        .prepare<[], { detail: string }>(
+          "EXPLAIN QUERY PLAN SELECT id FROM cases WHERE queue_id = 'q' AND status = 'open' ORDER BY priority_rank, sla_due_ms",
+        )
+        .all()
+        .map((r) => r.detail)
+        .join(' ');
+      expect(plan).toContain('cases_queue_order');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps data when reopened and does not run a migration twice', () => {
+    const first = openCache(dir.path);
+    first.meta.set('cursor', '42');
+    first.close();
+    const again = openCache(dir.path);
+    expect(again.meta.get('cursor')).toBe('42');
+    again.close();
+    expect(userVersion(join(dir.path, CACHE_FILE))).toBe(latest);
+  });
+
+  it('refuses a file written by a newer version and leaves it untouched', () => {
+    openCache(dir.path).close();
+    const file = join(dir.path, CACHE_FILE);
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${latest + 5}`);
+    raw.close();
+
+    expect(() => openCache(dir.path)).toThrow(CacheTooNewError);
+    try {
+      openCache(dir.path);
+    } catch (error) {
+      expect(error).toBeInstanceOf(CacheTooNewError);
+      expect((error as CacheTooNewError).found).toBe(latest + 5);
+      expect((error as CacheTooNewError).message).toMatch(/newer than this console knows/);
+    }
+    expect(userVersion(file)).toBe(latest + 5);
+  });
+
+  it('upgrades an older file step by step and transforms its data (a data-changing migration)', () => {
+    const v1: CacheMigration[] = [{ version: 1, name: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);' }];
+    const old = openCacheDb(dir.path, { migrations: v1 });
+    old.prepare('INSERT INTO notes (body) VALUES (?), (?)').run('  Hello ', 'World');
+    old.close();
+
+    const v2: CacheMigration[] = [
+      ...v1,
+      { version: 2, name: 'trimmed and length', sql: 'ALTER TABLE notes ADD COLUMN length INTEGER; UPDATE notes SET body = trim(body), length = length(trim(body));' },
+    ];
+    const upgraded = openCacheDb(dir.path, { migrations: v2 });
+    try {
+      expect(upgraded.pragma('user_version', { simple: true })).toBe(2);
+      expect(upgraded.prepare('SELECT body, length FROM notes ORDER BY id').all()).toEqual([
+        { body: 'Hello', length: 5 },
+        { body: 'World', length: 5 },
+      ]);
+    } finally {
+      upgraded.close();
+    }
+  });
+
+  it('rolls a failing migration back completely', () => {
+    const v1: CacheMigration[] = [{ version: 1, name: 'a', sql: 'CREATE TABLE a (x INTEGER);' }];
+    openCacheDb(dir.path, { migrations: v1 }).close();
+    const broken: CacheMigration[] = [...v1, { version: 2, name: 'half', sql: 'CREATE TABLE b (y INTEGER); INSERT INTO missing_table VALUES (1);' }];
+
+    expect(() => openCacheDb(dir.path, { migrations: broken })).toThrow(/missing_table/);
+    const db = new Database(join(dir.path, CACHE_FILE), { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'b'").get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('rev reconciliation', () => {
+  let cache: Cache;
+  beforeEach(() => {
+    cache = openCache(dir.path);
+  });
+  afterEach(() => cache.close());
+
+  it('applies newer revs, ignores stale ones, and a duplicate changes nothing', () => {
+    const queue = aQueue();
+    const original = aCase({ queueId: queue.id, subject: 'First words', rev: 5 });
+    expect(cache.apply('case', original, 5)).toBe(true);
+
+    expect(cache.apply('case', original, 5)).toBe(false);
+    expect(cache.cases.item(original.id)?.subject).toBe('First words');
+
+    const stale = { ...original, subject: 'An older edit', rev: 3 };
+    expect(cache.apply('case', stale, 3)).toBe(false);
+    expect(cache.cases.item(original.id)?.subject).toBe('First words');
+    expect(cache.cases.count()).toBe(1);
+
+    const newer = { ...original, subject: 'Newer words', status: 'pending' as const, rev: 7 };
+    expect(cache.apply('case', newer, 7)).toBe(true);
+    const stored = cache.cases.item(original.id);
+    expect(stored?.subject).toBe('Newer words');
+    expect(stored?.status).toBe('pending');
+    expect(stored?.rev).toBe(7);
+  });
+
+  it('applies the same reconciliation to every entity', () => {
+    const customer = aCustomer({ name: 'Old Name', rev: 10 });
+    expect(cache.apply('customer', customer, 10)).toBe(true);
+    expect(cache.apply('customer', { ...customer, name: 'Stale Name', rev: 9 }, 9)).toBe(false);
+    expect(cache.customers.byId(customer.id)?.name).toBe('Old Name');
+
+    const user = aUser({ name: 'Ana' });
+    expect(cache.apply('user', user, 4)).toBe(true);
+    expect(cache.apply('user', { ...user, name: 'Stale Ana' }, 3)).toBe(false);
+    expect(cache.users.byId(user.id)?.name).toBe('Ana');
+
+    const queue = aQueue({ rev: 2 });
+    const message = aMessage({ caseId: queue.id, body: 'v2', rev: 2 });
+    expect(cache.apply('message', message, 2)).toBe(true);
+    expect(cache.apply('message', { ...message, body: 'v1', rev: 1 }, 1)).toBe(false);
+    expect(cache.messages.ofCase(queue.id).map((m) => m.body)).toEqual(['v2']);
+  });
+
+  it('ignores a tombstone older than the stored row and honours a newer one', () => {
+    const queue = aQueue();
+    const row = aCase({ queueId: queue.id, rev: 20 });
+    cache.apply('case', row, 20);
+    expect(cache.remove('case', row.id, 19)).toBe(false);
+    expect(cache.cases.item(row.id)).not.toBeNull();
+    expect(cache.remove('case', row.id, 21)).toBe(true);
+    expect(cache.cases.item(row.id)).toBeNull();
+  });
+
+  it('resetSynced forgets rows and the cursor but keeps the session', () => {
+    cache.apply('queue', aQueue(), 1);
+    cache.meta.set('cursor', '9');
+    cache.meta.set('token', 't');
+    cache.resetSynced();
+    expect(cache.queues.all()).toEqual([]);
+    expect(cache.meta.get('cursor')).toBeNull();
+    expect(cache.meta.get('token')).toBe('t');
+  });
+});
+
+describe('queue query', () => {
+  let cache: Cache;
+  beforeEach(() => {
+    cache = openCache(dir.path);
+  });
+  afterEach(() => cache.close());
+
+  it('orders by priority, then SLA due (none last, any offset), then age, and joins names', () => {
+    const devices = aQueue({ name: 'Devices' });
+    const billing = aQueue({ name: 'Billing' });
+    const customer = aCustomer({ name: 'Þórunn Jónsdóttir' });
+    const agent = aUser({ name: 'Ivan Petrov', username: 'ivan' });
+    cache.apply('queue', devices, 1);
+    cache.apply('queue', billing, 1);
+    cache.apply('customer', customer, 1);
+    cache.apply('user', agent, 1);
+
+    const lowOld = aCase({ queueId: devices.id, priority: 'low', createdAt: at(0) });
+    const normalNoSla = aCase({ queueId: devices.id, priority: 'normal', createdAt: at(1) });
+    // 10:30+02:00 is 08:30Z: earlier than 09:00Z although it sorts later as text.
+    const normalSlaLaterText = aCase({ queueId: billing.id, priority: 'normal', slaDueAt: '2026-01-10T10:30:00+02:00', createdAt: at(2) });
+    const normalSlaEarlierText = aCase({ queueId: devices.id, priority: 'normal', slaDueAt: '2026-01-10T09:00:00Z', createdAt: at(3) });
+    const urgentNew = aCase({ queueId: devices.id, priority: 'urgent', createdAt: at(9), customerId: customer.id, assigneeId: agent.id });
+    const urgentOld = aCase({ queueId: billing.id, priority: 'urgent', createdAt: at(4) });
+    for (const c of [lowOld, normalNoSla, normalSlaLaterText, normalSlaEarlierText, urgentNew, urgentOld]) cache.apply('case', c, c.rev);
+
+    const { items, total } = cache.cases.queue({ limit: 100 });
+    expect(total).toBe(6);
+    expect(items.map((i) => i.id)).toEqual([urgentOld.id, urgentNew.id, normalSlaLaterText.id, normalSlaEarlierText.id, normalNoSla.id, lowOld.id]);
+    const joined = items.find((i) => i.id === urgentNew.id);
+    expect(joined).toMatchObject({ customerName: 'Þórunn Jónsdóttir', queueName: 'Devices', assigneeName: 'Ivan Petrov' });
+
+    const devicesOnly = cache.cases.queue({ queueId: devices.id, limit: 2 });
+    expect(devicesOnly.total).toBe(4);
+    expect(devicesOnly.items.map((i) => i.id)).toEqual([urgentNew.id, normalSlaEarlierText.id]);
+  });
+
+  it('filters by status ("active"), assignee and search (Unicode-folded subject and customer, case number)', () => {
+    const queue = aQueue();
+    const customer = aCustomer({ name: 'Пётр Иванов' });
+    const me = aUser();
+    cache.apply('queue', queue, 1);
+    cache.apply('customer', customer, 1);
+    const open = aCase({ queueId: queue.id, status: 'open', subject: 'Двигатель перегрелся', customerId: customer.id, assigneeId: me.id });
+    const pending = aCase({ queueId: queue.id, status: 'pending', subject: 'Invoice 100% wrong' });
+    const solved = aCase({ queueId: queue.id, status: 'solved', subject: 'Router reboots' });
+    for (const c of [open, pending, solved]) cache.apply('case', c, c.rev);
+
+    const ids = (filter: Parameters<Cache['cases']['queue']>[0]) => cache.cases.queue(filter).items.map((i) => i.id).sort();
+    expect(ids({ status: 'active', limit: 10 })).toEqual([open.id, pending.id].sort());
+    expect(ids({ status: 'solved', limit: 10 })).toEqual([solved.id]);
+    expect(ids({ assigneeId: me.id, limit: 10 })).toEqual([open.id]);
+    expect(ids({ assigneeId: null, limit: 10 })).toEqual([pending.id, solved.id].sort());
+    expect(ids({ search: 'ДВИГАТЕЛЬ', limit: 10 })).toEqual([open.id]);
+    expect(ids({ search: 'пётр', limit: 10 })).toEqual([open.id]);
+    expect(ids({ search: `#${solved.number}`, limit: 10 })).toEqual([solved.id]);
+    // LIKE wildcards in the search are literal characters.
+    expect(ids({ search: '100%', limit: 10 })).toEqual([pending.id]);
+    expect(ids({ search: '%', limit: 10 })).toEqual([pending.id]);
+    expect(ids({ search: '_', limit: 10 })).toEqual([]);
+  });
+});

@@ -1,0 +1,84 @@
+/** Temp data dirs and well-formed domain rows for console core tests. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { uuidv7 } from 'uuidv7';
+import type { Case, Customer, Message, Queue, User } from '../../src/shared/domain';
+import { CaseSchema, CustomerSchema, MessageSchema, QueueSchema, UserSchema } from '../../src/shared/domain';
+
+export async function tempDir(prefix = 'switchboard-core-'): Promise<{ path: string; remove(): Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+const T0 = Date.parse('2026-01-10T08:00:00Z');
+export const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+
+export function aQueue(overrides: Partial<Queue> = {}): Queue {
+  return QueueSchema.parse({ id: uuidv7(), name: 'Support', description: '', version: 1, rev: 1, createdAt: at(0), updatedAt: at(0), ...overrides });
+}
+
+export function aUser(overrides: Partial<User> = {}): User {
+  return UserSchema.parse({ id: uuidv7(), username: 'ana', name: 'Ana Pereira', role: 'agent', ...overrides });
+}
+
+export function aCustomer(overrides: Partial<Customer> = {}): Customer {
+  return CustomerSchema.parse({
+    id: uuidv7(),
+    name: 'Jane Roe',
+    email: 'jane@example.com',
+    phone: null,
+    handles: {},
+    plan: 'basic',
+    lifetimeValue: 100,
+    influence: 10,
+    language: 'en',
+    preferredChannel: 'email',
+    consent: true,
+    version: 1,
+    rev: 1,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  });
+}
+
+let nextNumber = 1000;
+export function aCase(overrides: Partial<Case> & { queueId: string }): Case {
+  return CaseSchema.parse({
+    id: uuidv7(),
+    number: nextNumber++,
+    subject: 'Printer on fire',
+    status: 'open',
+    priority: 'normal',
+    channel: 'email',
+    customerId: null,
+    deviceId: null,
+    assigneeId: null,
+    slaDueAt: null,
+    language: 'en',
+    sentiment: null,
+    tags: [],
+    version: 1,
+    rev: 1,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  });
+}
+
+export function aMessage(overrides: Partial<Message> & { caseId: string }): Message {
+  return MessageSchema.parse({
+    id: uuidv7(),
+    direction: 'in',
+    channel: 'email',
+    author: 'Jane Roe',
+    body: 'Hello',
+    externalId: null,
+    version: 1,
+    rev: 1,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  });
+}

@@ -1,0 +1,77 @@
+/** Cursor pull: many small pages against a real hub, and a malformed page that must change nothing. */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningHub } from '../../src/hub/hub';
+import { openCache } from '../../src/main/core/cache';
+import { createHubClient } from '../../src/main/core/hub-client';
+import { createPuller } from '../../src/main/core/sync';
+import type { SyncPullResponse } from '../../src/shared/protocol';
+import { aCase, aQueue, tempDir } from './fixtures';
+import { hubCases, hubToken, startDemoHub } from './hub-fixture';
+
+describe('sync pull', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let hub: RunningHub;
+
+  beforeAll(async () => {
+    dir = await tempDir('switchboard-sync-');
+    hub = await startDemoHub(dir.path);
+  });
+  afterAll(async () => {
+    await hub?.close();
+    await dir?.remove();
+  });
+
+  it('pages through the cursor until hasMore is false, and a second pull is a no-op', async () => {
+    const token = await hubToken(hub.url, 'sam');
+    const cache = openCache(join(dir.path, 'paged'));
+    try {
+      const pages: SyncPullResponse[] = [];
+      const client = createHubClient(() => ({ hubUrl: hub.url, token }));
+      const recording = { pull: async (cursor: number, limit: number) => pages[pages.push(await client.pull(cursor, limit)) - 1]! };
+      const result = await createPuller(cache, recording, 40).pull();
+
+      expect(pages.length).toBeGreaterThan(5);
+      expect(pages.at(-1)?.hasMore).toBe(false);
+      // Cursors only move forward, page after page.
+      const cursors = pages.map((p) => p.cursor);
+      expect(cursors).toEqual([...cursors].sort((a, b) => a - b));
+      expect(Number(cache.meta.get('cursor'))).toBe(result.cursor);
+
+      const fromHub = await hubCases(hub.url, token);
+      expect(cache.cases.count()).toBe(fromHub.length);
+      expect(result.caseIds.sort()).toEqual(fromHub.map((c) => c.id).sort());
+
+      pages.length = 0;
+      const again = await createPuller(cache, recording, 40).pull();
+      expect(again).toMatchObject({ applied: 0, caseIds: [], cursor: result.cursor });
+      expect(pages).toHaveLength(1);
+    } finally {
+      cache.close();
+    }
+  });
+
+  it('rolls back a page with a malformed row: no rows, no cursor move', async () => {
+    const cache = openCache(join(dir.path, 'malformed'));
+    try {
+      const queue = aQueue();
+      const good = aCase({ queueId: queue.id, rev: 5 });
+      const page: SyncPullResponse = {
+        changes: [
+          { op: 'upsert', entity: 'queue', id: queue.id, rev: 4, row: { ...queue, rev: 4 } },
+          { op: 'upsert', entity: 'case', id: good.id, rev: 5, row: good },
+          { op: 'upsert', entity: 'case', id: 'bad', rev: 6, row: { ...good, id: 'bad', priority: 'whenever' } },
+        ],
+        cursor: 6,
+        hasMore: false,
+      };
+      const puller = createPuller(cache, { pull: async () => page });
+      await expect(puller.pull()).rejects.toThrow(/priority/);
+      expect(cache.cases.count()).toBe(0);
+      expect(cache.queues.all()).toEqual([]);
+      expect(cache.meta.get('cursor')).toBeNull();
+    } finally {
+      cache.close();
+    }
+  });
+});
