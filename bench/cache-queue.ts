@@ -1,0 +1,83 @@
+/**
+ * Console cache at scale: bulk load of 100,000 cases into SQLite, then the
+ * queue query (one page of 50, filtered by queue and status, sorted by
+ * priority) many times over.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { uuidv7 } from 'uuidv7';
+import { openCache } from '../src/main/core/cache';
+import { CASE_STATUSES, CHANNELS, PRIORITIES, type Case } from '../src/shared/domain';
+import { seededRandom } from '../src/hub/demo/random';
+import { ms, report, summarize } from './stats';
+
+const CASES = 100_000;
+const QUEUES = 12;
+const QUERIES = 2_000;
+
+function makeCases(): { cases: Case[]; queueIds: string[] } {
+  const rnd = seededRandom(100_000);
+  const queueIds = Array.from({ length: QUEUES }, () => uuidv7());
+  const customers = Array.from({ length: 5_000 }, () => uuidv7());
+  const now = Date.now();
+  const cases = Array.from({ length: CASES }, (_, i): Case => {
+    const created = new Date(now - rnd.int(0, 90 * 24) * 3_600_000).toISOString();
+    return {
+      id: uuidv7(),
+      number: 1000 + i,
+      subject: `Case ${i}: ${rnd.pick(['engine overheating', 'double charge', 'router drops', 'app sync broken', 'thermostat cold'])}`,
+      status: rnd.pick(CASE_STATUSES),
+      priority: rnd.pick(PRIORITIES),
+      channel: rnd.pick(CHANNELS),
+      customerId: rnd.pick(customers),
+      deviceId: null,
+      queueId: rnd.pick(queueIds),
+      assigneeId: null,
+      slaDueAt: rnd.next() < 0.8 ? new Date(now + rnd.int(-48, 72) * 3_600_000).toISOString() : null,
+      language: rnd.pick(['en', 'ru', 'id', 'is']),
+      sentiment: null,
+      tags: [],
+      version: 1,
+      rev: i + 1,
+      createdAt: created,
+      updatedAt: created,
+    };
+  });
+  return { cases, queueIds };
+}
+
+export async function benchCacheQueue(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-cache-'));
+  const cache = openCache(dir);
+  try {
+    const { cases, queueIds } = makeCases();
+    const loadStart = performance.now();
+    cache.transaction(() => {
+      for (const c of cases) cache.cases.upsert(c, c.rev);
+    });
+    const loadMs = performance.now() - loadStart;
+    report(`cache: bulk load of ${CASES.toLocaleString('en')} cases`, ms(loadMs), { ok: loadMs < 3000, text: '< 3 s' });
+
+    const rnd = seededRandom(7);
+    const statuses = ['new', 'open', 'pending'] as const;
+    for (let i = 0; i < 50; i++) cache.cases.queue({ queueId: rnd.pick(queueIds), status: rnd.pick(statuses), limit: 50 }); // warm-up
+    const samples: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < QUERIES; i++) {
+      const start = performance.now();
+      rows += cache.cases.queue({ queueId: rnd.pick(queueIds), status: rnd.pick(statuses), limit: 50 }).items.length;
+      samples.push(performance.now() - start);
+    }
+    const s = summarize(samples);
+    report(`cache: queue page of 50 (queue + status, by priority)`, `p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, max ${ms(s.max)} over ${QUERIES} queries`, {
+      ok: s.p95 < 5,
+      text: 'p95 < 5 ms',
+    });
+    if (rows !== QUERIES * 50) throw new Error(`expected full pages, got ${rows} rows`);
+  } finally {
+    cache.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,5 @@
+/** `npm run bench`: prints figures against the targets; performance goals live here, never in unit tests. */
+import { benchCacheQueue } from './cache-queue';
+
+console.log(`Switchboard bench — node ${process.version}, ${new Date().toISOString()}`);
+await benchCacheQueue();
