@@ -61,8 +61,18 @@ const DEVICE_MODELS = [
 
 const DEVICE_FOR_THEME: Record<string, string> = { engine: 'car', thermostat: 'thermo', router: 'router' };
 
-function slug(name: string): string {
-  return name.normalize('NFD').replace(/[^\p{L}\p{N} ]/gu, '').trim().toLowerCase().replace(/\s+/g, '.');
+/** An ASCII mailbox/handle from a name; names in other scripts get a numbered one. */
+function slug(name: string, fallback: string): string {
+  const ascii = name
+    .toLowerCase()
+    .replace(/ð/g, 'd')
+    .replace(/þ/g, 'th')
+    .replace(/æ/g, 'ae')
+    .normalize('NFD')
+    .replace(/[^a-z ]/g, '')
+    .trim()
+    .replace(/\s+/g, '.');
+  return ascii || fallback;
 }
 
 export function buildDemoData(now = new Date()): DemoData {
@@ -76,11 +86,12 @@ export function buildDemoData(now = new Date()): DemoData {
   for (let i = 0; i < 48; i++) {
     const language = LANGS[i % LANGS.length]!;
     const name = texts.names[language][Math.floor(i / LANGS.length) % 12]!;
-    const handle = slug(name).replace(/\./g, '_');
+    const local = slug(name, `customer${i + 1}`);
+    const handle = local.replace(/\./g, '_');
     customers.push({
       id: uuidv7(),
       name,
-      email: `${slug(name)}@example.${language === 'en' ? 'com' : language}`,
+      email: `${local}@example.${language === 'en' ? 'com' : language}`,
       phone: `+${rnd.int(1, 99)} ${rnd.int(100, 999)} ${rnd.int(1000, 9999)}`,
       handles: i % 3 === 0 ? { x: `@${handle}` } : i % 3 === 1 ? { facebook: handle } : {},
       plan: rnd.pick(['basic', 'plus', 'premium', 'enterprise'] as const),
@@ -152,7 +163,7 @@ export function buildDemoData(now = new Date()): DemoData {
       deviceId: device?.id ?? null,
       queueId: queueId(queue),
       assigneeId: assignee,
-      slaDueAt: active ? slaDueAt(priority, new Date(Math.max(createdAt.getTime(), now.getTime() - rnd.int(0, 30) * HOUR))) : null,
+      slaDueAt: active ? slaDueAt(priority, new Date(Math.max(createdAt.getTime(), now.getTime() - rnd.int(0, 8) * HOUR))) : null,
       language,
       sentiment: Math.round((rnd.next() * 2 - 1) * 100) / 100,
       tags: [theme.key],

@@ -11,7 +11,7 @@ import { SlaCountdown } from './SlaCountdown';
 import classes from './QueueList.module.css';
 
 const ROW_HEIGHT = 34;
-const FULL_COLUMNS = '28px 66px 64px minmax(200px, 1fr) 170px 110px 130px 86px 124px 56px';
+const FULL_COLUMNS = '28px 66px 64px minmax(200px, 1fr) 170px 110px 130px 86px 150px 60px';
 // Beside an open case the list keeps what triage needs: what, who, how urgent.
 const COMPACT_COLUMNS = '24px 62px 46px minmax(140px, 1fr) 120px 104px';
 
@@ -107,7 +107,7 @@ export function QueueList({ items, selectedId, recent, onSelect, onOpen, compact
                     <StatusBadge status={item.status} />
                   </>
                 )}
-                <SlaCountdown dueAt={item.slaDueAt} now={now} closed={closed} />
+                <SlaCountdown dueAt={item.slaDueAt} now={now} closed={closed} short={compact} />
                 {!compact && (
                   <Text size="xs" c="dimmed" style={{ fontVariantNumeric: 'tabular-nums' }}>
                     {compactDuration(now - Date.parse(item.createdAt))}
