@@ -4,7 +4,8 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { startHub } from '../../src/hub/hub';
 import { backends, startTestHub } from './backends';
-import { casesFor, publish, reading, waitFor } from './helpers';
+import type { Case, Mention } from '../../src/shared/domain';
+import { casesFor, connectSocket, publish, reading, waitFor } from './helpers';
 
 const pglite = backends.find((b) => b.name === 'pglite')!;
 
@@ -92,5 +93,25 @@ describe('hub lifecycle', () => {
       return cases.length > 0 ? cases : undefined;
     });
     expect(opened).toHaveLength(1);
+  });
+});
+
+describe('demo feed', () => {
+  it('streams mentions and device cases (never car-0001) to connected consoles', async () => {
+    const hub = await startTestHub(pglite, { demoFeed: true, demoFeedIntervalMs: 100 });
+    try {
+      const socket = connectSocket(hub.url, await hub.login('sam'));
+      const mentions: Mention[] = [];
+      const cases: Case[] = [];
+      socket.on('mention:new', (m: Mention) => mentions.push(m));
+      socket.on('case:upsert', (c: Case) => cases.push(c));
+      await waitFor(async () => (mentions.length > 0 && cases.length > 0 ? true : undefined), 15_000);
+      socket.close();
+      expect(mentions[0]!.body.length).toBeGreaterThan(0);
+      expect(cases[0]!.channel).toBe('device');
+      expect(cases.some((c) => c.deviceId === 'car-0001')).toBe(false);
+    } finally {
+      await hub.close();
+    }
   });
 });
