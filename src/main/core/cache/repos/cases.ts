@@ -2,6 +2,7 @@ import type { CaseView, QueueItem } from '../../../../shared/api';
 import { type Case, type CaseStatus, PRIORITY_RANK } from '../../../../shared/domain';
 import { containsPattern, epochMs, fold } from '../columns';
 import type { CacheDb } from '../database';
+import { createDocumentRepo } from './documents';
 import type { Statement } from 'better-sqlite3';
 
 export interface QueueFilter {
@@ -66,33 +67,11 @@ function whereOf(filter: QueueFilter): { clause: string; params: (string | numbe
 }
 
 export function createCasesRepo(db: CacheDb) {
-  const upsert = db.prepare<{
-    id: string;
-    rev: number;
-    number: number;
-    subjectFolded: string;
-    status: string;
-    priorityRank: number;
-    queueId: string;
-    assigneeId: string | null;
-    customerId: string | null;
-    slaDueMs: number | null;
-    createdMs: number;
-    data: string;
-  }>(`
-    INSERT INTO cases (id, rev, number, subject_folded, status, priority_rank, queue_id, assignee_id, customer_id, sla_due_ms, created_ms, data)
-    VALUES (@id, @rev, @number, @subjectFolded, @status, @priorityRank, @queueId, @assigneeId, @customerId, @slaDueMs, @createdMs, @data)
-    ON CONFLICT(id) DO UPDATE SET rev = excluded.rev, number = excluded.number, subject_folded = excluded.subject_folded,
-      status = excluded.status, priority_rank = excluded.priority_rank, queue_id = excluded.queue_id, assignee_id = excluded.assignee_id,
-      customer_id = excluded.customer_id, sla_due_ms = excluded.sla_due_ms, created_ms = excluded.created_ms, data = excluded.data
-    WHERE excluded.rev > cases.rev OR (excluded.rev = cases.rev AND excluded.data <> cases.data)`);
-  const remove = db.prepare<[string, number]>('DELETE FROM cases WHERE id = ? AND rev <= ?');
   const itemById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLUMNS} FROM cases c ${ITEM_JOINS} WHERE c.id = ?`);
   const ofCustomer = db.prepare<[string, string, number], { data: string }>(
     'SELECT data FROM cases WHERE customer_id = ? AND id <> ? ORDER BY created_ms DESC LIMIT ?',
   );
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM cases');
-  const clear = db.prepare('DELETE FROM cases');
 
   // The queue's SQL depends on which filters are set (a handful of shapes): prepare each shape once.
   const shapes = new Map<string, Statement<unknown[]>>();
@@ -103,26 +82,17 @@ export function createCasesRepo(db: CacheDb) {
   };
 
   return {
-    /** True when the row was new or newer than the stored one. */
-    upsert(row: Case, rev: number): boolean {
-      return (
-        upsert.run({
-          id: row.id,
-          rev,
-          number: row.number,
-          subjectFolded: fold(row.subject),
-          status: row.status,
-          priorityRank: PRIORITY_RANK[row.priority],
-          queueId: row.queueId,
-          assigneeId: row.assigneeId,
-          customerId: row.customerId,
-          slaDueMs: row.slaDueAt === null ? null : epochMs(row.slaDueAt),
-          createdMs: epochMs(row.createdAt),
-          data: JSON.stringify(row),
-        }).changes > 0
-      );
-    },
-    remove: (id: string, rev: number): boolean => remove.run(id, rev).changes > 0,
+    ...createDocumentRepo<Case>(db, 'cases', {
+      number: (c) => c.number,
+      subject_folded: (c) => fold(c.subject),
+      status: (c) => c.status,
+      priority_rank: (c) => PRIORITY_RANK[c.priority],
+      queue_id: (c) => c.queueId,
+      assignee_id: (c) => c.assigneeId,
+      customer_id: (c) => c.customerId,
+      sla_due_ms: (c) => (c.slaDueAt === null ? null : epochMs(c.slaDueAt)),
+      created_ms: (c) => epochMs(c.createdAt),
+    }),
 
     /** The queue: filtered, ordered by priority, then SLA due, then age. */
     queue(filter: QueueFilter): { items: QueueItem[]; total: number } {
@@ -147,7 +117,6 @@ export function createCasesRepo(db: CacheDb) {
     },
 
     count: (): number => count.get()?.n ?? 0,
-    clear: (): void => void clear.run(),
   };
 }
 export type CasesRepo = ReturnType<typeof createCasesRepo>;
