@@ -43,13 +43,14 @@ CREATE TABLE cases (
   queue_id TEXT NOT NULL,
   assignee_id TEXT,
   customer_id TEXT,
-  sla_due_ms INTEGER,
+  -- SLA due in epoch ms; cases without one sort last, so the index alone gives the queue order.
+  sla_sort_ms INTEGER NOT NULL,
   created_ms INTEGER NOT NULL,
   data TEXT NOT NULL
 ) STRICT;
 -- The queue query: filter by queue and status, then order by rank, SLA, age.
-CREATE INDEX cases_queue_order ON cases (queue_id, status, priority_rank, sla_due_ms, created_ms);
-CREATE INDEX cases_status_order ON cases (status, priority_rank, sla_due_ms, created_ms);
+CREATE INDEX cases_queue_order ON cases (queue_id, status, priority_rank, sla_sort_ms, created_ms, id);
+CREATE INDEX cases_status_order ON cases (status, priority_rank, sla_sort_ms, created_ms, id);
 CREATE INDEX cases_assignee ON cases (assignee_id);
 CREATE INDEX cases_customer ON cases (customer_id, created_ms);
 CREATE INDEX cases_number ON cases (number);
