@@ -11,7 +11,8 @@ import { startEmbeddedBroker } from './devices/broker';
 import { subscribeTelemetry } from './devices/subscriber';
 import { registerRoutes } from './http/routes';
 import { sendError } from './http/errors';
-import { createLiveServer, roomsForCase } from './live/io';
+import { createLiveServer } from './live/io';
+import { createPublisher } from './live/publish';
 import { listenWithFallback } from './net/listen';
 import { loadDemo } from './demo/load';
 import { startDemoFeed } from './demo/feed';
@@ -49,11 +50,11 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     });
 
     const io = createLiveServer(app.server, db, tokens);
+    const publish = createPublisher(io);
     const ingest = createTelemetryIngest(db, (opened) => {
-      const rooms = roomsForCase(opened.case);
-      io.to(rooms).emit('case:upsert', opened.case);
-      io.to(rooms).emit('message:upsert', opened.message);
-      io.to(rooms).emit('device:alert', opened.alert);
+      publish.case(opened.case);
+      publish.message(opened.message, opened.case);
+      publish.alert(opened.alert, opened.case);
       log.info({ caseNumber: opened.case.number, deviceId: opened.alert.deviceId }, 'device rule opened a case');
     });
 
@@ -75,6 +76,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       db,
       tokens,
       ingest,
+      publish,
       health: () => ({ db: database.kind, mqtt: subscriber.connected() ? 'connected' : 'disconnected', sockets: String(io.engine.clientsCount) }),
     });
     await app.ready();

@@ -115,3 +115,77 @@ export type ConsoleToHubEvents = Record<string, never>;
 export interface SocketAuth {
   token: string;
 }
+
+/* ---------------------------------------------------------------- sync push */
+
+/** Scalar case fields a console may change; assignment and queue go through case.assign. */
+export const CaseFieldsSchema = z
+  .object({
+    subject: CaseSchema.shape.subject,
+    status: CaseSchema.shape.status,
+    priority: CaseSchema.shape.priority,
+    tags: CaseSchema.shape.tags,
+  })
+  .partial()
+  .strict()
+  .refine((fields) => Object.keys(fields).length > 0, 'at least one field is required');
+export type CaseFields = z.infer<typeof CaseFieldsSchema>;
+export const CASE_FIELDS = ['subject', 'status', 'priority', 'tags'] as const;
+export type CaseField = (typeof CASE_FIELDS)[number];
+
+const mutationBase = {
+  id: z.uuid(),
+  entityId: z.string().min(1).max(100),
+  baseVersion: z.number().int().min(0),
+  createdAt: z.iso.datetime({ offset: true }),
+};
+
+export const NewCaseSchema = CaseSchema.pick({
+  id: true,
+  subject: true,
+  status: true,
+  priority: true,
+  channel: true,
+  customerId: true,
+  deviceId: true,
+  queueId: true,
+  language: true,
+  tags: true,
+}).extend({ assigneeId: z.uuid().nullable().optional() });
+export type NewCase = z.infer<typeof NewCaseSchema>;
+
+export const MutationSchema = z.discriminatedUnion('kind', [
+  z.object({ ...mutationBase, kind: z.literal('case.create'), payload: z.object({ case: NewCaseSchema }) }),
+  z.object({ ...mutationBase, kind: z.literal('case.update'), payload: z.object({ fields: CaseFieldsSchema }) }),
+  z.object({ ...mutationBase, kind: z.literal('case.assign'), payload: z.object({ assigneeId: z.uuid().nullable(), queueId: z.uuid().optional() }) }),
+  z.object({ ...mutationBase, kind: z.literal('case.note'), payload: z.object({ body: z.string().min(1).max(20_000) }) }),
+  z.object({
+    ...mutationBase,
+    kind: z.literal('message.send'),
+    payload: z.object({ channel: CaseSchema.shape.channel, body: z.string().min(1).max(20_000) }),
+  }),
+  z.object({ ...mutationBase, kind: z.literal('presence.set'), payload: z.object({ presence: z.enum(['available', 'busy', 'away', 'offline']) }) }),
+]);
+export type Mutation = z.infer<typeof MutationSchema>;
+export type MutationKind = Mutation['kind'];
+
+export const SyncPushRequestSchema = z.object({ mutations: z.array(MutationSchema).min(1).max(500) });
+export type SyncPushRequest = z.infer<typeof SyncPushRequestSchema>;
+
+export interface FieldConflict {
+  field: CaseField;
+  /** What this console sent. */
+  yours: unknown;
+  /** What the hub kept. */
+  theirs: unknown;
+}
+
+export type MutationResult =
+  | { id: string; status: 'applied' | 'merged'; version: number; rev: number }
+  | { id: string; status: 'duplicate'; original: Exclude<MutationResult, { status: 'duplicate' }> }
+  | { id: string; status: 'conflict'; version: number; rev: number; conflicts: FieldConflict[] }
+  | { id: string; status: 'rejected'; reason: string };
+
+export interface SyncPushResponse {
+  results: MutationResult[];
+}

@@ -161,4 +161,29 @@ CREATE TABLE mentions (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'sync push: remembered mutations, per-version case field history, presence',
+    sql: `
+CREATE TABLE mutations (
+  id uuid PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES users(id),
+  kind text NOT NULL,
+  entity_id text NOT NULL,
+  result jsonb NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE case_changes (
+  case_id uuid NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  version integer NOT NULL,
+  fields jsonb NOT NULL,
+  user_id uuid REFERENCES users(id),
+  changed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (case_id, version)
+);
+
+ALTER TABLE users ADD COLUMN presence text NOT NULL DEFAULT 'offline';
+`,
+  },
 ];

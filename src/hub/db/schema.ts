@@ -22,6 +22,7 @@ export const users = pgTable('users', {
   name: text('name').notNull(),
   role: text('role').notNull(),
   passwordHash: text('password_hash').notNull(),
+  presence: text('presence').notNull().default('offline'),
   ...synced,
 });
 
@@ -146,3 +147,25 @@ export const mentions = pgTable('mentions', {
   language: text('language').notNull(),
   at: ts('at').notNull().defaultNow(),
 });
+
+export const mutations = pgTable('mutations', {
+  id: uuid('id').primaryKey(),
+  userId: uuid('user_id').notNull(),
+  kind: text('kind').notNull(),
+  entityId: text('entity_id').notNull(),
+  result: jsonb('result').notNull(),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+});
+
+/** Which fields each version of a case changed: the base of field-level merge. */
+export const caseChanges = pgTable(
+  'case_changes',
+  {
+    caseId: uuid('case_id').notNull(),
+    version: integer('version').notNull(),
+    fields: jsonb('fields').$type<Record<string, unknown>>().notNull(),
+    userId: uuid('user_id'),
+    changedAt: ts('changed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.version] })],
+);

@@ -1,6 +1,7 @@
 /** Loads the demo dataset into an empty database; a no-op when it is already there. */
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect';
+import { writeTransaction } from '../db/write';
 import { hashPassword } from '../auth/passwords';
 import { hashDeviceToken } from '../http/routes';
 import { getSetting } from '../repos/settings';
@@ -14,7 +15,7 @@ export async function loadDemo(db: Db, log: Logger): Promise<boolean> {
   const data = buildDemoData();
   // Hashing is slow on purpose: once for all demo users.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await db.transaction(async (tx) => {
+  await writeTransaction(db, async (tx) => {
     const claimed = await tx.insert(s.settings).values({ key: MARKER, value: new Date().toISOString() }).onConflictDoNothing().returning();
     if (claimed.length === 0) return; // another hub loaded it meanwhile
     await tx.insert(s.queues).values(data.queues);

@@ -7,6 +7,7 @@ import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import { DeviceIdSchema, type Case, type Message, type Priority, type TelemetryReading, TelemetryBatchSchema, TelemetryReadingSchema } from '../../shared/domain';
 import type { Db } from '../db/connect';
+import { writeTransaction } from '../db/write';
 import { findCase, insertCase, insertMessage } from '../repos/cases';
 import { findDevice, getRuleState, insertAlert, insertReadings, markDeviceSeen, type Rule, rulesFor, setRuleState } from '../repos/devices';
 import type { Alert } from '../../shared/domain';
@@ -61,7 +62,7 @@ export function createTelemetryIngest(db: Db, onCaseOpened: (opened: CaseOpened)
       }
     }
     const last = readings.at(-1);
-    if (last) await markDeviceSeen(db, deviceId, new Date(last.ts), opened.length > 0 ? 'critical' : crossing ? 'warning' : 'ok');
+    if (last) await writeTransaction(db, (tx) => markDeviceSeen(tx, deviceId, new Date(last.ts), opened.length > 0 ? 'critical' : crossing ? 'warning' : 'ok'));
     return { stored: readings.length, opened };
   }
 
@@ -77,8 +78,7 @@ export function createTelemetryIngest(db: Db, onCaseOpened: (opened: CaseOpened)
       await setRuleState(db, rule.id, deviceId, streak, openCaseId);
       return null;
     }
-    return db.transaction(async (tx) => {
-      const t = tx as unknown as Db;
+    return writeTransaction(db, async (t) => {
       const now = new Date();
       const symbol = rule.operator === '>' ? 'above' : 'below';
       const subject = `${deviceId}: ${rule.metric} ${symbol} ${rule.threshold} (${reading.value}) for ${rule.consecutive} consecutive readings`;

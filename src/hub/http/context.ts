@@ -2,10 +2,12 @@
 import type { Db } from '../db/connect';
 import type { TokenService } from '../auth/tokens';
 import type { TelemetryIngest } from '../devices/ingest';
+import type { Publisher } from '../live/publish';
 
 export interface HubContext {
   db: Db;
   tokens: TokenService;
   ingest: TelemetryIngest;
+  publish: Publisher;
   health(): Record<string, string>;
 }

@@ -3,7 +3,16 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
-import { CaseListQuerySchema, type LoginResponse, LoginRequestSchema, SyncPullRequestSchema } from '../../shared/protocol';
+import {
+  CaseListQuerySchema,
+  type LoginResponse,
+  LoginRequestSchema,
+  type MutationResult,
+  MutationSchema,
+  type Presence,
+  SyncPullRequestSchema,
+  type SyncPushResponse,
+} from '../../shared/protocol';
 import { DeviceIdSchema } from '../../shared/domain';
 import { verifyPassword } from '../auth/passwords';
 import { TelemetryError } from '../devices/ingest';
@@ -11,12 +20,15 @@ import { getCaseDetail, listCases } from '../repos/cases';
 import { findDevice } from '../repos/devices';
 import { listQueues } from '../repos/queues';
 import { pullChanges } from '../repos/sync';
+import { applyMutation } from '../repos/push';
 import { findUser, findUserWithHash, listUsers } from '../repos/users';
 import { bearerToken, requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
 
 const CaseIdParams = z.object({ id: z.uuid() });
+// Each mutation is validated on its own, so one malformed mutation is rejected alone.
+const PushEnvelopeSchema = z.object({ mutations: z.array(z.unknown()).min(1).max(500) });
 const DeviceParams = z.object({ deviceId: DeviceIdSchema });
 
 export function hashDeviceToken(token: string): string {
@@ -67,6 +79,28 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
       if (!params) return reply;
       const detail = await getCaseDetail(ctx.db, request.actor!, params.id);
       return detail ?? sendError(reply, 404, 'not_found', 'no such case in your scope');
+    });
+
+    api.post('/api/sync/push', async (request, reply) => {
+      const body = parseOr400(reply, PushEnvelopeSchema, request.body);
+      if (!body) return reply;
+      const results: MutationResult[] = [];
+      // In order: a console's mutations of one entity must apply in the order it made them.
+      for (const [index, raw] of body.mutations.entries()) {
+        const parsed = MutationSchema.safeParse(raw);
+        if (!parsed.success) {
+          const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : `#${index}`;
+          results.push({ id, status: 'rejected', reason: z.prettifyError(parsed.error) });
+          continue;
+        }
+        const outcome = await applyMutation(ctx.db, request.actor!, parsed.data);
+        results.push(outcome.result);
+        for (const row of outcome.cases) ctx.publish.case(row);
+        for (const { message, caseRow } of outcome.messages) ctx.publish.message(message, caseRow);
+        if (outcome.presence) ctx.publish.presence(outcome.presence.userId, outcome.presence.presence as Presence);
+      }
+      const response: SyncPushResponse = { results };
+      return response;
     });
 
     api.post('/api/sync/pull', async (request, reply) => {

@@ -1,0 +1,23 @@
+/** Sends hub changes to exactly the consoles whose scope includes them. */
+import type { Alert, Case, Message } from '../../shared/domain';
+import type { Presence } from '../../shared/protocol';
+import { type LiveServer, roomsForCase } from './io';
+
+export type Publisher = ReturnType<typeof createPublisher>;
+
+export function createPublisher(io: LiveServer) {
+  return {
+    case(row: Case): void {
+      io.to(roomsForCase(row)).emit('case:upsert', row);
+    },
+    message(message: Message, caseRow: Pick<Case, 'queueId' | 'assigneeId'>): void {
+      io.to(roomsForCase(caseRow)).emit('message:upsert', message);
+    },
+    alert(alert: Alert, caseRow: Pick<Case, 'queueId' | 'assigneeId'>): void {
+      io.to(roomsForCase(caseRow)).emit('device:alert', alert);
+    },
+    presence(userId: string, presence: Presence): void {
+      io.to(['role:supervisor', 'role:admin', `user:${userId}`]).emit('presence:update', { userId, presence });
+    },
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * Sync push: applies one console mutation exactly once. Case fields merge at
+ * field level against the console's baseVersion: a field only the console
+ * changed is applied; one the hub also changed since then keeps the hub's
+ * value and comes back as a conflict with both values. Notes and messages
+ * always append; assignment is the hub's word, within the actor's rights.
+ */
+import { and, eq, gt, sql } from 'drizzle-orm';
+import { isDeepStrictEqual } from 'node:util';
+import type { Case, Message, Priority } from '../../shared/domain';
+import { CASE_FIELDS, type CaseField, type FieldConflict, type Mutation, type MutationResult } from '../../shared/protocol';
+import type { Db } from '../db/connect';
+import { toCase, toMessage } from '../db/rows';
+import { caseChanges, cases, messages, mutations, queues, users } from '../db/schema';
+import { writeTransaction } from '../db/write';
+import { slaDueAt } from '../devices/sla';
+import { type Actor, caseScope } from './scope';
+
+export class Rejection extends Error {}
+
+export interface PushOutcome {
+  result: MutationResult;
+  cases: Case[];
+  /** New messages with the placement of their case, which decides who sees them. */
+  messages: { message: Message; caseRow: Pick<Case, 'queueId' | 'assigneeId'> }[];
+  presence?: { userId: string; presence: string };
+}
+
+type Settled = Exclude<MutationResult, { status: 'duplicate' }>;
+const bump = { version: sql`${cases.version} + 1`, rev: sql`nextval('rev_seq')`, updatedAt: sql`now()` };
+
+export async function applyMutation(db: Db, actor: Actor, mutation: Mutation): Promise<PushOutcome> {
+  return writeTransaction(db, async (tx) => {
+    const [seen] = await tx.select().from(mutations).where(eq(mutations.id, mutation.id));
+    if (seen) {
+      if (seen.userId !== actor.id) return rejected(mutation.id, 'this mutation id was already used by someone else');
+      return { result: { id: mutation.id, status: 'duplicate', original: seen.result as Settled }, cases: [], messages: [] };
+    }
+    let outcome: PushOutcome;
+    try {
+      outcome = await apply(tx, actor, mutation);
+    } catch (error) {
+      if (!(error instanceof Rejection)) throw error;
+      outcome = rejected(mutation.id, error.message);
+    }
+    await tx.insert(mutations).values({ id: mutation.id, userId: actor.id, kind: mutation.kind, entityId: mutation.entityId, result: outcome.result });
+    return outcome;
+  });
+}
+
+function rejected(id: string, reason: string): PushOutcome {
+  return { result: { id, status: 'rejected', reason }, cases: [], messages: [] };
+}
+
+async function caseInScope(tx: Db, actor: Actor, id: string) {
+  const [row] = await tx.select().from(cases).where(and(eq(cases.id, id), caseScope(actor))).for('update');
+  if (!row) throw new Rejection('no such case in your scope');
+  return row;
+}
+
+async function apply(tx: Db, actor: Actor, m: Mutation): Promise<PushOutcome> {
+  switch (m.kind) {
+    case 'case.update':
+      return updateFields(tx, actor, m.id, m.entityId, m.baseVersion, m.payload.fields);
+    case 'case.assign':
+      return assign(tx, actor, m.id, m.entityId, m.baseVersion, m.payload);
+    case 'case.note':
+    case 'message.send': {
+      const row = await caseInScope(tx, actor, m.entityId);
+      const [author] = await tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id));
+      const [message] = await tx
+        .insert(messages)
+        .values({
+          // The mutation id doubles as the message id: a replay can never append twice.
+          id: m.id,
+          caseId: row.id,
+          direction: m.kind === 'case.note' ? 'note' : 'out',
+          channel: m.kind === 'case.note' ? row.channel : m.payload.channel,
+          author: author?.name ?? actor.id,
+          body: m.payload.body,
+          externalId: null,
+        })
+        .returning();
+      return { result: { id: m.id, status: 'applied', version: row.version, rev: Number(message!.rev) }, cases: [], messages: [{ message: toMessage(message!), caseRow: row }] };
+    }
+    case 'case.create':
+      return create(tx, actor, m.id, m.entityId, m.payload.case);
+    case 'presence.set': {
+      if (m.entityId !== actor.id) throw new Rejection('presence can only be set for yourself');
+      await tx.update(users).set({ presence: m.payload.presence }).where(eq(users.id, actor.id));
+      return { result: { id: m.id, status: 'applied', version: 0, rev: 0 }, cases: [], messages: [], presence: { userId: actor.id, presence: m.payload.presence } };
+    }
+  }
+}
+
+async function updateFields(tx: Db, actor: Actor, id: string, caseId: string, baseVersion: number, fields: Partial<Record<CaseField, unknown>>): Promise<PushOutcome> {
+  const row = await caseInScope(tx, actor, caseId);
+  if (baseVersion > row.version) throw new Rejection(`baseVersion ${baseVersion} is ahead of the hub's version ${row.version}`);
+  const history = await tx
+    .select({ fields: caseChanges.fields })
+    .from(caseChanges)
+    .where(and(eq(caseChanges.caseId, caseId), gt(caseChanges.version, baseVersion)));
+  const changedOnHub = new Set(history.flatMap((h) => Object.keys(h.fields)));
+  const current = toCase(row);
+  const apply: Partial<Record<CaseField, unknown>> = {};
+  const conflicts: FieldConflict[] = [];
+  for (const field of CASE_FIELDS) {
+    if (!(field in fields)) continue;
+    const yours = fields[field];
+    if (isDeepStrictEqual(current[field], yours)) continue;
+    if (changedOnHub.has(field)) conflicts.push({ field, yours, theirs: current[field] });
+    else apply[field] = yours;
+  }
+  let updated = row;
+  if (Object.keys(apply).length > 0) {
+    const set: Record<string, unknown> = { ...apply, ...bump };
+    if (apply.priority && !['solved', 'closed'].includes(String(apply.status ?? row.status))) set.slaDueAt = slaDueAt(apply.priority as Priority, row.createdAt);
+    const [next] = await tx.update(cases).set(set).where(eq(cases.id, caseId)).returning();
+    updated = next!;
+    await tx.insert(caseChanges).values({ caseId, version: updated.version, fields: apply, userId: actor.id });
+  }
+  const { version } = updated;
+  const rev = Number(updated.rev);
+  const changed = updated === row ? [] : [toCase(updated)];
+  if (conflicts.length > 0) return { result: { id, status: 'conflict', version, rev, conflicts }, cases: changed, messages: [] };
+  return { result: { id, status: row.version > baseVersion ? 'merged' : 'applied', version, rev }, cases: changed, messages: [] };
+}
+
+async function assign(
+  tx: Db,
+  actor: Actor,
+  id: string,
+  caseId: string,
+  baseVersion: number,
+  payload: { assigneeId: string | null; queueId?: string },
+): Promise<PushOutcome> {
+  const row = await caseInScope(tx, actor, caseId);
+  const privileged = actor.role === 'supervisor' || actor.role === 'admin';
+  if (!privileged) {
+    if (payload.queueId && payload.queueId !== row.queueId) throw new Rejection('only supervisors and admins move cases between queues');
+    const takes = row.assigneeId === null && payload.assigneeId === actor.id && actor.role === 'agent' && actor.queueIds.includes(row.queueId);
+    const handsBack = row.assigneeId === actor.id && payload.assigneeId === null;
+    if (!takes && !handsBack) throw new Rejection('you may only take unassigned work of your queues or hand back your own');
+  }
+  if (payload.assigneeId) {
+    const [assignee] = await tx.select({ id: users.id }).from(users).where(eq(users.id, payload.assigneeId));
+    if (!assignee) throw new Rejection('no such assignee');
+  }
+  if (payload.queueId) {
+    const [queue] = await tx.select({ id: queues.id }).from(queues).where(eq(queues.id, payload.queueId));
+    if (!queue) throw new Rejection('no such queue');
+  }
+  const set = { assigneeId: payload.assigneeId, queueId: payload.queueId ?? row.queueId };
+  const [updated] = await tx.update(cases).set({ ...set, ...bump }).where(eq(cases.id, caseId)).returning();
+  await tx.insert(caseChanges).values({ caseId, version: updated!.version, fields: set, userId: actor.id });
+  return {
+    result: { id, status: row.version > baseVersion ? 'merged' : 'applied', version: updated!.version, rev: Number(updated!.rev) },
+    cases: [toCase(updated!)],
+    messages: [],
+  };
+}
+
+async function create(tx: Db, actor: Actor, id: string, entityId: string, draft: Extract<Mutation, { kind: 'case.create' }>['payload']['case']): Promise<PushOutcome> {
+  if (draft.id !== entityId) throw new Rejection('entityId must be the new case id');
+  const privileged = actor.role === 'supervisor' || actor.role === 'admin';
+  if (!privileged && !actor.queueIds.includes(draft.queueId) && actor.role !== 'technician') throw new Rejection('you may only open cases in your queues');
+  const [existing] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, draft.id));
+  if (existing) throw new Rejection('a case with this id already exists');
+  const [queue] = await tx.select({ id: queues.id }).from(queues).where(eq(queues.id, draft.queueId));
+  if (!queue) throw new Rejection('no such queue');
+  // A technician's own case stays in their briefcase.
+  const assigneeId = actor.role === 'technician' ? actor.id : (draft.assigneeId ?? null);
+  const [row] = await tx
+    .insert(cases)
+    .values({ ...draft, assigneeId, slaDueAt: slaDueAt(draft.priority, new Date()), sentiment: null })
+    .returning();
+  return { result: { id, status: 'applied', version: row!.version, rev: Number(row!.rev) }, cases: [toCase(row!)], messages: [] };
+}

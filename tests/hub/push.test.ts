@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from 'uuidv7';
+import type { Case, Message } from '../../src/shared/domain';
+import type { Mutation, MutationResult, SyncPushResponse } from '../../src/shared/protocol';
+import { backends, startTestHub, type TestHub } from './backends';
+import { casesFor, me, pullAll, rowsOf } from './helpers';
+
+type Draft = Omit<Mutation, 'id' | 'createdAt'> & { id?: string };
+
+describe.each(backends)('sync push on $name', (backend) => {
+  let hub: TestHub;
+  let ana: string;
+  let sam: string;
+  let anaId: string;
+  let anaQueues: string[];
+
+  const push = async (token: string, ...drafts: (Draft | Record<string, unknown>)[]): Promise<MutationResult[]> => {
+    const mutations = drafts.map((d) => ({ id: uuidv7(), createdAt: new Date().toISOString(), ...d }));
+    const response = await hub.post('/api/sync/push', { mutations }, token);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as SyncPushResponse).results;
+  };
+  const getCase = async (id: string, token = sam) => ((await (await hub.get(`/api/cases/${id}`, token)).json()) as { case: Case; messages: Message[] });
+  /** A fresh case in ana's queues, unassigned, for each test. */
+  const anaCase = async (): Promise<Case> => {
+    const id = uuidv7();
+    const [result] = await push(sam, {
+      kind: 'case.create',
+      entityId: id,
+      baseVersion: 0,
+      payload: { case: { id, subject: 'Door sensor offline', status: 'new', priority: 'normal', channel: 'phone', customerId: null, deviceId: null, queueId: anaQueues[0]!, language: 'en', tags: [] } },
+    });
+    expect(result).toMatchObject({ status: 'applied', version: 1 });
+    return (await getCase(id)).case;
+  };
+
+  beforeAll(async () => {
+    hub = await startTestHub(backend);
+    [ana, sam] = await Promise.all([hub.login('ana'), hub.login('sam')]);
+    const who = await me(hub, ana);
+    anaId = who.user.id;
+    anaQueues = who.queueIds;
+  });
+  afterAll(() => hub?.close());
+
+  it('applies a field change on the current version, once', async () => {
+    const c = await anaCase();
+    const mutation = { id: uuidv7(), kind: 'case.update', entityId: c.id, baseVersion: c.version, payload: { fields: { status: 'open' } } } as const;
+    const [first] = await push(ana, mutation);
+    expect(first).toMatchObject({ status: 'applied', version: c.version + 1 });
+    const [again] = await push(ana, mutation);
+    expect(again).toEqual({ id: mutation.id, status: 'duplicate', original: first });
+    const after = (await getCase(c.id)).case;
+    expect(after).toMatchObject({ status: 'open', version: c.version + 1 });
+    expect(after.rev).toBeGreaterThan(c.rev);
+  });
+
+  it('merges fields that only one side changed', async () => {
+    const c = await anaCase();
+    expect((await push(sam, { kind: 'case.update', entityId: c.id, baseVersion: c.version, payload: { fields: { priority: 'urgent' } } }))[0]!.status).toBe('applied');
+    const [result] = await push(ana, { kind: 'case.update', entityId: c.id, baseVersion: c.version, payload: { fields: { status: 'pending', tags: ['callback'] } } });
+    expect(result).toMatchObject({ status: 'merged', version: c.version + 2 });
+    expect((await getCase(c.id)).case).toMatchObject({ priority: 'urgent', status: 'pending', tags: ['callback'] });
+  });
+
+  it('keeps the hub’s value and reports both when the same field changed on both sides', async () => {
+    const c = await anaCase();
+    await push(sam, { kind: 'case.update', entityId: c.id, baseVersion: c.version, payload: { fields: { status: 'on_hold' } } });
+    const [result] = await push(ana, { kind: 'case.update', entityId: c.id, baseVersion: c.version, payload: { fields: { status: 'solved', priority: 'low' } } });
+    expect(result).toMatchObject({ status: 'conflict', conflicts: [{ field: 'status', yours: 'solved', theirs: 'on_hold' }] });
+    // The field only ana changed still applies.
+    expect((await getCase(c.id)).case).toMatchObject({ status: 'on_hold', priority: 'low' });
+    // Same value on both sides is no conflict.
+    const now = (await getCase(c.id)).case;
+    const [same] = await push(ana, { kind: 'case.update', entityId: c.id, baseVersion: c.version, payload: { fields: { status: 'on_hold' } } });
+    expect(same).toMatchObject({ status: 'merged', version: now.version });
+  });
+
+  it('appends notes and replies exactly once, even when replayed', async () => {
+    const c = await anaCase();
+    const note = { id: uuidv7(), kind: 'case.note', entityId: c.id, baseVersion: 0, payload: { body: 'Called back, no answer.\nTry again at 15:00.' } } as const;
+    const reply = { kind: 'message.send', entityId: c.id, baseVersion: 0, payload: { channel: 'email', body: 'Hello, we are on it.' } } as const;
+    const results = await push(ana, note, reply, note);
+    expect(results.map((r) => r.status)).toEqual(['applied', 'applied', 'duplicate']);
+    const { messages } = await getCase(c.id);
+    expect(messages.map((m) => [m.direction, m.author, m.body])).toEqual([
+      ['note', 'Ana Pereira', 'Called back, no answer.\nTry again at 15:00.'],
+      ['out', 'Ana Pereira', 'Hello, we are on it.'],
+    ]);
+  });
+
+  it('lets an agent take unassigned work of her queue and hand it back, nothing more', async () => {
+    const c = await anaCase();
+    const ivan = (await me(hub, await hub.login('ivan'))).user.id;
+    const [toIvan] = await push(ana, { kind: 'case.assign', entityId: c.id, baseVersion: c.version, payload: { assigneeId: ivan } });
+    expect(toIvan).toMatchObject({ status: 'rejected', reason: expect.stringContaining('only take unassigned work') });
+    const [take] = await push(ana, { kind: 'case.assign', entityId: c.id, baseVersion: c.version, payload: { assigneeId: anaId } });
+    expect(take.status).toBe('applied');
+    const otherQueue = (await casesFor(hub, sam)).find((x) => !anaQueues.includes(x.queueId))!.queueId;
+    const [move] = await push(ana, { kind: 'case.assign', entityId: c.id, baseVersion: c.version + 1, payload: { assigneeId: anaId, queueId: otherQueue } });
+    expect(move).toMatchObject({ status: 'rejected', reason: expect.stringContaining('only supervisors') });
+    const [back] = await push(ana, { kind: 'case.assign', entityId: c.id, baseVersion: c.version + 1, payload: { assigneeId: null } });
+    expect(back.status).toBe('applied');
+    const [supervisor] = await push(sam, { kind: 'case.assign', entityId: c.id, baseVersion: c.version, payload: { assigneeId: ivan, queueId: otherQueue } });
+    expect(supervisor.status).toBe('merged');
+    expect((await getCase(c.id)).case).toMatchObject({ assigneeId: ivan, queueId: otherQueue });
+    // Now outside ana's scope.
+    const [gone] = await push(ana, { kind: 'case.update', entityId: c.id, baseVersion: 0, payload: { fields: { status: 'open' } } });
+    expect(gone).toMatchObject({ status: 'rejected', reason: 'no such case in your scope' });
+  });
+
+  it('rejects one bad mutation without blocking the others', async () => {
+    const c = await anaCase();
+    const results = await push(
+      ana,
+      { kind: 'case.update', entityId: c.id, baseVersion: c.version, payload: { fields: { status: 'exploded' } } },
+      { kind: 'case.update', entityId: uuidv7(), baseVersion: 1, payload: { fields: { status: 'open' } } },
+      { kind: 'case.update', entityId: c.id, baseVersion: c.version + 5, payload: { fields: { status: 'open' } } },
+      { kind: 'case.note', entityId: c.id, baseVersion: 0, payload: { body: 'still here' } },
+    );
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'applied']);
+    expect(results[0]).toMatchObject({ reason: expect.stringContaining('status') });
+    expect(results[2]).toMatchObject({ reason: expect.stringContaining('ahead of the hub') });
+    expect((await getCase(c.id)).case.status).toBe('new');
+  });
+
+  it('creates a case with the console’s id once and pulls it by rev', async () => {
+    const { cursor } = await pullAll(hub, ana);
+    const c = await anaCase();
+    const [again] = await push(sam, {
+      kind: 'case.create',
+      entityId: c.id,
+      baseVersion: 0,
+      payload: { case: { id: c.id, subject: 'again', status: 'new', priority: 'low', channel: 'email', customerId: null, deviceId: null, queueId: anaQueues[0]!, language: 'en', tags: [] } },
+    });
+    expect(again).toMatchObject({ status: 'rejected', reason: 'a case with this id already exists' });
+    const pulled = rowsOf<Case>((await pullAll(hub, ana, cursor)).changes, 'case');
+    expect(pulled.map((x) => x.id)).toEqual([c.id]);
+    expect(pulled[0]!.number).toBeGreaterThan(1000);
+  });
+
+  it('refuses a push without a token and a body that is not a list of mutations', async () => {
+    expect((await hub.post('/api/sync/push', { mutations: [] })).status).toBe(401);
+    expect((await hub.post('/api/sync/push', { mutations: [] }, ana)).status).toBe(400);
+    expect((await hub.post('/api/sync/push', { nope: true }, ana)).status).toBe(400);
+  });
+});
