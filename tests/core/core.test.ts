@@ -240,6 +240,7 @@ describe('reconnection', () => {
     await dir?.remove();
   });
 
+  // A hub restart (PGlite boot) plus socket.io's reconnect backoff can take a while on a loaded 2-core machine.
   it('reports reconnecting while the hub is down, then online, pulls on reconnect and catches up', async () => {
     hub = await startDemoHub(dir.path);
     const port = Number(new URL(hub.url).port);
@@ -272,5 +273,5 @@ describe('reconnection', () => {
     } finally {
       await core.close();
     }
-  });
+  }, 90_000);
 });

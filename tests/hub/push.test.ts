@@ -95,14 +95,14 @@ describe.each(backends)('sync push on $name', (backend) => {
     const [toIvan] = await push(ana, { kind: 'case.assign', entityId: c.id, baseVersion: c.version, payload: { assigneeId: ivan } });
     expect(toIvan).toMatchObject({ status: 'rejected', reason: expect.stringContaining('only take unassigned work') });
     const [take] = await push(ana, { kind: 'case.assign', entityId: c.id, baseVersion: c.version, payload: { assigneeId: anaId } });
-    expect(take.status).toBe('applied');
+    expect(take!.status).toBe('applied');
     const otherQueue = (await casesFor(hub, sam)).find((x) => !anaQueues.includes(x.queueId))!.queueId;
     const [move] = await push(ana, { kind: 'case.assign', entityId: c.id, baseVersion: c.version + 1, payload: { assigneeId: anaId, queueId: otherQueue } });
     expect(move).toMatchObject({ status: 'rejected', reason: expect.stringContaining('only supervisors') });
     const [back] = await push(ana, { kind: 'case.assign', entityId: c.id, baseVersion: c.version + 1, payload: { assigneeId: null } });
-    expect(back.status).toBe('applied');
+    expect(back!.status).toBe('applied');
     const [supervisor] = await push(sam, { kind: 'case.assign', entityId: c.id, baseVersion: c.version, payload: { assigneeId: ivan, queueId: otherQueue } });
-    expect(supervisor.status).toBe('merged');
+    expect(supervisor!.status).toBe('merged');
     expect((await getCase(c.id)).case).toMatchObject({ assigneeId: ivan, queueId: otherQueue });
     // Now outside ana's scope.
     const [gone] = await push(ana, { kind: 'case.update', entityId: c.id, baseVersion: 0, payload: { fields: { status: 'open' } } });
