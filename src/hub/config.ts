@@ -19,6 +19,8 @@ export interface HubOptions {
   demoFeed?: boolean;
   demoFeedIntervalMs?: number;
   logLevel?: string;
+  /** Session token lifetime; default 12 h. */
+  tokenTtlSeconds?: number;
 }
 
 /** The per-user application data folder of this platform. */

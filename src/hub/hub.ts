@@ -11,7 +11,7 @@ import { startEmbeddedBroker } from './devices/broker';
 import { subscribeTelemetry } from './devices/subscriber';
 import { registerRoutes } from './http/routes';
 import { sendError } from './http/errors';
-import { createLiveServer } from './live/io';
+import { createLiveServer, disconnectToken } from './live/io';
 import { createPublisher } from './live/publish';
 import { listenWithFallback } from './net/listen';
 import { loadDemo } from './demo/load';
@@ -38,7 +38,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const database = await openDatabase(opts, (message) => log.warn(message));
     closers.push(() => database.close());
     const { db } = database;
-    const tokens = await createTokenService(db);
+    const tokens = await createTokenService(db, opts.tokenTtlSeconds);
     if (opts.demo) await loadDemo(db, log);
 
     const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger });
@@ -77,6 +77,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       tokens,
       ingest,
       publish,
+      disconnectToken: (jti) => disconnectToken(io, jti),
       health: () => ({ db: database.kind, mqtt: subscriber.connected() ? 'connected' : 'disconnected', sockets: String(io.engine.clientsCount) }),
     });
     await app.ready();

@@ -1,25 +1,34 @@
-/** Signed, expiring session tokens (HS256). The key lives in the database so every hub agrees. */
+/**
+ * Signed, expiring session tokens (HS256). The key lives in the database so
+ * every hub agrees; signing out or refreshing revokes a token by its id.
+ */
 import { randomBytes } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
-import type { Role } from '../../shared/domain';
+import { eq, lt } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import { RoleSchema, type Role } from '../../shared/domain';
 import type { Db } from '../db/connect';
+import { revokedTokens } from '../db/schema';
 import { getOrInitSetting } from '../repos/settings';
 
-export const TOKEN_TTL_SECONDS = 12 * 60 * 60;
+export const DEFAULT_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 const ISSUER = 'switchboard-hub';
 
 export interface TokenClaims {
   userId: string;
   role: Role;
+  jti: string;
+  expiresAt: Date;
 }
 
 export interface TokenService {
-  sign(claims: TokenClaims): Promise<string>;
-  /** The claims, or null for anything expired, forged or malformed. */
+  sign(claims: { userId: string; role: Role }): Promise<string>;
+  /** The claims, or null for anything expired, forged, malformed or revoked. */
   verify(token: string): Promise<TokenClaims | null>;
+  revoke(claims: TokenClaims): Promise<void>;
 }
 
-export async function createTokenService(db: Db): Promise<TokenService> {
+export async function createTokenService(db: Db, ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS): Promise<TokenService> {
   const secret = await getOrInitSetting(db, 'token_secret', randomBytes(32).toString('base64'));
   const key = Buffer.from(secret, 'base64');
   return {
@@ -28,17 +37,26 @@ export async function createTokenService(db: Db): Promise<TokenService> {
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(userId)
         .setIssuer(ISSUER)
+        .setJti(uuidv7())
         .setIssuedAt()
-        .setExpirationTime(`${TOKEN_TTL_SECONDS}s`)
+        .setExpirationTime(`${ttlSeconds}s`)
         .sign(key),
     async verify(token) {
       try {
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
-        if (typeof payload.sub !== 'string' || typeof payload.role !== 'string') return null;
-        return { userId: payload.sub, role: payload.role as Role };
+        const role = RoleSchema.safeParse(payload.role);
+        if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || !payload.exp || !role.success) return null;
+        const [revoked] = await db.select().from(revokedTokens).where(eq(revokedTokens.jti, payload.jti));
+        if (revoked) return null;
+        return { userId: payload.sub, role: role.data, jti: payload.jti, expiresAt: new Date(payload.exp * 1000) };
       } catch {
         return null;
       }
+    },
+    async revoke(claims) {
+      await db.insert(revokedTokens).values({ jti: claims.jti, expiresAt: claims.expiresAt }).onConflictDoNothing();
+      // Entries past their token's expiry protect nothing any more.
+      await db.delete(revokedTokens).where(lt(revokedTokens.expiresAt, new Date()));
     },
   };
 }

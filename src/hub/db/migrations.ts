@@ -163,7 +163,7 @@ CREATE TABLE mentions (
   },
   {
     version: 2,
-    name: 'sync push: remembered mutations, per-version case field history, presence',
+    name: 'sync push: remembered mutations, per-version case field history, presence, revoked tokens',
     sql: `
 CREATE TABLE mutations (
   id uuid PRIMARY KEY,
@@ -184,6 +184,12 @@ CREATE TABLE case_changes (
 );
 
 ALTER TABLE users ADD COLUMN presence text NOT NULL DEFAULT 'offline';
+
+-- Tokens signed out or replaced by a refresh before they expire.
+CREATE TABLE revoked_tokens (
+  jti uuid PRIMARY KEY,
+  expires_at timestamptz NOT NULL
+);
 `,
   },
 ];

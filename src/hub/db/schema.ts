@@ -169,3 +169,8 @@ export const caseChanges = pgTable(
   },
   (t) => [primaryKey({ columns: [t.caseId, t.version] })],
 );
+
+export const revokedTokens = pgTable('revoked_tokens', {
+  jti: uuid('jti').primaryKey(),
+  expiresAt: ts('expires_at').notNull(),
+});

@@ -1,33 +1,45 @@
 /**
- * Simulated live traffic for demos: every tick either a social mention or a
- * burst of telemetry from a demo device (never car-0001, which is kept for
- * the hands-on demo) that trips its rule through the real MQTT path.
+ * Simulated live traffic for demos. Each tick either stores and publishes a
+ * social mention, or sends a burst of telemetry over the real MQTT path from
+ * a demo device (never car-0001, which is kept for the hands-on demo) that
+ * trips its rule and so opens a case. Devices that already have an open rule
+ * case get healthy readings instead, so the feed never stalls on them.
  */
 import mqtt from 'mqtt';
 import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import texts from '../../../resources/demo/texts.json';
-import type { Mention } from '../../shared/domain';
+import type { Mention, TelemetryReading } from '../../shared/domain';
 import type { Db } from '../db/connect';
-import type { LiveServer } from '../live/io';
-import { insertMention } from '../repos/devices';
+import type { Publisher } from '../live/publish';
+import { devicesWithOpenRuleCase, insertMention, listDeviceIds, listEnabledRules, type Rule } from '../repos/devices';
+import { DEMO_DEVICE, DEMO_DEVICE_METRICS } from './dataset';
 import { seededRandom } from './random';
 
-const FEED_DEVICES = [
-  { id: 'car-0002', metric: 'engine_temp', hot: () => 111 + Math.random() * 8 },
-  { id: 'thermo-0001', metric: 'room_temp', hot: () => 1 + Math.random() * 3 },
-  { id: 'router-0002', metric: 'packet_loss', hot: () => 25 + Math.random() * 20 },
-];
 const LANGS = ['en', 'ru', 'id', 'is'] as const;
+type Lang = (typeof LANGS)[number];
 
-export function startDemoFeed(opts: { db: Db; mqttUrl: string; io: LiveServer; log: Logger; intervalMs: number }): { stop(): Promise<void> } {
+export interface DemoFeed {
+  stop(): Promise<void>;
+}
+
+export function startDemoFeed(opts: { db: Db; mqttUrl: string; publish: Publisher; log: Logger; intervalMs: number }): DemoFeed {
   const rnd = seededRandom(Date.now() & 0xffff);
-  const client = mqtt.connect(opts.mqttUrl, { clientId: `switchboard-demo-feed-${process.pid}` });
+  const client = mqtt.connect(opts.mqttUrl, { clientId: `switchboard-demo-feed-${process.pid}-${uuidv7().slice(-8)}` });
+  client.on('error', (error) => opts.log.warn({ err: error }, 'demo feed: mqtt error'));
   let tick = 0;
+  let turn = 0;
+  let running: Promise<void> | null = null;
+
   const timer = setInterval(() => {
+    // A slow tick (busy database) is skipped, not stacked.
+    if (running) return;
     tick++;
-    const work = tick % 3 === 0 ? publishTelemetry() : publishMention();
-    work.catch((error: unknown) => opts.log.warn({ err: error }, 'demo feed tick failed'));
+    running = (tick % 3 === 0 ? publishTelemetry() : publishMention())
+      .catch((error: unknown) => opts.log.warn({ err: error }, 'demo feed tick failed'))
+      .finally(() => {
+        running = null;
+      });
   }, opts.intervalMs);
 
   async function publishMention() {
@@ -35,26 +47,58 @@ export function startDemoFeed(opts: { db: Db; mqttUrl: string; io: LiveServer; l
     const mention: Mention = {
       id: uuidv7(),
       channel: rnd.pick(['x', 'facebook'] as const),
-      author: `@${rnd.pick(texts.names[language]).split(' ')[0]!.toLowerCase()}${rnd.int(1, 99)}`,
+      author: `@${handleOf(rnd.pick(texts.names[language]), language)}${rnd.int(1, 99)}`,
       body: rnd.pick(texts.mentions[language]),
       externalId: uuidv7(),
       language,
       at: new Date().toISOString(),
     };
-    await insertMention(opts.db, mention);
-    opts.io.to(['role:supervisor', 'role:admin', 'role:agent']).emit('mention:new', mention);
+    if (await insertMention(opts.db, mention)) opts.publish.mention(mention);
   }
 
   async function publishTelemetry() {
-    const device = rnd.pick(FEED_DEVICES);
-    const readings = [0, 1, 2].map((i) => ({ metric: device.metric, value: Math.round(device.hot() * 10) / 10, ts: new Date(Date.now() + i).toISOString() }));
-    await client.publishAsync(`devices/${device.id}/telemetry`, JSON.stringify(readings), { qos: 1 });
+    const [deviceIds, rules, busy] = await Promise.all([listDeviceIds(opts.db), listEnabledRules(opts.db), devicesWithOpenRuleCase(opts.db)]);
+    const candidates = deviceIds.flatMap((id) => {
+      const metric = DEMO_DEVICE_METRICS[id.split('-')[0] ?? ''];
+      const rule = metric && rules.find((r) => r.metric === metric.metric && (r.deviceId === null || r.deviceId === id));
+      return id !== DEMO_DEVICE && metric && rule ? [{ id, rule, normal: metric.normal }] : [];
+    });
+    if (candidates.length === 0) return;
+    const fresh = candidates.filter((c) => !busy.has(c.id));
+    const now = Date.now();
+    if (fresh.length > 0) {
+      const device = fresh[turn++ % fresh.length]!;
+      const readings = Array.from({ length: device.rule.consecutive }, (_, i) => hotReading(device.rule, now + i));
+      await client.publishAsync(`devices/${device.id}/telemetry`, JSON.stringify(readings), { qos: 1 });
+    } else {
+      const device = candidates[turn++ % candidates.length]!;
+      const reading: TelemetryReading = { metric: device.rule.metric, value: device.normal, ts: new Date(now).toISOString() };
+      await client.publishAsync(`devices/${device.id}/telemetry`, JSON.stringify(reading), { qos: 1 });
+    }
+  }
+
+  function hotReading(rule: Rule, at: number): TelemetryReading {
+    const margin = 1 + rnd.next() * Math.max(2, Math.abs(rule.threshold) * 0.1);
+    const value = rule.operator === '>' ? rule.threshold + margin : rule.threshold - margin;
+    return { metric: rule.metric, value: Math.round(value * 10) / 10, ts: new Date(at).toISOString() };
   }
 
   return {
     async stop() {
       clearInterval(timer);
-      await client.endAsync();
+      await running;
+      await client.endAsync(true);
     },
   };
+}
+
+/** A plausible ASCII social handle from a demo name (Cyrillic names are transliterated roughly). */
+function handleOf(name: string, language: Lang): string {
+  const first = name.split(' ')[0] ?? name;
+  if (language !== 'ru') return first.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '') || 'user';
+  const map: Record<string, string> = {
+    а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm', н: 'n', о: 'o',
+    п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'sch', ы: 'y', э: 'e', ю: 'yu', я: 'ya',
+  };
+  return [...first.toLowerCase()].map((ch) => map[ch] ?? '').join('') || 'user';
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/connect';
 import { writeTransaction } from '../db/write';
 import { hashPassword } from '../auth/passwords';
-import { hashDeviceToken } from '../http/routes';
+import { hashDeviceToken } from '../auth/device-tokens';
 import { getSetting } from '../repos/settings';
 import * as s from '../db/schema';
 import { buildDemoData, DEMO_PASSWORD, demoDeviceToken } from './dataset';

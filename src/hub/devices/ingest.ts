@@ -1,16 +1,27 @@
 /**
- * Telemetry ingest, the one path for MQTT and HTTP: validate, store, then run
- * the device rules. Readings of one device are processed one batch at a time
- * so two quick messages can never open two cases.
+ * Telemetry ingest, the one path for MQTT and HTTP: validate, then store the
+ * readings and run the device rules in one transaction, so a payload is
+ * either wholly ingested or not at all. Payloads of one device are processed
+ * one at a time (and the write lock serialises hubs sharing a Postgres), so
+ * two quick messages can never open two cases.
  */
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
-import { DeviceIdSchema, type Case, type Message, type Priority, type TelemetryReading, TelemetryBatchSchema, TelemetryReadingSchema } from '../../shared/domain';
+import {
+  type Alert,
+  type Case,
+  type Device,
+  DeviceIdSchema,
+  type Message,
+  type Priority,
+  TelemetryBatchSchema,
+  type TelemetryReading,
+  TelemetryReadingSchema,
+} from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { writeTransaction } from '../db/write';
 import { findCase, insertCase, insertMessage } from '../repos/cases';
-import { findDevice, getRuleState, insertAlert, insertReadings, markDeviceSeen, type Rule, rulesFor, setRuleState } from '../repos/devices';
-import type { Alert } from '../../shared/domain';
+import { findDevice, getRuleState, insertAlert, insertReadings, markDeviceSeen, recentReadings, type Rule, rulesFor, setRuleState } from '../repos/devices';
 import { slaDueAt } from './sla';
 
 export class TelemetryError extends Error {
@@ -29,11 +40,19 @@ export interface CaseOpened {
   alert: Alert;
 }
 
-export interface TelemetryIngest {
-  /** Validates and ingests one payload; throws TelemetryError for bad input, which is then stored nowhere. */
-  ingest(deviceId: string, payload: unknown): Promise<{ stored: number; opened: CaseOpened[] }>;
+export interface IngestResult {
+  stored: number;
+  opened: CaseOpened[];
 }
 
+export interface TelemetryIngest {
+  /** Validates and ingests one payload; throws TelemetryError for bad input, which is then stored nowhere. */
+  ingest(deviceId: string, payload: unknown): Promise<IngestResult>;
+  /** Resolves when every payload accepted so far has been processed (for a graceful close). */
+  drain(): Promise<void>;
+}
+
+/** Validated readings, oldest first; throws TelemetryError naming the bad field. */
 export function parseTelemetry(deviceId: string, payload: unknown): TelemetryReading[] {
   const id = DeviceIdSchema.safeParse(deviceId);
   if (!id.success) throw new TelemetryError('invalid_payload', z.prettifyError(id.error));
@@ -44,82 +63,51 @@ export function parseTelemetry(deviceId: string, payload: unknown): TelemetryRea
   return [...readings].sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
 }
 
+const crosses = (rule: Rule, value: number) => (rule.operator === '>' ? value > rule.threshold : value < rule.threshold);
+const HEALTH_RANK: Record<Device['health'], number> = { ok: 0, warning: 1, critical: 2 };
+
+interface RuleProgress {
+  streak: number;
+  openCaseId: string | null;
+  /** Health this rule implies after the latest reading it saw. */
+  health: Device['health'];
+}
+
 export function createTelemetryIngest(db: Db, onCaseOpened: (opened: CaseOpened) => void): TelemetryIngest {
   const lanes = new Map<string, Promise<unknown>>();
 
-  async function process(deviceId: string, readings: TelemetryReading[]) {
-    const device = await findDevice(db, deviceId);
-    if (!device) throw new TelemetryError('unknown_device', `unknown device "${deviceId}"`);
-    await insertReadings(db, deviceId, readings);
-    const opened: CaseOpened[] = [];
-    let crossing = false;
-    for (const reading of readings) {
-      for (const rule of await rulesFor(db, deviceId, reading.metric)) {
-        const crossed = rule.operator === '>' ? reading.value > rule.threshold : reading.value < rule.threshold;
-        crossing ||= crossed;
-        const result = await applyRule(rule, deviceId, device.ownerId, reading, crossed);
-        if (result) opened.push(result);
-      }
-    }
-    const last = readings.at(-1);
-    if (last) await writeTransaction(db, (tx) => markDeviceSeen(tx, deviceId, new Date(last.ts), opened.length > 0 ? 'critical' : crossing ? 'warning' : 'ok'));
-    return { stored: readings.length, opened };
-  }
+  function process(deviceId: string, readings: TelemetryReading[]): Promise<IngestResult> {
+    return writeTransaction(db, async (tx) => {
+      const device = await findDevice(tx, deviceId);
+      if (!device) throw new TelemetryError('unknown_device', `unknown device "${deviceId}"`);
+      const ids = await insertReadings(tx, deviceId, readings);
+      const rulesByMetric = new Map<string, Rule[]>();
+      const progress = new Map<string, RuleProgress>();
+      const opened: CaseOpened[] = [];
 
-  async function applyRule(rule: Rule, deviceId: string, ownerId: string | null, reading: TelemetryReading, crossed: boolean) {
-    const state = await getRuleState(db, rule.id, deviceId);
-    let openCaseId = state.openCaseId;
-    if (openCaseId) {
-      const open = await findCase(db, openCaseId);
-      if (!open || open.status === 'solved' || open.status === 'closed') openCaseId = null;
-    }
-    const streak = crossed ? state.streak + 1 : 0;
-    if (streak < rule.consecutive || openCaseId) {
-      await setRuleState(db, rule.id, deviceId, streak, openCaseId);
-      return null;
-    }
-    return writeTransaction(db, async (t) => {
-      const now = new Date();
-      const symbol = rule.operator === '>' ? 'above' : 'below';
-      const subject = `${deviceId}: ${rule.metric} ${symbol} ${rule.threshold} (${reading.value}) for ${rule.consecutive} consecutive readings`;
-      const priority = rule.priority as Priority;
-      const created = await insertCase(t, {
-        id: uuidv7(),
-        subject,
-        status: 'new',
-        priority,
-        channel: 'device',
-        customerId: ownerId,
-        deviceId,
-        queueId: rule.queueId,
-        assigneeId: null,
-        slaDueAt: slaDueAt(priority, now),
-        language: 'en',
-        sentiment: null,
-        tags: ['device-alert', rule.metric],
-      });
-      const message = await insertMessage(t, {
-        id: uuidv7(),
-        caseId: created.id,
-        direction: 'in',
-        channel: 'device',
-        author: deviceId,
-        body: `Rule "${rule.name}" fired: ${rule.metric} was ${symbol} ${rule.threshold} for ${rule.consecutive} consecutive readings; last reading ${reading.value} at ${reading.ts}.`,
-        externalId: null,
-      });
-      const alert: Alert = {
-        id: uuidv7(),
-        deviceId,
-        ruleId: rule.id,
-        caseId: created.id,
-        metric: rule.metric,
-        value: reading.value,
-        message: subject,
-        at: now.toISOString(),
-      };
-      await insertAlert(t, alert);
-      await setRuleState(t, rule.id, deviceId, 0, created.id);
-      return { case: created, message, alert };
+      for (const [index, reading] of readings.entries()) {
+        let rules = rulesByMetric.get(reading.metric);
+        if (!rules) rulesByMetric.set(reading.metric, (rules = await rulesFor(tx, deviceId, reading.metric)));
+        for (const rule of rules) {
+          const state = progress.get(rule.id) ?? (await loadProgress(tx, rule.id, deviceId));
+          progress.set(rule.id, state);
+          const crossed = crosses(rule, reading.value);
+          state.streak = crossed ? state.streak + 1 : 0;
+          if (crossed && state.streak >= rule.consecutive && !state.openCaseId) {
+            const recent = await recentReadings(tx, deviceId, rule.metric, ids[index]!, rule.consecutive);
+            const result = await openCase(tx, rule, device, recent);
+            opened.push(result);
+            state.openCaseId = result.case.id;
+            state.streak = 0;
+          }
+          state.health = !crossed ? 'ok' : state.openCaseId ? 'critical' : 'warning';
+        }
+      }
+
+      for (const [ruleId, state] of progress) await setRuleState(tx, ruleId, deviceId, state.streak, state.openCaseId);
+      const health = [...progress.values()].reduce<Device['health']>((worst, s) => (HEALTH_RANK[s.health] > HEALTH_RANK[worst] ? s.health : worst), 'ok');
+      await markDeviceSeen(tx, deviceId, new Date(readings.at(-1)!.ts), health);
+      return { stored: readings.length, opened };
     });
   }
 
@@ -131,11 +119,73 @@ export function createTelemetryIngest(db: Db, onCaseOpened: (opened: CaseOpened)
       lanes.set(deviceId, run);
       try {
         const result = await run;
+        // Published only after commit: a console never hears of a case it cannot pull.
         for (const opened of result.opened) onCaseOpened(opened);
         return result;
       } finally {
         if (lanes.get(deviceId) === run) lanes.delete(deviceId);
       }
     },
+    async drain() {
+      while (lanes.size > 0) await Promise.allSettled([...lanes.values()]);
+    },
   };
+}
+
+/** The persisted streak, forgetting an open case that has since been solved or closed. */
+async function loadProgress(tx: Db, ruleId: string, deviceId: string): Promise<RuleProgress> {
+  const state = await getRuleState(tx, ruleId, deviceId);
+  let openCaseId = state.openCaseId;
+  if (openCaseId) {
+    const open = await findCase(tx, openCaseId);
+    if (!open || open.status === 'solved' || open.status === 'closed') openCaseId = null;
+  }
+  return { streak: state.streak, openCaseId, health: 'ok' };
+}
+
+const formatValue = (value: number) => String(Math.round(value * 100) / 100);
+
+async function openCase(tx: Db, rule: Rule, device: Device, recent: TelemetryReading[]): Promise<CaseOpened> {
+  const now = new Date();
+  const last = recent.at(-1)!;
+  const direction = rule.operator === '>' ? 'above' : 'below';
+  const subject = `${device.id}: ${rule.metric} ${direction} ${formatValue(rule.threshold)} (${formatValue(last.value)}) for ${rule.consecutive} consecutive readings`;
+  const priority = rule.priority as Priority;
+  const created = await insertCase(tx, {
+    id: uuidv7(),
+    subject,
+    status: 'new',
+    priority,
+    channel: 'device',
+    customerId: device.ownerId,
+    deviceId: device.id,
+    queueId: rule.queueId,
+    assigneeId: null,
+    slaDueAt: slaDueAt(priority, now),
+    language: 'en',
+    sentiment: null,
+    tags: ['device-alert', rule.metric],
+  });
+  const lines = recent.map((r) => `- ${r.metric} = ${formatValue(r.value)} at ${r.ts}`);
+  const message = await insertMessage(tx, {
+    id: uuidv7(),
+    caseId: created.id,
+    direction: 'in',
+    channel: 'device',
+    author: device.id,
+    body: `Rule "${rule.name}" fired on ${device.id} (${device.model}): ${rule.metric} ${direction} ${formatValue(rule.threshold)} for ${rule.consecutive} consecutive readings.\n${lines.join('\n')}`,
+    externalId: null,
+  });
+  const alert: Alert = {
+    id: uuidv7(),
+    deviceId: device.id,
+    ruleId: rule.id,
+    caseId: created.id,
+    metric: rule.metric,
+    value: last.value,
+    message: subject,
+    at: now.toISOString(),
+  };
+  await insertAlert(tx, alert);
+  return { case: created, message, alert };
 }

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TokenClaims } from '../auth/tokens';
 import type { Actor } from '../repos/scope';
 import { loadActor } from '../repos/users';
 import type { HubContext } from './context';
@@ -7,6 +8,7 @@ import { sendError } from './errors';
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
+    claims: TokenClaims | null;
   }
 }
 
@@ -24,5 +26,6 @@ export function requireUser(ctx: HubContext) {
     const actor = claims ? await loadActor(ctx.db, claims.userId) : null;
     if (!actor) return sendError(reply, 401, 'unauthorized', 'a valid bearer token is required');
     request.actor = actor;
+    request.claims = claims;
   };
 }

@@ -10,4 +10,6 @@ export interface HubContext {
   ingest: TelemetryIngest;
   publish: Publisher;
   health(): Record<string, string>;
+  /** Closes the live sockets opened with a token that was just revoked. */
+  disconnectToken(jti: string): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ErrorResponse } from '../../shared/protocol';
 
@@ -13,4 +13,31 @@ export function parseOr400<T extends z.ZodType>(reply: FastifyReply, schema: T, 
   if (result.success) return result.data;
   sendError(reply, 400, 'invalid_request', z.prettifyError(result.error));
   return undefined;
+}
+
+const CODE_FOR_STATUS: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+/**
+ * Errors fastify raises itself (bad JSON, wrong content type, body too large,
+ * rate limit, unknown route) get the same `{error, message}` shape as ours;
+ * anything unexpected is a logged 500 that reveals nothing.
+ */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) {
+      request.log.error({ err: error }, 'request failed');
+      return sendError(reply, 500, 'internal', 'internal error');
+    }
+    return sendError(reply, status, CODE_FOR_STATUS[status] ?? 'bad_request', error.message);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
 }

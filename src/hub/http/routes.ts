@@ -1,5 +1,4 @@
 /** The hub's HTTP API. Every input is parsed with zod; every /api route but login needs a token. */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
@@ -14,6 +13,7 @@ import {
   type SyncPushResponse,
 } from '../../shared/protocol';
 import { DeviceIdSchema } from '../../shared/domain';
+import { deviceTokenMatches } from '../auth/device-tokens';
 import { verifyPassword } from '../auth/passwords';
 import { TelemetryError } from '../devices/ingest';
 import { getCaseDetail, listCases } from '../repos/cases';
@@ -31,19 +31,10 @@ const CaseIdParams = z.object({ id: z.uuid() });
 const PushEnvelopeSchema = z.object({ mutations: z.array(z.unknown()).min(1).max(500) });
 const DeviceParams = z.object({ deviceId: DeviceIdSchema });
 
-export function hashDeviceToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Promise<void> {
   await app.register(rateLimit, { global: false });
   app.decorateRequest('actor', null);
+  app.decorateRequest('claims', null);
 
   app.get('/health', async () => ({ status: 'ok', ...ctx.health() }));
 
@@ -63,6 +54,19 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
 
   app.register(async (api) => {
     api.addHook('preHandler', requireUser(ctx));
+
+    // A fresh token for a still-valid one; the old one is revoked so only one stays in use.
+    api.post('/api/auth/refresh', async (request) => {
+      const token = await ctx.tokens.sign({ userId: request.actor!.id, role: request.actor!.role });
+      await ctx.tokens.revoke(request.claims!);
+      return { token };
+    });
+
+    api.post('/api/auth/logout', async (request, reply) => {
+      await ctx.tokens.revoke(request.claims!);
+      await ctx.disconnectToken(request.claims!.jti);
+      return reply.code(204).send();
+    });
 
     api.get('/api/me', async (request) => ({ user: await findUser(ctx.db, request.actor!.id), queueIds: request.actor!.queueIds }));
     api.get('/api/queues', async () => ({ queues: await listQueues(ctx.db) }));
@@ -116,7 +120,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
     if (!params) return reply;
     const token = bearerToken(request);
     const device = await findDevice(ctx.db, params.deviceId);
-    if (!token || !device || !sameHash(device.tokenHash, hashDeviceToken(token))) {
+    if (!token || !device || !deviceTokenMatches(device.tokenHash, token)) {
       return sendError(reply, 401, 'unauthorized', 'a valid device token is required');
     }
     try {

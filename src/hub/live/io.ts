@@ -14,6 +14,7 @@ import type { Actor } from '../repos/scope';
 
 interface SocketData {
   actor: Actor;
+  jti: string;
 }
 
 export type LiveServer = Server<ConsoleToHubEvents, HubToConsoleEvents, Record<string, never>, SocketData>;
@@ -26,6 +27,7 @@ export function createLiveServer(http: HttpServer, db: Db, tokens: TokenService)
     const actor = claims ? await loadActor(db, claims.userId) : null;
     if (!actor) return next(new Error('unauthorized'));
     socket.data.actor = actor;
+    socket.data.jti = claims!.jti;
     next();
   });
   io.on('connection', (socket) => {
@@ -42,4 +44,8 @@ export function roomsForCase(c: Pick<Case, 'queueId' | 'assigneeId'>): string[] 
   const rooms = ['role:supervisor', 'role:admin', `queue:${c.queueId}`];
   if (c.assigneeId) rooms.push(`user:${c.assigneeId}`);
   return rooms;
+}
+
+export async function disconnectToken(io: LiveServer, jti: string): Promise<void> {
+  for (const socket of await io.fetchSockets()) if (socket.data.jti === jti) socket.disconnect(true);
 }

@@ -1,5 +1,5 @@
 /** Sends hub changes to exactly the consoles whose scope includes them. */
-import type { Alert, Case, Message } from '../../shared/domain';
+import type { Alert, Case, Mention, Message } from '../../shared/domain';
 import type { Presence } from '../../shared/protocol';
 import { type LiveServer, roomsForCase } from './io';
 
@@ -15,6 +15,10 @@ export function createPublisher(io: LiveServer) {
     },
     alert(alert: Alert, caseRow: Pick<Case, 'queueId' | 'assigneeId'>): void {
       io.to(roomsForCase(caseRow)).emit('device:alert', alert);
+    },
+    /** Mentions are not cases yet: every agent may triage them (technicians work only their own cases). */
+    mention(mention: Mention): void {
+      io.to(['role:agent', 'role:supervisor', 'role:admin']).emit('mention:new', mention);
     },
     presence(userId: string, presence: Presence): void {
       io.to(['role:supervisor', 'role:admin', `user:${userId}`]).emit('presence:update', { userId, presence });

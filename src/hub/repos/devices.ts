@@ -1,16 +1,41 @@
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Alert, Device, Mention, TelemetryReading } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { toDevice } from '../db/rows';
-import { alerts, deviceRules, devices, mentions, ruleState, telemetry } from '../db/schema';
+import { alerts, cases, deviceRules, devices, mentions, ruleState, telemetry } from '../db/schema';
 
 export async function findDevice(db: Db, id: string): Promise<(Device & { tokenHash: string }) | null> {
   const [row] = await db.select().from(devices).where(eq(devices.id, id));
   return row ? { ...toDevice(row), tokenHash: row.tokenHash } : null;
 }
 
-export async function insertReadings(db: Db, deviceId: string, readings: TelemetryReading[]): Promise<void> {
-  await db.insert(telemetry).values(readings.map((r) => ({ deviceId, metric: r.metric, value: r.value, ts: new Date(r.ts) })));
+export type NewDevice = Pick<typeof devices.$inferInsert, 'id' | 'model' | 'serial' | 'ownerId' | 'tokenHash'>;
+
+export async function insertDevice(db: Db, device: NewDevice): Promise<Device> {
+  const [row] = await db.insert(devices).values({ ...device, health: 'ok' }).returning();
+  if (!row) throw new Error('device insert returned nothing');
+  return toDevice(row);
+}
+
+/** Stores readings in the given order; returns their row ids in that order. */
+export async function insertReadings(db: Db, deviceId: string, readings: TelemetryReading[]): Promise<number[]> {
+  const rows = await db
+    .insert(telemetry)
+    .values(readings.map((r) => ({ deviceId, metric: r.metric, value: r.value, ts: new Date(r.ts) })))
+    .returning({ id: telemetry.id });
+  // Ids come from one sequence in VALUES order; sorting guards against RETURNING order, which SQL leaves open.
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+}
+
+/** The last `n` readings of one metric up to and including reading `uptoId`, oldest first. */
+export async function recentReadings(db: Db, deviceId: string, metric: string, uptoId: number, n: number): Promise<TelemetryReading[]> {
+  const rows = await db
+    .select({ metric: telemetry.metric, value: telemetry.value, ts: telemetry.ts })
+    .from(telemetry)
+    .where(and(eq(telemetry.deviceId, deviceId), eq(telemetry.metric, metric), lte(telemetry.id, uptoId)))
+    .orderBy(desc(telemetry.id))
+    .limit(n);
+  return rows.reverse().map((r) => ({ metric: r.metric, value: r.value, ts: r.ts.toISOString() }));
 }
 
 export async function countReadings(db: Db, deviceId: string): Promise<number> {
@@ -23,7 +48,8 @@ export async function markDeviceSeen(db: Db, deviceId: string, at: Date, health:
   const [row] = await db
     .update(devices)
     .set({
-      lastTelemetryAt: at,
+      // A late, older batch must not move the clock back.
+      lastTelemetryAt: sql`greatest(${devices.lastTelemetryAt}, ${at.toISOString()}::timestamptz)`,
       health,
       version: sql`${devices.version} + 1`,
       rev: sql`nextval('rev_seq')`,
@@ -41,7 +67,13 @@ export async function rulesFor(db: Db, deviceId: string, metric: string): Promis
   return db
     .select()
     .from(deviceRules)
-    .where(and(eq(deviceRules.enabled, true), eq(deviceRules.metric, metric), or(isNull(deviceRules.deviceId), eq(deviceRules.deviceId, deviceId))));
+    .where(and(eq(deviceRules.enabled, true), eq(deviceRules.metric, metric), or(isNull(deviceRules.deviceId), eq(deviceRules.deviceId, deviceId))))
+    .orderBy(asc(deviceRules.id));
+}
+
+/** Enabled fleet-wide or device rules, for the demo feed to choose a metric a device can trip. */
+export async function listEnabledRules(db: Db): Promise<Rule[]> {
+  return db.select().from(deviceRules).where(eq(deviceRules.enabled, true)).orderBy(asc(deviceRules.id));
 }
 
 export async function getRuleState(db: Db, ruleId: string, deviceId: string): Promise<{ streak: number; openCaseId: string | null }> {
@@ -56,6 +88,16 @@ export async function setRuleState(db: Db, ruleId: string, deviceId: string, str
     .onConflictDoUpdate({ target: [ruleState.ruleId, ruleState.deviceId], set: { streak, openCaseId } });
 }
 
+/** Devices that have a rule-opened case still being worked (not solved or closed). */
+export async function devicesWithOpenRuleCase(db: Db): Promise<Set<string>> {
+  const rows = await db
+    .selectDistinct({ deviceId: ruleState.deviceId })
+    .from(ruleState)
+    .innerJoin(cases, eq(cases.id, ruleState.openCaseId))
+    .where(notInArray(cases.status, ['solved', 'closed']));
+  return new Set(rows.map((r) => r.deviceId));
+}
+
 export async function insertAlert(db: Db, alert: Alert): Promise<void> {
   await db.insert(alerts).values({ ...alert, at: new Date(alert.at) });
 }
@@ -65,6 +107,18 @@ export async function countAlerts(db: Db, deviceId: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-export async function insertMention(db: Db, mention: Mention): Promise<void> {
-  await db.insert(mentions).values({ ...mention, at: new Date(mention.at) }).onConflictDoNothing();
+export async function listDeviceIds(db: Db): Promise<string[]> {
+  const rows = await db.select({ id: devices.id }).from(devices).orderBy(asc(devices.id));
+  return rows.map((r) => r.id);
+}
+
+/** Stores a mention once per channel and external id; false when it was already there. */
+export async function insertMention(db: Db, mention: Mention): Promise<boolean> {
+  const rows = await db.insert(mentions).values({ ...mention, at: new Date(mention.at) }).onConflictDoNothing().returning({ id: mentions.id });
+  return rows.length > 0;
+}
+
+export async function countMentions(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)` }).from(mentions);
+  return Number(row?.n ?? 0);
 }

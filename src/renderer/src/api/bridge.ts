@@ -1,12 +1,20 @@
-/** The browser shell's transport: socket.io to the console core on loopback, with the launch secret. */
+/**
+ * The browser shell's transport: socket.io to the console core on loopback,
+ * authenticated by the per-launch secret the shell printed in the URL fragment.
+ */
 import { io } from 'socket.io-client';
 import type { ApiEventName, ApiEvents, ApiResult, ConsoleApi } from '../../../shared/api';
 import { BRIDGE_CALL_EVENT, BRIDGE_PATH, BRIDGE_PUSH_EVENT, BRIDGE_SECRET_PARAM } from '../../../shared/bridge';
 
 const STORAGE_KEY = 'switchboard.bridgeSecret';
+/** Login waits for the hub and the first pull; anything slower means the core is stuck. */
+const CALL_TIMEOUT_MS = 60_000;
 
-/** Takes the secret from the URL fragment once, then keeps it for reloads of this tab only. */
-function readSecret(): string {
+/**
+ * Takes the secret from the URL fragment once, keeps it for reloads of this tab
+ * only (sessionStorage), and removes it from the address bar and history.
+ */
+export function readBridgeSecret(): string {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get(BRIDGE_SECRET_PARAM);
   if (fromHash) {
     sessionStorage.setItem(STORAGE_KEY, fromHash);
@@ -16,17 +24,44 @@ function readSecret(): string {
   return sessionStorage.getItem(STORAGE_KEY) ?? '';
 }
 
+const unavailable = (message: string): ApiResult<never> => ({ ok: false, error: { code: 'unavailable', message } });
+
 export function createBridgeApi(): ConsoleApi {
-  const socket = io({ path: BRIDGE_PATH, auth: { secret: readSecret() }, transports: ['websocket'] });
+  const secret = readBridgeSecret();
+  const socket = io({ path: BRIDGE_PATH, auth: { secret }, transports: ['websocket'] });
+  let refusedWith: string | null = null;
+  socket.on('connect', () => (refusedWith = null));
+  socket.on('connect_error', (error) => {
+    // A handshake the shell refused (missing or wrong secret) is final — socket.io
+    // does not retry it — so calls fail now instead of after the timeout.
+    if (!socket.active) refusedWith = error.message;
+  });
+
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   socket.on(BRIDGE_PUSH_EVENT, (name: string, payload: unknown) => {
-    for (const listener of listeners.get(name) ?? []) listener(payload);
+    for (const listener of listeners.get(name) ?? []) {
+      try {
+        listener(payload);
+      } catch (error) {
+        console.error(`switchboard: a ${name} listener failed`, error);
+      }
+    }
   });
+
   return {
     call(method, input) {
+      if (refusedWith !== null) {
+        return Promise.resolve(
+          unavailable(
+            secret
+              ? 'The console refused this page: its launch secret has changed. Open the address the console printed.'
+              : 'This page has no launch secret. Open the address the console printed.',
+          ),
+        );
+      }
       return new Promise((resolve) => {
-        socket.timeout(60_000).emit(BRIDGE_CALL_EVENT, method, input, (error: Error | null, result: ApiResult<never>) => {
-          resolve(error ? { ok: false, error: { code: 'unavailable', message: 'the console core did not answer' } } : result);
+        socket.timeout(CALL_TIMEOUT_MS).emit(BRIDGE_CALL_EVENT, method, input, (error: Error | null, result: ApiResult<never>) => {
+          resolve(error ? unavailable('The console core did not answer.') : result);
         });
       });
     },
@@ -35,7 +70,7 @@ export function createBridgeApi(): ConsoleApi {
       listeners.set(event, set);
       const wrapped = listener as (payload: unknown) => void;
       set.add(wrapped);
-      return () => set.delete(wrapped);
+      return () => void set.delete(wrapped);
     },
   };
 }

@@ -2,18 +2,23 @@
 import type { ApiError, ApiInput, ApiMethod, ApiOutput, ConsoleApi } from '../../../shared/api';
 import { createBridgeApi } from './bridge';
 
+/** Electron's preload sets window.switchboard; without it we are in the browser shell. */
 export const api: ConsoleApi = window.switchboard ?? createBridgeApi();
 
 export class ApiCallError extends Error {
-  constructor(readonly error: ApiError) {
+  readonly code: ApiError['code'];
+  constructor(error: ApiError) {
     super(error.message);
     this.name = 'ApiCallError';
+    this.code = error.code;
   }
 }
 
-/** Calls the core and throws ApiCallError on failure, for react-query. */
+/** Calls the core and throws ApiCallError on failure, the shape react-query expects. */
 export async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
   const result = await api.call(method, input);
   if (!result.ok) throw new ApiCallError(result.error);
   return result.value;
 }
+
+export const errorCode = (error: unknown): ApiError['code'] | null => (error instanceof ApiCallError ? error.code : null);

@@ -1,0 +1,76 @@
+/** Core push events → react-query: each event invalidates exactly the queries it affects. */
+import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import type { SyncStatus } from '../../../shared/api';
+import { api } from './client';
+import { apiKey, methodKey } from './queries';
+
+/** Bursts of changes (a sync page, a busy feed) become one refetch. */
+const COALESCE_MS = 150;
+/** How long a changed row stays highlighted. */
+export const FRESH_MS = 4_000;
+/** A bigger batch is a sync catching up, not news: highlighting it would flash the whole list. */
+const MAX_HIGHLIGHTED = 20;
+
+/** Keeps queries fresh while signed in; returns the ids of cases that just arrived or changed. */
+export function useCoreEvents(): ReadonlySet<string> {
+  const client = useQueryClient();
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(() => new Set());
+
+  useEffect(() => {
+    let pending = new Set<string>();
+    let reloadAll = false;
+    let flushTimer: ReturnType<typeof setTimeout> | null = null;
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+
+    const flush = () => {
+      flushTimer = null;
+      const ids = [...pending];
+      const all = reloadAll;
+      pending = new Set();
+      reloadAll = false;
+      void client.invalidateQueries({ queryKey: methodKey('cases.list') });
+      void client.invalidateQueries({ queryKey: methodKey('queues.list') });
+      void client.invalidateQueries({ queryKey: methodKey('sync.status') });
+      if (all) void client.invalidateQueries({ queryKey: methodKey('cases.get') });
+      else for (const id of ids) void client.invalidateQueries({ queryKey: apiKey('cases.get', { id }) });
+      if (!all && ids.length > 0 && ids.length <= MAX_HIGHLIGHTED) {
+        setFresh((previous) => new Set([...previous, ...ids]));
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          setFresh((previous) => new Set([...previous].filter((id) => !ids.includes(id))));
+        }, FRESH_MS);
+        timers.add(timer);
+      }
+    };
+
+    const offs = [
+      api.on('cases:changed', ({ ids }) => {
+        if (ids.length === 0) reloadAll = true;
+        for (const id of ids) pending.add(id);
+        flushTimer ??= setTimeout(flush, COALESCE_MS);
+      }),
+      api.on('connection:changed', ({ state }) => {
+        client.setQueryData<SyncStatus>(apiKey('sync.status', {}), (old) => (old ? { ...old, connection: state } : old));
+        void client.invalidateQueries({ queryKey: methodKey('sync.status') });
+      }),
+      api.on('session:changed', ({ user }) => {
+        if (user === null) signedOut(client);
+        else void client.invalidateQueries({ queryKey: methodKey('session.current') });
+      }),
+    ];
+    return () => {
+      offs.forEach((off) => off());
+      if (flushTimer) clearTimeout(flushTimer);
+      timers.forEach(clearTimeout);
+    };
+  }, [client]);
+
+  return fresh;
+}
+
+/** Forget everything the last user saw, so the next one never glimpses it. */
+export function signedOut(client: ReturnType<typeof useQueryClient>): void {
+  client.setQueryData(apiKey('session.current', {}), null);
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session.current' });
+}
