@@ -1,0 +1,112 @@
+/**
+ * Hub sync at scale: a supervisor's bootstrap pull of 100,000 cases, and a
+ * console pushing 1,000 mutations one request at a time.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
+import { uuidv7 } from 'uuidv7';
+import { openDatabase } from '../src/hub/db/connect';
+import { loadDemo } from '../src/hub/demo/load';
+import { startHub } from '../src/hub/hub';
+import type { SyncPullResponse, SyncPushResponse } from '../src/shared/protocol';
+import { ms, report, summarize } from './stats';
+
+const CASES = 100_000;
+const MUTATIONS = 1_000;
+const PUSH_BATCH = 100;
+
+/** Synthetic cases straight into storage: the bench measures sync, not inserts. */
+async function seed(dataDir: string): Promise<void> {
+  const { db, close } = await openDatabase({ dataDir });
+  try {
+    await loadDemo(db, pino({ level: 'silent' }));
+    await db.execute(sql`
+      INSERT INTO cases (id, subject, status, priority, channel, queue_id, language, tags, sla_due_at)
+      SELECT gen_random_uuid(), 'Synthetic case ' || n, (ARRAY['new','open','pending','on_hold'])[1 + n % 4],
+             (ARRAY['urgent','high','normal','low'])[1 + n % 4], (ARRAY['phone','email','x','facebook','device'])[1 + n % 5],
+             (SELECT id FROM queues ORDER BY name LIMIT 1 OFFSET n % 5), 'en', '[]'::jsonb, now() + (n % 72) * interval '1 hour'
+      FROM generate_series(1, ${CASES}) AS n`);
+  } finally {
+    await close();
+  }
+}
+
+async function json<T>(response: Response): Promise<T> {
+  if (!response.ok) throw new Error(`${response.url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export async function benchHubSync(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-hub-'));
+  try {
+    await seed(dir);
+    const hub = await startHub({ dataDir: dir, port: 0, mqttPort: 0, logLevel: 'silent' });
+    try {
+      const post = (path: string, body: unknown, token?: string) =>
+        fetch(new URL(path, hub.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify(body),
+        });
+      const { token } = await json<{ token: string }>(await post('/api/auth/login', { username: 'sam', password: 'demo' }));
+
+      const pullStart = performance.now();
+      let cursor = 0;
+      let cases = 0;
+      const caseIds: { id: string; version: number }[] = [];
+      for (;;) {
+        const page = await json<SyncPullResponse>(await post('/api/sync/pull', { cursor, limit: 5000 }, token));
+        for (const change of page.changes) {
+          if (change.entity !== 'case') continue;
+          cases++;
+          if (caseIds.length < MUTATIONS) caseIds.push({ id: change.id, version: (change.row as { version: number }).version });
+        }
+        cursor = page.cursor;
+        if (!page.hasMore) break;
+      }
+      const pullMs = performance.now() - pullStart;
+      report(`hub: sync pull of ${cases.toLocaleString('en')} cases (pages of 5,000)`, ms(pullMs), { ok: pullMs < 10_000, text: '< 10 s' });
+
+      const mutationFor = (i: number) => {
+        const target = caseIds[i % caseIds.length]!;
+        return { id: uuidv7(), kind: 'case.update', entityId: target.id, baseVersion: target.version, createdAt: new Date().toISOString(), payload: { fields: { priority: i % 2 ? 'high' : 'low' } } };
+      };
+      const settle = (results: SyncPushResponse['results']) => {
+        for (const result of results) {
+          if (result.status !== 'applied' && result.status !== 'merged') throw new Error(`push: ${JSON.stringify(result)}`);
+        }
+      };
+
+      // What a reconnecting console does: its outbox in batches.
+      const batchStart = performance.now();
+      for (let i = 0; i < MUTATIONS; i += PUSH_BATCH) {
+        const batch = Array.from({ length: PUSH_BATCH }, (_, k) => mutationFor(i + k));
+        const { results } = await json<SyncPushResponse>(await post('/api/sync/push', { mutations: batch }, token));
+        settle(results);
+        results.forEach((r, k) => (caseIds[(i + k) % caseIds.length]!.version = (r as { version: number }).version));
+      }
+      const batchMs = performance.now() - batchStart;
+      report(`hub: push of ${MUTATIONS.toLocaleString('en')} mutations in batches of ${PUSH_BATCH}`, ms(batchMs), { ok: batchMs < 2_000, text: '< 2 s' });
+
+      // What a user waits for on a single change: one mutation per request.
+      const samples: number[] = [];
+      for (let i = 0; i < MUTATIONS; i++) {
+        const start = performance.now();
+        const { results } = await json<SyncPushResponse>(await post('/api/sync/push', { mutations: [mutationFor(i)] }, token));
+        samples.push(performance.now() - start);
+        settle(results);
+        caseIds[i % caseIds.length]!.version = (results[0] as { version: number }).version;
+      }
+      const s = summarize(samples);
+      report(`hub: push one mutation per request (${MUTATIONS.toLocaleString('en')} times)`, `p50 ${ms(s.p50)}, p95 ${ms(s.p95)}`);
+    } finally {
+      await hub.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
