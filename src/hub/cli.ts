@@ -7,9 +7,16 @@ async function main(): Promise<void> {
   console.log(`hub listening on ${hub.url}`);
   console.log(`mqtt listening on ${hub.mqttUrl}`);
   let closing = false;
-  const shutdown = () => {
-    if (closing) return;
+  const shutdown = (signal: NodeJS.Signals) => {
+    // A second signal means "now": skip the graceful close.
+    if (closing) process.exit(130);
     closing = true;
+    console.log(`hub stopping (${signal})`);
+    // A close that hangs (a stuck socket, an unreachable Postgres) must not keep the process alive forever.
+    setTimeout(() => {
+      console.error('hub did not close within 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
     void hub.close().then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);

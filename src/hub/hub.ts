@@ -10,9 +10,10 @@ import { createTelemetryIngest } from './devices/ingest';
 import { startEmbeddedBroker } from './devices/broker';
 import { subscribeTelemetry } from './devices/subscriber';
 import { registerRoutes } from './http/routes';
-import { sendError } from './http/errors';
+import { installErrorHandlers } from './http/errors';
 import { createLiveServer, disconnectToken } from './live/io';
 import { createPublisher } from './live/publish';
+import { trackPresence } from './live/presence';
 import { listenWithFallback } from './net/listen';
 import { loadDemo } from './demo/load';
 import { startDemoFeed } from './demo/feed';
@@ -42,21 +43,20 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     if (opts.demo) await loadDemo(db, log);
 
     const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger });
-    closers.push(() => app.close());
-    app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
-      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-      if (status === 500) request.log.error({ err: error }, 'request failed');
-      return sendError(reply, status, error.code ?? (status === 500 ? 'internal' : 'bad_request'), status === 500 ? 'internal error' : error.message);
-    });
+    installErrorHandlers(app);
 
     const io = createLiveServer(app.server, db, tokens);
     const publish = createPublisher(io);
+    trackPresence(io, db, publish, log.child({ component: 'presence' }));
     const ingest = createTelemetryIngest(db, (opened) => {
       publish.case(opened.case);
       publish.message(opened.message, opened.case);
       publish.alert(opened.alert, opened.case);
       log.info({ caseNumber: opened.case.number, deviceId: opened.alert.deviceId }, 'device rule opened a case');
     });
+    // close() runs these in reverse: the database closes only after in-flight requests and telemetry have finished.
+    closers.push(() => ingest.drain());
+    closers.push(() => app.close());
 
     let mqttUrl = opts.mqttUrl;
     if (!mqttUrl) {
@@ -91,7 +91,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     });
 
     if (opts.demoFeed) {
-      const feed = startDemoFeed({ db, mqttUrl, io, log, intervalMs: opts.demoFeedIntervalMs ?? 4000 });
+      const feed = startDemoFeed({ db, mqttUrl, publish, log: log.child({ component: 'demo-feed' }), intervalMs: opts.demoFeedIntervalMs ?? 4000 });
       closers.push(() => feed.stop());
     }
     return { url: `http://${host}:${port}`, mqttUrl, close };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
-import type { Case, Customer, Device } from '../../src/shared/domain';
+import { type Case, type Customer, type Device, type Message, QueueSchema, UserSchema } from '../../src/shared/domain';
+import { CaseDetailResponseSchema, CaseListResponseSchema, parseSyncRow } from '../../src/shared/protocol';
 import { backends, startTestHub, type TestHub } from './backends';
 import { casesFor, connectSocket, me, pullAll, rowsOf } from './helpers';
 
@@ -19,6 +20,19 @@ describe.each(backends)('hub API on $name', (backend) => {
     const response = await hub.get('/health');
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ok', db: backend.name, mqtt: 'connected' });
+  });
+
+  describe('errors', () => {
+    it('answers an unknown route and a body that is not JSON in the {error, message} shape', async () => {
+      const missing = await hub.get('/api/nothing-here', sam);
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toEqual({ error: 'not_found', message: 'no route GET /api/nothing-here' });
+      const badJson = await fetch(new URL('/api/auth/login', hub.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' });
+      expect(badJson.status).toBe(400);
+      const body = (await badJson.json()) as { error: string; message: string };
+      expect(body.error).toBe('invalid_request');
+      expect(body.message).toMatch(/JSON/);
+    });
   });
 
   describe('auth', () => {
@@ -106,6 +120,40 @@ describe.each(backends)('hub API on $name', (backend) => {
     });
   });
 
+  describe('wire shapes', () => {
+    it('serialises every row exactly as the domain schemas say (numbers as numbers, ISO times, no extra fields)', async () => {
+      const { changes } = await pullAll(hub, sam);
+      expect(new Set(changes.map((c) => c.entity))).toEqual(new Set(['case', 'customer', 'message', 'device', 'queue', 'user']));
+      for (const change of changes) {
+        if (change.op !== 'upsert') continue;
+        // Parsing strips unknown keys: equality proves there are none (no password or token hashes).
+        expect(parseSyncRow(change.entity, change.row)).toEqual(change.row);
+        expect(typeof change.rev).toBe('number');
+      }
+      const list = await (await hub.get('/api/cases?limit=5', sam)).json();
+      expect(CaseListResponseSchema.parse(list)).toEqual(list);
+      const first = (list as { cases: Case[] }).cases[0]!;
+      const detail = await (await hub.get(`/api/cases/${first.id}`, sam)).json();
+      expect(CaseDetailResponseSchema.parse(detail)).toEqual(detail);
+      const { queues } = (await (await hub.get('/api/queues', ana)).json()) as { queues: unknown[] };
+      expect(queues.map((q) => QueueSchema.parse(q))).toEqual(queues);
+      const { users } = (await (await hub.get('/api/users', ana)).json()) as { users: unknown[] };
+      expect(users.map((u) => UserSchema.parse(u))).toEqual(users);
+      expect(JSON.stringify(users)).not.toMatch(/argon2|password/i);
+    });
+
+    it('filters and pages the case list', async () => {
+      const { queueIds } = await me(hub, ana);
+      const page = (await (await hub.get(`/api/cases?queueId=${queueIds[0]}&status=open&limit=3&offset=0`, ana)).json()) as { cases: Case[]; total: number };
+      expect(page.cases.length).toBeLessThanOrEqual(3);
+      for (const c of page.cases) expect(c).toMatchObject({ queueId: queueIds[0], status: 'open' });
+      const all = (await casesFor(hub, ana)).filter((c) => c.queueId === queueIds[0] && c.status === 'open');
+      expect(page.total).toBe(all.length);
+      expect((await hub.get('/api/cases?status=exploded', ana)).status).toBe(400);
+      expect((await hub.get('/api/cases?limit=0', ana)).status).toBe(400);
+    });
+  });
+
   describe('sync pull', () => {
     it('pages through everything in rev order with no gaps or repeats', async () => {
       const { changes, pages, cursor } = await pullAll(hub, sam, 0, 97);
@@ -149,6 +197,22 @@ describe.each(backends)('hub API on $name', (backend) => {
       expect(cases.some((c) => c.assigneeId === id('ivan'))).toBe(true);
       expect(cases.some((c) => c.assigneeId === null)).toBe(true);
       expect(new Set(cases.map((c) => c.queueId)).size).toBeGreaterThanOrEqual(4);
+      const messages = rowsOf<Message>(changes, 'message');
+      const perCase = new Map<string, number>();
+      for (const m of messages) perCase.set(m.caseId, (perCase.get(m.caseId) ?? 0) + 1);
+      expect(perCase.size).toBe(200);
+      expect(Math.min(...perCase.values())).toBeGreaterThanOrEqual(1);
+      expect(Math.max(...perCase.values())).toBeLessThanOrEqual(4);
+      // Written in the customers' languages, not just tagged with them.
+      expect(messages.some((m) => /[а-яё]/i.test(m.body))).toBe(true);
+      expect(messages.some((m) => /[ðþæ]/i.test(m.body))).toBe(true);
+      expect(messages.some((m) => /\b(saya|kami|Anda)\b/.test(m.body))).toBe(true);
+      expect(new Set(cases.map((c) => c.subject)).size).toBeGreaterThanOrEqual(40);
+      expect(new Set(customers.map((c) => c.plan)).size).toBeGreaterThanOrEqual(3);
+      expect(customers.some((c) => Object.keys(c.handles).length > 0)).toBe(true);
+      expect(new Set(customers.map((c) => c.language))).toEqual(new Set(['en', 'ru', 'id', 'is']));
+      expect(devices.length).toBeGreaterThanOrEqual(15);
+      expect(new Set(devices.map((d) => d.id.split('-')[0]))).toEqual(new Set(['car', 'thermo', 'router']));
       const car = devices.find((d) => d.id === 'car-0001')!;
       expect(car.health).toBe('ok');
       expect(car.ownerId).not.toBeNull();

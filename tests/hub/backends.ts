@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { openDatabase, type Db } from '../../src/hub/db/connect';
 import { startHub, type HubOptions, type RunningHub } from '../../src/hub/hub';
 
 export const PG_ADMIN_URL = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -51,16 +52,35 @@ export const backends: Backend[] = [
 ];
 
 export interface TestHub extends RunningHub {
+  /** Where this hub keeps its data (a PGlite dir or a Postgres URL). */
+  storage: Pick<HubOptions, 'dataDir' | 'databaseUrl'>;
   login(username: string, password?: string): Promise<string>;
   get(path: string, token?: string): Promise<Response>;
   post(path: string, body: unknown, token?: string): Promise<Response>;
 }
 
-/** A demo hub on ephemeral ports; call `close()` to stop it and drop its storage. */
-export async function startTestHub(backend: Backend, extra: Partial<HubOptions> = {}): Promise<TestHub> {
+/**
+ * Opens the storage directly, e.g. to seed rows before a hub starts or to
+ * inspect a Postgres one while it runs (a PGlite dir admits one process only).
+ */
+export async function withDatabase<T>(options: Pick<HubOptions, 'dataDir' | 'databaseUrl'>, fn: (db: Db) => Promise<T>): Promise<T> {
+  const database = await openDatabase(options);
+  try {
+    return await fn(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+/**
+ * A demo hub on ephemeral ports; call `close()` to stop it and drop its
+ * storage. `prepare` runs against the migrated, still empty storage first.
+ */
+export async function startTestHub(backend: Backend, extra: Partial<HubOptions> = {}, prepare?: (db: Db) => Promise<void>): Promise<TestHub> {
   const storage = await backend.storage();
   let hub: RunningHub;
   try {
+    if (prepare) await withDatabase(storage.options, prepare);
     hub = await startHub({ port: 0, mqttPort: 0, demo: true, logLevel: 'silent', ...storage.options, ...extra });
   } catch (error) {
     await storage.dispose();
@@ -72,6 +92,7 @@ export async function startTestHub(backend: Backend, extra: Partial<HubOptions> 
   });
   const testHub: TestHub = {
     ...hub,
+    storage: storage.options,
     async close() {
       await hub.close();
       await storage.dispose();

@@ -1,14 +1,31 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { Aedes } from 'aedes';
 import { PGlite } from '@electric-sql/pglite';
 import { startHub } from '../../src/hub/hub';
 import { migrations as hubMigrations } from '../../src/hub/db/migrations';
+import { hashDeviceToken } from '../../src/hub/auth/device-tokens';
+import { insertDevice } from '../../src/hub/repos/devices';
 import { backends, startTestHub } from './backends';
-import type { Case, Mention } from '../../src/shared/domain';
+import { type Case, CaseSchema, type Mention, MentionSchema } from '../../src/shared/domain';
 import { casesFor, connectSocket, publish, reading, waitFor } from './helpers';
 
 const pglite = backends.find((b) => b.name === 'pglite')!;
+const MOSQUITTO_URL = process.env.SWITCHBOARD_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+
+async function startBroker(port: number): Promise<{ port: number; close(): Promise<void> }> {
+  const broker = await Aedes.createBroker();
+  const server = createServer(broker.handle);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    async close() {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 
 async function occupyPort(): Promise<{ server: Server; port: number }> {
   const server = createServer();
@@ -83,17 +100,51 @@ describe('hub lifecycle', () => {
   });
 
   it('ingests telemetry through an external MQTT broker (the running Mosquitto)', async () => {
-    const hub = await startTestHub(pglite, { mqttUrl: 'mqtt://127.0.0.1:1883' });
+    // Other hubs (parallel runs, a dev hub) share this broker: a device only this run knows keeps them apart.
+    const deviceId = `ext-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const hub = await startTestHub(pglite, { mqttUrl: MOSQUITTO_URL }, async (db) => {
+      await insertDevice(db, { id: deviceId, model: 'Volta EV 2026', serial: 'SN-EXT-1', ownerId: null, tokenHash: hashDeviceToken('unused') });
+    });
     cleanups.push(hub.close);
-    expect(hub.mqttUrl).toBe('mqtt://127.0.0.1:1883');
+    expect(hub.mqttUrl).toBe(MOSQUITTO_URL);
+    expect(await (await hub.get('/health')).json()).toMatchObject({ mqtt: 'connected' });
     const sam = await hub.login('sam');
     const t = Date.now();
-    await publish(hub.mqttUrl, 'devices/car-0001/telemetry', [[reading(120, 'engine_temp', t), reading(121, 'engine_temp', t + 1), reading(122, 'engine_temp', t + 2)]]);
+    await publish(hub.mqttUrl, `devices/${deviceId}/telemetry`, [[reading(120, 'engine_temp', t), reading(121, 'engine_temp', t + 1), reading(122, 'engine_temp', t + 2)]]);
     const opened = await waitFor(async () => {
-      const cases = (await casesFor(hub, sam)).filter((c) => c.deviceId === 'car-0001' && c.status === 'new');
+      const cases = (await casesFor(hub, sam)).filter((c) => c.deviceId === deviceId);
       return cases.length > 0 ? cases : undefined;
     });
     expect(opened).toHaveLength(1);
+    expect(opened[0]!.subject).toBe(`${deviceId}: engine_temp above 110 (122) for 3 consecutive readings`);
+  });
+});
+
+describe('external broker outage', () => {
+  it('keeps running while its broker is down and ingests again once it is back', async () => {
+    // A broker this test controls stands in for Mosquitto, so it can be stopped and restarted.
+    const first = await startBroker(0);
+    const hub = await startTestHub(pglite, { mqttUrl: `mqtt://127.0.0.1:${first.port}` });
+    let second: Awaited<ReturnType<typeof startBroker>> | undefined;
+    try {
+      const sam = await hub.login('sam');
+      await first.close();
+      // Several reconnect attempts fail meanwhile; an unhandled client error would crash the process here.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(await (await hub.get('/health')).json()).toMatchObject({ status: 'ok', mqtt: 'disconnected' });
+      second = await startBroker(first.port);
+      await waitFor(async () => ((await (await hub.get('/health')).json()) as { mqtt: string }).mqtt === 'connected' || undefined, 10_000);
+      const t = Date.now();
+      await publish(hub.mqttUrl, 'devices/car-0003/telemetry', [[reading(125, 'engine_temp', t), reading(126, 'engine_temp', t + 1), reading(127, 'engine_temp', t + 2)]]);
+      const opened = await waitFor(async () => {
+        const cases = (await casesFor(hub, sam)).filter((c) => c.deviceId === 'car-0003' && c.tags.includes('device-alert'));
+        return cases.length > 0 ? cases : undefined;
+      });
+      expect(opened).toHaveLength(1);
+    } finally {
+      await hub.close();
+      await second?.close();
+    }
   });
 });
 
@@ -106,10 +157,12 @@ describe('demo feed', () => {
       const cases: Case[] = [];
       socket.on('mention:new', (m: Mention) => mentions.push(m));
       socket.on('case:upsert', (c: Case) => cases.push(c));
-      await waitFor(async () => (mentions.length > 0 && cases.length > 0 ? true : undefined), 15_000);
+      // Two different devices: the feed moves on instead of hammering one that already has a case.
+      await waitFor(async () => (mentions.length > 0 && new Set(cases.map((c) => c.deviceId)).size >= 2 ? true : undefined), 15_000);
       socket.close();
+      for (const mention of mentions) expect(MentionSchema.parse(mention)).toEqual(mention);
       expect(mentions[0]!.body.length).toBeGreaterThan(0);
-      expect(cases[0]!.channel).toBe('device');
+      for (const c of cases) expect(CaseSchema.parse(c)).toMatchObject({ channel: 'device', status: 'new' });
       expect(cases.some((c) => c.deviceId === 'car-0001')).toBe(false);
     } finally {
       await hub.close();

@@ -6,6 +6,7 @@
 import { uuidv7 } from 'uuidv7';
 import texts from '../../../resources/demo/texts.json';
 import type { CaseStatus, Channel, Priority } from '../../shared/domain';
+import { asciiName } from './ascii';
 import { seededRandom } from './random';
 import { slaDueAt } from '../devices/sla';
 
@@ -61,19 +62,12 @@ const DEVICE_MODELS = [
 
 const DEVICE_FOR_THEME: Record<string, string> = { engine: 'car', thermostat: 'thermo', router: 'router' };
 
-/** An ASCII mailbox/handle from a name; names in other scripts get a numbered one. */
-function slug(name: string, fallback: string): string {
-  const ascii = name
-    .toLowerCase()
-    .replace(/ð/g, 'd')
-    .replace(/þ/g, 'th')
-    .replace(/æ/g, 'ae')
-    .normalize('NFD')
-    .replace(/[^a-z ]/g, '')
-    .trim()
-    .replace(/\s+/g, '.');
-  return ascii || fallback;
-}
+/** What each kind of demo device reports (by id prefix), and a healthy value; the demo rules watch these metrics. */
+export const DEMO_DEVICE_METRICS: Record<string, { metric: string; normal: number }> = {
+  car: { metric: 'engine_temp', normal: 92 },
+  thermo: { metric: 'room_temp', normal: 21 },
+  router: { metric: 'packet_loss', normal: 0.4 },
+};
 
 export function buildDemoData(now = new Date()): DemoData {
   const rnd = seededRandom(4710);
@@ -86,7 +80,7 @@ export function buildDemoData(now = new Date()): DemoData {
   for (let i = 0; i < 48; i++) {
     const language = LANGS[i % LANGS.length]!;
     const name = texts.names[language][Math.floor(i / LANGS.length) % 12]!;
-    const local = slug(name, `customer${i + 1}`);
+    const local = asciiName(name) || `customer${i + 1}`;
     const handle = local.replace(/\./g, '_');
     customers.push({
       id: uuidv7(),
@@ -118,11 +112,11 @@ export function buildDemoData(now = new Date()): DemoData {
     { id: uuidv7(), name: 'Heavy packet loss', deviceId: null, metric: 'packet_loss', operator: '>', threshold: 20, consecutive: 3, queueId: queueId('Support'), priority: 'normal' },
   ];
 
-  const queueForChannel = (channel: Channel, theme: string): QueueName => {
-    if (theme === 'field') return 'Field Service';
+  const queueForChannel = (channel: Channel, theme: (typeof texts.themes)[number]): QueueName => {
+    if (theme.key === 'field') return 'Field Service';
     if (channel === 'device') return 'Devices';
     if (channel === 'x' || channel === 'facebook') return 'Social';
-    return theme === 'billing' ? 'Billing' : 'Support';
+    return 'queue' in theme && theme.queue === 'Billing' ? 'Billing' : 'Support';
   };
   const statuses: CaseStatus[] = ['new', 'open', 'open', 'pending', 'on_hold', 'solved', 'closed'];
   const priorities: Priority[] = ['urgent', 'high', 'normal', 'normal', 'normal', 'low'];
@@ -140,7 +134,7 @@ export function buildDemoData(now = new Date()): DemoData {
     const kind = DEVICE_FOR_THEME[theme.key] ?? 'car';
     const fleet = devices.filter((d) => d.id.startsWith(`${kind}-`) && d.id !== DEMO_DEVICE);
     const device = channel === 'device' || theme.key in DEVICE_FOR_THEME ? fleet[i % fleet.length]! : null;
-    const queue = queueForChannel(channel, theme.key);
+    const queue = queueForChannel(channel, theme);
     const members = users.filter((u) => u.queues.includes(queueId(queue)));
     let status = rnd.pick(statuses);
     let assignee: string | null = status === 'new' || rnd.next() < 0.2 ? null : (rnd.pick(members.length ? members : users)).id;

@@ -13,11 +13,11 @@ import type { Mention, TelemetryReading } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import type { Publisher } from '../live/publish';
 import { devicesWithOpenRuleCase, insertMention, listDeviceIds, listEnabledRules, type Rule } from '../repos/devices';
+import { asciiName } from './ascii';
 import { DEMO_DEVICE, DEMO_DEVICE_METRICS } from './dataset';
 import { seededRandom } from './random';
 
 const LANGS = ['en', 'ru', 'id', 'is'] as const;
-type Lang = (typeof LANGS)[number];
 
 export interface DemoFeed {
   stop(): Promise<void>;
@@ -47,7 +47,7 @@ export function startDemoFeed(opts: { db: Db; mqttUrl: string; publish: Publishe
     const mention: Mention = {
       id: uuidv7(),
       channel: rnd.pick(['x', 'facebook'] as const),
-      author: `@${handleOf(rnd.pick(texts.names[language]), language)}${rnd.int(1, 99)}`,
+      author: `@${asciiName(rnd.pick(texts.names[language]).split(' ')[0] ?? 'user') || 'user'}${rnd.int(1, 99)}`,
       body: rnd.pick(texts.mentions[language]),
       externalId: uuidv7(),
       language,
@@ -63,11 +63,14 @@ export function startDemoFeed(opts: { db: Db; mqttUrl: string; publish: Publishe
       const rule = metric && rules.find((r) => r.metric === metric.metric && (r.deviceId === null || r.deviceId === id));
       return id !== DEMO_DEVICE && metric && rule ? [{ id, rule, normal: metric.normal }] : [];
     });
+    // Interleave the kinds (car-0002, router-0002, thermo-0002, car-0003 …) so the demo shows each sort of alert early.
+    const serial = (id: string) => id.slice(id.lastIndexOf('-') + 1);
+    candidates.sort((a, b) => serial(a.id).localeCompare(serial(b.id)) || a.id.localeCompare(b.id));
     if (candidates.length === 0) return;
     const fresh = candidates.filter((c) => !busy.has(c.id));
     const now = Date.now();
     if (fresh.length > 0) {
-      const device = fresh[turn++ % fresh.length]!;
+      const device = fresh[0]!;
       const readings = Array.from({ length: device.rule.consecutive }, (_, i) => hotReading(device.rule, now + i));
       await client.publishAsync(`devices/${device.id}/telemetry`, JSON.stringify(readings), { qos: 1 });
     } else {
@@ -90,15 +93,4 @@ export function startDemoFeed(opts: { db: Db; mqttUrl: string; publish: Publishe
       await client.endAsync(true);
     },
   };
-}
-
-/** A plausible ASCII social handle from a demo name (Cyrillic names are transliterated roughly). */
-function handleOf(name: string, language: Lang): string {
-  const first = name.split(' ')[0] ?? name;
-  if (language !== 'ru') return first.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '') || 'user';
-  const map: Record<string, string> = {
-    а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm', н: 'n', о: 'o',
-    п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'sch', ы: 'y', э: 'e', ю: 'yu', я: 'ya',
-  };
-  return [...first.toLowerCase()].map((ch) => map[ch] ?? '').join('') || 'user';
 }

@@ -16,7 +16,14 @@ export interface TelemetrySubscriber {
 }
 
 export async function subscribeTelemetry(url: string, ingest: TelemetryIngest, log: Logger): Promise<TelemetrySubscriber> {
-  const client = await mqtt.connectAsync(url, { clientId: `switchboard-hub-${process.pid}-${Math.random().toString(16).slice(2, 8)}`, reconnectPeriod: 1000 });
+  const clientId = `switchboard-hub-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
+  const client = await mqtt.connectAsync(url, { clientId, reconnectPeriod: 1000 }).catch((error: unknown) => {
+    throw new Error(`cannot reach the MQTT broker at ${url}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  // Once connected, a lost broker is retried every second; an unhandled 'error' event would crash the hub instead.
+  client.on('error', (error) => (client.connected ? log.warn({ err: error }, 'mqtt client error') : log.debug({ err: error }, 'mqtt reconnect failed')));
+  client.on('offline', () => log.warn({ url }, 'mqtt broker unreachable; retrying'));
+  client.on('connect', () => log.info({ url }, 'mqtt connected'));
   client.on('message', (topic, body) => {
     const deviceId = TOPIC_PATTERN.exec(topic)?.[1];
     if (!deviceId) return;

@@ -15,6 +15,7 @@ import { caseChanges, cases, messages, mutations, queues, users } from '../db/sc
 import { writeTransaction } from '../db/write';
 import { slaDueAt } from '../devices/sla';
 import { type Actor, caseScope } from './scope';
+import { setPresence } from './users';
 
 export class Rejection extends Error {}
 
@@ -87,7 +88,7 @@ async function apply(tx: Db, actor: Actor, m: Mutation): Promise<PushOutcome> {
       return create(tx, actor, m.id, m.entityId, m.payload.case);
     case 'presence.set': {
       if (m.entityId !== actor.id) throw new Rejection('presence can only be set for yourself');
-      await tx.update(users).set({ presence: m.payload.presence }).where(eq(users.id, actor.id));
+      await setPresence(tx, actor.id, m.payload.presence);
       return { result: { id: m.id, status: 'applied', version: 0, rev: 0 }, cases: [], messages: [], presence: { userId: actor.id, presence: m.payload.presence } };
     }
   }

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { User } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { toUser } from '../db/rows';
@@ -29,4 +29,11 @@ export async function loadActor(db: Db, userId: string): Promise<Actor | null> {
   const user = await findUser(db, userId);
   if (!user) return null;
   return { id: user.id, role: user.role, queueIds: await queueIdsOf(db, user.id) };
+}
+
+/** Sets a user's presence (only when it is currently `onlyIf`, if given); true when it changed. */
+export async function setPresence(db: Db, userId: string, presence: string, onlyIf?: string): Promise<boolean> {
+  const where = onlyIf ? and(eq(users.id, userId), eq(users.presence, onlyIf)) : eq(users.id, userId);
+  const changed = await db.update(users).set({ presence }).where(where).returning({ id: users.id });
+  return changed.length > 0;
 }

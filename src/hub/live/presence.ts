@@ -1,0 +1,28 @@
+/**
+ * Presence follows the sockets: the first console of a user that connects
+ * makes an offline user available, the last one that leaves makes them
+ * offline. What the user chose (busy, away) in between is kept.
+ */
+import type { Logger } from 'pino';
+import type { Presence } from '../../shared/protocol';
+import type { Db } from '../db/connect';
+import { setPresence } from '../repos/users';
+import type { LiveServer } from './io';
+import type { Publisher } from './publish';
+
+export function trackPresence(io: LiveServer, db: Db, publish: Publisher, log: Logger): void {
+  const set = async (userId: string, presence: Presence, onlyIf?: Presence) => {
+    if (await setPresence(db, userId, presence, onlyIf)) publish.presence(userId, presence);
+  };
+  io.on('connection', (socket) => {
+    const { actor } = socket.data;
+    set(actor.id, 'available', 'offline').catch((error: unknown) => log.warn({ err: error }, 'presence update failed'));
+    socket.on('disconnect', () => {
+      void io
+        .in(`user:${actor.id}`)
+        .fetchSockets()
+        .then((left) => (left.length === 0 ? set(actor.id, 'offline') : undefined))
+        .catch((error: unknown) => log.warn({ err: error }, 'presence update failed'));
+    });
+  });
+}

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from 'uuidv7';
+import type { Socket } from 'socket.io-client';
+import { backends, startTestHub, type TestHub } from './backends';
+import { connectSocket, me } from './helpers';
+
+type Update = { userId: string; presence: string };
+
+describe.each(backends)('presence on $name', (backend) => {
+  let hub: TestHub;
+  let watcher: Socket;
+  const updates: Update[] = [];
+  const until = async (match: (u: Update) => boolean) => {
+    for (let i = 0; i < 100 && !updates.some(match); i++) await new Promise((r) => setTimeout(r, 50));
+    return updates.filter(match);
+  };
+
+  beforeAll(async () => {
+    hub = await startTestHub(backend);
+    watcher = connectSocket(hub.url, await hub.login('sam'));
+    watcher.on('presence:update', (u: Update) => updates.push(u));
+    await new Promise<void>((resolve) => watcher.once('connect', () => resolve()));
+  });
+  afterAll(async () => {
+    watcher?.close();
+    await hub?.close();
+  });
+
+  it('follows the sockets: available with the first console, offline after the last', async () => {
+    const token = await hub.login('ivan');
+    const ivan = (await me(hub, token)).user.id;
+    const first = connectSocket(hub.url, token);
+    const second = connectSocket(hub.url, token);
+    expect(await until((u) => u.userId === ivan && u.presence === 'available')).toHaveLength(1);
+    first.close();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(updates.filter((u) => u.userId === ivan && u.presence === 'offline')).toHaveLength(0);
+    second.close();
+    expect(await until((u) => u.userId === ivan && u.presence === 'offline')).toHaveLength(1);
+  });
+
+  it('keeps what the user chose while connected, and tells supervisors', async () => {
+    const token = await hub.login('dewi');
+    const dewi = (await me(hub, token)).user.id;
+    const socket = connectSocket(hub.url, token);
+    await until((u) => u.userId === dewi && u.presence === 'available');
+    const response = await hub.post(
+      '/api/sync/push',
+      { mutations: [{ id: uuidv7(), kind: 'presence.set', entityId: dewi, baseVersion: 0, createdAt: new Date().toISOString(), payload: { presence: 'busy' } }] },
+      token,
+    );
+    expect(((await response.json()) as { results: { status: string }[] }).results[0]!.status).toBe('applied');
+    expect(await until((u) => u.userId === dewi && u.presence === 'busy')).toHaveLength(1);
+    const second = connectSocket(hub.url, token);
+    await new Promise<void>((resolve) => second.once('connect', () => resolve()));
+    await new Promise((r) => setTimeout(r, 200));
+    // A second console does not reset "busy" to "available".
+    expect(updates.filter((u) => u.userId === dewi).map((u) => u.presence)).toEqual(['available', 'busy']);
+    socket.close();
+    second.close();
+    expect(await until((u) => u.userId === dewi && u.presence === 'offline')).toHaveLength(1);
+  });
+});
