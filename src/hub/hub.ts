@@ -13,6 +13,8 @@ import { registerRoutes } from './http/routes';
 import { installErrorHandlers } from './http/errors';
 import { createLiveServer, disconnectToken } from './live/io';
 import { createPublisher } from './live/publish';
+import { createMetrics } from './ops/metrics';
+import { countReadings } from './ops/counted-ingest';
 import { trackPresence } from './live/presence';
 import { listenWithFallback } from './net/listen';
 import { loadDemo } from './demo/load';
@@ -48,12 +50,14 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const io = createLiveServer(app.server, db, tokens);
     const publish = createPublisher(io);
     trackPresence(io, db, publish, log.child({ component: 'presence' }));
-    const ingest = createTelemetryIngest(db, (opened) => {
+    const metrics = createMetrics({ sockets: () => io.engine.clientsCount });
+    const ingest = countReadings(createTelemetryIngest(db, (opened) => {
+      metrics.casesCreated.inc({ source: 'device' });
       publish.case(opened.case);
       publish.message(opened.message, opened.case);
       publish.alert(opened.alert, opened.case);
       log.info({ caseNumber: opened.case.number, deviceId: opened.alert.deviceId }, 'device rule opened a case');
-    });
+    }), metrics);
     // close() runs these in reverse: the database closes only after in-flight requests and telemetry have finished.
     closers.push(() => ingest.drain());
     closers.push(() => app.close());
@@ -78,7 +82,14 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       ingest,
       publish,
       disconnectToken: (jti) => disconnectToken(io, jti),
-      health: () => ({ db: database.kind, mqtt: subscriber.connected() ? 'connected' : 'disconnected', sockets: String(io.engine.clientsCount) }),
+      metrics,
+      health: async () => ({
+        db: { backend: database.kind, ok: await database.ping() },
+        mqtt: { url: mqttUrl, connected: subscriber.connected() },
+        // The socket.io Redis adapter comes with scale-out; a single hub needs none.
+        adapter: { kind: 'in-memory', ok: true },
+        sockets: io.engine.clientsCount,
+      }),
     });
     await app.ready();
     closers.push(() => new Promise<void>((resolve) => io.close(() => resolve())));

@@ -19,7 +19,12 @@ describe.each(backends)('hub API on $name', (backend) => {
   it('reports health with its storage', async () => {
     const response = await hub.get('/health');
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', db: backend.name, mqtt: 'connected' });
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      db: { backend: backend.name, ok: true },
+      mqtt: { url: hub.mqttUrl, connected: true },
+      adapter: { ok: true },
+    });
   });
 
   describe('errors', () => {
@@ -218,5 +223,41 @@ describe.each(backends)('hub API on $name', (backend) => {
       expect(car.ownerId).not.toBeNull();
       expect(cases.filter((c) => c.deviceId === 'car-0001' && !['solved', 'closed'].includes(c.status))).toHaveLength(0);
     });
+  });
+});
+
+describe('metrics', () => {
+  it('counts readings, cases, mutations and sockets in Prometheus text format', async () => {
+    const hub = await startTestHub(backends[0]!);
+    try {
+      const sam = await hub.login('sam');
+      const socket = connectSocket(hub.url, sam);
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const t = Date.now();
+      const post = (body: unknown) =>
+        fetch(new URL('/api/devices/car-0002/telemetry', hub.url), {
+          method: 'POST',
+          headers: { authorization: 'Bearer demo-token-car-0002', 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect((await post([120, 121, 122].map((value, i) => ({ metric: 'engine_temp', value, ts: new Date(t + i).toISOString() })))).status).toBe(202);
+      expect((await post({ metric: 'engine_temp', value: 'hot' })).status).toBe(400);
+      await hub.post('/api/sync/pull', { cursor: 0 }, sam);
+      await hub.post('/api/sync/push', { mutations: [{ id: 'not-a-mutation' }] }, sam);
+
+      const response = await hub.get('/metrics');
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      const text = await response.text();
+      const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+      expect(value('switchboard_telemetry_readings_total{result="stored"}')).toBe(3);
+      expect(value('switchboard_telemetry_readings_total{result="rejected"}')).toBe(1);
+      expect(value('switchboard_cases_created_total{source="device"}')).toBe(1);
+      expect(value('switchboard_sync_mutations_total{status="rejected"}')).toBe(1);
+      expect(value('switchboard_sync_duration_seconds_count{op="pull"}')).toBe(1);
+      expect(value('switchboard_sockets_connected')).toBe(1);
+      socket.close();
+    } finally {
+      await hub.close();
+    }
   });
 });

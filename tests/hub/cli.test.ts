@@ -73,7 +73,7 @@ describe('hub command line', () => {
     const [, mqttPort] = await waitForOutput(run, /^mqtt listening on mqtt:\/\/127\.0\.0\.1:(\d+)$/m);
     expect(Number(mqttPort)).not.toBe(DEFAULT_MQTT_PORT);
     expect(run.output()).toContain(`default port ${DEFAULT_MQTT_PORT} is taken`);
-    expect(await (await fetch(`${hubUrl}/health`)).json()).toMatchObject({ status: 'ok', db: 'pglite', mqtt: 'connected' });
+    expect(await (await fetch(`${hubUrl}/health`)).json()).toMatchObject({ status: 'ok', db: { backend: 'pglite', ok: true }, mqtt: { connected: true } });
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain('hub stopping (SIGTERM)');

@@ -107,7 +107,7 @@ describe('hub lifecycle', () => {
     });
     cleanups.push(hub.close);
     expect(hub.mqttUrl).toBe(MOSQUITTO_URL);
-    expect(await (await hub.get('/health')).json()).toMatchObject({ mqtt: 'connected' });
+    expect(await (await hub.get('/health')).json()).toMatchObject({ mqtt: { connected: true } });
     const sam = await hub.login('sam');
     const t = Date.now();
     await publish(hub.mqttUrl, `devices/${deviceId}/telemetry`, [[reading(120, 'engine_temp', t), reading(121, 'engine_temp', t + 1), reading(122, 'engine_temp', t + 2)]]);
@@ -131,9 +131,11 @@ describe('external broker outage', () => {
       await first.close();
       // Several reconnect attempts fail meanwhile; an unhandled client error would crash the process here.
       await new Promise((r) => setTimeout(r, 2500));
-      expect(await (await hub.get('/health')).json()).toMatchObject({ status: 'ok', mqtt: 'disconnected' });
+      const down = await hub.get('/health');
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ status: 'degraded', db: { ok: true }, mqtt: { connected: false } });
       second = await startBroker(first.port);
-      await waitFor(async () => ((await (await hub.get('/health')).json()) as { mqtt: string }).mqtt === 'connected' || undefined, 10_000);
+      await waitFor(async () => ((await hub.get('/health')).status === 200 ? true : undefined), 10_000);
       const t = Date.now();
       await publish(hub.mqttUrl, 'devices/car-0003/telemetry', [[reading(125, 'engine_temp', t), reading(126, 'engine_temp', t + 1), reading(127, 'engine_temp', t + 2)]]);
       const opened = await waitFor(async () => {

@@ -3,6 +3,7 @@
  * Postgres when a URL is given — both behind the same drizzle database type.
  */
 import { mkdirSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -16,6 +17,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** True when the database answers a trivial query. */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -25,12 +28,14 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir?: strin
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     // An idle connection dropped by the server must not crash the hub; the pool reconnects on next use.
     pool.on('error', (error) => warn(`postgres connection lost: ${error.message}`));
-    database = { db: drizzlePg(pool, { schema }) as unknown as Db, kind: 'postgres', close: () => pool.end() };
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    database = { db, kind: 'postgres', ping: () => ping(db), close: () => pool.end() };
   } else {
     if (!opts.dataDir) throw new Error('either a data dir or a database URL is required');
     mkdirSync(opts.dataDir, { recursive: true });
     const client = await PGlite.create(`${opts.dataDir}/pgdata`);
-    database = { db: drizzlePglite(client, { schema }) as unknown as Db, kind: 'pglite', close: () => client.close() };
+    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    database = { db, kind: 'pglite', ping: () => ping(db), close: () => client.close() };
   }
   try {
     await migrate(database.db);
@@ -39,4 +44,13 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir?: strin
     throw error;
   }
   return database;
+}
+
+async function ping(db: Db): Promise<boolean> {
+  try {
+    await db.execute(sql`SELECT 1`);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -36,7 +36,15 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
   app.decorateRequest('actor', null);
   app.decorateRequest('claims', null);
 
-  app.get('/health', async () => ({ status: 'ok', ...ctx.health() }));
+  app.get('/health', async (_request, reply) => {
+    const health = await ctx.health();
+    const ok = health.db.ok && health.mqtt.connected && health.adapter.ok;
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', ...health });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    return reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
 
   app.post('/api/auth/login', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
     const body = parseOr400(reply, LoginRequestSchema, request.body);
@@ -88,6 +96,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
     api.post('/api/sync/push', async (request, reply) => {
       const body = parseOr400(reply, PushEnvelopeSchema, request.body);
       if (!body) return reply;
+      const timer = ctx.metrics.syncDuration.startTimer({ op: 'push' });
       const results: MutationResult[] = [];
       // In order: a console's mutations of one entity must apply in the order it made them.
       for (const [index, raw] of body.mutations.entries()) {
@@ -95,14 +104,18 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
         if (!parsed.success) {
           const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : `#${index}`;
           results.push({ id, status: 'rejected', reason: z.prettifyError(parsed.error) });
+          ctx.metrics.mutations.inc({ status: 'rejected' });
           continue;
         }
         const outcome = await applyMutation(ctx.db, request.actor!, parsed.data);
         results.push(outcome.result);
+        ctx.metrics.mutations.inc({ status: outcome.result.status });
+        if (parsed.data.kind === 'case.create' && outcome.result.status === 'applied') ctx.metrics.casesCreated.inc({ source: 'console' });
         for (const row of outcome.cases) ctx.publish.case(row);
         for (const { message, caseRow } of outcome.messages) ctx.publish.message(message, caseRow);
         if (outcome.presence) ctx.publish.presence(outcome.presence.userId, outcome.presence.presence as Presence);
       }
+      timer();
       const response: SyncPushResponse = { results };
       return response;
     });
@@ -110,7 +123,10 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
     api.post('/api/sync/pull', async (request, reply) => {
       const body = parseOr400(reply, SyncPullRequestSchema, request.body);
       if (!body) return reply;
-      return pullChanges(ctx.db, request.actor!, body.cursor, body.limit);
+      const timer = ctx.metrics.syncDuration.startTimer({ op: 'pull' });
+      const page = await pullChanges(ctx.db, request.actor!, body.cursor, body.limit);
+      timer();
+      return page;
     });
   });
 

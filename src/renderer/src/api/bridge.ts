@@ -29,12 +29,21 @@ const unavailable = (message: string): ApiResult<never> => ({ ok: false, error: 
 export function createBridgeApi(): ConsoleApi {
   const secret = readBridgeSecret();
   const socket = io({ path: BRIDGE_PATH, auth: { secret }, transports: ['websocket'] });
-  let refusedWith: string | null = null;
-  socket.on('connect', () => (refusedWith = null));
-  socket.on('connect_error', (error) => {
+  const refusal = unavailable(
+    secret
+      ? 'The console refused this page: its launch secret has changed. Open the address the console printed.'
+      : 'This page has no launch secret. Open the address the console printed.',
+  );
+  let refused = false;
+  const pending = new Set<(result: ApiResult<never>) => void>();
+  socket.on('connect', () => (refused = false));
+  socket.on('connect_error', () => {
     // A handshake the shell refused (missing or wrong secret) is final — socket.io
-    // does not retry it — so calls fail now instead of after the timeout.
-    if (!socket.active) refusedWith = error.message;
+    // does not retry it — so waiting calls fail now instead of at the timeout.
+    if (socket.active) return;
+    refused = true;
+    for (const resolve of pending) resolve(refusal);
+    pending.clear();
   });
 
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
@@ -50,18 +59,15 @@ export function createBridgeApi(): ConsoleApi {
 
   return {
     call(method, input) {
-      if (refusedWith !== null) {
-        return Promise.resolve(
-          unavailable(
-            secret
-              ? 'The console refused this page: its launch secret has changed. Open the address the console printed.'
-              : 'This page has no launch secret. Open the address the console printed.',
-          ),
-        );
-      }
+      if (refused) return Promise.resolve(refusal);
       return new Promise((resolve) => {
+        const settle = (result: ApiResult<never>) => {
+          pending.delete(settle);
+          resolve(result);
+        };
+        pending.add(settle);
         socket.timeout(CALL_TIMEOUT_MS).emit(BRIDGE_CALL_EVENT, method, input, (error: Error | null, result: ApiResult<never>) => {
-          resolve(error ? unavailable('The console core did not answer.') : result);
+          if (pending.has(settle)) settle(error ? unavailable('The console core did not answer.') : result);
         });
       });
     },

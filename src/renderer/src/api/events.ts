@@ -12,7 +12,7 @@ export const FRESH_MS = 4_000;
 /** A bigger batch is a sync catching up, not news: highlighting it would flash the whole list. */
 const MAX_HIGHLIGHTED = 20;
 
-/** Keeps queries fresh while signed in; returns the ids of cases that just arrived or changed. */
+/** Keeps queries fresh while signed in (session changes are App's); returns the ids of cases that just arrived or changed. */
 export function useCoreEvents(): ReadonlySet<string> {
   const client = useQueryClient();
   const [fresh, setFresh] = useState<ReadonlySet<string>>(() => new Set());
@@ -30,10 +30,12 @@ export function useCoreEvents(): ReadonlySet<string> {
       pending = new Set();
       reloadAll = false;
       void client.invalidateQueries({ queryKey: methodKey('cases.list') });
-      void client.invalidateQueries({ queryKey: methodKey('queues.list') });
       void client.invalidateQueries({ queryKey: methodKey('sync.status') });
-      if (all) void client.invalidateQueries({ queryKey: methodKey('cases.get') });
-      else for (const id of ids) void client.invalidateQueries({ queryKey: apiKey('cases.get', { id }) });
+      if (all) {
+        // "Reload all" also covers queues and names shown beside cases.
+        void client.invalidateQueries({ queryKey: methodKey('queues.list') });
+        void client.invalidateQueries({ queryKey: methodKey('cases.get') });
+      } else for (const id of ids) void client.invalidateQueries({ queryKey: apiKey('cases.get', { id }) });
       if (!all && ids.length > 0 && ids.length <= MAX_HIGHLIGHTED) {
         setFresh((previous) => new Set([...previous, ...ids]));
         const timer = setTimeout(() => {
@@ -53,10 +55,6 @@ export function useCoreEvents(): ReadonlySet<string> {
       api.on('connection:changed', ({ state }) => {
         client.setQueryData<SyncStatus>(apiKey('sync.status', {}), (old) => (old ? { ...old, connection: state } : old));
         void client.invalidateQueries({ queryKey: methodKey('sync.status') });
-      }),
-      api.on('session:changed', ({ user }) => {
-        if (user === null) signedOut(client);
-        else void client.invalidateQueries({ queryKey: methodKey('session.current') });
       }),
     ];
     return () => {

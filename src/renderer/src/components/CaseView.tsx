@@ -1,81 +1,145 @@
-/** One case: header, message timeline and the customer at a glance. */
-import { Badge, Box, Center, Group, Loader, Paper, ScrollArea, Stack, Text, Title } from '@mantine/core';
+/** One case beside the queue: header with the facts, the conversation, and the customer at a glance. */
+import type { ReactNode } from 'react';
+import { ActionIcon, Badge, Box, Center, Group, Loader, Text, Title, Tooltip } from '@mantine/core';
+import { IconClock, IconFileOff, IconX } from '@tabler/icons-react';
 import type { CaseView as CaseViewData } from '../../../shared/api';
-import type { Message } from '../../../shared/domain';
-import { useCaseView } from '../api/hooks';
-import { formatTimestamp } from '../lib/time';
+import { useCaseView } from '../api/queries';
+import { languageName, sentimentLabel } from '../lib/format';
+import { formatTimestamp, fullTimestamp } from '../lib/time';
 import { useNow } from '../lib/useNow';
+import { isDone, PriorityBadge, StatusBadge } from './Badges';
 import { ChannelIcon, channelLabel } from './ChannelIcon';
 import { CustomerSummary } from './CustomerSummary';
-import { PriorityBadge, StatusBadge } from './PriorityBadge';
+import { MessageTimeline } from './MessageTimeline';
 import { SlaCountdown } from './SlaCountdown';
+import { EmptyState, ErrorState } from './States';
+import classes from './CaseView.module.css';
 
-export function CaseView({ caseId }: { caseId: string }) {
-  const { data, isPending, error } = useCaseView(caseId);
-  if (isPending) return <Center h="100%"><Loader size="sm" /></Center>;
-  if (error) return <Center h="100%"><Text c="red" size="sm">{error.message}</Text></Center>;
-  if (!data) return <Center h="100%"><Text c="dimmed" size="sm">This case is not available offline.</Text></Center>;
-  return <CaseDetail view={data} />;
+interface Props {
+  caseId: string;
+  onClose: () => void;
+  onOpenCase: (id: string) => void;
 }
 
-function CaseDetail({ view }: { view: CaseViewData }) {
+export function CaseView({ caseId, onClose, onOpenCase }: Props) {
+  const { data, isPending, error, refetch } = useCaseView(caseId);
+  let content: ReactNode;
+  if (isPending) {
+    content = (
+      <Center h="100%" data-testid="case-loading">
+        <Loader size="sm" />
+      </Center>
+    );
+  } else if (error) {
+    content = <ErrorState title="This case could not be opened" error={error} onRetry={() => void refetch()} />;
+  } else if (!data) {
+    content = <EmptyState icon={<IconFileOff size={20} />} title="Case not available" hint="It is not in your local cache: it may have left your queues, or it has not synced yet." />;
+  }
+  if (content) {
+    return (
+      <Box className={classes.root}>
+        <CloseButton onClose={onClose} />
+        {content}
+      </Box>
+    );
+  }
+  return <CaseDetail view={data!} onClose={onClose} onOpenCase={onOpenCase} />;
+}
+
+function CloseButton({ onClose }: { onClose: () => void }) {
+  return (
+    <Tooltip label="Close (Esc)">
+      <ActionIcon variant="subtle" color="gray" size="sm" onClick={onClose} aria-label="Close case" className={classes.close} data-testid="case-close">
+        <IconX size={16} />
+      </ActionIcon>
+    </Tooltip>
+  );
+}
+
+function CaseDetail({ view, onClose, onOpenCase }: { view: CaseViewData; onClose: () => void; onOpenCase: (id: string) => void }) {
   const now = useNow(1000);
   const c = view.case;
+  const sentiment = sentimentLabel(c.sentiment);
   return (
-    <Box data-testid="case-view" style={{ display: 'flex', height: '100%', minHeight: 0 }}>
-      <Stack gap={0} style={{ flex: 1, minWidth: 0 }}>
-        <Box px="md" py="sm" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
-          <Group gap={8} mb={4}>
-            <ChannelIcon channel={c.channel} size={18} />
-            <Text size="xs" c="dimmed">#{c.number} · {channelLabel(c.channel)} · {c.queueName}</Text>
+    <Box className={classes.root} data-testid="case-view" data-case-id={c.id}>
+      <Box className={classes.main}>
+        <Box className={classes.header}>
+          <Group gap={8} wrap="nowrap" pr={32}>
+            <ChannelIcon channel={c.channel} size={16} />
+            <Text size="xs" c="dimmed" className="tabular" data-testid="case-number">
+              Case #{c.number}
+            </Text>
+            <Text size="xs" c="dimmed">
+              ·
+            </Text>
+            <Text size="xs" c="dimmed" truncate>
+              {c.queueName}
+            </Text>
           </Group>
-          <Title order={4} fw={600} data-testid="case-subject" lh={1.3}>{c.subject}</Title>
-          <Group gap="xs" mt={8}>
+          <CloseButton onClose={onClose} />
+          <Title order={4} fz={17} lh={1.3} mt={4} data-testid="case-subject" lang={c.language} style={{ overflowWrap: 'anywhere' }}>
+            {c.subject}
+          </Title>
+          <Group gap={6} mt={8}>
             <StatusBadge status={c.status} />
             <PriorityBadge priority={c.priority} />
-            <Badge size="xs" variant="outline" color="gray" radius="sm">{c.assigneeName ?? 'Unassigned'}</Badge>
-            <Group gap={4}><Text size="xs" c="dimmed">SLA</Text><SlaCountdown dueAt={c.slaDueAt} now={now} closed={c.status === 'solved' || c.status === 'closed'} /></Group>
-            {c.tags.map((tag) => <Badge key={tag} size="xs" variant="light" color="gray" radius="sm" tt="none">{tag}</Badge>)}
+            <Group gap={4} wrap="nowrap" px={4} data-testid="case-sla">
+              <IconClock size={14} color="var(--mantine-color-gray-6)" />
+              <SlaCountdown dueAt={c.slaDueAt} now={now} done={isDone(c.status)} />
+            </Group>
+            {c.tags.map((tag) => (
+              <Badge key={tag} size="xs" variant="outline" color="gray" tt="none" fw={500}>
+                {tag}
+              </Badge>
+            ))}
           </Group>
+          <div className={classes.facts}>
+            <Fact label="Assignee">
+              <Text span size="sm" c={c.assigneeName ? undefined : 'dimmed'} fs={c.assigneeName ? undefined : 'italic'}>
+                {c.assigneeName ?? 'Unassigned'}
+              </Text>
+            </Fact>
+            <Fact label="Channel">
+              <Group gap={6} wrap="nowrap">
+                <ChannelIcon channel={c.channel} size={14} tooltip={false} />
+                <Text span size="sm">
+                  {channelLabel(c.channel)}
+                </Text>
+              </Group>
+            </Fact>
+            <Fact label="Queue">{c.queueName}</Fact>
+            <Fact label="Created">
+              <span title={fullTimestamp(c.createdAt)}>{formatTimestamp(c.createdAt, now)}</span>
+            </Fact>
+            <Fact label="Updated">
+              <span title={fullTimestamp(c.updatedAt)}>{formatTimestamp(c.updatedAt, now)}</span>
+            </Fact>
+            <Fact label="Language">{languageName(c.language)}</Fact>
+            <Fact label="Sentiment">
+              <Text span size="sm" c={sentiment.color}>
+                {sentiment.label}
+              </Text>
+            </Fact>
+          </div>
         </Box>
-        <ScrollArea style={{ flex: 1 }} px="md" py="sm">
-          <Stack gap="sm" data-testid="message-timeline">
-            {view.messages.length === 0 && <Text c="dimmed" size="sm">No messages yet.</Text>}
-            {view.messages.map((message) => <MessageBubble key={message.id} message={message} />)}
-          </Stack>
-        </ScrollArea>
-      </Stack>
-      <Box w={300} style={{ borderLeft: '1px solid var(--mantine-color-gray-3)', flex: 'none' }}>
-        <ScrollArea h="100%">
-          <CustomerSummary customer={view.customer} device={view.device} otherCases={view.customerCases} />
-        </ScrollArea>
+        <MessageTimeline messages={view.messages} language={c.language} caseId={c.id} />
+      </Box>
+      <Box className={classes.side}>
+        <CustomerSummary customer={view.customer} device={view.device} otherCases={view.customerCases} onOpenCase={onOpenCase} />
       </Box>
     </Box>
   );
 }
 
-const BUBBLE = {
-  in: { align: 'flex-start', bg: 'var(--mantine-color-gray-0)', border: 'var(--mantine-color-gray-3)', label: '' },
-  out: { align: 'flex-end', bg: 'var(--mantine-color-blue-0)', border: 'var(--mantine-color-blue-2)', label: 'Reply' },
-  note: { align: 'stretch', bg: 'var(--mantine-color-yellow-0)', border: 'var(--mantine-color-yellow-3)', label: 'Internal note' },
-} as const;
-
-function MessageBubble({ message }: { message: Message }) {
-  const look = BUBBLE[message.direction];
+function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <Paper
-      data-direction={message.direction}
-      p="xs"
-      px="sm"
-      radius="md"
-      maw={message.direction === 'note' ? undefined : '85%'}
-      style={{ alignSelf: look.align, background: look.bg, border: `1px solid ${look.border}` }}
-    >
-      <Group gap={6} mb={2} justify="space-between">
-        <Text size="xs" fw={600}>{message.author}</Text>
-        <Text size="xs" c="dimmed">{look.label ? `${look.label} · ` : ''}{formatTimestamp(message.createdAt)}</Text>
-      </Group>
-      <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{message.body}</Text>
-    </Paper>
+    <div style={{ minWidth: 0 }}>
+      <Text size="11px" c="dimmed" tt="uppercase" fw={600} style={{ letterSpacing: '0.04em' }}>
+        {label}
+      </Text>
+      <Text component="div" size="sm" truncate>
+        {children}
+      </Text>
+    </div>
   );
 }

@@ -1,24 +1,23 @@
 import { Tooltip } from '@mantine/core';
-import { IconBrandFacebook, IconBrandMastodon, IconBrandX, IconDeviceDesktopAnalytics, IconMail, IconPhone, IconWorld } from '@tabler/icons-react';
+import { IconBrandFacebook, IconBrandMastodon, IconBrandX, IconCpu, IconMail, IconPhone, IconWorld } from '@tabler/icons-react';
 import type { Channel } from '../../../shared/domain';
 
-const ICONS = {
-  phone: { Icon: IconPhone, label: 'Phone', color: '#2f9e44' },
-  email: { Icon: IconMail, label: 'Email', color: '#1c7ed6' },
-  x: { Icon: IconBrandX, label: 'X', color: '#212529' },
-  facebook: { Icon: IconBrandFacebook, label: 'Facebook', color: '#1864ab' },
-  mastodon: { Icon: IconBrandMastodon, label: 'Mastodon', color: '#6741d9' },
-  web: { Icon: IconWorld, label: 'Web', color: '#495057' },
-  device: { Icon: IconDeviceDesktopAnalytics, label: 'Device alert', color: '#e8590c' },
+const CHANNELS = {
+  phone: { Icon: IconPhone, label: 'Phone', color: 'var(--mantine-color-green-7)' },
+  email: { Icon: IconMail, label: 'Email', color: 'var(--mantine-color-blue-7)' },
+  x: { Icon: IconBrandX, label: 'X', color: 'var(--mantine-color-dark-6)' },
+  facebook: { Icon: IconBrandFacebook, label: 'Facebook', color: '#1877f2' },
+  mastodon: { Icon: IconBrandMastodon, label: 'Mastodon', color: '#6364ff' },
+  web: { Icon: IconWorld, label: 'Web / community', color: 'var(--mantine-color-cyan-8)' },
+  device: { Icon: IconCpu, label: 'Device alert', color: 'var(--mantine-color-orange-7)' },
 } satisfies Record<Channel, unknown>;
 
-export function ChannelIcon({ channel, size = 16 }: { channel: Channel; size?: number }) {
-  const { Icon, label, color } = ICONS[channel];
-  return (
-    <Tooltip label={label} withArrow openDelay={400}>
-      <Icon size={size} color={color} aria-label={label} stroke={1.8} />
-    </Tooltip>
-  );
+export function ChannelIcon({ channel, size = 16, tooltip = true }: { channel: Channel; size?: number; tooltip?: boolean }) {
+  const { Icon, label, color } = CHANNELS[channel];
+  const icon = <Icon size={size} color={color} aria-label={label} stroke={1.7} style={{ flex: 'none', display: 'block' }} />;
+  return tooltip ? <Tooltip label={label}>{icon}</Tooltip> : icon;
 }
 
-export const channelLabel = (channel: Channel) => ICONS[channel].label;
+export const channelLabel = (channel: Channel): string => CHANNELS[channel].label;
+
+export const isChannel = (name: string): name is Channel => Object.hasOwn(CHANNELS, name);

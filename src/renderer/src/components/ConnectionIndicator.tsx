@@ -1,25 +1,38 @@
-import { Badge, Tooltip } from '@mantine/core';
-import type { ConnectionState } from '../../../shared/api';
-import { formatTimestamp } from '../lib/time';
+import { Badge, Group, Text, Tooltip } from '@mantine/core';
+import type { ConnectionState, SyncStatus } from '../../../shared/api';
+import { agoText, fullTimestamp } from '../lib/time';
 
-const LOOK: Record<ConnectionState, { color: string; label: string }> = {
-  online: { color: 'teal', label: 'Online' },
-  reconnecting: { color: 'yellow', label: 'Reconnecting…' },
-  offline: { color: 'red', label: 'Offline' },
+const LOOK: Record<ConnectionState, { color: string; label: string; help: string }> = {
+  online: { color: 'teal', label: 'Online', help: 'Live updates from the hub' },
+  reconnecting: { color: 'yellow', label: 'Reconnecting', help: 'Working from the local cache while the hub is reached again' },
+  offline: { color: 'red', label: 'Offline', help: 'Working from the local cache; changes sync when the hub is back' },
 };
 
-export function ConnectionIndicator({ state, lastSyncAt, cachedCases }: { state: ConnectionState; lastSyncAt: string | null; cachedCases: number }) {
+/** Online / offline / reconnecting, with when the cache last synced. */
+export function ConnectionIndicator({ status, now }: { status: SyncStatus | undefined; now: number }) {
+  const state = status?.connection ?? 'offline';
   const look = LOOK[state];
-  const detail = `${cachedCases} cases cached · last sync ${lastSyncAt ? formatTimestamp(lastSyncAt) : 'never'}`;
+  const lastSync = status?.lastSyncAt ?? null;
+  const detail = `${look.help}. ${status?.cachedCases ?? 0} cases cached · last sync ${lastSync ? fullTimestamp(lastSync) : 'never'}`;
   return (
-    <Tooltip label={detail} withArrow>
-      <Badge data-testid="connection-indicator" data-state={state} color={look.color} variant="light" radius="sm" size="md" leftSection={<Dot color={look.color} />}>
-        {look.label}
-      </Badge>
+    <Tooltip label={detail} multiline w={260}>
+      <Group gap={8} wrap="nowrap">
+        <Badge
+          data-testid="connection-indicator"
+          data-state={state}
+          color={look.color}
+          variant="light"
+          size="md"
+          tt="none"
+          leftSection={<span className="connection-dot" data-state={state} style={{ background: `var(--mantine-color-${look.color}-5)` }} />}
+          styles={{ root: { background: `color-mix(in srgb, var(--mantine-color-${look.color}-5) 18%, transparent)`, color: `var(--mantine-color-${look.color}-3)` } }}
+        >
+          {look.label}
+        </Badge>
+        <Text size="xs" c="gray.5" className="tabular" style={{ whiteSpace: 'nowrap' }} data-testid="last-sync">
+          {lastSync ? `Synced ${agoText(lastSync, now)}` : 'Not synced yet'}
+        </Text>
+      </Group>
     </Tooltip>
   );
-}
-
-function Dot({ color }: { color: string }) {
-  return <span style={{ width: 8, height: 8, borderRadius: 4, display: 'inline-block', background: `var(--mantine-color-${color}-6)` }} />;
 }

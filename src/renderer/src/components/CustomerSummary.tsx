@@ -1,72 +1,190 @@
-/** The customer at a glance: value, entitlement, reach, identities, device, history. */
-import { Badge, Divider, Group, Stack, Text } from '@mantine/core';
+/** The customer at a glance: entitlement, value, reach, how to reach them, their device and other cases. */
+import type { ReactNode } from 'react';
+import { Avatar, Badge, Group, Progress, SimpleGrid, Stack, Text, UnstyledButton } from '@mantine/core';
+import { IconAt, IconMail, IconPhone, IconUserOff } from '@tabler/icons-react';
 import type { CaseView } from '../../../shared/api';
 import type { Customer, Device } from '../../../shared/domain';
-import { formatTimestamp } from '../lib/time';
-import { ChannelIcon, channelLabel } from './ChannelIcon';
-import { StatusBadge } from './PriorityBadge';
+import { formatMoney, initials, languageName } from '../lib/format';
+import { formatTimestamp, fullTimestamp } from '../lib/time';
+import { StatusBadge } from './Badges';
+import { ChannelIcon, channelLabel, isChannel } from './ChannelIcon';
+import { EmptyState } from './States';
+import classes from './CustomerSummary.module.css';
 
-const HEALTH_COLORS: Record<Device['health'], string> = { ok: 'teal', warning: 'orange', critical: 'red' };
-const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+const HEALTH = { ok: { color: 'teal', label: 'Healthy' }, warning: { color: 'orange', label: 'Warning' }, critical: { color: 'red', label: 'Critical' } } as const;
+const PLAN_COLORS = { basic: 'gray', plus: 'blue', premium: 'violet', enterprise: 'grape' } as const;
 
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
+interface Props {
+  customer: Customer | null;
+  device: Device | null;
+  otherCases: CaseView['customerCases'];
+  onOpenCase: (id: string) => void;
+}
+
+export function CustomerSummary({ customer, device, otherCases, onOpenCase }: Props) {
   return (
-    <Group justify="space-between" gap="xs" wrap="nowrap">
-      <Text size="xs" c="dimmed">{label}</Text>
-      <Text size="xs" ta="right" truncate>{children}</Text>
-    </Group>
+    <Stack gap={0} data-testid="customer-summary">
+      <Section title="Customer">
+        {customer ? <CustomerCard customer={customer} /> : <EmptyState icon={<IconUserOff size={20} />} title="No customer linked" />}
+      </Section>
+      {device && (
+        <Section title="Device">
+          <DeviceCard device={device} />
+        </Section>
+      )}
+      {customer && (
+        <Section title={`Other cases (${otherCases.length})`}>
+          {otherCases.length === 0 ? (
+            <Text size="xs" c="dimmed">
+              No other cases.
+            </Text>
+          ) : (
+            <Stack gap={2} data-testid="customer-cases">
+              {otherCases.map((c) => (
+                <UnstyledButton key={c.id} className={classes.caseLink} onClick={() => onOpenCase(c.id)} title={c.subject}>
+                  <Group gap={6} wrap="nowrap">
+                    <ChannelIcon channel={c.channel} size={13} tooltip={false} />
+                    <Text span size="xs" c="dimmed" className="tabular">
+                      #{c.number}
+                    </Text>
+                    <Text span size="xs" truncate style={{ flex: 1 }}>
+                      {c.subject}
+                    </Text>
+                    <StatusBadge status={c.status} />
+                  </Group>
+                </UnstyledButton>
+              ))}
+            </Stack>
+          )}
+        </Section>
+      )}
+    </Stack>
   );
 }
 
-export function CustomerSummary({ customer, device, otherCases }: { customer: Customer | null; device: Device | null; otherCases: CaseView['customerCases'] }) {
+function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
-    <Stack gap="xs" p="md" data-testid="customer-summary">
-      <Text size="xs" fw={700} c="dimmed" tt="uppercase">Customer</Text>
-      {customer ? (
-        <>
-          <Text fw={600}>{customer.name}</Text>
-          <Group gap={6}>
-            <Badge size="xs" radius="sm" color={customer.plan === 'enterprise' || customer.plan === 'premium' ? 'violet' : 'gray'}>{customer.plan}</Badge>
-            <Badge size="xs" radius="sm" variant="light" color="gray" tt="none">{customer.language.toUpperCase()}</Badge>
-            {!customer.consent && <Badge size="xs" radius="sm" variant="outline" color="red" tt="none">no marketing consent</Badge>}
+    <div className={classes.section}>
+      <Text size="11px" fw={700} c="dimmed" tt="uppercase" mb={8} style={{ letterSpacing: '0.05em' }}>
+        {title}
+      </Text>
+      {children}
+    </div>
+  );
+}
+
+function CustomerCard({ customer }: { customer: Customer }) {
+  const identities: { key: string; icon: ReactNode; label: string; value: string }[] = [
+    ...(customer.email ? [{ key: 'email', icon: <IconMail size={14} color="var(--mantine-color-gray-6)" />, label: 'Email', value: customer.email }] : []),
+    ...(customer.phone ? [{ key: 'phone', icon: <IconPhone size={14} color="var(--mantine-color-gray-6)" />, label: 'Phone', value: customer.phone }] : []),
+    ...Object.entries(customer.handles).map(([network, handle]) => ({
+      key: network,
+      icon: isChannel(network) ? <ChannelIcon channel={network} size={14} tooltip={false} /> : <IconAt size={14} color="var(--mantine-color-gray-6)" />,
+      label: isChannel(network) ? channelLabel(network) : network,
+      value: handle,
+    })),
+  ];
+  return (
+    <Stack gap={12}>
+      <Group gap={10} wrap="nowrap">
+        <Avatar radius="xl" size={38} color="indigo">
+          {initials(customer.name)}
+        </Avatar>
+        <div style={{ minWidth: 0 }}>
+          <Text fw={600} size="sm" truncate data-testid="customer-name">
+            {customer.name}
+          </Text>
+          <Group gap={4} mt={2}>
+            <Badge size="xs" color={PLAN_COLORS[customer.plan]} variant="light" title="Plan / entitlement">
+              {customer.plan}
+            </Badge>
+            {!customer.consent && (
+              <Badge size="xs" variant="outline" color="red" tt="none" title="Has not consented to being contacted proactively">
+                no consent
+              </Badge>
+            )}
           </Group>
-          <Field label="Lifetime value">{money.format(customer.lifetimeValue)}</Field>
-          <Field label="Influence">{Math.round(customer.influence)} / 100</Field>
-          <Field label="Prefers">{channelLabel(customer.preferredChannel)}</Field>
-          {customer.email && <Field label="Email">{customer.email}</Field>}
-          {customer.phone && <Field label="Phone">{customer.phone}</Field>}
-          {Object.entries(customer.handles).map(([network, handle]) => <Field key={network} label={network === 'x' ? 'X' : network}>{handle}</Field>)}
-        </>
-      ) : (
-        <Text size="sm" c="dimmed">No customer linked.</Text>
-      )}
-      {device && (
-        <>
-          <Divider my={4} />
-          <Text size="xs" fw={700} c="dimmed" tt="uppercase">Device</Text>
-          <Group justify="space-between">
-            <Text size="sm" fw={500}>{device.id}</Text>
-            <Badge size="xs" radius="sm" color={HEALTH_COLORS[device.health]}>{device.health}</Badge>
+        </div>
+      </Group>
+      <SimpleGrid cols={2} spacing={10} verticalSpacing={10}>
+        <Stat label="Lifetime value">
+          <span className="tabular">{formatMoney(customer.lifetimeValue)}</span>
+        </Stat>
+        <Stat label="Influence">
+          <Group gap={6} wrap="nowrap">
+            <span className="tabular">{Math.round(customer.influence)}</span>
+            <Progress value={customer.influence} size={4} color={customer.influence >= 70 ? 'orange' : 'indigo'} style={{ flex: 1 }} aria-label="Influence" />
           </Group>
-          <Field label="Model">{device.model}</Field>
-          <Field label="Serial">{device.serial}</Field>
-          <Field label="Last telemetry">{device.lastTelemetryAt ? formatTimestamp(device.lastTelemetryAt) : '—'}</Field>
-        </>
-      )}
-      {otherCases.length > 0 && (
-        <>
-          <Divider my={4} />
-          <Text size="xs" fw={700} c="dimmed" tt="uppercase">Other cases</Text>
-          {otherCases.slice(0, 8).map((c) => (
-            <Group key={c.id} gap={6} wrap="nowrap">
-              <ChannelIcon channel={c.channel} size={14} />
-              <Text size="xs" c="dimmed">#{c.number}</Text>
-              <Text size="xs" truncate style={{ flex: 1 }}>{c.subject}</Text>
-              <StatusBadge status={c.status} />
+        </Stat>
+        <Stat label="Language">{languageName(customer.language)}</Stat>
+        <Stat label="Prefers">
+          <Group gap={5} wrap="nowrap">
+            <ChannelIcon channel={customer.preferredChannel} size={13} tooltip={false} />
+            {channelLabel(customer.preferredChannel)}
+          </Group>
+        </Stat>
+      </SimpleGrid>
+      {identities.length > 0 && (
+        <Stack gap={5} data-testid="customer-identities">
+          {identities.map((identity) => (
+            <Group key={identity.key} gap={8} wrap="nowrap" title={identity.label}>
+              {identity.icon}
+              <Text size="xs" truncate style={{ userSelect: 'text' }}>
+                {identity.value}
+              </Text>
             </Group>
           ))}
-        </>
+        </Stack>
       )}
     </Stack>
+  );
+}
+
+function DeviceCard({ device }: { device: Device }) {
+  const health = HEALTH[device.health];
+  return (
+    <Stack gap={6} data-testid="customer-device">
+      <Group justify="space-between" wrap="nowrap">
+        <Text size="sm" fw={600} ff="monospace" truncate>
+          {device.id}
+        </Text>
+        <Badge size="xs" color={health.color} variant="light" data-health={device.health}>
+          {health.label}
+        </Badge>
+      </Group>
+      <Field label="Model">{device.model}</Field>
+      <Field label="Serial">
+        <span style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>{device.serial}</span>
+      </Field>
+      <Field label="Last telemetry">
+        {device.lastTelemetryAt ? <span title={fullTimestamp(device.lastTelemetryAt)}>{formatTimestamp(device.lastTelemetryAt)}</span> : 'none received'}
+      </Field>
+    </Stack>
+  );
+}
+
+function Stat({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div style={{ minWidth: 0 }}>
+      <Text size="11px" c="dimmed">
+        {label}
+      </Text>
+      <Text component="div" size="sm" fw={500} truncate>
+        {children}
+      </Text>
+    </div>
+  );
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Group justify="space-between" gap="xs" wrap="nowrap">
+      <Text size="xs" c="dimmed" style={{ flex: 'none' }}>
+        {label}
+      </Text>
+      <Text size="xs" ta="right" truncate>
+        {children}
+      </Text>
+    </Group>
   );
 }

@@ -1,15 +1,23 @@
-import { Text } from '@mantine/core';
-import { compactDuration, slaState } from '../lib/time';
+import { Text, Tooltip } from '@mantine/core';
+import { fullTimestamp, slaState, slaText } from '../lib/time';
 
-const COLORS = { none: 'dimmed', ok: 'dark.4', soon: 'orange.7', breached: 'red.7' } as const;
+const COLORS = { ok: undefined, soon: 'orange.7', breached: 'red.7' } as const;
 
-export function SlaCountdown({ dueAt, now, closed, short = false }: { dueAt: string | null; now: number; closed: boolean; short?: boolean }) {
-  const state = slaState(dueAt, now, closed);
-  if (state === 'none' || !dueAt) return <Text size="xs" c="dimmed">—</Text>;
-  const left = Date.parse(dueAt) - now;
+/** "in 2h 14m" / "breached 35m ago": red once breached, orange with under an hour left. */
+export function SlaCountdown({ dueAt, now, done }: { dueAt: string | null; now: number; done: boolean }) {
+  const state = slaState(dueAt, now, done);
+  if (state === 'none' || !dueAt) {
+    return (
+      <Text span size="xs" c="dimmed" data-sla="none">
+        {done && dueAt ? 'met' : '—'}
+      </Text>
+    );
+  }
   return (
-    <Text size="xs" fw={state === 'ok' ? 400 : 600} c={COLORS[state]} data-sla={state} style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
-      {state === 'breached' ? (short ? `${compactDuration(left)} over` : `breached ${compactDuration(left)} ago`) : `in ${compactDuration(left)}`}
-    </Text>
+    <Tooltip label={`Due ${fullTimestamp(dueAt)}`}>
+      <Text span size="xs" fw={state === 'ok' ? 400 : 600} c={COLORS[state]} data-sla={state} className="tabular" style={{ whiteSpace: 'nowrap' }}>
+        {slaText(dueAt, now)}
+      </Text>
+    </Tooltip>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-/** The current time, re-rendering every `intervalMs` (SLA countdowns, ages). */
+/** The current time, re-rendering every `intervalMs` (SLA countdowns, ages, "last sync"). */
 export function useNow(intervalMs = 1000): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {

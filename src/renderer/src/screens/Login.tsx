@@ -1,56 +1,117 @@
+/** Sign in to the hub through the console core; the hub address hides under "Advanced". */
 import { useState } from 'react';
-import { Alert, Anchor, Box, Button, Center, Collapse, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { IconAlertCircle, IconHeadset } from '@tabler/icons-react';
+import { Alert, Box, Button, Collapse, Group, Paper, PasswordInput, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
+import { IconAlertCircle, IconChevronRight, IconHeadset, IconInfoCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { call } from '../api/client';
-import { keys } from '../api/hooks';
+import { call, errorCode } from '../api/client';
+import { apiKey } from '../api/queries';
+import classes from './Login.module.css';
 
-export function Login() {
+function loginErrorText(error: Error): string {
+  switch (errorCode(error)) {
+    case 'unauthorized':
+      return 'Wrong username or password.';
+    case 'unavailable':
+      return `The hub cannot be reached. Check the hub address under Advanced, or your network. (${error.message})`;
+    case 'invalid_input':
+      return `Please check the form: ${error.message}`;
+    default:
+      return error.message;
+  }
+}
+
+export function Login({ notice = null }: { notice?: string | null }) {
   const client = useQueryClient();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [hubUrl, setHubUrl] = useState('');
   const [advanced, setAdvanced] = useState(false);
   const login = useMutation({
-    mutationFn: () => call('session.login', { username, password, ...(hubUrl.trim() ? { hubUrl: hubUrl.trim() } : {}) }),
-    onSuccess: (session) => client.setQueryData(keys.session, session),
+    mutationFn: () => call('session.login', { username: username.trim(), password, ...(hubUrl.trim() ? { hubUrl: hubUrl.trim() } : {}) }),
+    onSuccess: (session) => client.setQueryData(apiKey('session.current', {}), session),
   });
 
   return (
-    <Center h="100vh" bg="gray.1">
-      <Paper w={380} p="xl" radius="md" withBorder shadow="sm">
+    <div className={classes.page}>
+      <Paper w={384} p={32} radius="md" withBorder shadow="md">
         <form
           data-testid="login-form"
+          noValidate
           onSubmit={(event) => {
             event.preventDefault();
-            login.mutate();
+            if (username.trim() && password) login.mutate();
           }}
         >
           <Stack gap="md">
-            <Box>
-              <IconHeadset size={32} color="var(--mantine-color-blue-6)" />
-              <Title order={3} mt={6}>Switchboard</Title>
-              <Text size="sm" c="dimmed">Sign in to your contact-center console</Text>
-            </Box>
-            {login.isError && (
-              <Alert data-testid="login-error" color="red" variant="light" icon={<IconAlertCircle size={16} />} p="xs">
-                {login.error.message}
+            <Group gap={10} wrap="nowrap">
+              <Box className={classes.logo}>
+                <IconHeadset size={22} />
+              </Box>
+              <div>
+                <Title order={3} fz={20} lh={1.2}>
+                  Switchboard
+                </Title>
+                <Text size="xs" c="dimmed">
+                  Contact-center console
+                </Text>
+              </div>
+            </Group>
+            {notice && !login.isError && (
+              <Alert data-testid="login-notice" color="yellow" variant="light" icon={<IconInfoCircle size={16} />} py={8} px="sm">
+                {notice}
               </Alert>
             )}
-            <TextInput data-testid="login-username" label="Username" autoComplete="username" required autoFocus value={username} onChange={(e) => setUsername(e.currentTarget.value)} />
-            <PasswordInput data-testid="login-password" label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
-            <Anchor component="button" type="button" size="xs" onClick={() => setAdvanced((v) => !v)} ta="left">
-              {advanced ? 'Hide advanced' : 'Advanced: hub address'}
-            </Anchor>
-            <Collapse in={advanced}>
-              <TextInput label="Hub URL" placeholder="default hub" value={hubUrl} onChange={(e) => setHubUrl(e.currentTarget.value)} />
-            </Collapse>
-            <Button data-testid="login-submit" type="submit" loading={login.isPending} fullWidth>
+            {login.isError && (
+              <Alert data-testid="login-error" data-code={errorCode(login.error) ?? 'internal'} color="red" variant="light" icon={<IconAlertCircle size={16} />} py={8} px="sm">
+                {loginErrorText(login.error)}
+              </Alert>
+            )}
+            <TextInput
+              data-testid="login-username"
+              label="Username"
+              autoComplete="username"
+              autoFocus
+              spellCheck={false}
+              autoCapitalize="none"
+              value={username}
+              onChange={(event) => setUsername(event.currentTarget.value)}
+            />
+            <PasswordInput
+              data-testid="login-password"
+              label="Password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(event) => setPassword(event.currentTarget.value)}
+            />
+            <div>
+              <UnstyledButton onClick={() => setAdvanced((open) => !open)} aria-expanded={advanced} data-testid="login-advanced">
+                <Group gap={4}>
+                  <IconChevronRight size={14} className={classes.chevron} data-open={advanced || undefined} />
+                  <Text size="xs" c="dimmed" fw={500}>
+                    Advanced
+                  </Text>
+                </Group>
+              </UnstyledButton>
+              <Collapse in={advanced}>
+                <TextInput
+                  mt="xs"
+                  size="xs"
+                  label="Hub address"
+                  description="Leave empty to use the console's configured hub."
+                  placeholder="https://hub.example.com"
+                  spellCheck={false}
+                  value={hubUrl}
+                  onChange={(event) => setHubUrl(event.currentTarget.value)}
+                  data-testid="login-hub-url"
+                />
+              </Collapse>
+            </div>
+            <Button data-testid="login-submit" type="submit" loading={login.isPending} disabled={!username.trim() || !password} fullWidth>
               Sign in
             </Button>
           </Stack>
         </form>
       </Paper>
-    </Center>
+    </div>
   );
 }

@@ -1,0 +1,85 @@
+/** The top bar: product, connection and sync state, and the signed-in user. */
+import { ActionIcon, Avatar, Badge, Group, Menu, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { IconChevronDown, IconHeadset, IconLogout, IconRefresh, IconServer } from '@tabler/icons-react';
+import type { SessionInfo, SyncStatus } from '../../../shared/api';
+import { initials } from '../lib/format';
+import { useNow } from '../lib/useNow';
+import { ConnectionIndicator } from './ConnectionIndicator';
+
+const ROLE_LABELS = { agent: 'Agent', supervisor: 'Supervisor', technician: 'Technician', admin: 'Admin' } as const;
+
+interface Props {
+  session: SessionInfo;
+  status: SyncStatus | undefined;
+  syncing: boolean;
+  onSyncNow: () => void;
+  onLogout: () => void;
+}
+
+export function AppHeader({ session, status, syncing, onSyncNow, onLogout }: Props) {
+  const now = useNow(5000);
+  const { user } = session;
+  return (
+    <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+      <Group gap={8} wrap="nowrap">
+        <IconHeadset size={20} color="var(--mantine-color-indigo-3)" />
+        <Text fw={700} size="md" c="white" style={{ letterSpacing: '0.01em' }}>
+          Switchboard
+        </Text>
+      </Group>
+      <Group gap="md" wrap="nowrap">
+        <ConnectionIndicator status={status} now={now} />
+        <Tooltip label="Sync now">
+          <ActionIcon variant="subtle" color="gray.4" onClick={onSyncNow} loading={syncing} aria-label="Sync now" data-testid="sync-now">
+            <IconRefresh size={16} />
+          </ActionIcon>
+        </Tooltip>
+        <Menu position="bottom-end" width={240} shadow="md">
+          <Menu.Target>
+            <UnstyledButton data-testid="user-menu" aria-label="User menu" style={{ color: 'white' }}>
+              <Group gap={8} wrap="nowrap">
+                <Avatar size={28} radius="xl" color="indigo" variant="filled">
+                  {initials(user.name)}
+                </Avatar>
+                <div style={{ lineHeight: 1.15 }}>
+                  <Text size="sm" fw={500} c="white">
+                    {user.name}
+                  </Text>
+                  <Text size="11px" c="gray.5" data-testid="user-role">
+                    {ROLE_LABELS[user.role]}
+                  </Text>
+                </div>
+                <IconChevronDown size={14} color="var(--mantine-color-gray-5)" />
+              </Group>
+            </UnstyledButton>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Label>Signed in as</Menu.Label>
+            <Group px="sm" pb={8} gap={8} wrap="nowrap">
+              <div>
+                <Text size="sm" fw={600}>
+                  {user.name}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  @{user.username}
+                </Text>
+              </div>
+              <Badge size="xs" variant="light" ml="auto">
+                {ROLE_LABELS[user.role]}
+              </Badge>
+            </Group>
+            <Menu.Divider />
+            <Menu.Item leftSection={<IconServer size={14} />} disabled>
+              <Text size="xs" truncate>
+                {session.hubUrl}
+              </Text>
+            </Menu.Item>
+            <Menu.Item leftSection={<IconLogout size={14} />} onClick={onLogout} data-testid="logout">
+              Sign out
+            </Menu.Item>
+          </Menu.Dropdown>
+        </Menu>
+      </Group>
+    </Group>
+  );
+}

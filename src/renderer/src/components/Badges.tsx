@@ -1,0 +1,24 @@
+import { Badge } from '@mantine/core';
+import type { CaseStatus, Priority } from '../../../shared/domain';
+
+const PRIORITY_COLORS: Record<Priority, string> = { urgent: 'red', high: 'orange', normal: 'blue', low: 'gray' };
+const STATUS_COLORS: Record<CaseStatus, string> = { new: 'yellow', open: 'red', pending: 'blue', on_hold: 'dark', solved: 'gray', closed: 'gray' };
+export const STATUS_LABELS: Record<CaseStatus, string> = { new: 'New', open: 'Open', pending: 'Pending', on_hold: 'On hold', solved: 'Solved', closed: 'Closed' };
+
+export const isDone = (status: CaseStatus): boolean => status === 'solved' || status === 'closed';
+
+export function PriorityBadge({ priority, fixedWidth = false }: { priority: Priority; fixedWidth?: boolean }) {
+  return (
+    <Badge size="xs" variant={priority === 'urgent' ? 'filled' : 'light'} color={PRIORITY_COLORS[priority]} w={fixedWidth ? 60 : undefined} style={{ flex: 'none' }}>
+      {priority}
+    </Badge>
+  );
+}
+
+export function StatusBadge({ status }: { status: CaseStatus }) {
+  return (
+    <Badge size="xs" variant="dot" color={STATUS_COLORS[status]} tt="none" fw={500} style={{ flex: 'none' }}>
+      {STATUS_LABELS[status]}
+    </Badge>
+  );
+}

@@ -1,0 +1,86 @@
+/** The left rail: personal views and the user's queues, each with its count of active cases. */
+import type { ReactNode } from 'react';
+import { Badge, Box, Kbd, NavLink, ScrollArea, Skeleton, Stack, Text } from '@mantine/core';
+import { IconInbox, IconStack2, IconUser, IconUserQuestion } from '@tabler/icons-react';
+import type { Queue } from '../../../shared/domain';
+import { useCaseCounts } from '../api/queries';
+import { filterFor, sameView, type View } from '../lib/views';
+
+const PERSONAL: { label: string; view: View; icon: ReactNode }[] = [
+  { label: 'My work', view: { kind: 'mine' }, icon: <IconUser size={16} stroke={1.7} /> },
+  { label: 'Unassigned', view: { kind: 'unassigned' }, icon: <IconUserQuestion size={16} stroke={1.7} /> },
+  { label: 'All active', view: { kind: 'all' }, icon: <IconInbox size={16} stroke={1.7} /> },
+];
+
+interface Props {
+  queues: Queue[] | undefined;
+  view: View;
+  onView: (view: View) => void;
+}
+
+export function QueueNav({ queues, view, onView }: Props) {
+  const entries = [
+    ...PERSONAL.map((entry) => ({ ...entry, key: entry.view.kind })),
+    ...(queues ?? []).map((q) => ({ label: q.name, view: { kind: 'queue', queueId: q.id } as View, icon: <IconStack2 size={16} stroke={1.7} />, key: q.id, description: q.description })),
+  ];
+  const counts = useCaseCounts(entries.map((entry) => filterFor(entry.view)));
+
+  const link = (entry: (typeof entries)[number], index: number) => {
+    const active = sameView(view, entry.view);
+    const count = counts[index];
+    return (
+      <NavLink
+        key={entry.key}
+        label={entry.label}
+        title={'description' in entry ? entry.description : undefined}
+        leftSection={entry.icon}
+        active={active}
+        onClick={() => onView(entry.view)}
+        data-testid="queue-nav-item"
+        data-view={entry.view.kind === 'queue' ? `queue:${entry.label}` : entry.view.kind}
+        rightSection={
+          count === undefined ? null : (
+            <Badge size="sm" variant={active ? 'filled' : 'light'} color={active ? 'indigo' : 'gray'} className="tabular" data-testid="queue-nav-count">
+              {count}
+            </Badge>
+          )
+        }
+        styles={{ label: { fontSize: 13 } }}
+        style={{ borderRadius: 'var(--mantine-radius-sm)' }}
+      />
+    );
+  };
+
+  return (
+    <Stack gap={0} h="100%" data-testid="queue-nav">
+      <ScrollArea style={{ flex: 1 }} px={8} py={10}>
+        <SectionTitle>Views</SectionTitle>
+        {entries.slice(0, PERSONAL.length).map(link)}
+        <SectionTitle mt={14}>Queues</SectionTitle>
+        {queues === undefined
+          ? Array.from({ length: 4 }, (_, i) => <Skeleton key={i} h={14} my={10} mx={10} w="70%" />)
+          : entries.slice(PERSONAL.length).map((entry, i) => link(entry, PERSONAL.length + i))}
+        {queues?.length === 0 && (
+          <Text size="xs" c="dimmed" px={10} py={6}>
+            You are not a member of any queue.
+          </Text>
+        )}
+      </ScrollArea>
+      <Box px={14} py={10} style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
+        <Text size="xs" c="dimmed" lh={1.9}>
+          <Kbd size="xs">↑</Kbd> <Kbd size="xs">↓</Kbd> move · <Kbd size="xs">Enter</Kbd> open
+          <br />
+          <Kbd size="xs">/</Kbd> search · <Kbd size="xs">Esc</Kbd> close
+        </Text>
+      </Box>
+    </Stack>
+  );
+}
+
+function SectionTitle({ children, mt = 0 }: { children: ReactNode; mt?: number }) {
+  return (
+    <Text size="11px" fw={700} c="dimmed" tt="uppercase" px={10} pb={4} mt={mt} style={{ letterSpacing: '0.05em' }}>
+      {children}
+    </Text>
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * Keyboard for the queue, wherever focus is (except while typing):
+ * ↑/↓ move the cursor, Enter opens, / jumps to search, Esc closes the case.
+ */
+import { useWindowEvent } from '@mantine/hooks';
+
+interface Handlers {
+  move(step: 1 | -1): void;
+  open(): void;
+  focusSearch(): void;
+  close(): void;
+}
+
+const isTyping = (el: Element | null): boolean =>
+  el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+
+export function useQueueKeys({ move, open, focusSearch, close }: Handlers): void {
+  useWindowEvent('keydown', (event) => {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target instanceof Element ? event.target : null;
+    if (isTyping(target)) return;
+    // Inside a menu, dialog or the open case, arrows belong to what has focus; Enter also to a focused button.
+    const inPanel = target?.closest('[role="menu"], [role="dialog"], [role="listbox"], [data-testid="case-view"]') != null;
+    const onControl = target?.closest('button, a, [role="button"]') != null;
+    switch (event.key) {
+      case 'ArrowDown':
+      case 'ArrowUp':
+        if (inPanel) return;
+        event.preventDefault();
+        move(event.key === 'ArrowDown' ? 1 : -1);
+        break;
+      case 'Enter':
+        if (inPanel || onControl) return;
+        event.preventDefault();
+        open();
+        break;
+      case '/':
+        event.preventDefault();
+        focusSearch();
+        break;
+      case 'Escape':
+        close();
+        break;
+    }
+  });
+}

@@ -1,0 +1,22 @@
+/** The queue views the left nav offers, and the case filter each one means. */
+import type { CaseFilter } from '../api/queries';
+
+export type View = { kind: 'mine' } | { kind: 'unassigned' } | { kind: 'all' } | { kind: 'queue'; queueId: string };
+
+export const sameView = (a: View, b: View): boolean =>
+  a.kind === b.kind && (a.kind !== 'queue' || (b.kind === 'queue' && a.queueId === b.queueId));
+
+/** Every view lists active work only: solved and closed cases leave the queue. */
+export function filterFor(view: View, search = ''): CaseFilter {
+  const base: CaseFilter = { status: 'active', ...(search ? { search } : {}) };
+  switch (view.kind) {
+    case 'mine':
+      return { ...base, assignee: 'me' };
+    case 'unassigned':
+      return { ...base, assignee: 'unassigned' };
+    case 'queue':
+      return { ...base, queueId: view.queueId };
+    case 'all':
+      return base;
+  }
+}
