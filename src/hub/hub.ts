@@ -4,7 +4,9 @@
  */
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
+import { mkdirSync } from 'node:fs';
 import { openDatabase } from './db/connect';
+import { claimDataDir } from './ops/data-lock';
 import { createTokenService } from './auth/tokens';
 import { createTelemetryIngest } from './devices/ingest';
 import { startEmbeddedBroker } from './devices/broker';
@@ -38,6 +40,12 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   };
 
   try {
+    if (!opts.databaseUrl && opts.dataDir) {
+      mkdirSync(opts.dataDir, { recursive: true });
+      // Released last, after the database has closed.
+      const releaseDataDir = claimDataDir(opts.dataDir);
+      closers.push(async () => releaseDataDir());
+    }
     const database = await openDatabase(opts, (message) => log.warn(message));
     closers.push(() => database.close());
     const { db } = database;
