@@ -14,6 +14,10 @@ export interface HubOptions {
   databaseUrl?: string;
   mqttUrl?: string;
   mqttPort?: number;
+  /** With Redis, several hubs share one Postgres, one MQTT 5 broker and live events. */
+  redisUrl?: string;
+  /** Names this deployment's Redis streams and MQTT share group (default `switchboard`). */
+  cluster?: string;
   explicitPorts?: { http?: boolean; mqtt?: boolean };
   demo?: boolean;
   demoFeed?: boolean;
@@ -37,6 +41,8 @@ const ConfigSchema = z.object({
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   mqttUrl: z.string().regex(/^mqtts?:\/\//, 'must be an mqtt:// URL').optional(),
   mqttPort: port.optional(),
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  cluster: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 of a-z, 0-9, _ or -').optional(),
   demo: z.boolean(),
   demoFeed: z.boolean(),
 });
@@ -50,6 +56,8 @@ export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOp
       'database-url': { type: 'string' },
       'mqtt-url': { type: 'string' },
       'mqtt-port': { type: 'string' },
+      'redis-url': { type: 'string' },
+      cluster: { type: 'string' },
       demo: { type: 'boolean', default: false },
       'demo-feed': { type: 'boolean', default: false },
     },
@@ -61,6 +69,8 @@ export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOp
     databaseUrl: values['database-url'] ?? env.SWITCHBOARD_DATABASE_URL,
     mqttUrl: values['mqtt-url'] ?? env.SWITCHBOARD_MQTT_URL,
     mqttPort: values['mqtt-port'] ?? env.SWITCHBOARD_MQTT_PORT,
+    redisUrl: values['redis-url'] ?? env.SWITCHBOARD_REDIS_URL,
+    cluster: values.cluster ?? env.SWITCHBOARD_CLUSTER,
     demo: values.demo ?? false,
     demoFeed: values['demo-feed'] ?? false,
   };

@@ -18,6 +18,7 @@ import { createPublisher } from './live/publish';
 import { createMetrics } from './ops/metrics';
 import { countReadings } from './ops/counted-ingest';
 import { trackPresence } from './live/presence';
+import { attachRedisAdapter, type RedisAdapter } from './live/adapter';
 import { listenWithFallback } from './net/listen';
 import { loadDemo } from './demo/load';
 import { startDemoFeed } from './demo/feed';
@@ -81,7 +82,16 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       closers.push(() => broker.close());
       mqttUrl = broker.url;
     }
-    const subscriber = await subscribeTelemetry(mqttUrl, ingest, log.child({ component: 'mqtt' }));
+    const cluster = opts.cluster ?? 'switchboard';
+    let adapter: RedisAdapter | null = null;
+    if (opts.redisUrl) {
+      if (!opts.databaseUrl || !opts.mqttUrl) throw new Error('scale-out with Redis needs a shared Postgres (databaseUrl) and an external MQTT 5 broker (mqttUrl)');
+      adapter = await attachRedisAdapter(io, opts.redisUrl, cluster, log.child({ component: 'redis' }));
+      const attached = adapter;
+      closers.push(() => attached.close());
+    }
+    // Several hubs on one broker share the subscription: each reading is processed by exactly one of them.
+    const subscriber = await subscribeTelemetry(mqttUrl, ingest, log.child({ component: 'mqtt' }), adapter ? cluster : undefined);
     closers.push(() => subscriber.close());
 
     await registerRoutes(app, {
@@ -94,8 +104,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       health: async () => ({
         db: { backend: database.kind, ok: await database.ping() },
         mqtt: { url: mqttUrl, connected: subscriber.connected() },
-        // The socket.io Redis adapter comes with scale-out; a single hub needs none.
-        adapter: { kind: 'in-memory', ok: true },
+        adapter: adapter ? { kind: 'redis-streams', ok: adapter.ready() } : { kind: 'in-memory', ok: true },
         sockets: io.engine.clientsCount,
       }),
     });

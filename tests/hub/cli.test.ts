@@ -1,40 +1,12 @@
 /** `npm run hub` as a real process: what it prints, how it fails, how it stops. */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runHub, waitForOutput, type Run } from './processes';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const DEFAULT_MQTT_PORT = 1883;
-
-interface Run {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-function runHub(args: string[], env: Record<string, string> = {}): Run {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SWITCHBOARD_')));
-  const child = spawn(TSX, ['src/hub/cli.ts', ...args], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitForOutput(run: Run, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const match = pattern.exec(run.output());
-    if (match) return match;
-    if (run.child.exitCode !== null || Date.now() > until) throw new Error(`no ${pattern} in output:\n${run.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Holds a port so the hub finds it taken; when someone else (Mosquitto) already has it, nothing to do. */
 async function holdPort(port: number): Promise<Server | null> {

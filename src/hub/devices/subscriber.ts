@@ -15,9 +15,14 @@ export interface TelemetrySubscriber {
   close(): Promise<void>;
 }
 
-export async function subscribeTelemetry(url: string, ingest: TelemetryIngest, log: Logger): Promise<TelemetrySubscriber> {
+/**
+ * `shareGroup` set (several hubs on one external MQTT 5 broker): an MQTT v5
+ * shared subscription, so the broker hands each message to exactly one hub.
+ */
+export async function subscribeTelemetry(url: string, ingest: TelemetryIngest, log: Logger, shareGroup?: string): Promise<TelemetrySubscriber> {
   const clientId = `switchboard-hub-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
-  const client = await mqtt.connectAsync(url, { clientId, reconnectPeriod: 1000 }).catch((error: unknown) => {
+  const options = shareGroup ? { clientId, reconnectPeriod: 1000, protocolVersion: 5 as const } : { clientId, reconnectPeriod: 1000 };
+  const client = await mqtt.connectAsync(url, options).catch((error: unknown) => {
     throw new Error(`cannot reach the MQTT broker at ${url}: ${error instanceof Error ? error.message : String(error)}`);
   });
   // Once connected, a lost broker is retried every second; an unhandled 'error' event would crash the hub instead.
@@ -39,7 +44,7 @@ export async function subscribeTelemetry(url: string, ingest: TelemetryIngest, l
       else log.error({ deviceId, err: error }, 'telemetry ingest failed');
     });
   });
-  await client.subscribeAsync(TELEMETRY_TOPIC, { qos: 1 });
+  await client.subscribeAsync(shareGroup ? `$share/${shareGroup}/${TELEMETRY_TOPIC}` : TELEMETRY_TOPIC, { qos: 1 });
   return {
     connected: () => client.connected,
     close: () => client.endAsync(),

@@ -20,7 +20,12 @@ interface SocketData {
 export type LiveServer = Server<ConsoleToHubEvents, HubToConsoleEvents, Record<string, never>, SocketData>;
 
 export function createLiveServer(http: HttpServer, db: Db, tokens: TokenService): LiveServer {
-  const io: LiveServer = new Server(http, { serveClient: false, cors: { origin: false } });
+  const io: LiveServer = new Server(http, {
+    serveClient: false,
+    cors: { origin: false },
+    // A console back within two minutes gets the events it missed; beyond that, its sync cursor does the work.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+  });
   io.use(async (socket, next) => {
     const token: unknown = socket.handshake.auth?.token;
     const claims = typeof token === 'string' ? await tokens.verify(token) : null;

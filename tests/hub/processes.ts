@@ -1,0 +1,33 @@
+/** Hubs as real processes (`npm run hub`), for tests of the CLI and of several hubs together. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+
+export interface Run {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+export function runHub(args: string[], env: Record<string, string> = {}): Run {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SWITCHBOARD_')));
+  const child = spawn(TSX, ['src/hub/cli.ts', ...args], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return { child, output: () => output, exited };
+}
+
+export async function waitForOutput(run: Run, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const match = pattern.exec(run.output());
+    if (match) return match;
+    if (run.child.exitCode !== null || Date.now() > until) throw new Error(`no ${pattern} in output:\n${run.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
