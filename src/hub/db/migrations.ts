@@ -163,7 +163,7 @@ CREATE TABLE mentions (
   },
   {
     version: 2,
-    name: 'sync push: remembered mutations, per-version case field history, presence, revoked tokens',
+    name: 'sync push: remembered mutations, per-version case field history, presence, skills and capacity, revoked tokens',
     sql: `
 CREATE TABLE mutations (
   id uuid PRIMARY KEY,
@@ -184,6 +184,8 @@ CREATE TABLE case_changes (
 );
 
 ALTER TABLE users ADD COLUMN presence text NOT NULL DEFAULT 'offline';
+ALTER TABLE users ADD COLUMN skills jsonb NOT NULL DEFAULT '[]';
+ALTER TABLE users ADD COLUMN capacity integer NOT NULL DEFAULT 10;
 
 -- Tokens signed out or replaced by a refresh before they expire.
 CREATE TABLE revoked_tokens (

@@ -23,6 +23,8 @@ export const users = pgTable('users', {
   role: text('role').notNull(),
   passwordHash: text('password_hash').notNull(),
   presence: text('presence').notNull().default('offline'),
+  skills: jsonb('skills').$type<string[]>().notNull().default([]),
+  capacity: integer('capacity').notNull().default(10),
   ...synced,
 });
 

@@ -22,6 +22,7 @@ import { listQueues } from '../repos/queues';
 import { pullChanges } from '../repos/sync';
 import { applyMutation } from '../repos/push';
 import { findUser, findUserWithHash, listUsers } from '../repos/users';
+import { registerAdminRoutes } from './admin-routes';
 import { bearerToken, requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
@@ -35,6 +36,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
   await app.register(rateLimit, { global: false });
   app.decorateRequest('actor', null);
   app.decorateRequest('claims', null);
+  await registerAdminRoutes(app, ctx);
 
   app.get('/health', async (_request, reply) => {
     const health = await ctx.health();

@@ -1,0 +1,68 @@
+/**
+ * The admin API. Users and queues: admins. Who works which queue: admins and
+ * supervisors (moving agents between queues is a supervisor's daily work).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { MembersSchema, NewQueueSchema, NewUserSchema, QueuePatchSchema, UserPatchSchema } from '../../shared/admin';
+import type { Role } from '../../shared/domain';
+import { hashPassword } from '../auth/passwords';
+import { createQueue, createUser, listAdminUsers, setMembers, updateQueue, updateUser } from '../repos/admin';
+import { requireUser } from './auth-guard';
+import type { HubContext } from './context';
+import { parseOr400, sendError } from './errors';
+
+const IdParams = z.object({ id: z.uuid() });
+
+function allow(...roles: Role[]) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!roles.includes(request.actor!.role)) return sendError(reply, 403, 'forbidden', `only ${roles.join(' and ')} may do this`);
+  };
+}
+
+export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext): Promise<void> {
+  await app.register(async (admin) => {
+    admin.addHook('preHandler', requireUser(ctx));
+    const admins = { preHandler: allow('admin') };
+
+    admin.get('/api/admin/users', { preHandler: allow('admin', 'supervisor') }, async () => ({ users: await listAdminUsers(ctx.db) }));
+
+    admin.post('/api/admin/users', admins, async (request, reply) => {
+      const body = parseOr400(reply, NewUserSchema, request.body);
+      if (!body) return reply;
+      const { password, ...user } = body;
+      return reply.code(201).send({ user: await createUser(ctx.db, user, await hashPassword(password)) });
+    });
+
+    admin.patch('/api/admin/users/:id', admins, async (request, reply) => {
+      const params = parseOr400(reply, IdParams, request.params);
+      const body = params && parseOr400(reply, UserPatchSchema, request.body);
+      if (!params || !body) return reply;
+      const { password, ...rest } = body;
+      const user = await updateUser(ctx.db, params.id, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
+      return user ? { user } : sendError(reply, 404, 'not_found', 'no such user');
+    });
+
+    admin.post('/api/admin/queues', admins, async (request, reply) => {
+      const body = parseOr400(reply, NewQueueSchema, request.body);
+      if (!body) return reply;
+      return reply.code(201).send({ queue: await createQueue(ctx.db, body) });
+    });
+
+    admin.patch('/api/admin/queues/:id', admins, async (request, reply) => {
+      const params = parseOr400(reply, IdParams, request.params);
+      const body = params && parseOr400(reply, QueuePatchSchema, request.body);
+      if (!params || !body) return reply;
+      const queue = await updateQueue(ctx.db, params.id, body);
+      return queue ? { queue } : sendError(reply, 404, 'not_found', 'no such queue');
+    });
+
+    admin.put('/api/admin/queues/:id/members', { preHandler: allow('admin', 'supervisor') }, async (request, reply) => {
+      const params = parseOr400(reply, IdParams, request.params);
+      const body = params && parseOr400(reply, MembersSchema, request.body);
+      if (!params || !body) return reply;
+      if (!(await setMembers(ctx.db, params.id, body.userIds))) return sendError(reply, 404, 'not_found', 'no such queue or user');
+      return { queueId: params.id, userIds: body.userIds };
+    });
+  });
+}

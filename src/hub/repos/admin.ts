@@ -1,0 +1,80 @@
+/** Users, queues and memberships as an admin manages them. Writes bump version and rev: users and queues sync. */
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { AdminUser, NewUser, UserPatch } from '../../shared/admin';
+import type { Queue } from '../../shared/domain';
+import type { Db } from '../db/connect';
+import { toQueue } from '../db/rows';
+import { queueMembers, queues, users } from '../db/schema';
+import { writeTransaction } from '../db/write';
+
+/** A name already taken; answered as 409 by the HTTP error handler. */
+export class AdminConflict extends Error {
+  readonly statusCode = 409;
+}
+
+const bumpUser = { version: sql`${users.version} + 1`, rev: sql`nextval('rev_seq')`, updatedAt: sql`now()` };
+const bumpQueue = { version: sql`${queues.version} + 1`, rev: sql`nextval('rev_seq')`, updatedAt: sql`now()` };
+
+export async function listAdminUsers(db: Db, ids?: string[]): Promise<AdminUser[]> {
+  const rows = await db.select().from(users).where(ids ? inArray(users.id, ids) : undefined).orderBy(asc(users.username));
+  const members = await db.select().from(queueMembers);
+  return rows.map((u) => ({
+    id: u.id,
+    username: u.username,
+    name: u.name,
+    role: u.role as AdminUser['role'],
+    skills: u.skills,
+    capacity: u.capacity,
+    presence: u.presence,
+    queueIds: members.filter((m) => m.userId === u.id).map((m) => m.queueId),
+  }));
+}
+
+export async function createUser(db: Db, input: Omit<NewUser, 'password'>, passwordHash: string): Promise<AdminUser> {
+  const id = uuidv7();
+  await writeTransaction(db, async (tx) => {
+    const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.username, input.username));
+    if (taken) throw new AdminConflict(`the username "${input.username}" is taken`);
+    await tx.insert(users).values({ id, ...input, passwordHash });
+  });
+  return (await listAdminUsers(db, [id]))[0]!;
+}
+
+export async function updateUser(db: Db, id: string, patch: Omit<UserPatch, 'password'> & { passwordHash?: string }): Promise<AdminUser | null> {
+  const changed = await writeTransaction(db, (tx) => tx.update(users).set({ ...patch, ...bumpUser }).where(eq(users.id, id)).returning({ id: users.id }));
+  return changed.length ? (await listAdminUsers(db, [id]))[0]! : null;
+}
+
+export async function createQueue(db: Db, input: { name: string; description: string }): Promise<Queue> {
+  return writeTransaction(db, async (tx) => {
+    const [taken] = await tx.select({ id: queues.id }).from(queues).where(eq(queues.name, input.name));
+    if (taken) throw new AdminConflict(`a queue named "${input.name}" exists`);
+    const [row] = await tx.insert(queues).values({ id: uuidv7(), ...input }).returning();
+    return toQueue(row!);
+  });
+}
+
+export async function updateQueue(db: Db, id: string, patch: { name?: string; description?: string }): Promise<Queue | null> {
+  const row = await writeTransaction(db, async (tx) => {
+    if (patch.name) {
+      const [taken] = await tx.select({ id: queues.id }).from(queues).where(and(eq(queues.name, patch.name), ne(queues.id, id)));
+      if (taken) throw new AdminConflict(`a queue named "${patch.name}" exists`);
+    }
+    const [updated] = await tx.update(queues).set({ ...patch, ...bumpQueue }).where(eq(queues.id, id)).returning();
+    return updated;
+  });
+  return row ? toQueue(row) : null;
+}
+
+/** Replaces who works a queue; false when the queue or one of the users does not exist. */
+export async function setMembers(db: Db, queueId: string, userIds: string[]): Promise<boolean> {
+  return writeTransaction(db, async (tx) => {
+    const [queue] = await tx.select({ id: queues.id }).from(queues).where(eq(queues.id, queueId));
+    const found = userIds.length ? await tx.select({ id: users.id }).from(users).where(inArray(users.id, userIds)) : [];
+    if (!queue || found.length !== new Set(userIds).size) return false;
+    await tx.delete(queueMembers).where(eq(queueMembers.queueId, queueId));
+    if (userIds.length) await tx.insert(queueMembers).values([...new Set(userIds)].map((userId) => ({ queueId, userId })));
+    return true;
+  });
+}

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AdminUser } from '../../src/shared/admin';
+import type { Queue } from '../../src/shared/domain';
+import { backends, startTestHub, type TestHub } from './backends';
+import { casesFor, me } from './helpers';
+
+describe.each(backends)('admin API on $name', (backend) => {
+  let hub: TestHub;
+  let admin: string;
+  let sam: string;
+  let ana: string;
+  const send = (method: string, path: string, body: unknown, token: string) =>
+    fetch(new URL(path, hub.url), { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  beforeAll(async () => {
+    hub = await startTestHub(backend);
+    [admin, sam, ana] = await Promise.all([hub.login('admin'), hub.login('sam'), hub.login('ana')]);
+  });
+  afterAll(() => hub?.close());
+
+  it('refuses agents and supervisors what only admins may do', async () => {
+    for (const token of [ana, sam]) {
+      expect((await hub.post('/api/admin/users', { username: 'x', name: 'X', role: 'agent', password: 'long-enough' }, token)).status).toBe(403);
+      expect((await hub.post('/api/admin/queues', { name: 'Nope' }, token)).status).toBe(403);
+    }
+    expect((await hub.get('/api/admin/users', ana)).status).toBe(403);
+    expect((await hub.get('/api/admin/users', sam)).status).toBe(200);
+    expect((await hub.get('/api/admin/users')).status).toBe(401);
+  });
+
+  it('creates a user who can log in, with skills and capacity, and refuses a taken username', async () => {
+    const created = await hub.post('/api/admin/users', { username: 'mira', name: 'Mira Holm', role: 'agent', password: 'correct horse', skills: ['is', 'billing'] }, admin);
+    expect(created.status).toBe(201);
+    const { user } = (await created.json()) as { user: AdminUser };
+    expect(user).toMatchObject({ username: 'mira', role: 'agent', skills: ['is', 'billing'], capacity: 10, queueIds: [] });
+    expect(JSON.stringify(user)).not.toContain('argon2');
+    expect((await hub.post('/api/auth/login', { username: 'mira', password: 'correct horse' })).status).toBe(200);
+    const again = await hub.post('/api/admin/users', { username: 'mira', name: 'Other', role: 'agent', password: 'correct horse' }, admin);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toEqual({ error: 'conflict', message: 'the username "mira" is taken' });
+    const bad = await hub.post('/api/admin/users', { username: 'Bad Name', name: '', role: 'boss', password: 'short' }, admin);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/username[\s\S]*role[\s\S]*password/);
+  });
+
+  it('changes role, skills and password; the old password stops working', async () => {
+    const { users } = (await (await hub.get('/api/admin/users', admin)).json()) as { users: AdminUser[] };
+    const ivan = users.find((u) => u.username === 'ivan')!;
+    const patched = await send('PATCH', `/api/admin/users/${ivan.id}`, { skills: ['ru', 'email'], capacity: 6, password: 'a new secret' }, admin);
+    expect(patched.status).toBe(200);
+    expect(((await patched.json()) as { user: AdminUser }).user).toMatchObject({ skills: ['ru', 'email'], capacity: 6 });
+    expect((await hub.post('/api/auth/login', { username: 'ivan', password: 'demo' })).status).toBe(401);
+    expect((await hub.post('/api/auth/login', { username: 'ivan', password: 'a new secret' })).status).toBe(200);
+    expect((await send('PATCH', `/api/admin/users/${ivan.id}`, {}, admin)).status).toBe(400);
+    expect((await send('PATCH', `/api/admin/users/${ivan.id}`, { role: 'overlord' }, admin)).status).toBe(400);
+  });
+
+  it('lets a supervisor move an agent into a queue, which widens her scope at once', async () => {
+    const { queues } = (await (await hub.get('/api/queues', sam)).json()) as { queues: Queue[] };
+    const { user, queueIds } = await me(hub, ana);
+    const billing = queues.find((q) => q.name === 'Billing')!;
+    expect(queueIds).not.toContain(billing.id);
+    const before = await casesFor(hub, ana);
+    const { users } = (await (await hub.get('/api/admin/users', sam)).json()) as { users: AdminUser[] };
+    const current = users.filter((u) => u.queueIds.includes(billing.id)).map((u) => u.id);
+    expect((await send('PUT', `/api/admin/queues/${billing.id}/members`, { userIds: [...current, user.id] }, sam)).status).toBe(200);
+    const after = await casesFor(hub, ana);
+    expect(after.length).toBeGreaterThan(before.length);
+    expect(after.some((c) => c.queueId === billing.id)).toBe(true);
+    expect((await send('PUT', `/api/admin/queues/${billing.id}/members`, { userIds: ['00000000-0000-7000-8000-000000000000'] }, sam)).status).toBe(404);
+    expect((await send('PUT', `/api/admin/queues/${billing.id}/members`, { userIds: [user.id] }, ana)).status).toBe(403);
+  });
+
+  it('creates and renames queues, refusing duplicate names', async () => {
+    const created = await hub.post('/api/admin/queues', { name: 'Warranty', description: 'Claims under warranty' }, admin);
+    expect(created.status).toBe(201);
+    const { queue } = (await created.json()) as { queue: Queue };
+    expect((await hub.post('/api/admin/queues', { name: 'Warranty' }, admin)).status).toBe(409);
+    expect((await send('PATCH', `/api/admin/queues/${queue.id}`, { name: 'Billing' }, admin)).status).toBe(409);
+    const renamed = await send('PATCH', `/api/admin/queues/${queue.id}`, { name: 'Warranty claims' }, admin);
+    expect(((await renamed.json()) as { queue: Queue }).queue).toMatchObject({ name: 'Warranty claims', version: 2 });
+  });
+});
