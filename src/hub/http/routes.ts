@@ -6,6 +6,7 @@ import {
   CaseListQuerySchema,
   type LoginResponse,
   LoginRequestSchema,
+  type Mutation,
   type MutationResult,
   MutationSchema,
   type Presence,
@@ -20,7 +21,7 @@ import { getCaseDetail, listCases } from '../repos/cases';
 import { findDevice } from '../repos/devices';
 import { listQueues } from '../repos/queues';
 import { pullChanges } from '../repos/sync';
-import { applyMutation } from '../repos/push';
+import { applyMutations } from '../repos/push';
 import { findUser, findUserWithHash, listUsers } from '../repos/users';
 import { registerAdminRoutes } from './admin-routes';
 import { bearerToken, requireUser } from './auth-guard';
@@ -99,26 +100,31 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
       const body = parseOr400(reply, PushEnvelopeSchema, request.body);
       if (!body) return reply;
       const timer = ctx.metrics.syncDuration.startTimer({ op: 'push' });
-      const results: MutationResult[] = [];
-      // In order: a console's mutations of one entity must apply in the order it made them.
+      const results: (MutationResult | null)[] = [];
+      const valid: Mutation[] = [];
       for (const [index, raw] of body.mutations.entries()) {
         const parsed = MutationSchema.safeParse(raw);
-        if (!parsed.success) {
-          const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : `#${index}`;
-          results.push({ id, status: 'rejected', reason: z.prettifyError(parsed.error) });
-          ctx.metrics.mutations.inc({ status: 'rejected' });
+        if (parsed.success) {
+          valid.push(parsed.data);
+          results.push(null);
           continue;
         }
-        const outcome = await applyMutation(ctx.db, request.actor!, parsed.data);
-        results.push(outcome.result);
+        const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : `#${index}`;
+        results.push({ id, status: 'rejected', reason: z.prettifyError(parsed.error) });
+        ctx.metrics.mutations.inc({ status: 'rejected' });
+      }
+      // In order: a console's mutations of one entity must apply in the order it made them.
+      const outcomes = valid.length > 0 ? await applyMutations(ctx.db, request.actor!, valid) : [];
+      for (const [k, outcome] of outcomes.entries()) {
+        results[results.indexOf(null)] = outcome.result;
         ctx.metrics.mutations.inc({ status: outcome.result.status });
-        if (parsed.data.kind === 'case.create' && outcome.result.status === 'applied') ctx.metrics.casesCreated.inc({ source: 'console' });
+        if (valid[k]!.kind === 'case.create' && outcome.result.status === 'applied') ctx.metrics.casesCreated.inc({ source: 'console' });
         for (const row of outcome.cases) ctx.publish.case(row);
         for (const { message, caseRow } of outcome.messages) ctx.publish.message(message, caseRow);
         if (outcome.presence) ctx.publish.presence(outcome.presence.userId, outcome.presence.presence as Presence);
       }
       timer();
-      const response: SyncPushResponse = { results };
+      const response: SyncPushResponse = { results: results as MutationResult[] };
       return response;
     });
 

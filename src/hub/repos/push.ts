@@ -30,23 +30,34 @@ export interface PushOutcome {
 type Settled = Exclude<MutationResult, { status: 'duplicate' }>;
 const bump = { version: sql`${cases.version} + 1`, rev: sql`nextval('rev_seq')`, updatedAt: sql`now()` };
 
-export async function applyMutation(db: Db, actor: Actor, mutation: Mutation): Promise<PushOutcome> {
+/**
+ * Applies a console's batch in one write transaction, in order. Each mutation
+ * runs in its own savepoint: a rejected one is rolled back alone and
+ * remembered, the others go on. Events are for the caller to send after commit.
+ */
+export async function applyMutations(db: Db, actor: Actor, batch: Mutation[]): Promise<PushOutcome[]> {
   return writeTransaction(db, async (tx) => {
-    const [seen] = await tx.select().from(mutations).where(eq(mutations.id, mutation.id));
-    if (seen) {
-      if (seen.userId !== actor.id) return rejected(mutation.id, 'this mutation id was already used by someone else');
-      return { result: { id: mutation.id, status: 'duplicate', original: seen.result as Settled }, cases: [], messages: [] };
-    }
-    let outcome: PushOutcome;
-    try {
-      outcome = await apply(tx, actor, mutation);
-    } catch (error) {
-      if (!(error instanceof Rejection)) throw error;
-      outcome = rejected(mutation.id, error.message);
-    }
-    await tx.insert(mutations).values({ id: mutation.id, userId: actor.id, kind: mutation.kind, entityId: mutation.entityId, result: outcome.result });
-    return outcome;
+    const outcomes: PushOutcome[] = [];
+    for (const mutation of batch) outcomes.push(await applyOnce(tx, actor, mutation));
+    return outcomes;
   });
+}
+
+async function applyOnce(tx: Db, actor: Actor, mutation: Mutation): Promise<PushOutcome> {
+  const [seen] = await tx.select().from(mutations).where(eq(mutations.id, mutation.id));
+  if (seen) {
+    if (seen.userId !== actor.id) return rejected(mutation.id, 'this mutation id was already used by someone else');
+    return { result: { id: mutation.id, status: 'duplicate', original: seen.result as Settled }, cases: [], messages: [] };
+  }
+  let outcome: PushOutcome;
+  try {
+    outcome = await tx.transaction((savepoint) => apply(savepoint as unknown as Db, actor, mutation));
+  } catch (error) {
+    if (!(error instanceof Rejection)) throw error;
+    outcome = rejected(mutation.id, error.message);
+  }
+  await tx.insert(mutations).values({ id: mutation.id, userId: actor.id, kind: mutation.kind, entityId: mutation.entityId, result: outcome.result });
+  return outcome;
 }
 
 function rejected(id: string, reason: string): PushOutcome {
