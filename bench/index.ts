@@ -1,7 +1,9 @@
 /** `npm run bench`: prints figures against the targets; performance goals live here, never in unit tests. */
 import { benchCacheQueue } from './cache-queue';
 import { benchHubSync } from './hub-sync';
+import { benchLiveFanout } from './live-fanout';
 
 console.log(`Switchboard bench — node ${process.version}, ${new Date().toISOString()}`);
 await benchCacheQueue();
 await benchHubSync();
+await benchLiveFanout();
