@@ -13,7 +13,7 @@ import { startEmbeddedBroker } from './devices/broker';
 import { subscribeTelemetry } from './devices/subscriber';
 import { registerRoutes } from './http/routes';
 import { installErrorHandlers } from './http/errors';
-import { createLiveServer, disconnectToken } from './live/io';
+import { createLiveServer, disconnectToken, syncQueueRoom } from './live/io';
 import { createPublisher } from './live/publish';
 import { createMetrics } from './ops/metrics';
 import { countReadings } from './ops/counted-ingest';
@@ -100,6 +100,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       ingest,
       publish,
       disconnectToken: (jti) => disconnectToken(io, jti),
+      syncQueueRoom: (queueId, memberIds) => syncQueueRoom(io, queueId, memberIds),
       metrics,
       health: async () => ({
         db: { backend: database.kind, ok: await database.ping() },

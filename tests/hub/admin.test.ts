@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminUser } from '../../src/shared/admin';
-import type { Queue } from '../../src/shared/domain';
+import { uuidv7 } from 'uuidv7';
+import type { Case, Queue } from '../../src/shared/domain';
 import { backends, startTestHub, type TestHub } from './backends';
-import { casesFor, me } from './helpers';
+import { casesFor, connectSocket, me } from './helpers';
 
 describe.each(backends)('admin API on $name', (backend) => {
   let hub: TestHub;
@@ -55,11 +56,15 @@ describe.each(backends)('admin API on $name', (backend) => {
     expect((await send('PATCH', `/api/admin/users/${ivan.id}`, { role: 'overlord' }, admin)).status).toBe(400);
   });
 
-  it('lets a supervisor move an agent into a queue, which widens her scope at once', async () => {
+  it('lets a supervisor move an agent into a queue, which widens her scope at once, live too', async () => {
     const { queues } = (await (await hub.get('/api/queues', sam)).json()) as { queues: Queue[] };
     const { user, queueIds } = await me(hub, ana);
     const billing = queues.find((q) => q.name === 'Billing')!;
     expect(queueIds).not.toContain(billing.id);
+    const socket = connectSocket(hub.url, ana);
+    const live: Case[] = [];
+    socket.on('case:upsert', (c: Case) => live.push(c));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     const before = await casesFor(hub, ana);
     const { users } = (await (await hub.get('/api/admin/users', sam)).json()) as { users: AdminUser[] };
     const current = users.filter((u) => u.queueIds.includes(billing.id)).map((u) => u.id);
@@ -67,6 +72,17 @@ describe.each(backends)('admin API on $name', (backend) => {
     const after = await casesFor(hub, ana);
     expect(after.length).toBeGreaterThan(before.length);
     expect(after.some((c) => c.queueId === billing.id)).toBe(true);
+    // The socket opened before the change now receives Billing's cases.
+    const billingCase = after.find((c) => c.queueId === billing.id)!;
+    const push = await hub.post(
+      '/api/sync/push',
+      { mutations: [{ id: uuidv7(), kind: 'case.update', entityId: billingCase.id, baseVersion: billingCase.version, createdAt: new Date().toISOString(), payload: { fields: { tags: ['vip'] } } }] },
+      sam,
+    );
+    expect(push.status).toBe(200);
+    for (let i = 0; i < 100 && !live.some((c) => c.id === billingCase.id); i++) await new Promise((r) => setTimeout(r, 50));
+    socket.close();
+    expect(live.map((c) => c.id)).toContain(billingCase.id);
     expect((await send('PUT', `/api/admin/queues/${billing.id}/members`, { userIds: ['00000000-0000-7000-8000-000000000000'] }, sam)).status).toBe(404);
     expect((await send('PUT', `/api/admin/queues/${billing.id}/members`, { userIds: [user.id] }, ana)).status).toBe(403);
   });

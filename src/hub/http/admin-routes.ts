@@ -62,6 +62,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       const body = params && parseOr400(reply, MembersSchema, request.body);
       if (!params || !body) return reply;
       if (!(await setMembers(ctx.db, params.id, body.userIds))) return sendError(reply, 404, 'not_found', 'no such queue or user');
+      await ctx.syncQueueRoom(params.id, body.userIds);
       return { queueId: params.id, userIds: body.userIds };
     });
   });

@@ -21,4 +21,6 @@ export interface HubContext {
   health(): Promise<HubHealth>;
   /** Closes the live sockets opened with a token that was just revoked. */
   disconnectToken(jti: string): Promise<void>;
+  /** Moves connected agents' sockets in or out of a queue's room. */
+  syncQueueRoom(queueId: string, memberIds: string[]): Promise<void>;
 }

@@ -54,3 +54,13 @@ export function roomsForCase(c: Pick<Case, 'queueId' | 'assigneeId'>): string[] 
 export async function disconnectToken(io: LiveServer, jti: string): Promise<void> {
   for (const socket of await io.fetchSockets()) if (socket.data.jti === jti) socket.disconnect(true);
 }
+
+/** After a membership change, agents' open sockets (on any hub) follow the queue's room without reconnecting. */
+export async function syncQueueRoom(io: LiveServer, queueId: string, memberIds: string[]): Promise<void> {
+  const room = `queue:${queueId}`;
+  for (const socket of await io.fetchSockets()) {
+    if (socket.data.actor.role !== 'agent') continue;
+    if (memberIds.includes(socket.data.actor.id)) socket.join(room);
+    else socket.leave(room);
+  }
+}
