@@ -145,3 +145,45 @@ describe.each(backends)('sync push on $name', (backend) => {
     expect((await hub.post('/api/sync/push', { nope: true }, ana)).status).toBe(400);
   });
 });
+
+describe.each(backends)('cases leaving a scope on $name', (backend) => {
+  it('sends a tombstone to those who saw the case before a reassignment, and only to them', async () => {
+    const hub = await startTestHub(backend);
+    try {
+      const [ana, sam, ivan] = await Promise.all([hub.login('ana'), hub.login('sam'), hub.login('ivan')]);
+      const anaScope = await me(hub, ana);
+      const ivanScope = await me(hub, ivan);
+      const moved = (await casesFor(hub, ana)).find((c) => c.assigneeId === null && anaScope.queueIds.includes(c.queueId))!;
+      const target = ivanScope.queueIds.find((q) => !anaScope.queueIds.includes(q))!;
+      const [anaCursor, samCursor, ivanCursor] = await Promise.all([pullAll(hub, ana), pullAll(hub, sam), pullAll(hub, ivan)]).then((r) => r.map((x) => x.cursor));
+
+      const response = await hub.post(
+        '/api/sync/push',
+        { mutations: [{ id: uuidv7(), kind: 'case.assign', entityId: moved.id, baseVersion: moved.version, createdAt: new Date().toISOString(), payload: { assigneeId: null, queueId: target } }] },
+        sam,
+      );
+      const [result] = ((await response.json()) as SyncPushResponse).results;
+      expect(result).toMatchObject({ status: 'applied' });
+
+      const forAna = (await pullAll(hub, ana, anaCursor)).changes;
+      expect(forAna).toEqual([{ op: 'delete', entity: 'case', id: moved.id, rev: (result as { rev: number }).rev, row: null }]);
+      const forIvan = (await pullAll(hub, ivan, ivanCursor)).changes;
+      expect(forIvan.map((c) => [c.op, c.entity, c.id])).toContainEqual(['upsert', 'case', moved.id]);
+      expect(forIvan.some((c) => c.op === 'delete')).toBe(false);
+      const forSam = (await pullAll(hub, sam, samCursor)).changes;
+      expect(forSam.map((c) => [c.op, c.id])).toEqual([['upsert', moved.id]]);
+
+      // Moved back: ana gets the case again, after its tombstone.
+      const back = await hub.post(
+        '/api/sync/push',
+        { mutations: [{ id: uuidv7(), kind: 'case.assign', entityId: moved.id, baseVersion: 0, createdAt: new Date().toISOString(), payload: { assigneeId: null, queueId: moved.queueId } }] },
+        sam,
+      );
+      expect(back.status).toBe(200);
+      const again = (await pullAll(hub, ana, anaCursor)).changes;
+      expect(again.map((c) => [c.op, c.id])).toEqual([['upsert', moved.id]]);
+    } finally {
+      await hub.close();
+    }
+  });
+});

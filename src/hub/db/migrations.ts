@@ -163,7 +163,7 @@ CREATE TABLE mentions (
   },
   {
     version: 2,
-    name: 'sync push: remembered mutations, per-version case field history, presence, skills and capacity, revoked tokens',
+    name: 'sync push: remembered mutations, per-version case field history, presence, skills and capacity, case moves, revoked tokens',
     sql: `
 CREATE TABLE mutations (
   id uuid PRIMARY KEY,
@@ -186,6 +186,17 @@ CREATE TABLE case_changes (
 ALTER TABLE users ADD COLUMN presence text NOT NULL DEFAULT 'offline';
 ALTER TABLE users ADD COLUMN skills jsonb NOT NULL DEFAULT '[]';
 ALTER TABLE users ADD COLUMN capacity integer NOT NULL DEFAULT 10;
+
+-- Where a case was before each reassignment: a pull turns these into tombstones
+-- for consoles that could see the case before and cannot any more.
+CREATE TABLE case_moves (
+  case_id uuid NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  rev bigint NOT NULL,
+  from_queue uuid NOT NULL,
+  from_assignee uuid,
+  PRIMARY KEY (case_id, rev)
+);
+CREATE INDEX case_moves_rev ON case_moves (rev);
 
 -- Tokens signed out or replaced by a refresh before they expire.
 CREATE TABLE revoked_tokens (

@@ -176,3 +176,14 @@ export const revokedTokens = pgTable('revoked_tokens', {
   jti: uuid('jti').primaryKey(),
   expiresAt: ts('expires_at').notNull(),
 });
+
+export const caseMoves = pgTable(
+  'case_moves',
+  {
+    caseId: uuid('case_id').notNull(),
+    rev: bigint('rev', { mode: 'number' }).notNull(),
+    fromQueue: uuid('from_queue').notNull(),
+    fromAssignee: uuid('from_assignee'),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.rev] })],
+);

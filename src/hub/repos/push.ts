@@ -11,7 +11,7 @@ import type { Case, Message, Priority } from '../../shared/domain';
 import { CASE_FIELDS, type CaseField, type FieldConflict, type Mutation, type MutationResult } from '../../shared/protocol';
 import type { Db } from '../db/connect';
 import { toCase, toMessage } from '../db/rows';
-import { caseChanges, cases, messages, mutations, queues, users } from '../db/schema';
+import { caseChanges, caseMoves, cases, messages, mutations, queues, users } from '../db/schema';
 import { writeTransaction } from '../db/write';
 import { slaDueAt } from '../devices/sla';
 import { type Actor, caseScope } from './scope';
@@ -165,6 +165,9 @@ async function assign(
   const set = { assigneeId: payload.assigneeId, queueId: payload.queueId ?? row.queueId };
   const [updated] = await tx.update(cases).set({ ...set, ...bump }).where(eq(cases.id, caseId)).returning();
   await tx.insert(caseChanges).values({ caseId, version: updated!.version, fields: set, userId: actor.id });
+  if (set.queueId !== row.queueId || set.assigneeId !== row.assigneeId) {
+    await tx.insert(caseMoves).values({ caseId, rev: Number(updated!.rev), fromQueue: row.queueId, fromAssignee: row.assigneeId });
+  }
   return {
     result: { id, status: row.version > baseVersion ? 'merged' : 'applied', version: updated!.version, rev: Number(updated!.rev) },
     cases: [toCase(updated!)],

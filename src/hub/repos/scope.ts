@@ -1,6 +1,6 @@
 import { type SQL, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Role } from '../../shared/domain';
-import { cases } from '../db/schema';
+import { caseMoves, cases } from '../db/schema';
 
 /** Who is asking: resolved once per request or socket from the token. */
 export interface Actor {
@@ -34,4 +34,18 @@ export function canSeeCase(actor: Actor, c: { queueId: string; assigneeId: strin
   if (actor.role === 'supervisor' || actor.role === 'admin') return true;
   if (c.assigneeId === actor.id) return true;
   return actor.role === 'agent' && actor.queueIds.includes(c.queueId);
+}
+
+/** For a case move: could the actor see the case where it was before? (Supervisors see everything, so never a tombstone.) */
+export function sawBeforeMove(actor: Actor): SQL | undefined {
+  switch (actor.role) {
+    case 'agent':
+      return actor.queueIds.length > 0
+        ? or(inArray(caseMoves.fromQueue, actor.queueIds), eq(caseMoves.fromAssignee, actor.id))
+        : eq(caseMoves.fromAssignee, actor.id);
+    case 'technician':
+      return eq(caseMoves.fromAssignee, actor.id);
+    default:
+      return sql`false`;
+  }
 }

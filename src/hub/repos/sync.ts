@@ -2,21 +2,32 @@
  * Sync pull: every row in the actor's scope whose rev is past the cursor, in
  * rev order across all entities. Each table is read up to `limit` rows and the
  * merge keeps the lowest `limit` revs, so no row can be skipped between pages.
- * Tombstones and rows leaving scope come with the full sync API (issue 3).
+ * A case that left the actor's scope (reassigned elsewhere) comes as a
+ * delete at the rev of its move.
  */
-import { and, asc, eq, gt, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { SyncChange, SyncPullResponse } from '../../shared/protocol';
 import type { Db } from '../db/connect';
 import { toCase, toCustomer, toDevice, toMessage, toQueue, toUser } from '../db/rows';
-import { cases, customers, devices, messages, queues, users } from '../db/schema';
-import { type Actor, caseScope } from './scope';
+import { caseMoves, cases, customers, devices, messages, queues, users } from '../db/schema';
+import { type Actor, caseScope, sawBeforeMove } from './scope';
 
 export async function pullChanges(db: Db, actor: Actor, cursor: number, limit: number): Promise<SyncPullResponse> {
   const scope = caseScope(actor);
   const casesInScope = (column: typeof cases.customerId | typeof cases.deviceId | typeof cases.id) =>
     db.select({ id: column }).from(cases).where(and(scope, isNotNull(column)));
 
-  const [caseRows, messageRows, customerRows, deviceRows, queueRows, userRows] = await Promise.all([
+  const [moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows] = await Promise.all([
+    scope
+      ? db
+          .select({ id: caseMoves.caseId, rev: caseMoves.rev })
+          .from(caseMoves)
+          .innerJoin(cases, eq(cases.id, caseMoves.caseId))
+          // NOT over a nullable condition is NULL; coalesce keeps "not visible now" a plain boolean.
+          .where(and(gt(caseMoves.rev, cursor), sawBeforeMove(actor), sql`NOT coalesce(${scope}, false)`))
+          .orderBy(asc(caseMoves.rev))
+          .limit(limit)
+      : Promise.resolve([]),
     db.select().from(cases).where(and(gt(cases.rev, cursor), scope)).orderBy(asc(cases.rev)).limit(limit),
     db
       .select({ m: messages })
@@ -42,6 +53,7 @@ export async function pullChanges(db: Db, actor: Actor, cursor: number, limit: n
   ]);
 
   const changes: SyncChange[] = [
+    ...moves.map((m): SyncChange => ({ op: 'delete', entity: 'case', id: m.id, rev: Number(m.rev), row: null })),
     ...caseRows.map((r) => upsert('case', toCase(r))),
     ...messageRows.map((r) => upsert('message', toMessage(r.m))),
     ...customerRows.map((r) => upsert('customer', toCustomer(r))),
@@ -51,7 +63,7 @@ export async function pullChanges(db: Db, actor: Actor, cursor: number, limit: n
   ].sort((a, b) => a.rev - b.rev);
 
   const page = changes.slice(0, limit);
-  const hasMore = changes.length > limit || [caseRows, messageRows, customerRows, deviceRows, queueRows, userRows].some((rows) => rows.length === limit);
+  const hasMore = changes.length > limit || [moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows].some((rows) => rows.length === limit);
   return { changes: page, cursor: page.at(-1)?.rev ?? cursor, hasMore };
 }
 
