@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Case, Message } from '../../src/shared/domain';
 import type { Mutation, MutationResult, SyncPushResponse } from '../../src/shared/protocol';
 import { backends, startTestHub, type TestHub } from './backends';
-import { casesFor, me, pullAll, rowsOf } from './helpers';
+import { casesFor, connectSocket, me, pullAll, rowsOf } from './helpers';
 
 type Draft = Omit<Mutation, 'id' | 'createdAt'> & { id?: string };
 
@@ -156,6 +156,11 @@ describe.each(backends)('cases leaving a scope on $name', (backend) => {
       const moved = (await casesFor(hub, ana)).find((c) => c.assigneeId === null && anaScope.queueIds.includes(c.queueId))!;
       const target = ivanScope.queueIds.find((q) => !anaScope.queueIds.includes(q))!;
       const [anaCursor, samCursor, ivanCursor] = await Promise.all([pullAll(hub, ana), pullAll(hub, sam), pullAll(hub, ivan)]).then((r) => r.map((x) => x.cursor));
+      const removedFor = { ana: [] as unknown[], ivan: [] as unknown[] };
+      const sockets = [connectSocket(hub.url, ana), connectSocket(hub.url, ivan)];
+      sockets[0]!.on('case:removed', (p: unknown) => removedFor.ana.push(p));
+      sockets[1]!.on('case:removed', (p: unknown) => removedFor.ivan.push(p));
+      await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.once('connect', () => resolve()))));
 
       const response = await hub.post(
         '/api/sync/push',
@@ -164,6 +169,11 @@ describe.each(backends)('cases leaving a scope on $name', (backend) => {
       );
       const [result] = ((await response.json()) as SyncPushResponse).results;
       expect(result).toMatchObject({ status: 'applied' });
+
+      for (let i = 0; i < 100 && removedFor.ana.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      for (const socket of sockets) socket.close();
+      expect(removedFor.ana).toEqual([{ id: moved.id, rev: (result as { rev: number }).rev }]);
+      expect(removedFor.ivan).toEqual([]);
 
       const forAna = (await pullAll(hub, ana, anaCursor)).changes;
       expect(forAna).toEqual([{ op: 'delete', entity: 'case', id: moved.id, rev: (result as { rev: number }).rev, row: null }]);

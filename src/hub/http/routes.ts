@@ -120,6 +120,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
         ctx.metrics.mutations.inc({ status: outcome.result.status });
         if (valid[k]!.kind === 'case.create' && outcome.result.status === 'applied') ctx.metrics.casesCreated.inc({ source: 'console' });
         for (const row of outcome.cases) ctx.publish.case(row);
+        if (outcome.moved) ctx.publish.caseMoved(outcome.cases[0]!, outcome.moved.from, outcome.moved.rev);
         for (const { message, caseRow } of outcome.messages) ctx.publish.message(message, caseRow);
         if (outcome.presence) ctx.publish.presence(outcome.presence.userId, outcome.presence.presence as Presence);
       }

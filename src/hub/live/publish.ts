@@ -10,6 +10,10 @@ export function createPublisher(io: LiveServer) {
     case(row: Case): void {
       io.to(roomsForCase(row)).emit('case:upsert', row);
     },
+    /** To consoles that could see the case where it was and cannot where it is now. */
+    caseMoved(row: Case, from: Pick<Case, 'queueId' | 'assigneeId'>, rev: number): void {
+      io.to(roomsForCase(from)).except(roomsForCase(row)).emit('case:removed', { id: row.id, rev });
+    },
     message(message: Message, caseRow: Pick<Case, 'queueId' | 'assigneeId'>): void {
       io.to(roomsForCase(caseRow)).emit('message:upsert', message);
     },

@@ -25,6 +25,8 @@ export interface PushOutcome {
   /** New messages with the placement of their case, which decides who sees them. */
   messages: { message: Message; caseRow: Pick<Case, 'queueId' | 'assigneeId'> }[];
   presence?: { userId: string; presence: string };
+  /** A reassigned case: where it was, so consoles that lose it can be told. */
+  moved?: { id: string; rev: number; from: Pick<Case, 'queueId' | 'assigneeId'> };
 }
 
 type Settled = Exclude<MutationResult, { status: 'duplicate' }>;
@@ -168,10 +170,14 @@ async function assign(
   if (set.queueId !== row.queueId || set.assigneeId !== row.assigneeId) {
     await tx.insert(caseMoves).values({ caseId, rev: Number(updated!.rev), fromQueue: row.queueId, fromAssignee: row.assigneeId });
   }
+
+  const rev = Number(updated!.rev);
+  const moved = set.queueId !== row.queueId || set.assigneeId !== row.assigneeId;
   return {
-    result: { id, status: row.version > baseVersion ? 'merged' : 'applied', version: updated!.version, rev: Number(updated!.rev) },
+    result: { id, status: row.version > baseVersion ? 'merged' : 'applied', version: updated!.version, rev },
     cases: [toCase(updated!)],
     messages: [],
+    ...(moved ? { moved: { id: caseId, rev, from: { queueId: row.queueId, assigneeId: row.assigneeId } } } : {}),
   };
 }
 
