@@ -5,7 +5,7 @@
  * value and comes back as a conflict with both values. Notes and messages
  * always append; assignment is the hub's word, within the actor's rights.
  */
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
 import type { Case, Message, Priority } from '../../shared/domain';
 import { CASE_FIELDS, type CaseField, type FieldConflict, type Mutation, type MutationResult } from '../../shared/protocol';
@@ -33,32 +33,47 @@ type Settled = Exclude<MutationResult, { status: 'duplicate' }>;
 const bump = { version: sql`${cases.version} + 1`, rev: sql`nextval('rev_seq')`, updatedAt: sql`now()` };
 
 /**
- * Applies a console's batch in one write transaction, in order. Each mutation
- * runs in its own savepoint: a rejected one is rolled back alone and
- * remembered, the others go on. Events are for the caller to send after commit.
+ * Applies a console's batch in one write transaction, in order. A rejected
+ * mutation is remembered and the others go on; every handler below decides
+ * to reject before its first write, so a rejection never leaves half a change
+ * (no savepoint needed). An unexpected error aborts the whole batch: nothing
+ * is committed and the console retries. Events are for the caller to send
+ * after commit.
  */
 export async function applyMutations(db: Db, actor: Actor, batch: Mutation[]): Promise<PushOutcome[]> {
   return writeTransaction(db, async (tx) => {
+    // One look-up for the whole batch; ids repeated inside the batch are caught as they are recorded.
+    const known = await tx.select().from(mutations).where(inArray(mutations.id, [...new Set(batch.map((m) => m.id))]));
+    const seen = new Map(known.map((m) => [m.id, m]));
     const outcomes: PushOutcome[] = [];
-    for (const mutation of batch) outcomes.push(await applyOnce(tx, actor, mutation));
+    const remembered: (typeof mutations.$inferInsert)[] = [];
+    for (const mutation of batch) {
+      const outcome = await applyOnce(tx, actor, mutation, seen.get(mutation.id));
+      if (!seen.has(mutation.id)) {
+        const record = { id: mutation.id, userId: actor.id, kind: mutation.kind, entityId: mutation.entityId, result: outcome.result, receivedAt: new Date() };
+        seen.set(mutation.id, record);
+        remembered.push(record);
+      }
+      outcomes.push(outcome);
+    }
+    // Remembered in the same transaction as their effects: a replay after a crash finds all or none.
+    if (remembered.length > 0) await tx.insert(mutations).values(remembered);
     return outcomes;
   });
 }
 
-async function applyOnce(tx: Db, actor: Actor, mutation: Mutation): Promise<PushOutcome> {
-  const [seen] = await tx.select().from(mutations).where(eq(mutations.id, mutation.id));
+async function applyOnce(tx: Db, actor: Actor, mutation: Mutation, seen: typeof mutations.$inferSelect | undefined): Promise<PushOutcome> {
   if (seen) {
     if (seen.userId !== actor.id) return rejected(mutation.id, 'this mutation id was already used by someone else');
     return { result: { id: mutation.id, status: 'duplicate', original: seen.result as Settled }, cases: [], messages: [] };
   }
   let outcome: PushOutcome;
   try {
-    outcome = await tx.transaction((savepoint) => apply(savepoint as unknown as Db, actor, mutation));
+    outcome = await apply(tx, actor, mutation);
   } catch (error) {
     if (!(error instanceof Rejection)) throw error;
     outcome = rejected(mutation.id, error.message);
   }
-  await tx.insert(mutations).values({ id: mutation.id, userId: actor.id, kind: mutation.kind, entityId: mutation.entityId, result: outcome.result });
   return outcome;
 }
 
@@ -72,6 +87,7 @@ async function caseInScope(tx: Db, actor: Actor, id: string) {
   return row;
 }
 
+/** Each handler throws Rejection only before its first write (see applyMutations). */
 async function apply(tx: Db, actor: Actor, m: Mutation): Promise<PushOutcome> {
   switch (m.kind) {
     case 'case.update':
@@ -110,10 +126,14 @@ async function apply(tx: Db, actor: Actor, m: Mutation): Promise<PushOutcome> {
 async function updateFields(tx: Db, actor: Actor, id: string, caseId: string, baseVersion: number, fields: Partial<Record<CaseField, unknown>>): Promise<PushOutcome> {
   const row = await caseInScope(tx, actor, caseId);
   if (baseVersion > row.version) throw new Rejection(`baseVersion ${baseVersion} is ahead of the hub's version ${row.version}`);
-  const history = await tx
-    .select({ fields: caseChanges.fields })
-    .from(caseChanges)
-    .where(and(eq(caseChanges.caseId, caseId), gt(caseChanges.version, baseVersion)));
+  // On the current version nothing changed on the hub since: no history to read.
+  const history =
+    baseVersion === row.version
+      ? []
+      : await tx
+          .select({ fields: caseChanges.fields })
+          .from(caseChanges)
+          .where(and(eq(caseChanges.caseId, caseId), gt(caseChanges.version, baseVersion)));
   const changedOnHub = new Set(history.flatMap((h) => Object.keys(h.fields)));
   const current = toCase(row);
   const apply: Partial<Record<CaseField, unknown>> = {};
