@@ -23,6 +23,8 @@ export interface HubOptions {
   demoFeed?: boolean;
   demoFeedIntervalMs?: number;
   logLevel?: string;
+  /** Where log lines go (default stdout); tests read them. */
+  logStream?: { write(line: string): void };
   /** Session token lifetime; default 12 h. */
   tokenTtlSeconds?: number;
 }

@@ -34,7 +34,9 @@ export interface RunningHub {
 
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const host = opts.host ?? '127.0.0.1';
-  const log = pino({ level: opts.logLevel ?? 'info', redact: ['req.headers.authorization', 'password'] });
+  // Tokens and passwords never reach a log line, whatever logs them.
+  const redact = ['req.headers.authorization', 'password', '*.password', 'token', '*.token'];
+  const log = opts.logStream ? pino({ level: opts.logLevel ?? 'info', redact }, opts.logStream) : pino({ level: opts.logLevel ?? 'info', redact });
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const closer of closers.splice(0).reverse()) await closer().catch((error: unknown) => log.error({ err: error }, 'close failed'));
