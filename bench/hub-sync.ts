@@ -13,6 +13,7 @@ import { openDatabase } from '../src/hub/db/connect';
 import { loadDemo } from '../src/hub/demo/load';
 import { startHub } from '../src/hub/hub';
 import type { SyncPullResponse, SyncPushResponse } from '../src/shared/protocol';
+import { loginAs, poster } from './http';
 import { ms, report, summarize } from './stats';
 
 const CASES = 100_000;
@@ -46,13 +47,8 @@ export async function benchHubSync(): Promise<void> {
     await seed(dir);
     const hub = await startHub({ dataDir: dir, port: 0, mqttPort: 0, logLevel: 'silent' });
     try {
-      const post = (path: string, body: unknown, token?: string) =>
-        fetch(new URL(path, hub.url), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          body: JSON.stringify(body),
-        });
-      const { token } = await json<{ token: string }>(await post('/api/auth/login', { username: 'sam', password: 'demo' }));
+      const post = poster(hub.url);
+      const token = await loginAs(hub.url, 'sam');
 
       const pullStart = performance.now();
       let cursor = 0;

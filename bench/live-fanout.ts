@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { uuidv7 } from 'uuidv7';
 import { startHub } from '../src/hub/hub';
 import type { Case } from '../src/shared/domain';
+import { loginAs, poster } from './http';
 import { ms, report, summarize } from './stats';
 
 const SOCKETS = 500;
@@ -23,13 +24,8 @@ export async function benchLiveFanout(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-live-'));
   const hub = await startHub({ dataDir: dir, port: 0, mqttPort: 0, demo: true, logLevel: 'silent' });
   try {
-    const post = (path: string, body: unknown, token?: string) =>
-      fetch(new URL(path, hub.url), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-    const { token } = (await (await post('/api/auth/login', { username: 'sam', password: 'demo' })).json()) as { token: string };
+    const post = poster(hub.url);
+    const token = await loginAs(hub.url, 'sam');
     const { cases } = (await (await fetch(new URL('/api/cases?limit=1', hub.url), { headers: { authorization: `Bearer ${token}` } })).json()) as { cases: Case[] };
     const target = cases[0]!;
 
