@@ -9,43 +9,29 @@ export interface Actor {
   queueIds: string[];
 }
 
-/**
- * The cases an actor may see. Supervisors and admins: all; agents: their
- * queues and their own assignments; technicians: their assignments.
- */
-export function caseScope(actor: Actor): SQL | undefined {
+type Column = typeof cases.queueId | typeof cases.assigneeId | typeof caseMoves.fromQueue | typeof caseMoves.fromAssignee;
+
+/** Agents: their queues and their own assignments; technicians: their assignments; null: everything. */
+function placementScope(actor: Actor, queue: Column, assignee: Column): SQL | null {
   switch (actor.role) {
     case 'supervisor':
     case 'admin':
-      return undefined;
+      return null;
     case 'agent':
-      return actor.queueIds.length > 0
-        ? or(inArray(cases.queueId, actor.queueIds), eq(cases.assigneeId, actor.id))
-        : eq(cases.assigneeId, actor.id);
+      return actor.queueIds.length > 0 ? or(inArray(queue, actor.queueIds), eq(assignee, actor.id))! : eq(assignee, actor.id);
     case 'technician':
-      return eq(cases.assigneeId, actor.id);
+      return eq(assignee, actor.id);
     default:
       return sql`false`;
   }
 }
 
-/** The same rule for one case already in memory (live fan-out). */
-export function canSeeCase(actor: Actor, c: { queueId: string; assigneeId: string | null }): boolean {
-  if (actor.role === 'supervisor' || actor.role === 'admin') return true;
-  if (c.assigneeId === actor.id) return true;
-  return actor.role === 'agent' && actor.queueIds.includes(c.queueId);
+/** The cases an actor may see (undefined: no restriction). */
+export function caseScope(actor: Actor): SQL | undefined {
+  return placementScope(actor, cases.queueId, cases.assigneeId) ?? undefined;
 }
 
-/** For a case move: could the actor see the case where it was before? (Supervisors see everything, so never a tombstone.) */
-export function sawBeforeMove(actor: Actor): SQL | undefined {
-  switch (actor.role) {
-    case 'agent':
-      return actor.queueIds.length > 0
-        ? or(inArray(caseMoves.fromQueue, actor.queueIds), eq(caseMoves.fromAssignee, actor.id))
-        : eq(caseMoves.fromAssignee, actor.id);
-    case 'technician':
-      return eq(caseMoves.fromAssignee, actor.id);
-    default:
-      return sql`false`;
-  }
+/** For a case move: could the actor see the case where it was before? Supervisors see everything, so never a tombstone. */
+export function sawBeforeMove(actor: Actor): SQL {
+  return placementScope(actor, caseMoves.fromQueue, caseMoves.fromAssignee) ?? sql`false`;
 }
