@@ -26,6 +26,9 @@ import { DEFAULT_HUB_PORT, DEFAULT_MQTT_PORT, type HubOptions } from './config';
 
 export type { HubOptions } from './config';
 
+/** How long close() lets in-flight HTTP requests finish before cutting connections. */
+const CLOSE_GRACE_MS = 5_000;
+
 export interface RunningHub {
   url: string;
   mqttUrl: string;
@@ -60,7 +63,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
 
     const io = createLiveServer(app.server, db, tokens);
     const publish = createPublisher(io);
-    trackPresence(io, db, publish, log.child({ component: 'presence' }));
+    const presence = trackPresence(io, db, publish, log.child({ component: 'presence' }));
     const metrics = createMetrics({ sockets: () => io.engine.clientsCount });
     const ingest = countReadings(createTelemetryIngest(db, (opened) => {
       metrics.casesCreated.inc({ source: 'device' });
@@ -71,7 +74,16 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     }), metrics);
     // close() runs these in reverse: the database closes only after in-flight requests and telemetry have finished.
     closers.push(() => ingest.drain());
-    closers.push(() => app.close());
+    closers.push(async () => {
+      // In-flight requests get a grace period; a connection still open after it (a console's socket
+      // reconnecting into a closing server, a stuck upgrade) is cut, so close() always ends.
+      const grace = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(grace);
+      }
+    });
 
     let mqttUrl = opts.mqttUrl;
     if (!mqttUrl) {
@@ -113,6 +125,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     });
     await app.ready();
     closers.push(() => new Promise<void>((resolve) => io.close(() => resolve())));
+    // Runs before the sockets close: their disconnects must not write to a database about to close.
+    closers.push(() => presence.stop());
     const port = await listenWithFallback(app.server, {
       port: opts.port ?? DEFAULT_HUB_PORT,
       host,

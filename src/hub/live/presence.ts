@@ -10,9 +10,19 @@ import { setPresence } from '../repos/users';
 import type { LiveServer } from './io';
 import type { Publisher } from './publish';
 
-export function trackPresence(io: LiveServer, db: Db, publish: Publisher, log: Logger): void {
+/** Returns `stop`: no presence writes after it (the hub is closing its sockets and then its database). */
+export function trackPresence(io: LiveServer, db: Db, publish: Publisher, log: Logger): { stop(): Promise<void> } {
+  let stopped = false;
+  const pending = new Set<Promise<unknown>>();
   const set = async (userId: string, presence: Presence, onlyIf?: Presence) => {
-    if (await setPresence(db, userId, presence, onlyIf)) publish.presence(userId, presence);
+    if (stopped) return;
+    const write = setPresence(db, userId, presence, onlyIf);
+    pending.add(write);
+    try {
+      if (await write) publish.presence(userId, presence);
+    } finally {
+      pending.delete(write);
+    }
   };
   io.on('connection', (socket) => {
     const { actor } = socket.data;
@@ -25,4 +35,10 @@ export function trackPresence(io: LiveServer, db: Db, publish: Publisher, log: L
         .catch((error: unknown) => log.warn({ err: error }, 'presence update failed'));
     });
   });
+  return {
+    async stop() {
+      stopped = true;
+      await Promise.allSettled([...pending]);
+    },
+  };
 }
