@@ -9,22 +9,13 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { electronBinary } from './electron-binary';
 
 const root = join(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 const outDir = join(root, '.native', 'electron');
 const target = join(outDir, 'better_sqlite3.node');
 const stampFile = join(outDir, 'build-stamp.json');
-
-/** The Electron executable, or null when only the package (types) is installed: require('electron') throws then. */
-function electronBinary(): string | null {
-  try {
-    const path = require('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
 
 function versionOf(pkg: string): string {
   return (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;

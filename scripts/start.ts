@@ -3,9 +3,8 @@
  * console — Electron when its binary is installed, else the browser shell.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { electronBinary } from './electron-binary';
 import { startHub } from '../src/hub/hub';
 import { defaultDataDir } from '../src/hub/config';
 import { createConsoleCore } from '../src/main/core';
@@ -13,16 +12,6 @@ import { startBrowserShell } from '../src/main/browser/server';
 import { consoleDataDir } from '../src/main/browser/paths';
 
 const root = join(import.meta.dirname, '..');
-
-/** The Electron binary's path, or null when only its types are installed. */
-function electronBinary(): string | null {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
 
 function run(command: string, args: string[]): void {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });

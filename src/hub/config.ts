@@ -36,6 +36,9 @@ export function defaultDataDir(app = 'switchboard'): string {
   return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), app);
 }
 
+/** Where the hub keeps its embedded database unless told otherwise. */
+export const defaultHubDataDir = (): string => join(defaultDataDir(), 'hub');
+
 const port = z.coerce.number().int().min(0).max(65535);
 const ConfigSchema = z.object({
   port: port.optional(),
@@ -81,7 +84,7 @@ export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOp
   const c = result.data;
   return {
     ...c,
-    dataDir: c.dataDir ?? join(defaultDataDir(), 'hub'),
+    dataDir: c.dataDir ?? defaultHubDataDir(),
     explicitPorts: { http: c.port !== undefined, mqtt: c.mqttPort !== undefined },
   };
 }

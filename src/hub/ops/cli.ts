@@ -1,7 +1,6 @@
 /** `npm run hub:backup -- --data-dir DIR --out FILE` and `npm run hub:restore -- --data-dir DIR --from FILE`. */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from '../config';
+import { defaultHubDataDir } from '../config';
 import { backupEmbedded, restoreEmbedded } from './backup';
 
 async function main(): Promise<void> {
@@ -11,7 +10,7 @@ async function main(): Promise<void> {
     options: { 'data-dir': { type: 'string' }, out: { type: 'string' }, from: { type: 'string' } },
     strict: true,
   });
-  const dataDir = values['data-dir'] ?? process.env.SWITCHBOARD_DATA_DIR ?? join(defaultDataDir(), 'hub');
+  const dataDir = values['data-dir'] ?? process.env.SWITCHBOARD_DATA_DIR ?? defaultHubDataDir();
   if (command === 'backup') {
     const out = values.out ?? `switchboard-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`;
     const { bytes } = await backupEmbedded(dataDir, out);
