@@ -76,6 +76,25 @@ describe.each(backends)('sync push on $name', (backend) => {
     expect(same).toMatchObject({ status: 'merged', version: now.version });
   });
 
+  it('sees the earlier mutations of the same batch: a later stale edit of the same field is a conflict', async () => {
+    const c = await anaCase();
+    const noteId = uuidv7();
+    const results = await push(
+      ana,
+      { kind: 'case.update', entityId: c.id, baseVersion: c.version, payload: { fields: { status: 'open' } } },
+      { kind: 'case.update', entityId: c.id, baseVersion: c.version, payload: { fields: { status: 'pending', priority: 'high' } } },
+      { id: noteId, kind: 'case.note', entityId: c.id, baseVersion: 0, payload: { body: 'Called back' } },
+    );
+    expect(results.map((r) => r.status)).toEqual(['applied', 'conflict', 'applied']);
+    expect(results[1]).toMatchObject({ version: c.version + 2, conflicts: [{ field: 'status', yours: 'pending', theirs: 'open' }] });
+    const after = await getCase(c.id);
+    expect(after.case).toMatchObject({ status: 'open', priority: 'high', version: c.version + 2 });
+    expect(after.messages.map((m) => m.id)).toContain(noteId);
+    // The history written at the end of the batch serves the next push too.
+    const [late] = await push(ana, { kind: 'case.update', entityId: c.id, baseVersion: c.version + 1, payload: { fields: { priority: 'low' } } });
+    expect(late).toMatchObject({ status: 'conflict', conflicts: [{ field: 'priority', yours: 'low', theirs: 'high' }] });
+  });
+
   it('appends notes and replies exactly once, even when replayed', async () => {
     const c = await anaCase();
     const note = { id: uuidv7(), kind: 'case.note', entityId: c.id, baseVersion: 0, payload: { body: 'Called back, no answer.\nTry again at 15:00.' } } as const;

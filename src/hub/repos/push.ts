@@ -30,7 +30,6 @@ export interface PushOutcome {
 }
 
 type Settled = Exclude<MutationResult, { status: 'duplicate' }>;
-const bump = { version: sql`${cases.version} + 1`, rev: sql`nextval('rev_seq')`, updatedAt: sql`now()` };
 
 /**
  * Applies a console's batch in one write transaction, in order. A rejected
@@ -45,10 +44,11 @@ export async function applyMutations(db: Db, actor: Actor, batch: Mutation[]): P
     // One look-up for the whole batch; ids repeated inside the batch are caught as they are recorded.
     const known = await tx.select().from(mutations).where(inArray(mutations.id, [...new Set(batch.map((m) => m.id))]));
     const seen = new Map(known.map((m) => [m.id, m]));
+    const work = await loadBatch(tx, actor, batch.filter((m) => !seen.has(m.id)));
     const outcomes: PushOutcome[] = [];
     const remembered: (typeof mutations.$inferInsert)[] = [];
     for (const mutation of batch) {
-      const outcome = await applyOnce(tx, actor, mutation, seen.get(mutation.id));
+      const outcome = await applyOnce(work, mutation, seen.get(mutation.id));
       if (!seen.has(mutation.id)) {
         const record = { id: mutation.id, userId: actor.id, kind: mutation.kind, entityId: mutation.entityId, result: outcome.result, receivedAt: new Date() };
         seen.set(mutation.id, record);
@@ -58,18 +58,105 @@ export async function applyMutations(db: Db, actor: Actor, batch: Mutation[]): P
     }
     // Remembered in the same transaction as their effects: a replay after a crash finds all or none.
     if (remembered.length > 0) await tx.insert(mutations).values(remembered);
+    await flush(work);
     return outcomes;
   });
 }
 
-async function applyOnce(tx: Db, actor: Actor, mutation: Mutation, seen: typeof mutations.$inferSelect | undefined): Promise<PushOutcome> {
+type CaseRow = typeof cases.$inferSelect;
+type CaseChange = typeof caseChanges.$inferInsert;
+
+/**
+ * What one batch works on: the cases it touches, read and locked in one query
+ * up front, then changed in memory and written back once at the end with the
+ * field history, moves and messages the batch made (a few statements per batch
+ * instead of several per mutation). Revs come from the sequence in one draw;
+ * the whole batch commits at once under the rev lock, so their order inside
+ * the batch does not matter to a pager.
+ */
+interface Batch {
+  tx: Db;
+  actor: Actor;
+  cases: Map<string, CaseRow>;
+  dirty: Set<string>;
+  changes: CaseChange[];
+  moves: (typeof caseMoves.$inferInsert)[];
+  messages: MessageRow[];
+  revs: number[];
+  size: number;
+  authorName: string;
+}
+type MessageRow = typeof messages.$inferSelect;
+
+async function nextRev(work: Batch): Promise<number> {
+  if (work.revs.length === 0) {
+    const drawn = await work.tx.select({ rev: sql<string>`nextval('rev_seq')` }).from(sql`generate_series(1, ${work.size})`);
+    work.revs = drawn.map((r) => Number(r.rev));
+  }
+  return work.revs.shift()!;
+}
+
+/** Writes back everything the batch changed, in as few statements as there are tables. */
+async function flush(work: Batch): Promise<void> {
+  const { tx } = work;
+  const dirty = [...work.dirty].map((id) => work.cases.get(id)!);
+  if (dirty.length > 0) {
+    const excluded = (column: string) => sql.raw(`excluded.${column}`);
+    await tx
+      .insert(cases)
+      .values(dirty)
+      .onConflictDoUpdate({
+        target: cases.id,
+        set: {
+          subject: excluded('subject'),
+          status: excluded('status'),
+          priority: excluded('priority'),
+          tags: excluded('tags'),
+          queueId: excluded('queue_id'),
+          assigneeId: excluded('assignee_id'),
+          slaDueAt: excluded('sla_due_at'),
+          version: excluded('version'),
+          rev: excluded('rev'),
+          updatedAt: excluded('updated_at'),
+        },
+      });
+  }
+  if (work.changes.length > 0) await tx.insert(caseChanges).values(work.changes);
+  if (work.moves.length > 0) await tx.insert(caseMoves).values(work.moves);
+  if (work.messages.length > 0) await tx.insert(messages).values(work.messages);
+}
+
+async function loadBatch(tx: Db, actor: Actor, batch: Mutation[]): Promise<Batch> {
+  const ids = [...new Set(batch.filter((m) => m.kind !== 'case.create' && m.kind !== 'presence.set').map((m) => m.entityId))].filter(isUuid);
+  const [rows, [author]] = await Promise.all([
+    ids.length > 0 ? tx.select().from(cases).where(and(inArray(cases.id, ids), caseScope(actor))).orderBy(cases.id).for('update') : Promise.resolve([]),
+    tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id)),
+  ]);
+  return {
+    tx,
+    actor,
+    cases: new Map(rows.map((r) => [r.id, r])),
+    dirty: new Set(),
+    changes: [],
+    moves: [],
+    messages: [],
+    revs: [],
+    size: batch.length,
+    authorName: author?.name ?? actor.id,
+  };
+}
+
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
+async function applyOnce(work: Batch, mutation: Mutation, seen: typeof mutations.$inferSelect | undefined): Promise<PushOutcome> {
+  const { actor } = work;
   if (seen) {
     if (seen.userId !== actor.id) return rejected(mutation.id, 'this mutation id was already used by someone else');
     return { result: { id: mutation.id, status: 'duplicate', original: seen.result as Settled }, cases: [], messages: [] };
   }
   let outcome: PushOutcome;
   try {
-    outcome = await apply(tx, actor, mutation);
+    outcome = await apply(work, mutation);
   } catch (error) {
     if (!(error instanceof Rejection)) throw error;
     outcome = rejected(mutation.id, error.message);
@@ -81,40 +168,44 @@ function rejected(id: string, reason: string): PushOutcome {
   return { result: { id, status: 'rejected', reason }, cases: [], messages: [] };
 }
 
-async function caseInScope(tx: Db, actor: Actor, id: string) {
-  const [row] = await tx.select().from(cases).where(and(eq(cases.id, id), caseScope(actor))).for('update');
+/** The case as this batch left it; scope was checked when the batch loaded it (a case created in the batch is the actor's). */
+function caseInScope(work: Batch, id: string): CaseRow {
+  const row = work.cases.get(id);
   if (!row) throw new Rejection('no such case in your scope');
   return row;
 }
 
 /** Each handler throws Rejection only before its first write (see applyMutations). */
-async function apply(tx: Db, actor: Actor, m: Mutation): Promise<PushOutcome> {
+async function apply(work: Batch, m: Mutation): Promise<PushOutcome> {
+  const { tx, actor } = work;
   switch (m.kind) {
     case 'case.update':
-      return updateFields(tx, actor, m.id, m.entityId, m.baseVersion, m.payload.fields);
+      return updateFields(work, m.id, m.entityId, m.baseVersion, m.payload.fields);
     case 'case.assign':
-      return assign(tx, actor, m.id, m.entityId, m.baseVersion, m.payload);
+      return assign(work, m.id, m.entityId, m.baseVersion, m.payload);
     case 'case.note':
     case 'message.send': {
-      const row = await caseInScope(tx, actor, m.entityId);
-      const [author] = await tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id));
-      const [message] = await tx
-        .insert(messages)
-        .values({
-          // The mutation id doubles as the message id: a replay can never append twice.
-          id: m.id,
-          caseId: row.id,
-          direction: m.kind === 'case.note' ? 'note' : 'out',
-          channel: m.kind === 'case.note' ? row.channel : m.payload.channel,
-          author: author?.name ?? actor.id,
-          body: m.payload.body,
-          externalId: null,
-        })
-        .returning();
-      return { result: { id: m.id, status: 'applied', version: row.version, rev: Number(message!.rev) }, cases: [], messages: [{ message: toMessage(message!), caseRow: row }] };
+      const row = caseInScope(work, m.entityId);
+      const now = new Date();
+      const message: MessageRow = {
+        // The mutation id doubles as the message id: a replay can never append twice.
+        id: m.id,
+        caseId: row.id,
+        direction: m.kind === 'case.note' ? 'note' : 'out',
+        channel: m.kind === 'case.note' ? row.channel : m.payload.channel,
+        author: work.authorName,
+        body: m.payload.body,
+        externalId: null,
+        version: 1,
+        rev: await nextRev(work),
+        createdAt: now,
+        updatedAt: now,
+      };
+      work.messages.push(message);
+      return { result: { id: m.id, status: 'applied', version: row.version, rev: message.rev }, cases: [], messages: [{ message: toMessage(message), caseRow: row }] };
     }
     case 'case.create':
-      return create(tx, actor, m.id, m.entityId, m.payload.case);
+      return create(work, m.id, m.entityId, m.payload.case);
     case 'presence.set': {
       if (m.entityId !== actor.id) throw new Rejection('presence can only be set for yourself');
       await setPresence(tx, actor.id, m.payload.presence);
@@ -123,18 +214,30 @@ async function apply(tx: Db, actor: Actor, m: Mutation): Promise<PushOutcome> {
   }
 }
 
-async function updateFields(tx: Db, actor: Actor, id: string, caseId: string, baseVersion: number, fields: Partial<Record<CaseField, unknown>>): Promise<PushOutcome> {
-  const row = await caseInScope(tx, actor, caseId);
+/** Which fields changed on the hub after `baseVersion`: stored history plus what this batch has not inserted yet. */
+async function changedSince(work: Batch, caseId: string, baseVersion: number): Promise<Set<string>> {
+  const stored = await work.tx
+    .select({ fields: caseChanges.fields })
+    .from(caseChanges)
+    .where(and(eq(caseChanges.caseId, caseId), gt(caseChanges.version, baseVersion)));
+  const pending = work.changes.filter((c) => c.caseId === caseId && c.version > baseVersion);
+  return new Set([...stored, ...pending].flatMap((h) => Object.keys(h.fields)));
+}
+
+/** Changes a case in the batch and remembers which fields it touched; written back by flush(). */
+async function writeCase(work: Batch, row: CaseRow, set: Partial<CaseRow>, fields: Record<string, unknown>): Promise<CaseRow> {
+  const next: CaseRow = { ...row, ...set, version: row.version + 1, rev: await nextRev(work), updatedAt: new Date() };
+  work.cases.set(row.id, next);
+  work.dirty.add(row.id);
+  work.changes.push({ caseId: row.id, version: next.version, fields, userId: work.actor.id });
+  return next;
+}
+
+async function updateFields(work: Batch, id: string, caseId: string, baseVersion: number, fields: Partial<Record<CaseField, unknown>>): Promise<PushOutcome> {
+  const row = caseInScope(work, caseId);
   if (baseVersion > row.version) throw new Rejection(`baseVersion ${baseVersion} is ahead of the hub's version ${row.version}`);
   // On the current version nothing changed on the hub since: no history to read.
-  const history =
-    baseVersion === row.version
-      ? []
-      : await tx
-          .select({ fields: caseChanges.fields })
-          .from(caseChanges)
-          .where(and(eq(caseChanges.caseId, caseId), gt(caseChanges.version, baseVersion)));
-  const changedOnHub = new Set(history.flatMap((h) => Object.keys(h.fields)));
+  const changedOnHub = baseVersion === row.version ? new Set<string>() : await changedSince(work, caseId, baseVersion);
   const current = toCase(row);
   const apply: Partial<Record<CaseField, unknown>> = {};
   const conflicts: FieldConflict[] = [];
@@ -147,11 +250,9 @@ async function updateFields(tx: Db, actor: Actor, id: string, caseId: string, ba
   }
   let updated = row;
   if (Object.keys(apply).length > 0) {
-    const set: Record<string, unknown> = { ...apply, ...bump };
+    const set: Partial<CaseRow> = { ...(apply as Partial<CaseRow>) };
     if (apply.priority && !['solved', 'closed'].includes(String(apply.status ?? row.status))) set.slaDueAt = slaDueAt(apply.priority as Priority, row.createdAt);
-    const [next] = await tx.update(cases).set(set).where(eq(cases.id, caseId)).returning();
-    updated = next!;
-    await tx.insert(caseChanges).values({ caseId, version: updated.version, fields: apply, userId: actor.id });
+    updated = await writeCase(work, row, set, apply);
   }
   const { version } = updated;
   const rev = Number(updated.rev);
@@ -160,15 +261,9 @@ async function updateFields(tx: Db, actor: Actor, id: string, caseId: string, ba
   return { result: { id, status: row.version > baseVersion ? 'merged' : 'applied', version, rev }, cases: changed, messages: [] };
 }
 
-async function assign(
-  tx: Db,
-  actor: Actor,
-  id: string,
-  caseId: string,
-  baseVersion: number,
-  payload: { assigneeId: string | null; queueId?: string },
-): Promise<PushOutcome> {
-  const row = await caseInScope(tx, actor, caseId);
+async function assign(work: Batch, id: string, caseId: string, baseVersion: number, payload: { assigneeId: string | null; queueId?: string }): Promise<PushOutcome> {
+  const { tx, actor } = work;
+  const row = caseInScope(work, caseId);
   const privileged = actor.role === 'supervisor' || actor.role === 'admin';
   if (!privileged) {
     if (payload.queueId && payload.queueId !== row.queueId) throw new Rejection('only supervisors and admins move cases between queues');
@@ -185,23 +280,20 @@ async function assign(
     if (!queue) throw new Rejection('no such queue');
   }
   const set = { assigneeId: payload.assigneeId, queueId: payload.queueId ?? row.queueId };
-  const [updated] = await tx.update(cases).set({ ...set, ...bump }).where(eq(cases.id, caseId)).returning();
-  await tx.insert(caseChanges).values({ caseId, version: updated!.version, fields: set, userId: actor.id });
-  if (set.queueId !== row.queueId || set.assigneeId !== row.assigneeId) {
-    await tx.insert(caseMoves).values({ caseId, rev: Number(updated!.rev), fromQueue: row.queueId, fromAssignee: row.assigneeId });
-  }
-
-  const rev = Number(updated!.rev);
+  const updated = await writeCase(work, row, set, set);
+  const rev = Number(updated.rev);
   const moved = set.queueId !== row.queueId || set.assigneeId !== row.assigneeId;
+  if (moved) work.moves.push({ caseId, rev, fromQueue: row.queueId, fromAssignee: row.assigneeId });
   return {
-    result: { id, status: row.version > baseVersion ? 'merged' : 'applied', version: updated!.version, rev },
-    cases: [toCase(updated!)],
+    result: { id, status: row.version > baseVersion ? 'merged' : 'applied', version: updated.version, rev },
+    cases: [toCase(updated)],
     messages: [],
     ...(moved ? { moved: { id: caseId, rev, from: { queueId: row.queueId, assigneeId: row.assigneeId } } } : {}),
   };
 }
 
-async function create(tx: Db, actor: Actor, id: string, entityId: string, draft: Extract<Mutation, { kind: 'case.create' }>['payload']['case']): Promise<PushOutcome> {
+async function create(work: Batch, id: string, entityId: string, draft: Extract<Mutation, { kind: 'case.create' }>['payload']['case']): Promise<PushOutcome> {
+  const { tx, actor } = work;
   if (draft.id !== entityId) throw new Rejection('entityId must be the new case id');
   const privileged = actor.role === 'supervisor' || actor.role === 'admin';
   if (!privileged && !actor.queueIds.includes(draft.queueId) && actor.role !== 'technician') throw new Rejection('you may only open cases in your queues');
@@ -215,5 +307,7 @@ async function create(tx: Db, actor: Actor, id: string, entityId: string, draft:
     .insert(cases)
     .values({ ...draft, assigneeId, slaDueAt: slaDueAt(draft.priority, new Date()), sentiment: null })
     .returning();
+  // Later mutations of this batch (a note on the new case) find it here.
+  work.cases.set(row!.id, row!);
   return { result: { id, status: 'applied', version: row!.version, rev: Number(row!.rev) }, cases: [toCase(row!)], messages: [] };
 }
