@@ -194,7 +194,7 @@ describe.each(backends)('cases leaving a scope on $name', (backend) => {
       expect(removedFor.ana).toEqual([{ id: moved.id, rev: (result as { rev: number }).rev }]);
       expect(removedFor.ivan).toEqual([]);
 
-      const forAna = (await pullAll(hub, ana, anaCursor)).changes;
+      const forAna = (await pullAll(hub, ana, anaCursor)).changes.filter((c) => c.entity === 'case');
       expect(forAna).toEqual([{ op: 'delete', entity: 'case', id: moved.id, rev: (result as { rev: number }).rev, row: null }]);
       const forIvan = (await pullAll(hub, ivan, ivanCursor)).changes;
       expect(forIvan.map((c) => [c.op, c.entity, c.id])).toContainEqual(['upsert', 'case', moved.id]);
@@ -209,8 +209,47 @@ describe.each(backends)('cases leaving a scope on $name', (backend) => {
         sam,
       );
       expect(back.status).toBe(200);
-      const again = (await pullAll(hub, ana, anaCursor)).changes;
+      const again = (await pullAll(hub, ana, anaCursor)).changes.filter((c) => c.entity === 'case');
       expect(again.map((c) => [c.op, c.id])).toEqual([['upsert', moved.id]]);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('brings a case entering a technician’s briefcase with its customer, device and conversation, and takes them away when it leaves', async () => {
+    const hub = await startTestHub(backend);
+    try {
+      const [sam, tess] = await Promise.all([hub.login('sam'), hub.login('tess')]);
+      const tessId = (await me(hub, tess)).user.id;
+      const theirs = new Set((await casesFor(hub, tess)).flatMap((c) => [c.customerId, c.deviceId]));
+      // A case of someone else whose customer and device tess has never had.
+      const all = await casesFor(hub, sam);
+      const target = all.find((c) => c.assigneeId !== tessId && c.customerId && c.deviceId && !theirs.has(c.customerId) && !theirs.has(c.deviceId))!;
+      expect(target).toBeDefined();
+      const note = uuidv7();
+      const at = () => new Date().toISOString();
+      await hub.post('/api/sync/push', { mutations: [{ id: note, kind: 'case.note', entityId: target.id, baseVersion: 0, createdAt: at(), payload: { body: 'Bring the diagnostic cable' } }] }, sam);
+      const { cursor } = await pullAll(hub, tess);
+
+      const assign = (assigneeId: string | null) =>
+        hub.post('/api/sync/push', { mutations: [{ id: uuidv7(), kind: 'case.assign', entityId: target.id, baseVersion: 0, createdAt: at(), payload: { assigneeId } }] }, sam);
+      expect((await assign(tessId)).status).toBe(200);
+      const entered = await pullAll(hub, tess, cursor);
+      const got = (entity: string) => entered.changes.filter((c) => c.entity === entity && c.op === 'upsert').map((c) => c.id);
+      expect(got('case')).toEqual([target.id]);
+      expect(got('customer')).toEqual([target.customerId]);
+      expect(got('device')).toEqual([target.deviceId]);
+      expect(got('message')).toContain(note);
+      // Rows older than the cursor still arrive, each with its own rev for the console to reconcile.
+      expect(entered.changes.find((c) => c.entity === 'customer')!.rev).toBeLessThanOrEqual(cursor);
+
+      expect((await assign(null)).status).toBe(200);
+      const left = await pullAll(hub, tess, entered.cursor);
+      expect(left.changes.filter((c) => c.op === 'delete').map((c) => [c.entity, c.id])).toEqual([
+        ['case', target.id],
+        ['customer', target.customerId],
+        ['device', target.deviceId],
+      ]);
     } finally {
       await hub.close();
     }

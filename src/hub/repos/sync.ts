@@ -6,6 +6,7 @@
  * delete at the rev of its move.
  */
 import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { Case } from '../../shared/domain';
 import type { SyncChange, SyncPullResponse } from '../../shared/protocol';
 import type { Db } from '../db/connect';
 import { toCase, toCustomer, toDevice, toMessage, toQueue, toUser } from '../db/rows';
@@ -64,7 +65,68 @@ export async function pullChanges(db: Db, actor: Actor, cursor: number, limit: n
 
   const page = changes.slice(0, limit);
   const hasMore = changes.length > limit || [moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows].some((rows) => rows.length === limit);
-  return { changes: page, cursor: page.at(-1)?.rev ?? cursor, hasMore };
+  const around = scope ? await aroundScopeChanges(db, actor, cursor, page) : [];
+  return { changes: [...page, ...around], cursor: page.at(-1)?.rev ?? cursor, hasMore };
+}
+
+/**
+ * A case that entered the scope since the cursor (reassigned to this user, or
+ * into their queue) comes with what the console needs to work it offline —
+ * its customer, device and whole conversation — even though those rows are
+ * older than the cursor. A case that left takes along its customer and device
+ * when no other case in scope still needs them. These ride with the page that
+ * carries the case; they are not counted against the limit and do not move
+ * the cursor (each keeps its own rev, so the console reconciles them as usual).
+ */
+async function aroundScopeChanges(db: Db, actor: Actor, cursor: number, page: SyncChange[]): Promise<SyncChange[]> {
+  const upserted = page.filter((c) => c.entity === 'case' && c.op === 'upsert').map((c) => c.row as Case);
+  const removed = page.filter((c) => c.entity === 'case' && c.op === 'delete');
+  const out: SyncChange[] = [];
+
+  if (upserted.length > 0) {
+    const movedIds = await db
+      .selectDistinct({ id: caseMoves.caseId })
+      .from(caseMoves)
+      .where(and(gt(caseMoves.rev, cursor), inArray(caseMoves.caseId, upserted.map((c) => c.id))));
+    const entered = upserted.filter((c) => movedIds.some((m) => m.id === c.id));
+    const customerIds = unique(entered.map((c) => c.customerId));
+    const deviceIds = unique(entered.map((c) => c.deviceId));
+    const [customerRows, deviceRows, messageRows] = await Promise.all([
+      customerIds.length > 0 ? db.select().from(customers).where(inArray(customers.id, customerIds)) : [],
+      deviceIds.length > 0 ? db.select().from(devices).where(inArray(devices.id, deviceIds)) : [],
+      entered.length > 0 ? db.select().from(messages).where(inArray(messages.caseId, entered.map((c) => c.id))).orderBy(asc(messages.rev)) : [],
+    ]);
+    out.push(...customerRows.map((r) => upsert('customer', toCustomer(r))), ...deviceRows.map((r) => upsert('device', toDevice(r))));
+    out.push(...messageRows.map((r) => upsert('message', toMessage(r))));
+  }
+
+  if (removed.length > 0) {
+    const left = await db
+      .select({ id: cases.id, customerId: cases.customerId, deviceId: cases.deviceId })
+      .from(cases)
+      .where(inArray(cases.id, removed.map((c) => c.id)));
+    const revOf = new Map(removed.map((c) => [c.id, c.rev]));
+    const stillNeeded = async (column: typeof cases.customerId | typeof cases.deviceId, ids: string[]) =>
+      new Set(
+        ids.length === 0
+          ? []
+          : (await db.selectDistinct({ id: column }).from(cases).where(and(caseScope(actor), inArray(column, ids)))).map((r) => r.id),
+      );
+    const [keepCustomers, keepDevices] = await Promise.all([
+      stillNeeded(cases.customerId, unique(left.map((c) => c.customerId))),
+      stillNeeded(cases.deviceId, unique(left.map((c) => c.deviceId))),
+    ]);
+    for (const c of left) {
+      const rev = revOf.get(c.id)!;
+      if (c.customerId && !keepCustomers.has(c.customerId)) out.push({ op: 'delete', entity: 'customer', id: c.customerId, rev, row: null });
+      if (c.deviceId && !keepDevices.has(c.deviceId)) out.push({ op: 'delete', entity: 'device', id: c.deviceId, rev, row: null });
+    }
+  }
+  return out;
+}
+
+function unique(ids: (string | null)[]): string[] {
+  return [...new Set(ids.filter((id): id is string => id !== null))];
 }
 
 function upsert(entity: SyncChange['entity'], row: { id: string; rev: number }): SyncChange {
