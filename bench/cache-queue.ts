@@ -39,6 +39,8 @@ function makeCases(): { cases: Case[]; queueIds: string[] } {
       language: rnd.pick(['en', 'ru', 'id', 'is']),
       sentiment: null,
       tags: [],
+      resolution: null,
+      parts: [],
       version: 1,
       rev: i + 1,
       createdAt: created,

@@ -77,6 +77,12 @@ export const DeviceSchema = z.object({
 });
 export type Device = z.infer<typeof DeviceSchema>;
 
+export const PartSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  quantity: z.number().int().min(1).max(10_000),
+});
+export type Part = z.infer<typeof PartSchema>;
+
 export const CaseSchema = z.object({
   id: IdSchema,
   number: z.number().int().positive(),
@@ -93,6 +99,10 @@ export const CaseSchema = z.object({
   /** -1 (angry) … 1 (delighted); null when unknown. */
   sentiment: z.number().min(-1).max(1).nullable(),
   tags: z.array(z.string()),
+  /** What fixed it, as the technician or agent wrote it. */
+  resolution: z.string().nullable(),
+  /** Parts used on site. */
+  parts: z.array(PartSchema),
   ...synced,
 });
 export type Case = z.infer<typeof CaseSchema>;

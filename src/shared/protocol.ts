@@ -12,6 +12,7 @@ import {
   type Mention,
   type Message,
   MessageSchema,
+  PartSchema,
   QueueSchema,
   UserSchema,
 } from './domain';
@@ -84,6 +85,8 @@ export const SyncPullResponseSchema = z.object({
   changes: z.array(SyncChangeSchema),
   cursor: z.number().int(),
   hasMore: z.boolean(),
+  /** The hub's newest rev when the page was read: how far a long bootstrap still has to go (not every rev is in scope). */
+  head: z.number().int().optional(),
 });
 export type SyncPullResponse = z.infer<typeof SyncPullResponseSchema>;
 
@@ -124,13 +127,15 @@ export const CaseFieldsSchema = z
     subject: CaseSchema.shape.subject,
     status: CaseSchema.shape.status,
     priority: CaseSchema.shape.priority,
-    tags: CaseSchema.shape.tags,
+    tags: z.array(z.string().trim().min(1).max(100)).max(50),
+    resolution: z.string().max(20_000).nullable(),
+    parts: z.array(PartSchema).max(200),
   })
   .partial()
   .strict()
   .refine((fields) => Object.keys(fields).length > 0, 'at least one field is required');
 export type CaseFields = z.infer<typeof CaseFieldsSchema>;
-export const CASE_FIELDS = ['subject', 'status', 'priority', 'tags'] as const;
+export const CASE_FIELDS = ['subject', 'status', 'priority', 'tags', 'resolution', 'parts'] as const;
 export type CaseField = (typeof CASE_FIELDS)[number];
 
 const mutationBase = {

@@ -59,6 +59,8 @@ export function aCase(overrides: Partial<Case> & { queueId: string }): Case {
     language: 'en',
     sentiment: null,
     tags: [],
+    resolution: null,
+    parts: [],
     version: 1,
     rev: 1,
     createdAt: at(0),

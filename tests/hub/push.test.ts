@@ -76,23 +76,36 @@ describe.each(backends)('sync push on $name', (backend) => {
     expect(same).toMatchObject({ status: 'merged', version: now.version });
   });
 
-  it('sees the earlier mutations of the same batch: a later stale edit of the same field is a conflict', async () => {
+  it('never makes a conflict of a user’s own earlier edit; the last word of one person wins', async () => {
     const c = await anaCase();
     const noteId = uuidv7();
+    // A console queues several edits on the same base version while offline.
     const results = await push(
       ana,
       { kind: 'case.update', entityId: c.id, baseVersion: c.version, payload: { fields: { status: 'open' } } },
       { kind: 'case.update', entityId: c.id, baseVersion: c.version, payload: { fields: { status: 'pending', priority: 'high' } } },
       { id: noteId, kind: 'case.note', entityId: c.id, baseVersion: 0, payload: { body: 'Called back' } },
     );
-    expect(results.map((r) => r.status)).toEqual(['applied', 'conflict', 'applied']);
-    expect(results[1]).toMatchObject({ version: c.version + 2, conflicts: [{ field: 'status', yours: 'pending', theirs: 'open' }] });
+    expect(results.map((r) => r.status)).toEqual(['applied', 'merged', 'applied']);
     const after = await getCase(c.id);
-    expect(after.case).toMatchObject({ status: 'open', priority: 'high', version: c.version + 2 });
+    expect(after.case).toMatchObject({ status: 'pending', priority: 'high', version: c.version + 2 });
     expect(after.messages.map((m) => m.id)).toContain(noteId);
-    // The history written at the end of the batch serves the next push too.
-    const [late] = await push(ana, { kind: 'case.update', entityId: c.id, baseVersion: c.version + 1, payload: { fields: { priority: 'low' } } });
-    expect(late).toMatchObject({ status: 'conflict', conflicts: [{ field: 'priority', yours: 'low', theirs: 'high' }] });
+    // Someone else's edit since the base is still a conflict, even with the user's own edits in between.
+    await push(sam, { kind: 'case.update', entityId: c.id, baseVersion: after.case.version, payload: { fields: { priority: 'urgent' } } });
+    const [late] = await push(ana, { kind: 'case.update', entityId: c.id, baseVersion: c.version + 1, payload: { fields: { priority: 'low', status: 'on_hold' } } });
+    expect(late).toMatchObject({ status: 'conflict', conflicts: [{ field: 'priority', yours: 'low', theirs: 'urgent' }] });
+    expect((await getCase(c.id)).case).toMatchObject({ status: 'on_hold', priority: 'urgent' });
+  });
+
+  it('records a technician’s resolution and parts, and refuses malformed parts', async () => {
+    const c = await anaCase();
+    const parts = [{ name: 'Coolant pump', quantity: 1 }];
+    const [result] = await push(sam, { kind: 'case.update', entityId: c.id, baseVersion: c.version, payload: { fields: { resolution: 'Replaced the pump', parts, status: 'solved' } } });
+    expect(result).toMatchObject({ status: 'applied' });
+    expect((await getCase(c.id)).case).toMatchObject({ resolution: 'Replaced the pump', parts, status: 'solved' });
+    const [bad] = await push(sam, { kind: 'case.update', entityId: c.id, baseVersion: c.version, payload: { fields: { parts: [{ name: '', quantity: 0 }] } } });
+    expect(bad).toMatchObject({ status: 'rejected' });
+    expect((bad as { reason: string }).reason).toMatch(/parts/);
   });
 
   it('appends notes and replies exactly once, even when replayed', async () => {

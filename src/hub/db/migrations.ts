@@ -205,4 +205,13 @@ CREATE TABLE revoked_tokens (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'field work on cases',
+    sql: `
+-- What a field technician records on site: the resolution and the parts used.
+ALTER TABLE cases ADD COLUMN resolution text;
+ALTER TABLE cases ADD COLUMN parts jsonb NOT NULL DEFAULT '[]';
+`,
+  },
 ];

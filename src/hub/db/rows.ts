@@ -29,6 +29,8 @@ export function toCase(r: Row<typeof s.cases>): Case {
     language: r.language,
     sentiment: r.sentiment,
     tags: r.tags,
+    resolution: r.resolution,
+    parts: r.parts,
     ...meta(r),
   };
 }

@@ -82,6 +82,8 @@ export const cases = pgTable('cases', {
   language: text('language').notNull(),
   sentiment: doublePrecision('sentiment'),
   tags: jsonb('tags').$type<string[]>().notNull(),
+  resolution: text('resolution'),
+  parts: jsonb('parts').$type<{ name: string; quantity: number }[]>().notNull().default([]),
   ...synced,
 });
 

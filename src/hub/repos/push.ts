@@ -112,6 +112,8 @@ async function flush(work: Batch): Promise<void> {
           status: excluded('status'),
           priority: excluded('priority'),
           tags: excluded('tags'),
+          resolution: excluded('resolution'),
+          parts: excluded('parts'),
           queueId: excluded('queue_id'),
           assigneeId: excluded('assignee_id'),
           slaDueAt: excluded('sla_due_at'),
@@ -214,14 +216,18 @@ async function apply(work: Batch, m: Mutation): Promise<PushOutcome> {
   }
 }
 
-/** Which fields changed on the hub after `baseVersion`: stored history plus what this batch has not inserted yet. */
+/**
+ * Which fields someone else changed on the hub after `baseVersion`. The
+ * actor's own changes never conflict with their later ones: a console queues
+ * several edits of a case on the same base version, and the last word of one
+ * person is their answer (so the batch's own unwritten history is not needed).
+ */
 async function changedSince(work: Batch, caseId: string, baseVersion: number): Promise<Set<string>> {
   const stored = await work.tx
     .select({ fields: caseChanges.fields })
     .from(caseChanges)
-    .where(and(eq(caseChanges.caseId, caseId), gt(caseChanges.version, baseVersion)));
-  const pending = work.changes.filter((c) => c.caseId === caseId && c.version > baseVersion);
-  return new Set([...stored, ...pending].flatMap((h) => Object.keys(h.fields)));
+    .where(and(eq(caseChanges.caseId, caseId), gt(caseChanges.version, baseVersion), sql`${caseChanges.userId} IS DISTINCT FROM ${work.actor.id}`));
+  return new Set(stored.flatMap((h) => Object.keys(h.fields)));
 }
 
 /** Changes a case in the batch and remembers which fields it touched; written back by flush(). */

@@ -18,7 +18,8 @@ export async function pullChanges(db: Db, actor: Actor, cursor: number, limit: n
   const casesInScope = (column: typeof cases.customerId | typeof cases.deviceId | typeof cases.id) =>
     db.select({ id: column }).from(cases).where(and(scope, isNotNull(column)));
 
-  const [moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows] = await Promise.all([
+  const [head, moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows] = await Promise.all([
+    db.select({ rev: sql<string>`last_value` }).from(sql`rev_seq`),
     scope
       ? db
           .select({ id: caseMoves.caseId, rev: caseMoves.rev })
@@ -66,7 +67,7 @@ export async function pullChanges(db: Db, actor: Actor, cursor: number, limit: n
   const page = changes.slice(0, limit);
   const hasMore = changes.length > limit || [moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows].some((rows) => rows.length === limit);
   const around = scope ? await aroundScopeChanges(db, actor, cursor, page) : [];
-  return { changes: [...page, ...around], cursor: page.at(-1)?.rev ?? cursor, hasMore };
+  return { changes: [...page, ...around], cursor: page.at(-1)?.rev ?? cursor, hasMore, head: Number(head[0]?.rev ?? 0) };
 }
 
 /**
