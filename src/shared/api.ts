@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import type { Alert, Case, Customer, Device, Message, Queue, User } from './domain';
-import { CaseStatusSchema } from './domain';
+import { CaseSchema, CaseStatusSchema, ChannelSchema, IdSchema, PrioritySchema } from './domain';
+import { type CaseField, CaseFieldsSchema } from './protocol';
 
 export const CONNECTION_STATES = ['online', 'offline', 'reconnecting'] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
@@ -16,6 +17,34 @@ export interface QueueItem extends Case {
   customerName: string | null;
   queueName: string;
   assigneeName: string | null;
+  /** This console's changes of the case the hub has not confirmed yet. */
+  pendingChanges: number;
+  /** Fields where the hub kept another value than the user's, waiting for a decision. */
+  conflicts: number;
+  /** Created here and not on the hub yet (no number until it is). */
+  localOnly: boolean;
+}
+
+/** A field the hub kept its own value of; the user's value is kept until they choose. */
+export interface CaseConflict {
+  id: string;
+  mutationId: string;
+  caseId: string;
+  field: CaseField;
+  yours: unknown;
+  theirs: unknown;
+  createdAt: string;
+}
+
+/** Something the user must be told about after a sync. */
+export interface Notice {
+  id: string;
+  /** rejected: the hub refused a change (detail holds everything it carried); reassigned: a case left this user. */
+  kind: 'rejected' | 'reassigned';
+  caseId: string | null;
+  text: string;
+  detail: unknown;
+  createdAt: string;
 }
 
 export interface CaseView {
@@ -25,6 +54,9 @@ export interface CaseView {
   device: Device | null;
   /** The customer's other cases, most recent first. */
   customerCases: Pick<Case, 'id' | 'number' | 'subject' | 'status' | 'channel' | 'createdAt'>[];
+  conflicts: CaseConflict[];
+  /** The reply being written, as last saved. */
+  draft: string | null;
 }
 
 export interface SessionInfo {
@@ -33,10 +65,22 @@ export interface SessionInfo {
 }
 
 export interface SyncStatus {
+  /** The live connection to the hub is up. */
+  online: boolean;
   connection: ConnectionState;
+  /** A push or pull is running. */
+  syncing: boolean;
+  /** Changes made here that the hub has not confirmed. */
+  pending: number;
+  /** Fields waiting for the user to choose between their value and the hub's. */
+  conflicts: number;
   cursor: number;
   lastSyncAt: string | null;
   cachedCases: number;
+  /** A long pull under way: revs done of the revs to go (an estimate: not every rev is in scope). */
+  progress: { done: number; total: number } | null;
+  /** Why the last sync attempt failed, while it keeps failing. */
+  lastError: string | null;
 }
 
 export const apiInputs = {
@@ -50,12 +94,34 @@ export const apiInputs = {
   'queues.list': z.object({}),
   'cases.list': z.object({
     queueId: z.uuid().optional(),
+    /** A queue by id or name (for scripts; the UI sends queueId). */
+    queue: z.string().min(1).max(200).optional(),
     status: z.union([CaseStatusSchema, z.literal('active')]).optional(),
     assignee: z.enum(['me', 'unassigned', 'any']).optional(),
     search: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(10_000).default(5000),
   }),
   'cases.get': z.object({ id: z.uuid() }),
+  'cases.update': z.object({ id: IdSchema, fields: CaseFieldsSchema }),
+  'cases.addNote': z.object({ id: IdSchema, body: z.string().trim().min(1).max(20_000) }),
+  'cases.reply': z.object({ id: IdSchema, body: z.string().trim().min(1).max(20_000), channel: ChannelSchema.optional() }),
+  'cases.assign': z.object({ id: IdSchema, assigneeId: z.union([IdSchema, z.literal('me')]).nullable(), queueId: IdSchema.optional() }),
+  'cases.create': z.object({
+    subject: CaseSchema.shape.subject.max(500),
+    priority: PrioritySchema.default('normal'),
+    channel: ChannelSchema.default('phone'),
+    queueId: IdSchema,
+    customerId: IdSchema.nullable().default(null),
+    deviceId: z.string().nullable().default(null),
+    language: z.string().min(2).max(10).default('en'),
+    tags: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+    note: z.string().trim().min(1).max(20_000).optional(),
+  }),
+  'drafts.save': z.object({ caseId: IdSchema, body: z.string().max(20_000) }),
+  'conflicts.list': z.object({ caseId: IdSchema.optional() }),
+  'conflicts.resolve': z.object({ id: z.string().min(1).max(100), keep: z.enum(['mine', 'theirs']) }),
+  'notices.list': z.object({}),
+  'notices.dismiss': z.object({ id: z.string().min(1).max(100) }),
   'sync.status': z.object({}),
   'sync.now': z.object({}),
 } as const;
@@ -71,6 +137,16 @@ export interface ApiOutputs {
   'queues.list': Queue[];
   'cases.list': { items: QueueItem[]; total: number };
   'cases.get': CaseView | null;
+  'cases.update': QueueItem;
+  'cases.addNote': Message;
+  'cases.reply': Message;
+  'cases.assign': QueueItem;
+  'cases.create': QueueItem;
+  'drafts.save': null;
+  'conflicts.list': CaseConflict[];
+  'conflicts.resolve': null;
+  'notices.list': Notice[];
+  'notices.dismiss': null;
   'sync.status': SyncStatus;
   'sync.now': SyncStatus;
 }
@@ -90,9 +166,11 @@ export interface ApiEvents {
   'connection:changed': { state: ConnectionState };
   'device:alert': Alert;
   'session:changed': { user: User | null };
+  /** Pending changes, conflicts, notices or the sync's progress changed. */
+  'sync:changed': SyncStatus;
 }
 export type ApiEventName = keyof ApiEvents;
-export const API_EVENT_NAMES = ['cases:changed', 'connection:changed', 'device:alert', 'session:changed'] as const satisfies readonly ApiEventName[];
+export const API_EVENT_NAMES = ['cases:changed', 'connection:changed', 'device:alert', 'session:changed', 'sync:changed'] as const satisfies readonly ApiEventName[];
 
 /** The handlers the core implements; also the shape the renderer calls. */
 export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> };

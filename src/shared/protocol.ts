@@ -177,20 +177,22 @@ export type MutationKind = Mutation['kind'];
 export const SyncPushRequestSchema = z.object({ mutations: z.array(MutationSchema).min(1).max(500) });
 export type SyncPushRequest = z.infer<typeof SyncPushRequestSchema>;
 
-export interface FieldConflict {
-  field: CaseField;
+const FieldConflictSchema = z.object({
+  field: z.enum(CASE_FIELDS),
   /** What this console sent. */
-  yours: unknown;
+  yours: z.unknown(),
   /** What the hub kept. */
-  theirs: unknown;
-}
+  theirs: z.unknown(),
+});
+export type FieldConflict = z.infer<typeof FieldConflictSchema>;
 
-export type MutationResult =
-  | { id: string; status: 'applied' | 'merged'; version: number; rev: number }
-  | { id: string; status: 'duplicate'; original: Exclude<MutationResult, { status: 'duplicate' }> }
-  | { id: string; status: 'conflict'; version: number; rev: number; conflicts: FieldConflict[] }
-  | { id: string; status: 'rejected'; reason: string };
+const SettledResultSchema = z.discriminatedUnion('status', [
+  z.object({ id: z.string(), status: z.enum(['applied', 'merged']), version: z.number().int(), rev: z.number().int() }),
+  z.object({ id: z.string(), status: z.literal('conflict'), version: z.number().int(), rev: z.number().int(), conflicts: z.array(FieldConflictSchema) }),
+  z.object({ id: z.string(), status: z.literal('rejected'), reason: z.string() }),
+]);
+export const MutationResultSchema = z.union([SettledResultSchema, z.object({ id: z.string(), status: z.literal('duplicate'), original: SettledResultSchema })]);
+export type MutationResult = z.infer<typeof MutationResultSchema>;
 
-export interface SyncPushResponse {
-  results: MutationResult[];
-}
+export const SyncPushResponseSchema = z.object({ results: z.array(MutationResultSchema) });
+export type SyncPushResponse = z.infer<typeof SyncPushResponseSchema>;

@@ -1,63 +1,149 @@
 /**
- * Keeps the cache in step with the hub while someone is logged in: the live
- * socket, a pull on every (re)connect and on a timer, and a one-off fetch of
- * the case detail when a live case refers to a customer or device this
- * console has never seen (live events carry the case row only).
+ * Keeps the cache and the hub in step while someone is logged in: the live
+ * socket; a sync (push the outbox, then pull by cursor) on every (re)connect,
+ * on a timer, and soon after every local change; retries with backoff while
+ * the hub cannot be reached; and a one-off fetch of the case detail when a
+ * live case refers to a customer or device this console has never seen.
  */
-import type { ConnectionState } from '../../shared/api';
+import type { ConnectionState, SyncStatus } from '../../shared/api';
 import type { Cache } from './cache';
 import type { CoreEvents } from './emitter';
 import { CoreError } from './errors';
 import { errorText, type HubClient } from './hub-client';
 import { connectLive, type LiveConnection } from './live';
+import type { Pusher } from './push';
 import type { StoredSession } from './session';
 import { type Puller, PullCancelledError } from './sync';
 
 export const RESYNC_INTERVAL_MS = 60_000;
 /** A pull changing more cases than this says "reload all" (ids: []) rather than list them. */
 const MAX_IDS_PER_EVENT = 500;
+/** Retries after a failed sync: 1 s, 2 s, 4 s … up to 30 s, each with ±50 % jitter so consoles do not return in step. */
+const RETRY_BASE_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+/** Local changes are pushed in one go when made in quick succession. */
+const PUSH_DEBOUNCE_MS = 25;
 
 export interface Connection {
   start(session: StoredSession): void;
   stop(): void;
   state(): ConnectionState;
-  /** Pulls now; rejects with the pull's error (the timer and reconnects swallow theirs). */
+  /** Pushes, then pulls, now; rejects with the first error (the timer, reconnects and retries swallow theirs). */
   syncNow(): Promise<void>;
+  /** A change was written to the outbox: push it soon. */
+  changed(): void;
+  status(): SyncStatus;
+  /** A long pull moved on (the puller reports it; null when done). */
+  setProgress(progress: SyncStatus['progress']): void;
 }
 
 export function createConnection(opts: {
   cache: Cache;
   hub: HubClient;
   puller: Puller;
+  pusher: Pusher;
   events: CoreEvents;
+  me(): string | null;
   /** The hub no longer accepts this session's token. */
   onUnauthorized(): void;
   log(message: string): void;
   resyncIntervalMs?: number;
+  /** Tests shorten the backoff. */
+  retryBaseMs?: number;
 }): Connection {
   const { cache, hub, events, log } = opts;
   let live: LiveConnection | null = null;
   let timer: NodeJS.Timeout | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  let pushSoon: NodeJS.Timeout | null = null;
+  let failures = 0;
+  let syncing = 0;
+  let lastError: string | null = null;
+  let progress: SyncStatus['progress'] = null;
+  /** Set while the live connection is down: the next pull catches up on what happened meanwhile. */
+  let wasOffline = false;
   // Detail fetched once per case and session, so a case whose customer is out of scope cannot loop.
   const detailFetched = new Set<string>();
 
+  function status(): SyncStatus {
+    const connection = live?.state() ?? 'offline';
+    return {
+      online: connection === 'online',
+      connection,
+      syncing: syncing > 0,
+      pending: cache.outbox.countPending(),
+      conflicts: cache.conflicts.count(),
+      cursor: Number(cache.meta.get('cursor') ?? 0),
+      lastSyncAt: cache.meta.get('lastSyncAt'),
+      cachedCases: cache.cases.count(),
+      progress,
+      lastError,
+    };
+  }
+  const announce = () => events.emit('sync:changed', status());
+
+  function casesChanged(ids: string[], everything = false): void {
+    if (ids.length === 0 && !everything) return;
+    events.emit('cases:changed', { ids: everything || ids.length > MAX_IDS_PER_EVENT ? [] : ids });
+  }
+
+  /** Runs one step of syncing, keeping the `syncing` flag and the last error for the status. */
+  async function tracked<T>(step: () => Promise<T>): Promise<T> {
+    syncing++;
+    announce();
+    try {
+      const result = await step();
+      failures = 0;
+      lastError = null;
+      return result;
+    } catch (error) {
+      if (error instanceof PullCancelledError) throw error;
+      if (error instanceof CoreError && error.code === 'unauthorized') opts.onUnauthorized();
+      else {
+        lastError = errorText(error);
+        scheduleRetry();
+      }
+      throw error;
+    } finally {
+      syncing--;
+      announce();
+    }
+  }
+
+  async function push(): Promise<void> {
+    const pushed = await tracked(() => opts.pusher.push());
+    casesChanged(pushed.caseIds);
+  }
+
   async function syncNow(): Promise<void> {
     try {
-      const result = await opts.puller.pull();
-      if (result.applied === 0) return;
-      // Names shown beside cases changed, or too many cases to list: "reload all".
-      const everything = result.othersChanged || result.caseIds.length > MAX_IDS_PER_EVENT;
-      events.emit('cases:changed', { ids: everything ? [] : result.caseIds });
+      // The outbox first: the pull then brings the hub's rows with our changes in them.
+      await push();
+      const afterOffline = wasOffline;
+      const result = await tracked(() => opts.puller.pull({ afterOffline }));
+      if (afterOffline && live?.state() === 'online') wasOffline = false;
+      if (result.applied > 0) casesChanged(result.caseIds, result.othersChanged);
     } catch (error) {
       // Logout or another login dropped this pull on purpose.
       if (error instanceof PullCancelledError) return;
-      if (error instanceof CoreError && error.code === 'unauthorized') opts.onUnauthorized();
       throw error;
     }
   }
 
   function syncInBackground(why: string): void {
     syncNow().catch((error: unknown) => log(`sync (${why}) failed: ${errorText(error)}`));
+  }
+
+  function scheduleRetry(): void {
+    if (retry || !live) return;
+    const base = Math.min(RETRY_MAX_MS, (opts.retryBaseMs ?? RETRY_BASE_MS) * 2 ** failures);
+    failures++;
+    const delay = base * (0.5 + Math.random());
+    retry = setTimeout(() => {
+      retry = null;
+      syncInBackground('retry');
+    }, delay);
+    retry.unref();
   }
 
   async function fillMissing(id: string): Promise<void> {
@@ -74,13 +160,18 @@ export function createConnection(opts: {
     if (detail && cache.applyCaseDetail(detail)) events.emit('cases:changed', { ids: [id] });
   }
 
+  function clearTimers(): void {
+    for (const t of [timer, retry, pushSoon]) if (t) clearTimeout(t);
+    timer = retry = pushSoon = null;
+  }
+
   function stop(): void {
     opts.puller.cancel();
     live?.close();
     live = null;
-    if (timer) clearInterval(timer);
-    timer = null;
+    clearTimers();
     detailFetched.clear();
+    failures = 0;
   }
 
   return {
@@ -90,13 +181,25 @@ export function createConnection(opts: {
         hubUrl: session.hubUrl,
         token: session.token,
         cache,
-        onState: (state) => events.emit('connection:changed', { state }),
+        me: opts.me,
+        onState(state) {
+          if (state !== 'online') wasOffline = true;
+          events.emit('connection:changed', { state });
+          announce();
+        },
         onCasesChanged(ids) {
           events.emit('cases:changed', { ids });
           for (const id of ids) void fillMissing(id);
         },
+        onNotice: announce,
         onAlert: (alert) => events.emit('device:alert', alert),
-        onConnected: () => syncInBackground('reconnect'),
+        onConnected() {
+          // The network is back: start over with short waits.
+          if (retry) clearTimeout(retry);
+          retry = null;
+          failures = 0;
+          syncInBackground('reconnect');
+        },
         onUnauthorized: opts.onUnauthorized,
         log,
       });
@@ -106,5 +209,18 @@ export function createConnection(opts: {
     stop,
     state: () => live?.state() ?? 'offline',
     syncNow,
+    changed() {
+      announce();
+      if (!live || pushSoon) return;
+      pushSoon = setTimeout(() => {
+        pushSoon = null;
+        push().catch((error: unknown) => log(`push failed, will retry: ${errorText(error)}`));
+      }, PUSH_DEBOUNCE_MS);
+    },
+    status,
+    setProgress(next) {
+      progress = next;
+      announce();
+    },
   };
 }

@@ -5,6 +5,8 @@ export class CoreError extends Error {
   constructor(
     readonly code: ApiError['code'],
     message: string,
+    /** The hub's HTTP status when it answered with an error (absent: it could not be reached). */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'CoreError';

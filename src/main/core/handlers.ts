@@ -3,8 +3,9 @@
  * answer from the cache so the console works offline; inputs arrive already
  * validated by dispatch().
  */
-import type { ApiHandlers, CaseView, SessionInfo, SyncStatus } from '../../shared/api';
+import type { ApiHandlers, CaseView, SessionInfo } from '../../shared/api';
 import type { Cache } from './cache';
+import type { Changes } from './changes';
 import type { Connection } from './connection';
 import { CoreError } from './errors';
 import { errorText, type HubClient } from './hub-client';
@@ -18,19 +19,11 @@ export interface HandlerDeps {
   hub: HubClient;
   session: Session;
   connection: Connection;
+  changes: Changes;
   /** Login succeeded: pull, go live, tell the windows. */
   onLogin(session: StoredSession): Promise<void>;
   onLogout(): void;
   log(message: string): void;
-}
-
-export function syncStatus(cache: Cache, connection: Connection): SyncStatus {
-  return {
-    connection: connection.state(),
-    cursor: Number(cache.meta.get('cursor') ?? 0),
-    lastSyncAt: cache.meta.get('lastSyncAt'),
-    cachedCases: cache.cases.count(),
-  };
 }
 
 function caseView(cache: Cache, id: string): CaseView | null {
@@ -42,13 +35,24 @@ function caseView(cache: Cache, id: string): CaseView | null {
     customer: item.customerId ? cache.customers.byId(item.customerId) : null,
     device: item.deviceId ? cache.devices.byId(item.deviceId) : null,
     customerCases: item.customerId ? cache.cases.ofCustomer(item.customerId, id) : [],
+    conflicts: cache.conflicts.ofCase(id),
+    draft: cache.drafts.get(id)?.body ?? null,
   };
 }
 
 const info = (s: StoredSession): SessionInfo => ({ user: s.user, hubUrl: s.hubUrl });
 
 export function createHandlers(deps: HandlerDeps): ApiHandlers {
-  const { cache, session, connection } = deps;
+  const { cache, session, connection, changes } = deps;
+  const loggedIn = () => {
+    if (!session.current()) throw new CoreError('unauthorized', 'not logged in');
+  };
+  /** A queue by id or by name, as scripts name them. */
+  const queueIdOf = (queue: string): string => {
+    const found = cache.queues.all().find((q) => q.id === queue || q.name.toLowerCase() === queue.toLowerCase());
+    if (!found) throw new CoreError('not_found', `no queue "${queue}" in this console`);
+    return found.id;
+  };
   return {
     async 'session.login'(input) {
       const current = await session.login(input);
@@ -70,11 +74,13 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       const me = session.current()?.user.id;
       if (input.assignee === 'me' && !me) throw new CoreError('unauthorized', 'not logged in');
       const assigneeId = input.assignee === 'me' ? me : input.assignee === 'unassigned' ? null : undefined;
-      return cache.cases.queue({ queueId: input.queueId, status: input.status, assigneeId, search: input.search, limit: input.limit });
+      const queueId = input.queueId ?? (input.queue ? queueIdOf(input.queue) : undefined);
+      return cache.cases.queue({ queueId, status: input.status, assigneeId, search: input.search, limit: input.limit });
     },
     async 'cases.get'({ id }) {
       // Fill in what the cache may lack (messages of a case seen only through a live event), then answer from the cache.
-      if (session.current() && connection.state() === 'online') {
+      // Not while this console's own changes of the case wait: the hub's view would only be older.
+      if (session.current() && connection.state() === 'online' && cache.outbox.pendingOf(id) === 0) {
         try {
           const detail = await deps.hub.caseDetail(id, DETAIL_TIMEOUT_MS);
           if (detail) cache.applyCaseDetail(detail);
@@ -84,13 +90,55 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       }
       return caseView(cache, id);
     },
+    async 'cases.update'(input) {
+      loggedIn();
+      return changes.updateCase(input);
+    },
+    async 'cases.addNote'(input) {
+      loggedIn();
+      return changes.addNote(input);
+    },
+    async 'cases.reply'(input) {
+      loggedIn();
+      return changes.reply(input);
+    },
+    async 'cases.assign'(input) {
+      loggedIn();
+      return changes.assign(input);
+    },
+    async 'cases.create'(input) {
+      loggedIn();
+      return changes.createCase(input);
+    },
+    async 'drafts.save'({ caseId, body }) {
+      loggedIn();
+      cache.drafts.save(caseId, body);
+      return null;
+    },
+    async 'conflicts.list'({ caseId }) {
+      return caseId ? cache.conflicts.ofCase(caseId) : cache.conflicts.all();
+    },
+    async 'conflicts.resolve'({ id, keep }) {
+      loggedIn();
+      if (keep === 'mine') changes.keepMine(id);
+      else changes.takeTheirs(id);
+      return null;
+    },
+    async 'notices.list'() {
+      return cache.notices.all();
+    },
+    async 'notices.dismiss'({ id }) {
+      if (!cache.notices.remove(id)) throw new CoreError('not_found', 'no such notice');
+      connection.changed();
+      return null;
+    },
     async 'sync.status'() {
-      return syncStatus(cache, connection);
+      return connection.status();
     },
     async 'sync.now'() {
-      if (!session.current()) throw new CoreError('unauthorized', 'not logged in');
+      loggedIn();
       await connection.syncNow();
-      return syncStatus(cache, connection);
+      return connection.status();
     },
   };
 }

@@ -11,8 +11,11 @@ import {
   ErrorResponseSchema,
   type LoginResponse,
   LoginResponseSchema,
+  type Mutation,
   type SyncPullResponse,
   SyncPullResponseSchema,
+  type SyncPushResponse,
+  SyncPushResponseSchema,
 } from '../../shared/protocol';
 import { CoreError } from './errors';
 
@@ -29,6 +32,7 @@ export interface HubClient {
   /** Checks the token; returns the full user when the hub includes it. */
   me(): Promise<{ id: string; user: User | null }>;
   pull(cursor: number, limit: number): Promise<SyncPullResponse>;
+  push(mutations: Mutation[]): Promise<SyncPushResponse>;
   /** null when the case is missing or outside this user's scope. */
   caseDetail(id: string, timeoutMs?: number): Promise<CaseDetailResponse | null>;
 }
@@ -59,10 +63,11 @@ export function createHubClient(credentials: () => HubCredentials | null, fetchI
     if (!response.ok) {
       const parsed = ErrorResponseSchema.safeParse(body);
       const message = parsed.success ? parsed.data.message : `the hub answered ${response.status}`;
-      if (response.status === 401 || response.status === 403) throw new CoreError('unauthorized', message);
-      if (response.status === 404) throw new CoreError('not_found', message);
-      if (response.status === 400) throw new CoreError('invalid_input', message);
-      throw new CoreError('unavailable', message);
+      const { status } = response;
+      if (status === 401 || status === 403) throw new CoreError('unauthorized', message, status);
+      if (status === 404) throw new CoreError('not_found', message, status);
+      if (status === 400) throw new CoreError('invalid_input', message, status);
+      throw new CoreError('unavailable', message, status);
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new CoreError('internal', `unexpected answer from the hub at ${url}: ${z.prettifyError(parsed.error)}`);
@@ -92,6 +97,11 @@ export function createHubClient(credentials: () => HubCredentials | null, fetchI
       const { url, headers } = authed('/api/sync/pull');
       // A first pull of a big scope takes a while on the hub.
       return request(url, { method: 'POST', headers: { ...headers, ...json }, body: JSON.stringify({ cursor, limit }) }, SyncPullResponseSchema, 60_000);
+    },
+
+    push(mutations) {
+      const { url, headers } = authed('/api/sync/push');
+      return request(url, { method: 'POST', headers: { ...headers, ...json }, body: JSON.stringify({ mutations }) }, SyncPushResponseSchema, 60_000);
     },
 
     async caseDetail(id, timeoutMs = TIMEOUT_MS) {

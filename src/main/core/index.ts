@@ -8,10 +8,12 @@ import { type Cache, openCache } from './cache';
 import { createConnection } from './connection';
 import { CoreEvents } from './emitter';
 import { CoreError } from './errors';
+import { createChanges } from './changes';
 import { createHandlers } from './handlers';
 import { createHubClient, errorText } from './hub-client';
 import { createSession, type SecretBox } from './session';
-import { createPuller } from './sync';
+import { createPusher } from './push';
+import { createPuller, PULL_PAGE_SIZE } from './sync';
 
 export { CacheTooNewError } from './cache';
 export { CoreError } from './errors';
@@ -34,6 +36,10 @@ export interface ConsoleCoreOptions {
   log?: (message: string) => void;
   /** Periodic pull; tests shorten it. */
   resyncIntervalMs?: number;
+  /** First wait before retrying a failed sync (doubles up to 30 s); tests shorten it. */
+  retryBaseMs?: number;
+  /** Rows per pull page; tests shrink it to stop a pull halfway. */
+  pullPageSize?: number;
 }
 
 export interface ConsoleCore {
@@ -51,14 +57,26 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
 
   const hub = createHubClient(() => session.credentials(), opts.fetch);
   const session = createSession({ cache, hub, defaultHubUrl: opts.hubUrl ?? DEFAULT_HUB_URL, secrets: opts.secrets, log });
+  const me = () => session.current()?.user.id ?? null;
   const connection = createConnection({
     cache,
     hub,
-    puller: createPuller(cache, hub),
+    puller: createPuller(cache, hub, opts.pullPageSize ?? PULL_PAGE_SIZE, { me, onProgress: (progress) => connection.setProgress(progress) }),
+    pusher: createPusher(cache, hub),
     events,
+    me,
     onUnauthorized: () => endSession('the hub refused the session'),
     log,
     resyncIntervalMs: opts.resyncIntervalMs,
+    retryBaseMs: opts.retryBaseMs,
+  });
+  const changes = createChanges({
+    cache,
+    me: () => session.current()?.user ?? null,
+    onWritten(ids) {
+      events.emit('cases:changed', { ids });
+      connection.changed();
+    },
   });
 
   let closed = false;
@@ -88,6 +106,7 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
     hub,
     session,
     connection,
+    changes,
     async onLogin(current) {
       connection.stop();
       // The first pull fills the cache before login answers, so the queue is there when the UI asks.

@@ -10,6 +10,7 @@ import type { ConnectionState } from '../../shared/api';
 import { type Alert, AlertSchema, CaseSchema, MessageSchema } from '../../shared/domain';
 import type { ConsoleToHubEvents, HubToConsoleEvents } from '../../shared/protocol';
 import type { Cache } from './cache';
+import { noticeIfReassigned } from './reassignment';
 
 const CaseRemovedSchema = z.object({ id: z.uuid(), rev: z.number().int().nonnegative() });
 
@@ -22,7 +23,11 @@ export interface LiveOptions {
   hubUrl: string;
   token: string;
   cache: Cache;
+  /** Who is logged in, to explain their cases being reassigned away. */
+  me(): string | null;
   onState(state: ConnectionState): void;
+  /** A notice was written (a case of the user's reassigned away). */
+  onNotice(): void;
   onCasesChanged(ids: string[]): void;
   onAlert(alert: Alert): void;
   /** Every successful (re)connect: time to pull what was missed. */
@@ -70,12 +75,25 @@ export function connectLive(opts: LiveOptions): LiveConnection {
     if (changedCaseId) opts.onCasesChanged([changedCaseId]);
   }
 
-  socket.on('case:upsert', (raw) => ingest('case:upsert', CaseSchema, raw, (row) => (opts.cache.apply('case', row, row.rev) ? row.id : null)));
+  /** Applies a change to a case in one transaction with the notice it may call for. */
+  function applyCase(id: string, rev: number, write: () => boolean): string | null {
+    let noticed = false;
+    const changed = opts.cache.transaction(() => {
+      const before = opts.cache.cases.item(id);
+      const done = write();
+      if (done) noticed = noticeIfReassigned(opts.cache, opts.me(), before, rev, false);
+      return done;
+    });
+    if (noticed) opts.onNotice();
+    return changed ? id : null;
+  }
+
+  socket.on('case:upsert', (raw) => ingest('case:upsert', CaseSchema, raw, (row) => applyCase(row.id, row.rev, () => opts.cache.apply('case', row, row.rev))));
   socket.on('message:upsert', (raw) =>
     ingest('message:upsert', MessageSchema, raw, (row) => (opts.cache.apply('message', row, row.rev) ? row.caseId : null)),
   );
   socket.on('case:removed', (raw) =>
-    ingest('case:removed', CaseRemovedSchema, raw, ({ id, rev }) => (opts.cache.remove('case', id, rev) ? id : null)),
+    ingest('case:removed', CaseRemovedSchema, raw, ({ id, rev }) => applyCase(id, rev, () => opts.cache.remove('case', id, rev))),
   );
   socket.on('device:alert', (raw) => {
     const parsed = AlertSchema.safeParse(raw);

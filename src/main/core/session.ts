@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { type User, UserSchema } from '../../shared/domain';
 import type { Cache } from './cache';
+import { CoreError } from './errors';
 import type { HubClient, HubCredentials } from './hub-client';
 
 /** Encrypts what the console keeps at rest (e.g. Electron's safeStorage). */
@@ -72,9 +73,21 @@ export function createSession(opts: { cache: Cache; hub: Pick<HubClient, 'login'
       const hubUrl = input.hubUrl ?? meta.get('hubUrl') ?? opts.defaultHubUrl;
       const answer = await opts.hub.login(hubUrl, input.username, input.password);
       const user = UserSchema.parse(answer.user);
-      const previousUser = z.object({ id: z.string() }).safeParse(safeJson(meta.get('user')));
+      const previousUser = z.object({ id: z.string(), name: z.string() }).safeParse(safeJson(meta.get('user')));
       const sameScope = previousUser.success && previousUser.data.id === user.id && meta.get('hubUrl') === hubUrl;
-      if (!sameScope) opts.cache.resetSynced();
+      if (!sameScope) {
+        // Starting afresh would drop what the previous user has not synced or decided yet.
+        const pending = opts.cache.outbox.countPending();
+        const conflicts = opts.cache.conflicts.count();
+        if (pending + conflicts > 0) {
+          const who = previousUser.success ? previousUser.data.name : 'the previous user';
+          throw new CoreError(
+            'invalid_input',
+            `${who} has ${pending} unsynced change${pending === 1 ? '' : 's'} and ${conflicts} undecided conflict${conflicts === 1 ? '' : 's'} on this console; ${who} must sign in and sync first`,
+          );
+        }
+        opts.cache.resetSynced();
+      }
       current = { hubUrl, token: answer.token, user };
       save(current);
       return current;

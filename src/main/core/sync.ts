@@ -6,6 +6,7 @@
 import { parseSyncRow, type SyncPullResponse } from '../../shared/protocol';
 import type { Cache, EntityRows } from './cache';
 import type { HubClient } from './hub-client';
+import { noticeIfReassigned } from './reassignment';
 
 export const PULL_PAGE_SIZE = 1000;
 
@@ -16,12 +17,21 @@ export interface PullResult {
   caseIds: string[];
   /** A customer, queue, user or device changed: what the queue shows beside its cases. */
   othersChanged: boolean;
+  /** Notices were written (a case of the user's reassigned away). */
+  noticed: boolean;
   cursor: number;
 }
 
+export interface PullOptions {
+  /** Who is logged in, to explain their cases being reassigned away. */
+  me?(): string | null;
+  /** Each page applied during a long pull: revs done of the revs to go. */
+  onProgress?(progress: { done: number; total: number } | null): void;
+}
+
 export interface Puller {
-  /** Pulls until the hub has nothing more; concurrent callers share one run. */
-  pull(): Promise<PullResult>;
+  /** Pulls until the hub has nothing more; concurrent callers share one run. `afterOffline`: catching up after being away. */
+  pull(how?: { afterOffline?: boolean }): Promise<PullResult>;
   /** Drops a pull in flight (logout, another user): its pages are not applied. */
   cancel(): void;
 }
@@ -33,17 +43,20 @@ export class PullCancelledError extends Error {
   }
 }
 
-export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSize = PULL_PAGE_SIZE): Puller {
+export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSize = PULL_PAGE_SIZE, opts: PullOptions = {}): Puller {
   let running: Promise<PullResult> | null = null;
   let generation = 0;
 
-  function applyPage(page: SyncPullResponse, nextCursor: number): { applied: number; caseIds: Set<string>; othersChanged: boolean } {
+  function applyPage(page: SyncPullResponse, nextCursor: number, afterOffline: boolean): { applied: number; caseIds: Set<string>; othersChanged: boolean; noticed: boolean } {
+    const me = opts.me?.() ?? null;
     return cache.transaction(() => {
       const caseIds = new Set<string>();
       let applied = 0;
       let othersChanged = false;
+      let noticed = false;
       for (const change of page.changes) {
         let changed: boolean;
+        const before = change.entity === 'case' && me ? cache.cases.item(change.id) : null;
         if (change.op === 'delete') {
           // A removed message changes its case's conversation.
           const caseOfMessage = change.entity === 'message' ? cache.messages.caseOf(change.id) : null;
@@ -55,40 +68,49 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
           if (changed && change.entity === 'message') caseIds.add((row as EntityRows['message']).caseId);
         }
         if (changed && change.entity === 'case') caseIds.add(change.id);
+        if (changed && before) noticed = noticeIfReassigned(cache, me, before, change.rev, afterOffline) || noticed;
         if (changed && change.entity !== 'case' && change.entity !== 'message') othersChanged = true;
         if (changed) applied++;
       }
       cache.meta.set('cursor', String(nextCursor));
       cache.meta.set('lastSyncAt', new Date().toISOString());
-      return { applied, caseIds, othersChanged };
+      return { applied, caseIds, othersChanged, noticed };
     });
   }
 
-  async function pullAll(): Promise<PullResult> {
+  async function pullAll(afterOffline: boolean): Promise<PullResult> {
     const mine = generation;
-    let cursor = Number(cache.meta.get('cursor') ?? 0);
+    const start = Number(cache.meta.get('cursor') ?? 0);
+    let cursor = start;
     let applied = 0;
     let othersChanged = false;
+    let noticed = false;
     const caseIds = new Set<string>();
-    for (;;) {
-      const page = await hub.pull(cursor, pageSize);
-      if (mine !== generation) throw new PullCancelledError();
-      // Never move backwards: a hub answering an older cursor would replay history forever.
-      const next = Math.max(cursor, page.cursor);
-      const result = applyPage(page, next);
-      applied += result.applied;
-      othersChanged ||= result.othersChanged;
-      for (const id of result.caseIds) caseIds.add(id);
-      cursor = next;
-      if (!page.hasMore) return { applied, caseIds: [...caseIds], othersChanged, cursor };
-      if (page.changes.length === 0) throw new Error('the hub said it has more changes but sent none');
+    try {
+      for (;;) {
+        const page = await hub.pull(cursor, pageSize);
+        if (mine !== generation) throw new PullCancelledError();
+        // Never move backwards: a hub answering an older cursor would replay history forever.
+        const next = Math.max(cursor, page.cursor);
+        const result = applyPage(page, next, afterOffline);
+        applied += result.applied;
+        othersChanged ||= result.othersChanged;
+        noticed ||= result.noticed;
+        for (const id of result.caseIds) caseIds.add(id);
+        cursor = next;
+        if (!page.hasMore) return { applied, caseIds: [...caseIds], othersChanged, noticed, cursor };
+        if (page.changes.length === 0) throw new Error('the hub said it has more changes but sent none');
+        if (page.head !== undefined && page.head > start) opts.onProgress?.({ done: cursor - start, total: page.head - start });
+      }
+    } finally {
+      opts.onProgress?.(null);
     }
   }
 
   return {
-    pull() {
+    pull(how = {}) {
       if (!running) {
-        const run = pullAll().finally(() => {
+        const run = pullAll(how.afterOffline ?? false).finally(() => {
           if (running === run) running = null;
         });
         running = run;

@@ -7,10 +7,14 @@ import type { Case, Customer, Device, Message, Queue, User } from '../../../shar
 import type { CaseDetailResponse, SyncEntity } from '../../../shared/protocol';
 import { type CacheDb, type OpenCacheOptions, openCacheDb } from './database';
 import { createCasesRepo } from './repos/cases';
+import { createConflictsRepo } from './repos/conflicts';
 import { createCustomersRepo } from './repos/customers';
 import { createDevicesRepo } from './repos/devices';
+import { createDraftsRepo } from './repos/drafts';
 import { createMessagesRepo } from './repos/messages';
 import { createMetaRepo } from './repos/meta';
+import { createNoticesRepo } from './repos/notices';
+import { createOutboxRepo } from './repos/outbox';
 import { createQueuesRepo } from './repos/queues';
 import { createUsersRepo } from './repos/users';
 
@@ -28,9 +32,14 @@ export interface EntityRows {
 
 export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
   const db: CacheDb = openCacheDb(dataDir, opts);
+  const outbox = createOutboxRepo(db);
   const repos = {
     meta: createMetaRepo(db),
-    cases: createCasesRepo(db),
+    outbox,
+    conflicts: createConflictsRepo(db),
+    notices: createNoticesRepo(db),
+    drafts: createDraftsRepo(db),
+    cases: createCasesRepo(db, outbox),
     messages: createMessagesRepo(db),
     customers: createCustomersRepo(db),
     devices: createDevicesRepo(db),
@@ -50,13 +59,20 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
     ...repos,
     /** Writes a synced row unless the cache already holds the same or a newer rev. Returns whether anything changed. */
     apply<E extends SyncEntity>(entity: E, row: EntityRows[E], rev: number): boolean {
+      // Local changes the hub's row now holds are done; the rest stay laid over it.
+      if (entity === 'case') outbox.pruneAcked(row.id, (row as Case).version);
       return (byEntity[entity] as { upsert(row: EntityRows[E], rev: number): boolean }).upsert(row, rev);
     },
     /** Removes a row unless the cache holds a newer rev of it (a stale tombstone). */
-    remove: (entity: SyncEntity, id: string, rev: number): boolean => byEntity[entity].remove(id, rev),
+    remove(entity: SyncEntity, id: string, rev: number): boolean {
+      const removed = byEntity[entity].remove(id, rev);
+      if (removed && entity === 'case') repos.messages.removeOfCase(id);
+      return removed;
+    },
     /** Stores a case fetched from the hub with everything beside it; true when anything was new. */
     applyCaseDetail(detail: CaseDetailResponse): boolean {
       return db.transaction(() => {
+        outbox.pruneAcked(detail.case.id, detail.case.version);
         let changed = repos.cases.upsert(detail.case, detail.case.rev);
         for (const message of detail.messages) changed = repos.messages.upsert(message, message.rev) || changed;
         if (detail.customer) changed = repos.customers.upsert(detail.customer, detail.customer.rev) || changed;
@@ -66,10 +82,10 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
     },
     /** Runs `fn` in one SQLite transaction (nested calls become savepoints). */
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
-    /** Forgets every synced row and the sync position: another user or hub means another scope. */
+    /** Forgets every synced row, local change and the sync position: another user or hub means another scope. */
     resetSynced(): void {
       db.transaction(() => {
-        for (const repo of Object.values(byEntity)) repo.clear();
+        for (const repo of [...Object.values(byEntity), outbox, repos.conflicts, repos.notices, repos.drafts]) repo.clear();
         repos.meta.delete('cursor');
         repos.meta.delete('lastSyncAt');
       })();

@@ -64,4 +64,66 @@ CREATE TABLE messages (
 CREATE INDEX messages_case ON messages (case_id, created_ms);
 `,
   },
+  {
+    version: 2,
+    name: 'outbox, conflicts, notices, drafts',
+    sql: `
+-- The hub's row as last received; data = base + this console's changes not yet confirmed.
+-- NULL base: a case created here that the hub has not confirmed yet.
+ALTER TABLE cases ADD COLUMN base TEXT;
+UPDATE cases SET base = data;
+
+-- Every change a user makes, written in the same transaction as its local effect.
+-- acked_version: NULL while the hub has not answered; then the case version that
+-- holds the change, kept as an overlay until the hub's row reaches that version.
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  base_version INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  acked_version INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT
+) STRICT;
+CREATE INDEX outbox_entity ON outbox (entity_id, seq);
+CREATE INDEX outbox_pending ON outbox (acked_version, seq);
+
+-- A field the hub kept its own value of: the user's value waits here for a decision.
+CREATE TABLE conflicts (
+  id TEXT PRIMARY KEY,
+  mutation_id TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  yours TEXT NOT NULL,
+  theirs TEXT NOT NULL,
+  -- The case version the hub answered at: keeping the user's value is a change on top of it.
+  hub_version INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX conflicts_case ON conflicts (case_id);
+
+-- What the user must be told about: a refused change (with everything it carried), a case reassigned away.
+CREATE TABLE notices (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  case_id TEXT,
+  text TEXT NOT NULL,
+  detail TEXT,
+  created_at TEXT NOT NULL
+) STRICT;
+
+-- Replies being written, saved as they are typed.
+CREATE TABLE drafts (
+  case_id TEXT PRIMARY KEY,
+  body TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
+
+-- Cases gained fields (resolution, parts): pull everything again.
+DELETE FROM meta WHERE key IN ('cursor', 'lastSyncAt');
+`,
+  },
 ];

@@ -4,6 +4,7 @@ import { containsPattern, epochMs, fold } from '../columns';
 import type { CacheDb } from '../database';
 import { createDocumentRepo } from './documents';
 import type { Statement } from 'better-sqlite3';
+import type { OutboxRepo } from './outbox';
 
 export interface QueueFilter {
   queueId?: string;
@@ -23,7 +24,9 @@ export const ACTIVE_STATUSES: readonly CaseStatus[] = ['new', 'open', 'pending',
 // Cases without an SLA go after those with one in the same priority (their sort key is the largest).
 const QUEUE_ORDER = 'ORDER BY c.priority_rank, c.sla_sort_ms, c.created_ms, c.id';
 const NO_SLA = Number.MAX_SAFE_INTEGER;
-const ITEM_COLUMNS = 'c.data, cu.name AS customer_name, q.name AS queue_name, u.name AS assignee_name';
+const ITEM_COLUMNS = `c.data, cu.name AS customer_name, q.name AS queue_name, u.name AS assignee_name, c.rev = 0 AS local_only,
+  (SELECT count(*) FROM outbox o WHERE o.entity_id = c.id AND o.acked_version IS NULL) AS pending,
+  (SELECT count(*) FROM conflicts x WHERE x.case_id = c.id) AS conflicts`;
 const ITEM_JOINS = 'LEFT JOIN customers cu ON cu.id = c.customer_id LEFT JOIN queues q ON q.id = c.queue_id LEFT JOIN users u ON u.id = c.assignee_id';
 
 interface ItemRow {
@@ -31,10 +34,21 @@ interface ItemRow {
   customer_name: string | null;
   queue_name: string | null;
   assignee_name: string | null;
+  local_only: number;
+  pending: number;
+  conflicts: number;
 }
 
 function toItem(row: ItemRow): QueueItem {
-  return { ...(JSON.parse(row.data) as Case), customerName: row.customer_name, queueName: row.queue_name ?? '', assigneeName: row.assignee_name };
+  return {
+    ...(JSON.parse(row.data) as Case),
+    customerName: row.customer_name,
+    queueName: row.queue_name ?? '',
+    assigneeName: row.assignee_name,
+    pendingChanges: row.pending,
+    conflicts: row.conflicts,
+    localOnly: row.local_only === 1,
+  };
 }
 
 function whereOf(filter: QueueFilter): { clause: string; params: (string | number)[] } {
@@ -67,7 +81,15 @@ function whereOf(filter: QueueFilter): { clause: string; params: (string | numbe
   return { clause: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
-export function createCasesRepo(db: CacheDb) {
+/** Lays this console's unconfirmed changes over a hub row. */
+function withLocal(outbox: OutboxRepo) {
+  return (row: Case): Case => {
+    const local = outbox.overlayFor(row.id, row.version);
+    return local ? { ...row, ...local } : row;
+  };
+}
+
+export function createCasesRepo(db: CacheDb, outbox: OutboxRepo) {
   const itemById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLUMNS} FROM cases c ${ITEM_JOINS} WHERE c.id = ?`);
   const ofCustomer = db.prepare<[string, string, number], { data: string }>(
     'SELECT data FROM cases WHERE customer_id = ? AND id <> ? ORDER BY created_ms DESC LIMIT ?',
@@ -93,7 +115,7 @@ export function createCasesRepo(db: CacheDb) {
       customer_id: (c) => c.customerId,
       sla_sort_ms: (c) => (c.slaDueAt === null ? NO_SLA : epochMs(c.slaDueAt)),
       created_ms: (c) => epochMs(c.createdAt),
-    }),
+    }, { overlay: withLocal(outbox) }),
 
     /** The queue: filtered, ordered by priority, then SLA due, then age. */
     queue(filter: QueueFilter): { items: QueueItem[]; total: number } {

@@ -4,32 +4,71 @@
  * row only when the incoming rev is newer (or the same rev with other data),
  * so a stale or repeated event changes nothing; a delete never removes a
  * newer row.
+ *
+ * A table with an `overlay` (cases) also keeps the hub's row in `base`, and
+ * `data` is that row with this console's unconfirmed changes laid over it, so
+ * every read, filter and sort sees what the user did at once.
  */
 import type { CacheDb } from '../database';
 
 type Table = 'cases' | 'messages' | 'customers' | 'devices' | 'queues' | 'users';
 type Column = string | number | null;
 
-export function createDocumentRepo<T extends { id: string }>(db: CacheDb, table: Table, columns: Record<string, (row: T) => Column>) {
+export interface DocumentOptions<T> {
+  /** The row as this console shows it: the hub's row plus local changes not yet confirmed. */
+  overlay?: (row: T) => T;
+}
+
+export function createDocumentRepo<T extends { id: string }>(db: CacheDb, table: Table, columns: Record<string, (row: T) => Column>, opts: DocumentOptions<T> = {}) {
   const names = Object.keys(columns);
+  const withBase = opts.overlay !== undefined;
+  const baseInsert = withBase ? ', base' : '';
+  const baseValue = withBase ? ', @base' : '';
+  const baseSet = withBase ? ', base = excluded.base' : '';
+  const baseChanged = withBase ? ' OR excluded.base IS NOT ' + table + '.base' : '';
   const upsert = db.prepare<Record<string, Column>>(`
-    INSERT INTO ${table} (id, rev, ${names.join(', ')}, data) VALUES (@id, @rev, ${names.map((n) => `@${n}`).join(', ')}, @data)
-    ON CONFLICT(id) DO UPDATE SET rev = excluded.rev, ${names.map((n) => `${n} = excluded.${n}`).join(', ')}, data = excluded.data
-    WHERE excluded.rev > ${table}.rev OR (excluded.rev = ${table}.rev AND excluded.data <> ${table}.data)`);
+    INSERT INTO ${table} (id, rev, ${names.join(', ')}, data${baseInsert}) VALUES (@id, @rev, ${names.map((n) => `@${n}`).join(', ')}, @data${baseValue})
+    ON CONFLICT(id) DO UPDATE SET rev = excluded.rev, ${names.map((n) => `${n} = excluded.${n}`).join(', ')}, data = excluded.data${baseSet}
+    WHERE excluded.rev > ${table}.rev OR (excluded.rev = ${table}.rev AND (excluded.data <> ${table}.data${baseChanged}))`);
   const remove = db.prepare<[string, number]>(`DELETE FROM ${table} WHERE id = ? AND rev <= ?`);
   const byId = db.prepare<[string], { data: string }>(`SELECT data FROM ${table} WHERE id = ?`);
   const clear = db.prepare(`DELETE FROM ${table}`);
+  const baseOf = withBase ? db.prepare<[string], { base: string | null; rev: number }>(`SELECT base, rev FROM ${table} WHERE id = ?`) : null;
+  const rewrite = withBase
+    ? db.prepare<Record<string, Column>>(`UPDATE ${table} SET ${names.map((n) => `${n} = @${n}`).join(', ')}, data = @data WHERE id = @id`)
+    : null;
+
+  function values(row: T, rev: number): Record<string, Column> {
+    const shown = opts.overlay ? opts.overlay(row) : row;
+    const out: Record<string, Column> = { id: row.id, rev, data: JSON.stringify(shown) };
+    if (withBase) out.base = rev > 0 ? JSON.stringify(row) : null;
+    for (const name of names) out[name] = columns[name]!(shown);
+    return out;
+  }
+
   return {
-    /** True when the row was new or newer than the stored one. */
-    upsert(row: T, rev: number): boolean {
-      const values: Record<string, Column> = { id: row.id, rev, data: JSON.stringify(row) };
-      for (const name of names) values[name] = columns[name]!(row);
-      return upsert.run(values).changes > 0;
-    },
+    /** True when the row was new or newer than the stored one. A rev of 0 is a row born here, unknown to the hub. */
+    upsert: (row: T, rev: number): boolean => upsert.run(values(row, rev)).changes > 0,
     remove: (id: string, rev: number): boolean => remove.run(id, rev).changes > 0,
     byId(id: string): T | null {
       const row = byId.get(id);
       return row ? (JSON.parse(row.data) as T) : null;
+    },
+    /** The hub's row, without this console's changes (null: none, or born here). */
+    baseById(id: string): T | null {
+      const row = baseOf?.get(id);
+      return row?.base ? (JSON.parse(row.base) as T) : null;
+    },
+    /** Lays the current local changes over the stored hub row again (after the outbox changed). */
+    refresh(id: string, localRow?: T): void {
+      if (!baseOf || !rewrite) return;
+      const stored = baseOf.get(id);
+      const base = stored?.base ? (JSON.parse(stored.base) as T) : (localRow ?? null);
+      if (!stored || !base) return;
+      const next = values(base, stored.rev);
+      delete next.base;
+      delete next.rev;
+      rewrite.run(next);
     },
     clear: (): void => void clear.run(),
   };

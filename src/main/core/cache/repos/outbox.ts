@@ -1,0 +1,102 @@
+/**
+ * The outbox: every change a user made, in the order they made it, until the
+ * hub has answered. Rows of case changes the hub applied stay as an overlay
+ * (acked_version) until the hub's own row of that version reaches the cache,
+ * so the screen never flickers back to an older value in between.
+ */
+import { type CaseFields, type Mutation, MutationSchema } from '../../../../shared/protocol';
+import type { CacheDb } from '../database';
+
+interface OutboxRow {
+  seq: number;
+  id: string;
+  kind: string;
+  entity_id: string;
+  base_version: number;
+  payload: string;
+  created_at: string;
+  attempts: number;
+  last_error: string | null;
+}
+
+export interface PendingMutation {
+  seq: number;
+  mutation: Mutation;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** A change to a case's fields as the overlay applies it. */
+export type CaseOverlay = CaseFields & { assigneeId?: string | null; queueId?: string };
+
+function toMutation(row: OutboxRow): Mutation {
+  // Rows were validated when written; parsing again keeps a damaged row from reaching the hub.
+  return MutationSchema.parse({
+    id: row.id,
+    kind: row.kind,
+    entityId: row.entity_id,
+    baseVersion: row.base_version,
+    payload: JSON.parse(row.payload),
+    createdAt: row.created_at,
+  });
+}
+
+export function createOutboxRepo(db: CacheDb) {
+  const insert = db.prepare<[string, string, string, number, string, string]>(
+    'INSERT INTO outbox (id, kind, entity_id, base_version, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const pending = db.prepare<[number], OutboxRow>('SELECT * FROM outbox WHERE acked_version IS NULL ORDER BY seq LIMIT ?');
+  const overlayRows = db.prepare<[string, number], { kind: string; payload: string }>(
+    `SELECT kind, payload FROM outbox WHERE entity_id = ? AND kind IN ('case.update', 'case.assign')
+       AND (acked_version IS NULL OR acked_version > ?) ORDER BY seq`,
+  );
+  const createOf = db.prepare<[string], { payload: string }>(`SELECT payload FROM outbox WHERE entity_id = ? AND kind = 'case.create' ORDER BY seq LIMIT 1`);
+  const prune = db.prepare<[string, number]>('DELETE FROM outbox WHERE entity_id = ? AND acked_version IS NOT NULL AND acked_version <= ?');
+  const ack = db.prepare<[number, string, string]>('UPDATE outbox SET acked_version = ?, payload = ? WHERE id = ?');
+  const remove = db.prepare<[string]>('DELETE FROM outbox WHERE id = ?');
+  const failed = db.prepare<[string, string]>('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?');
+  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox WHERE acked_version IS NULL');
+  const countOf = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM outbox WHERE entity_id = ? AND acked_version IS NULL');
+  const entityOf = db.prepare<[string], { entity_id: string }>('SELECT entity_id FROM outbox WHERE id = ?');
+  const clear = db.prepare('DELETE FROM outbox');
+
+  return {
+    add(m: Mutation): void {
+      insert.run(m.id, m.kind, m.entityId, m.baseVersion, JSON.stringify(m.payload), m.createdAt);
+    },
+    /** The oldest mutations the hub has not answered yet. */
+    pending: (limit: number): PendingMutation[] =>
+      pending.all(limit).map((row) => ({ seq: row.seq, mutation: toMutation(row), attempts: row.attempts, lastError: row.last_error })),
+    /** Local changes of a case newer than the hub version the cache holds, oldest first, merged. */
+    overlayFor(caseId: string, hubVersion: number): CaseOverlay | null {
+      const rows = overlayRows.all(caseId, hubVersion);
+      if (rows.length === 0) return null;
+      const merged: CaseOverlay = {};
+      for (const row of rows) {
+        const payload = JSON.parse(row.payload) as { fields?: CaseFields; assigneeId?: string | null; queueId?: string };
+        if (row.kind === 'case.update') Object.assign(merged, payload.fields);
+        else {
+          merged.assigneeId = payload.assigneeId ?? null;
+          if (payload.queueId) merged.queueId = payload.queueId;
+        }
+      }
+      return merged;
+    },
+    /** The draft of a case created here and not confirmed yet. */
+    createdHere(caseId: string): unknown {
+      const row = createOf.get(caseId);
+      return row ? (JSON.parse(row.payload) as { case: unknown }).case : null;
+    },
+    /** The hub's row reached `version`: overlays it already holds are done. */
+    pruneAcked: (caseId: string, version: number): void => void prune.run(caseId, version),
+    /** The hub applied it into `version`; `payload` is what it kept of it (a conflict drops the fields it refused). */
+    ack: (id: string, version: number, payload: unknown): void => void ack.run(version, JSON.stringify(payload), id),
+    remove: (id: string): void => void remove.run(id),
+    failed: (id: string, error: string): void => void failed.run(error, id),
+    entityOf: (id: string): string | null => entityOf.get(id)?.entity_id ?? null,
+    countPending: (): number => count.get()?.n ?? 0,
+    pendingOf: (entityId: string): number => countOf.get(entityId)?.n ?? 0,
+    clear: (): void => void clear.run(),
+  };
+}
+export type OutboxRepo = ReturnType<typeof createOutboxRepo>;

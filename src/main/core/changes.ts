@@ -1,0 +1,159 @@
+/**
+ * Every change a user makes: written to the cache and to the outbox in one
+ * SQLite transaction, so what the screen shows at once is exactly what will be
+ * pushed, and a crash at any moment keeps both or neither. Mutation ids are
+ * UUIDv7, minted here: a retry after a timeout or a crash is harmless.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { uuidv7 } from 'uuidv7';
+import type { ApiParsedInput, QueueItem } from '../../shared/api';
+import type { Case, Message, User } from '../../shared/domain';
+import { CASE_FIELDS, type CaseFields, type Mutation, MutationSchema } from '../../shared/protocol';
+import type { Cache } from './cache';
+import { CoreError } from './errors';
+
+type Draft = Omit<Mutation, 'id' | 'createdAt' | 'baseVersion'>;
+
+export interface Changes {
+  updateCase(input: ApiParsedInput<'cases.update'>): QueueItem;
+  addNote(input: ApiParsedInput<'cases.addNote'>): Message;
+  reply(input: ApiParsedInput<'cases.reply'>): Message;
+  assign(input: ApiParsedInput<'cases.assign'>): QueueItem;
+  createCase(input: ApiParsedInput<'cases.create'>): QueueItem;
+  /** Keeps the user's value of a conflicting field: a new change on the hub's current version. */
+  keepMine(conflictId: string): void;
+  takeTheirs(conflictId: string): void;
+}
+
+export function createChanges(opts: { cache: Cache; me(): User | null; onWritten(caseIds: string[]): void }): Changes {
+  const { cache } = opts;
+
+  function me(): User {
+    const user = opts.me();
+    if (!user) throw new CoreError('unauthorized', 'not logged in');
+    return user;
+  }
+
+  function existing(id: string): QueueItem {
+    const item = cache.cases.item(id);
+    if (!item) throw new CoreError('not_found', `no case ${id} in this console`);
+    return item;
+  }
+
+  /** The hub version the user's change starts from; a case born here has none yet. */
+  const baseVersionOf = (id: string) => cache.cases.baseById(id)?.version ?? 0;
+
+  /** Validates like the hub will, then stores the mutation with its local effect in one transaction. */
+  function record(draft: Draft, effect: (m: Mutation) => void, baseVersion = baseVersionOf(draft.entityId)): Mutation {
+    const mutation = MutationSchema.parse({ ...draft, id: uuidv7(), createdAt: new Date().toISOString(), baseVersion });
+    cache.transaction(() => {
+      cache.outbox.add(mutation);
+      effect(mutation);
+    });
+    return mutation;
+  }
+
+  const relayCase = (id: string) => cache.cases.refresh(id, cache.cases.byId(id) ?? undefined);
+
+  function message(caseItem: QueueItem, m: Mutation, direction: Message['direction'], channel: Message['channel'], body: string): Message {
+    const now = new Date().toISOString();
+    // The mutation id is the message id on the hub too, so the hub's row replaces this one.
+    const row: Message = { id: m.id, caseId: caseItem.id, direction, channel, author: me().name, body, externalId: null, version: 0, rev: 0, createdAt: now, updatedAt: now };
+    cache.messages.upsert(row, 0);
+    return row;
+  }
+
+  function updateCase({ id, fields }: ApiParsedInput<'cases.update'>): QueueItem {
+    const current = existing(id);
+    // Only what really changes travels: a field set to its current value is no change.
+    const changed: CaseFields = {};
+    for (const field of CASE_FIELDS) {
+      if (field in fields && !isDeepStrictEqual(fields[field], current[field])) Object.assign(changed, { [field]: fields[field] });
+    }
+    if (Object.keys(changed).length === 0) return current;
+    record({ kind: 'case.update', entityId: id, payload: { fields: changed } }, () => relayCase(id));
+    opts.onWritten([id]);
+    return existing(id);
+  }
+
+  return {
+    updateCase,
+
+    addNote({ id, body }) {
+      const item = existing(id);
+      let row!: Message;
+      record({ kind: 'case.note', entityId: id, payload: { body } }, (m) => (row = message(item, m, 'note', item.channel, body)));
+      opts.onWritten([id]);
+      return row;
+    },
+
+    reply({ id, body, channel }) {
+      const item = existing(id);
+      const on = channel ?? item.channel;
+      let row!: Message;
+      record({ kind: 'message.send', entityId: id, payload: { channel: on, body } }, (m) => {
+        row = message(item, m, 'out', on, body);
+        // The draft became the reply in the same transaction: never both, never neither.
+        cache.drafts.remove(id);
+      });
+      opts.onWritten([id]);
+      return row;
+    },
+
+    assign({ id, assigneeId, queueId }) {
+      const user = me();
+      const current = existing(id);
+      const to = assigneeId === 'me' ? user.id : assigneeId;
+      const privileged = user.role === 'supervisor' || user.role === 'admin';
+      if (!privileged && queueId && queueId !== current.queueId) throw new CoreError('invalid_input', 'only supervisors and admins move cases between queues');
+      if (!privileged && !((current.assigneeId === null && to === user.id) || (current.assigneeId === user.id && to === null))) {
+        throw new CoreError('invalid_input', 'you may only take unassigned work or hand back your own');
+      }
+      record({ kind: 'case.assign', entityId: id, payload: { assigneeId: to, ...(queueId ? { queueId } : {}) } }, () => relayCase(id));
+      opts.onWritten([id]);
+      return existing(id);
+    },
+
+    createCase(input) {
+      const user = me();
+      if (!cache.queues.byId(input.queueId)) throw new CoreError('invalid_input', 'no such queue in this console');
+      const id = uuidv7();
+      const now = new Date().toISOString();
+      const assigneeId = user.role === 'technician' ? user.id : null;
+      const draft = { id, subject: input.subject, status: 'new' as const, priority: input.priority, channel: input.channel, customerId: input.customerId, deviceId: input.deviceId, queueId: input.queueId, language: input.language, tags: input.tags, assigneeId };
+      const row: Case = { ...draft, number: 0, slaDueAt: null, sentiment: null, resolution: null, parts: [], version: 0, rev: 0, createdAt: now, updatedAt: now };
+      cache.transaction(() => {
+        record({ kind: 'case.create', entityId: id, payload: { case: draft } }, () => cache.cases.upsert(row, 0));
+        if (input.note) {
+          const item = existing(id);
+          record({ kind: 'case.note', entityId: id, payload: { body: input.note } }, (m) => message(item, m, 'note', item.channel, input.note!));
+        }
+      });
+      opts.onWritten([id]);
+      return existing(id);
+    },
+
+    keepMine(conflictId) {
+      const conflict = cache.conflicts.byId(conflictId);
+      if (!conflict) throw new CoreError('not_found', 'no such conflict');
+      existing(conflict.caseId);
+      // On the hub's current version, so the hub applies it as the user's deliberate answer.
+      cache.transaction(() => {
+        cache.conflicts.remove(conflictId);
+        record(
+          { kind: 'case.update', entityId: conflict.caseId, payload: { fields: { [conflict.field]: conflict.yours } as CaseFields } },
+          () => relayCase(conflict.caseId),
+          Math.max(baseVersionOf(conflict.caseId), conflict.hubVersion),
+        );
+      });
+      opts.onWritten([conflict.caseId]);
+    },
+
+    takeTheirs(conflictId) {
+      const conflict = cache.conflicts.byId(conflictId);
+      if (!conflict) throw new CoreError('not_found', 'no such conflict');
+      cache.conflicts.remove(conflictId);
+      opts.onWritten([conflict.caseId]);
+    },
+  };
+}
