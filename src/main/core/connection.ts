@@ -182,6 +182,7 @@ export function createConnection(opts: {
         token: session.token,
         cache,
         me: opts.me,
+        catchingUp: () => wasOffline,
         onState(state) {
           if (state !== 'online') wasOffline = true;
           events.emit('connection:changed', { state });

@@ -25,6 +25,8 @@ export interface LiveOptions {
   cache: Cache;
   /** Who is logged in, to explain their cases being reassigned away. */
   me(): string | null;
+  /** Back from being offline and not caught up yet: events now are what happened meanwhile (socket.io replays them on recovery). */
+  catchingUp(): boolean;
   onState(state: ConnectionState): void;
   /** A notice was written (a case of the user's reassigned away). */
   onNotice(): void;
@@ -81,7 +83,7 @@ export function connectLive(opts: LiveOptions): LiveConnection {
     const changed = opts.cache.transaction(() => {
       const before = opts.cache.cases.item(id);
       const done = write();
-      if (done) noticed = noticeIfReassigned(opts.cache, opts.me(), before, rev, false);
+      if (done) noticed = noticeIfReassigned(opts.cache, opts.me(), before, rev, opts.catchingUp());
       return done;
     });
     if (noticed) opts.onNotice();

@@ -48,6 +48,10 @@ export function createPusher(cache: Cache, hub: Pick<HubClient, 'push'>, batchSi
     const result: Settled = answer.status === 'duplicate' ? answer.original : answer;
     const caseId = mutation.kind === 'presence.set' ? null : mutation.entityId;
     const overlays = mutation.kind === 'case.update' || mutation.kind === 'case.assign';
+    if (mutation.kind === 'case.update' && result.status !== 'rejected') {
+      const refused = new Set(result.status === 'conflict' ? result.conflicts.map((c) => c.field) : []);
+      for (const field of Object.keys(mutation.payload.fields)) if (!refused.has(field as never)) cache.conflicts.dropField(mutation.entityId, field);
+    }
     switch (result.status) {
       case 'applied':
       case 'merged':

@@ -52,6 +52,8 @@ export function createConflictsRepo(db: CacheDb) {
       dropSameField.run(c.caseId, c.field);
       insert.run(c.id, c.mutationId, c.caseId, c.field, JSON.stringify(c.yours ?? null), JSON.stringify(c.theirs ?? null), c.hubVersion, c.createdAt);
     },
+    /** A later change of the field settled on the hub: an older undecided conflict of it is moot. */
+    dropField: (caseId: string, field: string): void => void dropSameField.run(caseId, field),
     all: (): ConflictRecord[] => all.all().map(toRecord),
     ofCase: (caseId: string): ConflictRecord[] => ofCase.all(caseId).map(toRecord),
     byId(id: string): ConflictRecord | null {
