@@ -49,6 +49,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/main/headless/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['electron'], message: 'Only the thin shell (src/main/index.ts, src/main/ipc.ts, src/preload) imports electron.' },
+        { group: ['**/renderer/**', '**/hub/**', '**/preload/**'], message: 'The headless console uses src/main/core and src/shared only.' },
+      ]),
+    },
+  },
+  {
     files: ['src/hub/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict([

@@ -1,0 +1,39 @@
+/** The headless console's command line, checked before anything opens. */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export const USAGE = `usage: npm run console:headless -- --data DIR [--hub URL]
+
+  --data DIR   the console's data folder (cache.sqlite, the stored session); required
+  --hub URL    the hub a first login uses (default: $SWITCHBOARD_HUB_URL, else the core's default)
+  --help       print this and exit
+
+Speaks JSON-RPC 2.0 on stdin/stdout, one message per line; logs go to stderr.
+`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export type HeadlessArgs = { help: true } | { help: false; dataDir: string; hubUrl: string | undefined };
+
+const HubUrlSchema = z.url({ protocol: /^https?$/ });
+
+export function parseHeadlessArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): HeadlessArgs {
+  let values: { data?: string; hub?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { data: { type: 'string' }, hub: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) return { help: true };
+  if (values.data === undefined || values.data.trim() === '') throw new UsageError('--data DIR is required');
+  const hubUrl = values.hub ?? (env.SWITCHBOARD_HUB_URL || undefined);
+  if (hubUrl !== undefined && !HubUrlSchema.safeParse(hubUrl).success) throw new UsageError(`--hub must be an http(s) URL, got ${JSON.stringify(hubUrl)}`);
+  return { help: false, dataDir: values.data, hubUrl };
+}
