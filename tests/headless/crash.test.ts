@@ -1,0 +1,92 @@
+/**
+ * Crash safety: a headless console killed with SIGKILL in the middle of a
+ * batch of writes loses none it acknowledged, keeps a sound cache, and on
+ * restart sends them all to the hub exactly once.
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningHub } from '../../src/hub/hub';
+import { CACHE_FILE } from '../../src/main/core/cache';
+import type { Message } from '../../src/shared/domain';
+import type { QueueItem, SyncStatus } from '../../src/shared/api';
+import { tempDir } from '../core/fixtures';
+import { hubToken, startDemoHub, waitFor } from '../core/hub-fixture';
+import { hubCase } from '../core/console-fixture';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { HeadlessConsole } from './headless-process';
+
+describe('headless console killed mid-write', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let hub: RunningHub;
+  let proxy: TcpProxy;
+  const running: HeadlessConsole[] = [];
+  const start = () => {
+    const cli = new HeadlessConsole(['--hub', proxy.url, '--data', join(dir.path, 'console')]);
+    running.push(cli);
+    return cli;
+  };
+
+  beforeAll(async () => {
+    dir = await tempDir('switchboard-crash-');
+    hub = await startDemoHub(dir.path);
+    proxy = await startTcpProxy(hub.url);
+  });
+  afterAll(async () => {
+    for (const cli of running) cli.kill();
+    await proxy?.close();
+    await hub?.close();
+    await dir?.remove();
+  });
+
+  for (const [name, online] of [
+    ['offline (mid-write)', false],
+    ['online (mid-push)', true],
+  ] as const) {
+    it(`keeps every acknowledged note when killed ${name}, and delivers each once after restart`, async () => {
+      proxy.setOnline(true);
+      const first = start();
+      await first.ok('session.login', { username: 'tess', password: 'demo' });
+      const [target] = (await first.ok<{ items: QueueItem[] }>('cases.list', { status: 'active' })).items;
+      proxy.setOnline(online);
+
+      // Fire writes without waiting, and kill the process while they are being answered.
+      const acknowledged: string[] = [];
+      const calls = Array.from({ length: 400 }, (_, i) => {
+        const body = `${name} note ${i}`;
+        return first.call('cases.addNote', { id: target!.id, body }).then(
+          (response) => void (response.result ? acknowledged.push(body) : undefined),
+          () => undefined,
+        );
+      });
+      await waitFor(() => acknowledged.length >= 50, { timeoutMs: 20_000, what: 'some acknowledged writes' });
+      first.kill();
+      await first.exited;
+      await Promise.all(calls);
+      expect(acknowledged.length).toBeLessThan(400);
+
+      // The cache file is sound and holds every acknowledged note.
+      const db = new Database(join(dir.path, 'console', CACHE_FILE), { readonly: true });
+      try {
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      } finally {
+        db.close();
+      }
+
+      proxy.setOnline(true);
+      const second = start();
+      const view = await second.ok<{ messages: Message[] }>('cases.get', { id: target!.id });
+      const local = view.messages.map((m) => m.body);
+      for (const body of acknowledged) expect(local, body).toContain(body);
+      await waitFor(async () => (await second.ok<SyncStatus>('sync.now', {})).pending === 0, { timeoutMs: 30_000, what: 'outbox empty' });
+
+      const onHub = (await hubCase(hub.url, await hubToken(hub.url, 'sam'), target!.id)).messages.map((m) => m.body);
+      for (const body of acknowledged) expect(onHub.filter((b) => b === body), body).toHaveLength(1);
+      // Whatever reached the hub was written locally first: nothing on the hub the console never stored.
+      const ours = onHub.filter((b) => b.startsWith(`${name} note `));
+      for (const body of ours) expect(local, body).toContain(body);
+      second.endInput();
+      expect(await second.exited).toEqual({ code: 0, signal: null });
+    });
+  }
+});
