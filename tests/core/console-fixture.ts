@@ -58,17 +58,17 @@ export async function goOffline(c: ProxiedConsole): Promise<void> {
   await waitFor(async () => !(await ok(c.core, 'sync.status', {})).online, { timeoutMs: 10_000, what: 'offline' });
 }
 
-/** Online again and nothing left to send or fetch: the outbox is empty and a last pull ran after it. */
+/** Back on the network and nothing left to send or fetch: a sync ran to the end with the outbox empty. */
 export async function settle(c: ProxiedConsole, timeoutMs = 30_000): Promise<SyncStatus> {
   c.proxy.setOnline(true);
-  await waitFor(
+  return waitFor(
     async () => {
-      const s = await ok(c.core, 'sync.status', {});
-      return s.online && s.pending === 0 && !s.syncing;
+      // sync.now pushes and pulls over HTTP; it does not wait for the live socket's reconnect backoff.
+      const result = await call(c.core, 'sync.now', {});
+      return result.ok && result.value.pending === 0 ? result.value : null;
     },
-    { timeoutMs, what: 'outbox empty' },
+    { timeoutMs, intervalMs: 50, what: 'outbox empty' },
   );
-  return ok(c.core, 'sync.now', {});
 }
 
 /** Pushes one mutation as another user, straight to the hub. */
