@@ -1,5 +1,6 @@
 /** `npm run bench`: prints figures against the targets; performance goals live here, never in unit tests. */
 import { benchCacheQueue } from './cache-queue';
+import { benchConsoleReconnect } from './console-reconnect';
 import { benchHubSync } from './hub-sync';
 import { benchLiveFanout } from './live-fanout';
 
@@ -7,3 +8,4 @@ console.log(`Switchboard bench — node ${process.version}, ${new Date().toISOSt
 await benchCacheQueue();
 await benchHubSync();
 await benchLiveFanout();
+await benchConsoleReconnect();

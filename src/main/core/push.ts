@@ -9,7 +9,7 @@ import type { Cache } from './cache';
 import { CoreError } from './errors';
 import { errorText, type HubClient } from './hub-client';
 
-export const PUSH_BATCH = 100;
+export const PUSH_BATCH = 500;
 /** A mutation the hub keeps failing on (not the network) is set aside after this many tries, so it cannot block the rest. */
 const MAX_ATTEMPTS = 5;
 

@@ -8,7 +8,7 @@ import type { Cache, EntityRows } from './cache';
 import type { HubClient } from './hub-client';
 import { noticeIfReassigned } from './reassignment';
 
-export const PULL_PAGE_SIZE = 1000;
+export const PULL_PAGE_SIZE = 5000;
 
 export interface PullResult {
   /** Rows that changed the cache (stale or repeated ones do not count). */
@@ -86,12 +86,19 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
     let othersChanged = false;
     let noticed = false;
     const caseIds = new Set<string>();
+    let fetching = hub.pull(cursor, pageSize);
     try {
       for (;;) {
-        const page = await hub.pull(cursor, pageSize);
+        const page = await fetching;
         if (mine !== generation) throw new PullCancelledError();
         // Never move backwards: a hub answering an older cursor would replay history forever.
         const next = Math.max(cursor, page.cursor);
+        // The next page is on its way while this one is written: the hub reads while the console applies.
+        if (page.hasMore && page.changes.length > 0) {
+          fetching = hub.pull(next, pageSize);
+          // Awaited on the next turn; if this page fails first, that failure is the one reported.
+          fetching.catch(() => undefined);
+        }
         const result = applyPage(page, next, afterOffline);
         applied += result.applied;
         othersChanged ||= result.othersChanged;

@@ -40,8 +40,10 @@ export function createDocumentRepo<T extends { id: string }>(db: CacheDb, table:
 
   function values(row: T, rev: number): Record<string, Column> {
     const shown = opts.overlay ? opts.overlay(row) : row;
-    const out: Record<string, Column> = { id: row.id, rev, data: JSON.stringify(shown) };
-    if (withBase) out.base = rev > 0 ? JSON.stringify(row) : null;
+    const json = JSON.stringify(row);
+    // Without local changes the row shown is the hub's row: one serialisation serves both.
+    const out: Record<string, Column> = { id: row.id, rev, data: shown === row ? json : JSON.stringify(shown) };
+    if (withBase) out.base = rev > 0 ? json : null;
     for (const name of names) out[name] = columns[name]!(shown);
     return out;
   }
