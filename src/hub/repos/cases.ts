@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Case, CaseStatus, Customer, Device, Message } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { toCase, toCustomer, toDevice, toMessage } from '../db/rows';
@@ -30,7 +30,12 @@ export async function getCaseDetail(
 ): Promise<{ case: Case; messages: Message[]; customer: Customer | null; device: Device | null } | null> {
   const [row] = await db.select().from(cases).where(and(eq(cases.id, id), caseScope(actor)));
   if (!row) return null;
-  const msgs = await db.select().from(messages).where(eq(messages.caseId, id)).orderBy(asc(messages.createdAt));
+  // The wire carries milliseconds: order by what consoles see, then by id (UUIDv7, time-ordered), as they do.
+  const msgs = await db
+    .select()
+    .from(messages)
+    .where(eq(messages.caseId, id))
+    .orderBy(sql`date_trunc('milliseconds', ${messages.createdAt})`, asc(messages.id));
   const [customer] = row.customerId ? await db.select().from(customers).where(eq(customers.id, row.customerId)) : [];
   const [device] = row.deviceId ? await db.select().from(devices).where(eq(devices.id, row.deviceId)) : [];
   return {
