@@ -8,11 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { startHub, type RunningHub } from '../../src/hub/hub';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 export const CHROMIUM_PATH = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium';
 
 export interface E2eEnv {
   hub: RunningHub;
+  /** With `{ proxy: true }`: the loopback proxy between the console's core and the hub (`setOnline(false)` = network gone). */
+  proxy: TcpProxy | null;
   consoleUrl: string;
   browser: Browser;
   stop(): Promise<void>;
@@ -36,16 +39,27 @@ function startConsoleCli(hubUrl: string, dataDir: string): Promise<{ child: Chil
   });
 }
 
-export async function startE2e(): Promise<E2eEnv> {
+export interface E2eOptions {
+  /**
+   * Put a TCP proxy between the console's core and the hub, so a test can take
+   * the hub away (and bring it back) while the browser, the shell and the hub
+   * keep running — what a technician's laptop sees when it leaves the network.
+   */
+  proxy?: boolean;
+}
+
+export async function startE2e(opts: E2eOptions = {}): Promise<E2eEnv> {
   const root = await mkdtemp(join(tmpdir(), 'switchboard-e2e-'));
   const hub = await startHub({ port: 0, mqttPort: 0, dataDir: join(root, 'hub'), demo: true, logLevel: 'silent' });
-  const { child, url } = await startConsoleCli(hub.url, join(root, 'console'));
+  const proxy = opts.proxy ? await startTcpProxy(hub.url) : null;
+  const { child, url } = await startConsoleCli(proxy?.url ?? hub.url, join(root, 'console'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
   return {
     hub,
+    proxy,
     consoleUrl: url,
     browser,
     async stop() {
@@ -53,6 +67,7 @@ export async function startE2e(): Promise<E2eEnv> {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
+      await proxy?.close();
       await hub.close();
       await rm(root, { recursive: true, force: true });
     },

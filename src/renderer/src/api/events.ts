@@ -52,6 +52,12 @@ export function useCoreEvents(): ReadonlySet<string> {
         for (const id of ids) pending.add(id);
         flushTimer ??= setTimeout(flush, COALESCE_MS);
       }),
+      api.on('sync:changed', (status) => {
+        // The payload is the whole status: no need to ask the core again.
+        client.setQueryData<SyncStatus>(apiKey('sync.status', {}), status);
+        void client.invalidateQueries({ queryKey: methodKey('notices.list') });
+        void client.invalidateQueries({ queryKey: methodKey('conflicts.list') });
+      }),
       api.on('connection:changed', ({ state }) => {
         client.setQueryData<SyncStatus>(apiKey('sync.status', {}), (old) => (old ? { ...old, connection: state } : old));
         void client.invalidateQueries({ queryKey: methodKey('sync.status') });

@@ -25,6 +25,7 @@ export const useQueues = () => useApiQuery('queues.list', {});
 export const useSyncStatus = () => useApiQuery('sync.status', {}, { refetchInterval: 15_000 });
 // The previous list stays on screen while the next filter or search loads (the cache answers in milliseconds).
 export const useCases = (filter: CaseFilter) => useApiQuery('cases.list', filter, { placeholderData: keepPreviousData });
+export const useNotices = () => useApiQuery('notices.list', {});
 export const useCaseView = (id: string | null) => useApiQuery('cases.get', { id: id ?? '' }, { enabled: id !== null });
 
 /** How many cases each filter matches: `limit: 1` lets the core count without building rows. */

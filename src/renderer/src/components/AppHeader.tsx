@@ -1,10 +1,12 @@
-/** The top bar: product, connection and sync state, and the signed-in user. */
+/** The top bar: product, connection and sync state, notices, and the signed-in user. */
 import { ActionIcon, Avatar, Badge, Group, Menu, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { IconChevronDown, IconHeadset, IconLogout, IconRefresh, IconServer } from '@tabler/icons-react';
 import type { SessionInfo, SyncStatus } from '../../../shared/api';
 import { initials } from '../lib/format';
 import { useNow } from '../lib/useNow';
 import { ConnectionIndicator } from './ConnectionIndicator';
+import { NoticesButton } from './NoticesButton';
+import { SyncProgress } from './SyncProgress';
 
 const ROLE_LABELS = { agent: 'Agent', supervisor: 'Supervisor', technician: 'Technician', admin: 'Admin' } as const;
 
@@ -14,9 +16,10 @@ interface Props {
   syncing: boolean;
   onSyncNow: () => void;
   onLogout: () => void;
+  onOpenCase: (id: string) => void;
 }
 
-export function AppHeader({ session, status, syncing, onSyncNow, onLogout }: Props) {
+export function AppHeader({ session, status, syncing, onSyncNow, onLogout, onOpenCase }: Props) {
   const now = useNow(5000);
   const { user } = session;
   return (
@@ -34,6 +37,7 @@ export function AppHeader({ session, status, syncing, onSyncNow, onLogout }: Pro
             <IconRefresh size={16} />
           </ActionIcon>
         </Tooltip>
+        <NoticesButton onOpenCase={onOpenCase} />
         <Menu position="bottom-end" width={240} shadow="md">
           <Menu.Target>
             <UnstyledButton data-testid="user-menu" aria-label="User menu" style={{ color: 'white' }}>
@@ -80,6 +84,7 @@ export function AppHeader({ session, status, syncing, onSyncNow, onLogout }: Pro
           </Menu.Dropdown>
         </Menu>
       </Group>
+      <SyncProgress progress={status?.progress ?? null} />
     </Group>
   );
 }

@@ -1,9 +1,9 @@
 import { Badge } from '@mantine/core';
 import type { CaseStatus, Priority } from '../../../shared/domain';
+import { STATUS_TEXT } from '../lib/fields';
 
 const PRIORITY_COLORS: Record<Priority, string> = { urgent: 'red', high: 'orange', normal: 'blue', low: 'gray' };
 const STATUS_COLORS: Record<CaseStatus, string> = { new: 'yellow', open: 'red', pending: 'blue', on_hold: 'dark', solved: 'gray', closed: 'gray' };
-export const STATUS_LABELS: Record<CaseStatus, string> = { new: 'New', open: 'Open', pending: 'Pending', on_hold: 'On hold', solved: 'Solved', closed: 'Closed' };
 
 export const isDone = (status: CaseStatus): boolean => status === 'solved' || status === 'closed';
 
@@ -18,7 +18,7 @@ export function PriorityBadge({ priority, fixedWidth = false }: { priority: Prio
 export function StatusBadge({ status }: { status: CaseStatus }) {
   return (
     <Badge size="xs" variant="dot" color={STATUS_COLORS[status]} tt="none" fw={500} style={{ flex: 'none' }}>
-      {STATUS_LABELS[status]}
+      {STATUS_TEXT[status]}
     </Badge>
   );
 }

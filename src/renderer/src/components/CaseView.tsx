@@ -1,13 +1,26 @@
-/** One case beside the queue: header with the facts, the conversation, and the customer at a glance. */
+/**
+ * One case beside the queue: conflicts to decide first, the header with the
+ * facts, the conversation and the composer; beside it the editable properties,
+ * field work and the customer at a glance. Every edit goes to the core, which
+ * applies it to its cache at once and sends it to the hub when it can.
+ */
 import type { ReactNode } from 'react';
-import { ActionIcon, Badge, Box, Center, Group, Loader, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Box, Center, Group, Loader, Text, Tooltip } from '@mantine/core';
 import { IconClock, IconFileOff, IconX } from '@tabler/icons-react';
 import type { CaseView as CaseViewData } from '../../../shared/api';
-import { useCaseView } from '../api/queries';
+import type { User } from '../../../shared/domain';
+import { useUpdateCase } from '../api/mutations';
+import { useCaseView, useSyncStatus } from '../api/queries';
 import { languageName, sentimentLabel } from '../lib/format';
 import { formatTimestamp, fullTimestamp } from '../lib/time';
 import { useNow } from '../lib/useNow';
 import { isDone, PriorityBadge, StatusBadge } from './Badges';
+import { CaseProperties } from './case/CaseProperties';
+import { CaseSyncBadges } from './case/CaseSyncBadges';
+import { Composer } from './case/Composer';
+import { ConflictBanner } from './case/ConflictBanner';
+import { FieldWork } from './case/FieldWork';
+import { SubjectEditor } from './case/SubjectEditor';
 import { ChannelIcon, channelLabel } from './ChannelIcon';
 import { CustomerSummary } from './CustomerSummary';
 import { MessageTimeline } from './MessageTimeline';
@@ -17,11 +30,12 @@ import classes from './CaseView.module.css';
 
 interface Props {
   caseId: string;
+  me: User;
   onClose: () => void;
   onOpenCase: (id: string) => void;
 }
 
-export function CaseView({ caseId, onClose, onOpenCase }: Props) {
+export function CaseView({ caseId, me, onClose, onOpenCase }: Props) {
   const { data, isPending, error, refetch } = useCaseView(caseId);
   let content: ReactNode;
   if (isPending) {
@@ -43,7 +57,7 @@ export function CaseView({ caseId, onClose, onOpenCase }: Props) {
       </Box>
     );
   }
-  return <CaseDetail view={data!} onClose={onClose} onOpenCase={onOpenCase} />;
+  return <CaseDetail view={data!} me={me} onClose={onClose} onOpenCase={onOpenCase} />;
 }
 
 function CloseButton({ onClose }: { onClose: () => void }) {
@@ -56,18 +70,28 @@ function CloseButton({ onClose }: { onClose: () => void }) {
   );
 }
 
-function CaseDetail({ view, onClose, onOpenCase }: { view: CaseViewData; onClose: () => void; onOpenCase: (id: string) => void }) {
+interface DetailProps {
+  view: CaseViewData;
+  me: User;
+  onClose: () => void;
+  onOpenCase: (id: string) => void;
+}
+
+function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
   const now = useNow(1000);
+  const online = useSyncStatus().data?.online ?? false;
+  const update = useUpdateCase(view.case.id);
   const c = view.case;
   const sentiment = sentimentLabel(c.sentiment);
   return (
-    <Box className={classes.root} data-testid="case-view" data-case-id={c.id}>
+    <Box className={classes.root} data-testid="case-view" data-case-id={c.id} data-pending={c.pendingChanges} data-local-only={c.localOnly || undefined}>
       <Box className={classes.main}>
+        <ConflictBanner caseId={c.id} conflicts={view.conflicts} />
         <Box className={classes.header}>
           <Group gap={8} wrap="nowrap" pr={32}>
             <ChannelIcon channel={c.channel} size={16} />
-            <Text size="xs" c="dimmed" className="tabular" data-testid="case-number">
-              Case #{c.number}
+            <Text size="xs" c="dimmed" className="tabular" data-testid="case-number" style={{ whiteSpace: 'nowrap' }}>
+              {c.localOnly ? 'New case' : `Case #${c.number}`}
             </Text>
             <Text size="xs" c="dimmed">
               ·
@@ -75,11 +99,10 @@ function CaseDetail({ view, onClose, onOpenCase }: { view: CaseViewData; onClose
             <Text size="xs" c="dimmed" truncate>
               {c.queueName}
             </Text>
+            <CaseSyncBadges item={c} online={online} />
           </Group>
           <CloseButton onClose={onClose} />
-          <Title order={4} fz={17} lh={1.3} mt={4} data-testid="case-subject" lang={c.language} style={{ overflowWrap: 'anywhere' }}>
-            {c.subject}
-          </Title>
+          <SubjectEditor key={c.subject} subject={c.subject} language={c.language} onSave={(subject) => update.mutate({ id: c.id, fields: { subject } })} />
           <Group gap={6} mt={8}>
             <StatusBadge status={c.status} />
             <PriorityBadge priority={c.priority} />
@@ -122,9 +145,12 @@ function CaseDetail({ view, onClose, onOpenCase }: { view: CaseViewData; onClose
             </Fact>
           </div>
         </Box>
-        <MessageTimeline messages={view.messages} language={c.language} caseId={c.id} />
+        <MessageTimeline messages={view.messages} language={c.language} caseId={c.id} online={online} />
+        <Composer item={c} draft={view.draft} customerName={view.customer?.name ?? null} />
       </Box>
       <Box className={classes.side}>
+        <CaseProperties item={c} me={me} />
+        <FieldWork item={c} />
         <CustomerSummary customer={view.customer} device={view.device} otherCases={view.customerCases} onOpenCase={onOpenCase} />
       </Box>
     </Box>

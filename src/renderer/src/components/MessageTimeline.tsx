@@ -1,15 +1,22 @@
 /** The conversation: customer messages left, replies right, internal notes in yellow across. */
 import { useEffect, useRef } from 'react';
 import { Group, Text } from '@mantine/core';
-import { IconLock, IconMessages } from '@tabler/icons-react';
+import { IconClockUp, IconLock, IconMessages } from '@tabler/icons-react';
 import type { Message } from '../../../shared/domain';
 import { formatTimestamp, fullTimestamp } from '../lib/time';
 import { ChannelIcon, channelLabel } from './ChannelIcon';
 import { EmptyState } from './States';
 import classes from './MessageTimeline.module.css';
 
+interface Props {
+  messages: Message[];
+  language: string;
+  caseId: string;
+  /** Whether the hub is reachable: a local message is then being sent, otherwise queued. */
+  online: boolean;
+}
 
-export function MessageTimeline({ messages, language, caseId }: { messages: Message[]; language: string; caseId: string }) {
+export function MessageTimeline({ messages, language, caseId, online }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   // Open at the latest message, and follow new ones as they arrive.
   useEffect(() => {
@@ -23,7 +30,7 @@ export function MessageTimeline({ messages, language, caseId }: { messages: Mess
         {messages.length === 0 ? (
           <EmptyState icon={<IconMessages size={20} />} title="No messages yet" />
         ) : (
-          messages.map((message) => <MessageItem key={message.id} message={message} />)
+          messages.map((message) => <MessageItem key={message.id} message={message} online={online} />)
         )}
       </div>
     </div>
@@ -35,9 +42,11 @@ function directionLabel({ direction, channel }: Message): string {
   return direction === 'out' ? `Reply via ${channelLabel(channel)}` : `via ${channelLabel(channel)}`;
 }
 
-function MessageItem({ message }: { message: Message }) {
+function MessageItem({ message, online }: { message: Message; online: boolean }) {
+  // rev 0: written here, not confirmed by the hub yet.
+  const local = message.rev === 0;
   return (
-    <div className={classes.message} data-direction={message.direction} data-testid="message">
+    <div className={classes.message} data-direction={message.direction} data-local={local || undefined} data-testid="message">
       <Group gap={6} wrap="nowrap" mb={4}>
         {message.direction === 'note' ? <IconLock size={13} color="var(--mantine-color-yellow-8)" /> : <ChannelIcon channel={message.channel} size={13} />}
         <Text size="xs" fw={600} truncate style={{ flex: '0 1 auto', minWidth: 40 }}>
@@ -46,9 +55,24 @@ function MessageItem({ message }: { message: Message }) {
         <Text size="xs" c="dimmed" truncate style={{ flex: '0 100 auto', minWidth: 0 }}>
           {directionLabel(message)}
         </Text>
-        <Text size="xs" c="dimmed" ml="auto" pl={8} style={{ whiteSpace: 'nowrap' }} title={fullTimestamp(message.createdAt)}>
-          {formatTimestamp(message.createdAt)}
-        </Text>
+        {local ? (
+          <Text
+            size="xs"
+            c={online ? 'dimmed' : 'orange.8'}
+            ml="auto"
+            pl={8}
+            className={classes.pending}
+            title={online ? 'Being sent to the hub' : 'Saved here; it is sent when the hub is reachable'}
+            data-testid="message-pending"
+          >
+            <IconClockUp size={12} />
+            {online ? 'Sending…' : 'Queued'}
+          </Text>
+        ) : (
+          <Text size="xs" c="dimmed" ml="auto" pl={8} style={{ whiteSpace: 'nowrap' }} title={fullTimestamp(message.createdAt)}>
+            {formatTimestamp(message.createdAt)}
+          </Text>
+        )}
       </Group>
       <Text size="sm" className={classes.body}>
         {message.body}

@@ -13,6 +13,7 @@ import { useNow } from '../lib/useNow';
 import { isDone, PriorityBadge, StatusBadge } from './Badges';
 import { ChannelIcon } from './ChannelIcon';
 import { SlaCountdown } from './SlaCountdown';
+import { RowSyncIcons } from './RowSyncIcons';
 import { EmptyState, ErrorState } from './States';
 import classes from './QueueList.module.css';
 
@@ -119,6 +120,8 @@ interface RowProps {
 const Row = memo(function Row({ item, top, height, now, stacked, selected, open, fresh, onOpen }: RowProps) {
   const done = isDone(item.status);
   const unread = item.status === 'new';
+  // A case created here has no number until the hub confirms it.
+  const number = item.localOnly ? 'new' : stacked ? `#${item.number}` : item.number;
   const age = (
     <Text span size="xs" c="dimmed" className="tabular" title={`Created ${fullTimestamp(item.createdAt)}`}>
       {ageLabel(now - Date.parse(item.createdAt))}
@@ -134,6 +137,8 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
       data-selected={selected || undefined}
       data-open={open || undefined}
       data-fresh={fresh || undefined}
+      data-pending={item.pendingChanges || undefined}
+      data-conflicts={item.conflicts || undefined}
       aria-selected={selected}
       className={`${classes.row} ${stacked ? classes.stacked : classes.columns}`}
       style={{ height, transform: `translateY(${top}px)` }}
@@ -146,12 +151,13 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
             <Text span size="sm" fw={unread ? 600 : 500} truncate style={{ flex: 1 }} title={item.subject}>
               {item.subject}
             </Text>
+            <RowSyncIcons item={item} />
             <SlaCountdown dueAt={item.slaDueAt} now={now} done={done} />
           </Group>
           <Group gap={8} wrap="nowrap" className={classes.line}>
             <PriorityBadge priority={item.priority} fixedWidth />
             <Text span size="xs" c="dimmed" className="tabular">
-              #{item.number}
+              {number}
             </Text>
             <Text span size="xs" truncate style={{ flex: 1 }}>
               {item.customerName ?? 'Unknown customer'}
@@ -171,11 +177,14 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
           <ChannelIcon channel={item.channel} />
           <PriorityBadge priority={item.priority} fixedWidth />
           <Text span size="xs" c="dimmed" className="tabular">
-            {item.number}
+            {number}
           </Text>
-          <Text span size="sm" truncate fw={unread ? 600 : 400} title={item.subject}>
-            {item.subject}
-          </Text>
+          <span className={classes.subject}>
+            <Text span size="sm" truncate fw={unread ? 600 : 400} title={item.subject}>
+              {item.subject}
+            </Text>
+            <RowSyncIcons item={item} />
+          </span>
           <Text span size="sm" truncate c={item.customerName ? undefined : 'dimmed'}>
             {item.customerName ?? '—'}
           </Text>

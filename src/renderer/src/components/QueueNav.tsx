@@ -1,11 +1,12 @@
-/** The left rail: personal views and the user's queues, each with its count of active cases. */
+/** The left rail: a new case, personal views (a technician's briefcase first) and the user's queues, each with its count. */
 import type { ReactNode } from 'react';
-import { Badge, Box, Kbd, NavLink, ScrollArea, Skeleton, Stack, Text } from '@mantine/core';
-import { IconInbox, IconStack2, IconUser, IconUserQuestion } from '@tabler/icons-react';
-import type { Queue } from '../../../shared/domain';
+import { Badge, Box, Button, Kbd, NavLink, ScrollArea, Skeleton, Stack, Text } from '@mantine/core';
+import { IconBriefcase, IconInbox, IconPlus, IconStack2, IconUser, IconUserQuestion } from '@tabler/icons-react';
+import type { Queue, Role } from '../../../shared/domain';
 import { useCaseCounts } from '../api/queries';
 import { filterFor, sameView, type View } from '../lib/views';
 
+const BRIEFCASE = { label: 'Briefcase', view: { kind: 'briefcase' } as View, icon: <IconBriefcase size={16} stroke={1.7} /> };
 const PERSONAL: { label: string; view: View; icon: ReactNode }[] = [
   { label: 'My work', view: { kind: 'mine' }, icon: <IconUser size={16} stroke={1.7} /> },
   { label: 'Unassigned', view: { kind: 'unassigned' }, icon: <IconUserQuestion size={16} stroke={1.7} /> },
@@ -14,13 +15,17 @@ const PERSONAL: { label: string; view: View; icon: ReactNode }[] = [
 
 interface Props {
   queues: Queue[] | undefined;
+  role: Role;
   view: View;
   onView: (view: View) => void;
+  onNewCase: () => void;
 }
 
-export function QueueNav({ queues, view, onView }: Props) {
+export function QueueNav({ queues, role, view, onView, onNewCase }: Props) {
+  // Technicians work from what their laptop holds: the briefcase comes first for them.
+  const personal = role === 'technician' ? [BRIEFCASE, ...PERSONAL] : PERSONAL;
   const entries = [
-    ...PERSONAL.map((entry) => ({ ...entry, key: entry.view.kind })),
+    ...personal.map((entry) => ({ ...entry, key: entry.view.kind })),
     ...(queues ?? []).map((q) => ({ label: q.name, view: { kind: 'queue', queueId: q.id } as View, icon: <IconStack2 size={16} stroke={1.7} />, key: q.id, description: q.description })),
   ];
   const counts = useCaseCounts(entries.map((entry) => filterFor(entry.view)));
@@ -53,13 +58,27 @@ export function QueueNav({ queues, view, onView }: Props) {
 
   return (
     <Stack gap={0} h="100%" data-testid="queue-nav">
+      <Box px={12} pt={12}>
+        <Button
+          fullWidth
+          size="xs"
+          variant="light"
+          leftSection={<IconPlus size={14} />}
+          rightSection={<Kbd size="xs">n</Kbd>}
+          justify="space-between"
+          onClick={onNewCase}
+          data-testid="new-case-button"
+        >
+          New case
+        </Button>
+      </Box>
       <ScrollArea style={{ flex: 1 }} px={8} py={10}>
         <SectionTitle>Views</SectionTitle>
-        {entries.slice(0, PERSONAL.length).map(link)}
+        {entries.slice(0, personal.length).map(link)}
         <SectionTitle mt={14}>Queues</SectionTitle>
         {queues === undefined
           ? Array.from({ length: 4 }, (_, i) => <Skeleton key={i} h={14} my={10} mx={10} w="70%" />)
-          : entries.slice(PERSONAL.length).map((entry, i) => link(entry, PERSONAL.length + i))}
+          : entries.slice(personal.length).map((entry, i) => link(entry, personal.length + i))}
         {queues?.length === 0 && (
           <Text size="xs" c="dimmed" px={10} py={6}>
             You are not a member of any queue.
@@ -71,6 +90,8 @@ export function QueueNav({ queues, view, onView }: Props) {
           <Kbd size="xs">↑</Kbd> <Kbd size="xs">↓</Kbd> move · <Kbd size="xs">Enter</Kbd> open
           <br />
           <Kbd size="xs">/</Kbd> search · <Kbd size="xs">Esc</Kbd> close
+          <br />
+          <Kbd size="xs">n</Kbd> new case
         </Text>
       </Box>
     </Stack>

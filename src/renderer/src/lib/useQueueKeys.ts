@@ -1,6 +1,7 @@
 /**
  * Keyboard for the queue, wherever focus is (except while typing):
- * ↑/↓ move the cursor, Enter opens, / jumps to search, Esc closes the case.
+ * ↑/↓ move the cursor, Enter opens, / jumps to search, Esc closes the case,
+ * n starts a new case.
  */
 import { useWindowEvent } from '@mantine/hooks';
 
@@ -9,18 +10,26 @@ interface Handlers {
   open(): void;
   focusSearch(): void;
   close(): void;
+  newCase(): void;
 }
+
+const POPUPS = '[role="menu"], [role="dialog"], [role="listbox"]';
+
+/** Mantine keeps closed dropdowns mounted but hidden: only a shown one counts. */
+const popupShown = (): boolean => [...document.querySelectorAll(POPUPS)].some((el) => el.getClientRects().length > 0);
 
 const isTyping = (el: Element | null): boolean =>
   el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 
-export function useQueueKeys({ move, open, focusSearch, close }: Handlers): void {
+export function useQueueKeys({ move, open, focusSearch, close, newCase }: Handlers): void {
   useWindowEvent('keydown', (event) => {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target instanceof Element ? event.target : null;
     if (isTyping(target)) return;
     // Inside a menu, dialog or the open case, arrows belong to what has focus; Enter also to a focused button.
-    const inPanel = target?.closest('[role="menu"], [role="dialog"], [role="listbox"], [data-testid="case-view"]') != null;
+    // A menu, dialog or dropdown is open (focus may have stayed on the button that opened it).
+    const inPopup = target?.closest(POPUPS) != null || popupShown();
+    const inPanel = inPopup || target?.closest('[data-testid="case-view"]') != null;
     const onControl = target?.closest('button, a, [role="button"]') != null;
     switch (event.key) {
       case 'ArrowDown':
@@ -39,7 +48,15 @@ export function useQueueKeys({ move, open, focusSearch, close }: Handlers): void
         focusSearch();
         break;
       case 'Escape':
+        // Esc in a menu or dialog closes that, not the case behind it.
+        if (inPopup) return;
         close();
+        break;
+      case 'n':
+        // Not in an open menu or dialog (their own letters), anywhere else yes.
+        if (inPopup) return;
+        event.preventDefault();
+        newCase();
         break;
     }
   });

@@ -1,13 +1,17 @@
 /** The queue views the left nav offers, and the case filter each one means. */
 import type { CaseFilter } from '../api/queries';
 
-export type View = { kind: 'mine' } | { kind: 'unassigned' } | { kind: 'all' } | { kind: 'queue'; queueId: string };
+export type View = { kind: 'mine' } | { kind: 'unassigned' } | { kind: 'all' } | { kind: 'briefcase' } | { kind: 'queue'; queueId: string };
 
 export const sameView = (a: View, b: View): boolean =>
   a.kind === b.kind && (a.kind !== 'queue' || (b.kind === 'queue' && a.queueId === b.queueId));
 
-/** Every view lists active work only: solved and closed cases leave the queue. */
+/**
+ * Every view lists active work only — solved and closed cases leave the queue —
+ * except the briefcase: everything this console holds offline, whatever its status.
+ */
 export function filterFor(view: View, search = ''): CaseFilter {
+  if (view.kind === 'briefcase') return search ? { search } : {};
   const base: CaseFilter = { status: 'active', ...(search ? { search } : {}) };
   switch (view.kind) {
     case 'mine':

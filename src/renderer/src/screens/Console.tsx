@@ -5,20 +5,35 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconSearch } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { SessionInfo } from '../../../shared/api';
+import type { QueueItem, SessionInfo } from '../../../shared/api';
 import { call } from '../api/client';
 import { signedOut, useCoreEvents } from '../api/events';
 import { useCases, useQueues, useSyncStatus } from '../api/queries';
 import { AlertToasts } from '../components/AlertToasts';
 import { AppHeader } from '../components/AppHeader';
+import { BriefcaseSummary } from '../components/BriefcaseSummary';
 import { CaseView } from '../components/CaseView';
+import { NewCaseModal } from '../components/NewCaseModal';
 import { QueueList } from '../components/QueueList';
 import { QueueNav } from '../components/QueueNav';
 import { useQueueKeys } from '../lib/useQueueKeys';
 import { filterFor, type View } from '../lib/views';
 import classes from './Console.module.css';
 
-const VIEW_TITLES = { mine: 'My work', unassigned: 'Unassigned', all: 'All active' } as const;
+/**
+ * The queue a new case most likely belongs to: the one on screen, else the open
+ * case's, else the one most of the listed work is in (a technician's field queue).
+ */
+function likelyQueue(view: View, items: QueueItem[], openId: string | null): string | null {
+  if (view.kind === 'queue') return view.queueId;
+  const open = items.find((item) => item.id === openId);
+  if (open) return open.queueId;
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item.queueId, (counts.get(item.queueId) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+}
+
+const VIEW_TITLES = { mine: 'My work', unassigned: 'Unassigned', all: 'All active', briefcase: 'Briefcase' } as const;
 
 export function Console({ session }: { session: SessionInfo }) {
   const client = useQueryClient();
@@ -30,6 +45,7 @@ export function Console({ session }: { session: SessionInfo }) {
   const [debouncedSearch] = useDebouncedValue(search.trim(), 150);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
+  const [newCaseOpen, setNewCaseOpen] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
   const cases = useCases(filterFor(view, debouncedSearch));
   const items = cases.data?.items ?? [];
@@ -62,6 +78,7 @@ export function Console({ session }: { session: SessionInfo }) {
     },
     focusSearch: () => searchRef.current?.focus(),
     close: () => setOpenId(null),
+    newCase: () => setNewCaseOpen(true),
   });
 
   const title = view.kind === 'queue' ? (queues.data?.find((q) => q.id === view.queueId)?.name ?? 'Queue') : VIEW_TITLES[view.kind];
@@ -69,11 +86,21 @@ export function Console({ session }: { session: SessionInfo }) {
   return (
     <AppShell header={{ height: 48 }} navbar={{ width: 232, breakpoint: 0 }} padding={0}>
       <AppShell.Header className={classes.header} withBorder={false}>
-        <AppHeader session={session} status={sync.data} syncing={syncNow.isPending} onSyncNow={() => syncNow.mutate()} onLogout={logout} />
+        <AppHeader session={session} status={sync.data} syncing={syncNow.isPending} onSyncNow={() => syncNow.mutate()} onLogout={logout} onOpenCase={open} />
       </AppShell.Header>
 
       <AppShell.Navbar className={classes.navbar}>
-        <QueueNav queues={queues.data} view={view} onView={setView} />
+        <QueueNav queues={queues.data} role={session.user.role} view={view} onView={setView} onNewCase={() => setNewCaseOpen(true)} />
+        <NewCaseModal
+          opened={newCaseOpen}
+          onClose={() => setNewCaseOpen(false)}
+          queues={queues.data ?? []}
+          defaultQueueId={likelyQueue(view, items, openId)}
+          onCreated={(id) => {
+            setNewCaseOpen(false);
+            open(id);
+          }}
+        />
       </AppShell.Navbar>
 
       <AppShell.Main className={classes.main}>
@@ -113,6 +140,7 @@ export function Console({ session }: { session: SessionInfo }) {
             data-testid="queue-search"
           />
         </Group>
+        {view.kind === 'briefcase' && <BriefcaseSummary status={sync.data} />}
         <Box className={classes.split}>
           <Box className={classes.list} data-split={openId ? true : undefined}>
             <QueueList
@@ -130,7 +158,7 @@ export function Console({ session }: { session: SessionInfo }) {
           </Box>
           {openId && (
             <Box className={classes.detail}>
-              <CaseView key={openId} caseId={openId} onClose={() => setOpenId(null)} onOpenCase={open} />
+              <CaseView key={openId} caseId={openId} me={session.user} onClose={() => setOpenId(null)} onOpenCase={open} />
             </Box>
           )}
         </Box>

@@ -1,0 +1,87 @@
+/**
+ * Writes through the console API. The core applies each one to its cache at
+ * once (and queues it for the hub), so its answer is put straight into the
+ * case view: the change shows without waiting for the push event's refetch.
+ */
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { ApiInput, ApiMethod, ApiOutput, CaseView, QueueItem } from '../../../shared/api';
+import type { Message } from '../../../shared/domain';
+import { call } from './client';
+import { apiKey, methodKey } from './queries';
+
+interface Options<M extends ApiMethod> {
+  onSuccess?: (value: ApiOutput<M>, input: ApiInput<M>) => void;
+  /** The toast's title when the core refuses (it never fails for want of the hub). */
+  errorTitle?: string;
+}
+
+export function useApiMutation<M extends ApiMethod>(method: M, { onSuccess, errorTitle = 'The change was not saved' }: Options<M> = {}) {
+  return useMutation({
+    mutationFn: (input: ApiInput<M>) => call(method, input),
+    onSuccess: (value, input) => onSuccess?.(value, input),
+    onError: (error) => notifications.show({ color: 'red', title: errorTitle, message: error.message }),
+  });
+}
+
+/** Puts the core's answer into the open case view at once. */
+function usePatchView(caseId: string) {
+  const client = useQueryClient();
+  return (patch: (view: CaseView) => CaseView) =>
+    client.setQueryData<CaseView | null>(apiKey('cases.get', { id: caseId }), (old) => (old ? patch(old) : old));
+}
+
+export function useUpdateCase(caseId: string) {
+  const patch = usePatchView(caseId);
+  const client = useQueryClient();
+  return useApiMutation('cases.update', {
+    onSuccess: (item: QueueItem) => {
+      patch((view) => ({ ...view, case: item }));
+      void client.invalidateQueries({ queryKey: methodKey('cases.list') });
+    },
+  });
+}
+
+export function useAssignCase(caseId: string) {
+  const patch = usePatchView(caseId);
+  return useApiMutation('cases.assign', { onSuccess: (item: QueueItem) => patch((view) => ({ ...view, case: item })), errorTitle: 'The case could not be assigned' });
+}
+
+const withMessage = (view: CaseView, message: Message): CaseView =>
+  view.messages.some((m) => m.id === message.id) ? view : { ...view, messages: [...view.messages, message] };
+
+export function useAddNote(caseId: string) {
+  const patch = usePatchView(caseId);
+  return useApiMutation('cases.addNote', { onSuccess: (message: Message) => patch((view) => withMessage(view, message)), errorTitle: 'The note was not saved' });
+}
+
+export function useReply(caseId: string) {
+  const patch = usePatchView(caseId);
+  return useApiMutation('cases.reply', { onSuccess: (message: Message) => patch((view) => ({ ...withMessage(view, message), draft: null })), errorTitle: 'The reply was not saved' });
+}
+
+export function useResolveConflict(caseId: string) {
+  const client = useQueryClient();
+  return useApiMutation('conflicts.resolve', {
+    onSuccess: () => void client.invalidateQueries({ queryKey: apiKey('cases.get', { id: caseId }) }),
+    errorTitle: 'The conflict could not be resolved',
+  });
+}
+
+/**
+ * Saves the reply being typed. Not a react-query mutation: it runs on every
+ * pause in typing and when the case closes (even after the component is gone).
+ * The open view's `draft` follows, so reopening the case restores the text.
+ */
+export function useSaveDraft(caseId: string) {
+  const client = useQueryClient();
+  return async (body: string): Promise<boolean> => {
+    try {
+      await call('drafts.save', { caseId, body });
+      client.setQueryData<CaseView | null>(apiKey('cases.get', { id: caseId }), (old) => (old ? { ...old, draft: body || null } : old));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}

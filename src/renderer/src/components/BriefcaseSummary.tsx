@@ -1,0 +1,43 @@
+/** Above the briefcase list: what this laptop holds for working offline, and how fresh it is. */
+import { Group, Text } from '@mantine/core';
+import { IconBriefcase, IconCloudUpload, IconRefresh } from '@tabler/icons-react';
+import type { SyncStatus } from '../../../shared/api';
+import { agoText, fullTimestamp } from '../lib/time';
+import { useNow } from '../lib/useNow';
+import classes from './BriefcaseSummary.module.css';
+
+export function BriefcaseSummary({ status }: { status: SyncStatus | undefined }) {
+  const now = useNow(5000);
+  const lastSync = status?.lastSyncAt ?? null;
+  const pending = status?.pending ?? 0;
+  return (
+    <div className={classes.root} data-testid="briefcase-summary">
+      <Group gap={18} wrap="wrap">
+        <Group gap={6} wrap="nowrap">
+          <IconBriefcase size={16} color="var(--mantine-color-indigo-6)" />
+          <Text size="sm">
+            <Text span fw={600} className="tabular" data-testid="briefcase-cached">
+              {status?.cachedCases ?? '…'}
+            </Text>{' '}
+            cases available offline
+          </Text>
+        </Group>
+        <Group gap={6} wrap="nowrap">
+          <IconCloudUpload size={16} color={pending > 0 ? 'var(--mantine-color-orange-7)' : 'var(--mantine-color-gray-6)'} />
+          <Text size="sm" c={pending > 0 ? 'orange.8' : undefined} data-testid="briefcase-pending" data-count={pending}>
+            {pending > 0 ? `${pending} change${pending === 1 ? '' : 's'} waiting to sync` : 'All changes synced'}
+          </Text>
+        </Group>
+        <Group gap={6} wrap="nowrap">
+          <IconRefresh size={16} color="var(--mantine-color-gray-6)" />
+          <Text size="sm" c="dimmed" title={lastSync ? fullTimestamp(lastSync) : undefined} data-testid="briefcase-last-sync">
+            {lastSync ? `Last synced ${agoText(lastSync, now)}` : 'Never synced'}
+          </Text>
+        </Group>
+      </Group>
+      <Text size="xs" c="dimmed" mt={4}>
+        Every case here opens without a connection, with its customer, device and conversation. Changes you make offline are sent when the hub is back.
+      </Text>
+    </div>
+  );
+}

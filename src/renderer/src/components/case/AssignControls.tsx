@@ -1,0 +1,85 @@
+/**
+ * Who has the case, and what this user may do about it: agents and technicians
+ * take unassigned work or hand back their own; supervisors and admins assign it
+ * to themselves, unassign it, or move it to another queue.
+ */
+import { Button, Group, Menu, Text } from '@mantine/core';
+import { IconArrowBackUp, IconChevronDown, IconHandGrab, IconStack2, IconUserCheck, IconUserMinus } from '@tabler/icons-react';
+import type { QueueItem } from '../../../../shared/api';
+import type { User } from '../../../../shared/domain';
+import { useAssignCase } from '../../api/mutations';
+import { useQueues } from '../../api/queries';
+
+const isPrivileged = (user: User) => user.role === 'supervisor' || user.role === 'admin';
+
+export function AssignControls({ item, me }: { item: QueueItem; me: User }) {
+  const assign = useAssignCase(item.id);
+  const mine = item.assigneeId === me.id;
+  const name = (
+    <Text size="sm" truncate style={{ flex: 1, minWidth: 0 }} c={item.assigneeName ? undefined : 'dimmed'} fs={item.assigneeName ? undefined : 'italic'} data-testid="case-assignee">
+      {mine ? `${item.assigneeName ?? me.name} (you)` : (item.assigneeName ?? 'Unassigned')}
+    </Text>
+  );
+  const to = (assigneeId: string | null, queueId?: string) => assign.mutate({ id: item.id, assigneeId, ...(queueId ? { queueId } : {}) });
+
+  if (isPrivileged(me)) {
+    return (
+      <Group gap={8} wrap="nowrap">
+        {name}
+        <SupervisorMenu item={item} mine={mine} loading={assign.isPending} onAssign={to} />
+      </Group>
+    );
+  }
+  return (
+    <Group gap={8} wrap="nowrap">
+      {name}
+      {item.assigneeId === null && (
+        <Button size="compact-xs" variant="light" leftSection={<IconHandGrab size={13} />} loading={assign.isPending} onClick={() => to('me')} data-testid="case-take">
+          Take
+        </Button>
+      )}
+      {mine && (
+        <Button size="compact-xs" variant="default" leftSection={<IconArrowBackUp size={13} />} loading={assign.isPending} onClick={() => to(null)} data-testid="case-hand-back">
+          Hand back
+        </Button>
+      )}
+    </Group>
+  );
+}
+
+function SupervisorMenu({ item, mine, loading, onAssign }: { item: QueueItem; mine: boolean; loading: boolean; onAssign: (assigneeId: string | null, queueId?: string) => void }) {
+  const queues = useQueues();
+  const others = (queues.data ?? []).filter((q) => q.id !== item.queueId);
+  return (
+    <Menu position="bottom-end" width={220} shadow="md">
+      <Menu.Target>
+        <Button size="compact-xs" variant="light" rightSection={<IconChevronDown size={12} />} loading={loading} data-testid="case-assign-menu">
+          Assign
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        {!mine && (
+          <Menu.Item leftSection={<IconUserCheck size={14} />} onClick={() => onAssign('me')} data-testid="case-assign-me">
+            Assign to me
+          </Menu.Item>
+        )}
+        {item.assigneeId !== null && (
+          <Menu.Item leftSection={<IconUserMinus size={14} />} onClick={() => onAssign(null)} data-testid="case-unassign">
+            Unassign
+          </Menu.Item>
+        )}
+        {others.length > 0 && (
+          <>
+            <Menu.Divider />
+            <Menu.Label>Move to queue (unassigned)</Menu.Label>
+            {others.map((q) => (
+              <Menu.Item key={q.id} leftSection={<IconStack2 size={14} />} onClick={() => onAssign(null, q.id)} data-testid="case-move-queue" data-queue={q.name}>
+                {q.name}
+              </Menu.Item>
+            ))}
+          </>
+        )}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}

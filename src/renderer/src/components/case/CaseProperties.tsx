@@ -1,0 +1,64 @@
+/** The case's editable properties in the side panel: status, priority, tags and who has it. Each change is saved at once. */
+import { Group, Select, Stack, TagsInput, Text } from '@mantine/core';
+import type { QueueItem } from '../../../../shared/api';
+import type { CaseStatus, Priority, User } from '../../../../shared/domain';
+import { useUpdateCase } from '../../api/mutations';
+import { PRIORITY_OPTIONS, STATUS_OPTIONS } from '../../lib/fields';
+import { AssignControls } from './AssignControls';
+import { SideSection } from './SideSection';
+
+const LABEL_STYLES = { label: { fontSize: 11, fontWeight: 600, color: 'var(--mantine-color-dimmed)', marginBottom: 2 } };
+
+export function CaseProperties({ item, me }: { item: QueueItem; me: User }) {
+  const update = useUpdateCase(item.id);
+  const save = (fields: Parameters<typeof update.mutate>[0]['fields']) => update.mutate({ id: item.id, fields });
+  return (
+    <SideSection title="Properties" testId="case-properties">
+      <Stack gap={10}>
+        <Group gap={8} grow wrap="nowrap">
+          <Select
+            size="xs"
+            label="Status"
+            data={STATUS_OPTIONS}
+            value={item.status}
+            allowDeselect={false}
+            checkIconPosition="right"
+            onChange={(value) => value && save({ status: value as CaseStatus })}
+            styles={LABEL_STYLES}
+            data-testid="case-status"
+          />
+          <Select
+            size="xs"
+            label="Priority"
+            data={PRIORITY_OPTIONS}
+            value={item.priority}
+            allowDeselect={false}
+            checkIconPosition="right"
+            onChange={(value) => value && save({ priority: value as Priority })}
+            styles={LABEL_STYLES}
+            data-testid="case-priority"
+          />
+        </Group>
+        <TagsInput
+          size="xs"
+          label="Tags"
+          placeholder={item.tags.length === 0 ? 'Add a tag, Enter' : undefined}
+          value={item.tags}
+          maxTags={50}
+          clearable
+          acceptValueOnBlur
+          splitChars={[',']}
+          onChange={(tags) => save({ tags: tags.map((t) => t.trim()).filter(Boolean) })}
+          styles={LABEL_STYLES}
+          data-testid="case-tags"
+        />
+        <div>
+          <Text size="11px" fw={600} c="dimmed" mb={4}>
+            Assignee
+          </Text>
+          <AssignControls item={item} me={me} />
+        </div>
+      </Stack>
+    </SideSection>
+  );
+}

@@ -1,0 +1,60 @@
+/** The case subject as the title; click it (or the pencil) to edit in place. Enter or leaving the field saves, Esc cancels. */
+import { useState } from 'react';
+import { ActionIcon, Group, TextInput, Title, Tooltip, UnstyledButton } from '@mantine/core';
+import { IconPencil } from '@tabler/icons-react';
+import classes from './SubjectEditor.module.css';
+
+interface Props {
+  subject: string;
+  language: string;
+  onSave: (subject: string) => void;
+}
+
+export function SubjectEditor({ subject, language, onSave }: Props) {
+  const [editing, setEditing] = useState<string | null>(null);
+
+  const finish = (save: boolean) => {
+    const value = editing?.trim() ?? '';
+    setEditing(null);
+    if (save && value && value !== subject) onSave(value);
+  };
+
+  if (editing !== null) {
+    return (
+      <TextInput
+        autoFocus
+        mt={4}
+        size="sm"
+        value={editing}
+        maxLength={500}
+        aria-label="Subject"
+        onChange={(event) => setEditing(event.currentTarget.value)}
+        onBlur={() => finish(true)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') finish(true);
+          else if (event.key === 'Escape') {
+            event.preventDefault();
+            finish(false);
+          }
+        }}
+        error={editing.trim() === '' ? 'A case needs a subject' : undefined}
+        data-testid="case-subject-input"
+        styles={{ input: { fontSize: 16, fontWeight: 600 } }}
+      />
+    );
+  }
+  return (
+    <Group gap={4} wrap="nowrap" align="flex-start" mt={4} className={classes.view}>
+      <UnstyledButton onClick={() => setEditing(subject)} className={classes.title} title="Click to edit the subject">
+        <Title order={4} fz={17} lh={1.3} data-testid="case-subject" lang={language} style={{ overflowWrap: 'anywhere' }}>
+          {subject}
+        </Title>
+      </UnstyledButton>
+      <Tooltip label="Edit subject">
+        <ActionIcon variant="subtle" color="gray" size="sm" className={classes.pencil} onClick={() => setEditing(subject)} aria-label="Edit subject" data-testid="case-subject-edit">
+          <IconPencil size={14} />
+        </ActionIcon>
+      </Tooltip>
+    </Group>
+  );
+}
