@@ -5,7 +5,7 @@
  * this one file. Inputs are validated with these schemas on the core side.
  */
 import { z } from 'zod';
-import type { Alert, Case, Customer, Device, Message, Queue, User } from './domain';
+import type { Alert, Article, Case, Customer, Device, Message, Queue, User } from './domain';
 import { CaseSchema, CaseStatusSchema, ChannelSchema, IdSchema, PrioritySchema } from './domain';
 import { type CaseField, CaseFieldsSchema } from './protocol';
 
@@ -24,6 +24,8 @@ export interface QueueItem extends Case {
   /** Created here and not on the hub yet (no number until it is). */
   localOnly: boolean;
 }
+
+export type DraftKind = 'reply' | 'note';
 
 /** A field the hub kept its own value of; the user's value is kept until they choose. */
 export interface CaseConflict {
@@ -57,6 +59,10 @@ export interface CaseView {
   conflicts: CaseConflict[];
   /** The reply being written, as last saved. */
   draft: string | null;
+  /** The internal note being written, as last saved. */
+  noteDraft: string | null;
+  /** Knowledge articles that fit the case, best first (from the cache: offline too). */
+  articles: Article[];
 }
 
 export interface SessionInfo {
@@ -77,6 +83,8 @@ export interface SyncStatus {
   cursor: number;
   lastSyncAt: string | null;
   cachedCases: number;
+  /** Knowledge articles available offline. */
+  cachedArticles: number;
   /** A long pull under way: revs done of the revs to go (an estimate: not every rev is in scope). */
   progress: { done: number; total: number } | null;
   /** Why the last sync attempt failed, while it keeps failing. */
@@ -117,7 +125,9 @@ export const apiInputs = {
     tags: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
     note: z.string().trim().min(1).max(20_000).optional(),
   }),
-  'drafts.save': z.object({ caseId: IdSchema, body: z.string().max(20_000) }),
+  'drafts.save': z.object({ caseId: IdSchema, body: z.string().max(20_000), kind: z.enum(['reply', 'note']).default('reply') }),
+  'users.list': z.object({}),
+  'articles.search': z.object({ query: z.string().trim().max(200).optional(), caseId: IdSchema.optional(), limit: z.number().int().min(1).max(100).default(10) }),
   'conflicts.list': z.object({ caseId: IdSchema.optional() }),
   'conflicts.resolve': z.object({ id: z.string().min(1).max(100), keep: z.enum(['mine', 'theirs']) }),
   'notices.list': z.object({}),
@@ -143,6 +153,8 @@ export interface ApiOutputs {
   'cases.assign': QueueItem;
   'cases.create': QueueItem;
   'drafts.save': null;
+  'users.list': User[];
+  'articles.search': Article[];
   'conflicts.list': CaseConflict[];
   'conflicts.resolve': null;
   'notices.list': Notice[];

@@ -29,6 +29,20 @@ const synced = {
   updatedAt: z.iso.datetime({ offset: true }),
 };
 
+/** A knowledge-base article: written by staff, or a community answer promoted into the base. */
+export const ArticleSchema = z.object({
+  id: IdSchema,
+  title: z.string().min(1),
+  body: z.string(),
+  tags: z.array(z.string()),
+  /** Device models it applies to (empty: any). */
+  deviceModels: z.array(z.string()),
+  source: z.enum(['internal', 'community']),
+  language: z.string().min(2),
+  ...synced,
+});
+export type Article = z.infer<typeof ArticleSchema>;
+
 export const QueueSchema = z.object({
   id: IdSchema,
   name: z.string().min(1),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import {
   type Alert,
+  ArticleSchema,
   type Case,
   CaseSchema,
   CustomerSchema,
@@ -51,7 +52,7 @@ export const CaseDetailResponseSchema = z.object({
 export type CaseDetailResponse = z.infer<typeof CaseDetailResponseSchema>;
 
 /** Entities that travel through sync pull. */
-export const SYNC_ENTITIES = ['case', 'customer', 'message', 'device', 'queue', 'user'] as const;
+export const SYNC_ENTITIES = ['case', 'customer', 'message', 'device', 'queue', 'user', 'article'] as const;
 export const SyncEntitySchema = z.enum(SYNC_ENTITIES);
 export type SyncEntity = z.infer<typeof SyncEntitySchema>;
 
@@ -68,6 +69,7 @@ const rowOf = {
   device: DeviceSchema,
   queue: QueueSchema,
   user: UserSchema,
+  article: ArticleSchema,
 } as const;
 
 export const SyncChangeSchema = z.discriminatedUnion('op', [

@@ -9,6 +9,7 @@ import type { RunningHub } from '../../src/hub/hub';
 import type { Case, Part } from '../../src/shared/domain';
 import type { CaseField, CaseFields } from '../../src/shared/protocol';
 import { consoleDir, goOffline, hubCase, hubFields, hubPush, hubUpdate, loginVia, ok, type ProxiedConsole, proxiedConsole, settle } from './console-fixture';
+import articleTexts from '../../resources/demo/articles.json';
 import { tempDir } from './fixtures';
 import { hubCases, hubToken, startDemoHub, waitFor } from './hub-fixture';
 
@@ -83,6 +84,33 @@ describe('offline first', () => {
     expect(created.messages.map((m) => m.body)).toEqual(['Found while fixing the thermostat']);
     await waitFor(() => c.core.cache.cases.item(fresh.id)?.localOnly === false, { what: 'the hub’s row of the new case' });
     expect(c.core.cache.cases.item(fresh.id)).toMatchObject({ number: created.case.number, pendingChanges: 0 });
+  });
+
+  it('has the briefcase offline: the cases, their customers and devices, and the knowledge base with suggestions per case', async () => {
+    const c = await open('tess-briefcase');
+    await loginVia(c, 'tess');
+    await goOffline(c);
+    const mine = (await ok(c.core, 'cases.list', {})).items;
+    expect(mine.length).toBeGreaterThanOrEqual(5);
+    for (const item of mine) {
+      if (item.customerId) expect(c.core.cache.customers.byId(item.customerId), `customer of #${item.number}`).not.toBeNull();
+      if (item.deviceId) expect(c.core.cache.devices.byId(item.deviceId), `device of #${item.number}`).not.toBeNull();
+    }
+    const status = await ok(c.core, 'sync.status', {});
+    expect(status).toMatchObject({ online: false, cachedCases: mine.length, cachedArticles: articleTexts.length });
+    expect(status.lastSyncAt).not.toBeNull();
+
+    // Suggestions put the articles sharing the case's tags first.
+    const withTags = mine.filter((i) => i.tags.length > 0);
+    expect(withTags.length).toBeGreaterThan(0);
+    for (const item of withTags) {
+      const view = (await ok(c.core, 'cases.get', { id: item.id }))!;
+      expect(view.articles[0]!.tags.some((t) => item.tags.includes(t)), `#${item.number}`).toBe(true);
+      const fitting = view.articles.filter((a) => a.tags.some((t) => item.tags.includes(t)));
+      expect(fitting.length, `#${item.number} ${item.tags.join(',')}`).toBeGreaterThan(0);
+    }
+    const found = await ok(c.core, 'articles.search', { query: 'COOLANT pump' });
+    expect(found.map((a) => a.title)).toEqual(['Volta EV: engine_temp alert above 110 °C']);
   });
 
   it('200 offline changes across 20 cases against a supervisor’s edits: each applied or a conflict, and one final state', async () => {

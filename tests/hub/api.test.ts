@@ -128,7 +128,7 @@ describe.each(backends)('hub API on $name', (backend) => {
   describe('wire shapes', () => {
     it('serialises every row exactly as the domain schemas say (numbers as numbers, ISO times, no extra fields)', async () => {
       const { changes } = await pullAll(hub, sam);
-      expect(new Set(changes.map((c) => c.entity))).toEqual(new Set(['case', 'customer', 'message', 'device', 'queue', 'user']));
+      expect(new Set(changes.map((c) => c.entity))).toEqual(new Set(['case', 'customer', 'message', 'device', 'queue', 'user', 'article']));
       for (const change of changes) {
         if (change.op !== 'upsert') continue;
         // Parsing strips unknown keys: equality proves there are none (no password or token hashes).

@@ -214,4 +214,25 @@ ALTER TABLE cases ADD COLUMN resolution text;
 ALTER TABLE cases ADD COLUMN parts jsonb NOT NULL DEFAULT '[]';
 `,
   },
+  {
+    version: 4,
+    name: 'knowledge base',
+    sql: `
+-- Knowledge articles: written internally or promoted from community answers.
+CREATE TABLE articles (
+  id uuid PRIMARY KEY,
+  title text NOT NULL,
+  body text NOT NULL,
+  tags jsonb NOT NULL DEFAULT '[]',
+  device_models jsonb NOT NULL DEFAULT '[]',
+  source text NOT NULL,
+  language text NOT NULL DEFAULT 'en',
+  version integer NOT NULL DEFAULT 1,
+  rev bigint NOT NULL DEFAULT nextval('rev_seq'),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX articles_rev ON articles (rev);
+`,
+  },
 ];

@@ -1,5 +1,5 @@
 /** Maps database rows to the domain shapes that travel on the wire. */
-import type { Case, Customer, Device, Message, Queue, User } from '../../shared/domain';
+import type { Article, Case, Customer, Device, Message, Queue, User } from '../../shared/domain';
 import type * as s from './schema';
 
 type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
@@ -75,6 +75,10 @@ export function toDevice(r: Row<typeof s.devices>): Device {
     lastTelemetryAt: isoOrNull(r.lastTelemetryAt),
     ...meta(r),
   };
+}
+
+export function toArticle(r: Row<typeof s.articles>): Article {
+  return { id: r.id, title: r.title, body: r.body, tags: r.tags, deviceModels: r.deviceModels, source: r.source as Article['source'], language: r.language, ...meta(r) };
 }
 
 export function toQueue(r: Row<typeof s.queues>): Queue {

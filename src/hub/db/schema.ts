@@ -67,6 +67,17 @@ export const devices = pgTable('devices', {
   ...synced,
 });
 
+export const articles = pgTable('articles', {
+  id: uuid('id').primaryKey(),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  tags: jsonb('tags').$type<string[]>().notNull(),
+  deviceModels: jsonb('device_models').$type<string[]>().notNull(),
+  source: text('source').notNull(),
+  language: text('language').notNull(),
+  ...synced,
+});
+
 export const cases = pgTable('cases', {
   id: uuid('id').primaryKey(),
   number: integer('number').notNull().default(sql`nextval('case_number_seq')`),

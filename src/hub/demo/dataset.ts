@@ -4,6 +4,7 @@
  * Russian, Indonesian and Icelandic, and the demo device rules.
  */
 import { uuidv7 } from 'uuidv7';
+import articleTexts from '../../../resources/demo/articles.json';
 import texts from '../../../resources/demo/texts.json';
 import type { CaseStatus, Channel, Priority } from '../../shared/domain';
 import { asciiName } from './ascii';
@@ -39,6 +40,7 @@ export const DEMO_USERS: { username: string; name: string; role: 'agent' | 'supe
 ];
 
 export interface DemoData {
+  articles: { id: string; title: string; body: string; tags: string[]; deviceModels: string[]; source: string; language: string }[];
   queues: { id: string; name: string; description: string }[];
   users: { id: string; username: string; name: string; role: string; queues: string[] }[];
   customers: {
@@ -182,5 +184,6 @@ export function buildDemoData(now = new Date()): DemoData {
       });
     }
   }
-  return { queues, users, customers, devices, rules, cases, messages };
+  const articles = articleTexts.map((a) => ({ id: uuidv7(), title: a.title, body: a.body, tags: a.tags, deviceModels: a.deviceModels, source: a.source, language: 'en' }));
+  return { queues, users, customers, devices, rules, cases, messages, articles };
 }

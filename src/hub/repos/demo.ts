@@ -26,4 +26,5 @@ export async function insertDemoData(db: Db, data: DemoData, passwordHash: strin
   // Postgres evaluates the number and rev defaults row by row in VALUES order, so the order given here is the order they get.
   await insertInBatches(data.cases, (batch) => db.insert(s.cases).values(batch));
   await insertInBatches(data.messages, (batch) => db.insert(s.messages).values(batch));
+  await db.insert(s.articles).values(data.articles);
 }

@@ -9,8 +9,8 @@ import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Case } from '../../shared/domain';
 import type { SyncChange, SyncPullResponse } from '../../shared/protocol';
 import type { Db } from '../db/connect';
-import { toCase, toCustomer, toDevice, toMessage, toQueue, toUser } from '../db/rows';
-import { caseMoves, cases, customers, devices, messages, queues, users } from '../db/schema';
+import { toArticle, toCase, toCustomer, toDevice, toMessage, toQueue, toUser } from '../db/rows';
+import { articles, caseMoves, cases, customers, devices, messages, queues, users } from '../db/schema';
 import { type Actor, caseScope, sawBeforeMove } from './scope';
 
 export async function pullChanges(db: Db, actor: Actor, cursor: number, limit: number): Promise<SyncPullResponse> {
@@ -18,7 +18,7 @@ export async function pullChanges(db: Db, actor: Actor, cursor: number, limit: n
   const casesInScope = (column: typeof cases.customerId | typeof cases.deviceId | typeof cases.id) =>
     db.select({ id: column }).from(cases).where(and(scope, isNotNull(column)));
 
-  const [head, moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows] = await Promise.all([
+  const [head, moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows, articleRows] = await Promise.all([
     db.select({ rev: sql<string>`last_value` }).from(sql`rev_seq`),
     scope
       ? db
@@ -52,6 +52,8 @@ export async function pullChanges(db: Db, actor: Actor, cursor: number, limit: n
       .limit(limit),
     db.select().from(queues).where(gt(queues.rev, cursor)).orderBy(asc(queues.rev)).limit(limit),
     db.select().from(users).where(gt(users.rev, cursor)).orderBy(asc(users.rev)).limit(limit),
+    // The whole knowledge base goes to every console: it is small beside the cases, and a technician offline needs whatever fits the case in front of them.
+    db.select().from(articles).where(gt(articles.rev, cursor)).orderBy(asc(articles.rev)).limit(limit),
   ]);
 
   const changes: SyncChange[] = [
@@ -62,10 +64,11 @@ export async function pullChanges(db: Db, actor: Actor, cursor: number, limit: n
     ...deviceRows.map((r) => upsert('device', toDevice(r))),
     ...queueRows.map((r) => upsert('queue', toQueue(r))),
     ...userRows.map((r) => ({ op: 'upsert' as const, entity: 'user' as const, id: r.id, rev: Number(r.rev), row: toUser(r) })),
+    ...articleRows.map((r) => upsert('article', toArticle(r))),
   ].sort((a, b) => a.rev - b.rev);
 
   const page = changes.slice(0, limit);
-  const hasMore = changes.length > limit || [moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows].some((rows) => rows.length === limit);
+  const hasMore = changes.length > limit || [moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows, articleRows].some((rows) => rows.length === limit);
   const around = scope ? await aroundScopeChanges(db, actor, cursor, page) : [];
   return { changes: [...page, ...around], cursor: page.at(-1)?.rev ?? cursor, hasMore, head: Number(head[0]?.rev ?? 0) };
 }

@@ -82,7 +82,10 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
     addNote({ id, body }) {
       const item = existing(id);
       let row!: Message;
-      record({ kind: 'case.note', entityId: id, payload: { body } }, (m) => (row = message(item, m, 'note', item.channel, body)));
+      record({ kind: 'case.note', entityId: id, payload: { body } }, (m) => {
+        row = message(item, m, 'note', item.channel, body);
+        cache.drafts.remove(id, 'note');
+      });
       opts.onWritten([id]);
       return row;
     },
@@ -94,7 +97,7 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
       record({ kind: 'message.send', entityId: id, payload: { channel: on, body } }, (m) => {
         row = message(item, m, 'out', on, body);
         // The draft became the reply in the same transaction: never both, never neither.
-        cache.drafts.remove(id);
+        cache.drafts.remove(id, 'reply');
       });
       opts.onWritten([id]);
       return row;

@@ -76,6 +76,7 @@ export function createConnection(opts: {
       cursor: Number(cache.meta.get('cursor') ?? 0),
       lastSyncAt: cache.meta.get('lastSyncAt'),
       cachedCases: cache.cases.count(),
+      cachedArticles: cache.articles.count(),
       progress,
       lastError,
     };

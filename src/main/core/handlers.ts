@@ -13,6 +13,8 @@ import type { Session, StoredSession } from './session';
 
 /** How long cases.get waits for the hub before answering from what is cached. */
 const DETAIL_TIMEOUT_MS = 2_500;
+/** Knowledge suggestions shown beside a case. */
+const SUGGESTED_ARTICLES = 5;
 
 export interface HandlerDeps {
   cache: Cache;
@@ -36,7 +38,9 @@ function caseView(cache: Cache, id: string): CaseView | null {
     device: item.deviceId ? cache.devices.byId(item.deviceId) : null,
     customerCases: item.customerId ? cache.cases.ofCustomer(item.customerId, id) : [],
     conflicts: cache.conflicts.ofCase(id),
-    draft: cache.drafts.get(id)?.body ?? null,
+    draft: cache.drafts.get(id, 'reply')?.body ?? null,
+    noteDraft: cache.drafts.get(id, 'note')?.body ?? null,
+    articles: cache.articles.forCase(item, item.deviceId ? (cache.devices.byId(item.deviceId)?.model ?? null) : null, SUGGESTED_ARTICLES),
   };
 }
 
@@ -110,10 +114,26 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       loggedIn();
       return changes.createCase(input);
     },
-    async 'drafts.save'({ caseId, body }) {
+    async 'drafts.save'({ caseId, body, kind }) {
       loggedIn();
-      cache.drafts.save(caseId, body);
+      cache.drafts.save(caseId, body, kind);
       return null;
+    },
+    async 'users.list'() {
+      return cache.users.all();
+    },
+    async 'articles.search'({ query, caseId, limit }) {
+      if (caseId) {
+        const item = cache.cases.item(caseId);
+        if (!item) throw new CoreError('not_found', `no case ${caseId} in this console`);
+        const model = item.deviceId ? (cache.devices.byId(item.deviceId)?.model ?? null) : null;
+        if (!query) return cache.articles.forCase(item, model, limit);
+        // Matching the words typed, the ones that fit the case first.
+        const matching = cache.articles.search(query, 1000);
+        const rank = new Map(cache.articles.forCase(item, model, 1000).map((a, i) => [a.id, i]));
+        return matching.sort((a, b) => (rank.get(a.id) ?? Infinity) - (rank.get(b.id) ?? Infinity)).slice(0, limit);
+      }
+      return query ? cache.articles.search(query, limit) : [];
     },
     async 'conflicts.list'({ caseId }) {
       return caseId ? cache.conflicts.ofCase(caseId) : cache.conflicts.all();

@@ -16,14 +16,16 @@ export function noticeIfReassigned(cache: Cache, meId: string | null, before: Qu
   const gone = after ? '' : '; it is no longer in your work';
   const pending = cache.outbox.pendingOf(before.id);
   const unsynced = pending > 0 ? ` Your ${pending} unsynced change${pending === 1 ? '' : 's'} to it will still be sent; any the hub refuses will be listed here.` : '';
-  const draft = after ? null : cache.drafts.get(before.id);
-  if (draft) cache.drafts.remove(before.id);
+  const draft = after ? null : cache.drafts.get(before.id, 'reply');
+  const noteDraft = after ? null : cache.drafts.get(before.id, 'note');
+  if (draft) cache.drafts.remove(before.id, 'reply');
+  if (noteDraft) cache.drafts.remove(before.id, 'note');
   cache.notices.add({
     id: `reassigned:${before.id}:${rev}`,
     kind: 'reassigned',
     caseId: before.id,
-    text: `${label} was reassigned${where}${when}${gone}.${unsynced}${draft ? ' Your reply draft is kept below.' : ''}`,
-    detail: draft ? { draft: draft.body } : null,
+    text: `${label} was reassigned${where}${when}${gone}.${unsynced}${draft || noteDraft ? ' What you were writing is kept below.' : ''}`,
+    detail: draft || noteDraft ? { ...(draft ? { draft: draft.body } : {}), ...(noteDraft ? { noteDraft: noteDraft.body } : {}) } : null,
     createdAt: new Date().toISOString(),
   });
   return true;

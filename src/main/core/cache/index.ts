@@ -3,9 +3,10 @@
  * write path for synced rows (`apply`/`remove`), used by both pull and live
  * events so both reconcile by rev the same way.
  */
-import type { Case, Customer, Device, Message, Queue, User } from '../../../shared/domain';
+import type { Article, Case, Customer, Device, Message, Queue, User } from '../../../shared/domain';
 import type { CaseDetailResponse, SyncEntity } from '../../../shared/protocol';
 import { type CacheDb, type OpenCacheOptions, openCacheDb } from './database';
+import { createArticlesRepo } from './repos/articles';
 import { createCasesRepo } from './repos/cases';
 import { createConflictsRepo } from './repos/conflicts';
 import { createCustomersRepo } from './repos/customers';
@@ -28,6 +29,7 @@ export interface EntityRows {
   device: Device;
   queue: Queue;
   user: User;
+  article: Article;
 }
 
 export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
@@ -45,6 +47,7 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
     devices: createDevicesRepo(db),
     queues: createQueuesRepo(db),
     users: createUsersRepo(db),
+    articles: createArticlesRepo(db),
   };
   const byEntity = {
     case: repos.cases,
@@ -53,6 +56,7 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
     device: repos.devices,
     queue: repos.queues,
     user: repos.users,
+    article: repos.articles,
   } as const;
 
   return {

@@ -117,13 +117,28 @@ CREATE TABLE notices (
 
 -- Replies being written, saved as they are typed.
 CREATE TABLE drafts (
-  case_id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('reply', 'note')),
   body TEXT NOT NULL,
-  updated_at TEXT NOT NULL
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (case_id, kind)
 ) STRICT;
 
 -- Cases gained fields (resolution, parts): pull everything again.
 DELETE FROM meta WHERE key IN ('cursor', 'lastSyncAt');
+`,
+  },
+  {
+    version: 3,
+    name: 'knowledge base',
+    sql: `
+CREATE TABLE articles (
+  id TEXT PRIMARY KEY,
+  rev INTEGER NOT NULL,
+  -- title, tags and body, Unicode lower-cased, for search
+  text_folded TEXT NOT NULL,
+  data TEXT NOT NULL
+) STRICT;
 `,
   },
 ];

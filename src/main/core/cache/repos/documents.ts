@@ -11,7 +11,7 @@
  */
 import type { CacheDb } from '../database';
 
-type Table = 'cases' | 'messages' | 'customers' | 'devices' | 'queues' | 'users';
+type Table = 'cases' | 'messages' | 'customers' | 'devices' | 'queues' | 'users' | 'articles';
 type Column = string | number | null;
 
 export interface DocumentOptions<T> {
