@@ -53,7 +53,7 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
     return mutation;
   }
 
-  const relayCase = (id: string) => cache.cases.refresh(id, cache.cases.byId(id) ?? undefined);
+  const relayCase = (id: string) => cache.cases.refresh(id);
 
   function message(caseItem: QueueItem, m: Mutation, direction: Message['direction'], channel: Message['channel'], body: string): Message {
     const now = new Date().toISOString();

@@ -111,19 +111,25 @@ export function createConnection(opts: {
     }
   }
 
-  async function push(): Promise<void> {
+  async function push(): Promise<number> {
     const pushed = await tracked(() => opts.pusher.push());
     casesChanged(pushed.caseIds);
+    return pushed.sent;
+  }
+
+  async function pull(afterOffline: boolean): Promise<void> {
+    const result = await tracked(() => opts.puller.pull({ afterOffline }));
+    if (result.applied > 0) casesChanged(result.caseIds, result.othersChanged);
   }
 
   async function syncNow(): Promise<void> {
     try {
-      // The outbox first: the pull then brings the hub's rows with our changes in them.
-      await push();
       const afterOffline = wasOffline;
-      const result = await tracked(() => opts.puller.pull({ afterOffline }));
+      // Outbox and pull side by side (the overlay keeps the user's changes on top of whatever arrives);
+      // a last pull then brings the hub's rows holding what was just pushed.
+      const [sent] = await Promise.all([push(), pull(afterOffline)]);
+      if (sent > 0) await pull(false);
       if (afterOffline && live?.state() === 'online') wasOffline = false;
-      if (result.applied > 0) casesChanged(result.caseIds, result.othersChanged);
     } catch (error) {
       // Logout or another login dropped this pull on purpose.
       if (error instanceof PullCancelledError) return;

@@ -77,7 +77,7 @@ export function createPusher(cache: Cache, hub: Pick<HubClient, 'push'>, batchSi
       const hub = cache.cases.baseById(caseId);
       // The hub's row may already be here (a live event beat the answer).
       if (hub) cache.outbox.pruneAcked(caseId, hub.version);
-      cache.cases.refresh(caseId, cache.cases.byId(caseId) ?? undefined);
+      cache.cases.refresh(caseId);
     }
   }
 

@@ -68,10 +68,9 @@ CREATE INDEX messages_case ON messages (case_id, created_ms);
     version: 2,
     name: 'outbox, conflicts, notices, drafts',
     sql: `
--- The hub's row as last received; data = base + this console's changes not yet confirmed.
--- NULL base: a case created here that the hub has not confirmed yet.
+-- The hub's row as last received, when this console's unconfirmed changes are laid over it in data;
+-- NULL when data is the hub's row as it is (or, at rev 0, a case created here not confirmed yet).
 ALTER TABLE cases ADD COLUMN base TEXT;
-UPDATE cases SET base = data;
 
 -- Every change a user makes, written in the same transaction as its local effect.
 -- acked_version: NULL while the hub has not answered; then the case version that

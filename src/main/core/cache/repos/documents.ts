@@ -5,9 +5,10 @@
  * so a stale or repeated event changes nothing; a delete never removes a
  * newer row.
  *
- * A table with an `overlay` (cases) also keeps the hub's row in `base`, and
- * `data` is that row with this console's unconfirmed changes laid over it, so
- * every read, filter and sort sees what the user did at once.
+ * A table with an `overlay` (cases) shows in `data` the hub's row with this
+ * console's unconfirmed changes laid over it, so every read, filter and sort
+ * sees what the user did at once; the hub's own row is then kept in `base`
+ * (NULL when nothing is laid over it: `data` is the hub's row, stored once).
  */
 import type { CacheDb } from '../database';
 
@@ -33,19 +34,24 @@ export function createDocumentRepo<T extends { id: string }>(db: CacheDb, table:
   const remove = db.prepare<[string, number]>(`DELETE FROM ${table} WHERE id = ? AND rev <= ?`);
   const byId = db.prepare<[string], { data: string }>(`SELECT data FROM ${table} WHERE id = ?`);
   const clear = db.prepare(`DELETE FROM ${table}`);
-  const baseOf = withBase ? db.prepare<[string], { base: string | null; rev: number }>(`SELECT base, rev FROM ${table} WHERE id = ?`) : null;
+  const baseOf = withBase ? db.prepare<[string], { base: string | null; data: string; rev: number }>(`SELECT base, data, rev FROM ${table} WHERE id = ?`) : null;
   const rewrite = withBase
-    ? db.prepare<Record<string, Column>>(`UPDATE ${table} SET ${names.map((n) => `${n} = @${n}`).join(', ')}, data = @data WHERE id = @id`)
+    ? db.prepare<Record<string, Column>>(`UPDATE ${table} SET ${names.map((n) => `${n} = @${n}`).join(', ')}, data = @data, base = @base WHERE id = @id`)
     : null;
 
   function values(row: T, rev: number): Record<string, Column> {
     const shown = opts.overlay ? opts.overlay(row) : row;
-    const json = JSON.stringify(row);
-    // Without local changes the row shown is the hub's row: one serialisation serves both.
-    const out: Record<string, Column> = { id: row.id, rev, data: shown === row ? json : JSON.stringify(shown) };
-    if (withBase) out.base = rev > 0 ? json : null;
+    const out: Record<string, Column> = { id: row.id, rev, data: JSON.stringify(shown) };
+    // A row born here (rev 0) has no hub row yet; one without local changes is its own base.
+    if (withBase) out.base = rev > 0 && shown !== row ? JSON.stringify(row) : null;
     for (const name of names) out[name] = columns[name]!(shown);
     return out;
+  }
+
+  /** The hub's row as stored: `base` when local changes are laid over it, else `data` itself. */
+  function hubRow(stored: { base: string | null; data: string; rev: number }): T | null {
+    if (stored.rev === 0) return null;
+    return JSON.parse(stored.base ?? stored.data) as T;
   }
 
   return {
@@ -58,17 +64,17 @@ export function createDocumentRepo<T extends { id: string }>(db: CacheDb, table:
     },
     /** The hub's row, without this console's changes (null: none, or born here). */
     baseById(id: string): T | null {
-      const row = baseOf?.get(id);
-      return row?.base ? (JSON.parse(row.base) as T) : null;
+      const stored = baseOf?.get(id);
+      return stored ? hubRow(stored) : null;
     },
     /** Lays the current local changes over the stored hub row again (after the outbox changed). */
-    refresh(id: string, localRow?: T): void {
+    refresh(id: string): void {
       if (!baseOf || !rewrite) return;
       const stored = baseOf.get(id);
-      const base = stored?.base ? (JSON.parse(stored.base) as T) : (localRow ?? null);
-      if (!stored || !base) return;
+      if (!stored) return;
+      // A row born here has no hub row: its changes are laid again over what it shows (the same fields win).
+      const base = hubRow(stored) ?? (JSON.parse(stored.data) as T);
       const next = values(base, stored.rev);
-      delete next.base;
       delete next.rev;
       rewrite.run(next);
     },
