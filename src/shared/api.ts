@@ -35,6 +35,8 @@ export interface CaseConflict {
   field: CaseField;
   yours: unknown;
   theirs: unknown;
+  /** The case version the hub answered at: keeping the user's value is a change on top of it. */
+  hubVersion: number;
   createdAt: string;
 }
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHub } from '../../src/hub/hub';
 import type { Case, Part } from '../../src/shared/domain';
 import type { CaseField, CaseFields } from '../../src/shared/protocol';
-import { consoleDir, goOffline, hubCase, hubFields, hubPush, hubUpdate, loginVia, ok, type ProxiedConsole, proxiedConsole, settle } from './console-fixture';
+import { call, consoleDir, goOffline, hubCase, hubFields, hubPush, hubUpdate, loginVia, ok, type ProxiedConsole, proxiedConsole, settle } from './console-fixture';
 import articleTexts from '../../resources/demo/articles.json';
 import { tempDir } from './fixtures';
 import { hubCases, hubToken, startDemoHub, waitFor } from './hub-fixture';
@@ -111,6 +111,24 @@ describe('offline first', () => {
     }
     const found = await ok(c.core, 'articles.search', { query: 'COOLANT pump' });
     expect(found.map((a) => a.title)).toEqual(['Volta EV: engine_temp alert above 110 °C']);
+  });
+
+  it('refuses bad input and changes without a session, writing nothing', async () => {
+    const c = await open('tess-refusals');
+    await loginVia(c, 'tess');
+    const [item] = (await ok(c.core, 'cases.list', {})).items;
+    const before = c.core.cache.outbox.countPending();
+    for (const fields of [{ status: 'done' }, { parts: [{ name: '', quantity: 0 }] }, { owner: 'me' }, {}]) {
+      const result = await call(c.core, 'cases.update', { id: item!.id, fields } as never);
+      expect(result, JSON.stringify(fields)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
+    expect(await call(c.core, 'cases.addNote', { id: item!.id, body: '   ' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await call(c.core, 'cases.addNote', { id: '01a20000-0000-7000-8000-000000000000', body: 'x' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    await ok(c.core, 'session.logout', {});
+    expect(await call(c.core, 'cases.update', { id: item!.id, fields: { status: 'solved' } })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await call(c.core, 'cases.addNote', { id: item!.id, body: 'After logout' })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(c.core.cache.outbox.countPending()).toBe(before);
+    expect(c.core.cache.cases.item(item!.id)).toMatchObject({ status: item!.status, pendingChanges: 0 });
   });
 
   it('200 offline changes across 20 cases against a supervisor’s edits: each applied or a conflict, and one final state', async () => {

@@ -45,6 +45,8 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
 
   /** Validates like the hub will, then stores the mutation with its local effect in one transaction. */
   function record(draft: Draft, effect: (m: Mutation) => void, baseVersion = baseVersionOf(draft.entityId)): Mutation {
+    // Every change needs someone logged in: it is pushed with their token and in their name.
+    me();
     const mutation = MutationSchema.parse({ ...draft, id: uuidv7(), createdAt: new Date().toISOString(), baseVersion });
     cache.transaction(() => {
       cache.outbox.add(mutation);

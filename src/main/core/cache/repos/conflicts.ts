@@ -1,17 +1,9 @@
 /** Fields the hub kept its own value of: the user's value waits here until they decide. */
+import type { CaseConflict } from '../../../../shared/api';
 import type { CaseField } from '../../../../shared/protocol';
 import type { CacheDb } from '../database';
 
-export interface ConflictRecord {
-  id: string;
-  mutationId: string;
-  caseId: string;
-  field: CaseField;
-  yours: unknown;
-  theirs: unknown;
-  hubVersion: number;
-  createdAt: string;
-}
+export type ConflictRecord = CaseConflict;
 
 interface Row {
   id: string;
