@@ -74,16 +74,18 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     }), metrics);
     // close() runs these in reverse: the database closes only after in-flight requests and telemetry have finished.
     closers.push(() => ingest.drain());
-    closers.push(async () => {
-      // In-flight requests get a grace period; a connection still open after it (a console's socket
-      // reconnecting into a closing server, a stuck upgrade) is cut, so close() always ends.
+    // In-flight requests get a grace period; a connection still open after it (a console's socket
+    // reconnecting into a closing server, a keep-alive connection a console keeps busy, a stuck upgrade)
+    // is cut, so close() always ends.
+    const withGrace = async (closing: () => Promise<void>) => {
       const grace = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
       try {
-        await app.close();
+        await closing();
       } finally {
         clearTimeout(grace);
       }
-    });
+    };
+    closers.push(() => withGrace(() => app.close()));
 
     let mqttUrl = opts.mqttUrl;
     if (!mqttUrl) {
@@ -124,7 +126,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       }),
     });
     await app.ready();
-    closers.push(() => new Promise<void>((resolve) => io.close(() => resolve())));
+    // io.close() also closes the HTTP server, which waits for every open connection: the same grace applies.
+    closers.push(() => withGrace(() => new Promise<void>((resolve) => io.close(() => resolve()))));
     // Runs before the sockets close: their disconnects must not write to a database about to close.
     closers.push(() => presence.stop());
     const port = await listenWithFallback(app.server, {
