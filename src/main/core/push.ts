@@ -48,10 +48,10 @@ export function createPusher(cache: Cache, hub: Pick<HubClient, 'push'>, batchSi
     const result: Settled = answer.status === 'duplicate' ? answer.original : answer;
     const caseId = mutation.kind === 'presence.set' ? null : mutation.entityId;
     const overlays = mutation.kind === 'case.update' || mutation.kind === 'case.assign';
-    if (mutation.kind === 'case.update' && result.status !== 'rejected') {
-      const refused = new Set(result.status === 'conflict' ? result.conflicts.map((c) => c.field) : []);
-      for (const field of Object.keys(mutation.payload.fields)) if (!refused.has(field as never)) cache.conflicts.dropField(mutation.entityId, field);
-    }
+    const refused = new Set<string>(result.status === 'conflict' ? result.conflicts.map((c) => c.field) : []);
+    // The fields the hub took settle any older undecided conflict of theirs.
+    const taken = mutation.kind === 'case.update' && result.status !== 'rejected' ? Object.keys(mutation.payload.fields).filter((f) => !refused.has(f)) : [];
+    for (const field of taken) cache.conflicts.dropField(mutation.entityId, field);
     switch (result.status) {
       case 'applied':
       case 'merged':
@@ -60,13 +60,13 @@ export function createPusher(cache: Cache, hub: Pick<HubClient, 'push'>, batchSi
         else cache.outbox.remove(mutation.id);
         break;
       case 'conflict': {
-        const refused = new Set(result.conflicts.map((c) => c.field));
         for (const c of result.conflicts) {
           cache.conflicts.add({ id: `${mutation.id}:${c.field}`, mutationId: mutation.id, caseId: mutation.entityId, field: c.field, yours: c.yours, theirs: c.theirs, hubVersion: result.version, createdAt: new Date().toISOString() });
         }
-        const fields = mutation.kind === 'case.update' ? Object.fromEntries(Object.entries(mutation.payload.fields).filter(([f]) => !refused.has(f as never))) : {};
-        if (Object.keys(fields).length > 0) cache.outbox.ack(mutation.id, result.version, { fields });
-        else cache.outbox.remove(mutation.id);
+        // What the hub did take stays laid over the case like an applied change; the refused fields wait in the conflicts.
+        if (taken.length > 0 && mutation.kind === 'case.update') {
+          cache.outbox.ack(mutation.id, result.version, { fields: Object.fromEntries(taken.map((f) => [f, mutation.payload.fields[f as keyof typeof mutation.payload.fields]])) });
+        } else cache.outbox.remove(mutation.id);
         break;
       }
       case 'rejected':
