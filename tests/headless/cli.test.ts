@@ -20,6 +20,8 @@ describe('headless CLI arguments', () => {
     expect(parseHeadlessArgs(['--data', '/tmp/x'], {})).toEqual({ help: false, dataDir: '/tmp/x', hubUrl: undefined });
     expect(parseHeadlessArgs(['--data', '/tmp/x'], { SWITCHBOARD_HUB_URL: 'http://hub:1' })).toMatchObject({ hubUrl: 'http://hub:1' });
     expect(parseHeadlessArgs(['--help'], {})).toEqual({ help: true });
+    expect(parseHeadlessArgs(['--data', '/tmp/x', '--pull-page-size', '40'], {})).toMatchObject({ pullPageSize: 40 });
+    for (const size of ['0', '5001', '1.5', 'many']) expect(() => parseHeadlessArgs(['--data', '/x', '--pull-page-size', size], {}), size).toThrow(UsageError);
     for (const argv of [[], ['--hub', 'http://127.0.0.1:1'], ['--data'], ['--data', '/x', '--hub', 'not a url'], ['--data', '/x', '--hub', 'ftp://h/'], ['--data', '/x', '--bogus'], ['--data', '/x', 'extra']]) {
       expect(() => parseHeadlessArgs(argv, {}), argv.join(' ')).toThrow(UsageError);
     }

@@ -11,7 +11,7 @@ import { CACHE_FILE } from '../../src/main/core/cache';
 import type { Message } from '../../src/shared/domain';
 import type { QueueItem, SyncStatus } from '../../src/shared/api';
 import { tempDir } from '../core/fixtures';
-import { hubToken, startDemoHub, waitFor } from '../core/hub-fixture';
+import { hubCases, hubToken, startDemoHub, waitFor } from '../core/hub-fixture';
 import { hubCase } from '../core/console-fixture';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { HeadlessConsole } from './headless-process';
@@ -21,8 +21,8 @@ describe('headless console killed mid-write', () => {
   let hub: RunningHub;
   let proxy: TcpProxy;
   const running: HeadlessConsole[] = [];
-  const start = () => {
-    const cli = new HeadlessConsole(['--hub', proxy.url, '--data', join(dir.path, 'console')]);
+  const start = (extra: string[] = [], data = 'console') => {
+    const cli = new HeadlessConsole(['--hub', proxy.url, '--data', join(dir.path, data), ...extra]);
     running.push(cli);
     return cli;
   };
@@ -89,4 +89,42 @@ describe('headless console killed mid-write', () => {
       expect(await second.exited).toEqual({ code: 0, signal: null });
     });
   }
+
+  it('resumes a bootstrap pull killed between pages, with a sound cache and nothing applied by halves', async () => {
+    proxy.setOnline(true);
+    const first = start(['--pull-page-size', '40'], 'bootstrap');
+    const login = first.call('session.login', { username: 'sam', password: 'demo' });
+    // Killed once a few pages are in.
+    await waitFor(() => first.notifications.filter((n) => n.params?.name === 'sync:changed' && (n.params.payload as SyncStatus).progress).length >= 3, {
+      timeoutMs: 20_000,
+      what: 'a pull under way',
+    });
+    first.kill();
+    await first.exited;
+    await login.catch(() => undefined);
+
+    const file = join(dir.path, 'bootstrap', CACHE_FILE);
+    const db = new Database(file, { readonly: true });
+    let cursor: number;
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      cursor = Number((db.prepare("SELECT value FROM meta WHERE key = 'cursor'").get() as { value: string } | undefined)?.value ?? 0);
+    } finally {
+      db.close();
+    }
+    const sam = await hubToken(hub.url, 'sam');
+    const all = await hubCases(hub.url, sam);
+    // Pages land whole with their cursor: every case up to the cursor is there, none past it.
+    const second = start([], 'bootstrap');
+    const cached = (await second.ok<{ items: QueueItem[]; total: number }>('cases.list', { limit: 10_000 })).items;
+    expect(cursor).toBeGreaterThan(0);
+    expect(new Set(cached.map((c) => c.id))).toEqual(new Set(all.filter((c) => c.rev <= cursor).map((c) => c.id)));
+    expect(cached.length).toBeLessThan(all.length);
+
+    await second.ok('sync.now', {});
+    const after = (await second.ok<{ items: QueueItem[] }>('cases.list', { limit: 10_000 })).items;
+    expect(after.map((c) => [c.id, c.version]).sort()).toEqual(all.map((c) => [c.id, c.version]).sort());
+    second.endInput();
+    await second.exited;
+  });
 });

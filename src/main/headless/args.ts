@@ -6,6 +6,8 @@ export const USAGE = `usage: npm run console:headless -- --data DIR [--hub URL]
 
   --data DIR   the console's data folder (cache.sqlite, the stored session); required
   --hub URL    the hub a first login uses (default: $SWITCHBOARD_HUB_URL, else the core's default)
+  --pull-page-size N
+               rows per sync pull page, 1–5000 (default 5000; smaller on a slow link)
   --help       print this and exit
 
 Speaks JSON-RPC 2.0 on stdin/stdout, one message per line; logs go to stderr.
@@ -15,16 +17,16 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export type HeadlessArgs = { help: true } | { help: false; dataDir: string; hubUrl: string | undefined };
+export type HeadlessArgs = { help: true } | { help: false; dataDir: string; hubUrl: string | undefined; pullPageSize?: number };
 
 const HubUrlSchema = z.url({ protocol: /^https?$/ });
 
 export function parseHeadlessArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): HeadlessArgs {
-  let values: { data?: string; hub?: string; help?: boolean };
+  let values: { data?: string; hub?: string; help?: boolean; 'pull-page-size'?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { data: { type: 'string' }, hub: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { data: { type: 'string' }, hub: { type: 'string' }, 'pull-page-size': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -35,5 +37,9 @@ export function parseHeadlessArgs(argv: string[], env: NodeJS.ProcessEnv = proce
   if (values.data === undefined || values.data.trim() === '') throw new UsageError('--data DIR is required');
   const hubUrl = values.hub ?? (env.SWITCHBOARD_HUB_URL || undefined);
   if (hubUrl !== undefined && !HubUrlSchema.safeParse(hubUrl).success) throw new UsageError(`--hub must be an http(s) URL, got ${JSON.stringify(hubUrl)}`);
-  return { help: false, dataDir: values.data, hubUrl };
+  const size = values['pull-page-size'];
+  if (size === undefined) return { help: false, dataDir: values.data, hubUrl };
+  const pullPageSize = z.coerce.number().int().min(1).max(5000).safeParse(size);
+  if (!pullPageSize.success) throw new UsageError(`--pull-page-size must be a whole number from 1 to 5000, got ${JSON.stringify(size)}`);
+  return { help: false, dataDir: values.data, hubUrl, pullPageSize: pullPageSize.data };
 }
