@@ -10,27 +10,13 @@ import type { Page } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
 import type { Case, Message, User } from '../../src/shared/domain';
 import { startE2e, type E2eEnv } from './harness';
+import { hubGet, hubLogin } from './hub-http';
 
 const CONFLICT_SCREENSHOT = 'resources/screenshot-conflict.png';
 const WAIT = { timeout: 30_000, interval: 100 };
 
 /* ------------------------------------------------------------ the hub over HTTP */
 
-async function hubLogin(hubUrl: string, username: string): Promise<string> {
-  const response = await fetch(new URL('/api/auth/login', hubUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: 'demo' }),
-  });
-  if (!response.ok) throw new Error(`login ${username}: ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
-}
-
-async function hubGet<T>(hubUrl: string, token: string, path: string): Promise<T> {
-  const response = await fetch(new URL(path, hubUrl), { headers: { authorization: `Bearer ${token}` } });
-  if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
-  return (await response.json()) as T;
-}
 
 const hubCase = (hubUrl: string, token: string, id: string) => hubGet<{ case: Case; messages: Message[] }>(hubUrl, token, `/api/cases/${id}`);
 
@@ -167,6 +153,10 @@ describe('offline first in Chromium', () => {
     await page.getByTestId('composer-tab-reply').click();
     await page.getByTestId('composer-input').fill('We will be back on Thursday with the part.');
     await expect.poll(() => page.getByTestId('composer-draft-state').textContent()).toBe('Draft saved');
+    // And an internal note she has not added yet: a draft as well.
+    await page.getByTestId('composer-tab-note').click();
+    await page.getByTestId('composer-input').fill('Ask the customer which valve leaks.');
+    await expect.poll(() => page.getByTestId('composer-draft-state').textContent()).toBe('Draft saved');
 
     // Case A: a priority change, a status change and a note, all offline.
     await openCase(page, caseA.id);
@@ -249,6 +239,7 @@ describe('offline first in Chromium', () => {
     expect(await rejected.getByTestId('notice-body').textContent()).toBe('Parts ordered, back on Thursday.');
     expect(await reassigned.getByTestId('notice-text').textContent()).toContain('while you were offline');
     expect(await reassigned.getByTestId('notice-body').textContent()).toBe('We will be back on Thursday with the part.');
+    expect(await reassigned.getByTestId('notice-note-body').textContent()).toBe('Ask the customer which valve leaks.');
     await screenshot(page, '/tmp/ui-notices.png');
 
     await rejected.getByTestId('notice-copy').click();

@@ -5,7 +5,7 @@
  */
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ApiInput, ApiMethod, ApiOutput, CaseView, QueueItem } from '../../../shared/api';
+import type { ApiInput, ApiMethod, ApiOutput, CaseView, DraftKind, QueueItem } from '../../../shared/api';
 import type { Message } from '../../../shared/domain';
 import { call } from './client';
 import { apiKey, methodKey } from './queries';
@@ -52,7 +52,8 @@ const withMessage = (view: CaseView, message: Message): CaseView =>
 
 export function useAddNote(caseId: string) {
   const patch = usePatchView(caseId);
-  return useApiMutation('cases.addNote', { onSuccess: (message: Message) => patch((view) => withMessage(view, message)), errorTitle: 'The note was not saved' });
+  // The core drops the note draft in the same transaction as the note.
+  return useApiMutation('cases.addNote', { onSuccess: (message: Message) => patch((view) => ({ ...withMessage(view, message), noteDraft: null })), errorTitle: 'The note was not saved' });
 }
 
 export function useReply(caseId: string) {
@@ -69,16 +70,19 @@ export function useResolveConflict(caseId: string) {
 }
 
 /**
- * Saves the reply being typed. Not a react-query mutation: it runs on every
- * pause in typing and when the case closes (even after the component is gone).
- * The open view's `draft` follows, so reopening the case restores the text.
+ * Saves the reply or internal note being typed. Not a react-query mutation: it
+ * runs on every pause in typing and when the case closes (even after the
+ * component is gone). The open view's `draft` / `noteDraft` follows, so
+ * reopening the case restores the text.
  */
-export function useSaveDraft(caseId: string) {
+export function useSaveDraft(caseId: string, kind: DraftKind = 'reply') {
   const client = useQueryClient();
   return async (body: string): Promise<boolean> => {
     try {
-      await call('drafts.save', { caseId, body });
-      client.setQueryData<CaseView | null>(apiKey('cases.get', { id: caseId }), (old) => (old ? { ...old, draft: body || null } : old));
+      await call('drafts.save', { caseId, body, kind });
+      client.setQueryData<CaseView | null>(apiKey('cases.get', { id: caseId }), (old) =>
+        old ? (kind === 'reply' ? { ...old, draft: body || null } : { ...old, noteDraft: body || null }) : old,
+      );
       return true;
     } catch {
       return false;

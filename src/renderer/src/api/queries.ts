@@ -27,6 +27,11 @@ export const useSyncStatus = () => useApiQuery('sync.status', {}, { refetchInter
 export const useCases = (filter: CaseFilter) => useApiQuery('cases.list', filter, { placeholderData: keepPreviousData });
 export const useNotices = () => useApiQuery('notices.list', {});
 export const useCaseView = (id: string | null) => useApiQuery('cases.get', { id: id ?? '' }, { enabled: id !== null });
+/** Who a supervisor can give a case to; the list barely changes during a session. */
+export const useUsers = (enabled = true) => useApiQuery('users.list', {}, { enabled, staleTime: 5 * 60_000 });
+/** Knowledge articles matching the words typed, the ones that fit the case first (from the cache: offline too). */
+export const useArticleSearch = (caseId: string, query: string) =>
+  useApiQuery('articles.search', { caseId, query, limit: 20 }, { enabled: query !== '', placeholderData: keepPreviousData, staleTime: 60_000 });
 
 /** How many cases each filter matches: `limit: 1` lets the core count without building rows. */
 export function useCaseCounts(filters: CaseFilter[]): (number | undefined)[] {

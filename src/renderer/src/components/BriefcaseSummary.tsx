@@ -1,6 +1,6 @@
 /** Above the briefcase list: what this laptop holds for working offline, and how fresh it is. */
 import { Group, Text } from '@mantine/core';
-import { IconBriefcase, IconCloudUpload, IconRefresh } from '@tabler/icons-react';
+import { IconBook2, IconBriefcase, IconCloudUpload, IconRefresh } from '@tabler/icons-react';
 import type { SyncStatus } from '../../../shared/api';
 import { agoText, fullTimestamp } from '../lib/time';
 import { useNow } from '../lib/useNow';
@@ -23,6 +23,15 @@ export function BriefcaseSummary({ status }: { status: SyncStatus | undefined })
           </Text>
         </Group>
         <Group gap={6} wrap="nowrap">
+          <IconBook2 size={16} color="var(--mantine-color-indigo-6)" />
+          <Text size="sm" data-testid="briefcase-articles" data-count={status?.cachedArticles}>
+            <Text span fw={600} className="tabular">
+              {status?.cachedArticles ?? '…'}
+            </Text>{' '}
+            {status?.cachedArticles === 1 ? 'article' : 'articles'}
+          </Text>
+        </Group>
+        <Group gap={6} wrap="nowrap">
           <IconCloudUpload size={16} color={pending > 0 ? 'var(--mantine-color-orange-7)' : 'var(--mantine-color-gray-6)'} />
           <Text size="sm" c={pending > 0 ? 'orange.8' : undefined} data-testid="briefcase-pending" data-count={pending}>
             {pending > 0 ? `${pending} change${pending === 1 ? '' : 's'} waiting to sync` : 'All changes synced'}
@@ -36,7 +45,7 @@ export function BriefcaseSummary({ status }: { status: SyncStatus | undefined })
         </Group>
       </Group>
       <Text size="xs" c="dimmed" mt={4}>
-        Every case here opens without a connection, with its customer, device and conversation. Changes you make offline are sent when the hub is back.
+        Every case here opens without a connection, with its customer, device, conversation and knowledge articles. Changes you make offline are sent when the hub is back.
       </Text>
     </div>
   );

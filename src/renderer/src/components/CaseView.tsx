@@ -1,10 +1,11 @@
 /**
  * One case beside the queue: conflicts to decide first, the header with the
  * facts, the conversation and the composer; beside it the editable properties,
- * field work and the customer at a glance. Every edit goes to the core, which
- * applies it to its cache at once and sends it to the hub when it can.
+ * field work, knowledge articles for the reply and the customer at a glance.
+ * Every edit goes to the core, which applies it to its cache at once and sends
+ * it to the hub when it can.
  */
-import type { ReactNode } from 'react';
+import { type ReactNode, useRef } from 'react';
 import { ActionIcon, Badge, Box, Center, Group, Loader, Text, Tooltip } from '@mantine/core';
 import { IconClock, IconFileOff, IconX } from '@tabler/icons-react';
 import type { CaseView as CaseViewData } from '../../../shared/api';
@@ -17,9 +18,10 @@ import { useNow } from '../lib/useNow';
 import { isDone, PriorityBadge, StatusBadge } from './Badges';
 import { CaseProperties } from './case/CaseProperties';
 import { CaseSyncBadges } from './case/CaseSyncBadges';
-import { Composer } from './case/Composer';
+import { Composer, type ComposerHandle } from './case/Composer';
 import { ConflictBanner } from './case/ConflictBanner';
 import { FieldWork } from './case/FieldWork';
+import { KnowledgePanel } from './case/KnowledgePanel';
 import { SubjectEditor } from './case/SubjectEditor';
 import { ChannelIcon, channelLabel } from './ChannelIcon';
 import { CustomerSummary } from './CustomerSummary';
@@ -81,6 +83,7 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
   const now = useNow(1000);
   const online = useSyncStatus().data?.online ?? false;
   const update = useUpdateCase(view.case.id);
+  const composer = useRef<ComposerHandle>(null);
   const c = view.case;
   const sentiment = sentimentLabel(c.sentiment);
   return (
@@ -146,11 +149,12 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
           </div>
         </Box>
         <MessageTimeline messages={view.messages} language={c.language} caseId={c.id} online={online} />
-        <Composer item={c} draft={view.draft} customerName={view.customer?.name ?? null} />
+        <Composer ref={composer} item={c} draft={view.draft} noteDraft={view.noteDraft} customerName={view.customer?.name ?? null} />
       </Box>
       <Box className={classes.side}>
         <CaseProperties item={c} me={me} />
         <FieldWork item={c} />
+        <KnowledgePanel caseId={c.id} caseTags={c.tags} caseLanguage={c.language} suggested={view.articles} onInsert={(article) => composer.current?.insertInReply(`${article.title}\n\n${article.body}`)} />
         <CustomerSummary customer={view.customer} device={view.device} otherCases={view.customerCases} onOpenCase={onOpenCase} />
       </Box>
     </Box>

@@ -1,18 +1,22 @@
 /**
  * One notice. A refused note or reply shows the whole text the user typed, to
- * copy and use again; a refused edit shows the values it carried. A reassigned
- * case links nowhere: it may have left this console.
+ * copy and use again; a refused edit shows the values it carried; a reassigned
+ * case shows the reply and the internal note the user was writing. A
+ * reassigned case links nowhere: it may have left this console.
  */
-import { Button, CopyButton, Group, Paper, Text, ThemeIcon } from '@mantine/core';
-import { IconArrowsExchange, IconCheck, IconCopy, IconExternalLink, IconX } from '@tabler/icons-react';
+import { Button, Group, Paper, Text, ThemeIcon } from '@mantine/core';
+import { IconArrowsExchange, IconExternalLink, IconX } from '@tabler/icons-react';
 import type { Notice } from '../../../shared/api';
 import { fieldLabel, fieldValueText } from '../lib/fields';
 import { formatTimestamp, fullTimestamp } from '../lib/time';
+import { NoticeText } from './NoticeText';
 import classes from './NoticeItem.module.css';
 
 interface Carried {
-  /** Text the user typed (a note, a reply, a kept draft). */
+  /** Text the user typed (a note, a reply, a kept reply draft). */
   body: string | null;
+  /** A kept internal-note draft (a reassigned case). */
+  noteBody: string | null;
   /** Field values a refused edit carried. */
   fields: [string, unknown][];
   /** The refused change left the case where it was (not a refused creation). */
@@ -24,13 +28,14 @@ const record = (value: unknown): Record<string, unknown> | null => (typeof value
 /** What the notice's detail carried, read defensively: it is whatever the core stored. */
 function carried(notice: Notice): Carried {
   const detail = record(notice.detail);
-  if (notice.kind === 'reassigned') return { body: typeof detail?.draft === 'string' ? detail.draft : null, fields: [], caseStays: false };
+  const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+  if (notice.kind === 'reassigned') return { body: text(detail?.draft), noteBody: text(detail?.noteDraft), fields: [], caseStays: false };
   const payload = record(detail?.payload);
   const body = typeof payload?.body === 'string' ? payload.body : null;
   const fields = Object.entries(record(payload?.fields) ?? {});
   const created = record(payload?.case);
   if (created) fields.push(['subject', created.subject]);
-  return { body, fields, caseStays: detail?.kind !== 'case.create' };
+  return { body, noteBody: null, fields, caseStays: detail?.kind !== 'case.create' };
 }
 
 interface Props {
@@ -42,7 +47,7 @@ interface Props {
 }
 
 export function NoticeItem({ notice, dismissing, onDismiss, onOpenCase }: Props) {
-  const { body, fields, caseStays } = carried(notice);
+  const { body, noteBody, fields, caseStays } = carried(notice);
   const rejected = notice.kind === 'rejected';
   return (
     <Paper withBorder p={12} radius="sm" className={classes.notice} data-testid="notice" data-kind={notice.kind} data-notice-id={notice.id}>
@@ -69,26 +74,9 @@ export function NoticeItem({ notice, dismissing, onDismiss, onOpenCase }: Props)
               ))}
             </div>
           )}
-          {body !== null && (
-            <>
-              <Text size="11px" c="dimmed" mt={8} mb={2}>
-                {notice.kind === 'reassigned' ? 'Your reply draft' : 'What you wrote'}
-              </Text>
-              <div className={classes.body} data-testid="notice-body">
-                {body}
-              </div>
-            </>
-          )}
+          {body !== null && <NoticeText label={notice.kind === 'reassigned' ? 'Your reply draft' : 'What you wrote'} text={body} testId="notice-body" copyTestId="notice-copy" />}
+          {noteBody !== null && <NoticeText label="Your internal note draft" text={noteBody} note testId="notice-note-body" copyTestId="notice-note-copy" />}
           <Group gap={6} mt={10}>
-            {body !== null && (
-              <CopyButton value={body} timeout={1500}>
-                {({ copied, copy }) => (
-                  <Button size="compact-xs" variant="light" color={copied ? 'teal' : 'indigo'} leftSection={copied ? <IconCheck size={12} /> : <IconCopy size={12} />} onClick={copy} data-testid="notice-copy">
-                    {copied ? 'Copied' : 'Copy text'}
-                  </Button>
-                )}
-              </CopyButton>
-            )}
             {rejected && caseStays && notice.caseId && onOpenCase && (
               <Button size="compact-xs" variant="subtle" leftSection={<IconExternalLink size={12} />} onClick={() => onOpenCase(notice.caseId!)} data-testid="notice-open-case">
                 Open case

@@ -1,14 +1,17 @@
 /**
  * Who has the case, and what this user may do about it: agents and technicians
  * take unassigned work or hand back their own; supervisors and admins assign it
- * to themselves, unassign it, or move it to another queue.
+ * to themselves or to an agent or technician (found by name), unassign it, or
+ * move it to another queue.
  */
+import { useState } from 'react';
 import { Button, Group, Menu, Text } from '@mantine/core';
 import { IconArrowBackUp, IconChevronDown, IconHandGrab, IconStack2, IconUserCheck, IconUserMinus } from '@tabler/icons-react';
 import type { QueueItem } from '../../../../shared/api';
 import type { User } from '../../../../shared/domain';
 import { useAssignCase } from '../../api/mutations';
 import { useQueues } from '../../api/queries';
+import { AssignUserSelect } from './AssignUserSelect';
 
 const isPrivileged = (user: User) => user.role === 'supervisor' || user.role === 'admin';
 
@@ -50,8 +53,10 @@ export function AssignControls({ item, me }: { item: QueueItem; me: User }) {
 function SupervisorMenu({ item, mine, loading, onAssign }: { item: QueueItem; mine: boolean; loading: boolean; onAssign: (assigneeId: string | null, queueId?: string) => void }) {
   const queues = useQueues();
   const others = (queues.data ?? []).filter((q) => q.id !== item.queueId);
+  // Controlled: picking a person in the select (not a menu item) closes the menu too.
+  const [opened, setOpened] = useState(false);
   return (
-    <Menu position="bottom-end" width={220} shadow="md">
+    <Menu position="bottom-end" width={240} shadow="md" opened={opened} onChange={setOpened}>
       <Menu.Target>
         <Button size="compact-xs" variant="light" rightSection={<IconChevronDown size={12} />} loading={loading} data-testid="case-assign-menu">
           Assign
@@ -68,6 +73,15 @@ function SupervisorMenu({ item, mine, loading, onAssign }: { item: QueueItem; mi
             Unassign
           </Menu.Item>
         )}
+        <Menu.Divider />
+        <Menu.Label>Assign to…</Menu.Label>
+        <AssignUserSelect
+          currentAssigneeId={item.assigneeId}
+          onPick={(userId) => {
+            setOpened(false);
+            onAssign(userId);
+          }}
+        />
         {others.length > 0 && (
           <>
             <Menu.Divider />
