@@ -56,7 +56,8 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
       let noticed = false;
       for (const change of page.changes) {
         let changed: boolean;
-        const before = change.entity === 'case' && me ? cache.cases.item(change.id) : null;
+        // Only a case of the user's can call for a notice: the cheap look-up first, the whole item only then.
+        const before = change.entity === 'case' && me && cache.cases.assigneeOf(change.id) === me ? cache.cases.item(change.id) : null;
         if (change.op === 'delete') {
           // A removed message changes its case's conversation.
           const caseOfMessage = change.entity === 'message' ? cache.messages.caseOf(change.id) : null;

@@ -95,6 +95,7 @@ export function createCasesRepo(db: CacheDb, outbox: OutboxRepo) {
     'SELECT data FROM cases WHERE customer_id = ? AND id <> ? ORDER BY created_ms DESC LIMIT ?',
   );
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM cases');
+  const assigneeOf = db.prepare<[string], { assignee_id: string | null }>('SELECT assignee_id FROM cases WHERE id = ?');
 
   // The queue's SQL depends on which filters are set (a handful of shapes): prepare each shape once.
   const shapes = new Map<string, Statement<unknown[]>>();
@@ -142,6 +143,8 @@ export function createCasesRepo(db: CacheDb, outbox: OutboxRepo) {
     },
 
     count: (): number => count.get()?.n ?? 0,
+    /** Who the case shows as assigned (null: nobody, or no such case). */
+    assigneeOf: (id: string): string | null => assigneeOf.get(id)?.assignee_id ?? null,
   };
 }
 export type CasesRepo = ReturnType<typeof createCasesRepo>;
