@@ -88,11 +88,12 @@ async function aroundScopeChanges(db: Db, actor: Actor, cursor: number, page: Sy
   const out: SyncChange[] = [];
 
   if (upserted.length > 0) {
-    const movedIds = await db
+    const moved = await db
       .selectDistinct({ id: caseMoves.caseId })
       .from(caseMoves)
       .where(and(gt(caseMoves.rev, cursor), inArray(caseMoves.caseId, upserted.map((c) => c.id))));
-    const entered = upserted.filter((c) => movedIds.some((m) => m.id === c.id));
+    const movedIds = new Set(moved.map((m) => m.id));
+    const entered = upserted.filter((c) => movedIds.has(c.id));
     const customerIds = unique(entered.map((c) => c.customerId));
     const deviceIds = unique(entered.map((c) => c.deviceId));
     const [customerRows, deviceRows, messageRows] = await Promise.all([

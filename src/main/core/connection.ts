@@ -1,7 +1,8 @@
 /**
  * Keeps the cache and the hub in step while someone is logged in: the live
- * socket; a sync (push the outbox, then pull by cursor) on every (re)connect,
- * on a timer, and soon after every local change; retries with backoff while
+ * socket; a sync (push the outbox and pull by cursor side by side, then a
+ * last pull) on every (re)connect, on a timer, and soon after every local
+ * change; retries with backoff while
  * the hub cannot be reached; and a one-off fetch of the case detail when a
  * live case refers to a customer or device this console has never seen.
  */
@@ -28,7 +29,7 @@ export interface Connection {
   start(session: StoredSession): void;
   stop(): void;
   state(): ConnectionState;
-  /** Pushes, then pulls, now; rejects with the first error (the timer, reconnects and retries swallow theirs). */
+  /** Pushes and pulls now; rejects with the first error (the timer, reconnects and retries swallow theirs). */
   syncNow(): Promise<void>;
   /** A change was written to the outbox: push it soon. */
   changed(): void;

@@ -3,7 +3,7 @@
  * answer from the cache so the console works offline; inputs arrive already
  * validated by dispatch().
  */
-import type { ApiHandlers, CaseView, SessionInfo } from '../../shared/api';
+import type { ApiHandlers, CaseView, QueueItem, SessionInfo } from '../../shared/api';
 import type { Cache } from './cache';
 import type { Changes } from './changes';
 import type { Connection } from './connection';
@@ -28,19 +28,22 @@ export interface HandlerDeps {
   log(message: string): void;
 }
 
+const deviceOf = (cache: Cache, item: QueueItem) => (item.deviceId ? cache.devices.byId(item.deviceId) : null);
+
 function caseView(cache: Cache, id: string): CaseView | null {
   const item = cache.cases.item(id);
   if (!item) return null;
+  const device = deviceOf(cache, item);
   return {
     case: item,
     messages: cache.messages.ofCase(id),
     customer: item.customerId ? cache.customers.byId(item.customerId) : null,
-    device: item.deviceId ? cache.devices.byId(item.deviceId) : null,
+    device,
     customerCases: item.customerId ? cache.cases.ofCustomer(item.customerId, id) : [],
     conflicts: cache.conflicts.ofCase(id),
     draft: cache.drafts.get(id, 'reply')?.body ?? null,
     noteDraft: cache.drafts.get(id, 'note')?.body ?? null,
-    articles: cache.articles.forCase(item, item.deviceId ? (cache.devices.byId(item.deviceId)?.model ?? null) : null, SUGGESTED_ARTICLES),
+    articles: cache.articles.forCase(item, device?.model ?? null, SUGGESTED_ARTICLES),
   };
 }
 
@@ -112,7 +115,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       if (caseId) {
         const item = cache.cases.item(caseId);
         if (!item) throw new CoreError('not_found', `no case ${caseId} in this console`);
-        const model = item.deviceId ? (cache.devices.byId(item.deviceId)?.model ?? null) : null;
+        const model = deviceOf(cache, item)?.model ?? null;
         if (!query) return cache.articles.forCase(item, model, limit);
         // Matching the words typed, the ones that fit the case first.
         const matching = cache.articles.search(query, 1000);

@@ -10,7 +10,7 @@ import type { ConnectionState } from '../../shared/api';
 import { type Alert, AlertSchema, CaseSchema, MessageSchema } from '../../shared/domain';
 import type { ConsoleToHubEvents, HubToConsoleEvents } from '../../shared/protocol';
 import type { Cache } from './cache';
-import { noticeIfReassigned } from './reassignment';
+import { caseOfTheUser, noticeIfReassigned } from './reassignment';
 
 const CaseRemovedSchema = z.object({ id: z.uuid(), rev: z.number().int().nonnegative() });
 
@@ -81,7 +81,7 @@ export function connectLive(opts: LiveOptions): LiveConnection {
   function applyCase(id: string, rev: number, write: () => boolean): string | null {
     let noticed = false;
     const changed = opts.cache.transaction(() => {
-      const before = opts.cache.cases.item(id);
+      const before = caseOfTheUser(opts.cache, opts.me(), id);
       const done = write();
       if (done) noticed = noticeIfReassigned(opts.cache, opts.me(), before, rev, opts.catchingUp());
       return done;

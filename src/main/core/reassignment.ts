@@ -6,6 +6,11 @@
 import type { QueueItem } from '../../shared/api';
 import type { Cache } from './cache';
 
+/** The case as it stands before a change, when it is the user's (only then can the change call for a notice); a cheap look-up first. */
+export function caseOfTheUser(cache: Cache, meId: string | null, id: string): QueueItem | null {
+  return meId && cache.cases.assigneeOf(id) === meId ? cache.cases.item(id) : null;
+}
+
 export function noticeIfReassigned(cache: Cache, meId: string | null, before: QueueItem | null, rev: number, offline: boolean): boolean {
   if (!meId || !before || before.assigneeId !== meId) return false;
   const after = cache.cases.item(before.id);

@@ -6,7 +6,7 @@
 import { parseSyncRow, type SyncPullResponse } from '../../shared/protocol';
 import type { Cache, EntityRows } from './cache';
 import type { HubClient } from './hub-client';
-import { noticeIfReassigned } from './reassignment';
+import { caseOfTheUser, noticeIfReassigned } from './reassignment';
 
 export const PULL_PAGE_SIZE = 5000;
 
@@ -17,8 +17,6 @@ export interface PullResult {
   caseIds: string[];
   /** A customer, queue, user or device changed: what the queue shows beside its cases. */
   othersChanged: boolean;
-  /** Notices were written (a case of the user's reassigned away). */
-  noticed: boolean;
   cursor: number;
 }
 
@@ -47,17 +45,15 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
   let running: Promise<PullResult> | null = null;
   let generation = 0;
 
-  function applyPage(page: SyncPullResponse, nextCursor: number, afterOffline: boolean): { applied: number; caseIds: Set<string>; othersChanged: boolean; noticed: boolean } {
+  function applyPage(page: SyncPullResponse, nextCursor: number, afterOffline: boolean): { applied: number; caseIds: Set<string>; othersChanged: boolean } {
     const me = opts.me?.() ?? null;
     return cache.transaction(() => {
       const caseIds = new Set<string>();
       let applied = 0;
       let othersChanged = false;
-      let noticed = false;
       for (const change of page.changes) {
         let changed: boolean;
-        // Only a case of the user's can call for a notice: the cheap look-up first, the whole item only then.
-        const before = change.entity === 'case' && me && cache.cases.assigneeOf(change.id) === me ? cache.cases.item(change.id) : null;
+        const before = change.entity === 'case' ? caseOfTheUser(cache, me, change.id) : null;
         if (change.op === 'delete') {
           // A removed message changes its case's conversation.
           const caseOfMessage = change.entity === 'message' ? cache.messages.caseOf(change.id) : null;
@@ -69,13 +65,13 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
           if (changed && change.entity === 'message') caseIds.add((row as EntityRows['message']).caseId);
         }
         if (changed && change.entity === 'case') caseIds.add(change.id);
-        if (changed && before) noticed = noticeIfReassigned(cache, me, before, change.rev, afterOffline) || noticed;
+        if (changed && before) noticeIfReassigned(cache, me, before, change.rev, afterOffline);
         if (changed && change.entity !== 'case' && change.entity !== 'message') othersChanged = true;
         if (changed) applied++;
       }
       cache.meta.set('cursor', String(nextCursor));
       cache.meta.set('lastSyncAt', new Date().toISOString());
-      return { applied, caseIds, othersChanged, noticed };
+      return { applied, caseIds, othersChanged };
     });
   }
 
@@ -85,7 +81,6 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
     let cursor = start;
     let applied = 0;
     let othersChanged = false;
-    let noticed = false;
     const caseIds = new Set<string>();
     let fetching = hub.pull(cursor, pageSize);
     try {
@@ -103,10 +98,9 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
         const result = applyPage(page, next, afterOffline);
         applied += result.applied;
         othersChanged ||= result.othersChanged;
-        noticed ||= result.noticed;
         for (const id of result.caseIds) caseIds.add(id);
         cursor = next;
-        if (!page.hasMore) return { applied, caseIds: [...caseIds], othersChanged, noticed, cursor };
+        if (!page.hasMore) return { applied, caseIds: [...caseIds], othersChanged, cursor };
         if (page.changes.length === 0) throw new Error('the hub said it has more changes but sent none');
         if (page.head !== undefined && page.head > start) opts.onProgress?.({ done: cursor - start, total: page.head - start });
       }
