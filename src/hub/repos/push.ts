@@ -7,7 +7,7 @@
  */
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
-import type { Case, Message, Priority } from '../../shared/domain';
+import { type Case, IdSchema, type Message, type Priority } from '../../shared/domain';
 import { CASE_FIELDS, type CaseField, type FieldConflict, type Mutation, type MutationResult } from '../../shared/protocol';
 import type { Db } from '../db/connect';
 import { toCase, toMessage } from '../db/rows';
@@ -148,7 +148,8 @@ async function loadBatch(tx: Db, actor: Actor, batch: Mutation[]): Promise<Batch
   };
 }
 
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+// Case ids are UUIDs; anything else cannot name a case and must not reach a uuid column.
+const isUuid = (id: string) => IdSchema.safeParse(id).success;
 
 async function applyOnce(work: Batch, mutation: Mutation, seen: typeof mutations.$inferSelect | undefined): Promise<PushOutcome> {
   const { actor } = work;
