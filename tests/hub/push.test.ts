@@ -55,6 +55,22 @@ describe.each(backends)('sync push on $name', (backend) => {
     expect(after.rev).toBeGreaterThan(c.rev);
   });
 
+  it('applies a mutation pushed twice at the same moment once, answering the other as a duplicate', async () => {
+    const c = await anaCase();
+    for (let round = 0; round < 5; round++) {
+      const version = (await getCase(c.id)).case.version;
+      const update = { id: uuidv7(), kind: 'case.update', entityId: c.id, baseVersion: version, payload: { fields: { subject: `Door sensor offline (${round})` } } } as const;
+      const note = { id: uuidv7(), kind: 'case.note', entityId: c.id, baseVersion: version, payload: { body: `checked ${round}` } } as const;
+      // A console retrying while its first try is still in flight.
+      const answers = await Promise.all([push(ana, update, note), push(ana, update, note)]);
+      expect(answers.map(([u]) => u!.status).sort()).toEqual(['applied', 'duplicate']);
+      expect(answers.map(([, n]) => n!.status).sort()).toEqual(['applied', 'duplicate']);
+      const after = await getCase(c.id);
+      expect(after.case.version).toBe(version + 1);
+      expect(after.messages.filter((m) => m.body === `checked ${round}`)).toHaveLength(1);
+    }
+  });
+
   it('merges fields that only one side changed', async () => {
     const c = await anaCase();
     expect((await push(sam, { kind: 'case.update', entityId: c.id, baseVersion: c.version, payload: { fields: { priority: 'urgent' } } }))[0]!.status).toBe('applied');

@@ -1,17 +1,49 @@
-import { sql } from 'drizzle-orm';
+import { is, sql } from 'drizzle-orm';
+import { PgliteDatabase } from 'drizzle-orm/pglite';
 import type { Db } from './connect';
 
 const REV_LOCK = 4711;
+// Embedded PGlite has one connection that runs one transaction at a time, and only one hub opens its data dir.
+const needsRevLock = (db: Db) => !is(db, PgliteDatabase);
 
 /**
  * Every write that allocates revs runs here. The transaction-scoped advisory
  * lock makes writers commit in the order they drew their revs — across hub
  * instances sharing one Postgres too — so a client paging by `rev > cursor`
- * can never skip a row that commits late with a smaller rev.
+ * can never skip a row that commits late with a smaller rev (PGlite needs no
+ * lock, see needsRevLock).
  */
 export function writeTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  const locking = needsRevLock(db);
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${REV_LOCK})`);
+    if (locking) await tx.execute(sql`SELECT pg_advisory_xact_lock(${REV_LOCK})`);
     return fn(tx as unknown as Db);
+  });
+}
+
+/** Takes the rev lock (when the backend needs it) and draws `count` revs, in one round trip. */
+export type DrawRevs = (count: number) => Promise<number[]>;
+
+/**
+ * A write transaction that holds the rev lock only from its first rev to its
+ * commit, so its reads (and the row locks they take) do not keep every other
+ * writer waiting: all writes are serialised by that lock, and each round trip
+ * to Postgres under it costs every writer. Every rev the transaction allocates
+ * must come from `drawRevs`, including rows inserted with the default rev:
+ * draw first, or write the rev explicitly.
+ */
+export function writeTransactionLockingLate<T>(db: Db, fn: (tx: Db, drawRevs: DrawRevs) => Promise<T>): Promise<T> {
+  const locking = needsRevLock(db);
+  return db.transaction(async (tx) => {
+    // The lock is the CTE's one row, which every drawn row joins, so it is held before the first nextval.
+    const draw: DrawRevs = async (count) => {
+      const query = !locking
+        ? sql`SELECT nextval('rev_seq') AS rev FROM generate_series(1, ${count})`
+        : sql`WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${REV_LOCK})) SELECT nextval('rev_seq') AS rev FROM locked, generate_series(1, ${count})`;
+      // PGlite and node-postgres both answer with `rows`.
+      const drawn = (await tx.execute(query)) as unknown as { rows: { rev: string }[] };
+      return drawn.rows.map((r) => Number(r.rev));
+    };
+    return fn(tx as unknown as Db, draw);
   });
 }

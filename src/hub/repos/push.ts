@@ -12,7 +12,7 @@ import { CASE_FIELDS, type CaseField, type FieldConflict, type Mutation, type Mu
 import type { Db } from '../db/connect';
 import { toCase, toMessage } from '../db/rows';
 import { caseChanges, caseMoves, cases, messages, mutations, queues, users } from '../db/schema';
-import { writeTransaction } from '../db/write';
+import { type DrawRevs, writeTransactionLockingLate } from '../db/write';
 import { slaDueAt } from '../devices/sla';
 import { type Actor, caseScope } from './scope';
 import { setPresence } from './users';
@@ -40,11 +40,28 @@ type Settled = Exclude<MutationResult, { status: 'duplicate' }>;
  * after commit.
  */
 export async function applyMutations(db: Db, actor: Actor, batch: Mutation[]): Promise<PushOutcome[]> {
-  return writeTransaction(db, async (tx) => {
+  try {
+    return await applyBatch(db, actor, batch);
+  } catch (error) {
+    // The same mutation id pushed twice at once (a console retrying while its first try is still in
+    // flight): both read the ledger before either committed, so the later one hit the ledger's key and
+    // rolled back whole. Again, it finds the first one's record and answers `duplicate`.
+    if (!isUniqueViolation(error)) throw error;
+    return applyBatch(db, actor, batch);
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if ((e as { code?: unknown }).code === '23505') return true;
+  return false;
+}
+
+async function applyBatch(db: Db, actor: Actor, batch: Mutation[]): Promise<PushOutcome[]> {
+  return writeTransactionLockingLate(db, async (tx, drawRevs) => {
     // One look-up for the whole batch; ids repeated inside the batch are caught as they are recorded.
     const known = await tx.select().from(mutations).where(inArray(mutations.id, [...new Set(batch.map((m) => m.id))]));
     const seen = new Map(known.map((m) => [m.id, m]));
-    const work = await loadBatch(tx, actor, batch.filter((m) => !seen.has(m.id)));
+    const work = await loadBatch(tx, actor, batch.filter((m) => !seen.has(m.id)), drawRevs);
     const outcomes: PushOutcome[] = [];
     const remembered: (typeof mutations.$inferInsert)[] = [];
     for (const mutation of batch) {
@@ -84,15 +101,12 @@ interface Batch {
   messages: MessageRow[];
   revs: number[];
   size: number;
-  authorName: string;
+  drawRevs: DrawRevs;
 }
 type MessageRow = typeof messages.$inferSelect;
 
 async function nextRev(work: Batch): Promise<number> {
-  if (work.revs.length === 0) {
-    const drawn = await work.tx.select({ rev: sql<string>`nextval('rev_seq')` }).from(sql`generate_series(1, ${work.size})`);
-    work.revs = drawn.map((r) => Number(r.rev));
-  }
+  if (work.revs.length === 0) work.revs = await work.drawRevs(work.size);
   return work.revs.shift()!;
 }
 
@@ -128,12 +142,12 @@ async function flush(work: Batch): Promise<void> {
   if (work.messages.length > 0) await tx.insert(messages).values(work.messages);
 }
 
-async function loadBatch(tx: Db, actor: Actor, batch: Mutation[]): Promise<Batch> {
+async function loadBatch(tx: Db, actor: Actor, batch: Mutation[], drawRevs: DrawRevs): Promise<Batch> {
   const ids = [...new Set(batch.filter((m) => m.kind !== 'case.create' && m.kind !== 'presence.set').map((m) => m.entityId))].filter(isUuid);
-  const [rows, [author]] = await Promise.all([
-    ids.length > 0 ? tx.select().from(cases).where(and(inArray(cases.id, ids), caseScope(actor))).orderBy(cases.id).for('update') : Promise.resolve([]),
-    tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id)),
-  ]);
+  // Notes and replies only read their case: a share lock lets pushes to one busy case run side by side.
+  const changesCases = batch.some((m) => m.kind === 'case.update' || m.kind === 'case.assign');
+  const rows =
+    ids.length > 0 ? await tx.select().from(cases).where(and(inArray(cases.id, ids), caseScope(actor))).orderBy(cases.id).for(changesCases ? 'update' : 'share') : [];
   return {
     tx,
     actor,
@@ -144,7 +158,7 @@ async function loadBatch(tx: Db, actor: Actor, batch: Mutation[]): Promise<Batch
     messages: [],
     revs: [],
     size: batch.length,
-    authorName: author?.name ?? actor.id,
+    drawRevs,
   };
 }
 
@@ -196,7 +210,7 @@ async function apply(work: Batch, m: Mutation): Promise<PushOutcome> {
         caseId: row.id,
         direction: m.kind === 'case.note' ? 'note' : 'out',
         channel: m.kind === 'case.note' ? row.channel : m.payload.channel,
-        author: work.authorName,
+        author: work.actor.name,
         body: m.payload.body,
         externalId: null,
         version: 1,
@@ -312,7 +326,7 @@ async function create(work: Batch, id: string, entityId: string, draft: Extract<
   const assigneeId = actor.role === 'technician' ? actor.id : (draft.assigneeId ?? null);
   const [row] = await tx
     .insert(cases)
-    .values({ ...draft, assigneeId, slaDueAt: slaDueAt(draft.priority, new Date()), sentiment: null })
+    .values({ ...draft, assigneeId, slaDueAt: slaDueAt(draft.priority, new Date()), sentiment: null, rev: await nextRev(work) })
     .returning();
   // Later mutations of this batch (a note on the new case) find it here.
   work.cases.set(row!.id, row!);

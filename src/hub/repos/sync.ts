@@ -11,9 +11,17 @@ import type { SyncChange, SyncPullResponse } from '../../shared/protocol';
 import type { Db } from '../db/connect';
 import { toArticle, toCase, toCustomer, toDevice, toMessage, toQueue, toUser } from '../db/rows';
 import { articles, caseMoves, cases, customers, devices, messages, queues, users } from '../db/schema';
-import { type Actor, caseScope, sawBeforeMove } from './scope';
+import { type Actor, caseScope, sawBeforeMove, scopeKey } from './scope';
 
-export async function pullChanges(db: Db, actor: Actor, cursor: number, limit: number): Promise<SyncPullResponse> {
+export function pullChanges(db: Db, actor: Actor, cursor: number, limit: number): Promise<SyncPullResponse> {
+  // One snapshot for every table read: writers commit in rev order, so a snapshot holds every rev up to
+  // some point and none past it. Reads in separate snapshots (separate pool connections, or PGlite
+  // letting a write in between two reads) could see a message at rev 102 but not the case at rev 101
+  // committed just before it, and move the cursor past that case for good.
+  return db.transaction((tx) => pullInSnapshot(tx as unknown as Db, actor, cursor, limit), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}
+
+async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: number): Promise<SyncPullResponse> {
   const scope = caseScope(actor);
   const casesInScope = (column: typeof cases.customerId | typeof cases.deviceId | typeof cases.id) =>
     db.select({ id: column }).from(cases).where(and(scope, isNotNull(column)));
@@ -70,7 +78,7 @@ export async function pullChanges(db: Db, actor: Actor, cursor: number, limit: n
   const page = changes.slice(0, limit);
   const hasMore = changes.length > limit || [moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows, articleRows].some((rows) => rows.length === limit);
   const around = scope ? await aroundScopeChanges(db, actor, cursor, page) : [];
-  return { changes: [...page, ...around], cursor: page.at(-1)?.rev ?? cursor, hasMore, head: Number(head[0]?.rev ?? 0) };
+  return { changes: [...page, ...around], cursor: page.at(-1)?.rev ?? cursor, hasMore, head: Number(head[0]?.rev ?? 0), scope: scopeKey(actor) };
 }
 
 /**
