@@ -45,9 +45,19 @@ describe('scale-out: two hubs, one Postgres, Redis and Mosquitto', () => {
     }
   });
 
+  const login = async (url: string, username = 'ana') =>
+    ((await (await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'demo' }) })).json()) as { token: string }).token;
+  const me = (url: string, token: string) => fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+
+  it('refuses a token on every hub as soon as it is signed out on one, though the others remembered it', async () => {
+    const token = await login(hubs[0]!.url, 'ivan');
+    expect((await me(hubs[1]!.url, token)).status).toBe(200);
+    expect((await fetch(`${hubs[0]!.url}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(204);
+    expect((await me(hubs[1]!.url, token)).status).toBe(401);
+    expect((await me(hubs[0]!.url, token)).status).toBe(401);
+  });
+
   it('processes each reading on exactly one hub and pushes the case to consoles on the other', async () => {
-    const login = async (url: string) =>
-      ((await (await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"ana","password":"demo"}' })).json()) as { token: string }).token;
     const received: Case[][] = [[], []];
     const sockets = await Promise.all(
       hubs.map(async ({ url }, i) => {

@@ -23,8 +23,9 @@ export interface TokenClaims {
 
 export interface TokenService {
   sign(claims: { userId: string; role: Role }): Promise<string>;
-  /** The claims, or null for anything expired, forged, malformed or revoked. */
+  /** The claims of a well-signed, unexpired token, or null; says nothing about revocation (see isRevoked). */
   verify(token: string): Promise<TokenClaims | null>;
+  isRevoked(jti: string): Promise<boolean>;
   revoke(claims: TokenClaims): Promise<void>;
 }
 
@@ -46,12 +47,14 @@ export async function createTokenService(db: Db, ttlSeconds = DEFAULT_TOKEN_TTL_
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
         const role = RoleSchema.safeParse(payload.role);
         if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || !payload.exp || !role.success) return null;
-        const [revoked] = await db.select().from(revokedTokens).where(eq(revokedTokens.jti, payload.jti));
-        if (revoked) return null;
         return { userId: payload.sub, role: role.data, jti: payload.jti, expiresAt: new Date(payload.exp * 1000) };
       } catch {
         return null;
       }
+    },
+    async isRevoked(jti) {
+      const [revoked] = await db.select({ jti: revokedTokens.jti }).from(revokedTokens).where(eq(revokedTokens.jti, jti));
+      return revoked !== undefined;
     },
     async revoke(claims) {
       await db.insert(revokedTokens).values({ jti: claims.jti, expiresAt: claims.expiresAt }).onConflictDoNothing();

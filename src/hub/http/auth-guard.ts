@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenClaims } from '../auth/tokens';
 import type { Actor } from '../repos/scope';
-import { loadActor } from '../repos/users';
 import type { HubContext } from './context';
 import { sendError } from './errors';
 
@@ -22,10 +21,9 @@ export function bearerToken(request: FastifyRequest): string | null {
 export function requireUser(ctx: HubContext) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(request);
-    const claims = token ? await ctx.tokens.verify(token) : null;
-    const actor = claims ? await loadActor(ctx.db, claims.userId) : null;
-    if (!actor) return sendError(reply, 401, 'unauthorized', 'a valid bearer token is required');
-    request.actor = actor;
-    request.claims = claims;
+    const session = token ? await ctx.sessions.resolve(token) : null;
+    if (!session) return sendError(reply, 401, 'unauthorized', 'a valid bearer token is required');
+    request.actor = session.actor;
+    request.claims = session.claims;
   };
 }

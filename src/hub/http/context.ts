@@ -1,5 +1,6 @@
 /** What the routes share: the database, token service, ingest and the live publisher. */
 import type { Db } from '../db/connect';
+import type { Sessions } from '../auth/sessions';
 import type { TokenService } from '../auth/tokens';
 import type { TelemetryIngest } from '../devices/ingest';
 import type { Publisher } from '../live/publish';
@@ -15,6 +16,8 @@ export interface HubHealth {
 export interface HubContext {
   db: Db;
   tokens: TokenService;
+  /** Token → user, remembered; told of every revocation and change of role or queues. */
+  sessions: Sessions;
   ingest: TelemetryIngest;
   publish: Publisher;
   metrics: HubMetrics;
@@ -23,4 +26,6 @@ export interface HubContext {
   disconnectToken(jti: string): Promise<void>;
   /** Moves connected agents' sockets in or out of a queue's room. */
   syncQueueRoom(queueId: string, memberIds: string[]): Promise<void>;
+  /** Moves a user's connected sockets to the rooms of their (new) role. */
+  syncUserRooms(userId: string): Promise<void>;
 }

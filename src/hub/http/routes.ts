@@ -69,12 +69,12 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
     // A fresh token for a still-valid one; the old one is revoked so only one stays in use.
     api.post('/api/auth/refresh', async (request) => {
       const token = await ctx.tokens.sign({ userId: request.actor!.id, role: request.actor!.role });
-      await ctx.tokens.revoke(request.claims!);
+      await ctx.sessions.revoke(request.claims!);
       return { token };
     });
 
     api.post('/api/auth/logout', async (request, reply) => {
-      await ctx.tokens.revoke(request.claims!);
+      await ctx.sessions.revoke(request.claims!);
       await ctx.disconnectToken(request.claims!.jti);
       return reply.code(204).send();
     });

@@ -28,7 +28,7 @@ export async function queueIdsOf(db: Db, userId: string): Promise<string[]> {
 export async function loadActor(db: Db, userId: string): Promise<Actor | null> {
   const user = await findUser(db, userId);
   if (!user) return null;
-  return { id: user.id, role: user.role, queueIds: await queueIdsOf(db, user.id) };
+  return { id: user.id, name: user.name, role: user.role, queueIds: await queueIdsOf(db, user.id) };
 }
 
 /** Sets a user's presence (only when it is currently `onlyIf`, if given); true when it changed. */
