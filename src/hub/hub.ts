@@ -7,13 +7,16 @@ import { pino } from 'pino';
 import { mkdirSync } from 'node:fs';
 import { openDatabase } from './db/connect';
 import { claimDataDir } from './ops/data-lock';
+import { createSessions, type SessionChange } from './auth/sessions';
 import { createTokenService } from './auth/tokens';
+import { listQueues } from './repos/queues';
+import { loadActor } from './repos/users';
 import { createTelemetryIngest } from './devices/ingest';
 import { startEmbeddedBroker } from './devices/broker';
 import { subscribeTelemetry } from './devices/subscriber';
 import { registerRoutes } from './http/routes';
 import { installErrorHandlers } from './http/errors';
-import { createLiveServer, disconnectToken, syncQueueRoom } from './live/io';
+import { createLiveServer, disconnectToken, shareSessionChanges, syncQueueRoom, syncUserRooms } from './live/io';
 import { createPublisher } from './live/publish';
 import { createMetrics } from './ops/metrics';
 import { countReadings } from './ops/counted-ingest';
@@ -56,12 +59,15 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     closers.push(() => database.close());
     const { db } = database;
     const tokens = await createTokenService(db, opts.tokenTtlSeconds);
+    // Set once the hub knows whether it has peers (the Redis adapter below).
+    let announce: ((change: SessionChange) => Promise<void>) | undefined;
+    const sessions = createSessions(tokens, { loadActor: (userId) => loadActor(db, userId), announce: async (change) => announce?.(change) });
     if (opts.demo) await loadDemo(db, log);
 
     const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger });
     installErrorHandlers(app);
 
-    const io = createLiveServer(app.server, db, tokens);
+    const io = createLiveServer(app.server, sessions);
     const publish = createPublisher(io);
     const presence = trackPresence(io, db, publish, log.child({ component: 'presence' }));
     const metrics = createMetrics({ sockets: () => io.engine.clientsCount });
@@ -105,6 +111,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       adapter = await attachRedisAdapter(io, opts.redisUrl, cluster, log.child({ component: 'redis' }));
       const attached = adapter;
       closers.push(() => attached.close());
+      announce = shareSessionChanges(io, sessions, (message) => log.warn(message));
     }
     // Several hubs on one broker share the subscription: each reading is processed by exactly one of them.
     const subscriber = await subscribeTelemetry(mqttUrl, ingest, log.child({ component: 'mqtt' }), adapter ? cluster : undefined);
@@ -113,10 +120,15 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     await registerRoutes(app, {
       db,
       tokens,
+      sessions,
       ingest,
       publish,
       disconnectToken: (jti) => disconnectToken(io, jti),
       syncQueueRoom: (queueId, memberIds) => syncQueueRoom(io, queueId, memberIds),
+      async syncUserRooms(userId) {
+        const [actor, queues] = await Promise.all([loadActor(db, userId), listQueues(db)]);
+        if (actor) syncUserRooms(io, actor, queues.map((q) => q.id));
+      },
       metrics,
       health: async () => ({
         db: { backend: database.kind, ok: await database.ping() },

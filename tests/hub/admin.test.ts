@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminUser } from '../../src/shared/admin';
 import { uuidv7 } from 'uuidv7';
 import type { Case, Queue } from '../../src/shared/domain';
+import type { SyncPushResponse } from '../../src/shared/protocol';
 import { backends, startTestHub, type TestHub } from './backends';
 import { casesFor, connectSocket, me } from './helpers';
 
@@ -85,6 +86,46 @@ describe.each(backends)('admin API on $name', (backend) => {
     expect(live.map((c) => c.id)).toContain(billingCase.id);
     expect((await send('PUT', `/api/admin/queues/${billing.id}/members`, { userIds: ['00000000-0000-7000-8000-000000000000'] }, sam)).status).toBe(404);
     expect((await send('PUT', `/api/admin/queues/${billing.id}/members`, { userIds: [user.id] }, ana)).status).toBe(403);
+  });
+
+  it('moves the open sockets of a user to the rooms of a new role at once, and the token follows on the next request', async () => {
+    const created = await hub.post('/api/admin/users', { username: 'oskar', name: 'Oskar Berg', role: 'supervisor', password: 'correct horse' }, admin);
+    const { user } = (await created.json()) as { user: AdminUser };
+    const token = ((await (await hub.post('/api/auth/login', { username: 'oskar', password: 'correct horse' })).json()) as { token: string }).token;
+    const socket = connectSocket(hub.url, token);
+    const live: Case[] = [];
+    socket.on('case:upsert', (c: Case) => live.push(c));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const [watched, marker, marker2] = (await casesFor(hub, sam)).filter((c) => c.assigneeId === null && c.status !== 'closed');
+    const change = async (c: Case, payload: object, kind = 'case.update') => {
+      const current = (await casesFor(hub, sam)).find((x) => x.id === c.id)!;
+      const response = await hub.post('/api/sync/push', { mutations: [{ id: uuidv7(), kind, entityId: c.id, baseVersion: current.version, createdAt: new Date().toISOString(), payload }] }, sam);
+      expect(response.status).toBe(200);
+      const [result] = ((await response.json()) as SyncPushResponse).results;
+      expect(result).toMatchObject({ status: 'applied' });
+      return (result as { version: number }).version;
+    };
+    const arrived = async (id: string, version: number) => {
+      for (let i = 0; i < 100 && !live.some((c) => c.id === id && c.version === version); i++) await new Promise((r) => setTimeout(r, 50));
+      return live.some((c) => c.id === id && c.version === version);
+    };
+    try {
+      // A supervisor sees every case live.
+      expect(await arrived(watched!.id, await change(watched!, { fields: { tags: ['watched'] } }))).toBe(true);
+      expect((await send('PATCH', `/api/admin/users/${user.id}`, { role: 'agent' }, admin)).status).toBe(200);
+      // An agent in no queue: the next change of that case no longer reaches him; a case assigned to him does
+      // (events reach one socket in order, so the marker arriving means the change was not sent).
+      const unseen = await change(watched!, { fields: { tags: ['watched', 'again'] } });
+      expect(await arrived(marker!.id, await change(marker!, { assigneeId: user.id }, 'case.assign'))).toBe(true);
+      expect(live.some((c) => c.id === watched!.id && c.version === unseen)).toBe(false);
+      expect((await hub.get('/api/cases?limit=500', token)).status).toBe(200);
+      expect((await casesFor(hub, token)).map((c) => c.id)).not.toContain(watched!.id);
+      // And back: a supervisor again, every case again.
+      expect((await send('PATCH', `/api/admin/users/${user.id}`, { role: 'supervisor' }, admin)).status).toBe(200);
+      expect(await arrived(marker2!.id, await change(marker2!, { fields: { tags: ['back'] } }))).toBe(true);
+    } finally {
+      socket.close();
+    }
   });
 
   it('creates and renames queues, refusing duplicate names', async () => {

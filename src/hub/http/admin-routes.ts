@@ -40,7 +40,11 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       if (!params || !body) return reply;
       const { password, ...rest } = body;
       const user = await updateUser(ctx.db, params.id, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
-      return user ? { user } : sendError(reply, 404, 'not_found', 'no such user');
+      if (!user) return sendError(reply, 404, 'not_found', 'no such user');
+      // A new role or name takes effect on the user's next request, on every hub, and on their open sockets at once.
+      await ctx.sessions.changed({ userId: user.id });
+      if (body.role) await ctx.syncUserRooms(user.id);
+      return { user };
     });
 
     admin.post('/api/admin/queues', admins, async (request, reply) => {
@@ -62,6 +66,8 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       const body = params && parseOr400(reply, MembersSchema, request.body);
       if (!params || !body) return reply;
       if (!(await setMembers(ctx.db, params.id, body.userIds))) return sendError(reply, 404, 'not_found', 'no such queue or user');
+      // Members who left are not in the new list: every user's queues are read again.
+      await ctx.sessions.changed({ all: true });
       await ctx.syncQueueRoom(params.id, body.userIds);
       return { queueId: params.id, userIds: body.userIds };
     });

@@ -5,11 +5,9 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import type { Case } from '../../shared/domain';
+import { type Case, ROLES } from '../../shared/domain';
 import type { ConsoleToHubEvents, HubToConsoleEvents } from '../../shared/protocol';
-import type { Db } from '../db/connect';
-import type { TokenService } from '../auth/tokens';
-import { loadActor } from '../repos/users';
+import { SessionChangeSchema, type SessionChange, type Sessions } from '../auth/sessions';
 import type { Actor } from '../repos/scope';
 
 interface SocketData {
@@ -17,9 +15,14 @@ interface SocketData {
   jti: string;
 }
 
-export type LiveServer = Server<ConsoleToHubEvents, HubToConsoleEvents, Record<string, never>, SocketData>;
+/** Between hubs (through the adapter): a revoked token or changed user, so no hub keeps trusting what it remembered. */
+interface HubToHubEvents {
+  'sessions:changed': (change: unknown, ack: (done: boolean) => void) => void;
+}
 
-export function createLiveServer(http: HttpServer, db: Db, tokens: TokenService): LiveServer {
+export type LiveServer = Server<ConsoleToHubEvents, HubToConsoleEvents, HubToHubEvents, SocketData>;
+
+export function createLiveServer(http: HttpServer, sessions: Pick<Sessions, 'resolve'>): LiveServer {
   const io: LiveServer = new Server(http, {
     serveClient: false,
     cors: { origin: false },
@@ -28,20 +31,19 @@ export function createLiveServer(http: HttpServer, db: Db, tokens: TokenService)
   });
   io.use(async (socket, next) => {
     const token: unknown = socket.handshake.auth?.token;
-    const claims = typeof token === 'string' ? await tokens.verify(token) : null;
-    const actor = claims ? await loadActor(db, claims.userId) : null;
-    if (!actor) return next(new Error('unauthorized'));
-    socket.data.actor = actor;
-    socket.data.jti = claims!.jti;
+    const session = typeof token === 'string' ? await sessions.resolve(token) : null;
+    if (!session) return next(new Error('unauthorized'));
+    socket.data.actor = session.actor;
+    socket.data.jti = session.claims.jti;
     next();
   });
-  io.on('connection', (socket) => {
-    const { actor } = socket.data;
-    // Technicians see only their own assignments, so only agents follow queue rooms.
-    const queueRooms = actor.role === 'agent' ? actor.queueIds.map((q) => `queue:${q}`) : [];
-    void socket.join([`user:${actor.id}`, `role:${actor.role}`, ...queueRooms]);
-  });
+  io.on('connection', (socket) => void socket.join(roomsOf(socket.data.actor)));
   return io;
+}
+
+/** The rooms a user's sockets are in. Technicians see only their own assignments, so only agents follow queue rooms. */
+function roomsOf(actor: Pick<Actor, 'id' | 'role' | 'queueIds'>): string[] {
+  return [`user:${actor.id}`, `role:${actor.role}`, ...(actor.role === 'agent' ? actor.queueIds.map((q) => `queue:${q}`) : [])];
 }
 
 /** The rooms whose members may see this case (mirrors caseScope). */
@@ -51,6 +53,29 @@ export function roomsForCase(c: Pick<Case, 'queueId' | 'assigneeId'>): string[] 
   return rooms;
 }
 
+/**
+ * Session changes travel to the other hubs over the adapter; the change is
+ * announced with acknowledgements so a logout answers only once every hub has
+ * dropped the token (a hub that does not answer in time still drops it within
+ * the session lifetime). The adapter gives up waiting after 5 s.
+ */
+export function shareSessionChanges(io: LiveServer, sessions: Pick<Sessions, 'forget'>, warn: (message: string) => void) {
+  io.on('sessions:changed', (change, ack) => {
+    const parsed = SessionChangeSchema.safeParse(change);
+    // One that cannot be read still says something changed: forgetting everything is the safe answer.
+    if (!parsed.success) warn(`a malformed session change from another hub, forgetting every session: ${parsed.error.message}`);
+    sessions.forget(parsed.success ? parsed.data : { all: true });
+    ack(parsed.success);
+  });
+  return async (change: SessionChange): Promise<void> => {
+    try {
+      await io.serverSideEmitWithAck('sessions:changed', change);
+    } catch (error) {
+      warn(`not every hub confirmed a session change in time: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+}
+
 export async function disconnectToken(io: LiveServer, jti: string): Promise<void> {
   for (const socket of await io.fetchSockets()) if (socket.data.jti === jti) socket.disconnect(true);
 }
@@ -58,9 +83,22 @@ export async function disconnectToken(io: LiveServer, jti: string): Promise<void
 /** After a membership change, agents' open sockets (on any hub) follow the queue's room without reconnecting. */
 export async function syncQueueRoom(io: LiveServer, queueId: string, memberIds: string[]): Promise<void> {
   const room = `queue:${queueId}`;
-  for (const socket of await io.fetchSockets()) {
-    if (socket.data.actor.role !== 'agent') continue;
+  // Who is an agent now is told by the role room, which follows role changes; a socket's handshake data does not.
+  for (const socket of await io.in('role:agent').fetchSockets()) {
     if (memberIds.includes(socket.data.actor.id)) socket.join(room);
     else socket.leave(room);
   }
+}
+
+/**
+ * After a role change, the user's open sockets (on any hub) move to the rooms
+ * of the new role at once: a supervisor made an agent must stop receiving
+ * every case live, not at their next reconnect.
+ */
+export function syncUserRooms(io: LiveServer, user: Pick<Actor, 'id' | 'role' | 'queueIds'>, allQueueIds: string[]): void {
+  const sockets = io.in(`user:${user.id}`);
+  const rooms = roomsOf(user);
+  const possible = [...ROLES.map((r) => `role:${r}`), ...allQueueIds.map((q) => `queue:${q}`)];
+  sockets.socketsLeave(possible.filter((room) => !rooms.includes(room)));
+  sockets.socketsJoin(rooms);
 }

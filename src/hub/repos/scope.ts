@@ -5,6 +5,8 @@ import { caseMoves, cases } from '../db/schema';
 /** Who is asking: resolved once per request or socket from the token. */
 export interface Actor {
   id: string;
+  /** Shown as the author of what they write. */
+  name: string;
   role: Role;
   queueIds: string[];
 }
@@ -24,6 +26,11 @@ function placementScope(actor: Actor, queue: Column, assignee: Column): SQL | nu
     default:
       return sql`false`;
   }
+}
+
+/** What decides an actor's scope, as a string that changes exactly when the scope's rule does (an agent's queues count; assignments are followed case by case). */
+export function scopeKey(actor: Actor): string {
+  return actor.role === 'agent' ? `agent:${[...actor.queueIds].sort().join(',')}` : actor.role;
 }
 
 /** The cases an actor may see (undefined: no restriction). */
