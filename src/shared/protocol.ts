@@ -89,6 +89,8 @@ export const SyncPullResponseSchema = z.object({
   hasMore: z.boolean(),
   /** The hub's newest rev when the page was read: how far a long bootstrap still has to go (not every rev is in scope). */
   head: z.number().int().optional(),
+  /** What decides the caller's scope (role, and an agent's queues): when it changes, a console pulls everything again and drops what it no longer may see. */
+  scope: z.string().optional(),
 });
 export type SyncPullResponse = z.infer<typeof SyncPullResponseSchema>;
 

@@ -37,7 +37,7 @@ describe('cache migrations', () => {
         .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .all()
         .map((r) => r.name);
-      expect(tables).toEqual(['articles', 'cases', 'conflicts', 'customers', 'devices', 'drafts', 'messages', 'meta', 'notices', 'outbox', 'queues', 'sqlite_sequence', 'users']);
+      expect(tables).toEqual(['articles', 'cases', 'conflicts', 'customers', 'devices', 'drafts', 'messages', 'meta', 'notices', 'outbox', 'queues', 'sqlite_sequence', 'unconfirmed', 'users']);
       const plan = db
         .prepare<[], { detail: string }>(
           "EXPLAIN QUERY PLAN SELECT id FROM cases WHERE queue_id = 'q' AND status = 'open' ORDER BY priority_rank, sla_sort_ms, created_ms, id",
@@ -246,5 +246,53 @@ describe('queue query', () => {
     expect(ids({ search: '100%', limit: 10 })).toEqual([pending.id]);
     expect(ids({ search: '%', limit: 10 })).toEqual([pending.id]);
     expect(ids({ search: '_', limit: 10 })).toEqual([]);
+  });
+});
+
+describe('cache after a scope change', () => {
+  it('drops what the full pull did not send again, but keeps cases with unsent changes and what was born here', () => {
+    const cache: Cache = openCache(dir.path);
+    try {
+      const queue = aQueue();
+      const kept = aCase({ queueId: queue.id, rev: 5 });
+      const gone = aCase({ queueId: queue.id, rev: 6 });
+      const worked = aCase({ queueId: queue.id, rev: 7 });
+      const bornHere = aCase({ queueId: queue.id, rev: 0 });
+      const [keptCustomer, goneCustomer] = [aCustomer({ rev: 8 }), aCustomer({ rev: 9 })];
+      const messages = [kept, gone, worked].map((c, i) => aMessage({ caseId: c.id, rev: 10 + i }));
+      cache.apply('queue', queue, 1);
+      for (const c of [kept, gone, worked, bornHere]) cache.apply('case', c, c.rev);
+      for (const m of messages) cache.apply('message', m, m.rev);
+      for (const c of [keptCustomer, goneCustomer]) cache.apply('customer', c, c.rev);
+      cache.outbox.add({ id: '01a20a00-0000-7000-8000-000000000001', kind: 'case.note', entityId: worked.id, baseVersion: 1, createdAt: at(1), payload: { body: 'on my way' } });
+
+      expect(cache.rescope.active()).toBe(false);
+      cache.rescope.markAll();
+      expect(cache.rescope.active()).toBe(true);
+      // The full pull sends again what is still in scope.
+      cache.rescope.confirm('case', kept.id);
+      cache.rescope.confirm('message', messages[0]!.id);
+      cache.rescope.confirm('customer', keptCustomer.id);
+      cache.rescope.confirm('queue', queue.id);
+
+      expect(cache.rescope.dropUnconfirmed()).toEqual([gone.id]);
+      expect([kept, gone, worked, bornHere].map((c) => cache.cases.byId(c.id) !== null)).toEqual([true, false, true, true]);
+      // A kept case keeps its conversation; a dropped one loses it.
+      expect(messages.map((m) => cache.messages.caseOf(m.id) !== null)).toEqual([true, false, true]);
+      expect([keptCustomer, goneCustomer].map((c) => cache.customers.byId(c.id) !== null)).toEqual([true, false]);
+      expect(cache.queues.byId(queue.id)).not.toBeNull();
+
+      // Kept for its unsent note, still marked: once the hub has answered it, the end of a later pull drops it.
+      expect(cache.rescope.active()).toBe(true);
+      expect(cache.rescope.dropUnconfirmed()).toEqual([]);
+      cache.outbox.remove('01a20a00-0000-7000-8000-000000000001');
+      expect(cache.rescope.dropUnconfirmed()).toEqual([worked.id]);
+      expect(cache.cases.byId(worked.id)).toBeNull();
+      expect(cache.messages.caseOf(messages[2]!.id)).toBeNull();
+      expect(cache.rescope.active()).toBe(false);
+      expect(cache.cases.byId(kept.id)).not.toBeNull();
+    } finally {
+      cache.close();
+    }
   });
 });

@@ -2,6 +2,8 @@
  * Pull by cursor until caught up. Each page is applied in one SQLite
  * transaction together with its cursor, so a crash mid-pull resumes after the
  * last whole page, and a row that fails validation rolls its page back.
+ * When the hub says the user's scope changed, everything is pulled again
+ * from the start and what it does not send again is dropped (repos/rescope).
  */
 import { parseSyncRow, type SyncPullResponse } from '../../shared/protocol';
 import type { Cache, EntityRows } from './cache';
@@ -51,7 +53,9 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
       const caseIds = new Set<string>();
       let applied = 0;
       let othersChanged = false;
+      const confirming = cache.rescope.active();
       for (const change of page.changes) {
+        if (confirming) cache.rescope.confirm(change.entity, change.id);
         let changed: boolean;
         const before = change.entity === 'case' ? caseOfTheUser(cache, me, change.id) : null;
         if (change.op === 'delete') {
@@ -71,13 +75,17 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
       }
       cache.meta.set('cursor', String(nextCursor));
       cache.meta.set('lastSyncAt', new Date().toISOString());
+      if (page.scope !== undefined) cache.meta.set('scope', page.scope);
+      // The last page of the full pull after a scope change (or of any later pull while cases it kept for
+      // unsent work are marked): what was not sent again is no longer the user's.
+      if (confirming && !page.hasMore) for (const id of cache.rescope.dropUnconfirmed()) caseIds.add(id);
       return { applied, caseIds, othersChanged };
     });
   }
 
   async function pullAll(afterOffline: boolean): Promise<PullResult> {
     const mine = generation;
-    const start = Number(cache.meta.get('cursor') ?? 0);
+    let start = Number(cache.meta.get('cursor') ?? 0);
     let cursor = start;
     let applied = 0;
     let othersChanged = false;
@@ -87,6 +95,18 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
       for (;;) {
         const page = await fetching;
         if (mine !== generation) throw new PullCancelledError();
+        const held = cache.meta.get('scope');
+        if (page.scope !== undefined && held !== null && page.scope !== held && cursor > 0) {
+          // Marked, and the cursor back to the start, in one transaction: a crash resumes the full pull.
+          cache.transaction(() => {
+            cache.rescope.markAll();
+            cache.meta.set('cursor', '0');
+            cache.meta.set('scope', page.scope!);
+          });
+          start = cursor = 0;
+          fetching = hub.pull(0, pageSize);
+          continue;
+        }
         // Never move backwards: a hub answering an older cursor would replay history forever.
         const next = Math.max(cursor, page.cursor);
         // The next page is on its way while this one is written: the hub reads while the console applies.

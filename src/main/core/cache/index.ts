@@ -17,6 +17,7 @@ import { createMetaRepo } from './repos/meta';
 import { createNoticesRepo } from './repos/notices';
 import { createOutboxRepo } from './repos/outbox';
 import { createQueuesRepo } from './repos/queues';
+import { createRescopeRepo } from './repos/rescope';
 import { createUsersRepo } from './repos/users';
 
 export { CacheTooNewError, CACHE_FILE, type OpenCacheOptions } from './database';
@@ -48,6 +49,7 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
     queues: createQueuesRepo(db),
     users: createUsersRepo(db),
     articles: createArticlesRepo(db),
+    rescope: createRescopeRepo(db),
   };
   const byEntity = {
     case: repos.cases,
@@ -89,9 +91,10 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
     /** Forgets every synced row, local change and the sync position: another user or hub means another scope. */
     resetSynced(): void {
       db.transaction(() => {
-        for (const repo of [...Object.values(byEntity), outbox, repos.conflicts, repos.notices, repos.drafts]) repo.clear();
+        for (const repo of [...Object.values(byEntity), outbox, repos.conflicts, repos.notices, repos.drafts, repos.rescope]) repo.clear();
         repos.meta.delete('cursor');
         repos.meta.delete('lastSyncAt');
+        repos.meta.delete('scope');
       })();
     },
     close(): void {

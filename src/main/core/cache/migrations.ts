@@ -140,4 +140,17 @@ CREATE TABLE articles (
 ) STRICT;
 `,
   },
+  {
+    version: 4,
+    name: 'scope changes',
+    sql: `
+-- The synced rows held when the user's scope changed; each one the new full pull sends again is
+-- crossed off, and what is left when it ends is no longer the user's to see.
+CREATE TABLE unconfirmed (
+  entity TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (entity, id)
+) STRICT, WITHOUT ROWID;
+`,
+  },
 ];

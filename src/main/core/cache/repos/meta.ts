@@ -1,7 +1,7 @@
-/** Small key/value facts about this console: session, cursor, last sync. */
+/** Small key/value facts about this console: session, cursor, last sync, the scope it was synced for. */
 import type { CacheDb } from '../database';
 
-export type MetaKey = 'token' | 'user' | 'hubUrl' | 'cursor' | 'lastSyncAt';
+export type MetaKey = 'token' | 'user' | 'hubUrl' | 'cursor' | 'lastSyncAt' | 'scope';
 
 export function createMetaRepo(db: CacheDb) {
   const get = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
