@@ -48,6 +48,7 @@ const ConfigSchema = z.object({
   mqttPort: port.optional(),
   redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   cluster: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 of a-z, 0-9, _ or -').optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   demo: z.boolean(),
   demoFeed: z.boolean(),
 });
@@ -63,6 +64,7 @@ export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOp
       'mqtt-port': { type: 'string' },
       'redis-url': { type: 'string' },
       cluster: { type: 'string' },
+      'log-level': { type: 'string' },
       demo: { type: 'boolean', default: false },
       'demo-feed': { type: 'boolean', default: false },
     },
@@ -76,6 +78,7 @@ export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOp
     mqttPort: values['mqtt-port'] ?? env.SWITCHBOARD_MQTT_PORT,
     redisUrl: values['redis-url'] ?? env.SWITCHBOARD_REDIS_URL,
     cluster: values.cluster ?? env.SWITCHBOARD_CLUSTER,
+    logLevel: values['log-level'] ?? env.SWITCHBOARD_LOG_LEVEL,
     demo: values.demo ?? false,
     demoFeed: values['demo-feed'] ?? false,
   };

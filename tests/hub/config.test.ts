@@ -48,6 +48,13 @@ describe('hub configuration', () => {
     expect(() => hubOptionsFromCli(argv, env)).toThrow(mentions);
   });
 
+  it('takes a log level from the flag or SWITCHBOARD_LOG_LEVEL, and refuses one pino does not know', () => {
+    expect(hubOptionsFromCli([], { SWITCHBOARD_LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
+    expect(hubOptionsFromCli(['--log-level', 'debug'], { SWITCHBOARD_LOG_LEVEL: 'warn' }).logLevel).toBe('debug');
+    expect(hubOptionsFromCli([], {}).logLevel).toBeUndefined();
+    expect(() => hubOptionsFromCli(['--log-level', 'loud'], {})).toThrow(/logLevel/);
+  });
+
   it('refuses unknown flags', () => {
     expect(() => hubOptionsFromCli(['--prot', '4710'], {})).toThrow(/prot/);
   });
