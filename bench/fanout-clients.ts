@@ -1,20 +1,41 @@
-/** Worker thread for the fan-out bench: the consoles' sockets, off the hub's thread. */
-import { parentPort, workerData } from 'node:worker_threads';
-import { io, type Socket } from 'socket.io-client';
-import type { Message } from '../src/shared/domain';
+/**
+ * Child process for the fan-out benches: consoles' sockets as a load
+ * generator. Each is a real WebSocket that does the socket.io handshake with
+ * the user's token and is put in its rooms by the hub; it reads the frames
+ * itself (Engine.IO v4 / Socket.IO v5 wire format) because a full
+ * socket.io-client costs ~18 µs of CPU per message here, and 500 of them on
+ * the hub's own two cores would measure the load generator, not the hub.
+ */
+import WebSocket from 'ws';
 
-const { url, token, count } = workerData as { url: string; token: string; count: number };
+const { url, token, count } = JSON.parse(process.argv[2]!) as { url: string; token: string; count: number };
 const arrivals: [string, number][] = [];
-const sockets: Socket[] = [];
-for (let i = 0; i < count; i++) {
-  const socket = io(url, { auth: { token }, transports: ['websocket'], forceNew: true });
-  socket.on('message:upsert', (message: Message) => arrivals.push([message.id, Date.now()]));
-  sockets.push(socket);
+const sockets: WebSocket[] = [];
+const endpoint = new URL('/socket.io/?EIO=4&transport=websocket', url.replace(/^http/, 'ws')).href;
+const EVENT = '42["message:upsert",';
+type EventFrame = [name: string, message: { id: string }, offset?: string];
+
+function connect(): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(endpoint);
+    socket.on('error', reject);
+    socket.on('message', (data: Buffer) => {
+      const frame = data.toString();
+      if (frame.startsWith(EVENT)) {
+        const at = Date.now();
+        arrivals.push([(JSON.parse(frame.slice(2)) as EventFrame)[1].id, at]);
+      } else if (frame === '2') socket.send('3'); // Engine.IO ping → pong
+      else if (frame.startsWith('0')) socket.send(`40${JSON.stringify({ token })}`); // open → Socket.IO connect with auth
+      else if (frame.startsWith('40')) resolve(socket);
+      else if (frame.startsWith('44')) reject(new Error(`refused: ${frame}`));
+    });
+  });
 }
-await Promise.all(sockets.map((s) => (s.connected ? undefined : new Promise<void>((resolve) => s.once('connect', () => resolve())))));
-parentPort!.postMessage({ type: 'ready' });
-parentPort!.on('message', (command: string) => {
+
+for (let i = 0; i < count; i++) sockets.push(await connect());
+process.send!({ type: 'ready' });
+process.on('message', (command: string) => {
   if (command !== 'collect') return;
   for (const socket of sockets) socket.close();
-  parentPort!.postMessage({ type: 'arrivals', arrivals });
+  process.send!({ type: 'arrivals', arrivals }, () => process.disconnect());
 });

@@ -2,10 +2,14 @@
 import { benchCacheQueue } from './cache-queue';
 import { benchConsoleReconnect } from './console-reconnect';
 import { benchHubSync } from './hub-sync';
+import { benchFanoutFloor } from './fanout-floor';
 import { benchLiveFanout } from './live-fanout';
+import { benchLiveFanoutCluster } from './live-fanout-cluster';
 
 console.log(`Switchboard bench — node ${process.version}, ${new Date().toISOString()}`);
 await benchCacheQueue();
 await benchHubSync();
+await benchFanoutFloor();
 await benchLiveFanout();
+await benchLiveFanoutCluster();
 await benchConsoleReconnect();
