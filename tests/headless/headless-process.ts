@@ -32,6 +32,8 @@ export class HeadlessConsole {
     delete env.SWITCHBOARD_HUB_URL;
     this.#child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO, env, stdio: 'pipe' });
     this.exited = new Promise((resolve) => this.#child.once('exit', (code, signal) => resolve({ code, signal })));
+    // Writes still queued when a test kills the console break the pipe; the calls learn of it from `exited`.
+    this.#child.stdin.on('error', () => undefined);
     this.#child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
     createInterface({ input: this.#child.stdout, crlfDelay: Infinity }).on('line', (line) => this.#receive(line));
   }
