@@ -1,6 +1,7 @@
 /** `npm run bench`: prints figures against the targets; performance goals live here, never in unit tests. */
 import { benchCacheQueue } from './cache-queue';
 import { benchConsoleReconnect } from './console-reconnect';
+import { benchDeviceAlert } from './device-alert';
 import { benchHubSync } from './hub-sync';
 import { benchFanoutFloor } from './fanout-floor';
 import { benchLiveFanout } from './live-fanout';
@@ -13,3 +14,4 @@ await benchFanoutFloor();
 await benchLiveFanout();
 await benchLiveFanoutCluster();
 await benchConsoleReconnect();
+await benchDeviceAlert();

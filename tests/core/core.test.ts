@@ -122,7 +122,8 @@ describe('console core with a real hub', () => {
     expect(await call(core, 'cases.get', { id: 'not-a-uuid' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
-  it('shows a case opened by a device rule within a second of the third hot reading', async () => {
+  // How fast it arrives is measured by `npm run bench` (device alert → agent's console), not here.
+  it('shows a case opened by a device rule live, with its alert, customer and device', async () => {
     await waitFor(async () => (await ok(core, 'sync.status', {})).connection === 'online', { what: 'the live socket' });
     const changed = record(core, 'cases:changed');
     const alerts = record(core, 'device:alert');
@@ -130,12 +131,10 @@ describe('console core with a real hub', () => {
     expect(before.items.some((i) => i.deviceId === 'car-0001' && i.status !== 'closed' && i.status !== 'solved')).toBe(false);
 
     await publishTelemetry(hub!.mqttUrl, 'car-0001', 'engine_temp', [115, 115, 115]);
-    const published = Date.now();
     const opened = await waitFor(
       async () => (await ok(core, 'cases.list', { limit: 10_000 })).items.find((i) => i.deviceId === 'car-0001' && !before.items.some((b) => b.id === i.id)),
-      { timeoutMs: 1000, intervalMs: 10, what: 'the device case in cases.list' },
+      { timeoutMs: 10_000, what: 'the device case in cases.list' },
     );
-    expect(Date.now() - published).toBeLessThan(1000);
     expect(changed.some((e) => e.ids.includes(opened.id))).toBe(true);
     expect(opened.queueName).toBe('Devices');
     await waitFor(() => alerts.find((a) => a.caseId === opened.id && a.deviceId === 'car-0001'), { what: 'device:alert' });
