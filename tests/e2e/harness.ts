@@ -22,8 +22,8 @@ export interface E2eEnv {
 }
 
 /** Starts the console CLI and resolves with the URL it prints. */
-function startConsoleCli(hubUrl: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/browser/cli.ts', '--hub', hubUrl, '--data', dataDir, '--port', '0'], {
+function startConsoleCli(hubUrl: string, dataDir: string, extra: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/browser/cli.ts', '--hub', hubUrl, '--data', dataDir, '--port', '0', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -46,13 +46,16 @@ export interface E2eOptions {
    * keep running — what a technician's laptop sees when it leaves the network.
    */
   proxy?: boolean;
+  /** Rows per sync pull page (the console's `--pull-page-size`): small, a pull takes many pages. */
+  pullPageSize?: number;
 }
 
 export async function startE2e(opts: E2eOptions = {}): Promise<E2eEnv> {
   const root = await mkdtemp(join(tmpdir(), 'switchboard-e2e-'));
   const hub = await startHub({ port: 0, mqttPort: 0, dataDir: join(root, 'hub'), demo: true, logLevel: 'silent' });
   const proxy = opts.proxy ? await startTcpProxy(hub.url) : null;
-  const { child, url } = await startConsoleCli(proxy?.url ?? hub.url, join(root, 'console'));
+  const extra = opts.pullPageSize === undefined ? [] : ['--pull-page-size', String(opts.pullPageSize)];
+  const { child, url } = await startConsoleCli(proxy?.url ?? hub.url, join(root, 'console'), extra);
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],

@@ -216,6 +216,26 @@ describe('tcp proxy', () => {
     expect(raw.bytes.toString()).toContain('hello');
   });
 
+  it('holdRequest lets the first requests pass, keeps the next from the server until released, then answers it', async () => {
+    proxy = await startTcpProxy(upstream.url);
+    const hold = proxy.holdRequest('POST /api/sync/push', { pass: 1 });
+    expect(await (await fetch(`${proxy.url}/api/sync/push`, { method: 'POST', body: 'first' })).json()).toEqual({ applied: 1 });
+    let answered = false;
+    const second = fetch(`${proxy.url}/api/sync/push`, { method: 'POST', body: 'second' }).then((r) => {
+      answered = true;
+      return r.json();
+    });
+    await hold.holding;
+    // Other requests still pass while one is held.
+    expect(await (await fetch(`${proxy.url}/hello`)).text()).toBe('hello');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(upstream.pushes).toEqual(['first']);
+    expect(answered).toBe(false);
+    hold.release();
+    expect(await second).toEqual({ applied: 2 });
+    expect(upstream.pushes).toEqual(['first', 'second']);
+  });
+
   it('finds a marker split across packets', async () => {
     proxy = await startTcpProxy(upstream.url);
     const cut = proxy.cutOnRequest('POST /api/sync/push');

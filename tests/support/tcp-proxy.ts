@@ -2,7 +2,8 @@
  * A loopback TCP proxy that tests put between a console and its hub to make
  * the network misbehave on cue: go offline, cut every connection, or cut one
  * in the middle of a transfer (after N bytes, or right after a given request
- * reached the hub and before its response gets back). Plain bytes, no HTTP
+ * reached the hub and before its response gets back), or hold a request back
+ * until the test lets it go. Plain bytes, no HTTP
  * parsing, so it carries socket.io's WebSocket as well as sync requests.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -14,6 +15,13 @@ export interface Cut {
   fired: Promise<void>;
   /** Disarms the cut if it has not fired yet. */
   cancel(): void;
+}
+
+export interface Hold {
+  /** Resolves when a request is being held (once). */
+  holding: Promise<void>;
+  /** Lets the held request (and what the client sent after it on that connection) through, or disarms the hold. */
+  release(): void;
 }
 
 export interface TcpProxy {
@@ -42,6 +50,14 @@ export interface TcpProxy {
    * that connection. One-shot.
    */
   cutOnRequest(marker: string, opts?: { responseBytes?: number }): Cut;
+  /**
+   * Holds back the first request carrying `marker` once `pass` (default 0)
+   * such requests have gone through: from the chunk holding the marker on,
+   * nothing the client sends on that connection reaches the target until
+   * release(). The client sees a slow hub, not an error. One-shot. The
+   * marker must arrive in one chunk, as a request line written at once does.
+   */
+  holdRequest(marker: string, opts?: { pass?: number }): Hold;
   /** Connections open right now. */
   openConnections(): number;
   /** Connections accepted since start (including refused ones while offline). */
@@ -56,6 +72,8 @@ interface Pair {
   clientTail: string;
   /** Set once a cutOnRequest marker was seen here: how many response bytes may still pass. */
   responseAllowance: { bytes: number; rule: RequestRule } | null;
+  /** Client bytes kept back by a holdRequest until its release. */
+  held: Buffer[] | null;
 }
 
 interface RuleState {
@@ -68,6 +86,14 @@ type BytesRule = RuleState & { kind: 'bytes'; bytes: number; direction: Directio
 type RequestRule = RuleState & { kind: 'request'; marker: string; responseBytes: number };
 type Rule = BytesRule | RequestRule;
 
+interface HoldRule {
+  marker: string;
+  pass: number;
+  armed: boolean;
+  pair: Pair | null;
+  holding: () => void;
+}
+
 export async function startTcpProxy(target: string | number): Promise<TcpProxy> {
   const targetUrl = typeof target === 'number' ? new URL(`http://127.0.0.1:${target}`) : new URL(target);
   const targetHost = targetUrl.hostname.replace(/^\[|\]$/g, '');
@@ -76,6 +102,7 @@ export async function startTcpProxy(target: string | number): Promise<TcpProxy> 
   /** Live connections; a pair leaves the set the moment something ends it. */
   const pairs = new Set<Pair>();
   const rules: Rule[] = [];
+  const holds: HoldRule[] = [];
   let online = true;
   let accepted = 0;
 
@@ -85,7 +112,7 @@ export async function startTcpProxy(target: string | number): Promise<TcpProxy> 
       client.resetAndDestroy();
       return;
     }
-    const pair: Pair = { client, target: connect({ host: targetHost, port: targetPort, allowHalfOpen: true }), clientTail: '', responseAllowance: null };
+    const pair: Pair = { client, target: connect({ host: targetHost, port: targetPort, allowHalfOpen: true }), clientTail: '', responseAllowance: null, held: null };
     pairs.add(pair);
     relay(pair, 'toTarget');
     relay(pair, 'toClient');
@@ -107,6 +134,10 @@ export async function startTcpProxy(target: string | number): Promise<TcpProxy> 
     const to = direction === 'toTarget' ? pair.target : pair.client;
     from.on('data', (chunk: Buffer) => {
       if (!pairs.has(pair)) return;
+      if (direction === 'toTarget' && (pair.held ?? holdFrom(pair, chunk))) {
+        pair.held!.push(chunk);
+        return;
+      }
       const stop = cutPoint(pair, direction, chunk);
       const passed = stop === null ? chunk : chunk.subarray(0, stop.bytes);
       if (passed.length > 0 && !to.write(passed)) {
@@ -118,6 +149,19 @@ export async function startTcpProxy(target: string | number): Promise<TcpProxy> 
     from.on('end', () => {
       if (pairs.has(pair)) to.end();
     });
+  }
+
+  /** True when this chunk starts a held request (a marker seen after its `pass` earlier ones). */
+  function holdFrom(pair: Pair, chunk: Buffer): boolean {
+    const text = chunk.toString('latin1');
+    const hold = holds.find((h) => h.armed && text.includes(h.marker));
+    if (!hold) return false;
+    if (hold.pass-- > 0) return false;
+    hold.armed = false;
+    hold.pair = pair;
+    pair.held = [];
+    hold.holding();
+    return true;
   }
 
   /** Where in this chunk an armed rule cuts the pair; null = the whole chunk passes. */
@@ -225,6 +269,26 @@ export async function startTcpProxy(target: string | number): Promise<TcpProxy> 
       if (!Number.isInteger(responseBytes) || responseBytes < 0) throw new Error(`responseBytes must be a whole number ≥ 0, got ${responseBytes}`);
       const { state, fired } = ruleState();
       return arm({ ...state, kind: 'request', marker, responseBytes }, fired);
+    },
+    holdRequest(marker, opts = {}) {
+      const pass = opts.pass ?? 0;
+      if (marker === '') throw new Error('the marker must not be empty');
+      if (!Number.isInteger(pass) || pass < 0) throw new Error(`pass must be a whole number ≥ 0, got ${pass}`);
+      let holding!: () => void;
+      const hold: HoldRule = { marker, pass, armed: true, pair: null, holding: () => holding() };
+      const promise = new Promise<void>((resolve) => (holding = resolve));
+      holds.push(hold);
+      return {
+        holding: promise,
+        release() {
+          hold.armed = false;
+          const pair = hold.pair;
+          if (!pair?.held) return;
+          const kept = pair.held;
+          pair.held = null;
+          if (pairs.has(pair)) for (const chunk of kept) pair.target.write(chunk);
+        },
+      };
     },
     openConnections: () => pairs.size,
     acceptedConnections: () => accepted,

@@ -19,6 +19,7 @@ export { CacheTooNewError } from './cache';
 export { CoreError } from './errors';
 export { CoreEvents } from './emitter';
 export { dispatch } from './dispatch';
+export { PullPageSizeSchema } from './sync';
 export type { SecretBox } from './session';
 
 export const DEFAULT_HUB_URL = 'http://127.0.0.1:4710';

@@ -5,12 +5,15 @@
  * When the hub says the user's scope changed, everything is pulled again
  * from the start and what it does not send again is dropped (repos/rescope).
  */
+import { z } from 'zod';
 import { parseSyncRow, type SyncPullResponse } from '../../shared/protocol';
 import type { Cache, EntityRows } from './cache';
 import type { HubClient } from './hub-client';
 import { caseOfTheUser, noticeIfReassigned } from './reassignment';
 
 export const PULL_PAGE_SIZE = 5000;
+/** A page size a user may ask for (a smaller one on a slow link), as typed on a command line. */
+export const PullPageSizeSchema = z.coerce.number().int().min(1).max(PULL_PAGE_SIZE);
 
 export interface PullResult {
   /** Rows that changed the cache (stale or repeated ones do not count). */

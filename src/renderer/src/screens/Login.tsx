@@ -5,6 +5,7 @@ import { IconAlertCircle, IconChevronRight, IconHeadset, IconInfoCircle } from '
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { call, errorCode } from '../api/client';
 import { apiKey } from '../api/queries';
+import { SignInSyncProgress } from '../components/SyncProgress';
 import classes from './Login.module.css';
 
 function loginErrorText(error: Error): string {
@@ -109,6 +110,7 @@ export function Login({ notice = null }: { notice?: string | null }) {
             <Button data-testid="login-submit" type="submit" loading={login.isPending} disabled={!username.trim() || !password} fullWidth>
               Sign in
             </Button>
+            <SignInSyncProgress active={login.isPending} />
           </Stack>
         </form>
       </Paper>
