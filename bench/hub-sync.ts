@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { uuidv7 } from 'uuidv7';
@@ -50,6 +50,9 @@ export async function benchHubSync(): Promise<void> {
       const post = poster(hub.url);
       const token = await loginAs(hub.url, 'sam');
 
+      // The hub runs in this process: how long its event loop (live events, every other request) stalls.
+      const stalls = monitorEventLoopDelay({ resolution: 5 });
+      stalls.enable();
       const pullStart = performance.now();
       let cursor = 0;
       let cases = 0;
@@ -65,7 +68,9 @@ export async function benchHubSync(): Promise<void> {
         if (!page.hasMore) break;
       }
       const pullMs = performance.now() - pullStart;
+      stalls.disable();
       report(`hub: sync pull of ${cases.toLocaleString('en')} cases (pages of 5,000)`, ms(pullMs), { ok: pullMs < 10_000, text: '< 10 s' });
+      report('hub: longest event-loop stall during that pull', `${ms(stalls.max / 1e6)} (p99 ${ms(stalls.percentile(99) / 1e6)})`);
 
       const mutationFor = (i: number) => {
         const target = caseIds[i % caseIds.length]!;
