@@ -16,7 +16,7 @@ import { startEmbeddedBroker } from './devices/broker';
 import { subscribeTelemetry } from './devices/subscriber';
 import { registerRoutes } from './http/routes';
 import { installErrorHandlers } from './http/errors';
-import { createLiveServer, disconnectToken, shareSessionChanges, syncQueueRoom, syncUserRooms } from './live/io';
+import { createLiveServer, disconnectToken, disconnectUser, shareSessionChanges, syncQueueRoom, syncUserRooms } from './live/io';
 import { createPublisher } from './live/publish';
 import { createMetrics } from './ops/metrics';
 import { countReadings } from './ops/counted-ingest';
@@ -124,6 +124,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       ingest,
       publish,
       disconnectToken: (jti) => disconnectToken(io, jti),
+      disconnectUser: async (userId) => disconnectUser(io, userId),
       syncQueueRoom: (queueId, memberIds) => syncQueueRoom(io, queueId, memberIds),
       async syncUserRooms(userId) {
         const [actor, queues] = await Promise.all([loadActor(db, userId), listQueues(db)]);

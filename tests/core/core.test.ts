@@ -209,6 +209,28 @@ describe('sessions and scopes', () => {
     }
   });
 
+  it('ends the session at once when an admin signs the user out everywhere, keeping the cache for her next login', async () => {
+    const core = await createConsoleCore({ dataDir: join(dir.path, 'console-signed-out'), hubUrl: hub.url });
+    try {
+      await ok(core, 'session.login', { username: 'ana', password: 'demo' });
+      await waitFor(async () => (await ok(core, 'sync.status', {})).connection === 'online', { what: 'the live socket' });
+      const sessionEvents = record(core, 'session:changed');
+      const admin = { authorization: `Bearer ${await hubToken(hub.url, 'admin')}` };
+      const { users } = (await (await fetch(new URL('/api/admin/users', hub.url), { headers: admin })).json()) as { users: { id: string; username: string }[] };
+      const ana = users.find((u) => u.username === 'ana')!;
+      const response = await fetch(new URL(`/api/admin/users/${ana.id}/sign-out`, hub.url), { method: 'POST', headers: admin });
+      expect(response.status).toBe(204);
+      // Ended by the live socket, well before the next periodic sync (a minute away).
+      await waitFor(() => sessionEvents.some((e) => e.user === null), { timeoutMs: 10_000, what: 'the session to end' });
+      expect(await ok(core, 'session.current', {})).toBeNull();
+      expect(core.cache.cases.count()).toBeGreaterThan(0);
+      await ok(core, 'session.login', { username: 'ana', password: 'demo' });
+      expect((await ok(core, 'sync.status', {})).lastError).toBeNull();
+    } finally {
+      await core.close();
+    }
+  });
+
   it('drops a stored session the hub no longer accepts', async () => {
     const dataDir = join(dir.path, 'console-forged');
     const first = await createConsoleCore({ dataDir, hubUrl: hub.url });

@@ -45,16 +45,54 @@ describe.each(backends)('admin API on $name', (backend) => {
     expect(((await bad.json()) as { message: string }).message).toMatch(/username[\s\S]*role[\s\S]*password/);
   });
 
-  it('changes role, skills and password; the old password stops working', async () => {
-    const { users } = (await (await hub.get('/api/admin/users', admin)).json()) as { users: AdminUser[] };
-    const ivan = users.find((u) => u.username === 'ivan')!;
+  const userNamed = async (username: string) => ((await (await hub.get('/api/admin/users', admin)).json()) as { users: AdminUser[] }).users.find((u) => u.username === username)!;
+  const connected = async (token: string) => {
+    const socket = connectSocket(hub.url, token);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    return { socket, closed: new Promise<string>((resolve) => socket.once('disconnect', resolve)) };
+  };
+
+  it('changes role, skills and password; the old password and every session signed in with it stop working', async () => {
+    const ivan = await userNamed('ivan');
+    const before = await hub.login('ivan');
+    const live = await connected(before);
     const patched = await send('PATCH', `/api/admin/users/${ivan.id}`, { skills: ['ru', 'email'], capacity: 6, password: 'a new secret' }, admin);
     expect(patched.status).toBe(200);
     expect(((await patched.json()) as { user: AdminUser }).user).toMatchObject({ skills: ['ru', 'email'], capacity: 6 });
     expect((await hub.post('/api/auth/login', { username: 'ivan', password: 'demo' })).status).toBe(401);
-    expect((await hub.post('/api/auth/login', { username: 'ivan', password: 'a new secret' })).status).toBe(200);
+    expect((await hub.get('/api/me', before)).status).toBe(401);
+    expect(await live.closed).toBe('io server disconnect');
+    const after = await hub.login('ivan', 'a new secret');
+    expect((await hub.get('/api/me', after)).status).toBe(200);
+    // A change that is not a password leaves sessions alone.
+    expect((await send('PATCH', `/api/admin/users/${ivan.id}`, { capacity: 7 }, admin)).status).toBe(200);
+    expect((await hub.get('/api/me', after)).status).toBe(200);
     expect((await send('PATCH', `/api/admin/users/${ivan.id}`, {}, admin)).status).toBe(400);
     expect((await send('PATCH', `/api/admin/users/${ivan.id}`, { role: 'overlord' }, admin)).status).toBe(400);
+  });
+
+  it('signs a user out of every console at once; only an admin may', async () => {
+    const tess = await userNamed('tess');
+    const [laptop, desk] = [await hub.login('tess'), await hub.login('tess')];
+    const live = await connected(laptop);
+    expect((await hub.post(`/api/admin/users/${tess.id}/sign-out`, {}, sam)).status).toBe(403);
+    expect((await hub.post(`/api/admin/users/${tess.id}/sign-out`, {}, laptop)).status).toBe(403);
+    expect((await hub.post(`/api/admin/users/${uuidv7()}/sign-out`, {}, admin)).status).toBe(404);
+    expect((await hub.post('/api/admin/users/not-an-id/sign-out', {}, admin)).status).toBe(400);
+    expect((await hub.get('/api/me', laptop)).status).toBe(200);
+
+    expect((await hub.post(`/api/admin/users/${tess.id}/sign-out`, {}, admin)).status).toBe(204);
+    for (const token of [laptop, desk]) {
+      expect((await hub.get('/api/me', token)).status).toBe(401);
+      expect((await hub.post('/api/auth/refresh', {}, token)).status).toBe(401);
+    }
+    expect(await live.closed).toBe('io server disconnect');
+    const retry = connectSocket(hub.url, laptop);
+    expect(await new Promise<string>((resolve) => retry.once('connect_error', (error: Error) => resolve(error.message)))).toBe('unauthorized');
+    retry.close();
+    // Others are untouched, and she can sign in again.
+    expect((await hub.get('/api/me', sam)).status).toBe(200);
+    expect((await hub.get('/api/me', await hub.login('tess'))).status).toBe(200);
   });
 
   it('lets a supervisor move an agent into a queue, which widens her scope at once, live too', async () => {

@@ -6,13 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import { SignJWT } from 'jose';
+import { uuidv7 } from 'uuidv7';
 import { openDatabase, type Database } from '../../src/hub/db/connect';
 import { loadDemo } from '../../src/hub/demo/load';
 import { createSessions, type SessionChange, type Sessions } from '../../src/hub/auth/sessions';
 import { createTokenService, type TokenService } from '../../src/hub/auth/tokens';
 import { setMembers, updateUser } from '../../src/hub/repos/admin';
 import { findQueueByName } from '../../src/hub/repos/queues';
-import { findUserWithHash, loadActor } from '../../src/hub/repos/users';
+import { endSessions, findUserWithHash, loadActor } from '../../src/hub/repos/users';
+import { getSetting } from '../../src/hub/repos/settings';
 import type { Actor } from '../../src/hub/repos/scope';
 import { backends } from './backends';
 
@@ -28,7 +31,7 @@ describe.each(backends)('remembered sessions on $name', (backend) => {
     await loadDemo(database.db, pino({ level: 'silent' }));
     tokens = await createTokenService(database.db);
     const user = (await findUserWithHash(database.db, 'ana'))!.user;
-    ana = { id: user.id, token: await tokens.sign({ userId: user.id, role: user.role }) };
+    ana = { id: user.id, token: await tokens.sign({ userId: user.id, role: user.role, epoch: 0 }) };
   });
   afterAll(async () => {
     await database?.close();
@@ -65,7 +68,7 @@ describe.each(backends)('remembered sessions on $name', (backend) => {
 
   it('refuses a token at once once it is revoked here, and on a peer it was announced to', async () => {
     const user = (await findUserWithHash(database.db, 'ivan'))!.user;
-    const token = await tokens.sign({ userId: user.id, role: user.role });
+    const token = await tokens.sign({ userId: user.id, role: user.role, epoch: 0 });
     const peer = sessionsWith().sessions;
     const { sessions } = sessionsWith({ peers: [peer] });
     expect(await sessions.resolve(token)).not.toBeNull();
@@ -75,9 +78,35 @@ describe.each(backends)('remembered sessions on $name', (backend) => {
     expect(await peer.resolve(token)).toBeNull();
   });
 
+  it('refuses every token signed before the user’s sessions were ended, here and on a peer told of it; a new one works', async () => {
+    const admin = (await findUserWithHash(database.db, 'admin'))!;
+    const token = await tokens.sign({ userId: admin.user.id, role: admin.user.role, epoch: admin.sessionEpoch });
+    const peer = sessionsWith().sessions;
+    const { sessions } = sessionsWith({ peers: [peer] });
+    expect(await sessions.resolve(token)).not.toBeNull();
+    expect(await peer.resolve(token)).not.toBeNull();
+    expect(await endSessions(database.db, admin.user.id)).toBe(true);
+    await sessions.changed({ userId: admin.user.id });
+    expect(await sessions.resolve(token)).toBeNull();
+    expect(await peer.resolve(token)).toBeNull();
+    const fresh = await tokens.sign({ userId: admin.user.id, role: admin.user.role, epoch: admin.sessionEpoch + 1 });
+    expect((await peer.resolve(fresh))?.actor.id).toBe(admin.user.id);
+  });
+
+  it('reads a token signed before epochs existed as epoch 0, and refuses a malformed epoch', async () => {
+    const { sessions } = sessionsWith();
+    const ivan = (await findUserWithHash(database.db, 'ivan'))!.user;
+    const key = Buffer.from((await getSetting(database.db, 'token_secret'))!, 'base64');
+    const signed = (claims: Record<string, unknown>) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(ivan.id).setIssuer('switchboard-hub').setJti(uuidv7()).setIssuedAt().setExpirationTime('1h').sign(key);
+    expect((await sessions.resolve(await signed({ role: ivan.role })))?.actor.id).toBe(ivan.id);
+    expect(await sessions.resolve(await signed({ role: ivan.role, epoch: 'first' }))).toBeNull();
+    expect(await sessions.resolve(await signed({ role: ivan.role, epoch: -1 }))).toBeNull();
+  });
+
   it('sees a new role and new queues on the next request once told, and only the user told of', async () => {
     const tess = (await findUserWithHash(database.db, 'tess'))!.user;
-    const tessToken = await tokens.sign({ userId: tess.id, role: tess.role });
+    const tessToken = await tokens.sign({ userId: tess.id, role: tess.role, epoch: 0 });
     const { sessions, counted } = sessionsWith();
     expect((await sessions.resolve(tessToken))?.actor.role).toBe('technician');
     expect((await sessions.resolve(ana.token))?.actor.role).toBe('agent');
@@ -123,7 +152,7 @@ describe.each(backends)('remembered sessions on $name', (backend) => {
 
   it('forgets everything after its lifetime, even what no one announced', async () => {
     const user = (await findUserWithHash(database.db, 'sam'))!.user;
-    const token = await tokens.sign({ userId: user.id, role: user.role });
+    const token = await tokens.sign({ userId: user.id, role: user.role, epoch: 0 });
     const { sessions } = sessionsWith({ ttlMs: 150 });
     expect(await sessions.resolve(token)).not.toBeNull();
     // Revoked by "another hub" whose announcement never arrived.

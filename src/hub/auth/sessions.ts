@@ -18,12 +18,12 @@ export interface Session {
   actor: Actor;
 }
 
-/** What changed: one token (revoked), one user (role, name) or everyone (queue memberships). */
+/** What changed: one token (revoked), one user (role, name, sessions ended) or everyone (queue memberships). */
 export const SessionChangeSchema = z.union([z.object({ jti: z.string().min(1) }).strict(), z.object({ userId: z.string().min(1) }).strict(), z.object({ all: z.literal(true) }).strict()]);
 export type SessionChange = z.infer<typeof SessionChangeSchema>;
 
 export interface Sessions {
-  /** The session a token opens, or null: forged, expired, malformed, revoked, or of a user who no longer exists. */
+  /** The session a token opens, or null: forged, expired, malformed, revoked, of an ended session epoch, or of a user who no longer exists. */
   resolve(token: string): Promise<Session | null>;
   /** A change made here: dropped here, then announced to the other hubs (awaited, so a logout is over everywhere when it answers). */
   changed(change: SessionChange): Promise<void>;
@@ -83,7 +83,7 @@ export function createSessions(tokens: TokenService, opts: SessionOptions): Sess
           if (actor) actors.set(claims.userId, actor);
         }
       }
-      return !isRevoked && actor ? { claims, actor } : null;
+      return !isRevoked && actor && claims.epoch >= actor.sessionEpoch ? { claims, actor } : null;
     },
     changed,
     async revoke(claims) {

@@ -235,4 +235,13 @@ CREATE TABLE articles (
 CREATE INDEX articles_rev ON articles (rev);
 `,
   },
+  {
+    version: 5,
+    name: 'session epochs',
+    sql: `
+-- Raised to end every session a user has (a new password, a lost laptop): tokens carry the
+-- epoch they were signed in, and one from an earlier epoch is refused.
+ALTER TABLE users ADD COLUMN session_epoch integer NOT NULL DEFAULT 0;
+`,
+  },
 ];

@@ -25,6 +25,8 @@ export const users = pgTable('users', {
   presence: text('presence').notNull().default('offline'),
   skills: jsonb('skills').$type<string[]>().notNull().default([]),
   capacity: integer('capacity').notNull().default(10),
+  /** Tokens signed in an earlier epoch are refused (migration 5). */
+  sessionEpoch: integer('session_epoch').notNull().default(0),
   ...synced,
 });
 

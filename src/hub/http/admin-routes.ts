@@ -8,6 +8,7 @@ import { MembersSchema, NewQueueSchema, NewUserSchema, QueuePatchSchema, UserPat
 import type { Role } from '../../shared/domain';
 import { hashPassword } from '../auth/passwords';
 import { createQueue, createUser, listAdminUsers, setMembers, updateQueue, updateUser } from '../repos/admin';
+import { endSessions } from '../repos/users';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
@@ -43,8 +44,20 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       if (!user) return sendError(reply, 404, 'not_found', 'no such user');
       // A new role or name takes effect on the user's next request, on every hub, and on their open sockets at once.
       await ctx.sessions.changed({ userId: user.id });
-      if (body.role) await ctx.syncUserRooms(user.id);
+      // A new password has ended the user's sessions (repos/admin.ts): their live sockets close too.
+      if (password) await ctx.disconnectUser(user.id);
+      else if (body.role) await ctx.syncUserRooms(user.id);
       return { user };
+    });
+
+    // Signs a user out of every console at once, e.g. when a laptop is lost: their tokens stop working on every hub.
+    admin.post('/api/admin/users/:id/sign-out', admins, async (request, reply) => {
+      const params = parseOr400(reply, IdParams, request.params);
+      if (!params) return reply;
+      if (!(await endSessions(ctx.db, params.id))) return sendError(reply, 404, 'not_found', 'no such user');
+      await ctx.sessions.changed({ userId: params.id });
+      await ctx.disconnectUser(params.id);
+      return reply.code(204).send();
     });
 
     admin.post('/api/admin/queues', admins, async (request, reply) => {

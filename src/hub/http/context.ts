@@ -24,6 +24,8 @@ export interface HubContext {
   health(): Promise<HubHealth>;
   /** Closes the live sockets opened with a token that was just revoked. */
   disconnectToken(jti: string): Promise<void>;
+  /** Closes every live socket of a user, on every hub. */
+  disconnectUser(userId: string): Promise<void>;
   /** Moves connected agents' sockets in or out of a queue's room. */
   syncQueueRoom(queueId: string, memberIds: string[]): Promise<void>;
   /** Moves a user's connected sockets to the rooms of their (new) role. */

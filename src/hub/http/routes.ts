@@ -58,7 +58,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
       request.log.info({ username: body.username }, 'login refused');
       return sendError(reply, 401, 'unauthorized', 'wrong username or password');
     }
-    const token = await ctx.tokens.sign({ userId: found.user.id, role: found.user.role });
+    const token = await ctx.tokens.sign({ userId: found.user.id, role: found.user.role, epoch: found.sessionEpoch });
     const response: LoginResponse = { token, user: found.user };
     return response;
   });
@@ -68,7 +68,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
 
     // A fresh token for a still-valid one; the old one is revoked so only one stays in use.
     api.post('/api/auth/refresh', async (request) => {
-      const token = await ctx.tokens.sign({ userId: request.actor!.id, role: request.actor!.role });
+      const token = await ctx.tokens.sign({ userId: request.actor!.id, role: request.actor!.role, epoch: request.actor!.sessionEpoch });
       await ctx.sessions.revoke(request.claims!);
       return { token };
     });

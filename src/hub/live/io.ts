@@ -80,6 +80,10 @@ export async function disconnectToken(io: LiveServer, jti: string): Promise<void
   for (const socket of await io.fetchSockets()) if (socket.data.jti === jti) socket.disconnect(true);
 }
 
+export function disconnectUser(io: LiveServer, userId: string): void {
+  io.in(`user:${userId}`).disconnectSockets(true);
+}
+
 /** After a membership change, agents' open sockets (on any hub) follow the queue's room without reconnecting. */
 export async function syncQueueRoom(io: LiveServer, queueId: string, memberIds: string[]): Promise<void> {
   const room = `queue:${queueId}`;

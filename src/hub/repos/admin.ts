@@ -41,8 +41,16 @@ export async function createUser(db: Db, input: Omit<NewUser, 'password'>, passw
   return (await listAdminUsers(db, [id]))[0]!;
 }
 
+/** A new password also ends every session the user has (a password is reset when it may be known to someone else). */
 export async function updateUser(db: Db, id: string, patch: Omit<UserPatch, 'password'> & { passwordHash?: string }): Promise<AdminUser | null> {
-  const changed = await writeTransaction(db, (tx) => tx.update(users).set({ ...patch, ...bumpUser }).where(eq(users.id, id)).returning({ id: users.id }));
+  const endSessions = patch.passwordHash ? { sessionEpoch: sql`${users.sessionEpoch} + 1` } : {};
+  const changed = await writeTransaction(db, (tx) =>
+    tx
+      .update(users)
+      .set({ ...patch, ...endSessions, ...bumpUser })
+      .where(eq(users.id, id))
+      .returning({ id: users.id }),
+  );
   return changed.length ? (await listAdminUsers(db, [id]))[0]! : null;
 }
 

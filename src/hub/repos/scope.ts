@@ -9,6 +9,8 @@ export interface Actor {
   name: string;
   role: Role;
   queueIds: string[];
+  /** Tokens signed in an earlier session epoch are no longer accepted (src/hub/auth/tokens.ts). */
+  sessionEpoch: number;
 }
 
 type Column = typeof cases.queueId | typeof cases.assigneeId | typeof caseMoves.fromQueue | typeof caseMoves.fromAssignee;

@@ -1,13 +1,13 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { User } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { toUser } from '../db/rows';
 import { queueMembers, users } from '../db/schema';
 import type { Actor } from './scope';
 
-export async function findUserWithHash(db: Db, username: string): Promise<{ user: User; passwordHash: string } | null> {
+export async function findUserWithHash(db: Db, username: string): Promise<{ user: User; passwordHash: string; sessionEpoch: number } | null> {
   const [row] = await db.select().from(users).where(eq(users.username, username));
-  return row ? { user: toUser(row), passwordHash: row.passwordHash } : null;
+  return row ? { user: toUser(row), passwordHash: row.passwordHash, sessionEpoch: row.sessionEpoch } : null;
 }
 
 export async function findUser(db: Db, id: string): Promise<User | null> {
@@ -26,9 +26,20 @@ export async function queueIdsOf(db: Db, userId: string): Promise<string[]> {
 
 /** Re-reads role and memberships so a changed role takes effect without a new token. */
 export async function loadActor(db: Db, userId: string): Promise<Actor | null> {
-  const user = await findUser(db, userId);
-  if (!user) return null;
-  return { id: user.id, name: user.name, role: user.role, queueIds: await queueIdsOf(db, user.id) };
+  const [row] = await db.select().from(users).where(eq(users.id, userId));
+  if (!row) return null;
+  const { id, name, role } = toUser(row);
+  return { id, name, role, queueIds: await queueIdsOf(db, id), sessionEpoch: row.sessionEpoch };
+}
+
+/** Ends every session the user has: tokens signed before this are refused. False for an unknown user. */
+export async function endSessions(db: Db, userId: string): Promise<boolean> {
+  const changed = await db
+    .update(users)
+    .set({ sessionEpoch: sql`${users.sessionEpoch} + 1` })
+    .where(eq(users.id, userId))
+    .returning({ id: users.id });
+  return changed.length > 0;
 }
 
 /** Sets a user's presence (only when it is currently `onlyIf`, if given); true when it changed. */

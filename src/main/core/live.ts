@@ -59,7 +59,12 @@ export function connectLive(opts: LiveOptions): LiveConnection {
     setState('online');
     opts.onConnected();
   });
-  socket.on('disconnect', () => setState(socket.active ? 'reconnecting' : 'offline'));
+  socket.on('disconnect', (reason) => {
+    setState(socket.active ? 'reconnecting' : 'offline');
+    // The hub closed this socket on purpose (signed out, here or by an admin): socket.io does not retry
+    // then, so try once — a handshake refused as unauthorized ends the session at once, not at the next sync.
+    if (reason === 'io server disconnect') socket.connect();
+  });
   socket.on('connect_error', (error) => {
     // A middleware refusal stops socket.io's retries (socket.active is false); a network error keeps them going.
     if (!socket.active && error.message === 'unauthorized') {
