@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { startE2e, type E2eEnv } from './harness';
+import { hubLogin } from './hub-http';
 
 const SCREENSHOT = 'resources/screenshot-console.png';
 
@@ -81,5 +82,22 @@ describe('console end to end in Chromium', () => {
     await expect.poll(() => page.getByTestId('customer-summary').isVisible()).toBe(true);
 
     await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('returns to the sign-in at once, saying why, when an admin signs the agent out everywhere', async () => {
+    const admin = { authorization: `Bearer ${await hubLogin(env.hub.url, 'admin')}` };
+    const { users } = (await (await fetch(new URL('/api/admin/users', env.hub.url), { headers: admin })).json()) as { users: { id: string; username: string }[] };
+    const ana = users.find((u) => u.username === 'ana')!;
+    expect((await fetch(new URL(`/api/admin/users/${ana.id}/sign-out`, env.hub.url), { method: 'POST', headers: admin })).status).toBe(204);
+
+    await page.getByTestId('login-notice').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('login-notice').textContent()).toBe('Your session has ended. Please sign in again.');
+    // The device alert shown to her a moment ago goes with her session.
+    await expect.poll(() => page.getByTestId('alert-open-case').count()).toBe(0);
+    await page.screenshot({ path: '/tmp/ui-signed-out.png' });
+    await page.getByTestId('login-username').fill('ana');
+    await page.getByTestId('login-password').fill('demo');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('queue-list').waitFor({ timeout: 20_000 });
   });
 });

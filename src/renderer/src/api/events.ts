@@ -1,6 +1,7 @@
 /** Core push events → react-query: each event invalidates exactly the queries it affects. */
 import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
+import { notifications } from '@mantine/notifications';
 import type { SyncStatus } from '../../../shared/api';
 import { api } from './client';
 import { apiKey, methodKey } from './queries';
@@ -77,4 +78,6 @@ export function useCoreEvents(): ReadonlySet<string> {
 export function signedOut(client: ReturnType<typeof useQueryClient>): void {
   client.setQueryData(apiKey('session.current', {}), null);
   client.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session.current' });
+  // Alerts and errors shown to the signed-out user name their cases: they must not stay on the sign-in screen.
+  notifications.clean();
 }
