@@ -153,6 +153,7 @@ export async function startTcpProxy(target: string | number): Promise<TcpProxy> 
 
   /** True when this chunk starts a held request (a marker seen after its `pass` earlier ones). */
   function holdFrom(pair: Pair, chunk: Buffer): boolean {
+    if (!holds.some((h) => h.armed)) return false;
     const text = chunk.toString('latin1');
     const hold = holds.find((h) => h.armed && text.includes(h.marker));
     if (!hold) return false;
