@@ -1,7 +1,7 @@
 /**
- * `npm run rebuild:electron`: builds better-sqlite3 for Electron's ABI into
+ * `npm run rebuild:electron`: builds the SQLite addon (better-sqlite3-multiple-ciphers) for Electron's ABI into
  * `.native/electron/better_sqlite3.node`, which the Electron shell hands to
- * better-sqlite3 as `nativeBinding`. node_modules keeps its Node build, so
+ * it as `nativeBinding`. node_modules keeps its Node build, so
  * tests, the browser shell and the hub work whether Electron is installed or not.
  * Without Electron's binary (CI, headless servers) there is nothing to build for.
  */
@@ -12,6 +12,8 @@ import { dirname, join, relative } from 'node:path';
 import { electronBinary } from './electron-binary';
 
 const root = join(import.meta.dirname, '..');
+// better-sqlite3 with SQLite3MultipleCiphers: the console's cache is encrypted at rest.
+const ADDON = 'better-sqlite3-multiple-ciphers';
 const require = createRequire(import.meta.url);
 const outDir = join(root, '.native', 'electron');
 const target = join(outDir, 'better_sqlite3.node');
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const stamp = { electron: versionOf('electron'), betterSqlite3: versionOf('better-sqlite3'), platform: process.platform, arch: process.arch };
+  const stamp = { electron: versionOf('electron'), addon: versionOf(ADDON), platform: process.platform, arch: process.arch };
   if (existsSync(target) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === JSON.stringify(stamp)) {
     console.log(`rebuild:electron: ${relative(root, target)} is up to date (Electron ${stamp.electron}).`);
     return;
@@ -37,17 +39,17 @@ async function main(): Promise<void> {
   // Build a copy in a scratch project: @electron/rebuild rebuilds in place, and node_modules must keep its Node build.
   const work = mkdtempSync(join(tmpdir(), 'switchboard-electron-rebuild-'));
   try {
-    const source = dirname(require.resolve('better-sqlite3/package.json'));
-    const copy = join(work, 'node_modules', 'better-sqlite3');
+    const source = dirname(require.resolve(`${ADDON}/package.json`));
+    const copy = join(work, 'node_modules', ADDON);
     cpSync(source, copy, { recursive: true, filter: (path) => !path.startsWith(join(source, 'build')) });
     writeFileSync(
       join(work, 'package.json'),
-      JSON.stringify({ name: 'switchboard-electron-native', private: true, dependencies: { 'better-sqlite3': stamp.betterSqlite3 } }),
+      JSON.stringify({ name: 'switchboard-electron-native', private: true, dependencies: { [ADDON]: stamp.addon } }),
     );
 
-    console.log(`rebuild:electron: building better-sqlite3 ${stamp.betterSqlite3} for Electron ${stamp.electron} (${process.platform}-${process.arch})…`);
+    console.log(`rebuild:electron: building ${ADDON} ${stamp.addon} for Electron ${stamp.electron} (${process.platform}-${process.arch})…`);
     const { rebuild } = await import('@electron/rebuild');
-    await rebuild({ buildPath: work, electronVersion: stamp.electron, onlyModules: ['better-sqlite3'], force: true });
+    await rebuild({ buildPath: work, electronVersion: stamp.electron, onlyModules: [ADDON], force: true });
 
     const built = join(copy, 'build', 'Release', 'better_sqlite3.node');
     if (!existsSync(built)) throw new Error(`the rebuild finished but ${built} is missing`);

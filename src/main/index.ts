@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
 import { CONTENT_SECURITY_POLICY } from './browser/csp';
 import { type ConsoleCore, createConsoleCore, DEFAULT_HUB_URL, type SecretBox } from './core';
 import { bindIpc } from './ipc';
@@ -19,13 +19,13 @@ const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 
 let core: ConsoleCore | null = null;
 
-/** better-sqlite3 built for Electron's ABI by `npm run rebuild:electron`, kept apart from node_modules' Node build. */
+/** The SQLite addon (better-sqlite3-multiple-ciphers) built for Electron's ABI by `npm run rebuild:electron`, kept apart from node_modules' Node build. */
 function electronNativeBinding(): string | undefined {
   const path = join(app.getAppPath(), '.native', 'electron', 'better_sqlite3.node');
   return existsSync(path) ? path : undefined;
 }
 
-/** The session token is sealed with the OS keychain where one is available. */
+/** The cache's key and the session token are sealed with the OS keychain where one is available. */
 function osSecretBox(): SecretBox | undefined {
   if (!safeStorage.isEncryptionAvailable()) return undefined;
   return {
@@ -124,7 +124,10 @@ if (!app.requestSingleInstanceLock()) {
     void closing.close().finally(() => app.quit());
   });
   start().catch((error: unknown) => {
-    console.error(`Switchboard failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`Switchboard failed to start: ${message}`);
+    // E.g. a cache from a newer version, or one whose key the keychain no longer has: say so on screen.
+    if (app.isReady()) dialog.showErrorBox('Switchboard cannot start', message);
     app.exit(1);
   });
 }

@@ -1,11 +1,9 @@
 /** The SQLite cache on real files: migrations, refusal of newer files, rev reconciliation, the queue query. */
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Cache, CacheTooNewError, CACHE_FILE, openCache } from '../../src/main/core/cache';
+import { type Cache, CacheTooNewError, openCache } from '../../src/main/core/cache';
 import { openCacheDb } from '../../src/main/core/cache/database';
 import { type CacheMigration, cacheMigrations } from '../../src/main/core/cache/migrations';
-import { aCase, aCustomer, aMessage, aQueue, aUser, at, tempDir } from './fixtures';
+import { aCase, aCustomer, aMessage, aQueue, aUser, at, openCacheFile, tempDir } from './fixtures';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => {
@@ -16,8 +14,8 @@ afterEach(async () => {
 });
 
 const latest = Math.max(...cacheMigrations.map((m) => m.version));
-const userVersion = (file: string) => {
-  const db = new Database(file, { readonly: true });
+const userVersion = (dataDir: string) => {
+  const db = openCacheFile(dataDir, { readonly: true });
   try {
     return db.pragma('user_version', { simple: true }) as number;
   } finally {
@@ -60,13 +58,12 @@ describe('cache migrations', () => {
     const again = openCache(dir.path);
     expect(again.meta.get('cursor')).toBe('42');
     again.close();
-    expect(userVersion(join(dir.path, CACHE_FILE))).toBe(latest);
+    expect(userVersion(dir.path)).toBe(latest);
   });
 
   it('refuses a file written by a newer version and leaves it untouched', () => {
     openCache(dir.path).close();
-    const file = join(dir.path, CACHE_FILE);
-    const raw = new Database(file);
+    const raw = openCacheFile(dir.path);
     raw.pragma(`user_version = ${latest + 5}`);
     raw.close();
 
@@ -78,7 +75,7 @@ describe('cache migrations', () => {
       expect((error as CacheTooNewError).found).toBe(latest + 5);
       expect((error as CacheTooNewError).message).toMatch(/newer than this console knows/);
     }
-    expect(userVersion(file)).toBe(latest + 5);
+    expect(userVersion(dir.path)).toBe(latest + 5);
   });
 
   it('upgrades an older file step by step and transforms its data (a data-changing migration)', () => {
@@ -109,7 +106,7 @@ describe('cache migrations', () => {
     const broken: CacheMigration[] = [...v1, { version: 2, name: 'half', sql: 'CREATE TABLE b (y INTEGER); INSERT INTO missing_table VALUES (1);' }];
 
     expect(() => openCacheDb(dir.path, { migrations: broken })).toThrow(/missing_table/);
-    const db = new Database(join(dir.path, CACHE_FILE), { readonly: true });
+    const db = openCacheFile(dir.path, { readonly: true });
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(1);
       expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'b'").get()).toEqual({ n: 0 });

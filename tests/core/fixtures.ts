@@ -2,7 +2,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { uuidv7 } from 'uuidv7';
+import { CACHE_FILE } from '../../src/main/core/cache';
+import { unlock } from '../../src/main/core/cache/database';
+import { cacheKey } from '../../src/main/core/cache/key';
 import type { Case, Customer, Message, Queue, User } from '../../src/shared/domain';
 import { CaseSchema, CustomerSchema, MessageSchema, QueueSchema, UserSchema } from '../../src/shared/domain';
 
@@ -83,4 +87,17 @@ export function aMessage(overrides: Partial<Message> & { caseId: string }): Mess
     updatedAt: at(0),
     ...overrides,
   });
+}
+
+/** The cache file of a data folder opened with its key, as the console opens it: for checks the API does not offer. */
+export function openCacheFile(dataDir: string, opts: { readonly?: boolean } = {}): Database.Database {
+  const file = join(dataDir, CACHE_FILE);
+  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: true });
+  try {
+    unlock(db, cacheKey(dataDir), file);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }

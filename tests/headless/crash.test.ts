@@ -4,13 +4,11 @@
  * restart sends them all to the hub exactly once.
  */
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHub } from '../../src/hub/hub';
-import { CACHE_FILE } from '../../src/main/core/cache';
 import type { Message } from '../../src/shared/domain';
 import type { QueueItem, SyncStatus } from '../../src/shared/api';
-import { tempDir } from '../core/fixtures';
+import { openCacheFile, tempDir } from '../core/fixtures';
 import { hubCases, hubToken, startDemoHub, waitFor } from '../core/hub-fixture';
 import { hubCase } from '../core/console-fixture';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
@@ -68,7 +66,7 @@ describe('headless console killed mid-write', () => {
       expect(acknowledged.length, 'writes answered before the kill').toBeLessThan(calls.length);
 
       // The cache file is sound and holds every acknowledged note.
-      const db = new Database(join(dir.path, 'console', CACHE_FILE), { readonly: true });
+      const db = openCacheFile(join(dir.path, 'console'), { readonly: true });
       try {
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       } finally {
@@ -105,8 +103,7 @@ describe('headless console killed mid-write', () => {
     await first.exited;
     await login.catch(() => undefined);
 
-    const file = join(dir.path, 'bootstrap', CACHE_FILE);
-    const db = new Database(file, { readonly: true });
+    const db = openCacheFile(join(dir.path, 'bootstrap'), { readonly: true });
     let cursor: number;
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');

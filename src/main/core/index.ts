@@ -11,16 +11,17 @@ import { CoreError } from './errors';
 import { createChanges } from './changes';
 import { createHandlers } from './handlers';
 import { createHubClient, errorText } from './hub-client';
-import { createSession, type SecretBox } from './session';
+import { createSession } from './session';
+import type { SecretBox } from './secret-box';
 import { createPusher } from './push';
 import { createPuller, PULL_PAGE_SIZE } from './sync';
 
-export { CacheTooNewError } from './cache';
+export { CacheKeyError, CacheTooNewError } from './cache';
 export { CoreError } from './errors';
 export { CoreEvents } from './emitter';
 export { dispatch } from './dispatch';
 export { PullPageSizeSchema } from './sync';
-export type { SecretBox } from './session';
+export type { SecretBox } from './secret-box';
 
 export const DEFAULT_HUB_URL = 'http://127.0.0.1:4710';
 
@@ -32,7 +33,7 @@ export interface ConsoleCoreOptions {
   /** better-sqlite3's native addon built for Electron's ABI. */
   nativeBinding?: string;
   fetch?: typeof fetch;
-  /** Encrypts the stored session token (Electron: safeStorage). */
+  /** Seals the cache's key and the stored session token (Electron: safeStorage). */
   secrets?: SecretBox;
   log?: (message: string) => void;
   /** Periodic pull; tests shorten it. */
@@ -52,7 +53,7 @@ export interface ConsoleCore {
 }
 
 export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<ConsoleCore> {
-  const cache = openCache(opts.dataDir, { nativeBinding: opts.nativeBinding });
+  const cache = openCache(opts.dataDir, { nativeBinding: opts.nativeBinding, secrets: opts.secrets });
   const events = new CoreEvents();
   const log = opts.log ?? (() => undefined);
 

@@ -9,11 +9,7 @@ import type { Cache } from './cache';
 import { CoreError } from './errors';
 import type { HubClient, HubCredentials } from './hub-client';
 
-/** Encrypts what the console keeps at rest (e.g. Electron's safeStorage). */
-export interface SecretBox {
-  seal(plain: string): string;
-  open(sealed: string): string;
-}
+import type { SecretBox } from './secret-box';
 
 export interface StoredSession extends HubCredentials {
   user: User;

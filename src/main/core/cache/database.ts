@@ -1,7 +1,9 @@
-/** Opens the console's SQLite cache file and brings its schema up to date. */
-import { mkdirSync } from 'node:fs';
+/** Opens the console's encrypted SQLite cache file and brings its schema up to date. */
+import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
+import type { SecretBox } from '../secret-box';
+import { CacheKeyError, cacheKey } from './key';
 import { type CacheMigration, cacheMigrations } from './migrations';
 
 export type CacheDb = Database.Database;
@@ -20,16 +22,24 @@ export class CacheTooNewError extends Error {
 }
 
 export interface OpenCacheOptions {
-  /** better-sqlite3's addon built for another ABI (Electron's). */
+  /** The SQLite addon built for another ABI (Electron's). */
   nativeBinding?: string;
+  /** Seals the cache's key (Electron: safeStorage); without one the key file is readable by this user only. */
+  secrets?: SecretBox;
   /** Tests replace the list to exercise upgrades. */
   migrations?: readonly CacheMigration[];
 }
 
 export function openCacheDb(dataDir: string, opts: OpenCacheOptions = {}): CacheDb {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, CACHE_FILE), opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  const file = join(dataDir, CACHE_FILE);
+  const plain = isPlainSqlite(file);
+  // A new key only for a new cache or one written before encryption: any other would lock the data away.
+  const key = cacheKey(dataDir, opts.secrets, { mayCreate: plain || !hasContent(file) });
+  const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   try {
+    if (plain) encryptInPlace(db, key);
+    else unlock(db, key, file);
     db.pragma('journal_mode = WAL');
     // WAL + NORMAL survives process crashes; only an OS crash can lose the last commits, which the next pull refetches.
     db.pragma('synchronous = NORMAL');
@@ -43,6 +53,51 @@ export function openCacheDb(dataDir: string, opts: OpenCacheOptions = {}): Cache
     db.close();
     throw error;
   }
+}
+
+/** Opens an encrypted cache with its key (run before anything else on the connection). */
+export function unlock(db: CacheDb, key: Buffer, file: string): void {
+  // The key is hex of our own random bytes, never user text.
+  db.pragma(`hexkey = '${key.toString('hex')}'`);
+  try {
+    db.pragma('user_version', { simple: true });
+  } catch (error) {
+    // A wrong key reads as "not a database": SQLite cannot tell it from garbage.
+    if ((error as { code?: string }).code === 'SQLITE_NOTADB') throw new CacheKeyError(`the local cache ${file} cannot be read with this console's key (${CACHE_FILE} left as it is)`);
+    throw error;
+  }
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** A cache written before it was encrypted: the plain SQLite header (an encrypted file starts with random bytes). */
+function isPlainSqlite(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const header = Buffer.alloc(SQLITE_HEADER.length);
+    return readSync(fd, header, 0, header.length, 0) === header.length && header.equals(SQLITE_HEADER);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function hasContent(file: string): boolean {
+  try {
+    return statSync(file).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Encrypts a plain cache where it lies, keeping every row; rekeying needs the write-ahead log folded in first. */
+function encryptInPlace(db: CacheDb, key: Buffer): void {
+  db.pragma('journal_mode = DELETE');
+  db.pragma(`hexrekey = '${key.toString('hex')}'`);
 }
 
 export function schemaVersion(db: CacheDb): number {

@@ -21,6 +21,7 @@ import { createRescopeRepo } from './repos/rescope';
 import { createUsersRepo } from './repos/users';
 
 export { CacheTooNewError, CACHE_FILE, type OpenCacheOptions } from './database';
+export { CacheKeyError, CACHE_KEY_FILE } from './key';
 export type { QueueFilter } from './repos/cases';
 
 export interface EntityRows {

@@ -3,7 +3,7 @@ import { type Case, type CaseStatus, PRIORITY_RANK } from '../../../../shared/do
 import { containsPattern, epochMs, fold } from '../columns';
 import type { CacheDb } from '../database';
 import { createDocumentRepo } from './documents';
-import type { Statement } from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import type { OutboxRepo } from './outbox';
 
 export interface QueueFilter {
@@ -98,7 +98,7 @@ export function createCasesRepo(db: CacheDb, outbox: OutboxRepo) {
   const assigneeOf = db.prepare<[string], { assignee_id: string | null }>('SELECT assignee_id FROM cases WHERE id = ?');
 
   // The queue's SQL depends on which filters are set (a handful of shapes): prepare each shape once.
-  const shapes = new Map<string, Statement<unknown[]>>();
+  const shapes = new Map<string, Database.Statement<unknown[]>>();
   const prepared = (sql: string) => {
     let statement = shapes.get(sql);
     if (!statement) shapes.set(sql, (statement = db.prepare<unknown[]>(sql)));
