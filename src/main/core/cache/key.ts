@@ -8,7 +8,7 @@
  * file only its user may read.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { SecretBox } from '../secret-box';
@@ -35,8 +35,8 @@ export function cacheKey(dataDir: string, secrets?: SecretBox, { mayCreate = tru
   if (!existsSync(file)) {
     if (!mayCreate) throw new CacheKeyError(`the local cache in ${dataDir} is encrypted and its key (${CACHE_KEY_FILE}) is missing`);
     const key = randomBytes(KEY_BYTES);
-    writeKeyFile(file, key, secrets);
-    return key;
+    // Two consoles starting on one new folder: the first key written wins, the other reads it below.
+    if (writeKeyFile(file, key, secrets, { exclusive: true })) return key;
   }
   const parsed = KeyFileSchema.safeParse(safeJson(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new CacheKeyError(`${file} is not a Switchboard cache key: ${z.prettifyError(parsed.error)}`);
@@ -55,13 +55,29 @@ export function cacheKey(dataDir: string, secrets?: SecretBox, { mayCreate = tru
   return key;
 }
 
-/** Written whole or not at all (a crash leaves the old file or the new one), readable by this user only. */
-function writeKeyFile(file: string, key: Buffer, secrets?: SecretBox): void {
+/**
+ * Written whole or not at all (a crash leaves the old file or the new one), readable by this user only.
+ * `exclusive`: only if there is none yet (false when another process wrote one first).
+ */
+function writeKeyFile(file: string, key: Buffer, secrets?: SecretBox, { exclusive = false } = {}): boolean {
   const plain = key.toString('base64');
   const content = JSON.stringify({ version: 1, sealed: secrets !== undefined, key: secrets ? secrets.seal(plain) : plain });
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, content, { mode: 0o600 });
-  renameSync(temporary, file);
+  if (!exclusive) {
+    renameSync(temporary, file);
+    return true;
+  }
+  try {
+    // A hard link fails if the name exists, where a rename would replace it.
+    linkSync(temporary, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    rmSync(temporary, { force: true });
+  }
 }
 
 function safeJson(text: string): unknown {
