@@ -63,7 +63,7 @@ export function unlock(db: CacheDb, key: Buffer, file: string): void {
     db.pragma('user_version', { simple: true });
   } catch (error) {
     // A wrong key reads as "not a database": SQLite cannot tell it from garbage.
-    if ((error as { code?: string }).code === 'SQLITE_NOTADB') throw new CacheKeyError(`the local cache ${file} cannot be read with this console's key (${CACHE_FILE} left as it is)`);
+    if ((error as { code?: string }).code === 'SQLITE_NOTADB') throw new CacheKeyError(`the local cache ${file} cannot be read with this console's key; it was left as it is`);
     throw error;
   }
 }
