@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { uuidv7 } from 'uuidv7';
-import { createConsoleCore, dispatch } from '../src/main/core';
+import { createConsoleCore } from '../src/main/core';
 import type { SyncStatus } from '../src/shared/api';
-import { runHub, waitForOutput } from '../tests/hub/processes';
+import { coreCaller, startDemoHubProcess } from './console-hub';
 import { startTcpProxy } from '../tests/support/tcp-proxy';
 import { loginAs, poster } from './http';
 import { ms, report } from './stats';
@@ -25,15 +25,10 @@ const HUB_BATCH = 500;
 
 export async function benchConsoleReconnect(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-reconnect-'));
-  const run = runHub(['--port', '0', '--mqtt-port', '0', '--data-dir', join(dir, 'hub'), '--demo']);
-  const hub = { url: (await waitForOutput(run, /hub listening on (http:\/\/\S+)/, 120_000))[1]! };
+  const hub = await startDemoHubProcess(join(dir, 'hub'));
   const proxy = await startTcpProxy(hub.url);
   const core = await createConsoleCore({ dataDir: join(dir, 'console'), hubUrl: proxy.url, resyncIntervalMs: 3_600_000 });
-  const call = async <T>(method: string, input: unknown): Promise<T> => {
-    const result = await dispatch(core.handlers, method, input);
-    if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
-    return result.value as T;
-  };
+  const call = coreCaller(core);
   try {
     await call('session.login', { username: 'sam', password: 'demo' });
     const { items } = await call<{ items: { id: string; queueId: string }[] }>('cases.list', {});
@@ -75,8 +70,7 @@ export async function benchConsoleReconnect(): Promise<void> {
   } finally {
     await core.close();
     await proxy.close();
-    run.child.kill('SIGTERM');
-    await run.exited;
+    await hub.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

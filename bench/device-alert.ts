@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
-import { createConsoleCore, dispatch } from '../src/main/core';
+import { createConsoleCore } from '../src/main/core';
 import type { CaseView, SyncStatus } from '../src/shared/api';
-import { runHub, waitForOutput } from '../tests/hub/processes';
+import { coreCaller, startDemoHubProcess } from './console-hub';
 import { ms, report, summarize } from './stats';
 
 const TRIALS = 20;
@@ -20,16 +20,10 @@ const DEVICE = 'car-0001';
 
 export async function benchDeviceAlert(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-alert-'));
-  const run = runHub(['--port', '0', '--mqtt-port', '0', '--data-dir', join(dir, 'hub'), '--demo', '--log-level', 'warn']);
-  const hubUrl = (await waitForOutput(run, /hub listening on (http:\/\/\S+)/, 120_000))[1]!;
-  const mqttUrl = (await waitForOutput(run, /mqtt listening on (mqtt:\/\/\S+)/))[1]!;
-  const core = await createConsoleCore({ dataDir: join(dir, 'console'), hubUrl, resyncIntervalMs: 3_600_000 });
-  const call = async <T>(method: string, input: unknown): Promise<T> => {
-    const result = await dispatch(core.handlers, method, input);
-    if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
-    return result.value as T;
-  };
-  const device = await mqtt.connectAsync(mqttUrl, { reconnectPeriod: 0 });
+  const hub = await startDemoHubProcess(join(dir, 'hub'));
+  const core = await createConsoleCore({ dataDir: join(dir, 'console'), hubUrl: hub.url, resyncIntervalMs: 3_600_000 });
+  const call = coreCaller(core);
+  const device = await mqtt.connectAsync(hub.mqttUrl, { reconnectPeriod: 0 });
   const publish = (value: number) =>
     device.publishAsync(`devices/${DEVICE}/telemetry`, JSON.stringify({ metric: 'engine_temp', value, ts: new Date().toISOString() }), { qos: 1 });
   try {
@@ -59,8 +53,7 @@ export async function benchDeviceAlert(): Promise<void> {
   } finally {
     await device.endAsync();
     await core.close();
-    run.child.kill('SIGTERM');
-    await run.exited;
+    await hub.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
