@@ -1,7 +1,7 @@
 /** `npm run start:browser`: the console core plus the browser shell, pointed at a hub. */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createConsoleCore, DEFAULT_HUB_URL, PullPageSizeSchema } from '../core';
+import { createConsoleCore, DEFAULT_HUB_URL, parsePullPageSize } from '../core';
 import { startBrowserShell } from './server';
 import { consoleDataDir } from './paths';
 
@@ -13,12 +13,11 @@ async function main(): Promise<void> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
   const pageSize = values['pull-page-size'];
-  const pullPageSize = pageSize === undefined ? undefined : PullPageSizeSchema.safeParse(pageSize);
-  if (pullPageSize && !pullPageSize.success) throw new Error(`--pull-page-size must be a whole number from 1 to 5000, got ${JSON.stringify(pageSize)}`);
+  const pullPageSize = pageSize === undefined ? undefined : parsePullPageSize(pageSize);
   const core = await createConsoleCore({
     dataDir: values.data ?? consoleDataDir(),
     hubUrl: values.hub ?? process.env.SWITCHBOARD_HUB_URL ?? DEFAULT_HUB_URL,
-    pullPageSize: pullPageSize?.data,
+    pullPageSize,
     log: (message) => console.error(message),
   });
   const shell = await startBrowserShell({ core, rendererDir: join(import.meta.dirname, '..', '..', '..', 'out', 'renderer'), port });

@@ -20,7 +20,7 @@ export { CacheKeyError, CacheTooNewError } from './cache';
 export { CoreError } from './errors';
 export { CoreEvents } from './emitter';
 export { dispatch } from './dispatch';
-export { PullPageSizeSchema } from './sync';
+export { parsePullPageSize } from './sync';
 export type { SecretBox } from './secret-box';
 
 export const DEFAULT_HUB_URL = 'http://127.0.0.1:4710';

@@ -12,8 +12,14 @@ import type { HubClient } from './hub-client';
 import { caseOfTheUser, noticeIfReassigned } from './reassignment';
 
 export const PULL_PAGE_SIZE = 5000;
-/** A page size a user may ask for (a smaller one on a slow link), as typed on a command line. */
-export const PullPageSizeSchema = z.coerce.number().int().min(1).max(PULL_PAGE_SIZE);
+const PullPageSizeSchema = z.coerce.number().int().min(1).max(PULL_PAGE_SIZE);
+
+/** `--pull-page-size` as typed on a command line (a smaller page on a slow link); throws, naming the flag. */
+export function parsePullPageSize(text: string): number {
+  const size = PullPageSizeSchema.safeParse(text);
+  if (!size.success) throw new Error(`--pull-page-size must be a whole number from 1 to ${PULL_PAGE_SIZE}, got ${JSON.stringify(text)}`);
+  return size.data;
+}
 
 export interface PullResult {
   /** Rows that changed the cache (stale or repeated ones do not count). */

@@ -1,7 +1,7 @@
 /** The headless console's command line, checked before anything opens. */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { PullPageSizeSchema } from '../core/sync';
+import { parsePullPageSize } from '../core/sync';
 
 export const USAGE = `usage: npm run console:headless -- --data DIR [--hub URL]
 
@@ -40,7 +40,9 @@ export function parseHeadlessArgs(argv: string[], env: NodeJS.ProcessEnv = proce
   if (hubUrl !== undefined && !HubUrlSchema.safeParse(hubUrl).success) throw new UsageError(`--hub must be an http(s) URL, got ${JSON.stringify(hubUrl)}`);
   const size = values['pull-page-size'];
   if (size === undefined) return { help: false, dataDir: values.data, hubUrl };
-  const pullPageSize = PullPageSizeSchema.safeParse(size);
-  if (!pullPageSize.success) throw new UsageError(`--pull-page-size must be a whole number from 1 to 5000, got ${JSON.stringify(size)}`);
-  return { help: false, dataDir: values.data, hubUrl, pullPageSize: pullPageSize.data };
+  try {
+    return { help: false, dataDir: values.data, hubUrl, pullPageSize: parsePullPageSize(size) };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
