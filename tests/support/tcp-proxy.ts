@@ -86,13 +86,8 @@ type BytesRule = RuleState & { kind: 'bytes'; bytes: number; direction: Directio
 type RequestRule = RuleState & { kind: 'request'; marker: string; responseBytes: number };
 type Rule = BytesRule | RequestRule;
 
-interface HoldRule {
-  marker: string;
-  pass: number;
-  armed: boolean;
-  pair: Pair | null;
-  holding: () => void;
-}
+/** `done` fires when a request starts being held. */
+type HoldRule = RuleState & { marker: string; pass: number; pair: Pair | null };
 
 export async function startTcpProxy(target: string | number): Promise<TcpProxy> {
   const targetUrl = typeof target === 'number' ? new URL(`http://127.0.0.1:${target}`) : new URL(target);
@@ -153,15 +148,15 @@ export async function startTcpProxy(target: string | number): Promise<TcpProxy> 
 
   /** True when this chunk starts a held request (a marker seen after its `pass` earlier ones). */
   function holdFrom(pair: Pair, chunk: Buffer): boolean {
-    if (!holds.some((h) => h.armed)) return false;
+    if (!holds.some((h) => h.active)) return false;
     const text = chunk.toString('latin1');
-    const hold = holds.find((h) => h.armed && text.includes(h.marker));
+    const hold = holds.find((h) => h.active && text.includes(h.marker));
     if (!hold) return false;
     if (hold.pass-- > 0) return false;
-    hold.armed = false;
+    hold.active = false;
     hold.pair = pair;
     pair.held = [];
-    hold.holding();
+    hold.done();
     return true;
   }
 
@@ -275,14 +270,13 @@ export async function startTcpProxy(target: string | number): Promise<TcpProxy> 
       const pass = opts.pass ?? 0;
       if (marker === '') throw new Error('the marker must not be empty');
       if (!Number.isInteger(pass) || pass < 0) throw new Error(`pass must be a whole number ≥ 0, got ${pass}`);
-      let holding!: () => void;
-      const hold: HoldRule = { marker, pass, armed: true, pair: null, holding: () => holding() };
-      const promise = new Promise<void>((resolve) => (holding = resolve));
+      const { state, fired } = ruleState();
+      const hold: HoldRule = { ...state, marker, pass, pair: null };
       holds.push(hold);
       return {
-        holding: promise,
+        holding: fired,
         release() {
-          hold.armed = false;
+          hold.active = false;
           const pair = hold.pair;
           if (!pair?.held) return;
           const kept = pair.held;
