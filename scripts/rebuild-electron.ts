@@ -9,7 +9,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { electronBinary } from './electron-binary';
+import { electronBinary } from './electron-package';
 
 const root = join(import.meta.dirname, '..');
 // better-sqlite3 with SQLite3MultipleCiphers: the console's cache is encrypted at rest.

@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { electronBinary } from './electron-binary';
+import { electronState } from './electron-package';
 import { startHub } from '../src/hub/hub';
 import { defaultDataDir } from '../src/hub/config';
 import { createConsoleCore } from '../src/main/core';
@@ -29,16 +29,18 @@ async function main(): Promise<void> {
     stopHub = () => hub.close();
   }
 
-  const electron = electronBinary();
-  if (electron) {
+  const electron = electronState();
+  if (electron.kind === 'installed') {
+    console.log(`Starting the console in Electron (${electron.binary}).`);
     run('npx', ['tsx', 'scripts/rebuild-electron.ts']);
     run('npx', ['electron-vite', 'build']);
-    const child = spawn(electron, ['.'], { cwd: root, stdio: 'inherit', env: { ...process.env, SWITCHBOARD_HUB_URL: hubUrl } });
+    const child = spawn(electron.binary, ['.'], { cwd: root, stdio: 'inherit', env: { ...process.env, SWITCHBOARD_HUB_URL: hubUrl } });
     child.on('exit', () => void stopHub?.().then(() => process.exit(0)));
     return;
   }
 
-  console.log('Electron is not installed here: starting the browser shell.');
+  console.log(`${electron.reason}.`);
+  console.log('Starting the browser shell instead: the same console in your browser.');
   run('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn']);
   const core = await createConsoleCore({ dataDir: consoleDataDir(), hubUrl });
   const shell = await startBrowserShell({ core, rendererDir: join(root, 'out', 'renderer') });
