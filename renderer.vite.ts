@@ -1,12 +1,18 @@
 /** The renderer's Vite settings, shared by electron-vite and the browser shell's build. */
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
-import type { UserConfig } from 'vite';
+import type { Plugin, UserConfig } from 'vite';
+import { withContentSecurityPolicy } from './src/main/browser/csp';
+
+/** Writes the one Content-Security-Policy into index.html: file:// (the packaged app) has no headers to carry it. */
+export function contentSecurityPolicy(): Plugin {
+  return { name: 'switchboard:content-security-policy', transformIndexHtml: { order: 'pre', handler: withContentSecurityPolicy } };
+}
 
 export const rendererConfig: UserConfig = {
   root: resolve(import.meta.dirname, 'src/renderer'),
   base: './',
-  plugins: [react()],
+  plugins: [react(), contentSecurityPolicy()],
   build: {
     outDir: resolve(import.meta.dirname, 'out/renderer'),
     emptyOutDir: true,

@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { electronState } from './electron-package';
 import { startHub } from '../src/hub/hub';
 import { defaultDataDir } from '../src/hub/config';
+import { redactCredentials } from '../src/hub/ops/redact';
 import { createConsoleCore } from '../src/main/core';
 import { startBrowserShell } from '../src/main/browser/server';
 import { consoleDataDir } from '../src/main/browser/paths';
+import { ALLOW_INSECURE_HUB_VARIABLE, parseAllowInsecureHub } from '../src/shared/hub-address';
 
 const root = join(import.meta.dirname, '..');
 
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
   if (!hubUrl) {
     const hub = await startHub({ dataDir: join(defaultDataDir(), 'demo'), demo: true, demoFeed: true });
     console.log(`hub listening on ${hub.url}`);
-    console.log(`mqtt listening on ${hub.mqttUrl}`);
+    console.log(`mqtt listening on ${redactCredentials(hub.mqttUrl)}`);
     hubUrl = hub.url;
     stopHub = () => hub.close();
   }
@@ -41,8 +43,8 @@ async function main(): Promise<void> {
 
   console.log(`${electron.reason}.`);
   console.log('Starting the browser shell instead: the same console in your browser.');
-  run('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn']);
-  const core = await createConsoleCore({ dataDir: consoleDataDir(), hubUrl });
+  run('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'error']);
+  const core = await createConsoleCore({ dataDir: consoleDataDir(), hubUrl, allowInsecureHub: parseAllowInsecureHub(process.env[ALLOW_INSECURE_HUB_VARIABLE]) });
   const shell = await startBrowserShell({ core, rendererDir: join(root, 'out', 'renderer') });
   console.log(`console listening on ${shell.url}`);
   console.log('Open that address in Chromium or Chrome; log in as ana / demo.');
@@ -58,6 +60,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(redactCredentials(error instanceof Error ? error.message : String(error)));
   process.exit(1);
 });

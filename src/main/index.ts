@@ -5,19 +5,23 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
+import { ALLOW_INSECURE_HUB_VARIABLE, parseAllowInsecureHub } from '../shared/hub-address';
 import { CONTENT_SECURITY_POLICY } from './browser/csp';
-import { type ConsoleCore, createConsoleCore, DEFAULT_HUB_URL, type SecretBox } from './core';
+import { CacheKeyError, type ConsoleCore, createConsoleCore, DEFAULT_HUB_URL, type SecretBox } from './core';
+import { unsealCacheKeyFile } from './core/cache/key';
 import { bindIpc } from './ipc';
+import { keySealing } from './key-sealing';
+import { type RendererSource, rendererSource } from './renderer-source';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '..', 'renderer');
 const preloadPath = join(here, '..', 'preload', 'index.cjs');
-/** Set by `electron-vite dev`; absent in a built app. */
-const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 
 let core: ConsoleCore | null = null;
+/** Why the cache key is not sealed, when it is not: repeated if the cache then cannot be opened. */
+let sealingWarning: string | null = null;
 
 /** The SQLite addon (better-sqlite3-multiple-ciphers) built for Electron's ABI by `npm run rebuild:electron`, kept apart from node_modules' Node build. */
 function electronNativeBinding(): string | undefined {
@@ -25,16 +29,33 @@ function electronNativeBinding(): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
-/** The cache's key and the session token are sealed with the OS keychain where one is available. */
-function osSecretBox(): SecretBox | undefined {
-  if (!safeStorage.isEncryptionAvailable()) return undefined;
-  return {
+/** The cache's key and the session token are sealed with the OS keychain where one really seals (see key-sealing.ts). */
+function osSecretBox(dataDir: string): SecretBox | undefined {
+  const box: SecretBox = {
     seal: (plain) => safeStorage.encryptString(plain).toString('base64'),
     open: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
   };
+  const encryptionAvailable = safeStorage.isEncryptionAvailable();
+  const decision = keySealing({
+    platform: process.platform,
+    backend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null,
+    encryptionAvailable,
+  });
+  if (decision.seal) return box;
+  sealingWarning = decision.warning;
+  console.warn(`Switchboard: ${decision.warning}`);
+  if (encryptionAvailable) {
+    // A key an earlier version sealed with this same store: unsealed once, so the cache still opens.
+    try {
+      if (unsealCacheKeyFile(dataDir, box)) console.warn('Switchboard: the cache key sealed by an earlier version is now kept unsealed (mode 0600)');
+    } catch (error) {
+      console.warn(`Switchboard: the sealed cache key cannot be opened in this session (${error instanceof Error ? error.message : String(error)}); it is left as it was`);
+    }
+  }
+  return undefined;
 }
 
-function createWindow(): BrowserWindow {
+function createWindow(renderer: RendererSource): BrowserWindow {
   const window = new BrowserWindow({
     width: 1440,
     height: 900,
@@ -51,12 +72,14 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      // Middle-click opens no window either (setWindowOpenHandler denies them all anyway).
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: true,
     },
   });
   window.once('ready-to-show', () => window.show());
-  if (devServerUrl) void window.loadURL(devServerUrl);
-  else void window.loadFile(join(rendererDir, 'index.html'));
+  if (renderer.kind === 'url') void window.loadURL(renderer.url);
+  else void window.loadFile(renderer.path);
   return window;
 }
 
@@ -71,7 +94,7 @@ function lockDownWebContents(): void {
 }
 
 function secureSession(): void {
-  // The header covers the dev server; the <meta> in index.html covers file://, which has no headers.
+  // The header covers the dev server; the <meta> the build writes into index.html covers file://, which has no headers.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
@@ -83,21 +106,25 @@ async function start(): Promise<void> {
   lockDownWebContents();
   await app.whenReady();
   secureSession();
+  // electron-vite's dev server variable counts only outside a packaged app.
+  const renderer = rendererSource({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL, rendererDir });
+  if (renderer.warning) console.warn(`Switchboard: ${renderer.warning}`);
+  const allowInsecureHub = parseAllowInsecureHub(process.env[ALLOW_INSECURE_HUB_VARIABLE]);
 
+  const dataDir = app.getPath('userData');
   core = await createConsoleCore({
-    dataDir: app.getPath('userData'),
+    dataDir,
     hubUrl: process.env.SWITCHBOARD_HUB_URL ?? DEFAULT_HUB_URL,
+    allowInsecureHub,
     nativeBinding: electronNativeBinding(),
-    secrets: osSecretBox(),
+    secrets: osSecretBox(dataDir),
     log: (message) => console.error(message),
   });
-  bindIpc(ipcMain, core, () => BrowserWindow.getAllWindows(), {
-    urlPrefixes: [devServerUrl ? `${new URL(devServerUrl).origin}/` : `${pathToFileURL(rendererDir).href}/`],
-  });
+  bindIpc(ipcMain, core, () => BrowserWindow.getAllWindows(), { urlPrefixes: [renderer.source.allowedUrlPrefix] });
 
-  createWindow();
+  createWindow(renderer.source);
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(renderer.source);
   });
 }
 
@@ -124,7 +151,8 @@ if (!app.requestSingleInstanceLock()) {
     void closing.close().finally(() => app.quit());
   });
   start().catch((error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
+    let message = error instanceof Error ? error.message : String(error);
+    if (error instanceof CacheKeyError && sealingWarning) message += `\n\nNote: ${sealingWarning}.`;
     console.error(`Switchboard failed to start: ${message}`);
     // E.g. a cache from a newer version, or one whose key the keychain no longer has: say so on screen.
     if (app.isReady()) dialog.showErrorBox('Switchboard cannot start', message);

@@ -1,6 +1,7 @@
 /** `npm run start:browser`: the console core plus the browser shell, pointed at a hub. */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ALLOW_INSECURE_HUB_VARIABLE, parseAllowInsecureHub } from '../../shared/hub-address';
 import { createConsoleCore, DEFAULT_HUB_URL, parsePullPageSize } from '../core';
 import { startBrowserShell } from './server';
 import { consoleDataDir } from './paths';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   const core = await createConsoleCore({
     dataDir: values.data ?? consoleDataDir(),
     hubUrl: values.hub ?? process.env.SWITCHBOARD_HUB_URL ?? DEFAULT_HUB_URL,
+    allowInsecureHub: parseAllowInsecureHub(process.env[ALLOW_INSECURE_HUB_VARIABLE]),
     pullPageSize,
     log: (message) => console.error(message),
   });

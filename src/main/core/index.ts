@@ -4,13 +4,14 @@
  * IPC, the browser shell's bridge, tests and the benchmark.
  */
 import type { ApiHandlers } from '../../shared/api';
+import { hubAddressProblem } from '../../shared/hub-address';
 import { type Cache, openCache } from './cache';
 import { createConnection } from './connection';
 import { CoreEvents } from './emitter';
 import { CoreError } from './errors';
 import { createChanges } from './changes';
 import { createHandlers } from './handlers';
-import { createHubClient, errorText } from './hub-client';
+import { createHubClient, errorText, type HubClient } from './hub-client';
 import { createSession } from './session';
 import type { SecretBox } from './secret-box';
 import { createPusher } from './push';
@@ -30,6 +31,8 @@ export interface ConsoleCoreOptions {
   dataDir: string;
   /** The hub a login uses when it names none and none was used before. */
   hubUrl?: string;
+  /** Plain http:// to a hub outside loopback (the shells' SWITCHBOARD_ALLOW_INSECURE_HUB); otherwise such a hub is refused. */
+  allowInsecureHub?: boolean;
   /** better-sqlite3's native addon built for Electron's ABI. */
   nativeBinding?: string;
   fetch?: typeof fetch;
@@ -53,11 +56,24 @@ export interface ConsoleCore {
 }
 
 export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<ConsoleCore> {
+  // Every hub address enters here: the default, a login's, a stored session's (the live socket and requests use the session's).
+  const hubRefusal = (hubUrl: string) => hubAddressProblem(hubUrl, { allowInsecure: opts.allowInsecureHub ?? false });
+  const refusedDefault = opts.hubUrl === undefined ? null : hubRefusal(opts.hubUrl);
+  if (refusedDefault) throw new CoreError('invalid_input', refusedDefault);
+
   const cache = openCache(opts.dataDir, { nativeBinding: opts.nativeBinding, secrets: opts.secrets });
   const events = new CoreEvents();
   const log = opts.log ?? (() => undefined);
 
-  const hub = createHubClient(() => session.credentials(), opts.fetch);
+  const client = createHubClient(() => session.credentials(), opts.fetch);
+  const hub: HubClient = {
+    ...client,
+    async login(hubUrl, username, password) {
+      const refused = hubRefusal(hubUrl);
+      if (refused) throw new CoreError('invalid_input', refused);
+      return client.login(hubUrl, username, password);
+    },
+  };
   const session = createSession({ cache, hub, defaultHubUrl: opts.hubUrl ?? DEFAULT_HUB_URL, secrets: opts.secrets, log });
   const me = () => session.current()?.user.id ?? null;
   const connection = createConnection({
@@ -121,7 +137,11 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
   });
 
   const restored = session.current();
-  if (restored) {
+  const refusedRestored = restored ? hubRefusal(restored.hubUrl) : null;
+  if (refusedRestored) {
+    // Signed in before the rule (or its allowance) changed: neither the token nor the cache's changes go there.
+    endSession(refusedRestored);
+  } else if (restored) {
     // Logged in from a previous run: serve the cache at once, catch up in the background.
     connection.start(restored);
     void refreshUser();

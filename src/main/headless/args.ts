@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parsePullPageSize } from '../core/sync';
+import { ALLOW_INSECURE_HUB_VARIABLE, parseAllowInsecureHub } from '../../shared/hub-address';
 
 export const USAGE = `usage: npm run console:headless -- --data DIR [--hub URL]
 
@@ -11,6 +12,8 @@ export const USAGE = `usage: npm run console:headless -- --data DIR [--hub URL]
                rows per sync pull page, 1–5000 (default 5000; smaller on a slow link)
   --help       print this and exit
 
+A hub outside this computer must be https://; ${ALLOW_INSECURE_HUB_VARIABLE}=1 allows plain http://.
+
 Speaks JSON-RPC 2.0 on stdin/stdout, one message per line; logs go to stderr.
 `;
 
@@ -18,7 +21,16 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export type HeadlessArgs = { help: true } | { help: false; dataDir: string; hubUrl: string | undefined; pullPageSize?: number };
+export type HeadlessArgs =
+  | { help: true }
+  | {
+      help: false;
+      dataDir: string;
+      hubUrl: string | undefined;
+      pullPageSize?: number;
+      /** Present only when allowed: plain http:// to a hub outside loopback (the core refuses it otherwise). */
+      allowInsecureHub?: true;
+    };
 
 const HubUrlSchema = z.url({ protocol: /^https?$/ });
 
@@ -38,10 +50,17 @@ export function parseHeadlessArgs(argv: string[], env: NodeJS.ProcessEnv = proce
   if (values.data === undefined || values.data.trim() === '') throw new UsageError('--data DIR is required');
   const hubUrl = values.hub ?? (env.SWITCHBOARD_HUB_URL || undefined);
   if (hubUrl !== undefined && !HubUrlSchema.safeParse(hubUrl).success) throw new UsageError(`--hub must be an http(s) URL, got ${JSON.stringify(hubUrl)}`);
-  const size = values['pull-page-size'];
-  if (size === undefined) return { help: false, dataDir: values.data, hubUrl };
+  let allowInsecureHub: boolean;
   try {
-    return { help: false, dataDir: values.data, hubUrl, pullPageSize: parsePullPageSize(size) };
+    allowInsecureHub = parseAllowInsecureHub(env[ALLOW_INSECURE_HUB_VARIABLE]);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const base = { help: false as const, dataDir: values.data, hubUrl, ...(allowInsecureHub ? { allowInsecureHub: true as const } : {}) };
+  const size = values['pull-page-size'];
+  if (size === undefined) return base;
+  try {
+    return { ...base, pullPageSize: parsePullPageSize(size) };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

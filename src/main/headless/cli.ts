@@ -28,7 +28,13 @@ async function main(): Promise<void> {
   // stdout is the protocol stream: whatever a library prints goes to stderr instead.
   console.log = console.info = console.debug = console.error;
 
-  const core = await createConsoleCore({ dataDir: args.dataDir, hubUrl: args.hubUrl ?? DEFAULT_HUB_URL, pullPageSize: args.pullPageSize, log: logError });
+  const core = await createConsoleCore({
+    dataDir: args.dataDir,
+    hubUrl: args.hubUrl ?? DEFAULT_HUB_URL,
+    allowInsecureHub: args.allowInsecureHub,
+    pullPageSize: args.pullPageSize,
+    log: logError,
+  });
   let stopping: Promise<void> | null = null;
   // One write per message, so concurrent answers never interleave within a line.
   const write = (line: string) => {

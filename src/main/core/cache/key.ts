@@ -56,6 +56,22 @@ export function cacheKey(dataDir: string, secrets?: SecretBox, { mayCreate = tru
 }
 
 /**
+ * Rewrites a sealed key file unsealed (mode 0600), opened with the box that sealed it: for a console
+ * that no longer trusts that box to seal (Electron on Linux's basic_text store). True when it did;
+ * false when there is no sealed key; throws when the box cannot open it, leaving the file as it was.
+ */
+export function unsealCacheKeyFile(dataDir: string, secrets: SecretBox): boolean {
+  const file = join(dataDir, CACHE_KEY_FILE);
+  if (!existsSync(file)) return false;
+  const parsed = KeyFileSchema.safeParse(safeJson(readFileSync(file, 'utf8')));
+  if (!parsed.success || !parsed.data.sealed) return false;
+  const key = Buffer.from(secrets.open(parsed.data.key), 'base64');
+  if (key.length !== KEY_BYTES) throw new CacheKeyError(`the cache key in ${file} is not ${KEY_BYTES} bytes`);
+  writeKeyFile(file, key);
+  return true;
+}
+
+/**
  * Written whole or not at all (a crash leaves the old file or the new one), readable by this user only.
  * `exclusive`: only if there is none yet (false when another process wrote one first).
  */
