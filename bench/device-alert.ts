@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
+import { demoDeviceToken } from '../src/hub/demo/dataset';
 import { createConsoleCore } from '../src/main/core';
 import type { CaseView, SyncStatus } from '../src/shared/api';
 import { coreCaller, startDemoHubProcess } from './console-hub';
@@ -23,7 +24,7 @@ export async function benchDeviceAlert(): Promise<void> {
   const hub = await startDemoHubProcess(join(dir, 'hub'));
   const core = await createConsoleCore({ dataDir: join(dir, 'console'), hubUrl: hub.url, resyncIntervalMs: 3_600_000 });
   const call = coreCaller(core);
-  const device = await mqtt.connectAsync(hub.mqttUrl, { reconnectPeriod: 0 });
+  const device = await mqtt.connectAsync(hub.mqttUrl, { reconnectPeriod: 0, username: DEVICE, password: demoDeviceToken(DEVICE) });
   const publish = (value: number) =>
     device.publishAsync(`devices/${DEVICE}/telemetry`, JSON.stringify({ metric: 'engine_temp', value, ts: new Date().toISOString() }), { qos: 1 });
   try {

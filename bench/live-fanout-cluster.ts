@@ -6,6 +6,7 @@
  * services of this machine (SWITCHBOARD_TEST_PG_URL, _REDIS_URL, _MQTT_URL
  * as in the tests); on a machine without them it says so and moves on.
  */
+import { randomBytes } from 'node:crypto';
 import { backends } from '../tests/hub/backends';
 import { runHub, waitForOutput, type Run } from '../tests/hub/processes';
 import { SOCKETS, pushNotesToConsoles } from './fanout-harness';
@@ -26,7 +27,13 @@ export async function benchLiveFanoutCluster(): Promise<void> {
   }
   const runs: Run[] = [];
   try {
-    const env = { SWITCHBOARD_DATABASE_URL: storage.options.databaseUrl!, SWITCHBOARD_REDIS_URL: REDIS_URL, SWITCHBOARD_CLUSTER: `bench-${process.pid}` };
+    const env = {
+      SWITCHBOARD_DATABASE_URL: storage.options.databaseUrl!,
+      SWITCHBOARD_REDIS_URL: REDIS_URL,
+      SWITCHBOARD_CLUSTER: `bench-${process.pid}`,
+      // Hubs sharing one database share the key its token-signing key is wrapped with.
+      SWITCHBOARD_TOKEN_WRAP_KEY: randomBytes(32).toString('base64'),
+    };
     // Request logs off (warn): 100 pushes a second would otherwise log 200 lines a second per hub.
     for (let i = 0; i < HUBS; i++) runs.push(runHub(['--port', '0', '--mqtt-url', MQTT_URL, '--demo', '--log-level', 'warn'], env));
     const urls: string[] = [];

@@ -1,11 +1,12 @@
 /** `npm run hub`: flags mirror the SWITCHBOARD_* variables (see README). */
 import { hubOptionsFromCli } from './config';
 import { startHub } from './hub';
+import { redactCredentials } from './ops/redact';
 
 async function main(): Promise<void> {
   const hub = await startHub(hubOptionsFromCli(process.argv.slice(2), process.env));
   console.log(`hub listening on ${hub.url}`);
-  console.log(`mqtt listening on ${hub.mqttUrl}`);
+  console.log(`mqtt listening on ${redactCredentials(hub.mqttUrl)}`);
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
     // A second signal means "now": skip the graceful close.
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`hub failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  // A library's message may quote a URL it was given.
+  console.error(`hub failed to start: ${redactCredentials(error instanceof Error ? error.message : String(error))}`);
   process.exit(1);
 });

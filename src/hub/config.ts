@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { WrapKeySchema } from './auth/token-key';
 
 export const DEFAULT_HUB_PORT = 4710;
 export const DEFAULT_MQTT_PORT = 1883;
@@ -27,6 +28,12 @@ export interface HubOptions {
   logStream?: { write(line: string): void };
   /** Session token lifetime; default 12 h. */
   tokenTtlSeconds?: number;
+  /** A session's absolute lifetime from its sign-in, refreshes included; default 7 days. */
+  sessionMaxAgeSeconds?: number;
+  /** Base64 of the 32-byte key that wraps the token-signing key in the database; default: `token-wrap.key` in the data dir. */
+  tokenWrapKey?: string;
+  /** A static bearer token for a metrics scraper; supervisors' and admins' session tokens also read /metrics. */
+  metricsToken?: string;
 }
 
 /** The per-user application data folder of this platform. */
@@ -49,6 +56,8 @@ const ConfigSchema = z.object({
   redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   cluster: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 of a-z, 0-9, _ or -').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  tokenWrapKey: WrapKeySchema.optional(),
+  metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
   demo: z.boolean(),
   demoFeed: z.boolean(),
 });
@@ -65,6 +74,8 @@ export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOp
       'redis-url': { type: 'string' },
       cluster: { type: 'string' },
       'log-level': { type: 'string' },
+      'token-wrap-key': { type: 'string' },
+      'metrics-token': { type: 'string' },
       demo: { type: 'boolean', default: false },
       'demo-feed': { type: 'boolean', default: false },
     },
@@ -79,6 +90,8 @@ export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOp
     redisUrl: values['redis-url'] ?? env.SWITCHBOARD_REDIS_URL,
     cluster: values.cluster ?? env.SWITCHBOARD_CLUSTER,
     logLevel: values['log-level'] ?? env.SWITCHBOARD_LOG_LEVEL,
+    tokenWrapKey: values['token-wrap-key'] ?? env.SWITCHBOARD_TOKEN_WRAP_KEY,
+    metricsToken: values['metrics-token'] ?? env.SWITCHBOARD_METRICS_TOKEN,
     demo: values.demo ?? false,
     demoFeed: values['demo-feed'] ?? false,
   };

@@ -3,22 +3,26 @@
  * the demo dataset and feed. Everything it opens, close() shuts in reverse.
  */
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import { pino } from 'pino';
 import { mkdirSync } from 'node:fs';
 import { openDatabase } from './db/connect';
 import { claimDataDir } from './ops/data-lock';
 import { createSessions, type SessionChange } from './auth/sessions';
 import { createTokenService } from './auth/tokens';
+import { wrapKeySource } from './auth/token-key';
 import { listQueues } from './repos/queues';
 import { loadActor } from './repos/users';
 import { createTelemetryIngest } from './devices/ingest';
 import { startEmbeddedBroker } from './devices/broker';
+import type { MqttCredentials } from './devices/credentials';
+import { authenticateDevice } from './auth/device-tokens';
 import { subscribeTelemetry } from './devices/subscriber';
 import { registerRoutes } from './http/routes';
 import { installErrorHandlers } from './http/errors';
 import { createLiveServer, disconnectToken, disconnectUser, shareSessionChanges, syncQueueRoom, syncUserRooms } from './live/io';
 import { createPublisher } from './live/publish';
 import { createMetrics } from './ops/metrics';
+import { createLogger } from './ops/logger';
+import { redactCredentials } from './ops/redact';
 import { countReadings } from './ops/counted-ingest';
 import { trackPresence } from './live/presence';
 import { attachRedisAdapter, type RedisAdapter } from './live/adapter';
@@ -40,9 +44,7 @@ export interface RunningHub {
 
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const host = opts.host ?? '127.0.0.1';
-  // Tokens and passwords never reach a log line, whatever logs them.
-  const redact = ['req.headers.authorization', 'password', '*.password', 'token', '*.token'];
-  const log = opts.logStream ? pino({ level: opts.logLevel ?? 'info', redact }, opts.logStream) : pino({ level: opts.logLevel ?? 'info', redact });
+  const log = createLogger(opts);
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const closer of closers.splice(0).reverse()) await closer().catch((error: unknown) => log.error({ err: error }, 'close failed'));
@@ -58,7 +60,11 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const database = await openDatabase(opts, (message) => log.warn(message));
     closers.push(() => database.close());
     const { db } = database;
-    const tokens = await createTokenService(db, opts.tokenTtlSeconds);
+    const tokens = await createTokenService(db, {
+      wrapKey: wrapKeySource(opts, (message) => log.warn(message)),
+      ttlSeconds: opts.tokenTtlSeconds,
+      sessionMaxAgeSeconds: opts.sessionMaxAgeSeconds,
+    });
     // Set once the hub knows whether it has peers (the Redis adapter below).
     let announce: ((change: SessionChange) => Promise<void>) | undefined;
     const sessions = createSessions(tokens, { loadActor: (userId) => loadActor(db, userId), announce: async (change) => announce?.(change) });
@@ -94,15 +100,19 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     closers.push(() => withGrace(() => app.close()));
 
     let mqttUrl = opts.mqttUrl;
+    // The hub's own user on the embedded broker; an external broker's comes in its URL.
+    let hubCredentials: MqttCredentials | undefined;
     if (!mqttUrl) {
       const broker = await startEmbeddedBroker({
         port: opts.mqttPort ?? DEFAULT_MQTT_PORT,
         host,
         explicit: opts.explicitPorts?.mqtt ?? opts.mqttPort !== undefined,
         warn: (message) => log.warn(message),
+        authenticateDevice: async (deviceId, token) => (await authenticateDevice(db, deviceId, token)) !== null,
       });
       closers.push(() => broker.close());
       mqttUrl = broker.url;
+      hubCredentials = broker.hubCredentials;
     }
     const cluster = opts.cluster ?? 'switchboard';
     let adapter: RedisAdapter | null = null;
@@ -114,7 +124,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       announce = shareSessionChanges(io, sessions, (message) => log.warn(message));
     }
     // Several hubs on one broker share the subscription: each reading is processed by exactly one of them.
-    const subscriber = await subscribeTelemetry(mqttUrl, ingest, log.child({ component: 'mqtt' }), adapter ? cluster : undefined);
+    const subscriber = await subscribeTelemetry(mqttUrl, ingest, log.child({ component: 'mqtt' }), adapter ? cluster : undefined, hubCredentials);
     closers.push(() => subscriber.close());
 
     await registerRoutes(app, {
@@ -131,9 +141,10 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         if (actor) syncUserRooms(io, actor, queues.map((q) => q.id));
       },
       metrics,
+      metricsToken: opts.metricsToken,
       health: async () => ({
         db: { backend: database.kind, ok: await database.ping() },
-        mqtt: { url: mqttUrl, connected: subscriber.connected() },
+        mqtt: { url: redactCredentials(mqttUrl), connected: subscriber.connected() },
         adapter: adapter ? { kind: 'redis-streams', ok: adapter.ready() } : { kind: 'in-memory', ok: true },
         sockets: io.engine.clientsCount,
       }),

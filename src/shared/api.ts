@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Alert, Article, Case, Customer, Device, Message, Queue, User } from './domain';
-import { CaseSchema, CaseStatusSchema, ChannelSchema, IdSchema, PrioritySchema } from './domain';
+import { BodySchema, CaseStatusSchema, ChannelSchema, DeviceIdSchema, IdSchema, LanguageSchema, PrioritySchema, SubjectSchema, TagsSchema } from './domain';
 import { type CaseField, CaseFieldsSchema } from './protocol';
 
 export const CONNECTION_STATES = ['online', 'offline', 'reconnecting'] as const;
@@ -113,19 +113,20 @@ export const apiInputs = {
   }),
   'cases.get': z.object({ id: z.uuid() }),
   'cases.update': z.object({ id: IdSchema, fields: CaseFieldsSchema }),
-  'cases.addNote': z.object({ id: IdSchema, body: z.string().trim().min(1).max(20_000) }),
-  'cases.reply': z.object({ id: IdSchema, body: z.string().trim().min(1).max(20_000), channel: ChannelSchema.optional() }),
+  // The text rules of the push itself (src/shared/domain.ts): what the hub would refuse is refused here, at once.
+  'cases.addNote': z.object({ id: IdSchema, body: z.string().trim().pipe(BodySchema) }),
+  'cases.reply': z.object({ id: IdSchema, body: z.string().trim().pipe(BodySchema), channel: ChannelSchema.optional() }),
   'cases.assign': z.object({ id: IdSchema, assigneeId: z.union([IdSchema, z.literal('me')]).nullable(), queueId: IdSchema.optional() }),
   'cases.create': z.object({
-    subject: CaseSchema.shape.subject.max(500),
+    subject: SubjectSchema,
     priority: PrioritySchema.default('normal'),
     channel: ChannelSchema.default('phone'),
     queueId: IdSchema,
     customerId: IdSchema.nullable().default(null),
-    deviceId: z.string().nullable().default(null),
-    language: z.string().min(2).max(10).default('en'),
-    tags: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
-    note: z.string().trim().min(1).max(20_000).optional(),
+    deviceId: DeviceIdSchema.nullable().default(null),
+    language: LanguageSchema.default('en'),
+    tags: TagsSchema.default([]),
+    note: z.string().trim().pipe(BodySchema).optional(),
   }),
   'drafts.save': z.object({ caseId: IdSchema, body: z.string().max(20_000), kind: z.enum(['reply', 'note']).default('reply') }),
   'users.list': z.object({}),

@@ -3,6 +3,39 @@ import { z } from 'zod';
 /** Every record id is a UUIDv7 minted where the record is born. */
 export const IdSchema = z.uuid();
 
+/* ------------------------------------------------------- text people write */
+
+// NUL and half a surrogate pair: Postgres stores neither (text refuses NUL, jsonb both), and a
+// mutation carrying one would fail its whole batch. (With the u flag, \p{Cs} matches only an unpaired half.)
+const LONE_SURROGATE = /\p{Cs}/u;
+const storable = (value: string) => !value.includes('\u0000') && !LONE_SURROGATE.test(value);
+
+/**
+ * Free text a person writes, at most `max` characters: every text field of
+ * every mutation is one, so the hub and the console refuse the same input.
+ * `base` adds what a field needs first (trim, a minimum).
+ */
+export function freeText(max: number, base: z.ZodString = z.string()) {
+  return base.max(max).refine(storable, 'must not contain a NUL character or half of a surrogate pair');
+}
+
+export const TEXT_LIMITS = { subject: 300, tag: 50, tags: 20, language: 35, body: 20_000 } as const;
+
+export const SubjectSchema = freeText(TEXT_LIMITS.subject, z.string().min(1));
+/** A note or a reply. */
+export const BodySchema = freeText(TEXT_LIMITS.body, z.string().min(1));
+export const TagsSchema = z.array(freeText(TEXT_LIMITS.tag, z.string().trim().min(1))).max(TEXT_LIMITS.tags);
+
+/** Intl knows BCP 47: a well-formed tag canonicalises, anything else throws. */
+function isLanguageTag(value: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
+export const LanguageSchema = freeText(TEXT_LIMITS.language).refine(isLanguageTag, 'must be a BCP 47 language tag such as "en" or "pt-BR"');
+
 export const CHANNELS = ['phone', 'email', 'x', 'facebook', 'mastodon', 'web', 'device'] as const;
 export const ChannelSchema = z.enum(CHANNELS);
 export type Channel = z.infer<typeof ChannelSchema>;
@@ -92,7 +125,7 @@ export const DeviceSchema = z.object({
 export type Device = z.infer<typeof DeviceSchema>;
 
 export const PartSchema = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: freeText(200, z.string().trim().min(1)),
   quantity: z.number().int().min(1).max(10_000),
 });
 export type Part = z.infer<typeof PartSchema>;
@@ -135,11 +168,16 @@ export const MessageSchema = z.object({
 });
 export type Message = z.infer<typeof MessageSchema>;
 
+/** How far ahead of the hub's clock a reading may be dated: device clocks drift, but not into next year. */
+export const TELEMETRY_MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
 /** One reading, as published on `devices/{id}/telemetry` or POSTed. */
 export const TelemetryReadingSchema = z.object({
   metric: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'metric must be snake_case, at most 64 characters'),
   value: z.number().finite(),
-  ts: z.iso.datetime({ offset: true }),
+  ts: z.iso
+    .datetime({ offset: true })
+    .refine((ts) => Date.parse(ts) <= Date.now() + TELEMETRY_MAX_CLOCK_SKEW_MS, `ts must not be more than ${TELEMETRY_MAX_CLOCK_SKEW_MS / 60_000} minutes ahead of the hub's clock`),
 });
 export type TelemetryReading = z.infer<typeof TelemetryReadingSchema>;
 export const TelemetryBatchSchema = z.array(TelemetryReadingSchema).min(1).max(1000);

@@ -97,11 +97,11 @@ describe('three consoles converge', () => {
             await ok(c.core, 'cases.addNote', { id: ids[s.target]!, body });
             notes.push(body);
           } else {
-            const before = c.core.cache.outbox.pending(1000);
+            const before = c.core.cache.outbox.pending(1000).ready;
             const fields = { [s.field]: VALUES[s.field][s.value] } as CaseFields;
             await ok(c.core, 'cases.update', { id: ids[s.target]!, fields });
             // Only a queued change is the user's word; setting the value already shown is none.
-            const queued = c.core.cache.outbox.pending(1000).slice(before.length);
+            const queued = c.core.cache.outbox.pending(1000).ready.slice(before.length);
             expect(queued.length).toBeLessThanOrEqual(1);
             if (queued[0]) {
               last[s.who]!.set(`${ids[s.target]}:${s.field}`, { mutation: queued[0].mutation, value: fields[s.field] });

@@ -1,6 +1,7 @@
 /** A real demo hub on ephemeral ports for console tests, plus small helpers to ask it things directly. */
 import { join } from 'node:path';
 import mqtt from 'mqtt';
+import { demoDeviceToken } from '../../src/hub/demo/dataset';
 import { startHub, type RunningHub } from '../../src/hub/hub';
 import type { Case } from '../../src/shared/domain';
 import { CaseListResponseSchema, LoginResponseSchema } from '../../src/shared/protocol';
@@ -30,7 +31,8 @@ export async function hubCases(hubUrl: string, token: string): Promise<Case[]> {
 }
 
 export async function publishTelemetry(mqttUrl: string, deviceId: string, metric: string, values: number[]): Promise<void> {
-  const client = await mqtt.connectAsync(mqttUrl, { reconnectPeriod: 0 });
+  // Signed in as the device, as the broker requires.
+  const client = await mqtt.connectAsync(mqttUrl, { reconnectPeriod: 0, username: deviceId, password: demoDeviceToken(deviceId) });
   try {
     for (const value of values) {
       await client.publishAsync(`devices/${deviceId}/telemetry`, JSON.stringify({ metric, value, ts: new Date().toISOString() }), { qos: 1 });

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
+import { demoDeviceToken } from '../../src/hub/demo/dataset';
 import { startE2e, type E2eEnv } from './harness';
 import { hubLogin } from './hub-http';
 
 const SCREENSHOT = 'resources/screenshot-console.png';
 
 async function publishTelemetry(mqttUrl: string, deviceId: string, values: number[]): Promise<void> {
-  const client = await mqtt.connectAsync(mqttUrl);
+  // Signed in as the device, as the broker requires.
+  const client = await mqtt.connectAsync(mqttUrl, { username: deviceId, password: demoDeviceToken(deviceId) });
   try {
     for (const value of values) {
       const reading = { metric: 'engine_temp', value, ts: new Date().toISOString() };

@@ -245,7 +245,8 @@ describe('metrics', () => {
       await hub.post('/api/sync/pull', { cursor: 0 }, sam);
       await hub.post('/api/sync/push', { mutations: [{ id: 'not-a-mutation' }] }, sam);
 
-      const response = await hub.get('/metrics');
+      // Metrics need a token: a supervisor's session reads them.
+      const response = await hub.get('/metrics', sam);
       expect(response.headers.get('content-type')).toContain('text/plain');
       const text = await response.text();
       const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);

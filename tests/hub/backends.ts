@@ -43,9 +43,14 @@ export const backends: Backend[] = [
       await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
       const url = new URL(PG_ADMIN_URL);
       url.pathname = `/${name}`;
+      // A hub on Postgres alone keeps its token wrap key in its data dir.
+      const dir = await mkdtemp(join(tmpdir(), 'switchboard-hub-pg-'));
       return {
-        options: { databaseUrl: url.href },
-        dispose: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+        options: { databaseUrl: url.href, dataDir: dir },
+        async dispose() {
+          await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+          await rm(dir, { recursive: true, force: true });
+        },
       };
     },
   },

@@ -1,13 +1,21 @@
-import mqtt from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
+import { demoDeviceToken } from '../../src/hub/demo/dataset';
+import { deviceOfTopic } from '../../src/hub/devices/topics';
 import type { Case, User } from '../../src/shared/domain';
 import type { SyncChange, SyncPullResponse } from '../../src/shared/protocol';
 import type { TestHub } from './backends';
 
 export const reading = (value: number, metric = 'engine_temp', at = Date.now()) => ({ metric, value, ts: new Date(at).toISOString() });
 
+/** How a demo device signs in to the broker: its id and its demo device token. */
+export const deviceAuth = (deviceId: string) => ({ username: deviceId, password: demoDeviceToken(deviceId) });
+
+/** Publishes each payload at QoS 1 as the device the topic names, signed in with its demo token. */
 export async function publish(url: string, topic: string, payloads: (string | object)[]): Promise<void> {
-  const client = await mqtt.connectAsync(url, { clientId: `test-${Math.random().toString(16).slice(2)}` });
+  const deviceId = deviceOfTopic(topic);
+  if (!deviceId) throw new Error(`${topic} is not a device telemetry topic`);
+  const client = await mqtt.connectAsync(url, { clientId: `test-${Math.random().toString(16).slice(2)}`, reconnectPeriod: 0, ...deviceAuth(deviceId) });
   try {
     for (const payload of payloads) await client.publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
   } finally {
@@ -66,3 +74,13 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Resolves when the broker drops the client; rejects if it is still connected after `ms`. */
+export const closed = (client: MqttClient, ms = 5000) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the broker kept the client connected for ${ms} ms`)), ms);
+    client.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });

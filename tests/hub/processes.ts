@@ -1,9 +1,8 @@
 /** Hubs as real processes (`npm run hub`), for tests of the CLI and of several hubs together. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 export interface Run {
   child: ChildProcess;
@@ -13,7 +12,9 @@ export interface Run {
 
 export function runHub(args: string[], env: Record<string, string> = {}): Run {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SWITCHBOARD_')));
-  const child = spawn(TSX, ['src/hub/cli.ts', ...args], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Node itself with tsx's loader, not the tsx wrapper: a signal the test sends reaches the hub, not a relay
+  // that on a loaded machine may deliver it twice or die of it.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/hub/cli.ts', ...args], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

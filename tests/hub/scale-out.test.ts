@@ -3,6 +3,7 @@
  * and Mosquitto: telemetry published once opens exactly one case, and an
  * agent connected to the other hub receives it live.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Case } from '../../src/shared/domain';
@@ -15,6 +16,7 @@ const MQTT_URL = process.env.SWITCHBOARD_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883
 
 describe('scale-out: two hubs, one Postgres, Redis and Mosquitto', () => {
   const cluster = `test-${process.pid}-${Date.now().toString(36)}`;
+  const wrapKey = randomBytes(32).toString('base64');
   let storage: Awaited<ReturnType<(typeof backends)[number]['storage']>>;
   const hubs: { run: Run; url: string }[] = [];
 
@@ -25,6 +27,8 @@ describe('scale-out: two hubs, one Postgres, Redis and Mosquitto', () => {
         SWITCHBOARD_DATABASE_URL: storage.options.databaseUrl!,
         SWITCHBOARD_REDIS_URL: REDIS_URL,
         SWITCHBOARD_CLUSTER: cluster,
+        // Hubs sharing one database share the key its token-signing key is wrapped with.
+        SWITCHBOARD_TOKEN_WRAP_KEY: wrapKey,
       });
       const [, url] = await waitForOutput(run, /hub listening on (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
       hubs.push({ run, url: url! });

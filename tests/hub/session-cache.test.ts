@@ -4,6 +4,7 @@
  * changes (here, or announced by another hub), and never kept past their
  * lifetime.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { SignJWT } from 'jose';
@@ -15,9 +16,11 @@ import { createTokenService, type TokenService } from '../../src/hub/auth/tokens
 import { setMembers, updateUser } from '../../src/hub/repos/admin';
 import { findQueueByName } from '../../src/hub/repos/queues';
 import { endSessions, findUserWithHash, loadActor } from '../../src/hub/repos/users';
-import { getSetting } from '../../src/hub/repos/settings';
+import { loadSigningKey, wrapKeyFromValue } from '../../src/hub/auth/token-key';
 import type { Actor } from '../../src/hub/repos/scope';
 import { backends } from './backends';
+
+const wrapKey = wrapKeyFromValue(randomBytes(32).toString('base64'));
 
 describe.each(backends)('remembered sessions on $name', (backend) => {
   let storage: Awaited<ReturnType<typeof backend.storage>>;
@@ -29,7 +32,7 @@ describe.each(backends)('remembered sessions on $name', (backend) => {
     storage = await backend.storage();
     database = await openDatabase(storage.options);
     await loadDemo(database.db, pino({ level: 'silent' }));
-    tokens = await createTokenService(database.db);
+    tokens = await createTokenService(database.db, { wrapKey });
     const user = (await findUserWithHash(database.db, 'ana'))!.user;
     ana = { id: user.id, token: await tokens.sign({ userId: user.id, role: user.role, epoch: 0 }) };
   });
@@ -96,7 +99,7 @@ describe.each(backends)('remembered sessions on $name', (backend) => {
   it('reads a token signed before epochs existed as epoch 0, and refuses a malformed epoch', async () => {
     const { sessions } = sessionsWith();
     const ivan = (await findUserWithHash(database.db, 'ivan'))!.user;
-    const key = Buffer.from((await getSetting(database.db, 'token_secret'))!, 'base64');
+    const key = await loadSigningKey(database.db, wrapKey);
     const signed = (claims: Record<string, unknown>) =>
       new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(ivan.id).setIssuer('switchboard-hub').setJti(uuidv7()).setIssuedAt().setExpirationTime('1h').sign(key);
     expect((await sessions.resolve(await signed({ role: ivan.role })))?.actor.id).toBe(ivan.id);

@@ -1,10 +1,11 @@
 /**
- * Signed, expiring session tokens (HS256). The key lives in the database so
- * every hub agrees; signing out or refreshing revokes a token by its id, and
- * each token carries its user's session epoch, so raising the epoch ends
- * every session the user has.
+ * Signed, expiring session tokens (HS256). The key lives in the database,
+ * wrapped (see token-key.ts), so every hub agrees; signing out or refreshing
+ * revokes a token by its id, and each token carries its user's session
+ * epoch, so raising the epoch ends every session the user has. A session
+ * has an absolute lifetime: each token carries its sign-in time (`auth_time`),
+ * kept by every refresh, and is refused past it however fresh it is.
  */
-import { randomBytes } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { eq, lt } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
@@ -12,12 +13,15 @@ import { z } from 'zod';
 import { RoleSchema, type Role } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { revokedTokens } from '../db/schema';
-import { getOrInitSetting } from '../repos/settings';
+import { loadSigningKey, type WrapKeySource } from './token-key';
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 12 * 60 * 60;
+/** However often it is refreshed, a session ends this long after its sign-in (a field week). */
+export const DEFAULT_SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 const ISSUER = 'switchboard-hub';
 // Tokens signed before epochs existed have none: they belong to epoch 0.
 const EpochSchema = z.number().int().min(0).default(0);
+const SecondsSchema = z.number().int().min(0);
 
 export interface TokenClaims {
   userId: string;
@@ -26,36 +30,68 @@ export interface TokenClaims {
   expiresAt: Date;
   /** The user's session epoch when the token was signed (0 for tokens signed before epochs existed). */
   epoch: number;
+  /** When the session's sign-in was (for tokens signed before sign-in times were kept: when the token was). */
+  sessionStartedAt: Date;
 }
 
 export interface TokenService {
-  sign(claims: { userId: string; role: Role; epoch: number }): Promise<string>;
-  /** The claims of a well-signed, unexpired token, or null; says nothing about revocation (see isRevoked). */
+  /** A token of a new session, or with `sessionStartedAt`, a refresh of one. */
+  sign(claims: { userId: string; role: Role; epoch: number; sessionStartedAt?: Date }): Promise<string>;
+  /** The claims of a well-signed, unexpired token of a session within its lifetime, or null; says nothing about revocation (see isRevoked). */
   verify(token: string): Promise<TokenClaims | null>;
   isRevoked(jti: string): Promise<boolean>;
   revoke(claims: TokenClaims): Promise<void>;
 }
 
-export async function createTokenService(db: Db, ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS): Promise<TokenService> {
-  const secret = await getOrInitSetting(db, 'token_secret', randomBytes(32).toString('base64'));
-  const key = Buffer.from(secret, 'base64');
+export interface TokenServiceOptions {
+  /** What the signing key in the database is wrapped with. */
+  wrapKey: WrapKeySource;
+  ttlSeconds?: number;
+  sessionMaxAgeSeconds?: number;
+  /** The clock; tests move it. */
+  now?: () => Date;
+}
+
+export async function createTokenService(db: Db, opts: TokenServiceOptions): Promise<TokenService> {
+  const key = await loadSigningKey(db, opts.wrapKey);
+  const ttlSeconds = opts.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+  const maxAgeSeconds = opts.sessionMaxAgeSeconds ?? DEFAULT_SESSION_MAX_AGE_SECONDS;
+  const now = opts.now ?? (() => new Date());
+  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
   return {
-    sign: ({ userId, role, epoch }) =>
-      new SignJWT({ role, epoch })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(userId)
-        .setIssuer(ISSUER)
-        .setJti(uuidv7())
-        .setIssuedAt()
-        .setExpirationTime(`${ttlSeconds}s`)
-        .sign(key),
+    sign({ userId, role, epoch, sessionStartedAt }) {
+      const issuedAt = seconds(now());
+      const startedAt = sessionStartedAt ? seconds(sessionStartedAt) : issuedAt;
+      return (
+        new SignJWT({ role, epoch, auth_time: startedAt })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject(userId)
+          .setIssuer(ISSUER)
+          .setJti(uuidv7())
+          .setIssuedAt(issuedAt)
+          // Never past the session's end, so a console can tell when it must sign in again.
+          .setExpirationTime(Math.min(issuedAt + ttlSeconds, startedAt + maxAgeSeconds))
+          .sign(key)
+      );
+    },
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
+        const at = now();
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'], currentDate: at });
         const role = RoleSchema.safeParse(payload.role);
         const epoch = EpochSchema.safeParse(payload.epoch);
-        if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || !payload.exp || !role.success || !epoch.success) return null;
-        return { userId: payload.sub, role: role.data, jti: payload.jti, expiresAt: new Date(payload.exp * 1000), epoch: epoch.data };
+        const startedAt = SecondsSchema.safeParse(payload.auth_time ?? payload.iat);
+        if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || !payload.exp || !role.success || !epoch.success || !startedAt.success) return null;
+        // Checked here too, not only through exp: a lifetime shortened since the token was signed applies at once.
+        if (seconds(at) >= startedAt.data + maxAgeSeconds) return null;
+        return {
+          userId: payload.sub,
+          role: role.data,
+          jti: payload.jti,
+          expiresAt: new Date(payload.exp * 1000),
+          epoch: epoch.data,
+          sessionStartedAt: new Date(startedAt.data * 1000),
+        };
       } catch {
         return null;
       }
@@ -67,7 +103,7 @@ export async function createTokenService(db: Db, ttlSeconds = DEFAULT_TOKEN_TTL_
     async revoke(claims) {
       await db.insert(revokedTokens).values({ jti: claims.jti, expiresAt: claims.expiresAt }).onConflictDoNothing();
       // Entries past their token's expiry protect nothing any more.
-      await db.delete(revokedTokens).where(lt(revokedTokens.expiresAt, new Date()));
+      await db.delete(revokedTokens).where(lt(revokedTokens.expiresAt, now()));
     },
   };
 }

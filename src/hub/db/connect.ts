@@ -11,6 +11,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema';
 import { migrate } from './migrate';
+import { redactCredentials } from '../ops/redact';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -24,10 +25,17 @@ export interface Database {
 
 export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string }, warn: (message: string) => void = () => undefined): Promise<Database> {
   let database: Database;
-  if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+  const url = opts.databaseUrl;
+  if (url) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle connection dropped by the server must not crash the hub; the pool reconnects on next use.
     pool.on('error', (error) => warn(`postgres connection lost: ${error.message}`));
+    // Reached once on its own first, so a wrong URL or a server that is down is told with the URL — never its password.
+    await pool.query('SELECT 1').catch(async (error: unknown) => {
+      await pool.end();
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`cannot open the database at ${redactCredentials(url)}: ${redactCredentials(reason)}`);
+    });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     database = { db, kind: 'postgres', ping: () => ping(db), close: () => pool.end() };
   } else {

@@ -244,4 +244,21 @@ CREATE INDEX articles_rev ON articles (rev);
 ALTER TABLE users ADD COLUMN session_epoch integer NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 6,
+    name: 'login failures',
+    sql: `
+-- Failed sign-ins per account name and address, for the login backoff: in the database so
+-- that every hub of a deployment counts the same failures. Unknown names are counted too,
+-- or the backoff would tell which names exist.
+CREATE TABLE login_failures (
+  username text NOT NULL,
+  ip text NOT NULL,
+  failures integer NOT NULL,
+  last_failed_at timestamptz NOT NULL,
+  PRIMARY KEY (username, ip)
+);
+CREATE INDEX login_failures_last_failed_at ON login_failures (last_failed_at);
+`,
+  },
 ];

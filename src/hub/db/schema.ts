@@ -192,6 +192,17 @@ export const revokedTokens = pgTable('revoked_tokens', {
   expiresAt: ts('expires_at').notNull(),
 });
 
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    username: text('username').notNull(),
+    ip: text('ip').notNull(),
+    failures: integer('failures').notNull(),
+    lastFailedAt: ts('last_failed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.username, t.ip] })],
+);
+
 export const caseMoves = pgTable(
   'case_moves',
   {

@@ -3,7 +3,8 @@
  * social mention, or sends a burst of telemetry over the real MQTT path from
  * a demo device (never car-0001, which is kept for the hands-on demo) that
  * trips its rule and so opens a case. Devices that already have an open rule
- * case get healthy readings instead, so the feed never stalls on them.
+ * case get healthy readings instead, so the feed never stalls on them. Each
+ * burst signs in as its device, with the demo device token, as a device would.
  */
 import mqtt from 'mqtt';
 import type { Logger } from 'pino';
@@ -11,10 +12,12 @@ import { uuidv7 } from 'uuidv7';
 import texts from '../../../resources/demo/texts.json';
 import type { Mention, TelemetryReading } from '../../shared/domain';
 import type { Db } from '../db/connect';
+import { splitMqttUrl } from '../devices/credentials';
+import { telemetryTopic } from '../devices/topics';
 import type { Publisher } from '../live/publish';
 import { devicesWithOpenRuleCase, insertMention, listDeviceIds, listEnabledRules, type Rule } from '../repos/devices';
 import { asciiName } from './ascii';
-import { DEMO_DEVICE, DEMO_DEVICE_METRICS } from './dataset';
+import { DEMO_DEVICE, DEMO_DEVICE_METRICS, demoDeviceToken } from './dataset';
 import { seededRandom } from './random';
 
 const LANGS = ['en', 'ru', 'id', 'is'] as const;
@@ -25,8 +28,8 @@ export interface DemoFeed {
 
 export function startDemoFeed(opts: { db: Db; mqttUrl: string; publish: Publisher; log: Logger; intervalMs: number }): DemoFeed {
   const rnd = seededRandom(Date.now() & 0xffff);
-  const client = mqtt.connect(opts.mqttUrl, { clientId: `switchboard-demo-feed-${process.pid}-${uuidv7().slice(-8)}` });
-  client.on('error', (error) => opts.log.warn({ err: error }, 'demo feed: mqtt error'));
+  // The URL may name the hub's own user (an external broker): the feed signs in as each device instead.
+  const broker = splitMqttUrl(opts.mqttUrl).url;
   let tick = 0;
   let turn = 0;
   let running: Promise<void> | null = null;
@@ -72,11 +75,21 @@ export function startDemoFeed(opts: { db: Db; mqttUrl: string; publish: Publishe
     if (fresh.length > 0) {
       const device = fresh[0]!;
       const readings = Array.from({ length: device.rule.consecutive }, (_, i) => hotReading(device.rule, now + i));
-      await client.publishAsync(`devices/${device.id}/telemetry`, JSON.stringify(readings), { qos: 1 });
+      await publishAs(device.id, readings);
     } else {
       const device = candidates[turn++ % candidates.length]!;
       const reading: TelemetryReading = { metric: device.rule.metric, value: device.normal, ts: new Date(now).toISOString() };
-      await client.publishAsync(`devices/${device.id}/telemetry`, JSON.stringify(reading), { qos: 1 });
+      await publishAs(device.id, reading);
+    }
+  }
+
+  async function publishAs(deviceId: string, payload: TelemetryReading | TelemetryReading[]) {
+    const clientId = `switchboard-demo-feed-${process.pid}-${uuidv7().slice(-8)}`;
+    const client = await mqtt.connectAsync(broker, { clientId, username: deviceId, password: demoDeviceToken(deviceId), reconnectPeriod: 0 });
+    try {
+      await client.publishAsync(telemetryTopic(deviceId), JSON.stringify(payload), { qos: 1 });
+    } finally {
+      await client.endAsync();
     }
   }
 
@@ -90,7 +103,6 @@ export function startDemoFeed(opts: { db: Db; mqttUrl: string; publish: Publishe
     async stop() {
       clearInterval(timer);
       await running;
-      await client.endAsync(true);
     },
   };
 }

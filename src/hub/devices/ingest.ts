@@ -3,7 +3,9 @@
  * readings and run the device rules in one transaction, so a payload is
  * either wholly ingested or not at all. Payloads of one device are processed
  * one at a time (and the write lock serialises hubs sharing a Postgres), so
- * two quick messages can never open two cases.
+ * two quick messages can never open two cases. Only a device known to exist
+ * gets such a lane (known-devices.ts), and only while it has payloads
+ * waiting: a flood of messages for unknown devices leaves nothing behind.
  */
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
@@ -22,11 +24,13 @@ import type { Db } from '../db/connect';
 import { writeTransaction } from '../db/write';
 import { findCase, insertCase, insertMessage } from '../repos/cases';
 import { findDevice, getRuleState, insertAlert, insertReadings, markDeviceSeen, recentReadings, type Rule, rulesFor, setRuleState } from '../repos/devices';
+import { createKnownDevices } from './known-devices';
 import { slaDueAt } from './sla';
 
 export class TelemetryError extends Error {
   constructor(
-    readonly code: 'invalid_payload' | 'unknown_device',
+    /** `busy`: too many payloads wait for their device to be looked up; the same payload may succeed later. */
+    readonly code: 'invalid_payload' | 'unknown_device' | 'busy',
     message: string,
   ) {
     super(message);
@@ -52,6 +56,11 @@ export interface TelemetryIngest {
   drain(): Promise<void>;
 }
 
+export interface DeviceLanes {
+  /** Devices with payloads waiting or being processed: each a lane in memory, dropped when it falls idle. */
+  busyDevices(): number;
+}
+
 /** Validated readings, oldest first; throws TelemetryError naming the bad field. */
 export function parseTelemetry(deviceId: string, payload: unknown): TelemetryReading[] {
   const id = DeviceIdSchema.safeParse(deviceId);
@@ -73,8 +82,10 @@ interface RuleProgress {
   health: Device['health'];
 }
 
-export function createTelemetryIngest(db: Db, onCaseOpened: (opened: CaseOpened) => void): TelemetryIngest {
+export function createTelemetryIngest(db: Db, onCaseOpened: (opened: CaseOpened) => void): TelemetryIngest & DeviceLanes {
   const lanes = new Map<string, Promise<unknown>>();
+  const inFlight = new Set<Promise<unknown>>();
+  const devices = createKnownDevices(db);
 
   function process(deviceId: string, readings: TelemetryReading[]): Promise<IngestResult> {
     return writeTransaction(db, async (tx) => {
@@ -111,24 +122,39 @@ export function createTelemetryIngest(db: Db, onCaseOpened: (opened: CaseOpened)
     });
   }
 
+  async function ingestOne(deviceId: string, payload: unknown): Promise<IngestResult> {
+    const readings = parseTelemetry(deviceId, payload);
+    // Taken at once when the device is known, so its payloads keep their order; any other waits for a look-up first.
+    if (!lanes.has(deviceId) && !devices.known(deviceId)) {
+      const lookup = devices.lookUp(deviceId);
+      if (!lookup) throw new TelemetryError('busy', `too many payloads wait for their device to be looked up; "${deviceId}" was refused`);
+      if (!(await lookup)) throw new TelemetryError('unknown_device', `unknown device "${deviceId}"`);
+    }
+    const previous = lanes.get(deviceId) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => process(deviceId, readings));
+    lanes.set(deviceId, run);
+    try {
+      const result = await run;
+      // Published only after commit: a console never hears of a case it cannot pull.
+      for (const opened of result.opened) onCaseOpened(opened);
+      return result;
+    } finally {
+      if (lanes.get(deviceId) === run) lanes.delete(deviceId);
+    }
+  }
+
   return {
-    async ingest(deviceId, payload) {
-      const readings = parseTelemetry(deviceId, payload);
-      const previous = lanes.get(deviceId) ?? Promise.resolve();
-      const run = previous.catch(() => undefined).then(() => process(deviceId, readings));
-      lanes.set(deviceId, run);
-      try {
-        const result = await run;
-        // Published only after commit: a console never hears of a case it cannot pull.
-        for (const opened of result.opened) onCaseOpened(opened);
-        return result;
-      } finally {
-        if (lanes.get(deviceId) === run) lanes.delete(deviceId);
-      }
+    ingest(deviceId, payload) {
+      const run = ingestOne(deviceId, payload);
+      inFlight.add(run);
+      const settled = () => inFlight.delete(run);
+      run.then(settled, settled);
+      return run;
     },
     async drain() {
-      while (lanes.size > 0) await Promise.allSettled([...lanes.values()]);
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
+    busyDevices: () => lanes.size,
   };
 }
 

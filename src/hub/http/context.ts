@@ -21,6 +21,8 @@ export interface HubContext {
   ingest: TelemetryIngest;
   publish: Publisher;
   metrics: HubMetrics;
+  /** The static bearer token a metrics scraper may use, if one is set. */
+  metricsToken?: string;
   health(): Promise<HubHealth>;
   /** Closes the live sockets opened with a token that was just revoked. */
   disconnectToken(jti: string): Promise<void>;

@@ -29,13 +29,14 @@ const CODE_FOR_STATUS: Record<number, string> = {
 /**
  * Errors fastify raises itself (bad JSON, wrong content type, body too large,
  * rate limit, unknown route) get the same `{error, message}` shape as ours;
- * anything unexpected is a logged 500 that reveals nothing.
+ * anything unexpected is a logged 500 that reveals nothing. The log line
+ * names who and what failed, never the values (ops/logger.ts, `errorForLog`).
  */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
-      request.log.error({ err: error }, 'request failed');
+      request.log.error({ err: error, userId: request.actor?.id }, 'request failed');
       return sendError(reply, 500, 'internal', 'internal error');
     }
     return sendError(reply, status, CODE_FOR_STATUS[status] ?? 'bad_request', error.message);

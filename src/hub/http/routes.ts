@@ -4,7 +4,6 @@ import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
 import {
   CaseListQuerySchema,
-  type LoginResponse,
   LoginRequestSchema,
   type Mutation,
   type MutationResult,
@@ -14,15 +13,16 @@ import {
   type SyncPushResponse,
 } from '../../shared/protocol';
 import { DeviceIdSchema } from '../../shared/domain';
-import { deviceTokenMatches } from '../auth/device-tokens';
-import { verifyPassword } from '../auth/passwords';
+import { authenticateDevice } from '../auth/device-tokens';
+import { createLogin } from '../auth/login';
+import { LOGIN_LIMIT_PER_ADDRESS } from '../auth/login-backoff';
 import { TelemetryError } from '../devices/ingest';
 import { getCaseDetail, listCases } from '../repos/cases';
-import { findDevice } from '../repos/devices';
 import { listQueues } from '../repos/queues';
 import { pullChanges } from '../repos/sync';
 import { applyMutations } from '../repos/push';
-import { findUser, findUserWithHash, listUsers } from '../repos/users';
+import { metricsAccess } from '../ops/metrics-access';
+import { findUser, listUsers } from '../repos/users';
 import { registerAdminRoutes } from './admin-routes';
 import { bearerToken, requireUser } from './auth-guard';
 import type { HubContext } from './context';
@@ -45,30 +45,39 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', ...health });
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    const access = await metricsAccess(bearerToken(request), { scraperToken: ctx.metricsToken, sessions: ctx.sessions });
+    if (access === 'unauthorized') return sendError(reply, 401, 'unauthorized', 'the metrics token or a supervisor’s or admin’s bearer token is required');
+    if (access === 'forbidden') return sendError(reply, 403, 'forbidden', 'only supervisors, admins and the metrics scraper may read metrics');
     return reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 
-  app.post('/api/auth/login', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+  const login = await createLogin(ctx.db, ctx.tokens);
+  // Failed sign-ins back off per account and address (auth/login-backoff.ts); the limit per address is a ceiling.
+  app.post('/api/auth/login', { config: { rateLimit: { max: LOGIN_LIMIT_PER_ADDRESS, timeWindow: '1 minute' } } }, async (request, reply) => {
     const body = parseOr400(reply, LoginRequestSchema, request.body);
     if (!body) return reply;
-    const found = await findUserWithHash(ctx.db, body.username);
-    // Unknown users and wrong passwords look the same to the caller.
-    if (!found || !(await verifyPassword(found.passwordHash, body.password))) {
+    const outcome = await login(body, request.ip);
+    if (outcome.status === 'backoff') {
+      request.log.info({ username: body.username }, 'login backing off');
+      reply.header('retry-after', String(outcome.retryAfterSeconds));
+      return sendError(reply, 429, 'rate_limited', `too many failed sign-ins to this account from your address: try again in ${outcome.retryAfterSeconds} s`);
+    }
+    if (outcome.status === 'refused') {
       request.log.info({ username: body.username }, 'login refused');
       return sendError(reply, 401, 'unauthorized', 'wrong username or password');
     }
-    const token = await ctx.tokens.sign({ userId: found.user.id, role: found.user.role, epoch: found.sessionEpoch });
-    const response: LoginResponse = { token, user: found.user };
-    return response;
+    return outcome.response;
   });
 
   app.register(async (api) => {
     api.addHook('preHandler', requireUser(ctx));
 
     // A fresh token for a still-valid one; the old one is revoked so only one stays in use.
+    // The session keeps its sign-in time: refreshing never extends it past its lifetime.
     api.post('/api/auth/refresh', async (request) => {
-      const token = await ctx.tokens.sign({ userId: request.actor!.id, role: request.actor!.role, epoch: request.actor!.sessionEpoch });
+      const { actor, claims } = request;
+      const token = await ctx.tokens.sign({ userId: actor!.id, role: actor!.role, epoch: actor!.sessionEpoch, sessionStartedAt: claims!.sessionStartedAt });
       await ctx.sessions.revoke(request.claims!);
       return { token };
     });
@@ -144,15 +153,14 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
     const params = parseOr400(reply, DeviceParams, request.params);
     if (!params) return reply;
     const token = bearerToken(request);
-    const device = await findDevice(ctx.db, params.deviceId);
-    if (!token || !device || !deviceTokenMatches(device.tokenHash, token)) {
+    if (!token || !(await authenticateDevice(ctx.db, params.deviceId, token))) {
       return sendError(reply, 401, 'unauthorized', 'a valid device token is required');
     }
     try {
       const result = await ctx.ingest.ingest(params.deviceId, request.body);
       return reply.code(202).send({ stored: result.stored, casesOpened: result.opened.map((o) => o.case.id) });
     } catch (error) {
-      if (error instanceof TelemetryError) return sendError(reply, 400, error.code, error.message);
+      if (error instanceof TelemetryError) return sendError(reply, error.code === 'busy' ? 503 : 400, error.code, error.message);
       throw error;
     }
   });

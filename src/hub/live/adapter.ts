@@ -6,7 +6,8 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
-import type { LiveServer } from './io';
+import { redactCredentials } from '../ops/redact';
+import { type LiveServer, useAdapter } from './io';
 
 export interface RedisAdapter {
   ready(): boolean;
@@ -17,9 +18,9 @@ export async function attachRedisAdapter(io: LiveServer, url: string, cluster: s
   const client = createClient({ url });
   client.on('error', (error: Error) => log.warn({ err: error }, 'redis error'));
   await client.connect().catch((error: unknown) => {
-    throw new Error(`cannot reach Redis at ${url}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`cannot reach Redis at ${redactCredentials(url)}: ${error instanceof Error ? error.message : String(error)}`);
   });
-  io.adapter(createAdapter(client, { streamName: `${cluster}:socket.io`, channelPrefix: `${cluster}:socket.io` }));
+  useAdapter(io, createAdapter(client, { streamName: `${cluster}:socket.io`, channelPrefix: `${cluster}:socket.io` }));
   return {
     ready: () => client.isReady,
     async close() {

@@ -2,9 +2,15 @@
  * socket.io on the hub's HTTP server: the handshake needs a valid token;
  * each socket joins its user, role and queue rooms; `publish` sends an event
  * to exactly the consoles whose scope includes the case.
+ *
+ * Connection state recovery gives a console that was away under two minutes
+ * its socket back (same id, its `data` and its rooms) and what it missed.
+ * socket.io would do that before and without the token check, so here a
+ * restored socket passes the handshake like a new one, is moved to the rooms
+ * of the user as they are now, and what it missed is held back until then.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { type Namespace, Server, type ServerOptions, type Socket } from 'socket.io';
 import { type Case, ROLES } from '../../shared/domain';
 import type { ConsoleToHubEvents, HubToConsoleEvents } from '../../shared/protocol';
 import { SessionChangeSchema, type SessionChange, type Sessions } from '../auth/sessions';
@@ -21,24 +27,77 @@ interface HubToHubEvents {
 }
 
 export type LiveServer = Server<ConsoleToHubEvents, HubToConsoleEvents, HubToHubEvents, SocketData>;
+type LiveSocket = Socket<ConsoleToHubEvents, HubToConsoleEvents, HubToHubEvents, SocketData>;
+type AdapterConstructor = NonNullable<Partial<ServerOptions>['adapter']>;
+type NamespaceAdapter = Namespace['adapter'];
+
+/** socket.io-parser's PacketType.EVENT. */
+const EVENT_PACKET = 2;
+
+/**
+ * What a restored socket missed, until it has passed the handshake. Keyed by
+ * the restored `data` object, which socket.io gives the new socket as it is.
+ */
+const missedWhileAway = new WeakMap<object, unknown[][]>();
 
 export function createLiveServer(http: HttpServer, sessions: Pick<Sessions, 'resolve'>): LiveServer {
   const io: LiveServer = new Server(http, {
     serveClient: false,
     cors: { origin: false },
     // A console back within two minutes gets the events it missed; beyond that, its sync cursor does the work.
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+    // The token check runs on a restored socket too (socket.io skips it by default).
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
   });
+  useAdapter(io, io.adapter()!);
   io.use(async (socket, next) => {
     const token: unknown = socket.handshake.auth?.token;
     const session = typeof token === 'string' ? await sessions.resolve(token) : null;
     if (!session) return next(new Error('unauthorized'));
+    // A restored socket carries the data of the one that dropped: only a live token of the same user takes it over.
+    if (socket.recovered && socket.data.actor?.id !== session.actor.id) return next(new Error('unauthorized'));
     socket.data.actor = session.actor;
     socket.data.jti = session.claims.jti;
     next();
   });
-  io.on('connection', (socket) => void socket.join(roomsOf(socket.data.actor)));
+  io.on('connection', (socket) => enterRooms(socket));
   return io;
+}
+
+/**
+ * Sets the adapter (in-memory or Redis) with recovery held back: socket.io
+ * writes a restored socket's missed packets while creating it, before any
+ * middleware, so they are taken out here and sent by `enterRooms`.
+ */
+export function useAdapter(io: LiveServer, Base: AdapterConstructor): void {
+  io.adapter(function recoveringAfterHandshake(nsp: Namespace): NamespaceAdapter {
+    const adapter = new (Base as new (nsp: Namespace) => NamespaceAdapter)(nsp);
+    const restore = adapter.restoreSession.bind(adapter);
+    adapter.restoreSession = async (pid, offset) => {
+      const session = await restore(pid, offset);
+      // A rejection makes socket.io start a new socket instead, as for an expired session.
+      if (!session || typeof session.data !== 'object' || session.data === null) throw new Error('no session to restore');
+      missedWhileAway.set(session.data, session.missedPackets);
+      return { ...session, missedPackets: [] };
+    };
+    return adapter;
+  });
+}
+
+/**
+ * Joins the rooms of the user as they are now. A restored socket is back in
+ * the rooms it had when it dropped: it leaves those no longer its own, and
+ * gets what it missed only if it left none — those events were picked by the
+ * old rooms. (A console pulls on every connect, so nothing is lost for good.)
+ */
+function enterRooms(socket: LiveSocket): void {
+  const rooms = roomsOf(socket.data.actor);
+  const stale = [...socket.rooms].filter((room) => room !== socket.id && !rooms.includes(room));
+  for (const room of stale) void socket.leave(room);
+  void socket.join(rooms);
+  const missed = missedWhileAway.get(socket.data);
+  missedWhileAway.delete(socket.data);
+  if (!missed || stale.length > 0) return;
+  for (const data of missed) socket.client._packet({ type: EVENT_PACKET, nsp: socket.nsp.name, data });
 }
 
 /** The rooms a user's sockets are in. Technicians see only their own assignments, so only agents follow queue rooms. */

@@ -9,6 +9,11 @@ export async function findDevice(db: Db, id: string): Promise<(Device & { tokenH
   return row ? { ...toDevice(row), tokenHash: row.tokenHash } : null;
 }
 
+export async function deviceExists(db: Db, id: string): Promise<boolean> {
+  const [row] = await db.select({ id: devices.id }).from(devices).where(eq(devices.id, id));
+  return row !== undefined;
+}
+
 export type NewDevice = Pick<typeof devices.$inferInsert, 'id' | 'model' | 'serial' | 'ownerId' | 'tokenHash'>;
 
 export async function insertDevice(db: Db, device: NewDevice): Promise<Device> {

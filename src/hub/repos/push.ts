@@ -7,14 +7,15 @@
  */
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
+import { refuseAssignment, refuseNewAssignee } from '../../shared/assignment';
 import { type Case, IdSchema, type Message, type Priority } from '../../shared/domain';
 import { CASE_FIELDS, type CaseField, type FieldConflict, type Mutation, type MutationResult } from '../../shared/protocol';
 import type { Db } from '../db/connect';
 import { toCase, toMessage } from '../db/rows';
-import { caseChanges, caseMoves, cases, messages, mutations, queues, users } from '../db/schema';
+import { caseChanges, caseMoves, cases, customers, devices, messages, mutations, queues, users } from '../db/schema';
 import { type DrawRevs, writeTransactionLockingLate } from '../db/write';
 import { slaDueAt } from '../devices/sla';
-import { type Actor, caseScope } from './scope';
+import { type Actor, caseScope, namedInScope } from './scope';
 import { setPresence } from './users';
 
 export class Rejection extends Error {}
@@ -95,6 +96,8 @@ interface Batch {
   tx: Db;
   actor: Actor;
   cases: Map<string, CaseRow>;
+  /** Ids of messages already stored that a note or reply of the batch would take as its own. */
+  takenMessageIds: Set<string>;
   dirty: Set<string>;
   changes: CaseChange[];
   moves: (typeof caseMoves.$inferInsert)[];
@@ -148,10 +151,14 @@ async function loadBatch(tx: Db, actor: Actor, batch: Mutation[], drawRevs: Draw
   const changesCases = batch.some((m) => m.kind === 'case.update' || m.kind === 'case.assign');
   const rows =
     ids.length > 0 ? await tx.select().from(cases).where(and(inArray(cases.id, ids), caseScope(actor))).orderBy(cases.id).for(changesCases ? 'update' : 'share') : [];
+  // A message takes its mutation's id: one already stored under that id (an inbound message, say) would clash on insert.
+  const messageIds = batch.filter((m) => m.kind === 'case.note' || m.kind === 'message.send').map((m) => m.id);
+  const taken = messageIds.length > 0 ? await tx.select({ id: messages.id }).from(messages).where(inArray(messages.id, messageIds)) : [];
   return {
     tx,
     actor,
     cases: new Map(rows.map((r) => [r.id, r])),
+    takenMessageIds: new Set(taken.map((r) => r.id)),
     dirty: new Set(),
     changes: [],
     moves: [],
@@ -203,6 +210,7 @@ async function apply(work: Batch, m: Mutation): Promise<PushOutcome> {
     case 'case.note':
     case 'message.send': {
       const row = caseInScope(work, m.entityId);
+      if (work.takenMessageIds.has(m.id)) throw new Rejection('this mutation id is already the id of a message; send it again under a new id');
       const now = new Date();
       const message: MessageRow = {
         // The mutation id doubles as the message id: a replay can never append twice.
@@ -285,13 +293,8 @@ async function updateFields(work: Batch, id: string, caseId: string, baseVersion
 async function assign(work: Batch, id: string, caseId: string, baseVersion: number, payload: { assigneeId: string | null; queueId?: string }): Promise<PushOutcome> {
   const { tx, actor } = work;
   const row = caseInScope(work, caseId);
-  const privileged = actor.role === 'supervisor' || actor.role === 'admin';
-  if (!privileged) {
-    if (payload.queueId && payload.queueId !== row.queueId) throw new Rejection('only supervisors and admins move cases between queues');
-    const takes = row.assigneeId === null && payload.assigneeId === actor.id && actor.role === 'agent' && actor.queueIds.includes(row.queueId);
-    const handsBack = row.assigneeId === actor.id && payload.assigneeId === null;
-    if (!takes && !handsBack) throw new Rejection('you may only take unassigned work of your queues or hand back your own');
-  }
+  const refused = refuseAssignment(actor, row, payload);
+  if (refused) throw new Rejection(refused);
   if (payload.assigneeId) {
     const [assignee] = await tx.select({ id: users.id }).from(users).where(eq(users.id, payload.assigneeId));
     if (!assignee) throw new Rejection('no such assignee');
@@ -318,12 +321,19 @@ async function create(work: Batch, id: string, entityId: string, draft: Extract<
   if (draft.id !== entityId) throw new Rejection('entityId must be the new case id');
   const privileged = actor.role === 'supervisor' || actor.role === 'admin';
   if (!privileged && !actor.queueIds.includes(draft.queueId) && actor.role !== 'technician') throw new Rejection('you may only open cases in your queues');
+  const refused = refuseNewAssignee(actor, draft.assigneeId);
+  if (refused) throw new Rejection(refused);
+  await checkNamed(work, draft);
   const [existing] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, draft.id));
   if (existing) throw new Rejection('a case with this id already exists');
   const [queue] = await tx.select({ id: queues.id }).from(queues).where(eq(queues.id, draft.queueId));
   if (!queue) throw new Rejection('no such queue');
   // A technician's own case stays in their briefcase.
   const assigneeId = actor.role === 'technician' ? actor.id : (draft.assigneeId ?? null);
+  if (assigneeId && assigneeId !== actor.id) {
+    const [assignee] = await tx.select({ id: users.id }).from(users).where(eq(users.id, assigneeId));
+    if (!assignee) throw new Rejection('no such assignee');
+  }
   const [row] = await tx
     .insert(cases)
     .values({ ...draft, assigneeId, slaDueAt: slaDueAt(draft.priority, new Date()), sentiment: null, rev: await nextRev(work) })
@@ -331,4 +341,28 @@ async function create(work: Batch, id: string, entityId: string, draft: Extract<
   // Later mutations of this batch (a note on the new case) find it here.
   work.cases.set(row!.id, row!);
   return { result: { id, status: 'applied', version: row!.version, rev: Number(row!.rev) }, cases: [toCase(row!)], messages: [] };
+}
+
+/**
+ * A new case may name only a customer and a device its author may already
+ * see (the pull's rule), and the device must be that customer's: otherwise the
+ * case would carry a stranger's details into the author's pull.
+ */
+async function checkNamed(work: Batch, draft: Pick<Case, 'customerId' | 'deviceId'>): Promise<void> {
+  const { tx, actor } = work;
+  if (draft.customerId) {
+    const [customer] = await tx
+      .select({ id: customers.id })
+      .from(customers)
+      .where(and(eq(customers.id, draft.customerId), namedInScope(tx, actor, customers.id, cases.customerId)));
+    if (!customer) throw new Rejection('no such customer in your scope');
+  }
+  if (draft.deviceId) {
+    const [device] = await tx
+      .select({ ownerId: devices.ownerId })
+      .from(devices)
+      .where(and(eq(devices.id, draft.deviceId), namedInScope(tx, actor, devices.id, cases.deviceId)));
+    if (!device) throw new Rejection('no such device in your scope');
+    if (device.ownerId !== draft.customerId) throw new Rejection('the device must belong to the case’s customer');
+  }
 }

@@ -1,6 +1,7 @@
-import { type SQL, eq, inArray, or, sql } from 'drizzle-orm';
+import { type SQL, and, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Role } from '../../shared/domain';
-import { caseMoves, cases } from '../db/schema';
+import type { Db } from '../db/connect';
+import { caseMoves, cases, type customers, type devices } from '../db/schema';
 
 /** Who is asking: resolved once per request or socket from the token. */
 export interface Actor {
@@ -38,6 +39,16 @@ export function scopeKey(actor: Actor): string {
 /** The cases an actor may see (undefined: no restriction). */
 export function caseScope(actor: Actor): SQL | undefined {
   return placementScope(actor, cases.queueId, cases.assigneeId) ?? undefined;
+}
+
+/**
+ * The customers (or devices) an actor may see: those a case in their scope
+ * names. The pull sends exactly these; a push may name only these (undefined:
+ * no restriction).
+ */
+export function namedInScope(db: Db, actor: Actor, id: typeof customers.id | typeof devices.id, via: typeof cases.customerId | typeof cases.deviceId): SQL | undefined {
+  const scope = caseScope(actor);
+  return scope && inArray(id, db.select({ id: via }).from(cases).where(and(scope, isNotNull(via))));
 }
 
 /** For a case move: could the actor see the case where it was before? Supervisors see everything, so never a tombstone. */

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import { settings } from '../db/schema';
 
@@ -11,4 +11,14 @@ export async function getSetting(db: Db, key: string): Promise<string | null> {
 export async function getOrInitSetting(db: Db, key: string, value: string): Promise<string> {
   await db.insert(settings).values({ key, value }).onConflictDoNothing();
   return (await getSetting(db, key)) ?? value;
+}
+
+/** Replaces the value only while it is still `expected`; false when another writer changed it first. */
+export async function replaceSetting(db: Db, key: string, expected: string, value: string): Promise<boolean> {
+  const changed = await db
+    .update(settings)
+    .set({ value })
+    .where(and(eq(settings.key, key), eq(settings.value, expected)))
+    .returning({ key: settings.key });
+  return changed.length > 0;
 }

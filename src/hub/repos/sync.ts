@@ -5,13 +5,13 @@
  * A case that left the actor's scope (reassigned elsewhere) comes as a
  * delete at the rev of its move.
  */
-import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Case } from '../../shared/domain';
 import type { SyncChange, SyncPullResponse } from '../../shared/protocol';
 import type { Db } from '../db/connect';
 import { toArticle, toCase, toCustomer, toDevice, toMessage, toQueue, toUser } from '../db/rows';
 import { articles, caseMoves, cases, customers, devices, messages, queues, users } from '../db/schema';
-import { type Actor, caseScope, sawBeforeMove, scopeKey } from './scope';
+import { type Actor, caseScope, namedInScope, sawBeforeMove, scopeKey } from './scope';
 
 export function pullChanges(db: Db, actor: Actor, cursor: number, limit: number): Promise<SyncPullResponse> {
   // One snapshot for every table read: writers commit in rev order, so a snapshot holds every rev up to
@@ -23,8 +23,6 @@ export function pullChanges(db: Db, actor: Actor, cursor: number, limit: number)
 
 async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: number): Promise<SyncPullResponse> {
   const scope = caseScope(actor);
-  const casesInScope = (column: typeof cases.customerId | typeof cases.deviceId | typeof cases.id) =>
-    db.select({ id: column }).from(cases).where(and(scope, isNotNull(column)));
 
   const [head, moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows, articleRows] = await Promise.all([
     db.select({ rev: sql<string>`last_value` }).from(sql`rev_seq`),
@@ -49,13 +47,13 @@ async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: numbe
     db
       .select()
       .from(customers)
-      .where(and(gt(customers.rev, cursor), scope && inArray(customers.id, casesInScope(cases.customerId))))
+      .where(and(gt(customers.rev, cursor), namedInScope(db, actor, customers.id, cases.customerId)))
       .orderBy(asc(customers.rev))
       .limit(limit),
     db
       .select()
       .from(devices)
-      .where(and(gt(devices.rev, cursor), scope && inArray(devices.id, casesInScope(cases.deviceId))))
+      .where(and(gt(devices.rev, cursor), namedInScope(db, actor, devices.id, cases.deviceId)))
       .orderBy(asc(devices.rev))
       .limit(limit),
     db.select().from(queues).where(gt(queues.rev, cursor)).orderBy(asc(queues.rev)).limit(limit),

@@ -6,7 +6,9 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { uuidv7 } from 'uuidv7';
+import { z } from 'zod';
 import type { ApiParsedInput, QueueItem } from '../../shared/api';
+import { refuseAssignment } from '../../shared/assignment';
 import type { Case, Message, User } from '../../shared/domain';
 import { CASE_FIELDS, type CaseFields, type Mutation, MutationSchema } from '../../shared/protocol';
 import type { Cache } from './cache';
@@ -47,7 +49,10 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
   function record(draft: Draft, effect: (m: Mutation) => void, baseVersion = baseVersionOf(draft.entityId)): Mutation {
     // Every change needs someone logged in: it is pushed with their token and in their name.
     me();
-    const mutation = MutationSchema.parse({ ...draft, id: uuidv7(), createdAt: new Date().toISOString(), baseVersion });
+    const parsed = MutationSchema.safeParse({ ...draft, id: uuidv7(), createdAt: new Date().toISOString(), baseVersion });
+    // Told now rather than rejected by the hub later (e.g. a conflict's value kept after the rules tightened).
+    if (!parsed.success) throw new CoreError('invalid_input', z.prettifyError(parsed.error));
+    const mutation = parsed.data;
     cache.transaction(() => {
       cache.outbox.add(mutation);
       effect(mutation);
@@ -109,11 +114,9 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
       const user = me();
       const current = existing(id);
       const to = assigneeId === 'me' ? user.id : assigneeId;
-      const privileged = user.role === 'supervisor' || user.role === 'admin';
-      if (!privileged && queueId && queueId !== current.queueId) throw new CoreError('invalid_input', 'only supervisors and admins move cases between queues');
-      if (!privileged && !((current.assigneeId === null && to === user.id) || (current.assigneeId === user.id && to === null))) {
-        throw new CoreError('invalid_input', 'you may only take unassigned work or hand back your own');
-      }
+      // The hub's rule; this console holds only cases of its user's scope, so it needs no queue list.
+      const refused = refuseAssignment(user, current, { assigneeId: to, queueId });
+      if (refused) throw new CoreError('invalid_input', refused);
       record({ kind: 'case.assign', entityId: id, payload: { assigneeId: to, ...(queueId ? { queueId } : {}) } }, () => relayCase(id));
       opts.onWritten([id]);
       return existing(id);

@@ -6,6 +6,7 @@
  */
 import type { Mutation, MutationResult } from '../../shared/protocol';
 import type { Cache } from './cache';
+import type { UnsendableRow } from './cache/repos/outbox';
 import { CoreError } from './errors';
 import { errorText, type HubClient } from './hub-client';
 
@@ -82,12 +83,24 @@ export function createPusher(cache: Cache, hub: Pick<HubClient, 'push'>, batchSi
   }
 
   /** Out of the outbox and off the screen, into a notice that keeps all it carried. */
-  function setAside(mutation: Mutation, text: string): void {
+  function setAside(mutation: Pick<Mutation, 'id' | 'entityId'> & { kind: string }, text: string, detail: unknown = mutation): void {
     const caseId = mutation.kind === 'presence.set' ? null : mutation.entityId;
-    cache.notices.add({ id: mutation.id, kind: 'rejected', caseId, text, detail: mutation, createdAt: new Date().toISOString() });
+    cache.notices.add({ id: mutation.id, kind: 'rejected', caseId, text, detail, createdAt: new Date().toISOString() });
     cache.outbox.remove(mutation.id);
     if (mutation.kind === 'case.note' || mutation.kind === 'message.send') cache.messages.remove(mutation.id, 0);
     if (mutation.kind === 'case.create') cache.cases.remove(mutation.entityId, 0);
+  }
+
+  /** A change queued under older, looser rules (or damaged) would be refused: it is set aside at once, whole, and the rest go on. */
+  function setAsideUnsendable(rows: UnsendableRow[]): void {
+    cache.transaction(() => {
+      for (const row of rows) {
+        const what = WHAT[row.kind as Mutation['kind']] ?? 'A change';
+        const where = row.kind === 'presence.set' ? 'your account' : caseLabel(row.entityId);
+        setAside(row, `${what} on ${where} cannot be sent: it does not fit today's rules (${row.reason})`, row.detail);
+        if (row.kind !== 'presence.set') cache.cases.refresh(row.entityId);
+      }
+    });
   }
 
   async function send(batch: Mutation[]): Promise<string[]> {
@@ -106,7 +119,11 @@ export function createPusher(cache: Cache, hub: Pick<HubClient, 'push'>, batchSi
     let sent = 0;
     const caseIds = new Set<string>();
     for (;;) {
-      const pending = cache.outbox.pending(batchSize);
+      const { ready: pending, unsendable } = cache.outbox.pending(batchSize);
+      if (unsendable.length > 0) {
+        setAsideUnsendable(unsendable);
+        continue;
+      }
       if (pending.length === 0) return { sent, caseIds: [...caseIds] };
       // A batch the hub failed on before goes one by one, to find the mutation that fails.
       const batch = pending[0]!.attempts > 0 ? pending.slice(0, 1) : pending;

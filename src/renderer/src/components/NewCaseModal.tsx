@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { Button, Group, Modal, SegmentedControl, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import type { Queue } from '../../../shared/domain';
-import { CHANNELS, type Channel, type Priority } from '../../../shared/domain';
+import { CHANNELS, type Channel, type Priority, TEXT_LIMITS } from '../../../shared/domain';
 import { useApiMutation } from '../api/mutations';
 import { PRIORITY_OPTIONS } from '../lib/fields';
 import { channelLabel } from './ChannelIcon';
@@ -57,7 +57,7 @@ function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated }: Omit<Props
           label="Subject"
           placeholder="Short summary of the request"
           data-autofocus
-          maxLength={500}
+          maxLength={TEXT_LIMITS.subject}
           value={subject}
           onChange={(event) => setSubject(event.currentTarget.value)}
           error={subjectError}
@@ -97,7 +97,7 @@ function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated }: Omit<Props
           autosize
           minRows={3}
           maxRows={8}
-          maxLength={20_000}
+          maxLength={TEXT_LIMITS.body}
           value={note}
           onChange={(event) => setNote(event.currentTarget.value)}
           onKeyDown={(event) => {

@@ -29,16 +29,33 @@ export interface PendingMutation {
 /** A change to a case's fields as the overlay applies it. */
 export type CaseOverlay = CaseFields & { assigneeId?: string | null; queueId?: string };
 
-function toMutation(row: OutboxRow): Mutation {
-  // Rows were validated when written; parsing again keeps a damaged row from reaching the hub.
-  return MutationSchema.parse({
-    id: row.id,
-    kind: row.kind,
-    entityId: row.entity_id,
-    baseVersion: row.base_version,
-    payload: JSON.parse(row.payload),
-    createdAt: row.created_at,
-  });
+/**
+ * A queued change that does not pass today's rules: queued under looser ones by an older version (a
+ * longer subject, say), or damaged. It is never sent; the pusher sets it aside whole, in a notice.
+ */
+export interface UnsendableRow {
+  id: string;
+  kind: string;
+  entityId: string;
+  /** Everything the row carried, as the notice keeps it. */
+  detail: Record<string, unknown>;
+  reason: string;
+}
+
+function readRow(row: OutboxRow): { mutation: Mutation } | { unsendable: UnsendableRow } {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(row.payload);
+  } catch {
+    payload = row.payload;
+  }
+  const detail = { id: row.id, kind: row.kind, entityId: row.entity_id, baseVersion: row.base_version, payload, createdAt: row.created_at };
+  // Rows were validated when written; parsing again keeps a damaged or outdated row from reaching the hub.
+  const parsed = MutationSchema.safeParse(detail);
+  if (parsed.success) return { mutation: parsed.data };
+  const issue = parsed.error.issues[0];
+  const reason = issue ? `${issue.path.filter((p) => p !== 'payload').join('.') || 'change'}: ${issue.message}` : 'unreadable';
+  return { unsendable: { id: row.id, kind: row.kind, entityId: row.entity_id, detail, reason } };
 }
 
 export function createOutboxRepo(db: CacheDb) {
@@ -64,9 +81,17 @@ export function createOutboxRepo(db: CacheDb) {
     add(m: Mutation): void {
       insert.run(m.id, m.kind, m.entityId, m.baseVersion, JSON.stringify(m.payload), m.createdAt);
     },
-    /** The oldest mutations the hub has not answered yet. */
-    pending: (limit: number): PendingMutation[] =>
-      pending.all(limit).map((row) => ({ seq: row.seq, mutation: toMutation(row), attempts: row.attempts, lastError: row.last_error })),
+    /** The oldest mutations the hub has not answered yet, and any among them that can no longer be sent. */
+    pending(limit: number): { ready: PendingMutation[]; unsendable: UnsendableRow[] } {
+      const ready: PendingMutation[] = [];
+      const unsendable: UnsendableRow[] = [];
+      for (const row of pending.all(limit)) {
+        const read = readRow(row);
+        if ('mutation' in read) ready.push({ seq: row.seq, mutation: read.mutation, attempts: row.attempts, lastError: row.last_error });
+        else unsendable.push(read.unsendable);
+      }
+      return { ready, unsendable };
+    },
     /** Local changes of a case newer than the hub version the cache holds, oldest first, merged. */
     overlayFor(caseId: string, hubVersion: number): CaseOverlay | null {
       const rows = overlayRows.all(caseId, hubVersion);

@@ -1,7 +1,7 @@
 /** The case's editable properties in the side panel: status, priority, tags and who has it. Each change is saved at once. */
 import { Group, Select, Stack, TagsInput, Text } from '@mantine/core';
 import type { QueueItem } from '../../../../shared/api';
-import type { CaseStatus, Priority, User } from '../../../../shared/domain';
+import { type CaseStatus, type Priority, TEXT_LIMITS, type User } from '../../../../shared/domain';
 import { useUpdateCase } from '../../api/mutations';
 import { PRIORITY_OPTIONS, STATUS_OPTIONS } from '../../lib/fields';
 import { AssignControls } from './AssignControls';
@@ -44,7 +44,7 @@ export function CaseProperties({ item, me }: { item: QueueItem; me: User }) {
           label="Tags"
           placeholder={item.tags.length === 0 ? 'Add a tag, Enter' : undefined}
           value={item.tags}
-          maxTags={50}
+          maxTags={TEXT_LIMITS.tags}
           clearable
           acceptValueOnBlur
           splitChars={[',']}

@@ -9,6 +9,7 @@ import { type Ref, useImperativeHandle, useRef, useState } from 'react';
 import { Button, Group, Kbd, Tabs, Text, Textarea } from '@mantine/core';
 import { IconLock, IconMessageReply, IconSend } from '@tabler/icons-react';
 import type { QueueItem } from '../../../../shared/api';
+import { TEXT_LIMITS } from '../../../../shared/domain';
 import { useAddNote, useReply } from '../../api/mutations';
 import { channelLabel } from '../ChannelIcon';
 import { type DraftState, useDraft } from './useDraft';
@@ -101,7 +102,7 @@ export function Composer({ item, draft, noteDraft, customerName, ref }: Props) {
         autosize
         minRows={2}
         maxRows={8}
-        maxLength={20_000}
+        maxLength={TEXT_LIMITS.body}
         placeholder={tab === 'reply' ? `Reply${to} via ${channelLabel(item.channel)}…` : 'Only your team sees internal notes…'}
         aria-label={tab === 'reply' ? 'Reply' : 'Internal note'}
         value={text}

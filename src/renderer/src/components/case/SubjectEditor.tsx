@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { ActionIcon, Group, TextInput, Title, Tooltip, UnstyledButton } from '@mantine/core';
 import { IconPencil } from '@tabler/icons-react';
+import { TEXT_LIMITS } from '../../../../shared/domain';
 import classes from './SubjectEditor.module.css';
 
 interface Props {
@@ -26,7 +27,7 @@ export function SubjectEditor({ subject, language, onSave }: Props) {
         mt={4}
         size="sm"
         value={editing}
-        maxLength={500}
+        maxLength={TEXT_LIMITS.subject}
         aria-label="Subject"
         onChange={(event) => setEditing(event.currentTarget.value)}
         onBlur={() => finish(true)}
