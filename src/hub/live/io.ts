@@ -19,7 +19,12 @@ import type { Actor } from '../repos/scope';
 interface SocketData {
   actor: Actor;
   jti: string;
+  /** When the token the socket was opened with expires (never past its session's end). */
+  expiresAt: Date;
 }
+
+/** setTimeout's longest delay; a token living longer is checked again then. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /** Between hubs (through the adapter): a revoked token or changed user, so no hub keeps trusting what it remembered. */
 interface HubToHubEvents {
@@ -57,10 +62,30 @@ export function createLiveServer(http: HttpServer, sessions: Pick<Sessions, 'res
     if (socket.recovered && socket.data.actor?.id !== session.actor.id) return next(new Error('unauthorized'));
     socket.data.actor = session.actor;
     socket.data.jti = session.claims.jti;
+    socket.data.expiresAt = session.claims.expiresAt;
     next();
   });
-  io.on('connection', (socket) => enterRooms(socket));
+  io.on('connection', (socket) => {
+    enterRooms(socket);
+    closeWhenExpired(socket);
+  });
   return io;
+}
+
+/**
+ * A socket lives no longer than its token: an HTTP request with it would be
+ * refused from then on, so the live feed stops too. The console reconnects
+ * with the token it has now, or learns its session has ended.
+ */
+function closeWhenExpired(socket: LiveSocket): void {
+  const check = () => {
+    const left = socket.data.expiresAt.getTime() - Date.now();
+    if (left <= 0) return void socket.disconnect(true);
+    timer = setTimeout(check, Math.min(left, LONGEST_TIMER_MS));
+  };
+  let timer: NodeJS.Timeout | undefined;
+  check();
+  socket.once('disconnect', () => clearTimeout(timer));
 }
 
 /**
