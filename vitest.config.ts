@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/{hub,core,shell,shared}/**/*.test.ts', 'tests/headless/**/*.test.ts', 'tests/support/**/*.test.ts', 'tests/setup/**/*.test.ts'],
-    testTimeout: 30_000,
+    // A guard against hangs, not a measure: hub processes and PGlite demo loads take their time on a loaded 2-core machine.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores: PGlite and better-sqlite3 suites are CPU-bound; forks keep native modules isolated.
     pool: 'forks',
