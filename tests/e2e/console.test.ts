@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { demoDeviceToken } from '../../src/hub/demo/dataset';
-import { startE2e, type E2eEnv } from './harness';
+import { readmeShotPath, shotPath, startE2e, type E2eEnv } from './harness';
 import { hubLogin } from './hub-http';
 
-const SCREENSHOT = 'resources/screenshot-console.png';
+const SCREENSHOT = readmeShotPath('screenshot-console.png');
 
 async function publishTelemetry(mqttUrl: string, deviceId: string, values: number[]): Promise<void> {
   // Signed in as the device, as the broker requires.
@@ -96,7 +96,7 @@ describe('console end to end in Chromium', () => {
     expect(await page.getByTestId('login-notice').textContent()).toBe('Your session has ended. Please sign in again.');
     // The device alert shown to her a moment ago goes with her session.
     await expect.poll(() => page.getByTestId('alert-open-case').count()).toBe(0);
-    await page.screenshot({ path: '/tmp/ui-signed-out.png' });
+    await page.screenshot({ path: shotPath('ui-signed-out.png') });
     await page.getByTestId('login-username').fill('ana');
     await page.getByTestId('login-password').fill('demo');
     await page.getByTestId('login-submit').click();

@@ -3,6 +3,7 @@
  * runs it) and a real Chromium driven by playwright-core.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,13 @@ import { startHub, type RunningHub } from '../../src/hub/hub';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 export const CHROMIUM_PATH = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium';
+
+/** This test file's screenshots: its own temporary folder, kept to be looked at, never tracked files. */
+const SHOT_DIR = mkdtempSync(join(tmpdir(), 'switchboard-e2e-shots-'));
+export const shotPath = (name: string): string => join(SHOT_DIR, name);
+
+/** The README's screenshots go to resources/ only when `npm run screenshots` refreshes them. */
+export const readmeShotPath = (name: string): string => (process.env.SWITCHBOARD_REFRESH_SCREENSHOTS === '1' ? join('resources', name) : shotPath(name));
 
 export interface E2eEnv {
   hub: RunningHub;

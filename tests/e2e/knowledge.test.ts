@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Case, User } from '../../src/shared/domain';
-import { startE2e, type E2eEnv } from './harness';
+import { shotPath, startE2e, type E2eEnv } from './harness';
 import { hubGet, hubLogin } from './hub-http';
 
 const WAIT = { timeout: 30_000, interval: 100 };
@@ -78,13 +78,13 @@ describe('knowledge, drafts and assignment in Chromium', () => {
     const community = knowledge.locator('[data-testid="knowledge-article"][data-source="community"]');
     expect(await community.count()).toBeGreaterThan(0);
     expect(await community.first().textContent()).toContain('Community');
-    await screenshot(page, '/tmp/ui2-knowledge.png');
+    await screenshot(page, shotPath('ui2-knowledge.png'));
 
     // A community answer says so where it is read.
     await community.first().click();
     await page.getByTestId('knowledge-article-body').waitFor();
     expect(await page.getByTestId('knowledge-article-modal').textContent()).toContain('community answer');
-    await screenshot(page, '/tmp/ui2-community.png', false);
+    await screenshot(page, shotPath('ui2-community.png'), false);
     await page.keyboard.press('Escape');
     await page.getByTestId('knowledge-article-body').waitFor({ state: 'detached' });
     // Esc closed the article, not the case behind it.
@@ -101,7 +101,7 @@ describe('knowledge, drafts and assignment in Chromium', () => {
     await body.waitFor();
     expect(await page.getByTestId('knowledge-article-modal').count()).toBeGreaterThan(0);
     expect(await body.textContent()).toContain('Check the coolant level');
-    await screenshot(page, '/tmp/ui2-article.png', false);
+    await screenshot(page, shotPath('ui2-article.png'), false);
 
     await page.getByTestId('knowledge-insert').click();
     await body.waitFor({ state: 'detached' });
@@ -111,7 +111,7 @@ describe('knowledge, drafts and assignment in Chromium', () => {
     expect(await composerInput(page)).toContain('Check the coolant level');
     await expect.poll(() => page.getByTestId('composer-input').evaluate((el) => el.matches(':focus'))).toBe(true);
     await expect.poll(() => page.getByTestId('composer-draft-state').textContent(), WAIT).toBe('Draft saved');
-    await screenshot(page, '/tmp/ui2-inserted.png');
+    await screenshot(page, shotPath('ui2-inserted.png'));
 
     await page.reload();
     await page.getByTestId('queue-list').waitFor({ timeout: 20_000 });
@@ -143,7 +143,7 @@ describe('knowledge, drafts and assignment in Chromium', () => {
     await page.keyboard.type('!');
     await reopenCase(page, caseId);
     await expect.poll(() => composerInput(page)).toContain(ENGINE_ARTICLE);
-    await screenshot(page, '/tmp/ui2-note-draft.png');
+    await screenshot(page, shotPath('ui2-note-draft.png'));
     await page.getByTestId('composer-tab-note').click();
     await expect.poll(() => composerInput(page)).toBe(`${note}!`);
 
@@ -188,7 +188,7 @@ describe('knowledge, drafts and assignment in Chromium', () => {
     await select.fill('');
     expect(await page.getByRole('option', { name: 'Sam Okafor', exact: true }).count()).toBe(0);
     await select.fill('iv');
-    await screenshot(page, '/tmp/ui2-assign-menu.png', false);
+    await screenshot(page, shotPath('ui2-assign-menu.png'), false);
     await option.click();
 
     await expect.poll(() => page.getByTestId('case-assignee').textContent(), WAIT).toBe('Ivan Petrov');

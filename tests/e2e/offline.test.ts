@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
 import type { Case, Message, User } from '../../src/shared/domain';
-import { startE2e, type E2eEnv } from './harness';
+import { readmeShotPath, shotPath, startE2e, type E2eEnv } from './harness';
 import { hubGet, hubLogin } from './hub-http';
 
-const CONFLICT_SCREENSHOT = 'resources/screenshot-conflict.png';
+const CONFLICT_SCREENSHOT = readmeShotPath('screenshot-conflict.png');
 const WAIT = { timeout: 30_000, interval: 100 };
 
 /* ------------------------------------------------------------ the hub over HTTP */
@@ -120,7 +120,7 @@ describe('offline first in Chromium', () => {
     await page.getByTestId('composer-tab-reply').click();
     await page.getByTestId('composer-input').fill('Hello, the technician replaced your thermostat today.');
     await expect.poll(() => page.getByTestId('composer-draft-state').textContent()).toBe('Draft saved');
-    await screenshot(page, '/tmp/ui-case-edit.png');
+    await screenshot(page, shotPath('ui-case-edit.png'));
     await page.getByTestId('case-close').click();
     await openCase(page, caseA.id);
     await expect.poll(() => page.getByTestId('composer-input').inputValue()).toBe('Hello, the technician replaced your thermostat today.');
@@ -139,7 +139,7 @@ describe('offline first in Chromium', () => {
     expect(onHub.messages.map((m) => m.body)).toEqual(
       expect.arrayContaining(['Checked the wiring, the thermostat is dead.', 'Hello, the technician replaced your thermostat today.']),
     );
-    await screenshot(page, '/tmp/ui-case-online.png');
+    await screenshot(page, shotPath('ui-case-online.png'));
   });
 
   it('keeps working offline: edits show at once and wait in the outbox', async () => {
@@ -187,7 +187,7 @@ describe('offline first in Chromium', () => {
     await showView(page, 'briefcase');
     await expect.poll(() => page.getByTestId('briefcase-pending').getAttribute('data-count')).toBe('6');
     await openCase(page, caseA.id);
-    await screenshot(page, '/tmp/ui-offline.png');
+    await screenshot(page, shotPath('ui-offline.png'));
 
     // Meanwhile on the hub: sam puts case A on hold and gives case B to Ivan.
     const current = (await hubCase(env.hub.url, sam, caseA.id)).case;
@@ -220,7 +220,7 @@ describe('offline first in Chromium', () => {
     const merged = await hubCase(env.hub.url, sam, caseA.id);
     expect(merged.case).toMatchObject({ status: 'on_hold', priority: 'high' });
     expect(merged.messages.map((m) => m.body)).toContain('Customer signed off the repair.');
-    await screenshot(page, '/tmp/ui-conflict.png');
+    await screenshot(page, shotPath('ui-conflict.png'));
     await screenshot(page, CONFLICT_SCREENSHOT);
 
     await conflict.getByTestId('conflict-keep-mine').click();
@@ -240,7 +240,7 @@ describe('offline first in Chromium', () => {
     expect(await reassigned.getByTestId('notice-text').textContent()).toContain('while you were offline');
     expect(await reassigned.getByTestId('notice-body').textContent()).toBe('We will be back on Thursday with the part.');
     expect(await reassigned.getByTestId('notice-note-body').textContent()).toBe('Ask the customer which valve leaks.');
-    await screenshot(page, '/tmp/ui-notices.png');
+    await screenshot(page, shotPath('ui-notices.png'));
 
     await rejected.getByTestId('notice-copy').click();
     await expect.poll(() => page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe('Parts ordered, back on Thursday.');

@@ -10,7 +10,7 @@ import type { Locator, Page } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
 import { ACTIVE_STATUSES } from '../../src/main/core/cache/repos/cases';
 import { hubCases } from '../core/hub-fixture';
-import { startE2e, type E2eEnv } from './harness';
+import { shotPath, startE2e, type E2eEnv } from './harness';
 import { hubLogin } from './hub-http';
 
 const WAIT = { timeout: 30_000, interval: 100 };
@@ -57,7 +57,7 @@ describe('sync progress in Chromium', () => {
     await bar.waitFor();
     await expectPartway(bar);
     expect(await bar.textContent()).toMatch(/^Fetching your cases for offline work: \d+ %$/);
-    await page.screenshot({ path: '/tmp/ui-signin-progress.png' });
+    await page.screenshot({ path: shotPath('ui-signin-progress.png') });
 
     hold.release();
     await page.getByTestId('queue-list').waitFor({ timeout: 30_000 });
@@ -93,7 +93,7 @@ describe('sync progress in Chromium', () => {
     await bar.waitFor();
     await expectPartway(bar);
     await page.mouse.move(300, 60);
-    await page.screenshot({ path: '/tmp/ui-catch-up-progress.png' });
+    await page.screenshot({ path: shotPath('ui-catch-up-progress.png') });
 
     hold.release();
     await expect.poll(() => bar.count(), WAIT).toBe(0);
