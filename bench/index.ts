@@ -6,6 +6,7 @@ import { benchHubSync } from './hub-sync';
 import { benchFanoutFloor } from './fanout-floor';
 import { benchLiveFanout } from './live-fanout';
 import { benchLiveFanoutCluster } from './live-fanout-cluster';
+import { benchTextAnalysis } from './text-analysis';
 
 console.log(`Switchboard bench — node ${process.version}, ${new Date().toISOString()}`);
 await benchCacheQueue();
@@ -15,3 +16,4 @@ await benchLiveFanout();
 await benchLiveFanoutCluster();
 await benchConsoleReconnect();
 await benchDeviceAlert();
+await benchTextAnalysis();

@@ -34,6 +34,10 @@ export interface HubOptions {
   tokenWrapKey?: string;
   /** A static bearer token for a metrics scraper; supervisors' and admins' session tokens also read /metrics. */
   metricsToken?: string;
+  /** X's consumer secret: signs the webhooks (channels/x); without it the X channel is off (with `--demo`, the demo secret). */
+  xConsumerSecret?: string;
+  /** The brand's X user id; events for other accounts are ignored. */
+  xUserId?: string;
 }
 
 /** The per-user application data folder of this platform. */
@@ -58,6 +62,8 @@ const ConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   tokenWrapKey: WrapKeySchema.optional(),
   metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  xConsumerSecret: z.string().min(1).max(200).optional(),
+  xUserId: z.string().regex(/^\d{1,25}$/, 'must be a numeric X user id').optional(),
   demo: z.boolean(),
   demoFeed: z.boolean(),
 });
@@ -76,6 +82,8 @@ export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOp
       'log-level': { type: 'string' },
       'token-wrap-key': { type: 'string' },
       'metrics-token': { type: 'string' },
+      'x-consumer-secret': { type: 'string' },
+      'x-user-id': { type: 'string' },
       demo: { type: 'boolean', default: false },
       'demo-feed': { type: 'boolean', default: false },
     },
@@ -92,6 +100,8 @@ export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOp
     logLevel: values['log-level'] ?? env.SWITCHBOARD_LOG_LEVEL,
     tokenWrapKey: values['token-wrap-key'] ?? env.SWITCHBOARD_TOKEN_WRAP_KEY,
     metricsToken: values['metrics-token'] ?? env.SWITCHBOARD_METRICS_TOKEN,
+    xConsumerSecret: values['x-consumer-secret'] ?? env.SWITCHBOARD_X_CONSUMER_SECRET,
+    xUserId: values['x-user-id'] ?? env.SWITCHBOARD_X_USER_ID,
     demo: values.demo ?? false,
     demoFeed: values['demo-feed'] ?? false,
   };

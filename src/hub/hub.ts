@@ -29,6 +29,8 @@ import { attachRedisAdapter, type RedisAdapter } from './live/adapter';
 import { listenWithFallback } from './net/listen';
 import { loadDemo } from './demo/load';
 import { startDemoFeed } from './demo/feed';
+import { channelConfigs, channelStates, registerChannelRoutes } from './channels/channels';
+import { createInboundPipeline } from './channels/pipeline';
 import { DEFAULT_HUB_PORT, DEFAULT_MQTT_PORT, type HubOptions } from './config';
 
 export type { HubOptions } from './config';
@@ -127,6 +129,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const subscriber = await subscribeTelemetry(mqttUrl, ingest, log.child({ component: 'mqtt' }), adapter ? cluster : undefined, hubCredentials);
     closers.push(() => subscriber.close());
 
+    const channels = channelConfigs(opts);
     await registerRoutes(app, {
       db,
       tokens,
@@ -143,12 +146,16 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       metrics,
       metricsToken: opts.metricsToken,
       health: async () => ({
+        channels: channelStates(channels),
         db: { backend: database.kind, ok: await database.ping() },
         mqtt: { url: redactCredentials(mqttUrl), connected: subscriber.connected() },
         adapter: adapter ? { kind: 'redis-streams', ok: adapter.ready() } : { kind: 'in-memory', ok: true },
         sockets: io.engine.clientsCount,
       }),
     });
+    // Social, email and phone webhooks: one pipeline for every channel (channels/).
+    const inbound = createInboundPipeline(db, publish, (opened) => metrics.casesCreated.inc({ source: opened.channel }));
+    await registerChannelRoutes(app, channels, inbound);
     await app.ready();
     // io.close() also closes the HTTP server, which waits for every open connection: the same grace applies.
     closers.push(() => withGrace(() => new Promise<void>((resolve) => io.close(() => resolve()))));

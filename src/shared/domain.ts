@@ -198,13 +198,27 @@ export const AlertSchema = z.object({
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
+export const MENTION_STATUSES = ['new', 'converted', 'dismissed'] as const;
+export const MentionStatusSchema = z.enum(MENTION_STATUSES);
+export type MentionStatus = z.infer<typeof MentionStatusSchema>;
+
+/** A post that mentions the brand without being addressed to it or to a thread it knows: the mentions inbox (`mention:new`). */
 export const MentionSchema = z.object({
   id: IdSchema,
   channel: ChannelSchema,
   author: z.string(),
   body: z.string(),
+  /** The post's id on its network. */
   externalId: z.string(),
   language: z.string(),
+  /** When it was posted. */
   at: z.iso.datetime({ offset: true }),
+  status: MentionStatusSchema,
+  /** The customer the author's identity belongs to (created for an unknown author); null for a post not from one. */
+  customerId: IdSchema.nullable(),
+  /** Where the post can be read. */
+  url: z.url().nullable(),
+  /** The network's id of the post it answers, if any. */
+  inReplyTo: z.string().nullable(),
 });
 export type Mention = z.infer<typeof MentionSchema>;

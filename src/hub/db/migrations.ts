@@ -261,4 +261,48 @@ CREATE TABLE login_failures (
 CREATE INDEX login_failures_last_failed_at ON login_failures (last_failed_at);
 `,
   },
+  {
+    version: 7,
+    name: 'inbound channels: customer identities, channel owners, message threads, the mentions inbox',
+    sql: `
+-- Who a handle or address belongs to, per channel (normalised: see channels/identity.ts), so
+-- every inbound message finds its customer or creates one.
+CREATE TABLE customer_identities (
+  channel text NOT NULL,
+  value text NOT NULL,
+  customer_id uuid NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (channel, value)
+);
+CREATE INDEX customer_identities_customer ON customer_identities (customer_id);
+-- The customers already known by a social handle (lower case, without the @) or an email address.
+INSERT INTO customer_identities (channel, value, customer_id)
+  SELECT h.key, lower(regexp_replace(h.value, '^@', '')), c.id FROM customers c, jsonb_each_text(c.handles) h
+  ON CONFLICT DO NOTHING;
+INSERT INTO customer_identities (channel, value, customer_id)
+  SELECT 'email', lower(trim(email)), id FROM customers WHERE email IS NOT NULL
+  ON CONFLICT DO NOTHING;
+
+-- Which queue opens the cases of each channel: data, set by an admin (or the demo).
+CREATE TABLE channel_queues (
+  channel text PRIMARY KEY,
+  queue_id uuid NOT NULL REFERENCES queues(id)
+);
+
+-- The provider's conversation an inbound message belongs to (an X DM conversation…), so the next one joins its case.
+CREATE TABLE message_threads (
+  message_id uuid PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+  channel text NOT NULL,
+  thread_ref text NOT NULL
+);
+CREATE INDEX message_threads_ref ON message_threads (channel, thread_ref);
+
+-- The mentions inbox: triage state, who wrote it, and where the post is.
+ALTER TABLE mentions ADD COLUMN status text NOT NULL DEFAULT 'new' CHECK (status IN ('new','converted','dismissed'));
+ALTER TABLE mentions ADD COLUMN customer_id uuid REFERENCES customers(id);
+ALTER TABLE mentions ADD COLUMN url text;
+ALTER TABLE mentions ADD COLUMN in_reply_to text;
+CREATE INDEX mentions_status_at ON mentions (status, at);
+`,
+  },
 ];

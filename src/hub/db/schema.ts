@@ -163,6 +163,35 @@ export const mentions = pgTable('mentions', {
   externalId: text('external_id').notNull(),
   language: text('language').notNull(),
   at: ts('at').notNull().defaultNow(),
+  status: text('status').notNull().default('new'),
+  customerId: uuid('customer_id'),
+  url: text('url'),
+  inReplyTo: text('in_reply_to'),
+});
+
+/** A handle or address (normalised) on a channel → its customer (migration 7). */
+export const customerIdentities = pgTable(
+  'customer_identities',
+  {
+    channel: text('channel').notNull(),
+    value: text('value').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.value] })],
+);
+
+/** The provider's conversation an inbound message belongs to (an X DM conversation…): the next one joins its case. */
+export const messageThreads = pgTable('message_threads', {
+  messageId: uuid('message_id').primaryKey(),
+  channel: text('channel').notNull(),
+  threadRef: text('thread_ref').notNull(),
+});
+
+/** Which queue opens the cases of a channel. */
+export const channelQueues = pgTable('channel_queues', {
+  channel: text('channel').primaryKey(),
+  queueId: uuid('queue_id').notNull(),
 });
 
 export const mutations = pgTable('mutations', {

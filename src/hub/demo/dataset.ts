@@ -10,6 +10,7 @@ import type { CaseStatus, Channel, Priority } from '../../shared/domain';
 import { asciiName } from './ascii';
 import { seededRandom } from './random';
 import { slaDueAt } from '../devices/sla';
+import { normaliseIdentity } from '../channels/identity';
 
 export type Lang = 'en' | 'ru' | 'id' | 'is';
 const LANGS: Lang[] = ['en', 'ru', 'id', 'is'];
@@ -54,7 +55,14 @@ export interface DemoData {
     queueId: string; assigneeId: string | null; slaDueAt: Date | null; language: Lang; sentiment: number; tags: string[]; createdAt: Date; updatedAt: Date;
   }[];
   messages: { id: string; caseId: string; direction: 'in' | 'out' | 'note'; channel: Channel; author: string; body: string; externalId: string | null; createdAt: Date; updatedAt: Date }[];
+  /** Which queue opens the cases of each inbound channel. */
+  channelQueues: { channel: Channel; queueId: string }[];
+  /** The customers' handles and email addresses, normalised (channels/identity.ts): how inbound messages find them. */
+  identities: { channel: Channel; value: string; customerId: string }[];
 }
+
+/** The queue that owns each inbound channel (ARCHITECTURE.md, "Channels"). */
+const CHANNEL_QUEUES: Partial<Record<Channel, QueueName>> = { x: 'Social', facebook: 'Social', mastodon: 'Social', email: 'Support', phone: 'Support', web: 'Support' };
 
 const DEVICE_MODELS = [
   { prefix: 'car', model: 'Volta EV 2026', count: 6 },
@@ -185,5 +193,10 @@ export function buildDemoData(now = new Date()): DemoData {
     }
   }
   const articles = articleTexts.map((a) => ({ id: uuidv7(), title: a.title, body: a.body, tags: a.tags, deviceModels: a.deviceModels, source: a.source, language: 'en' }));
-  return { queues, users, customers, devices, rules, cases, messages, articles };
+  const channelQueues = Object.entries(CHANNEL_QUEUES).map(([channel, queue]) => ({ channel: channel as Channel, queueId: queueId(queue) }));
+  const identities = customers.flatMap((c) => [
+    ...Object.entries(c.handles).map(([network, handle]) => ({ channel: network as Channel, value: normaliseIdentity(network as Channel, handle), customerId: c.id })),
+    ...(c.email ? [{ channel: 'email' as const, value: normaliseIdentity('email', c.email), customerId: c.id }] : []),
+  ]);
+  return { queues, users, customers, devices, rules, cases, messages, articles, channelQueues, identities };
 }

@@ -16,6 +16,7 @@ import { splitMqttUrl } from '../devices/credentials';
 import { telemetryTopic } from '../devices/topics';
 import type { Publisher } from '../live/publish';
 import { devicesWithOpenRuleCase, insertMention, listDeviceIds, listEnabledRules, type Rule } from '../repos/devices';
+import { channelQueueId } from '../repos/inbound';
 import { asciiName } from './ascii';
 import { DEMO_DEVICE, DEMO_DEVICE_METRICS, demoDeviceToken } from './dataset';
 import { seededRandom } from './random';
@@ -55,8 +56,12 @@ export function startDemoFeed(opts: { db: Db; mqttUrl: string; publish: Publishe
       externalId: uuidv7(),
       language,
       at: new Date().toISOString(),
+      status: 'new',
+      customerId: null,
+      url: null,
+      inReplyTo: null,
     };
-    if (await insertMention(opts.db, mention)) opts.publish.mention(mention);
+    if (await insertMention(opts.db, mention)) opts.publish.mention(mention, await channelQueueId(opts.db, mention.channel));
   }
 
   async function publishTelemetry() {

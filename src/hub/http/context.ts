@@ -11,6 +11,8 @@ export interface HubHealth {
   mqtt: { url: string; connected: boolean };
   adapter: { kind: string; ok: boolean };
   sockets: number;
+  /** Each inbound channel: on when configured (channels/channels.ts). */
+  channels: Record<string, 'on' | 'off'>;
 }
 
 export interface HubContext {

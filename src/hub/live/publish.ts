@@ -20,9 +20,9 @@ export function createPublisher(io: LiveServer) {
     alert(alert: Alert, caseRow: Pick<Case, 'queueId' | 'assigneeId'>): void {
       io.to(roomsForCase(caseRow)).emit('device:alert', alert);
     },
-    /** Mentions are not cases yet: every agent may triage them (technicians work only their own cases). */
-    mention(mention: Mention): void {
-      io.to(['role:agent', 'role:supervisor', 'role:admin']).emit('mention:new', mention);
+    /** To supervisors, admins and the agents of the queue that owns the mention's channel (none owning it: supervisors and admins). */
+    mention(mention: Mention, ownerQueueId: string | null): void {
+      io.to(['role:supervisor', 'role:admin', ...(ownerQueueId ? [`queue:${ownerQueueId}`] : [])]).emit('mention:new', mention);
     },
     presence(userId: string, presence: Presence): void {
       io.to(['role:supervisor', 'role:admin', `user:${userId}`]).emit('presence:update', { userId, presence });

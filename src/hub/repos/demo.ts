@@ -27,4 +27,7 @@ export async function insertDemoData(db: Db, data: DemoData, passwordHash: strin
   await insertInBatches(data.cases, (batch) => db.insert(s.cases).values(batch));
   await insertInBatches(data.messages, (batch) => db.insert(s.messages).values(batch));
   await db.insert(s.articles).values(data.articles);
+  await db.insert(s.channelQueues).values(data.channelQueues);
+  // Two demo customers may share a handle: the first keeps it.
+  await insertInBatches(data.identities, (batch) => db.insert(s.customerIdentities).values(batch).onConflictDoNothing());
 }

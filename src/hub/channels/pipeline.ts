@@ -1,0 +1,168 @@
+/**
+ * The inbound pipeline every channel shares: a normalised message (inbound.ts)
+ * is resolved and routed in ONE write transaction — dedupe by (channel,
+ * external id), the customer by identity (created with the identity when
+ * unknown), language and sentiment (analysis.ts), then the thread's open case,
+ * a new case in the queue that owns the channel, or the mentions inbox — and
+ * published only after commit, so a console never hears of what it cannot pull.
+ * The write lock (db/write.ts) serialises hubs sharing a Postgres, so the same
+ * event delivered twice at once is stored once.
+ */
+import { uuidv7 } from 'uuidv7';
+import type { Case, Customer, Mention, Message } from '../../shared/domain';
+import { TEXT_LIMITS } from '../../shared/domain';
+import type { Db } from '../db/connect';
+import { writeTransaction } from '../db/write';
+import { slaDueAt } from '../devices/sla';
+import { insertCase, insertMessage } from '../repos/cases';
+import {
+  channelQueueId,
+  externalIdTaken,
+  findCustomerByIdentity,
+  insertCustomer,
+  insertIdentity,
+  insertInboxMention,
+  insertMessageThread,
+  openCaseOfMessage,
+  openCaseOfThread,
+} from '../repos/inbound';
+import { analyseInbound } from './analysis';
+import { displayHandle, normaliseIdentity } from './identity';
+import type { InboundMessage } from './inbound';
+
+export type InboundOutcome =
+  | { status: 'duplicate' }
+  | { status: 'joined' | 'opened'; case: Case; message: Message; customer: Customer; customerCreated: boolean }
+  | { status: 'mention'; mention: Mention; queueId: string | null; customerCreated: boolean };
+
+export class InboundError extends Error {
+  constructor(
+    /** `no_queue`: the channel has no owning queue, so an addressed message has nowhere to open a case. */
+    readonly code: 'no_queue',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InboundError';
+  }
+}
+
+export interface InboundPublisher {
+  case(row: Case): void;
+  message(message: Message, caseRow: Pick<Case, 'queueId' | 'assigneeId'>): void;
+  mention(mention: Mention, ownerQueueId: string | null): void;
+}
+
+export interface InboundPipeline {
+  receive(message: InboundMessage): Promise<InboundOutcome>;
+}
+
+export function createInboundPipeline(db: Db, publish: InboundPublisher, onCaseOpened?: (opened: Case) => void): InboundPipeline {
+  return {
+    async receive(inbound) {
+      const outcome = await writeTransaction(db, (tx) => route(tx, inbound));
+      if (outcome.status === 'opened') {
+        publish.case(outcome.case);
+        onCaseOpened?.(outcome.case);
+      }
+      if (outcome.status === 'opened' || outcome.status === 'joined') publish.message(outcome.message, outcome.case);
+      if (outcome.status === 'mention') publish.mention(outcome.mention, outcome.queueId);
+      return outcome;
+    },
+  };
+}
+
+async function route(tx: Db, inbound: InboundMessage): Promise<InboundOutcome> {
+  const { channel } = inbound;
+  if (await externalIdTaken(tx, channel, inbound.externalId)) return { status: 'duplicate' };
+  const { customer, created } = await resolveCustomer(tx, inbound);
+  const analysis = analyseInbound(inbound, customer.language);
+
+  const thread = inbound.thread;
+  const joined =
+    thread?.kind === 'reply' ? await openCaseOfMessage(tx, channel, thread.inReplyTo) : thread?.kind === 'conversation' ? await openCaseOfThread(tx, channel, thread.id) : null;
+  const threadRef = thread?.kind === 'conversation' ? thread.id : null;
+  const author = inbound.author.displayName || displayHandle(channel, inbound.author.handle);
+
+  if (joined) {
+    const message = await storeMessage(tx, joined.id, inbound, author, threadRef);
+    return { status: 'joined', case: joined, message, customer, customerCreated: created };
+  }
+
+  const queueId = await channelQueueId(tx, channel);
+  if (inbound.addressing === 'mention') {
+    const mention: Mention = {
+      id: uuidv7(),
+      channel,
+      author: displayHandle(channel, inbound.author.handle),
+      body: inbound.body,
+      externalId: inbound.externalId,
+      language: analysis.language,
+      at: inbound.at,
+      status: 'new',
+      customerId: customer.id,
+      url: inbound.url,
+      inReplyTo: thread?.kind === 'reply' ? thread.inReplyTo : null,
+    };
+    await insertInboxMention(tx, mention);
+    return { status: 'mention', mention, queueId, customerCreated: created };
+  }
+
+  if (!queueId) throw new InboundError('no_queue', `no queue owns the ${channel} channel: an admin must set one`);
+  const now = new Date();
+  const opened = await insertCase(tx, {
+    id: uuidv7(),
+    subject: subjectOf(inbound, author),
+    status: 'new',
+    priority: 'normal',
+    channel,
+    customerId: customer.id,
+    deviceId: null,
+    queueId,
+    assigneeId: null,
+    slaDueAt: slaDueAt('normal', now),
+    language: analysis.language,
+    sentiment: analysis.sentiment,
+    tags: [],
+  });
+  const message = await storeMessage(tx, opened.id, inbound, author, threadRef);
+  return { status: 'opened', case: opened, message, customer, customerCreated: created };
+}
+
+async function storeMessage(tx: Db, caseId: string, inbound: InboundMessage, author: string, threadRef: string | null): Promise<Message> {
+  const { channel } = inbound;
+  const message = await insertMessage(tx, { id: uuidv7(), caseId, direction: 'in', channel, author, body: inbound.body, externalId: inbound.externalId });
+  if (threadRef) await insertMessageThread(tx, message.id, channel, threadRef);
+  return message;
+}
+
+/** The customer the author's identity belongs to; an unknown author becomes a customer with that identity. */
+async function resolveCustomer(tx: Db, inbound: InboundMessage): Promise<{ customer: Customer; created: boolean }> {
+  const { channel, handle, displayName } = inbound.author;
+  const key = normaliseIdentity(channel, handle);
+  const known = await findCustomerByIdentity(tx, channel, key);
+  if (known) return { customer: known, created: false };
+  const customer = await insertCustomer(tx, {
+    id: uuidv7(),
+    name: displayName || displayHandle(channel, handle),
+    email: channel === 'email' ? key : null,
+    phone: channel === 'phone' ? key : null,
+    handles: channel === 'email' || channel === 'phone' ? {} : { [channel]: displayHandle(channel, handle) },
+    // As the demo's least plan: nothing is known of them yet.
+    plan: 'basic',
+    lifetimeValue: 0,
+    influence: 0,
+    language: analyseInbound(inbound, 'en').language,
+    preferredChannel: channel,
+    // Engaging with what they addressed to the brand needs no opt-in; anything more does.
+    consent: false,
+  });
+  await insertIdentity(tx, channel, key, customer.id);
+  return { customer, created: true };
+}
+
+/** The first line of the message, or who wrote on which channel when it has no text. */
+function subjectOf(inbound: InboundMessage, author: string): string {
+  const line = inbound.body.split('\n').find((l) => l.trim() !== '')?.trim();
+  const subject = line || `${inbound.thread?.kind === 'conversation' ? 'Direct message' : 'Post'} from ${author}`;
+  return subject.length > TEXT_LIMITS.subject ? `${subject.slice(0, TEXT_LIMITS.subject - 1)}…` : subject;
+}
