@@ -45,7 +45,7 @@ export async function benchHubSync(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-hub-'));
   try {
     await seed(dir);
-    const hub = await startHub({ dataDir: dir, port: 0, mqttPort: 0, logLevel: 'silent' });
+    const hub = await startHub({ dataDir: dir, port: 0, mqttPort: 0, smtpPort: 0, logLevel: 'silent' });
     try {
       const post = poster(hub.url);
       const token = await loginAs(hub.url, 'sam');

@@ -19,7 +19,7 @@ import { report } from './stats';
 
 export async function benchLiveFanout(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-live-'));
-  const hub = await startHub({ dataDir: dir, port: 0, mqttPort: 0, demo: true, logLevel: 'silent' });
+  const hub = await startHub({ dataDir: dir, port: 0, mqttPort: 0, smtpPort: 0, demo: true, logLevel: 'silent' });
   try {
     let utilization = Number.NaN;
     await pushNotesToConsoles([hub.url], { delivery: `live: ${RATE} events/s to ${SOCKETS} sockets for ${SECONDS} s`, answered: 'live: pushes answered by the hub' }, () => {

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     const hub = await startHub({ dataDir: join(defaultDataDir(), 'demo'), demo: true, demoFeed: true });
     console.log(`hub listening on ${hub.url}`);
     console.log(`mqtt listening on ${redactCredentials(hub.mqttUrl)}`);
+    if (hub.smtpUrl) console.log(`smtp listening on ${hub.smtpUrl}`);
     hubUrl = hub.url;
     stopHub = () => hub.close();
   }

@@ -7,6 +7,7 @@ async function main(): Promise<void> {
   const hub = await startHub(hubOptionsFromCli(process.argv.slice(2), process.env));
   console.log(`hub listening on ${hub.url}`);
   console.log(`mqtt listening on ${redactCredentials(hub.mqttUrl)}`);
+  if (hub.smtpUrl) console.log(`smtp listening on ${hub.smtpUrl}`);
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
     // A second signal means "now": skip the graceful close.

@@ -7,6 +7,8 @@ import { WrapKeySchema } from './auth/token-key';
 
 export const DEFAULT_HUB_PORT = 4710;
 export const DEFAULT_MQTT_PORT = 1883;
+export const DEFAULT_SMTP_PORT = 2525;
+export const DEFAULT_MAIL_ADDRESSES = ['support@switchboard.test'];
 
 export interface HubOptions {
   port?: number;
@@ -15,11 +17,15 @@ export interface HubOptions {
   databaseUrl?: string;
   mqttUrl?: string;
   mqttPort?: number;
+  /** Inbound SMTP (channels/email); 0 = any free port. */
+  smtpPort?: number;
+  /** The support addresses the SMTP listener accepts mail for (others: 550), in lower case. */
+  mailAddresses?: string[];
   /** With Redis, several hubs share one Postgres, one MQTT 5 broker and live events. */
   redisUrl?: string;
   /** Names this deployment's Redis streams and MQTT share group (default `switchboard`). */
   cluster?: string;
-  explicitPorts?: { http?: boolean; mqtt?: boolean };
+  explicitPorts?: { http?: boolean; mqtt?: boolean; smtp?: boolean };
   demo?: boolean;
   demoFeed?: boolean;
   demoFeedIntervalMs?: number;
@@ -38,6 +44,16 @@ export interface HubOptions {
   xConsumerSecret?: string;
   /** The brand's X user id; events for other accounts are ignored. */
   xUserId?: string;
+  /** The Meta app's secret: signs the webhooks (channels/meta); without it the Meta channel is off (with `--demo`, the demo secret). */
+  metaAppSecret?: string;
+  /** The token Meta's webhook handshake must present. */
+  metaVerifyToken?: string;
+  /** The brand's Facebook page id; page events for other pages are ignored. */
+  metaPageId?: string;
+  /** Twilio's auth token: signs the voice status callbacks (channels/voice); without it the phone channel is off (with `--demo`, the demo token). */
+  voiceAuthToken?: string;
+  /** The hub's URL as the providers see it (behind a proxy or tunnel): Twilio signs it; default the URL a request reached the hub by. */
+  publicUrl?: string;
 }
 
 /** The per-user application data folder of this platform. */
@@ -57,6 +73,12 @@ const ConfigSchema = z.object({
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   mqttUrl: z.string().regex(/^mqtts?:\/\//, 'must be an mqtt:// URL').optional(),
   mqttPort: port.optional(),
+  smtpPort: port.optional(),
+  mailAddresses: z
+    .string()
+    .transform((list) => list.split(',').map((address) => address.trim().toLowerCase()).filter((address) => address !== ''))
+    .pipe(z.array(z.email('must be comma-separated email addresses')).min(1, 'must name at least one address').max(100))
+    .optional(),
   redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   cluster: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 of a-z, 0-9, _ or -').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -64,6 +86,11 @@ const ConfigSchema = z.object({
   metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
   xConsumerSecret: z.string().min(1).max(200).optional(),
   xUserId: z.string().regex(/^\d{1,25}$/, 'must be a numeric X user id').optional(),
+  metaAppSecret: z.string().min(1).max(200).optional(),
+  metaVerifyToken: z.string().min(1).max(500).optional(),
+  metaPageId: z.string().regex(/^\d{1,30}$/, 'must be a numeric Facebook page id').optional(),
+  voiceAuthToken: z.string().min(1).max(200).optional(),
+  publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   demo: z.boolean(),
   demoFeed: z.boolean(),
 });
@@ -77,6 +104,8 @@ export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOp
       'database-url': { type: 'string' },
       'mqtt-url': { type: 'string' },
       'mqtt-port': { type: 'string' },
+      'smtp-port': { type: 'string' },
+      'mail-addresses': { type: 'string' },
       'redis-url': { type: 'string' },
       cluster: { type: 'string' },
       'log-level': { type: 'string' },
@@ -84,6 +113,11 @@ export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOp
       'metrics-token': { type: 'string' },
       'x-consumer-secret': { type: 'string' },
       'x-user-id': { type: 'string' },
+      'meta-app-secret': { type: 'string' },
+      'meta-verify-token': { type: 'string' },
+      'meta-page-id': { type: 'string' },
+      'voice-auth-token': { type: 'string' },
+      'public-url': { type: 'string' },
       demo: { type: 'boolean', default: false },
       'demo-feed': { type: 'boolean', default: false },
     },
@@ -95,6 +129,8 @@ export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOp
     databaseUrl: values['database-url'] ?? env.SWITCHBOARD_DATABASE_URL,
     mqttUrl: values['mqtt-url'] ?? env.SWITCHBOARD_MQTT_URL,
     mqttPort: values['mqtt-port'] ?? env.SWITCHBOARD_MQTT_PORT,
+    smtpPort: values['smtp-port'] ?? env.SWITCHBOARD_SMTP_PORT,
+    mailAddresses: values['mail-addresses'] ?? env.SWITCHBOARD_MAIL_ADDRESSES,
     redisUrl: values['redis-url'] ?? env.SWITCHBOARD_REDIS_URL,
     cluster: values.cluster ?? env.SWITCHBOARD_CLUSTER,
     logLevel: values['log-level'] ?? env.SWITCHBOARD_LOG_LEVEL,
@@ -102,6 +138,11 @@ export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOp
     metricsToken: values['metrics-token'] ?? env.SWITCHBOARD_METRICS_TOKEN,
     xConsumerSecret: values['x-consumer-secret'] ?? env.SWITCHBOARD_X_CONSUMER_SECRET,
     xUserId: values['x-user-id'] ?? env.SWITCHBOARD_X_USER_ID,
+    metaAppSecret: values['meta-app-secret'] ?? env.SWITCHBOARD_META_APP_SECRET,
+    metaVerifyToken: values['meta-verify-token'] ?? env.SWITCHBOARD_META_VERIFY_TOKEN,
+    metaPageId: values['meta-page-id'] ?? env.SWITCHBOARD_META_PAGE_ID,
+    voiceAuthToken: values['voice-auth-token'] ?? env.SWITCHBOARD_VOICE_AUTH_TOKEN,
+    publicUrl: values['public-url'] ?? env.SWITCHBOARD_PUBLIC_URL,
     demo: values.demo ?? false,
     demoFeed: values['demo-feed'] ?? false,
   };
@@ -111,6 +152,6 @@ export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOp
   return {
     ...c,
     dataDir: c.dataDir ?? defaultHubDataDir(),
-    explicitPorts: { http: c.port !== undefined, mqtt: c.mqttPort !== undefined },
+    explicitPorts: { http: c.port !== undefined, mqtt: c.mqttPort !== undefined, smtp: c.smtpPort !== undefined },
   };
 }

@@ -31,7 +31,8 @@ import { loadDemo } from './demo/load';
 import { startDemoFeed } from './demo/feed';
 import { channelConfigs, channelStates, registerChannelRoutes } from './channels/channels';
 import { createInboundPipeline } from './channels/pipeline';
-import { DEFAULT_HUB_PORT, DEFAULT_MQTT_PORT, type HubOptions } from './config';
+import { DEFAULT_HUB_PORT, DEFAULT_MQTT_PORT, DEFAULT_SMTP_PORT, type HubOptions } from './config';
+import { createSmtpListener } from './channels/email/server';
 
 export type { HubOptions } from './config';
 
@@ -41,6 +42,8 @@ const CLOSE_GRACE_MS = 5_000;
 export interface RunningHub {
   url: string;
   mqttUrl: string;
+  /** The inbound SMTP listener (`smtp://host:port`); null when the email channel is off. */
+  smtpUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -155,7 +158,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     });
     // Social, email and phone webhooks: one pipeline for every channel (channels/).
     const inbound = createInboundPipeline(db, publish, (opened) => metrics.casesCreated.inc({ source: opened.channel }));
-    await registerChannelRoutes(app, channels, inbound);
+    await registerChannelRoutes(app, channels, inbound, { db, offerCall: (offer) => publish.callOffered(offer) });
     await app.ready();
     // io.close() also closes the HTTP server, which waits for every open connection: the same grace applies.
     closers.push(() => withGrace(() => new Promise<void>((resolve) => io.close(() => resolve()))));
@@ -169,11 +172,26 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       warn: (message) => log.warn(message),
     });
 
+    let smtpUrl: string | null = null;
+    if (channels.email) {
+      const smtp = createSmtpListener(channels.email, inbound, log.child({ component: 'smtp' }));
+      const smtpPort = await listenWithFallback(smtp.server, {
+        port: opts.smtpPort ?? DEFAULT_SMTP_PORT,
+        host,
+        explicit: opts.explicitPorts?.smtp ?? opts.smtpPort !== undefined,
+        label: 'smtp',
+        warn: (message) => log.warn(message),
+      });
+      // Closed before the database: a mail being stored finishes first.
+      closers.push(() => smtp.close());
+      smtpUrl = `smtp://${host}:${smtpPort}`;
+    }
+
     if (opts.demoFeed) {
       const feed = startDemoFeed({ db, mqttUrl, publish, log: log.child({ component: 'demo-feed' }), intervalMs: opts.demoFeedIntervalMs ?? 4000 });
       closers.push(() => feed.stop());
     }
-    return { url: `http://${host}:${port}`, mqttUrl, close };
+    return { url: `http://${host}:${port}`, mqttUrl, smtpUrl, close };
   } catch (error) {
     await close();
     throw error;

@@ -36,7 +36,7 @@ function isLanguageTag(value: string): boolean {
 }
 export const LanguageSchema = freeText(TEXT_LIMITS.language).refine(isLanguageTag, 'must be a BCP 47 language tag such as "en" or "pt-BR"');
 
-export const CHANNELS = ['phone', 'email', 'x', 'facebook', 'mastodon', 'web', 'device'] as const;
+export const CHANNELS = ['phone', 'email', 'x', 'facebook', 'instagram', 'mastodon', 'web', 'device'] as const;
 export const ChannelSchema = z.enum(CHANNELS);
 export type Channel = z.infer<typeof ChannelSchema>;
 
@@ -155,6 +155,14 @@ export const CaseSchema = z.object({
 export type Case = z.infer<typeof CaseSchema>;
 
 export const MESSAGE_DIRECTIONS = ['in', 'out', 'note'] as const;
+/** A file that came with a message (an email attachment): its bytes are downloaded from the case, on demand. */
+export const AttachmentMetaSchema = z.object({
+  id: IdSchema,
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.number().int().nonnegative(),
+});
+export type AttachmentMeta = z.infer<typeof AttachmentMetaSchema>;
 export const MessageSchema = z.object({
   id: IdSchema,
   caseId: IdSchema,
@@ -164,6 +172,8 @@ export const MessageSchema = z.object({
   body: z.string(),
   /** Id on the originating channel (tweet id, Message-ID…) for dedupe. */
   externalId: z.string().nullable(),
+  /** Absent on rows stored before attachments existed: none. */
+  attachments: z.array(AttachmentMetaSchema).default([]),
   ...synced,
 });
 export type Message = z.infer<typeof MessageSchema>;

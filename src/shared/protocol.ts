@@ -112,6 +112,18 @@ export interface QueueStats {
   breachingSla: number;
 }
 
+/** A ringing call offered to one agent (the screen pop): the caller's customer (null when the number is unknown) and open cases. */
+export const CallOfferedSchema = z.object({
+  callSid: z.string().min(1),
+  /** The caller's number as the phone provider gives it. */
+  from: z.string().min(1),
+  customer: CustomerSchema.nullable(),
+  cases: z.array(CaseSchema),
+  /** The agent it is offered to. */
+  userId: z.string(),
+});
+export type CallOffered = z.infer<typeof CallOfferedSchema>;
+
 /** Events the hub pushes to consoles. Each synced row carries its `rev`. */
 export interface HubToConsoleEvents {
   'case:upsert': (row: Case) => void;
@@ -119,6 +131,7 @@ export interface HubToConsoleEvents {
   /** Added to the contract: a new message (e.g. the alert text of a device case). */
   'message:upsert': (row: Message) => void;
   'mention:new': (mention: Mention) => void;
+  'call:offered': (offer: CallOffered) => void;
   'device:alert': (alert: Alert) => void;
   'presence:update': (payload: { userId: string; presence: Presence }) => void;
   'queue:stats': (stats: QueueStats[]) => void;

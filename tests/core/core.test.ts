@@ -281,7 +281,7 @@ describe('reconnection', () => {
       const pullsWhileDown = pulls;
 
       // Same data, same port: the hub comes back with a change the console has not seen.
-      hub = await startHub({ port, mqttPort: 0, dataDir: join(dir.path, 'hub'), logLevel: 'silent' });
+      hub = await startHub({ port, mqttPort: 0, smtpPort: 0, dataDir: join(dir.path, 'hub'), logLevel: 'silent' });
       await publishTelemetry(hub.mqttUrl, 'car-0001', 'engine_temp', [120, 120, 120]);
       await waitFor(() => states.at(-1)?.state === 'online', { timeoutMs: 15_000, what: 'online again' });
       const device = await waitFor(

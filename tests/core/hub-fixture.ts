@@ -7,7 +7,7 @@ import type { Case } from '../../src/shared/domain';
 import { CaseListResponseSchema, LoginResponseSchema } from '../../src/shared/protocol';
 
 export async function startDemoHub(dataDir: string): Promise<RunningHub> {
-  return startHub({ port: 0, mqttPort: 0, dataDir: join(dataDir, 'hub'), demo: true, logLevel: 'silent' });
+  return startHub({ port: 0, mqttPort: 0, smtpPort: 0, dataDir: join(dataDir, 'hub'), demo: true, logLevel: 'silent' });
 }
 
 export async function hubToken(hubUrl: string, username: string): Promise<string> {

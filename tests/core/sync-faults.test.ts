@@ -18,7 +18,7 @@ describe('sync under faults', () => {
   let port: number;
   let sam: string;
   const consoles: ProxiedConsole[] = [];
-  const startOnPort = (p: number) => startHub({ port: p, mqttPort: 0, dataDir: join(dir.path, 'hub'), demo: true, logLevel: 'silent' });
+  const startOnPort = (p: number) => startHub({ port: p, mqttPort: 0, smtpPort: 0, dataDir: join(dir.path, 'hub'), demo: true, logLevel: 'silent' });
 
   const open = async (name: string, opts: { pullPageSize?: number } = {}) => {
     const c = await proxiedConsole(`http://127.0.0.1:${port}`, consoleDir(dir.path, name), opts);

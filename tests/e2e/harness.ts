@@ -60,7 +60,7 @@ export interface E2eOptions {
 
 export async function startE2e(opts: E2eOptions = {}): Promise<E2eEnv> {
   const root = await mkdtemp(join(tmpdir(), 'switchboard-e2e-'));
-  const hub = await startHub({ port: 0, mqttPort: 0, dataDir: join(root, 'hub'), demo: true, logLevel: 'silent' });
+  const hub = await startHub({ port: 0, mqttPort: 0, smtpPort: 0, dataDir: join(root, 'hub'), demo: true, logLevel: 'silent' });
   const proxy = opts.proxy ? await startTcpProxy(hub.url) : null;
   const extra = opts.pullPageSize === undefined ? [] : ['--pull-page-size', String(opts.pullPageSize)];
   const { child, url } = await startConsoleCli(proxy?.url ?? hub.url, join(root, 'console'), extra);

@@ -86,7 +86,7 @@ export async function startTestHub(backend: Backend, extra: Partial<HubOptions> 
   let hub: RunningHub;
   try {
     if (prepare) await withDatabase(storage.options, prepare);
-    hub = await startHub({ port: 0, mqttPort: 0, demo: true, logLevel: 'silent', ...storage.options, ...extra });
+    hub = await startHub({ port: 0, mqttPort: 0, smtpPort: 0, demo: true, logLevel: 'silent', ...storage.options, ...extra });
   } catch (error) {
     await storage.dispose();
     throw error;

@@ -28,7 +28,7 @@ describe('backup and restore of the embedded database', () => {
     root = await mkdtemp(join(tmpdir(), 'switchboard-backup-'));
     const source = join(root, 'source');
     const archive = join(root, 'hub.tar.gz');
-    const hub = await startHub({ dataDir: source, port: 0, mqttPort: 0, demo: true, logLevel: 'silent' });
+    const hub = await startHub({ dataDir: source, port: 0, mqttPort: 0, smtpPort: 0, demo: true, logLevel: 'silent' });
     const sam = await login(hub);
     const { cases } = (await (await fetch(`${hub.url}/api/cases?limit=1`, { headers: { authorization: `Bearer ${sam}` } })).json()) as { cases: Case[] };
     const target = cases[0]!;
@@ -48,10 +48,10 @@ describe('backup and restore of the embedded database', () => {
     const restoredDir = join(root, 'restored');
     expect(await restoreEmbedded(restoredDir, archive)).toEqual({ keptAside: null });
     // The backup holds the token-signing key wrapped only: without the wrap key the hub will not start ...
-    await expect(startHub({ dataDir: restoredDir, port: 0, mqttPort: 0, logLevel: 'silent' })).rejects.toThrow(TOKEN_WRAP_KEY_VARIABLE);
+    await expect(startHub({ dataDir: restoredDir, port: 0, mqttPort: 0, smtpPort: 0, logLevel: 'silent' })).rejects.toThrow(TOKEN_WRAP_KEY_VARIABLE);
     // ... and with it, brought over apart from the backup, every token signed before still works.
     await copyFile(join(source, TOKEN_WRAP_KEY_FILE), join(restoredDir, TOKEN_WRAP_KEY_FILE));
-    const restored = await startHub({ dataDir: restoredDir, port: 0, mqttPort: 0, logLevel: 'silent' });
+    const restored = await startHub({ dataDir: restoredDir, port: 0, mqttPort: 0, smtpPort: 0, logLevel: 'silent' });
     try {
       expect(await caseById(restored, sam, target.id)).not.toBeNull();
       const token = await login(restored);

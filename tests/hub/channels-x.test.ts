@@ -120,10 +120,10 @@ describe('X channel configuration', () => {
   });
 
   it('is off without a secret, and uses the demo account with --demo unless configured', () => {
-    expect(channelConfigs({})).toEqual({ x: null });
-    expect(channelConfigs({ demo: true })).toEqual({ x: { consumerSecret: 'demo-x-secret', userId: '2244994945' } });
-    expect(channelConfigs({ demo: true, xConsumerSecret: 'real' })).toEqual({ x: { consumerSecret: 'real', userId: undefined } });
-    expect(channelConfigs({ xConsumerSecret: 'real', xUserId: '9' })).toEqual({ x: { consumerSecret: 'real', userId: '9' } });
+    expect(channelConfigs({}).x).toBeNull();
+    expect(channelConfigs({ demo: true }).x).toEqual({ consumerSecret: 'demo-x-secret', userId: '2244994945' });
+    expect(channelConfigs({ demo: true, xConsumerSecret: 'real' }).x).toEqual({ consumerSecret: 'real', userId: undefined });
+    expect(channelConfigs({ xConsumerSecret: 'real', xUserId: '9' }).x).toEqual({ consumerSecret: 'real', userId: '9' });
   });
 });
 
@@ -366,7 +366,7 @@ describe.each(backends)('the X channel on $name', (backend) => {
   });
 
   it.runIf(backend.name === 'postgres')('stores one message when two hubs on one Postgres get the same webhook at once', async () => {
-    const second = await startHub({ port: 0, mqttPort: 0, demo: true, logLevel: 'silent', ...hub.storage });
+    const second = await startHub({ port: 0, mqttPort: 0, smtpPort: 0, demo: true, logLevel: 'silent', ...hub.storage });
     try {
       const post = tweet(newUser('twohubs'), '@switchboard two hubs', { inReplyToUser: BRAND });
       const body = activity({ tweets: [post] });
@@ -392,6 +392,6 @@ describe.each(backends)('the X channel without its secret on $name', (backend) =
     expect(((await crc.json()) as { error: string }).error).toBe('channel_off');
     expect((await postX(hub.url, activity({ tweets: [] }))).status).toBe(404);
     const health = (await (await hub.get('/health')).json()) as { channels: Record<string, string> };
-    expect(health.channels).toEqual({ x: 'off' });
+    expect(health.channels).toMatchObject({ x: 'off' });
   });
 });

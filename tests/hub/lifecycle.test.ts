@@ -44,7 +44,7 @@ describe('hub lifecycle', () => {
     cleanups.push(() => new Promise((r) => server.close(r)));
     const storage = await pglite.storage();
     cleanups.push(storage.dispose);
-    await expect(startHub({ ...storage.options, port, mqttPort: 0, logLevel: 'silent' })).rejects.toThrow(`port ${port} is already in use`);
+    await expect(startHub({ ...storage.options, port, mqttPort: 0, smtpPort: 0, logLevel: 'silent' })).rejects.toThrow(`port ${port} is already in use`);
   });
 
   it('falls back to a free port when a default port is taken', async () => {
@@ -62,12 +62,12 @@ describe('hub lifecycle', () => {
   it.each(backends)('loads the demo once: a restart with --demo keeps the same data ($name)', async (backend) => {
     const storage = await backend.storage();
     cleanups.push(storage.dispose);
-    const first = await startHub({ ...storage.options, port: 0, mqttPort: 0, demo: true, logLevel: 'silent' });
+    const first = await startHub({ ...storage.options, port: 0, mqttPort: 0, smtpPort: 0, demo: true, logLevel: 'silent' });
     const login = async (url: string) =>
       ((await (await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"sam","password":"demo"}' })).json()) as { token: string }).token;
     const before = await fetch(`${first.url}/api/cases?limit=1`, { headers: { authorization: `Bearer ${await login(first.url)}` } }).then((r) => r.json() as Promise<{ total: number }>);
     await first.close();
-    const second = await startHub({ ...storage.options, port: 0, mqttPort: 0, demo: true, logLevel: 'silent' });
+    const second = await startHub({ ...storage.options, port: 0, mqttPort: 0, smtpPort: 0, demo: true, logLevel: 'silent' });
     cleanups.push(second.close);
     const after = await fetch(`${second.url}/api/cases?limit=1`, { headers: { authorization: `Bearer ${await login(second.url)}` } }).then((r) => r.json() as Promise<{ total: number }>);
     expect(before.total).toBe(200);
@@ -77,18 +77,18 @@ describe('hub lifecycle', () => {
   it('refuses a database written by a newer hub', async () => {
     const storage = await pglite.storage();
     cleanups.push(storage.dispose);
-    const hub = await startHub({ ...storage.options, port: 0, mqttPort: 0, logLevel: 'silent' });
+    const hub = await startHub({ ...storage.options, port: 0, mqttPort: 0, smtpPort: 0, logLevel: 'silent' });
     await hub.close();
     const db = await PGlite.create(`${storage.options.dataDir}/pgdata`);
     await db.query(`INSERT INTO schema_migrations (version, name) VALUES (999, 'from the future')`);
     await db.close();
-    await expect(startHub({ ...storage.options, port: 0, mqttPort: 0, logLevel: 'silent' })).rejects.toThrow('newer than this hub knows');
+    await expect(startHub({ ...storage.options, port: 0, mqttPort: 0, smtpPort: 0, logLevel: 'silent' })).rejects.toThrow('newer than this hub knows');
   });
 
   it('migrates a Postgres database once even when two hubs start together', async () => {
     const storage = await backends.find((b) => b.name === 'postgres')!.storage();
     cleanups.push(storage.dispose);
-    const hubs = await Promise.all([0, 1].map(() => startHub({ ...storage.options, port: 0, mqttPort: 0, demo: true, logLevel: 'silent' })));
+    const hubs = await Promise.all([0, 1].map(() => startHub({ ...storage.options, port: 0, mqttPort: 0, smtpPort: 0, demo: true, logLevel: 'silent' })));
     for (const hub of hubs) cleanups.push(hub.close);
     const client = new pg.Client({ connectionString: storage.options.databaseUrl });
     await client.connect();

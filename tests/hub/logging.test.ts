@@ -8,7 +8,7 @@ describe('logs', () => {
   it('are structured JSON and never contain a password or a token', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'switchboard-logs-'));
     const lines: string[] = [];
-    const hub = await startHub({ dataDir: dir, port: 0, mqttPort: 0, demo: true, logLevel: 'debug', logStream: { write: (line) => void lines.push(line) } });
+    const hub = await startHub({ dataDir: dir, port: 0, mqttPort: 0, smtpPort: 0, demo: true, logLevel: 'debug', logStream: { write: (line) => void lines.push(line) } });
     try {
       const post = (path: string, body: unknown, token?: string) =>
         fetch(`${hub.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });

@@ -125,7 +125,7 @@ describe.each(backends)('login hardening on $name', (backend) => {
   });
 
   it.runIf(backend.name === 'postgres')('shares the counts between hubs on one database', async () => {
-    const other = await startHub({ ...hub.storage, port: 0, mqttPort: 0, logLevel: 'silent' });
+    const other = await startHub({ ...hub.storage, port: 0, mqttPort: 0, smtpPort: 0, logLevel: 'silent' });
     try {
       const peer = { ...hub, url: other.url };
       expect(await failTimes(hub, '127.0.0.6', 'dewi', FREE)).toEqual(Array(FREE).fill(401));

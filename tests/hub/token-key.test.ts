@@ -51,7 +51,7 @@ describe.each(backends)('the token-signing key on $name', (backend) => {
     return made.options;
   }
   async function start(where: Storage, extra: Partial<HubOptions> = {}): Promise<RunningHub> {
-    const hub = await startHub({ ...where, port: 0, mqttPort: 0, logLevel: 'silent', ...extra });
+    const hub = await startHub({ ...where, port: 0, mqttPort: 0, smtpPort: 0, logLevel: 'silent', ...extra });
     cleanups.push(hub.close);
     return hub;
   }

@@ -15,12 +15,25 @@ export const InboundAuthorSchema = z.object({
 });
 
 export const InboundThreadSchema = z.discriminatedUnion('kind', [
-  /** A post answering another post: the provider's id of that post. */
-  z.object({ kind: z.literal('reply'), inReplyTo: ProviderId }),
+  /**
+   * A post answering another post: the provider's id of that post, and the ids of
+   * earlier posts of the same thread, nearest first (an email's `References`), tried in turn.
+   */
+  z.object({ kind: z.literal('reply'), inReplyTo: ProviderId, references: z.array(ProviderId).max(100).optional() }),
   /** A private conversation (a DM): the provider's, or the adapter's, id of the conversation. */
   z.object({ kind: z.literal('conversation'), id: ProviderId }),
+  /** No provider thread (a phone call): the message joins the customer's open case, the most recently updated. */
+  z.object({ kind: z.literal('customer') }),
 ]);
 export type InboundThread = z.infer<typeof InboundThreadSchema>;
+
+/** A file that came with the message; the pipeline stores its bytes with the message. */
+export const InboundAttachmentSchema = z.object({
+  fileName: freeText(255, z.string().trim().min(1)),
+  contentType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type such as "image/png"'),
+  content: z.instanceof(Buffer),
+});
+export type InboundAttachment = z.infer<typeof InboundAttachmentSchema>;
 
 export const InboundMessageSchema = z.object({
   channel: ChannelSchema,
@@ -36,5 +49,12 @@ export const InboundMessageSchema = z.object({
   /** Where the post can be read, if it is public. */
   url: z.url().nullable(),
   at: z.iso.datetime({ offset: true }),
+  /** The message's own subject (an email's), for a case it opens; else its first line is. */
+  subject: freeText(1000).optional(),
+  /** A case the message names by number (an email subject's `[#1234]`): joined, if still open, when no thread matched. */
+  caseNumber: z.number().int().positive().optional(),
+  attachments: z.array(InboundAttachmentSchema).max(100).optional(),
+  /** The queue that opens its case when not the channel's (the queue answering the phone number called). */
+  queueId: z.uuid().optional(),
 });
 export type InboundMessage = z.infer<typeof InboundMessageSchema>;

@@ -23,9 +23,12 @@ import {
   insertIdentity,
   insertInboxMention,
   insertMessageThread,
+  openCaseOfCustomer,
+  openCaseByNumber,
   openCaseOfMessage,
   openCaseOfThread,
 } from '../repos/inbound';
+import { insertAttachments } from '../repos/attachments';
 import { analyseInbound } from './analysis';
 import { displayHandle, normaliseIdentity } from './identity';
 import type { InboundMessage } from './inbound';
@@ -52,14 +55,21 @@ export interface InboundPublisher {
   mention(mention: Mention, ownerQueueId: string | null): void;
 }
 
+/** Runs in the pipeline's transaction once the message is routed: an adapter's own record commits with it, or neither does. */
+export type InboundAfter = (tx: Db, outcome: InboundOutcome) => Promise<void>;
+
 export interface InboundPipeline {
-  receive(message: InboundMessage): Promise<InboundOutcome>;
+  receive(message: InboundMessage, after?: InboundAfter): Promise<InboundOutcome>;
 }
 
 export function createInboundPipeline(db: Db, publish: InboundPublisher, onCaseOpened?: (opened: Case) => void): InboundPipeline {
   return {
-    async receive(inbound) {
-      const outcome = await writeTransaction(db, (tx) => route(tx, inbound));
+    async receive(inbound, after) {
+      const outcome = await writeTransaction(db, async (tx) => {
+        const routed = await route(tx, inbound);
+        await after?.(tx, routed);
+        return routed;
+      });
       if (outcome.status === 'opened') {
         publish.case(outcome.case);
         onCaseOpened?.(outcome.case);
@@ -79,16 +89,25 @@ async function route(tx: Db, inbound: InboundMessage): Promise<InboundOutcome> {
 
   const thread = inbound.thread;
   const joined =
-    thread?.kind === 'reply' ? await openCaseOfMessage(tx, channel, thread.inReplyTo) : thread?.kind === 'conversation' ? await openCaseOfThread(tx, channel, thread.id) : null;
+    thread?.kind === 'reply'
+      ? await openCaseOfReply(tx, channel, [thread.inReplyTo, ...(thread.references ?? [])])
+      : thread?.kind === 'conversation'
+        ? await openCaseOfThread(tx, channel, thread.id)
+        : thread?.kind === 'customer'
+          ? await openCaseOfCustomer(tx, customer.id)
+          : null;
   const threadRef = thread?.kind === 'conversation' ? thread.id : null;
   const author = inbound.author.displayName || displayHandle(channel, inbound.author.handle);
 
-  if (joined) {
-    const message = await storeMessage(tx, joined.id, inbound, author, threadRef);
-    return { status: 'joined', case: joined, message, customer, customerCreated: created };
+  // No thread matched: the case the message names by number, if it is still open and the author's own
+  // (anyone can type a number: a stranger's mail about case N opens a case of its own).
+  const named = joined ?? (inbound.caseNumber !== undefined ? await openCaseByNumber(tx, inbound.caseNumber, customer.id) : null);
+  if (named) {
+    const message = await storeMessage(tx, named.id, inbound, author, threadRef);
+    return { status: 'joined', case: named, message, customer, customerCreated: created };
   }
 
-  const queueId = await channelQueueId(tx, channel);
+  const queueId = inbound.queueId ?? (await channelQueueId(tx, channel));
   if (inbound.addressing === 'mention') {
     const mention: Mention = {
       id: uuidv7(),
@@ -130,7 +149,10 @@ async function route(tx: Db, inbound: InboundMessage): Promise<InboundOutcome> {
 
 async function storeMessage(tx: Db, caseId: string, inbound: InboundMessage, author: string, threadRef: string | null): Promise<Message> {
   const { channel } = inbound;
-  const message = await insertMessage(tx, { id: uuidv7(), caseId, direction: 'in', channel, author, body: inbound.body, externalId: inbound.externalId });
+  const files = (inbound.attachments ?? []).map((file) => ({ ...file, id: uuidv7() }));
+  const attachments = files.map(({ id, fileName, contentType, content }) => ({ id, fileName, contentType, size: content.length }));
+  const message = await insertMessage(tx, { id: uuidv7(), caseId, direction: 'in', channel, author, body: inbound.body, externalId: inbound.externalId, attachments });
+  if (files.length > 0) await insertAttachments(tx, message.id, files);
   if (threadRef) await insertMessageThread(tx, message.id, channel, threadRef);
   return message;
 }
@@ -160,9 +182,18 @@ async function resolveCustomer(tx: Db, inbound: InboundMessage): Promise<{ custo
   return { customer, created: true };
 }
 
-/** The first line of the message, or who wrote on which channel when it has no text. */
+/** The case of the first of these posts that has an open one (an email's In-Reply-To, then its References). */
+async function openCaseOfReply(tx: Db, channel: InboundMessage['channel'], externalIds: string[]): Promise<Case | null> {
+  for (const externalId of new Set(externalIds)) {
+    const found = await openCaseOfMessage(tx, channel, externalId);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** The message's own subject, else its first line, else who wrote on which channel when it has no text. */
 function subjectOf(inbound: InboundMessage, author: string): string {
-  const line = inbound.body.split('\n').find((l) => l.trim() !== '')?.trim();
+  const line = inbound.subject?.trim() || inbound.body.split('\n').find((l) => l.trim() !== '')?.trim();
   const subject = line || `${inbound.thread?.kind === 'conversation' ? 'Direct message' : 'Post'} from ${author}`;
   return subject.length > TEXT_LIMITS.subject ? `${subject.slice(0, TEXT_LIMITS.subject - 1)}…` : subject;
 }

@@ -305,4 +305,58 @@ ALTER TABLE mentions ADD COLUMN in_reply_to text;
 CREATE INDEX mentions_status_at ON mentions (status, at);
 `,
   },
+  {
+    version: 8,
+    name: 'message attachments',
+    sql: `
+-- The files that came with an inbound message (email attachments), in the database so that both
+-- backends keep them in the same transaction as the message (nothing half stored) and every hub
+-- of a deployment serves them.
+CREATE TABLE attachments (
+  id uuid PRIMARY KEY,
+  message_id uuid NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  file_name text NOT NULL,
+  content_type text NOT NULL,
+  size integer NOT NULL,
+  content bytea NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX attachments_message ON attachments (message_id);
+-- Their metadata travel with the message (sync, live), without the bytes.
+ALTER TABLE messages ADD COLUMN attachments jsonb NOT NULL DEFAULT '[]';
+`,
+  },
+  {
+    version: 9,
+    name: 'phone calls: user extensions, phone numbers, calls',
+    sql: `
+-- The number that rings an agent directly (E.164, as channels/identity.ts normalises it).
+ALTER TABLE users ADD COLUMN extension text;
+CREATE UNIQUE INDEX users_extension ON users (extension) WHERE extension IS NOT NULL;
+
+-- Which queue answers each of the brand's phone numbers: data, set by an admin (or the demo).
+CREATE TABLE phone_numbers (
+  number text PRIMARY KEY,
+  queue_id uuid NOT NULL REFERENCES queues(id)
+);
+
+-- Every call the phone provider reported, so a repeated status callback changes nothing.
+CREATE TABLE calls (
+  call_sid text PRIMARY KEY,
+  from_number text NOT NULL,
+  to_number text NOT NULL,
+  status text NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  ended_at timestamptz,
+  duration integer,
+  case_id uuid REFERENCES cases(id)
+);
+
+-- The customers already known by a phone number, normalised as channels/identity.ts does.
+INSERT INTO customer_identities (channel, value, customer_id)
+  SELECT 'phone', CASE WHEN btrim(phone) LIKE '+%' THEN '+' ELSE '' END || regexp_replace(phone, '\\D', '', 'g'), id
+  FROM customers WHERE phone IS NOT NULL AND regexp_replace(phone, '\\D', '', 'g') <> ''
+  ON CONFLICT DO NOTHING;
+`,
+  },
 ];

@@ -44,6 +44,7 @@ export function toMessage(r: Row<typeof s.messages>): Message {
     author: r.author,
     body: r.body,
     externalId: r.externalId,
+    attachments: r.attachments,
     ...meta(r),
   };
 }

@@ -1,6 +1,7 @@
 /** drizzle table definitions mirroring migrations.ts (the SQL is the source of truth). */
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, doublePrecision, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, doublePrecision, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { AttachmentMeta } from '../../shared/domain';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -27,6 +28,8 @@ export const users = pgTable('users', {
   capacity: integer('capacity').notNull().default(10),
   /** Tokens signed in an earlier epoch are refused (migration 5). */
   sessionEpoch: integer('session_epoch').notNull().default(0),
+  /** The number that rings this user directly (migration 9). */
+  extension: text('extension'),
   ...synced,
 });
 
@@ -108,7 +111,25 @@ export const messages = pgTable('messages', {
   author: text('author').notNull(),
   body: text('body').notNull(),
   externalId: text('external_id'),
+  attachments: jsonb('attachments').$type<AttachmentMeta[]>().notNull().default([]),
   ...synced,
+});
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  // pg gives a Buffer, PGlite a Uint8Array: one shape for the hub.
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)),
+});
+
+/** The files that came with inbound messages (email attachments): their bytes, downloaded from the case. */
+export const attachments = pgTable('attachments', {
+  id: uuid('id').primaryKey(),
+  messageId: uuid('message_id').notNull(),
+  fileName: text('file_name').notNull(),
+  contentType: text('content_type').notNull(),
+  size: integer('size').notNull(),
+  content: bytea('content').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
 });
 
 export const telemetry = pgTable('telemetry', {
@@ -242,3 +263,21 @@ export const caseMoves = pgTable(
   },
   (t) => [primaryKey({ columns: [t.caseId, t.rev] })],
 );
+
+/** Which queue answers each of the brand's phone numbers (migration 9). */
+export const phoneNumbers = pgTable('phone_numbers', {
+  number: text('number').primaryKey(),
+  queueId: uuid('queue_id').notNull(),
+});
+
+/** Every call the phone provider reported: repeated status callbacks change nothing. */
+export const calls = pgTable('calls', {
+  callSid: text('call_sid').primaryKey(),
+  fromNumber: text('from_number').notNull(),
+  toNumber: text('to_number').notNull(),
+  status: text('status').notNull(),
+  startedAt: ts('started_at').notNull().defaultNow(),
+  endedAt: ts('ended_at'),
+  duration: integer('duration'),
+  caseId: uuid('case_id'),
+});

@@ -30,9 +30,9 @@ export const DEMO_QUEUES = [
 ] as const;
 type QueueName = (typeof DEMO_QUEUES)[number]['name'];
 
-export const DEMO_USERS: { username: string; name: string; role: 'agent' | 'supervisor' | 'technician' | 'admin'; queues: QueueName[] }[] = [
+export const DEMO_USERS: { username: string; name: string; role: 'agent' | 'supervisor' | 'technician' | 'admin'; queues: QueueName[]; extension?: string }[] = [
   { username: 'ana', name: 'Ana Pereira', role: 'agent', queues: ['Devices', 'Social'] },
-  { username: 'ivan', name: 'Ivan Petrov', role: 'agent', queues: ['Support', 'Billing'] },
+  { username: 'ivan', name: 'Ivan Petrov', role: 'agent', queues: ['Support', 'Billing'], extension: '+3545550101' },
   { username: 'dewi', name: 'Dewi Kusuma', role: 'agent', queues: ['Social', 'Support'] },
   { username: 'jon', name: 'Jón Arnarson', role: 'agent', queues: ['Devices', 'Billing'] },
   { username: 'sam', name: 'Sam Okafor', role: 'supervisor', queues: [] },
@@ -43,7 +43,7 @@ export const DEMO_USERS: { username: string; name: string; role: 'agent' | 'supe
 export interface DemoData {
   articles: { id: string; title: string; body: string; tags: string[]; deviceModels: string[]; source: string; language: string }[];
   queues: { id: string; name: string; description: string }[];
-  users: { id: string; username: string; name: string; role: string; queues: string[] }[];
+  users: { id: string; username: string; name: string; role: string; queues: string[]; extension: string | null }[];
   customers: {
     id: string; name: string; email: string | null; phone: string | null; handles: Record<string, string>;
     plan: string; lifetimeValue: number; influence: number; language: Lang; preferredChannel: Channel; consent: boolean;
@@ -59,10 +59,15 @@ export interface DemoData {
   channelQueues: { channel: Channel; queueId: string }[];
   /** The customers' handles and email addresses, normalised (channels/identity.ts): how inbound messages find them. */
   identities: { channel: Channel; value: string; customerId: string }[];
+  /** Which queue answers each of the brand's phone numbers. */
+  phoneNumbers: { number: string; queueId: string }[];
 }
 
+/** The brand's phone numbers and the queue answering each (ARCHITECTURE.md, "Channels"). */
+const PHONE_NUMBERS: { number: string; queue: QueueName }[] = [{ number: '+3545550100', queue: 'Support' }];
+
 /** The queue that owns each inbound channel (ARCHITECTURE.md, "Channels"). */
-const CHANNEL_QUEUES: Partial<Record<Channel, QueueName>> = { x: 'Social', facebook: 'Social', mastodon: 'Social', email: 'Support', phone: 'Support', web: 'Support' };
+const CHANNEL_QUEUES: Partial<Record<Channel, QueueName>> = { x: 'Social', facebook: 'Social', instagram: 'Social', mastodon: 'Social', email: 'Support', phone: 'Support', web: 'Support' };
 
 const DEVICE_MODELS = [
   { prefix: 'car', model: 'Volta EV 2026', count: 6 },
@@ -83,7 +88,7 @@ export function buildDemoData(now = new Date()): DemoData {
   const rnd = seededRandom(4710);
   const queues = DEMO_QUEUES.map((q) => ({ id: uuidv7(), ...q }));
   const queueId = (name: QueueName) => queues.find((q) => q.name === name)!.id;
-  const users = DEMO_USERS.map((u) => ({ id: uuidv7(), username: u.username, name: u.name, role: u.role, queues: u.queues.map(queueId) }));
+  const users = DEMO_USERS.map((u) => ({ id: uuidv7(), username: u.username, name: u.name, role: u.role, queues: u.queues.map(queueId), extension: u.extension ?? null }));
   const userByName = (username: string) => users.find((u) => u.username === username)!;
 
   const customers: DemoData['customers'] = [];
@@ -197,6 +202,8 @@ export function buildDemoData(now = new Date()): DemoData {
   const identities = customers.flatMap((c) => [
     ...Object.entries(c.handles).map(([network, handle]) => ({ channel: network as Channel, value: normaliseIdentity(network as Channel, handle), customerId: c.id })),
     ...(c.email ? [{ channel: 'email' as const, value: normaliseIdentity('email', c.email), customerId: c.id }] : []),
+    ...(c.phone ? [{ channel: 'phone' as const, value: normaliseIdentity('phone', c.phone), customerId: c.id }] : []),
   ]);
-  return { queues, users, customers, devices, rules, cases, messages, articles, channelQueues, identities };
+  const phoneNumbers = PHONE_NUMBERS.map((p) => ({ number: normaliseIdentity('phone', p.number), queueId: queueId(p.queue) }));
+  return { queues, users, customers, devices, rules, cases, messages, articles, channelQueues, identities, phoneNumbers };
 }

@@ -18,6 +18,8 @@ import { createLogin } from '../auth/login';
 import { LOGIN_LIMIT_PER_ADDRESS } from '../auth/login-backoff';
 import { TelemetryError } from '../devices/ingest';
 import { getCaseDetail, listCases } from '../repos/cases';
+import { findCaseAttachment } from '../repos/attachments';
+import { attachmentDisposition } from './content-disposition';
 import { listQueues } from '../repos/queues';
 import { pullChanges } from '../repos/sync';
 import { applyMutations } from '../repos/push';
@@ -29,6 +31,7 @@ import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
 
 const CaseIdParams = z.object({ id: z.uuid() });
+const AttachmentParams = z.object({ id: z.uuid(), attachmentId: z.uuid() });
 // Each mutation is validated on its own, so one malformed mutation is rejected alone.
 const PushEnvelopeSchema = z.object({ mutations: z.array(z.unknown()).min(1).max(500) });
 const DeviceParams = z.object({ deviceId: DeviceIdSchema });
@@ -103,6 +106,20 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
       if (!params) return reply;
       const detail = await getCaseDetail(ctx.db, request.actor!, params.id);
       return detail ?? sendError(reply, 404, 'not_found', 'no such case in your scope');
+    });
+
+    api.get('/api/cases/:id/attachments/:attachmentId', async (request, reply) => {
+      const params = parseOr400(reply, AttachmentParams, request.params);
+      if (!params) return reply;
+      const file = await findCaseAttachment(ctx.db, request.actor!, params.id, params.attachmentId);
+      if (!file) return sendError(reply, 404, 'not_found', 'no such attachment on a case in your scope');
+      // Always a download, never rendered by the hub's origin (an HTML or SVG attachment is the sender's content).
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', attachmentDisposition(file.fileName))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .send(file.content);
     });
 
     api.post('/api/sync/push', async (request, reply) => {

@@ -1,6 +1,6 @@
 /** Sends hub changes to exactly the consoles whose scope includes them. */
 import type { Alert, Case, Mention, Message } from '../../shared/domain';
-import type { Presence } from '../../shared/protocol';
+import type { CallOffered, Presence } from '../../shared/protocol';
 import { type LiveServer, roomsForCase } from './io';
 
 export type Publisher = ReturnType<typeof createPublisher>;
@@ -23,6 +23,10 @@ export function createPublisher(io: LiveServer) {
     /** To supervisors, admins and the agents of the queue that owns the mention's channel (none owning it: supervisors and admins). */
     mention(mention: Mention, ownerQueueId: string | null): void {
       io.to(['role:supervisor', 'role:admin', ...(ownerQueueId ? [`queue:${ownerQueueId}`] : [])]).emit('mention:new', mention);
+    },
+    /** To the one agent the call is offered to. */
+    callOffered(offer: CallOffered): void {
+      io.to(`user:${offer.userId}`).emit('call:offered', offer);
     },
     presence(userId: string, presence: Presence): void {
       io.to(['role:supervisor', 'role:admin', `user:${userId}`]).emit('presence:update', { userId, presence });

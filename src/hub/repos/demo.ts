@@ -30,4 +30,5 @@ export async function insertDemoData(db: Db, data: DemoData, passwordHash: strin
   await db.insert(s.channelQueues).values(data.channelQueues);
   // Two demo customers may share a handle: the first keeps it.
   await insertInBatches(data.identities, (batch) => db.insert(s.customerIdentities).values(batch).onConflictDoNothing());
+  if (data.phoneNumbers.length > 0) await db.insert(s.phoneNumbers).values(data.phoneNumbers);
 }

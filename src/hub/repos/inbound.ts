@@ -46,6 +46,16 @@ export async function openCaseOfMessage(db: Db, channel: Channel, externalId: st
   return row ? toCase(row.c) : null;
 }
 
+/** The case with this number, if it is still being worked. */
+/** The open case with this number, if it is this customer's: case numbers are easy to guess. */
+export async function openCaseByNumber(db: Db, number: number, customerId: string): Promise<Case | null> {
+  const [row] = await db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.number, number), eq(cases.customerId, customerId), notInArray(cases.status, CLOSED)));
+  return row ? toCase(row) : null;
+}
+
 /** The open case the latest message of this conversation belongs to. */
 export async function openCaseOfThread(db: Db, channel: Channel, threadRef: string): Promise<Case | null> {
   const [row] = await db
@@ -57,6 +67,17 @@ export async function openCaseOfThread(db: Db, channel: Channel, threadRef: stri
     .orderBy(desc(messages.createdAt))
     .limit(1);
   return row ? toCase(row.c) : null;
+}
+
+/** The customer's open case that was worked on last. */
+export async function openCaseOfCustomer(db: Db, customerId: string): Promise<Case | null> {
+  const [row] = await db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.customerId, customerId), notInArray(cases.status, CLOSED)))
+    .orderBy(desc(cases.updatedAt))
+    .limit(1);
+  return row ? toCase(row) : null;
 }
 
 /** Files an inbound message under its provider's conversation. */

@@ -221,6 +221,7 @@ async function apply(work: Batch, m: Mutation): Promise<PushOutcome> {
         author: work.actor.name,
         body: m.payload.body,
         externalId: null,
+        attachments: [],
         version: 1,
         rev: await nextRev(work),
         createdAt: now,

@@ -65,7 +65,7 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
   function message(caseItem: QueueItem, m: Mutation, direction: Message['direction'], channel: Message['channel'], body: string): Message {
     const now = new Date().toISOString();
     // The mutation id is the message id on the hub too, so the hub's row replaces this one.
-    const row: Message = { id: m.id, caseId: caseItem.id, direction, channel, author: me().name, body, externalId: null, version: 0, rev: 0, createdAt: now, updatedAt: now };
+    const row: Message = { id: m.id, caseId: caseItem.id, direction, channel, author: me().name, body, externalId: null, attachments: [], version: 0, rev: 0, createdAt: now, updatedAt: now };
     cache.messages.upsert(row, 0);
     return row;
   }

@@ -1,5 +1,5 @@
 import { Tooltip } from '@mantine/core';
-import { IconBrandFacebook, IconBrandMastodon, IconBrandX, IconCpu, IconMail, IconPhone, IconWorld } from '@tabler/icons-react';
+import { IconBrandFacebook, IconBrandInstagram, IconBrandMastodon, IconBrandX, IconCpu, IconMail, IconPhone, IconWorld } from '@tabler/icons-react';
 import type { Channel } from '../../../shared/domain';
 
 const CHANNELS = {
@@ -7,6 +7,7 @@ const CHANNELS = {
   email: { Icon: IconMail, label: 'Email', color: 'var(--mantine-color-blue-7)' },
   x: { Icon: IconBrandX, label: 'X', color: 'var(--mantine-color-dark-6)' },
   facebook: { Icon: IconBrandFacebook, label: 'Facebook', color: '#1877f2' },
+  instagram: { Icon: IconBrandInstagram, label: 'Instagram', color: '#d62976' },
   mastodon: { Icon: IconBrandMastodon, label: 'Mastodon', color: '#6364ff' },
   web: { Icon: IconWorld, label: 'Web / community', color: 'var(--mantine-color-cyan-8)' },
   device: { Icon: IconCpu, label: 'Device alert', color: 'var(--mantine-color-orange-7)' },

@@ -1,0 +1,76 @@
+/**
+ * What a status callback does to a call, as Zammad's generic CTI does it: a
+ * ringing call is offered (with the caller's customer and open cases) to the
+ * user whose extension was dialled, else to the members of the queue that
+ * answers the number; an ended call is logged on the caller's open case, or a
+ * new one, through the shared pipeline. The calls table makes a repeated or
+ * late callback change nothing.
+ */
+import type { CallOffered } from '../../../shared/protocol';
+import type { Db } from '../../db/connect';
+import { writeTransaction } from '../../db/write';
+import { findCall, insertCall, openCasesOfCustomer, phoneNumberQueueId, queueMemberIds, updateCall, userIdByExtension } from '../../repos/calls';
+import { channelQueueId, findCustomerByIdentity } from '../../repos/inbound';
+import { loadActor } from '../../repos/users';
+import { normaliseIdentity } from '../identity';
+import { InboundMessageSchema } from '../inbound';
+import type { InboundPipeline } from '../pipeline';
+import { type CallStatusCallback, callEnded, callStage, normaliseEndedCall } from './payload';
+
+export type CallOutcome = { status: 'duplicate' } | { status: 'offered'; offeredTo: string[] } | { status: 'recorded' } | { status: 'logged'; caseId: string };
+
+export interface CallDeps {
+  db: Db;
+  pipeline: InboundPipeline;
+  offer(offer: CallOffered): void;
+}
+
+export async function handleCallStatus(deps: CallDeps, callback: CallStatusCallback): Promise<CallOutcome> {
+  return callEnded(callback.CallStatus) ? logEndedCall(deps, callback) : advanceCall(deps, callback);
+}
+
+/** A call not yet ended: remember how far it got, and offer it when it rings. Offers are sent after commit. */
+async function advanceCall(deps: CallDeps, callback: CallStatusCallback): Promise<CallOutcome> {
+  const offers = await writeTransaction(deps.db, async (tx): Promise<CallOffered[] | null> => {
+    const known = await findCall(tx, callback.CallSid);
+    if (known && callStage(known.status as CallStatusCallback['CallStatus']) >= callStage(callback.CallStatus)) return null;
+    if (known) await updateCall(tx, callback.CallSid, { status: callback.CallStatus });
+    else await insertCall(tx, { callSid: callback.CallSid, fromNumber: callback.From, toNumber: callback.To, status: callback.CallStatus });
+    if (callback.CallStatus !== 'ringing') return [];
+    const customer = await findCustomerByIdentity(tx, 'phone', normaliseIdentity('phone', callback.From));
+    const offers: CallOffered[] = [];
+    for (const userId of await offeredTo(tx, callback.To)) {
+      const actor = await loadActor(tx, userId);
+      if (!actor) continue;
+      // Each agent is shown only the caller's cases in their own scope.
+      const cases = customer ? await openCasesOfCustomer(tx, customer.id, actor) : [];
+      offers.push({ callSid: callback.CallSid, from: callback.From, customer, cases, userId });
+    }
+    return offers;
+  });
+  if (offers === null) return { status: 'duplicate' };
+  for (const offer of offers) deps.offer(offer);
+  return offers.length > 0 ? { status: 'offered', offeredTo: offers.map((o) => o.userId) } : { status: 'recorded' };
+}
+
+/** The user whose extension was dialled; else the members of the queue answering the number (or, for a number no queue answers, the phone channel's). */
+async function offeredTo(tx: Db, to: string): Promise<string[]> {
+  const number = normaliseIdentity('phone', to);
+  const direct = await userIdByExtension(tx, number);
+  if (direct) return [direct];
+  const queueId = (await phoneNumberQueueId(tx, number)) ?? (await channelQueueId(tx, 'phone'));
+  return queueId ? queueMemberIds(tx, queueId) : [];
+}
+
+/** The ended call, logged once: the message and the call's final state commit together. */
+async function logEndedCall(deps: CallDeps, callback: CallStatusCallback): Promise<CallOutcome> {
+  const queueId = await phoneNumberQueueId(deps.db, normaliseIdentity('phone', callback.To));
+  const message = InboundMessageSchema.parse(normaliseEndedCall(callback, queueId));
+  const outcome = await deps.pipeline.receive(message, async (tx, routed) => {
+    if (routed.status !== 'joined' && routed.status !== 'opened') return;
+    const ended = { status: callback.CallStatus, endedAt: new Date(message.at), duration: callback.CallDuration ?? 0, caseId: routed.case.id };
+    if (await findCall(tx, callback.CallSid)) await updateCall(tx, callback.CallSid, ended);
+    else await insertCall(tx, { callSid: callback.CallSid, fromNumber: callback.From, toNumber: callback.To, ...ended });
+  });
+  return outcome.status === 'joined' || outcome.status === 'opened' ? { status: 'logged', caseId: outcome.case.id } : { status: 'duplicate' };
+}
