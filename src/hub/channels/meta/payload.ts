@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { Channel } from '../../../shared/domain';
 import type { InboundMessage } from '../inbound';
+import { PayloadError } from '../webhook';
 
 const Id = z.string().regex(/^\d{1,30}$/, 'must be a numeric id string');
 /** Post and comment ids: `{page id}_{id}` on Facebook, numeric on Instagram. */
@@ -69,7 +70,7 @@ const InstagramCommentSchema = z.object({
   media: z.object({ id: ObjectId }).optional(),
 });
 
-export class MetaPayloadError extends Error {}
+export class MetaPayloadError extends PayloadError {}
 
 function parseValue<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(value);

@@ -13,6 +13,7 @@ import { InboundError, type InboundPipeline } from '../pipeline';
 import { handleCallStatus } from './calls';
 import { CallStatusCallbackSchema } from './payload';
 import { TWILIO_SIGNATURE_HEADER, verifyTwilioSignature } from './signature';
+import { channelOff, WEBHOOK_RATE_LIMIT } from '../webhook';
 
 export interface VoiceChannelConfig {
   authToken: string;
@@ -25,8 +26,7 @@ export const VOICE_BODY_LIMIT = 64 * 1024;
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
-const channelOff = (reply: FastifyReply) =>
-  sendError(reply, 404, 'channel_off', 'the phone channel is off: set SWITCHBOARD_VOICE_AUTH_TOKEN (or --voice-auth-token) to turn it on');
+const off = (reply: FastifyReply) => channelOff(reply, 'phone', 'SWITCHBOARD_VOICE_AUTH_TOKEN', '--voice-auth-token');
 
 /** The URL Twilio signed: the public URL with the path and query the request came with. */
 function signedUrl(request: FastifyRequest, publicUrl: string | undefined): string {
@@ -44,8 +44,8 @@ export async function voiceWebhookRoutes(
     done(null, [...new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))]),
   );
 
-  app.post('/webhooks/voice', { bodyLimit: VOICE_BODY_LIMIT, config: { rateLimit: { max: 1200, timeWindow: '1 minute' } } }, async (request, reply) => {
-    if (!config) return channelOff(reply);
+  app.post('/webhooks/voice', { bodyLimit: VOICE_BODY_LIMIT, config: { rateLimit: WEBHOOK_RATE_LIMIT } }, async (request, reply) => {
+    if (!config) return off(reply);
     const fields = Array.isArray(request.body) ? (request.body as [string, string][]) : [];
     const header = request.headers[TWILIO_SIGNATURE_HEADER];
     if (!verifyTwilioSignature(config.authToken, signedUrl(request, config.publicUrl), fields, typeof header === 'string' ? header : undefined)) {

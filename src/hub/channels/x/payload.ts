@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { InboundMessage } from '../inbound';
+import { PayloadError } from '../webhook';
 
 const IdStr = z.string().regex(/^\d{1,25}$/, 'must be a numeric id string');
 
@@ -47,7 +48,7 @@ export const AccountActivitySchema = z.object({
 });
 export type AccountActivity = z.infer<typeof AccountActivitySchema>;
 
-export class XPayloadError extends Error {}
+export class XPayloadError extends PayloadError {}
 
 function postedAt(tweet: z.infer<typeof TweetSchema>): string {
   const ms = tweet.timestamp_ms ? Number(tweet.timestamp_ms) : Date.parse(tweet.created_at);
