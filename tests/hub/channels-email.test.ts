@@ -9,12 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Socket } from 'socket.io-client';
-import type { Case, Customer, Message, Queue } from '../../src/shared/domain';
+import type { Case, Queue } from '../../src/shared/domain';
 import { hubOptionsFromCli } from '../../src/hub/config';
 import { attachmentDisposition } from '../../src/hub/http/content-disposition';
 import { backends, startTestHub, type TestHub } from './backends';
-import { connectSocket, pullAll, rowsOf } from './helpers';
+import { liveSockets, pullAll, pulledSince } from './helpers';
 
 const SUPPORT = 'support@switchboard.test';
 let serial = 0;
@@ -65,7 +64,7 @@ describe.each(backends)('the email channel on $name', (backend) => {
   let support: Queue;
   let cursor: number;
   let transport: ReturnType<typeof smtpClient>;
-  const sockets: Socket[] = [];
+  const sockets = liveSockets();
 
   beforeAll(async () => {
     hub = await startTestHub(backend, { smtpPort: 0 });
@@ -76,26 +75,15 @@ describe.each(backends)('the email channel on $name', (backend) => {
     cursor = (await pullAll(hub, sam)).cursor;
   });
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
+    sockets.closeAll();
     transport?.close();
     await hub?.close();
   });
 
-  const connect = async (token: string) => {
-    const socket = connectSocket(hub.url, token);
-    sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    return socket;
-  };
+  const connect = (token: string) => sockets.connect(hub.url, token);
 
   /** What sam (a supervisor: every case) can pull since the hub started. */
-  const pulled = async () => {
-    const { changes } = await pullAll(hub, sam, cursor);
-    return { messages: rowsOf<Message>(changes, 'message'), cases: rowsOf<Case>(changes, 'case'), customers: rowsOf<Customer>(changes, 'customer') };
-  };
+  const pulled = () => pulledSince(hub, sam, cursor);
   const messagesWith = async (externalId: string) => (await pulled()).messages.filter((m) => m.externalId === externalId);
   const emailMessageIds = async () => new Set((await pulled()).messages.filter((m) => m.channel === 'email').map((m) => m.id));
   const send = (mail: SendMailOptions) => transport.sendMail({ from: '"Carla Customer" <carla@customer.example>', to: SUPPORT, ...mail });

@@ -6,13 +6,12 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Socket } from 'socket.io-client';
-import type { Case, Customer, Message, Queue } from '../../src/shared/domain';
+import type { Case, Queue } from '../../src/shared/domain';
 import { verifyMetaSignature } from '../../src/hub/channels/meta/signature';
 import { channelConfigs } from '../../src/hub/channels/channels';
 import { hubOptionsFromCli } from '../../src/hub/config';
 import { backends, startTestHub, type TestHub } from './backends';
-import { connectSocket, pullAll, rowsOf } from './helpers';
+import { liveSockets, pullAll, pulledSince } from './helpers';
 
 const SECRET = 'demo-meta-secret';
 const VERIFY = 'demo-meta-verify';
@@ -121,7 +120,7 @@ describe.each(backends)('the Meta channel on $name', (backend) => {
   let ana: string;
   let social: Queue;
   let cursor: number;
-  const sockets: Socket[] = [];
+  const sockets = liveSockets();
 
   beforeAll(async () => {
     hub = await startTestHub(backend);
@@ -131,25 +130,14 @@ describe.each(backends)('the Meta channel on $name', (backend) => {
     cursor = (await pullAll(hub, sam)).cursor;
   });
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
+    sockets.closeAll();
     await hub?.close();
   });
 
-  const connect = async (token: string) => {
-    const socket = connectSocket(hub.url, token);
-    sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    return socket;
-  };
+  const connect = (token: string) => sockets.connect(hub.url, token);
 
   /** What sam (a supervisor: every case) can pull since the hub started. */
-  const pulled = async () => {
-    const { changes } = await pullAll(hub, sam, cursor);
-    return { messages: rowsOf<Message>(changes, 'message'), cases: rowsOf<Case>(changes, 'case'), customers: rowsOf<Customer>(changes, 'customer') };
-  };
+  const pulled = () => pulledSince(hub, sam, cursor);
   const messagesWith = async (externalId: string) => (await pulled()).messages.filter((m) => m.externalId === externalId);
   const handshake = (query: string) => fetch(new URL(`/webhooks/meta?${query}`, hub.url));
 

@@ -16,7 +16,7 @@ import { durationInWords } from '../../src/hub/channels/voice/payload';
 import { twilioSignature, verifyTwilioSignature } from '../../src/hub/channels/voice/signature';
 import { hubOptionsFromCli } from '../../src/hub/config';
 import { backends, startTestHub, type TestHub } from './backends';
-import { casesFor, connectSocket, me, nextEvent, pullAll, rowsOf } from './helpers';
+import { casesFor, liveSockets, me, nextEvent, pullAll, pulledSince, rowsOf } from './helpers';
 
 const TOKEN = 'demo-voice-token';
 /** What the hub is told its public URL is (a proxy's): Twilio signs this, not the address the test connects to. */
@@ -123,7 +123,7 @@ describe.each(backends)('the phone channel on $name', (backend) => {
   let callerCases: Case[];
   /** The cases ivan's own pull holds. */
   let ivanSees: Set<string>;
-  const sockets: Socket[] = [];
+  const sockets = liveSockets();
 
   beforeAll(async () => {
     hub = await startTestHub(backend, { publicUrl: PUBLIC_URL });
@@ -149,19 +149,11 @@ describe.each(backends)('the phone channel on $name', (backend) => {
     callerCases = openOf(caller).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   });
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
+    sockets.closeAll();
     await hub?.close();
   });
 
-  const connect = async (token: string) => {
-    const socket = connectSocket(hub.url, token);
-    sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    return socket;
-  };
+  const connect = (token: string) => sockets.connect(hub.url, token);
 
   /** Collects every call:offered a socket gets. */
   const offersTo = (socket: Socket) => {
@@ -178,10 +170,8 @@ describe.each(backends)('the phone channel on $name', (backend) => {
     await seen;
   };
 
-  const pulled = async () => {
-    const { changes } = await pullAll(hub, sam, cursor);
-    return { messages: rowsOf<Message>(changes, 'message'), cases: rowsOf<Case>(changes, 'case'), customers: rowsOf<Customer>(changes, 'customer') };
-  };
+  /** What sam (a supervisor: every case) can pull since the hub started. */
+  const pulled = () => pulledSince(hub, sam, cursor);
   const messagesWith = async (externalId: string) => (await pulled()).messages.filter((m) => m.externalId === externalId);
 
   it('answers a signed callback with empty TwiML, and reports the channel on in /health', async () => {

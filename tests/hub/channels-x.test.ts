@@ -8,14 +8,13 @@ import { createHmac } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import type { Socket } from 'socket.io-client';
 import type { Case, Customer, Mention, Message, Queue } from '../../src/shared/domain';
 import { crcResponse, verifyXSignature } from '../../src/hub/channels/x/signature';
 import { channelConfigs } from '../../src/hub/channels/channels';
 import { hubOptionsFromCli } from '../../src/hub/config';
 import { startHub } from '../../src/hub/hub';
 import { backends, startTestHub, type TestHub, withDatabase } from './backends';
-import { connectSocket, nextEvent, pullAll, rowsOf } from './helpers';
+import { liveSockets, nextEvent, pullAll, pulledSince, rowsOf } from './helpers';
 
 const SECRET = 'demo-x-secret';
 const BRAND = '2244994945';
@@ -134,7 +133,7 @@ describe.each(backends)('the X channel on $name', (backend) => {
   let ivan: string;
   let social: Queue;
   let cursor: number;
-  const sockets: Socket[] = [];
+  const sockets = liveSockets();
 
   beforeAll(async () => {
     hub = await startTestHub(backend);
@@ -144,25 +143,14 @@ describe.each(backends)('the X channel on $name', (backend) => {
     cursor = (await pullAll(hub, sam)).cursor;
   });
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
+    sockets.closeAll();
     await hub?.close();
   });
 
-  const connect = async (token: string) => {
-    const socket = connectSocket(hub.url, token);
-    sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    return socket;
-  };
+  const connect = (token: string) => sockets.connect(hub.url, token);
 
   /** What sam (a supervisor: every case) can pull since the hub started. */
-  const pulled = async () => {
-    const { changes } = await pullAll(hub, sam, cursor);
-    return { messages: rowsOf<Message>(changes, 'message'), cases: rowsOf<Case>(changes, 'case'), customers: rowsOf<Customer>(changes, 'customer') };
-  };
+  const pulled = () => pulledSince(hub, sam, cursor);
   const messagesWith = async (externalId: string) => (await pulled()).messages.filter((m) => m.externalId === externalId);
 
   it('answers the CRC challenge with the consumer secret, and reports the channel on in /health', async () => {

@@ -2,7 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { demoDeviceToken } from '../../src/hub/demo/dataset';
 import { deviceOfTopic } from '../../src/hub/devices/topics';
-import type { Case, User } from '../../src/shared/domain';
+import type { Case, Customer, Message, User } from '../../src/shared/domain';
 import type { SyncChange, SyncPullResponse } from '../../src/shared/protocol';
 import type { TestHub } from './backends';
 
@@ -84,3 +84,28 @@ export const closed = (client: MqttClient, ms = 5000) =>
       resolve();
     });
   });
+
+/** The sockets a suite opens: `connect` resolves once the hub accepted one; `closeAll` in its afterAll. */
+export function liveSockets() {
+  const open: Socket[] = [];
+  return {
+    async connect(url: string, token: string): Promise<Socket> {
+      const socket = connectSocket(url, token);
+      open.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      return socket;
+    },
+    closeAll(): void {
+      for (const socket of open.splice(0)) socket.close();
+    },
+  };
+}
+
+/** The messages, cases and customers a token can pull past `cursor`. */
+export async function pulledSince(hub: TestHub, token: string, cursor: number) {
+  const { changes } = await pullAll(hub, token, cursor);
+  return { messages: rowsOf<Message>(changes, 'message'), cases: rowsOf<Case>(changes, 'case'), customers: rowsOf<Customer>(changes, 'customer') };
+}
