@@ -295,7 +295,9 @@ describe.each(backends)('the X channel on $name', (backend) => {
       url: `https://x.com/${user.screen_name}/status/${post.id_str}`,
       inReplyTo: null,
     });
-    expect(seenByAna.customerId).toEqual(expect.any(String));
+    // A stranger who only mentions the brand is not made a customer.
+    expect(seenByAna.customerId).toBeNull();
+    expect((await pulled()).customers.filter((c) => c.handles.x?.toLowerCase() === `@${user.screen_name}`.toLowerCase())).toEqual([]);
     // The sentinel: ivan (Support and Billing) gets his own presence change, sent after the mention; the mention never came.
     const busy = new Promise<void>((resolve) => ivanSocket.on('presence:update', (p: { presence: string }) => p.presence === 'busy' && resolve()));
     const me = ((await (await hub.get('/api/me', ivan)).json()) as { user: { id: string } }).user.id;

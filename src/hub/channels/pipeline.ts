@@ -84,8 +84,11 @@ export function createInboundPipeline(db: Db, publish: InboundPublisher, onCaseO
 async function route(tx: Db, inbound: InboundMessage): Promise<InboundOutcome> {
   const { channel } = inbound;
   if (await externalIdTaken(tx, channel, inbound.externalId)) return { status: 'duplicate' };
-  const { customer, created } = await resolveCustomer(tx, inbound);
-  const analysis = analyseInbound(inbound, customer.language);
+  // Someone who merely mentions the brand is not made a customer for it (the seeds' privacy concern): only a
+  // customer already known by that identity is linked. Writing to the brand, or in a thread it has, makes one.
+  const known = inbound.addressing === 'mention' ? await findCustomerByIdentity(tx, channel, normaliseIdentity(channel, inbound.author.handle)) : null;
+  const resolved = inbound.addressing === 'mention' ? (known ? { customer: known, created: false } : null) : await resolveCustomer(tx, inbound);
+  const analysis = analyseInbound(inbound, resolved?.customer.language ?? 'en');
 
   const thread = inbound.thread;
   const joined =
@@ -93,16 +96,17 @@ async function route(tx: Db, inbound: InboundMessage): Promise<InboundOutcome> {
       ? await openCaseOfReply(tx, channel, [thread.inReplyTo, ...(thread.references ?? [])])
       : thread?.kind === 'conversation'
         ? await openCaseOfThread(tx, channel, thread.id)
-        : thread?.kind === 'customer'
-          ? await openCaseOfCustomer(tx, customer.id)
+        : thread?.kind === 'customer' && resolved
+          ? await openCaseOfCustomer(tx, resolved.customer.id)
           : null;
   const threadRef = thread?.kind === 'conversation' ? thread.id : null;
   const author = inbound.author.displayName || displayHandle(channel, inbound.author.handle);
 
   // No thread matched: the case the message names by number, if it is still open and the author's own
   // (anyone can type a number: a stranger's mail about case N opens a case of its own).
-  const named = joined ?? (inbound.caseNumber !== undefined ? await openCaseByNumber(tx, inbound.caseNumber, customer.id) : null);
+  const named = joined ?? (inbound.caseNumber !== undefined && resolved ? await openCaseByNumber(tx, inbound.caseNumber, resolved.customer.id) : null);
   if (named) {
+    const { customer, created } = resolved ?? (await resolveCustomer(tx, inbound));
     const message = await storeMessage(tx, named.id, inbound, author, threadRef);
     return { status: 'joined', case: named, message, customer, customerCreated: created };
   }
@@ -118,13 +122,15 @@ async function route(tx: Db, inbound: InboundMessage): Promise<InboundOutcome> {
       language: analysis.language,
       at: inbound.at,
       status: 'new',
-      customerId: customer.id,
+      customerId: resolved?.customer.id ?? null,
       url: inbound.url,
       inReplyTo: thread?.kind === 'reply' ? thread.inReplyTo : null,
     };
     await insertInboxMention(tx, mention);
-    return { status: 'mention', mention, queueId, customerCreated: created };
+    return { status: 'mention', mention, queueId, customerCreated: false };
   }
+  // Not a mention: resolveCustomer above found or made one.
+  const { customer, created } = resolved!;
 
   if (!queueId) throw new InboundError('no_queue', `no queue owns the ${channel} channel: an admin must set one`);
   const now = new Date();
