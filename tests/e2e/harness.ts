@@ -64,10 +64,27 @@ export async function startE2e(opts: E2eOptions = {}): Promise<E2eEnv> {
   const proxy = opts.proxy ? await startTcpProxy(hub.url) : null;
   const extra = opts.pullPageSize === undefined ? [] : ['--pull-page-size', String(opts.pullPageSize)];
   const { child, url } = await startConsoleCli(proxy?.url ?? hub.url, join(root, 'console'), extra);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const stopAllButBrowser = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await proxy?.close();
+    await hub.close();
+    await rm(root, { recursive: true, force: true });
+  };
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  } catch (error) {
+    // No Chromium (or it failed to start): what was started must not outlive the test.
+    await stopAllButBrowser();
+    throw error;
+  }
   return {
     hub,
     proxy,
@@ -75,12 +92,7 @@ export async function startE2e(opts: E2eOptions = {}): Promise<E2eEnv> {
     browser,
     async stop() {
       await browser.close();
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      await proxy?.close();
-      await hub.close();
-      await rm(root, { recursive: true, force: true });
+      await stopAllButBrowser();
     },
   };
 }
