@@ -11,7 +11,7 @@ import { verifyMetaSignature } from '../../src/hub/channels/meta/signature';
 import { channelConfigs } from '../../src/hub/channels/channels';
 import { hubOptionsFromCli } from '../../src/hub/config';
 import { backends, startTestHub, type TestHub } from './backends';
-import { liveSockets, pullAll, pulledSince } from './helpers';
+import { liveSockets, postSignedJson, pullAll, pulledSince, statuses } from './helpers';
 
 const SECRET = 'demo-meta-secret';
 const VERIFY = 'demo-meta-verify';
@@ -65,20 +65,8 @@ const pageWebhook = (events: { changes?: object[]; messaging?: object[] }, pageI
 });
 const instagramWebhook = (events: { changes?: object[]; messaging?: object[] }) => ({ object: 'instagram', entry: [{ id: IG_ACCOUNT, time: Date.now(), ...events }] });
 
-interface WebhookAnswer {
-  status: number;
-  body: { results?: { externalId: string; status: string }[]; error?: string; message?: string };
-}
+const postMeta = (url: string, body: unknown, signature: string | null | 'sign' = 'sign') => postSignedJson(url, '/webhooks/meta', 'x-hub-signature-256', sign, body, signature);
 
-async function postMeta(url: string, body: unknown, signature: string | null | 'sign' = 'sign'): Promise<WebhookAnswer> {
-  const raw = typeof body === 'string' ? body : JSON.stringify(body);
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (signature !== null) headers['x-hub-signature-256'] = signature === 'sign' ? sign(raw) : signature;
-  const response = await fetch(new URL('/webhooks/meta', url), { method: 'POST', headers, body: raw });
-  return { status: response.status, body: (await response.json()) as WebhookAnswer['body'] };
-}
-
-const statuses = (answer: WebhookAnswer) => answer.body.results?.map((r) => r.status);
 
 describe('Meta webhook signatures', () => {
   it('checks sha256= + hex(HMAC-SHA256(app secret, raw body)), refusing a missing, wrong or tampered one', () => {

@@ -14,7 +14,7 @@ import { channelConfigs } from '../../src/hub/channels/channels';
 import { hubOptionsFromCli } from '../../src/hub/config';
 import { startHub } from '../../src/hub/hub';
 import { backends, startTestHub, type TestHub, withDatabase } from './backends';
-import { liveSockets, nextEvent, pullAll, pulledSince, rowsOf } from './helpers';
+import { liveSockets, nextEvent, postSignedJson, pullAll, pulledSince, rowsOf, statuses } from './helpers';
 
 const SECRET = 'demo-x-secret';
 const BRAND = '2244994945';
@@ -78,20 +78,8 @@ const activity = (events: { tweets?: object[]; dms?: object[]; users?: User[] })
     : {}),
 });
 
-interface WebhookAnswer {
-  status: number;
-  body: { results?: { externalId: string; status: string }[]; error?: string; message?: string };
-}
+const postX = (url: string, body: unknown, signature: string | null | 'sign' = 'sign') => postSignedJson(url, '/webhooks/x', 'x-twitter-webhooks-signature', sign, body, signature, 'application/json; charset=utf-8');
 
-async function postX(url: string, body: unknown, signature: string | null | 'sign' = 'sign'): Promise<WebhookAnswer> {
-  const raw = typeof body === 'string' ? body : JSON.stringify(body);
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
-  if (signature !== null) headers['x-twitter-webhooks-signature'] = signature === 'sign' ? sign(raw) : signature;
-  const response = await fetch(new URL('/webhooks/x', url), { method: 'POST', headers, body: raw });
-  return { status: response.status, body: (await response.json()) as WebhookAnswer['body'] };
-}
-
-const statuses = (answer: WebhookAnswer) => answer.body.results?.map((r) => r.status);
 
 describe('X webhook signatures', () => {
   it('answers the CRC challenge as X documents it', () => {

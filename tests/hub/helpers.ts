@@ -109,3 +109,32 @@ export async function pulledSince(hub: TestHub, token: string, cursor: number) {
   const { changes } = await pullAll(hub, token, cursor);
   return { messages: rowsOf<Message>(changes, 'message'), cases: rowsOf<Case>(changes, 'case'), customers: rowsOf<Customer>(changes, 'customer') };
 }
+
+/** A webhook's answer: the pipeline's results, or an error. */
+export interface WebhookAnswer {
+  status: number;
+  body: { results?: { externalId: string; status: string }[]; error?: string; message?: string };
+}
+
+/**
+ * POSTs a JSON webhook as a provider would: `signature` 'sign' signs the exact bytes with `sign`,
+ * a string is sent as it is, null sends none.
+ */
+export async function postSignedJson(
+  url: string,
+  path: string,
+  header: string,
+  sign: (raw: string) => string,
+  body: unknown,
+  signature: string | null | 'sign' = 'sign',
+  contentType = 'application/json',
+): Promise<WebhookAnswer> {
+  const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  const headers: Record<string, string> = { 'content-type': contentType };
+  if (signature !== null) headers[header] = signature === 'sign' ? sign(raw) : signature;
+  const response = await fetch(new URL(path, url), { method: 'POST', headers, body: raw });
+  return { status: response.status, body: (await response.json()) as WebhookAnswer['body'] };
+}
+
+/** The status of each message a webhook carried. */
+export const statuses = (answer: WebhookAnswer) => answer.body.results?.map((r) => r.status);
