@@ -54,6 +54,28 @@ export interface HubOptions {
   voiceAuthToken?: string;
   /** The hub's URL as the providers see it (behind a proxy or tunnel): Twilio signs it; default the URL a request reached the hub by. */
   publicUrl?: string;
+  /** How long one call to a provider may take before it is cut off and retried (default 30 s); a hub that stops mid-call holds its reply about twice as long. */
+  deliveryTimeoutMs?: number;
+  /** The delivery worker's other timing (tests shorten it); defaults in delivery/worker.ts. */
+  delivery?: { pollMs?: number; maxAttempts?: number; backoffMs?: number };
+  /** Outbound mail relay (`smtp://host:port`); without it, email replies stay queued (with `--demo`, the provider simulator). */
+  smtpRelayUrl?: string;
+  /** X API v2 base URL and the brand's user token for replies. */
+  xApiUrl?: string;
+  xToken?: string;
+  /** Graph API base URL and the page access token for replies. */
+  metaApiUrl?: string;
+  metaPageToken?: string;
+  /** The brand's Mastodon instance and access token: the notifications stream in, statuses out. */
+  mastodonUrl?: string;
+  mastodonToken?: string;
+  /** The Jetstream to listen to, and the brand's keywords besides its handle. */
+  blueskyJetstreamUrl?: string;
+  blueskyKeywords?: string[];
+  /** The brand's Bluesky account (its PDS, handle and app password) for replies. */
+  blueskyPdsUrl?: string;
+  blueskyHandle?: string;
+  blueskyAppPassword?: string;
 }
 
 /** The per-user application data folder of this platform. */
@@ -67,85 +89,74 @@ export function defaultDataDir(app = 'switchboard'): string {
 export const defaultHubDataDir = (): string => join(defaultDataDir(), 'hub');
 
 const port = z.coerce.number().int().min(0).max(65535);
-const ConfigSchema = z.object({
-  port: port.optional(),
-  dataDir: z.string().min(1).optional(),
-  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  mqttUrl: z.string().regex(/^mqtts?:\/\//, 'must be an mqtt:// URL').optional(),
-  mqttPort: port.optional(),
-  smtpPort: port.optional(),
-  mailAddresses: z
+const secret = (max = 200) => z.string().min(1).max(max);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+const commaList = (item: z.ZodType<string, string>, what: string) =>
+  z
     .string()
-    .transform((list) => list.split(',').map((address) => address.trim().toLowerCase()).filter((address) => address !== ''))
-    .pipe(z.array(z.email('must be comma-separated email addresses')).min(1, 'must name at least one address').max(100))
-    .optional(),
-  redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
-  cluster: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 of a-z, 0-9, _ or -').optional(),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  tokenWrapKey: WrapKeySchema.optional(),
-  metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
-  xConsumerSecret: z.string().min(1).max(200).optional(),
-  xUserId: z.string().regex(/^\d{1,25}$/, 'must be a numeric X user id').optional(),
-  metaAppSecret: z.string().min(1).max(200).optional(),
-  metaVerifyToken: z.string().min(1).max(500).optional(),
-  metaPageId: z.string().regex(/^\d{1,30}$/, 'must be a numeric Facebook page id').optional(),
-  voiceAuthToken: z.string().min(1).max(200).optional(),
-  publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+    .transform((list) => list.split(',').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== ''))
+    .pipe(z.array(item, `must be comma-separated ${what}`).min(1, `must name at least one of ${what}`).max(100));
+
+/**
+ * Every option once: its flag (kebab-case of the key), its variable and its
+ * rule. Booleans are flags only (`--demo`).
+ */
+const OPTIONS = {
+  port: { env: 'SWITCHBOARD_HUB_PORT', schema: port },
+  dataDir: { env: 'SWITCHBOARD_DATA_DIR', schema: z.string().min(1) },
+  databaseUrl: { env: 'SWITCHBOARD_DATABASE_URL', schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL') },
+  mqttUrl: { env: 'SWITCHBOARD_MQTT_URL', schema: z.string().regex(/^mqtts?:\/\//, 'must be an mqtt:// URL') },
+  mqttPort: { env: 'SWITCHBOARD_MQTT_PORT', schema: port },
+  smtpPort: { env: 'SWITCHBOARD_SMTP_PORT', schema: port },
+  mailAddresses: { env: 'SWITCHBOARD_MAIL_ADDRESSES', schema: commaList(z.email(), 'email addresses') },
+  smtpRelayUrl: { env: 'SWITCHBOARD_SMTP_RELAY_URL', schema: z.string().regex(/^smtps?:\/\/[^/]+\/?$/, 'must be an smtp://host:port or smtps://host:port URL') },
+  redisUrl: { env: 'SWITCHBOARD_REDIS_URL', schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL') },
+  cluster: { env: 'SWITCHBOARD_CLUSTER', schema: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 of a-z, 0-9, _ or -') },
+  logLevel: { env: 'SWITCHBOARD_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) },
+  tokenWrapKey: { env: 'SWITCHBOARD_TOKEN_WRAP_KEY', schema: WrapKeySchema },
+  metricsToken: { env: 'SWITCHBOARD_METRICS_TOKEN', schema: z.string().min(16, 'must be at least 16 characters') },
+  xConsumerSecret: { env: 'SWITCHBOARD_X_CONSUMER_SECRET', schema: secret() },
+  xUserId: { env: 'SWITCHBOARD_X_USER_ID', schema: z.string().regex(/^\d{1,25}$/, 'must be a numeric X user id') },
+  xApiUrl: { env: 'SWITCHBOARD_X_API_URL', schema: httpUrl },
+  xToken: { env: 'SWITCHBOARD_X_TOKEN', schema: secret(2000) },
+  metaAppSecret: { env: 'SWITCHBOARD_META_APP_SECRET', schema: secret() },
+  metaVerifyToken: { env: 'SWITCHBOARD_META_VERIFY_TOKEN', schema: secret(500) },
+  metaPageId: { env: 'SWITCHBOARD_META_PAGE_ID', schema: z.string().regex(/^\d{1,30}$/, 'must be a numeric Facebook page id') },
+  metaApiUrl: { env: 'SWITCHBOARD_META_API_URL', schema: httpUrl },
+  metaPageToken: { env: 'SWITCHBOARD_META_PAGE_TOKEN', schema: secret(2000) },
+  mastodonUrl: { env: 'SWITCHBOARD_MASTODON_URL', schema: httpUrl },
+  mastodonToken: { env: 'SWITCHBOARD_MASTODON_TOKEN', schema: secret(2000) },
+  blueskyJetstreamUrl: { env: 'SWITCHBOARD_BLUESKY_JETSTREAM_URL', schema: z.url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL' }) },
+  blueskyPdsUrl: { env: 'SWITCHBOARD_BLUESKY_PDS_URL', schema: httpUrl },
+  blueskyHandle: { env: 'SWITCHBOARD_BLUESKY_HANDLE', schema: z.string().regex(/^@?[a-z0-9.-]{3,253}$/i, 'must be a handle such as brand.bsky.social').transform((h) => h.replace(/^@/, '').toLowerCase()) },
+  blueskyAppPassword: { env: 'SWITCHBOARD_BLUESKY_APP_PASSWORD', schema: secret() },
+  blueskyKeywords: { env: 'SWITCHBOARD_BLUESKY_KEYWORDS', schema: commaList(z.string().min(2).max(100), 'keywords') },
+  voiceAuthToken: { env: 'SWITCHBOARD_VOICE_AUTH_TOKEN', schema: secret() },
+  deliveryTimeoutMs: { env: 'SWITCHBOARD_DELIVERY_TIMEOUT_MS', schema: z.coerce.number().int().min(500).max(300_000) },
+  publicUrl: { env: 'SWITCHBOARD_PUBLIC_URL', schema: httpUrl },
+} as const satisfies Record<string, { env: string; schema: z.ZodType }>;
+type OptionKey = keyof typeof OPTIONS;
+
+const ConfigSchema = z.object({
+  ...(Object.fromEntries(Object.entries(OPTIONS).map(([key, o]) => [key, o.schema.optional()])) as { [K in OptionKey]: z.ZodOptional<(typeof OPTIONS)[K]['schema']> }),
   demo: z.boolean(),
   demoFeed: z.boolean(),
 });
+
+const flagOf = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 export function hubOptionsFromCli(argv: string[], env: NodeJS.ProcessEnv): HubOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      port: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'database-url': { type: 'string' },
-      'mqtt-url': { type: 'string' },
-      'mqtt-port': { type: 'string' },
-      'smtp-port': { type: 'string' },
-      'mail-addresses': { type: 'string' },
-      'redis-url': { type: 'string' },
-      cluster: { type: 'string' },
-      'log-level': { type: 'string' },
-      'token-wrap-key': { type: 'string' },
-      'metrics-token': { type: 'string' },
-      'x-consumer-secret': { type: 'string' },
-      'x-user-id': { type: 'string' },
-      'meta-app-secret': { type: 'string' },
-      'meta-verify-token': { type: 'string' },
-      'meta-page-id': { type: 'string' },
-      'voice-auth-token': { type: 'string' },
-      'public-url': { type: 'string' },
+      ...Object.fromEntries(Object.keys(OPTIONS).map((key) => [flagOf(key), { type: 'string' as const }])),
       demo: { type: 'boolean', default: false },
       'demo-feed': { type: 'boolean', default: false },
     },
     strict: true,
   });
-  const raw = {
-    port: values.port ?? env.SWITCHBOARD_HUB_PORT,
-    dataDir: values['data-dir'] ?? env.SWITCHBOARD_DATA_DIR,
-    databaseUrl: values['database-url'] ?? env.SWITCHBOARD_DATABASE_URL,
-    mqttUrl: values['mqtt-url'] ?? env.SWITCHBOARD_MQTT_URL,
-    mqttPort: values['mqtt-port'] ?? env.SWITCHBOARD_MQTT_PORT,
-    smtpPort: values['smtp-port'] ?? env.SWITCHBOARD_SMTP_PORT,
-    mailAddresses: values['mail-addresses'] ?? env.SWITCHBOARD_MAIL_ADDRESSES,
-    redisUrl: values['redis-url'] ?? env.SWITCHBOARD_REDIS_URL,
-    cluster: values.cluster ?? env.SWITCHBOARD_CLUSTER,
-    logLevel: values['log-level'] ?? env.SWITCHBOARD_LOG_LEVEL,
-    tokenWrapKey: values['token-wrap-key'] ?? env.SWITCHBOARD_TOKEN_WRAP_KEY,
-    metricsToken: values['metrics-token'] ?? env.SWITCHBOARD_METRICS_TOKEN,
-    xConsumerSecret: values['x-consumer-secret'] ?? env.SWITCHBOARD_X_CONSUMER_SECRET,
-    xUserId: values['x-user-id'] ?? env.SWITCHBOARD_X_USER_ID,
-    metaAppSecret: values['meta-app-secret'] ?? env.SWITCHBOARD_META_APP_SECRET,
-    metaVerifyToken: values['meta-verify-token'] ?? env.SWITCHBOARD_META_VERIFY_TOKEN,
-    metaPageId: values['meta-page-id'] ?? env.SWITCHBOARD_META_PAGE_ID,
-    voiceAuthToken: values['voice-auth-token'] ?? env.SWITCHBOARD_VOICE_AUTH_TOKEN,
-    publicUrl: values['public-url'] ?? env.SWITCHBOARD_PUBLIC_URL,
-    demo: values.demo ?? false,
-    demoFeed: values['demo-feed'] ?? false,
-  };
+  const raw: Record<string, unknown> = { demo: values.demo ?? false, demoFeed: values['demo-feed'] ?? false };
+  for (const [key, option] of Object.entries(OPTIONS)) raw[key] = (values as Record<string, unknown>)[flagOf(key)] ?? env[option.env];
   const result = ConfigSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== '')));
   if (!result.success) throw new Error(`invalid hub configuration:\n${z.prettifyError(result.error)}`);
   const c = result.data;

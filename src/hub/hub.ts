@@ -29,10 +29,13 @@ import { attachRedisAdapter, type RedisAdapter } from './live/adapter';
 import { listenWithFallback } from './net/listen';
 import { loadDemo } from './demo/load';
 import { startDemoFeed } from './demo/feed';
-import { channelConfigs, channelStates, registerChannelRoutes } from './channels/channels';
+import { channelConfigs, channelStates, registerChannelRoutes, startChannelStreams } from './channels/channels';
 import { createInboundPipeline } from './channels/pipeline';
 import { DEFAULT_HUB_PORT, DEFAULT_MQTT_PORT, DEFAULT_SMTP_PORT, type HubOptions } from './config';
 import { createSmtpListener } from './channels/email/server';
+import { createSenders, type SenderOptions } from './channels/senders';
+import { startDemoOutbound } from './demo/outbound';
+import { type DeliveryWorker, startDeliveryWorker } from './delivery/worker';
 
 export type { HubOptions } from './config';
 
@@ -133,12 +136,15 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     closers.push(() => subscriber.close());
 
     const channels = channelConfigs(opts);
+    // Started once the routes are ready; a reply queued before only waits for the first poll.
+    let deliveryWorker: DeliveryWorker | null = null;
     await registerRoutes(app, {
       db,
       tokens,
       sessions,
       ingest,
       publish,
+      kickDeliveries: () => deliveryWorker?.kick(),
       disconnectToken: (jti) => disconnectToken(io, jti),
       disconnectUser: async (userId) => disconnectUser(io, userId),
       syncQueueRoom: (queueId, memberIds) => syncQueueRoom(io, queueId, memberIds),
@@ -159,7 +165,28 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     // Social, email and phone webhooks: one pipeline for every channel (channels/).
     const inbound = createInboundPipeline(db, publish, (opened) => metrics.casesCreated.inc({ source: opened.channel }));
     await registerChannelRoutes(app, channels, inbound, { db, offerCall: (offer) => publish.callOffered(offer) });
+    // Mastodon's and Bluesky's streams: closed before the database (closers run in reverse).
+    const streams = await startChannelStreams(channels, inbound, { db, log: log.child({ component: 'channels' }) });
+    closers.push(() => streams.close());
     await app.ready();
+    let senderOptions: SenderOptions = opts;
+    if (opts.demo) {
+      const demoOutbound = await startDemoOutbound(opts, host);
+      closers.push(() => demoOutbound.close());
+      senderOptions = demoOutbound.options;
+      log.info({ url: demoOutbound.url, smtp: demoOutbound.smtpUrl }, 'demo replies go to the local provider simulator');
+    }
+    deliveryWorker = startDeliveryWorker({
+      db,
+      senders: createSenders(senderOptions, log.child({ component: 'senders' })),
+      publish: ({ message, caseRow }) => publish.message(message, caseRow),
+      log: log.child({ component: 'delivery' }),
+      timeoutMs: opts.deliveryTimeoutMs,
+      ...opts.delivery,
+    });
+    const worker = deliveryWorker;
+    // Stops before the database closes (closers run in reverse), after its attempts in flight end.
+    closers.push(() => worker.stop());
     // io.close() also closes the HTTP server, which waits for every open connection: the same grace applies.
     closers.push(() => withGrace(() => new Promise<void>((resolve) => io.close(() => resolve()))));
     // Runs before the sockets close: their disconnects must not write to a database about to close.
@@ -188,7 +215,15 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     }
 
     if (opts.demoFeed) {
-      const feed = startDemoFeed({ db, mqttUrl, publish, log: log.child({ component: 'demo-feed' }), intervalMs: opts.demoFeedIntervalMs ?? 4000 });
+      const feed = startDemoFeed({
+        db,
+        mqttUrl,
+        hubUrl: `http://${host}:${port}`,
+        smtpUrl,
+        channels,
+        log: log.child({ component: 'demo-feed' }),
+        intervalMs: opts.demoFeedIntervalMs ?? 4000,
+      });
       closers.push(() => feed.stop());
     }
     return { url: `http://${host}:${port}`, mqttUrl, smtpUrl, close };

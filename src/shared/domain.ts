@@ -36,7 +36,7 @@ function isLanguageTag(value: string): boolean {
 }
 export const LanguageSchema = freeText(TEXT_LIMITS.language).refine(isLanguageTag, 'must be a BCP 47 language tag such as "en" or "pt-BR"');
 
-export const CHANNELS = ['phone', 'email', 'x', 'facebook', 'instagram', 'mastodon', 'web', 'device'] as const;
+export const CHANNELS = ['phone', 'email', 'x', 'facebook', 'instagram', 'mastodon', 'bluesky', 'web', 'device'] as const;
 export const ChannelSchema = z.enum(CHANNELS);
 export type Channel = z.infer<typeof ChannelSchema>;
 
@@ -107,7 +107,10 @@ export const CustomerSchema = z.object({
   influence: z.number().min(0).max(100),
   language: z.string().min(2),
   preferredChannel: ChannelSchema,
+  /** The customer opted in to being engaged on public channels (replies to posts not addressed to the brand, first contact). */
   consent: z.boolean(),
+  /** The customer asked not to be contacted: every reply needs a supervisor's override (src/shared/replies.ts). Absent on rows from before it existed. */
+  doNotEngage: z.boolean().default(false),
   ...synced,
 });
 export type Customer = z.infer<typeof CustomerSchema>;
@@ -155,6 +158,27 @@ export const CaseSchema = z.object({
 export type Case = z.infer<typeof CaseSchema>;
 
 export const MESSAGE_DIRECTIONS = ['in', 'out', 'note'] as const;
+
+/**
+ * Where an outbound reply is: `queued` until the provider has taken it (retries included), `sent` with
+ * the provider's id, `failed` with the provider's reason (for good: a 4xx, or retries used up; the
+ * agent may retry). Every change reaches consoles as `message:upsert` and through the pull.
+ */
+export const DELIVERY_STATUSES = ['queued', 'sent', 'failed'] as const;
+export const DeliveryStatusSchema = z.enum(DELIVERY_STATUSES);
+export type DeliveryStatus = z.infer<typeof DeliveryStatusSchema>;
+export const DeliverySchema = z.object({
+  status: DeliveryStatusSchema,
+  /** The provider's id of the sent reply (tweet id, status id, record URI, Message-ID…). */
+  externalId: z.string().nullable(),
+  /** Why it failed, in the provider's words; or why the last attempt did not go through while it is retried. */
+  reason: z.string().nullable(),
+  attempts: z.number().int().nonnegative(),
+  /** A supervisor sent it past the consent rule: their reason, kept. */
+  consentOverride: z.string().nullable().default(null),
+  at: z.iso.datetime({ offset: true }),
+});
+export type Delivery = z.infer<typeof DeliverySchema>;
 /** A file that came with a message (an email attachment): its bytes are downloaded from the case, on demand. */
 export const AttachmentMetaSchema = z.object({
   id: IdSchema,
@@ -174,6 +198,13 @@ export const MessageSchema = z.object({
   externalId: z.string().nullable(),
   /** Absent on rows stored before attachments existed: none. */
   attachments: z.array(AttachmentMetaSchema).default([]),
+  /**
+   * An inbound post was addressed to the brand (it names or answers the brand, or came privately:
+   * mail, DMs, calls); false for a post found by a keyword. Replies to it follow the consent rule.
+   */
+  addressed: z.boolean().default(true),
+  /** An outbound reply's delivery on its channel; null for inbound messages and notes. */
+  delivery: DeliverySchema.nullable().default(null),
   ...synced,
 });
 export type Message = z.infer<typeof MessageSchema>;
@@ -230,5 +261,15 @@ export const MentionSchema = z.object({
   url: z.url().nullable(),
   /** The network's id of the post it answers, if any. */
   inReplyTo: z.string().nullable(),
+  /** It names the brand's account; false for a post found only by a keyword (the consent rule). */
+  addressed: z.boolean().default(true),
+  /** -1 … 1, as for cases; null when unknown. */
+  sentiment: z.number().min(-1).max(1).nullable().default(null),
+  /** The queue whose agents see it (the channel's queue). */
+  queueId: IdSchema.nullable().default(null),
+  /** The case it was converted into. */
+  caseId: IdSchema.nullable().default(null),
+  /** Synced rows (entity `mention`): converting or dismissing one is a mutation like any other. */
+  ...synced,
 });
 export type Mention = z.infer<typeof MentionSchema>;

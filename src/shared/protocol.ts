@@ -3,6 +3,7 @@
  * event maps. Hub and console are both typed from this file.
  */
 import { z } from 'zod';
+import { ConsentOverrideSchema } from './replies';
 import {
   type Alert,
   ArticleSchema,
@@ -15,6 +16,7 @@ import {
   freeText,
   LanguageSchema,
   type Mention,
+  MentionSchema,
   type Message,
   MessageSchema,
   PartSchema,
@@ -60,7 +62,7 @@ export const CaseDetailResponseSchema = z.object({
 export type CaseDetailResponse = z.infer<typeof CaseDetailResponseSchema>;
 
 /** Entities that travel through sync pull. */
-export const SYNC_ENTITIES = ['case', 'customer', 'message', 'device', 'queue', 'user', 'article'] as const;
+export const SYNC_ENTITIES = ['case', 'customer', 'message', 'device', 'queue', 'user', 'article', 'mention'] as const;
 export const SyncEntitySchema = z.enum(SYNC_ENTITIES);
 export type SyncEntity = z.infer<typeof SyncEntitySchema>;
 
@@ -78,6 +80,7 @@ const rowOf = {
   queue: QueueSchema,
   user: UserSchema,
   article: ArticleSchema,
+  mention: MentionSchema,
 } as const;
 
 export const SyncChangeSchema = z.discriminatedUnion('op', [
@@ -130,7 +133,10 @@ export interface HubToConsoleEvents {
   'case:removed': (payload: { id: string; rev: number }) => void;
   /** Added to the contract: a new message (e.g. the alert text of a device case). */
   'message:upsert': (row: Message) => void;
+  /** A post arrived in the mentions inbox. */
   'mention:new': (mention: Mention) => void;
+  /** A mention changed (converted into a case, dismissed). */
+  'mention:upsert': (mention: Mention) => void;
   'call:offered': (offer: CallOffered) => void;
   'device:alert': (alert: Alert) => void;
   'presence:update': (payload: { userId: string; presence: Presence }) => void;
@@ -195,7 +201,23 @@ export const MutationSchema = z.discriminatedUnion('kind', [
   z.object({
     ...mutationBase,
     kind: z.literal('message.send'),
-    payload: z.object({ channel: CaseSchema.shape.channel, body: BodySchema }),
+    // The length and consent rules are src/shared/replies.ts; `override` is a supervisor's, past the consent rule.
+    payload: z.object({ channel: CaseSchema.shape.channel, body: BodySchema, override: ConsentOverrideSchema.optional() }),
+  }),
+  // entityId: the failed reply's message id. Sends it again (a new attempt of the same delivery).
+  z.object({ ...mutationBase, kind: z.literal('message.retry'), payload: z.object({}).strict() }),
+  // entityId: the mention's id. Joins the post to `caseId`, or opens a case for it whose id is this mutation's id.
+  z.object({ ...mutationBase, kind: z.literal('mention.convert'), payload: z.object({ caseId: z.uuid().optional() }).strict() }),
+  z.object({ ...mutationBase, kind: z.literal('mention.dismiss'), payload: z.object({}).strict() }),
+  // entityId: a customer's id. What they agreed to: opted in to being engaged, or asked not to be contacted at all.
+  z.object({
+    ...mutationBase,
+    kind: z.literal('customer.consent'),
+    payload: z
+      .object({ consent: z.boolean(), doNotEngage: z.boolean() })
+      .partial()
+      .strict()
+      .refine((p) => Object.keys(p).length > 0, 'at least one of consent and doNotEngage is required'),
   }),
   z.object({ ...mutationBase, kind: z.literal('presence.set'), payload: z.object({ presence: z.enum(['available', 'busy', 'away', 'offline']) }) }),
 ]);
@@ -217,7 +239,8 @@ export type FieldConflict = z.infer<typeof FieldConflictSchema>;
 const SettledResultSchema = z.discriminatedUnion('status', [
   z.object({ id: z.string(), status: z.enum(['applied', 'merged']), version: z.number().int(), rev: z.number().int() }),
   z.object({ id: z.string(), status: z.literal('conflict'), version: z.number().int(), rev: z.number().int(), conflicts: z.array(FieldConflictSchema) }),
-  z.object({ id: z.string(), status: z.literal('rejected'), reason: z.string() }),
+  // `detail` says more where `reason` is a code, e.g. reason `consent` (src/shared/replies.ts).
+  z.object({ id: z.string(), status: z.literal('rejected'), reason: z.string(), detail: z.string().optional() }),
 ]);
 export const MutationResultSchema = z.union([SettledResultSchema, z.object({ id: z.string(), status: z.literal('duplicate'), original: SettledResultSchema })]);
 export type MutationResult = z.infer<typeof MutationResultSchema>;

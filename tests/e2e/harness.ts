@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { startHub, type RunningHub } from '../../src/hub/hub';
+import { type HubOptions, startHub, type RunningHub } from '../../src/hub/hub';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 export const CHROMIUM_PATH = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium';
@@ -56,11 +56,13 @@ export interface E2eOptions {
   proxy?: boolean;
   /** Rows per sync pull page (the console's `--pull-page-size`): small, a pull takes many pages. */
   pullPageSize?: number;
+  /** More hub options, e.g. the outbound providers a test watches (a provider simulator of its own). */
+  hub?: Partial<HubOptions>;
 }
 
 export async function startE2e(opts: E2eOptions = {}): Promise<E2eEnv> {
   const root = await mkdtemp(join(tmpdir(), 'switchboard-e2e-'));
-  const hub = await startHub({ port: 0, mqttPort: 0, smtpPort: 0, dataDir: join(root, 'hub'), demo: true, logLevel: 'silent' });
+  const hub = await startHub({ port: 0, mqttPort: 0, smtpPort: 0, dataDir: join(root, 'hub'), demo: true, logLevel: 'silent', ...opts.hub });
   const proxy = opts.proxy ? await startTcpProxy(hub.url) : null;
   const extra = opts.pullPageSize === undefined ? [] : ['--pull-page-size', String(opts.pullPageSize)];
   const { child, url } = await startConsoleCli(proxy?.url ?? hub.url, join(root, 'console'), extra);

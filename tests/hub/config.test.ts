@@ -55,6 +55,33 @@ describe('hub configuration', () => {
     expect(() => hubOptionsFromCli(['--log-level', 'loud'], {})).toThrow(/logLevel/);
   });
 
+  it('reads every channel option from its flag or variable, and names the option a bad value belongs to', () => {
+    const env = {
+      SWITCHBOARD_SMTP_RELAY_URL: 'smtp://relay.example:587',
+      SWITCHBOARD_X_API_URL: 'https://api.x.com',
+      SWITCHBOARD_X_TOKEN: 'x-token',
+      SWITCHBOARD_MASTODON_URL: 'https://social.example',
+      SWITCHBOARD_BLUESKY_JETSTREAM_URL: 'wss://jetstream2.us-east.bsky.network',
+      SWITCHBOARD_BLUESKY_HANDLE: '@Brand.bsky.social',
+      SWITCHBOARD_BLUESKY_KEYWORDS: 'Switchboard, router ,',
+      SWITCHBOARD_DELIVERY_TIMEOUT_MS: '5000',
+    };
+    expect(hubOptionsFromCli(['--x-token', 'from-flag'], env)).toMatchObject({
+      smtpRelayUrl: 'smtp://relay.example:587',
+      xApiUrl: 'https://api.x.com',
+      xToken: 'from-flag',
+      mastodonUrl: 'https://social.example',
+      blueskyJetstreamUrl: 'wss://jetstream2.us-east.bsky.network',
+      blueskyHandle: 'brand.bsky.social',
+      blueskyKeywords: ['switchboard', 'router'],
+      deliveryTimeoutMs: 5000,
+    });
+    expect(() => hubOptionsFromCli([], { SWITCHBOARD_SMTP_RELAY_URL: 'http://relay.example' })).toThrow('smtpRelayUrl');
+    expect(() => hubOptionsFromCli([], { SWITCHBOARD_BLUESKY_JETSTREAM_URL: 'https://jetstream.example' })).toThrow('blueskyJetstreamUrl');
+    expect(() => hubOptionsFromCli(['--mastodon-url', 'social.example'], {})).toThrow('mastodonUrl');
+    expect(() => hubOptionsFromCli(['--delivery-timeout-ms', '10'], {})).toThrow('deliveryTimeoutMs');
+  });
+
   it('refuses unknown flags', () => {
     expect(() => hubOptionsFromCli(['--prot', '4710'], {})).toThrow(/prot/);
   });

@@ -151,7 +151,7 @@ describe('external broker outage', () => {
 });
 
 describe('demo feed', () => {
-  it('streams mentions and device cases (never car-0001) to connected consoles', async () => {
+  it('streams mentions, mail, social and device cases (never car-0001) through the real entrances to connected consoles', async () => {
     const hub = await startTestHub(pglite, { demoFeed: true, demoFeedIntervalMs: 100 });
     try {
       const socket = connectSocket(hub.url, await hub.login('sam'));
@@ -159,13 +159,21 @@ describe('demo feed', () => {
       const cases: Case[] = [];
       socket.on('mention:new', (m: Mention) => mentions.push(m));
       socket.on('case:upsert', (c: Case) => cases.push(c));
+      const devices = () => new Set(cases.filter((c) => c.channel === 'device').map((c) => c.deviceId));
+      const channels = () => new Set(cases.map((c) => c.channel));
       // Two different devices: the feed moves on instead of hammering one that already has a case.
-      await waitFor(async () => (mentions.length > 0 && new Set(cases.map((c) => c.deviceId)).size >= 2 ? true : undefined), 15_000);
+      await waitFor(async () => (mentions.length > 0 && devices().size >= 2 && channels().has('email') && channels().has('x') ? true : undefined), 30_000);
       socket.close();
       for (const mention of mentions) expect(MentionSchema.parse(mention)).toEqual(mention);
       expect(mentions[0]!.body.length).toBeGreaterThan(0);
-      for (const c of cases) expect(CaseSchema.parse(c)).toMatchObject({ channel: 'device', status: 'new' });
-      expect(cases.some((c) => c.deviceId === 'car-0001')).toBe(false);
+      // Mentions came in as X webhooks: each is a post with an id X would give it, in the Social queue.
+      expect(mentions.every((m) => m.channel === 'x' && /^\d+$/.test(m.externalId) && m.queueId !== null)).toBe(true);
+      for (const c of cases) expect(CaseSchema.parse(c)).toMatchObject({ status: 'new' });
+      expect(devices().has('car-0001')).toBe(false);
+      // The mail arrived over SMTP: its message carries the Message-ID a mail server gave it.
+      const mailCase = cases.find((c) => c.channel === 'email')!;
+      const detail = (await (await hub.get(`/api/cases/${mailCase.id}`, await hub.login('sam'))).json()) as { messages: { externalId: string | null }[] };
+      expect(detail.messages[0]!.externalId).toMatch(/^<.+@.+>$/);
     } finally {
       await hub.close();
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
-import type { Case, Message } from '../../src/shared/domain';
+import type { Case, Customer, Message } from '../../src/shared/domain';
 import type { Mutation, MutationResult, SyncPushResponse } from '../../src/shared/protocol';
 import { backends, startTestHub, type TestHub } from './backends';
 import { casesFor, connectSocket, me, pullAll, rowsOf } from './helpers';
@@ -22,13 +22,13 @@ describe.each(backends)('sync push on $name', (backend) => {
   };
   const getCase = async (id: string, token = sam) => ((await (await hub.get(`/api/cases/${id}`, token)).json()) as { case: Case; messages: Message[] });
   /** A fresh case in ana's queues, unassigned, for each test. */
-  const anaCase = async (): Promise<Case> => {
+  const anaCase = async (customerId: string | null = null): Promise<Case> => {
     const id = uuidv7();
     const [result] = await push(sam, {
       kind: 'case.create',
       entityId: id,
       baseVersion: 0,
-      payload: { case: { id, subject: 'Door sensor offline', status: 'new', priority: 'normal', channel: 'phone', customerId: null, deviceId: null, queueId: anaQueues[0]!, language: 'en', tags: [] } },
+      payload: { case: { id, subject: 'Door sensor offline', status: 'new', priority: 'normal', channel: 'phone', customerId, deviceId: null, queueId: anaQueues[0]!, language: 'en', tags: [] } },
     });
     expect(result).toMatchObject({ status: 'applied', version: 1 });
     return (await getCase(id)).case;
@@ -125,7 +125,9 @@ describe.each(backends)('sync push on $name', (backend) => {
   });
 
   it('appends notes and replies exactly once, even when replayed', async () => {
-    const c = await anaCase();
+    // A reply goes to someone: a customer with an address.
+    const customer = rowsOf<Customer>((await pullAll(hub, sam)).changes, 'customer').find((row) => row.email !== null)!;
+    const c = await anaCase(customer.id);
     const note = { id: uuidv7(), kind: 'case.note', entityId: c.id, baseVersion: 0, payload: { body: 'Called back, no answer.\nTry again at 15:00.' } } as const;
     const reply = { kind: 'message.send', entityId: c.id, baseVersion: 0, payload: { channel: 'email', body: 'Hello, we are on it.' } } as const;
     const results = await push(ana, note, reply, note);

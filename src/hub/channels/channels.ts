@@ -3,6 +3,7 @@
  * secret is off) and their webhook routes, all feeding one inbound pipeline.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { CallOffered } from '../../shared/protocol';
 import { DEFAULT_MAIL_ADDRESSES, type HubOptions } from '../config';
 import type { Db } from '../db/connect';
@@ -11,6 +12,9 @@ import { type MetaChannelConfig, metaWebhookRoutes } from './meta/routes';
 import { type VoiceChannelConfig, voiceWebhookRoutes } from './voice/routes';
 import { type XChannelConfig, xWebhookRoutes } from './x/routes';
 import type { EmailChannelConfig } from './email/server';
+import type { MastodonChannelConfig } from './mastodon/api';
+import { startMastodonStream } from './mastodon/stream';
+import { type BlueskyChannelConfig, startBlueskyStream } from './bluesky/jetstream';
 
 /** The brand's demo X account (ARCHITECTURE.md, "Channels"): `@switchboard`. */
 export const DEMO_X = { userId: '2244994945', handle: '@switchboard', consumerSecret: 'demo-x-secret' } as const;
@@ -34,12 +38,35 @@ export interface ChannelConfigs {
   email: EmailChannelConfig | null;
   voice: VoiceChannelConfig | null;
   meta: MetaChannelConfig | null;
+  /** The notification stream (mastodon/): on with the instance's URL and the brand's token. */
+  mastodon: MastodonChannelConfig | null;
+  /** Jetstream (bluesky/): on with its URL and something to look for (the brand's handle or keywords). */
+  bluesky: BlueskyChannelConfig | null;
 }
 
 export type ChannelStates = Record<keyof ChannelConfigs, 'on' | 'off'>;
 
 /** Each channel's configuration from the options; with `--demo`, a channel not configured uses the demo account. */
-export function channelConfigs(opts: Pick<HubOptions, 'demo' | 'mailAddresses' | 'voiceAuthToken' | 'publicUrl' | 'xConsumerSecret' | 'xUserId' | 'metaAppSecret' | 'metaVerifyToken' | 'metaPageId'>): ChannelConfigs {
+export function channelConfigs(
+  opts: Pick<
+    HubOptions,
+    | 'demo'
+    | 'mailAddresses'
+    | 'voiceAuthToken'
+    | 'publicUrl'
+    | 'xConsumerSecret'
+    | 'xUserId'
+    | 'metaAppSecret'
+    | 'metaVerifyToken'
+    | 'metaPageId'
+    | 'mastodonUrl'
+    | 'mastodonToken'
+    | 'blueskyJetstreamUrl'
+    | 'blueskyHandle'
+    | 'blueskyPdsUrl'
+    | 'blueskyKeywords'
+  >,
+): ChannelConfigs {
   const xSecret = opts.xConsumerSecret ?? (opts.demo ? DEMO_X.consumerSecret : undefined);
   const voiceToken = opts.voiceAuthToken ?? (opts.demo ? DEMO_VOICE.authToken : undefined);
   const metaDemo = opts.demo && !opts.metaAppSecret;
@@ -55,11 +82,24 @@ export function channelConfigs(opts: Pick<HubOptions, 'demo' | 'mailAddresses' |
             pageId: opts.metaPageId ?? (metaDemo ? DEMO_META.pageId : undefined),
           }
         : null,
+    mastodon: opts.mastodonUrl && opts.mastodonToken ? { url: opts.mastodonUrl, token: opts.mastodonToken } : null,
+    bluesky:
+      opts.blueskyJetstreamUrl && (opts.blueskyHandle || opts.blueskyKeywords?.length)
+        ? { jetstreamUrl: opts.blueskyJetstreamUrl, handle: opts.blueskyHandle ?? null, pdsUrl: opts.blueskyPdsUrl ?? null, keywords: opts.blueskyKeywords ?? [] }
+        : null,
   };
 }
 
 export function channelStates(configs: ChannelConfigs): ChannelStates {
-  return { x: configs.x ? 'on' : 'off', email: configs.email ? 'on' : 'off', voice: configs.voice ? 'on' : 'off', meta: configs.meta ? 'on' : 'off' };
+  const state = (config: unknown) => (config ? 'on' : 'off');
+  return {
+    x: state(configs.x),
+    email: state(configs.email),
+    voice: state(configs.voice),
+    meta: state(configs.meta),
+    mastodon: state(configs.mastodon),
+    bluesky: state(configs.bluesky),
+  };
 }
 
 /** Registers every channel's webhooks; call after the rate limiter is registered. */
@@ -67,4 +107,21 @@ export async function registerChannelRoutes(app: FastifyInstance, configs: Chann
   await app.register(xWebhookRoutes, { config: configs.x, pipeline });
   await app.register(voiceWebhookRoutes, { config: configs.voice, db: deps.db, pipeline, offer: deps.offerCall });
   await app.register(metaWebhookRoutes, { config: configs.meta, pipeline });
+}
+
+/**
+ * Starts the streamed channels that are configured (Mastodon's notification
+ * stream, Bluesky's Jetstream); each reconnects on its own until closed.
+ * Close before the database: a message being stored commits first.
+ */
+export async function startChannelStreams(configs: ChannelConfigs, pipeline: InboundPipeline, deps: { db: Db; log: Logger }): Promise<{ close(): Promise<void> }> {
+  const streams = [
+    ...(configs.mastodon ? [startMastodonStream(configs.mastodon, pipeline, { db: deps.db, log: deps.log.child({ channel: 'mastodon' }) })] : []),
+    ...(configs.bluesky ? [startBlueskyStream(configs.bluesky, pipeline, { db: deps.db, log: deps.log.child({ channel: 'bluesky' }) })] : []),
+  ];
+  return {
+    async close() {
+      await Promise.all(streams.map((stream) => stream.close()));
+    },
+  };
 }

@@ -56,5 +56,12 @@ export const InboundMessageSchema = z.object({
   attachments: z.array(InboundAttachmentSchema).max(100).optional(),
   /** The queue that opens its case when not the channel's (the queue answering the phone number called). */
   queueId: z.uuid().optional(),
+  /** Found by one of the brand's keywords without naming the brand: not addressed to it (the consent rule, src/shared/replies.ts). */
+  keywordOnly: z.boolean().optional(),
+  /**
+   * What the channel's sender needs to answer this message besides its external id (a Bluesky
+   * post's cid and thread root, a DM's sender id, an email's References): the adapter's own keys.
+   */
+  replyContext: z.record(z.string().max(50), z.union([ProviderId, z.array(ProviderId).max(100)])).optional(),
 });
 export type InboundMessage = z.infer<typeof InboundMessageSchema>;

@@ -9,7 +9,7 @@
  * event delivered twice at once is stored once.
  */
 import { uuidv7 } from 'uuidv7';
-import type { Case, Customer, Mention, Message } from '../../shared/domain';
+import type { Case, Channel, Customer, Mention, Message } from '../../shared/domain';
 import { TEXT_LIMITS } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { writeTransaction } from '../db/write';
@@ -27,6 +27,7 @@ import {
   openCaseByNumber,
   openCaseOfMessage,
   openCaseOfThread,
+  reopenOnCustomerReply,
 } from '../repos/inbound';
 import { insertAttachments } from '../repos/attachments';
 import { analyseInbound } from './analysis';
@@ -52,7 +53,7 @@ export class InboundError extends Error {
 export interface InboundPublisher {
   case(row: Case): void;
   message(message: Message, caseRow: Pick<Case, 'queueId' | 'assigneeId'>): void;
-  mention(mention: Mention, ownerQueueId: string | null): void;
+  mention(mention: Mention): void;
 }
 
 /** Runs in the pipeline's transaction once the message is routed: an adapter's own record commits with it, or neither does. */
@@ -70,12 +71,10 @@ export function createInboundPipeline(db: Db, publish: InboundPublisher, onCaseO
         await after?.(tx, routed);
         return routed;
       });
-      if (outcome.status === 'opened') {
-        publish.case(outcome.case);
-        onCaseOpened?.(outcome.case);
-      }
+      if (outcome.status === 'opened' || outcome.status === 'joined') publish.case(outcome.case);
+      if (outcome.status === 'opened') onCaseOpened?.(outcome.case);
       if (outcome.status === 'opened' || outcome.status === 'joined') publish.message(outcome.message, outcome.case);
-      if (outcome.status === 'mention') publish.mention(outcome.mention, outcome.queueId);
+      if (outcome.status === 'mention') publish.mention(outcome.mention);
       return outcome;
     },
   };
@@ -108,11 +107,14 @@ async function route(tx: Db, inbound: InboundMessage): Promise<InboundOutcome> {
   if (named) {
     const { customer, created } = resolved ?? (await resolveCustomer(tx, inbound));
     const message = await storeMessage(tx, named.id, inbound, author, threadRef);
-    return { status: 'joined', case: named, message, customer, customerCreated: created };
+    // The customer wrote again: a case waiting on them is open again, and every console sees it move.
+    const touched = await reopenOnCustomerReply(tx, named);
+    return { status: 'joined', case: touched, message, customer, customerCreated: created };
   }
 
   const queueId = inbound.queueId ?? (await channelQueueId(tx, channel));
   if (inbound.addressing === 'mention') {
+    const now = new Date().toISOString();
     const mention: Mention = {
       id: uuidv7(),
       channel,
@@ -125,8 +127,16 @@ async function route(tx: Db, inbound: InboundMessage): Promise<InboundOutcome> {
       customerId: resolved?.customer.id ?? null,
       url: inbound.url,
       inReplyTo: thread?.kind === 'reply' ? thread.inReplyTo : null,
+      addressed: !inbound.keywordOnly,
+      sentiment: analysis.sentiment,
+      queueId,
+      caseId: null,
+      version: 1,
+      rev: 0,
+      createdAt: now,
+      updatedAt: now,
     };
-    await insertInboxMention(tx, mention);
+    mention.rev = await insertInboxMention(tx, mention, inbound.replyContext ?? null);
     return { status: 'mention', mention, queueId, customerCreated: false };
   }
   // Not a mention: resolveCustomer above found or made one.
@@ -157,7 +167,18 @@ async function storeMessage(tx: Db, caseId: string, inbound: InboundMessage, aut
   const { channel } = inbound;
   const files = (inbound.attachments ?? []).map((file) => ({ ...file, id: uuidv7() }));
   const attachments = files.map(({ id, fileName, contentType, content }) => ({ id, fileName, contentType, size: content.length }));
-  const message = await insertMessage(tx, { id: uuidv7(), caseId, direction: 'in', channel, author, body: inbound.body, externalId: inbound.externalId, attachments });
+  const message = await insertMessage(tx, {
+    id: uuidv7(),
+    caseId,
+    direction: 'in',
+    channel,
+    author,
+    body: inbound.body,
+    externalId: inbound.externalId,
+    attachments,
+    addressed: !inbound.keywordOnly,
+    replyContext: inbound.replyContext ?? null,
+  });
   if (files.length > 0) await insertAttachments(tx, message.id, files);
   if (threadRef) await insertMessageThread(tx, message.id, channel, threadRef);
   return message;
@@ -165,7 +186,16 @@ async function storeMessage(tx: Db, caseId: string, inbound: InboundMessage, aut
 
 /** The customer the author's identity belongs to; an unknown author becomes a customer with that identity. */
 async function resolveCustomer(tx: Db, inbound: InboundMessage): Promise<{ customer: Customer; created: boolean }> {
-  const { channel, handle, displayName } = inbound.author;
+  return customerOfAuthor(tx, inbound.author, () => analyseInbound(inbound, 'en').language);
+}
+
+/** The customer an author's identity belongs to, created with the identity when unknown (also for a mention converted into a case). */
+export async function customerOfAuthor(
+  tx: Db,
+  author: { channel: Channel; handle: string; displayName: string },
+  language: () => string,
+): Promise<{ customer: Customer; created: boolean }> {
+  const { channel, handle, displayName } = author;
   const key = normaliseIdentity(channel, handle);
   const known = await findCustomerByIdentity(tx, channel, key);
   if (known) return { customer: known, created: false };
@@ -179,7 +209,7 @@ async function resolveCustomer(tx: Db, inbound: InboundMessage): Promise<{ custo
     plan: 'basic',
     lifetimeValue: 0,
     influence: 0,
-    language: analyseInbound(inbound, 'en').language,
+    language: language(),
     preferredChannel: channel,
     // Engaging with what they addressed to the brand needs no opt-in; anything more does.
     consent: false,
@@ -198,7 +228,7 @@ async function openCaseOfReply(tx: Db, channel: InboundMessage['channel'], exter
 }
 
 /** The message's own subject, else its first line, else who wrote on which channel when it has no text. */
-function subjectOf(inbound: InboundMessage, author: string): string {
+export function subjectOf(inbound: Pick<InboundMessage, 'subject' | 'body' | 'thread'>, author: string): string {
   const line = inbound.subject?.trim() || inbound.body.split('\n').find((l) => l.trim() !== '')?.trim();
   const subject = line || `${inbound.thread?.kind === 'conversation' ? 'Direct message' : 'Post'} from ${author}`;
   return subject.length > TEXT_LIMITS.subject ? `${subject.slice(0, TEXT_LIMITS.subject - 1)}…` : subject;

@@ -359,4 +359,70 @@ INSERT INTO customer_identities (channel, value, customer_id)
   ON CONFLICT DO NOTHING;
 `,
   },
+  {
+    version: 10,
+    name: 'stream cursors of the listening channels',
+    sql: `
+-- Where each streamed channel stopped (Mastodon: the last notification id; Jetstream: its time_us
+-- cursor), moved in the same transaction as the messages it covers, so a restart resumes from there:
+-- nothing missed, nothing twice.
+CREATE TABLE channel_cursors (
+  channel text PRIMARY KEY,
+  cursor text NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
+  {
+    version: 11,
+    name: 'reply delivery, consent and synced mentions',
+    sql: `
+-- An outbound reply's delivery state travels with its message (sync, live).
+ALTER TABLE messages ADD COLUMN delivery jsonb;
+-- An inbound post was addressed to the brand (false for a keyword match): the consent rule reads it.
+ALTER TABLE messages ADD COLUMN addressed boolean NOT NULL DEFAULT true;
+-- What a reply to an inbound message needs from its provider besides its id (a Bluesky post's cid and
+-- thread root, a DM's sender, an email's References…): the adapter's, read by the same channel's sender.
+ALTER TABLE messages ADD COLUMN reply_context jsonb;
+ALTER TABLE customers ADD COLUMN do_not_engage boolean NOT NULL DEFAULT false;
+
+-- The delivery queue (a transactional outbox): a reply and its job are written in one transaction;
+-- workers claim due jobs with SKIP LOCKED and a lease, so several hubs never send one twice at once,
+-- and a hub that died mid-call leaves a lease that runs out.
+CREATE TABLE deliveries (
+  message_id uuid PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+  -- A case's replies go out one at a time, in order.
+  case_id uuid NOT NULL REFERENCES cases(id),
+  channel text NOT NULL,
+  -- queued: due at next_attempt_at; sending: an attempt is out (leased until lease_until); sent; failed.
+  state text NOT NULL DEFAULT 'queued',
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  lease_until timestamptz,
+  leased_by text,
+  -- What the sender needs, resolved when the reply was queued: recipient, the ids it answers, subject…
+  target jsonb NOT NULL,
+  -- Sent with every attempt where the provider takes one (Mastodon's Idempotency-Key, Bluesky's rkey, the Message-ID).
+  idempotency_key text NOT NULL,
+  external_id text,
+  reason text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE state IN ('queued', 'sending');
+CREATE INDEX deliveries_case ON deliveries (case_id) WHERE state = 'sending';
+
+-- Mentions become synced rows: a rev for the pull, and where they went.
+ALTER TABLE mentions ADD COLUMN version integer NOT NULL DEFAULT 1;
+ALTER TABLE mentions ADD COLUMN rev bigint NOT NULL DEFAULT nextval('rev_seq');
+ALTER TABLE mentions ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();
+ALTER TABLE mentions ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
+ALTER TABLE mentions ADD COLUMN queue_id uuid REFERENCES queues(id);
+ALTER TABLE mentions ADD COLUMN case_id uuid REFERENCES cases(id);
+ALTER TABLE mentions ADD COLUMN addressed boolean NOT NULL DEFAULT true;
+ALTER TABLE mentions ADD COLUMN sentiment double precision;
+ALTER TABLE mentions ADD COLUMN reply_context jsonb;
+CREATE INDEX mentions_rev ON mentions (rev);
+`,
+  },
 ];

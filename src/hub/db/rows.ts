@@ -1,5 +1,5 @@
 /** Maps database rows to the domain shapes that travel on the wire. */
-import type { Article, Case, Customer, Device, Message, Queue, User } from '../../shared/domain';
+import type { Article, Case, Customer, Device, Mention, Message, Queue, User } from '../../shared/domain';
 import type * as s from './schema';
 
 type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
@@ -45,6 +45,8 @@ export function toMessage(r: Row<typeof s.messages>): Message {
     body: r.body,
     externalId: r.externalId,
     attachments: r.attachments,
+    addressed: r.addressed,
+    delivery: r.delivery ?? null,
     ...meta(r),
   };
 }
@@ -62,6 +64,7 @@ export function toCustomer(r: Row<typeof s.customers>): Customer {
     language: r.language,
     preferredChannel: r.preferredChannel as Customer['preferredChannel'],
     consent: r.consent,
+    doNotEngage: r.doNotEngage,
     ...meta(r),
   };
 }
@@ -89,4 +92,25 @@ export function toQueue(r: Row<typeof s.queues>): Queue {
 /** Public fields only: never the password hash. */
 export function toUser(r: Row<typeof s.users>): User {
   return { id: r.id, username: r.username, name: r.name, role: r.role as User['role'] };
+}
+
+export function toMention(r: Row<typeof s.mentions>): Mention {
+  return {
+    id: r.id,
+    channel: r.channel as Mention['channel'],
+    author: r.author,
+    body: r.body,
+    externalId: r.externalId,
+    language: r.language,
+    at: r.at.toISOString(),
+    status: r.status as Mention['status'],
+    customerId: r.customerId,
+    url: r.url,
+    inReplyTo: r.inReplyTo,
+    addressed: r.addressed,
+    sentiment: r.sentiment,
+    queueId: r.queueId,
+    caseId: r.caseId,
+    ...meta(r),
+  };
 }

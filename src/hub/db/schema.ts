@@ -1,7 +1,10 @@
 /** drizzle table definitions mirroring migrations.ts (the SQL is the source of truth). */
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, customType, doublePrecision, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { AttachmentMeta } from '../../shared/domain';
+import type { AttachmentMeta, Delivery } from '../../shared/domain';
+
+/** A provider's reply details of an inbound post (channels/inbound.ts `replyContext`). */
+type ReplyContext = Record<string, string | string[]>;
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -58,6 +61,7 @@ export const customers = pgTable('customers', {
   language: text('language').notNull(),
   preferredChannel: text('preferred_channel').notNull(),
   consent: boolean('consent').notNull(),
+  doNotEngage: boolean('do_not_engage').notNull().default(false),
   ...synced,
 });
 
@@ -112,7 +116,35 @@ export const messages = pgTable('messages', {
   body: text('body').notNull(),
   externalId: text('external_id'),
   attachments: jsonb('attachments').$type<AttachmentMeta[]>().notNull().default([]),
+  addressed: boolean('addressed').notNull().default(true),
+  delivery: jsonb('delivery').$type<Delivery>(),
+  replyContext: jsonb('reply_context').$type<ReplyContext>(),
   ...synced,
+});
+
+/** The delivery queue of outbound replies (migration 11): one job per reply, written with it. */
+export const deliveries = pgTable('deliveries', {
+  messageId: uuid('message_id').primaryKey(),
+  caseId: uuid('case_id').notNull(),
+  channel: text('channel').notNull(),
+  state: text('state').$type<'queued' | 'sending' | 'sent' | 'failed'>().notNull().default('queued'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+  leaseUntil: ts('lease_until'),
+  leasedBy: text('leased_by'),
+  target: jsonb('target').$type<Record<string, unknown>>().notNull(),
+  idempotencyKey: text('idempotency_key').notNull(),
+  externalId: text('external_id'),
+  reason: text('reason'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Where each streamed channel stopped (migration 10). */
+export const channelCursors = pgTable('channel_cursors', {
+  channel: text('channel').primaryKey(),
+  cursor: text('cursor').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -188,6 +220,12 @@ export const mentions = pgTable('mentions', {
   customerId: uuid('customer_id'),
   url: text('url'),
   inReplyTo: text('in_reply_to'),
+  addressed: boolean('addressed').notNull().default(true),
+  sentiment: doublePrecision('sentiment'),
+  replyContext: jsonb('reply_context').$type<ReplyContext>(),
+  queueId: uuid('queue_id'),
+  caseId: uuid('case_id'),
+  ...synced,
 });
 
 /** A handle or address (normalised) on a channel → its customer (migration 7). */

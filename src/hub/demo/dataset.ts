@@ -64,10 +64,12 @@ export interface DemoData {
 }
 
 /** The brand's phone numbers and the queue answering each (ARCHITECTURE.md, "Channels"). */
-const PHONE_NUMBERS: { number: string; queue: QueueName }[] = [{ number: '+3545550100', queue: 'Support' }];
+/** The brand's phone number (ARCHITECTURE.md, "Channels"): the Support queue answers it. */
+export const DEMO_PHONE_NUMBER = '+3545550100';
+const PHONE_NUMBERS: { number: string; queue: QueueName }[] = [{ number: DEMO_PHONE_NUMBER, queue: 'Support' }];
 
 /** The queue that owns each inbound channel (ARCHITECTURE.md, "Channels"). */
-const CHANNEL_QUEUES: Partial<Record<Channel, QueueName>> = { x: 'Social', facebook: 'Social', instagram: 'Social', mastodon: 'Social', email: 'Support', phone: 'Support', web: 'Support' };
+const CHANNEL_QUEUES: Partial<Record<Channel, QueueName>> = { x: 'Social', facebook: 'Social', instagram: 'Social', mastodon: 'Social', bluesky: 'Social', email: 'Support', phone: 'Support', web: 'Support' };
 
 const DEVICE_MODELS = [
   { prefix: 'car', model: 'Volta EV 2026', count: 6 },

@@ -1,25 +1,28 @@
 /**
- * Simulated live traffic for demos. Each tick either stores and publishes a
- * social mention, or sends a burst of telemetry over the real MQTT path from
- * a demo device (never car-0001, which is kept for the hands-on demo) that
- * trips its rule and so opens a case. Devices that already have an open rule
- * case get healthy readings instead, so the feed never stalls on them. Each
- * burst signs in as its device, with the demo device token, as a device would.
+ * Simulated live traffic for demos, through the hub's real entrances: each
+ * tick either sends a social post, a mail or a phone call the way its
+ * provider would (signed webhooks, SMTP, Twilio callbacks: traffic.ts), or a
+ * burst of telemetry over the real MQTT path from a demo device (never
+ * car-0001, which is kept for the hands-on demo) that trips its rule and so
+ * opens a case. Devices that already have an open rule case get healthy
+ * readings instead, so the feed never stalls on them. Each burst signs in as
+ * its device, with the demo device token, as a device would.
  */
 import mqtt from 'mqtt';
 import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import texts from '../../../resources/demo/texts.json';
-import type { Mention, TelemetryReading } from '../../shared/domain';
+import type { TelemetryReading } from '../../shared/domain';
+import type { ChannelConfigs } from '../channels/channels';
 import type { Db } from '../db/connect';
 import { splitMqttUrl } from '../devices/credentials';
 import { telemetryTopic } from '../devices/topics';
-import type { Publisher } from '../live/publish';
-import { devicesWithOpenRuleCase, insertMention, listDeviceIds, listEnabledRules, type Rule } from '../repos/devices';
-import { channelQueueId } from '../repos/inbound';
+import { devicesWithOpenRuleCase, listDeviceIds, listEnabledRules, type Rule } from '../repos/devices';
+import { customerPhones } from '../repos/demo';
 import { asciiName } from './ascii';
-import { DEMO_DEVICE, DEMO_DEVICE_METRICS, demoDeviceToken } from './dataset';
+import { DEMO_DEVICE, DEMO_DEVICE_METRICS, DEMO_PHONE_NUMBER, demoDeviceToken } from './dataset';
 import { seededRandom } from './random';
+import { type Author, sendCall, sendMail, sendMetaComment, sendXTweet } from './traffic';
 
 const LANGS = ['en', 'ru', 'id', 'is'] as const;
 
@@ -27,42 +30,91 @@ export interface DemoFeed {
   stop(): Promise<void>;
 }
 
-export function startDemoFeed(opts: { db: Db; mqttUrl: string; publish: Publisher; log: Logger; intervalMs: number }): DemoFeed {
+export interface DemoFeedOptions {
+  db: Db;
+  mqttUrl: string;
+  /** The hub's own URL and SMTP listener, where the traffic goes in. */
+  hubUrl: string;
+  smtpUrl: string | null;
+  channels: ChannelConfigs;
+  log: Logger;
+  intervalMs: number;
+}
+
+export function startDemoFeed(opts: DemoFeedOptions): DemoFeed {
   const rnd = seededRandom(Date.now() & 0xffff);
   // The URL may name the hub's own user (an external broker): the feed signs in as each device instead.
   const broker = splitMqttUrl(opts.mqttUrl).url;
   let tick = 0;
   let turn = 0;
   let running: Promise<void> | null = null;
+  let stopped = false;
+  const calls = new Set<Promise<void>>();
 
   const timer = setInterval(() => {
     // A slow tick (busy database) is skipped, not stacked.
     if (running) return;
     tick++;
-    running = (tick % 3 === 0 ? publishTelemetry() : publishMention())
+    running = (tick % 3 === 0 ? publishTelemetry() : sendTraffic())
       .catch((error: unknown) => opts.log.warn({ err: error }, 'demo feed tick failed'))
       .finally(() => {
         running = null;
       });
   }, opts.intervalMs);
 
-  async function publishMention() {
-    const language = rnd.pick(LANGS);
-    const mention: Mention = {
-      id: uuidv7(),
-      channel: rnd.pick(['x', 'facebook'] as const),
-      author: `@${asciiName(rnd.pick(texts.names[language]).split(' ')[0] ?? 'user') || 'user'}${rnd.int(1, 99)}`,
-      body: rnd.pick(texts.mentions[language]),
-      externalId: uuidv7(),
-      language,
-      at: new Date().toISOString(),
-      status: 'new',
-      customerId: null,
-      url: null,
-      inReplyTo: null,
-    };
-    if (await insertMention(opts.db, mention)) opts.publish.mention(mention, await channelQueueId(opts.db, mention.channel));
+  function author(language: (typeof LANGS)[number]): Author & { language: string } {
+    const name = rnd.pick(texts.names[language]);
+    const handle = `${asciiName(name.split(' ')[0] ?? 'user') || 'user'}${rnd.int(1, 99)}`;
+    return { id: handle, name, language };
   }
+
+  /** One post, mail or call, on a channel that is on. */
+  async function sendTraffic() {
+    const language = rnd.pick(LANGS);
+    const who = author(language);
+    const { x, meta, email, voice } = opts.channels;
+    const kinds = [
+      ...(x ? ['x-mention', 'x-mention', 'x-reply'] : []),
+      ...(meta?.pageId ? ['meta'] : []),
+      ...(email && opts.smtpUrl ? ['email'] : []),
+      ...(voice && tick % 8 === 1 ? ['call'] : []),
+    ];
+    if (kinds.length === 0) return;
+    const theme = rnd.pick(texts.themes);
+    switch (rnd.pick(kinds)) {
+      case 'x-mention':
+        return sendXTweet(opts.hubUrl, { consumerSecret: x!.consumerSecret, userId: x!.userId ?? '0' }, who, rnd.pick(texts.mentions[language]), false);
+      case 'x-reply':
+        return sendXTweet(opts.hubUrl, { consumerSecret: x!.consumerSecret, userId: x!.userId ?? '0' }, who, `@switchboard ${theme.subject[language]}`, true);
+      case 'meta':
+        return sendMetaComment(opts.hubUrl, { appSecret: meta!.appSecret, pageId: meta!.pageId! }, who, theme.in[language]);
+      case 'email':
+        return sendMail(opts.smtpUrl!, email!.addresses[0]!, { id: `${who.id.toLowerCase()}@example.com`, name: who.name }, theme.subject[language], theme.in[language]);
+      case 'call': {
+        // A known customer's number, so the screen pop has someone to show; now and then a stranger.
+        const phones = await customerPhones(opts.db, 20);
+        const from = phones.length > 0 && rnd.next() < 0.8 ? rnd.pick(phones) : `+3546${String(rnd.int(100000, 999999))}`;
+        // The call rings while the feed goes on; it ends (and is logged) a little later.
+        const call = sendCall(opts.hubUrl, { authToken: voice!.authToken, publicUrl: voice!.publicUrl }, { from, to: DEMO_PHONE_NUMBER, seconds: rnd.int(20, 90) }, wait)
+          .catch((error: unknown) => opts.log.warn({ err: error }, 'demo call failed'))
+          .finally(() => calls.delete(call));
+        calls.add(call);
+        return;
+      }
+    }
+  }
+
+  /** A call's time on the line; cut short when the feed stops. */
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const until = Date.now() + ms;
+      const check = setInterval(() => {
+        if (stopped || Date.now() >= until) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 200);
+    });
 
   async function publishTelemetry() {
     const [deviceIds, rules, busy] = await Promise.all([listDeviceIds(opts.db), listEnabledRules(opts.db), devicesWithOpenRuleCase(opts.db)]);
@@ -106,8 +158,10 @@ export function startDemoFeed(opts: { db: Db; mqttUrl: string; publish: Publishe
 
   return {
     async stop() {
+      stopped = true;
       clearInterval(timer);
       await running;
+      await Promise.all(calls);
     },
   };
 }

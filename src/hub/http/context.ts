@@ -22,6 +22,8 @@ export interface HubContext {
   sessions: Sessions;
   ingest: TelemetryIngest;
   publish: Publisher;
+  /** A reply was queued: the delivery worker looks at once. */
+  kickDeliveries(): void;
   metrics: HubMetrics;
   /** The static bearer token a metrics scraper may use, if one is set. */
   metricsToken?: string;

@@ -149,7 +149,9 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
         if (outcome.moved) ctx.publish.caseMoved(outcome.cases[0]!, outcome.moved.from, outcome.moved.rev);
         for (const { message, caseRow } of outcome.messages) ctx.publish.message(message, caseRow);
         if (outcome.presence) ctx.publish.presence(outcome.presence.userId, outcome.presence.presence as Presence);
+        for (const mention of outcome.mentions ?? []) ctx.publish.mention(mention, 'mention:upsert');
       }
+      if (outcomes.some((outcome) => outcome.queuedDelivery)) ctx.kickDeliveries();
       timer();
       const response: SyncPushResponse = { results: results as MutationResult[] };
       return response;

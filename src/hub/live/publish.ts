@@ -20,9 +20,9 @@ export function createPublisher(io: LiveServer) {
     alert(alert: Alert, caseRow: Pick<Case, 'queueId' | 'assigneeId'>): void {
       io.to(roomsForCase(caseRow)).emit('device:alert', alert);
     },
-    /** To supervisors, admins and the agents of the queue that owns the mention's channel (none owning it: supervisors and admins). */
-    mention(mention: Mention, ownerQueueId: string | null): void {
-      io.to(['role:supervisor', 'role:admin', ...(ownerQueueId ? [`queue:${ownerQueueId}`] : [])]).emit('mention:new', mention);
+    /** To supervisors, admins and the agents of the mention's queue (the one owning its channel; none: supervisors and admins), as the pull's scope. */
+    mention(mention: Mention, event: 'mention:new' | 'mention:upsert' = 'mention:new'): void {
+      io.to(['role:supervisor', 'role:admin', ...(mention.queueId ? [`queue:${mention.queueId}`] : [])]).emit(event, mention);
     },
     /** To the one agent the call is offered to. */
     callOffered(offer: CallOffered): void {

@@ -1,4 +1,5 @@
 /** Bulk writes of the demo dataset; called inside one write transaction. */
+import { isNotNull } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import * as s from '../db/schema';
 import type { DemoData } from '../demo/dataset';
@@ -31,4 +32,10 @@ export async function insertDemoData(db: Db, data: DemoData, passwordHash: strin
   // Two demo customers may share a handle: the first keeps it.
   await insertInBatches(data.identities, (batch) => db.insert(s.customerIdentities).values(batch).onConflictDoNothing());
   if (data.phoneNumbers.length > 0) await db.insert(s.phoneNumbers).values(data.phoneNumbers);
+}
+
+/** Some customers' phone numbers, for the demo feed's calls. */
+export async function customerPhones(db: Db, limit: number): Promise<string[]> {
+  const rows = await db.select({ phone: s.customers.phone }).from(s.customers).where(isNotNull(s.customers.phone)).limit(limit);
+  return rows.map((r) => r.phone!);
 }

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
-import type { Alert, Device, Mention, TelemetryReading } from '../../shared/domain';
+import type { Alert, Device, TelemetryReading } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { toDevice } from '../db/rows';
-import { alerts, cases, deviceRules, devices, mentions, ruleState, telemetry } from '../db/schema';
+import { alerts, cases, deviceRules, devices, ruleState, telemetry } from '../db/schema';
 
 export async function findDevice(db: Db, id: string): Promise<(Device & { tokenHash: string }) | null> {
   const [row] = await db.select().from(devices).where(eq(devices.id, id));
@@ -117,13 +117,3 @@ export async function listDeviceIds(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** Stores a mention once per channel and external id; false when it was already there. */
-export async function insertMention(db: Db, mention: Mention): Promise<boolean> {
-  const rows = await db.insert(mentions).values({ ...mention, at: new Date(mention.at) }).onConflictDoNothing().returning({ id: mentions.id });
-  return rows.length > 0;
-}
-
-export async function countMentions(db: Db): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)` }).from(mentions);
-  return Number(row?.n ?? 0);
-}

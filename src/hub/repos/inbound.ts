@@ -1,9 +1,9 @@
 /** The queries of the inbound pipeline (channels/pipeline.ts); run inside its write transaction. */
-import { and, desc, eq, notInArray } from 'drizzle-orm';
+import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { Case, Channel, Customer, Mention } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { toCase, toCustomer } from '../db/rows';
-import { cases, channelQueues, customerIdentities, customers, mentions, messages, messageThreads } from '../db/schema';
+import { caseChanges, cases, channelQueues, customerIdentities, customers, mentions, messages, messageThreads } from '../db/schema';
 
 const CLOSED: Case['status'][] = ['solved', 'closed'];
 
@@ -95,6 +95,32 @@ export async function setChannelQueue(db: Db, channel: Channel, queueId: string)
   await db.insert(channelQueues).values({ channel, queueId }).onConflictDoUpdate({ target: channelQueues.channel, set: { queueId } });
 }
 
-export async function insertInboxMention(db: Db, mention: Mention): Promise<void> {
-  await db.insert(mentions).values({ ...mention, at: new Date(mention.at) });
+/** Stores a mention in the inbox; answers its rev. */
+export async function insertInboxMention(db: Db, mention: Mention, replyContext: Record<string, string | string[]> | null): Promise<number> {
+  const [row] = await db
+    .insert(mentions)
+    .values({ ...mention, rev: undefined, at: new Date(mention.at), createdAt: new Date(mention.createdAt), updatedAt: new Date(mention.updatedAt), replyContext })
+    .returning({ rev: mentions.rev });
+  return Number(row!.rev);
+}
+
+/**
+ * A customer wrote again on a case that was waiting on them (pending) or on
+ * hold: it is open again, as help desks do it. A case that changes gets a new
+ * version (recorded as the hub's change, so a console's edit of the status
+ * meets it as a conflict) and a rev; either way it counts as updated now.
+ */
+export async function reopenOnCustomerReply(db: Db, caseRow: Case): Promise<Case> {
+  const reopen = caseRow.status === 'pending' || caseRow.status === 'on_hold';
+  const [row] = await db
+    .update(cases)
+    .set({
+      ...(reopen ? { status: 'open', version: caseRow.version + 1 } : {}),
+      rev: sql`nextval('rev_seq')`,
+      updatedAt: new Date(),
+    })
+    .where(eq(cases.id, caseRow.id))
+    .returning();
+  if (reopen) await db.insert(caseChanges).values({ caseId: caseRow.id, version: caseRow.version + 1, fields: { status: 'open' }, userId: null });
+  return toCase(row!);
 }

@@ -8,17 +8,22 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
 import { refuseAssignment, refuseNewAssignee } from '../../shared/assignment';
-import { type Case, IdSchema, type Message, type Priority } from '../../shared/domain';
+import { type Case, type Customer, IdSchema, type Mention, type Message, type Priority } from '../../shared/domain';
 import { CASE_FIELDS, type CaseField, type FieldConflict, type Mutation, type MutationResult } from '../../shared/protocol';
 import type { Db } from '../db/connect';
-import { toCase, toMessage } from '../db/rows';
-import { caseChanges, caseMoves, cases, customers, devices, messages, mutations, queues, users } from '../db/schema';
+import { toCase, toCustomer, toMessage } from '../db/rows';
+import { caseChanges, caseMoves, cases, customers, deliveries, devices, messages, mutations, queues, users } from '../db/schema';
 import { type DrawRevs, writeTransactionLockingLate } from '../db/write';
 import { slaDueAt } from '../devices/sla';
 import { type Actor, caseScope, namedInScope } from './scope';
 import { setPresence } from './users';
+import { Rejection } from './rejection';
+import { prepareReply, refuseRetry } from './replies';
+import { type DeliveryTarget, queuedDelivery, requeueDelivery, setMessageDelivery } from './deliveries';
+import { lockMentionInScope, setMentionStatus } from './mentions';
+import { convertMention } from '../channels/mentions';
 
-export class Rejection extends Error {}
+export { Rejection } from './rejection';
 
 export interface PushOutcome {
   result: MutationResult;
@@ -26,6 +31,12 @@ export interface PushOutcome {
   /** New messages with the placement of their case, which decides who sees them. */
   messages: { message: Message; caseRow: Pick<Case, 'queueId' | 'assigneeId'> }[];
   presence?: { userId: string; presence: string };
+  /** Customers it changed (consent). */
+  customers?: Customer[];
+  /** Mentions it changed (converted, dismissed). */
+  mentions?: Mention[];
+  /** It queued a reply for delivery: the worker may look at once. */
+  queuedDelivery?: boolean;
   /** A reassigned case: where it was, so consoles that lose it can be told. */
   moved?: { id: string; rev: number; from: Pick<Case, 'queueId' | 'assigneeId'> };
 }
@@ -102,6 +113,8 @@ interface Batch {
   changes: CaseChange[];
   moves: (typeof caseMoves.$inferInsert)[];
   messages: MessageRow[];
+  /** Delivery jobs of the batch's replies, written after their messages. */
+  deliveries: (typeof deliveries.$inferInsert)[];
   revs: number[];
   size: number;
   drawRevs: DrawRevs;
@@ -143,10 +156,13 @@ async function flush(work: Batch): Promise<void> {
   if (work.changes.length > 0) await tx.insert(caseChanges).values(work.changes);
   if (work.moves.length > 0) await tx.insert(caseMoves).values(work.moves);
   if (work.messages.length > 0) await tx.insert(messages).values(work.messages);
+  if (work.deliveries.length > 0) await tx.insert(deliveries).values(work.deliveries);
 }
 
 async function loadBatch(tx: Db, actor: Actor, batch: Mutation[], drawRevs: DrawRevs): Promise<Batch> {
-  const ids = [...new Set(batch.filter((m) => m.kind !== 'case.create' && m.kind !== 'presence.set').map((m) => m.entityId))].filter(isUuid);
+  // Mutations whose entity is a case (a retry names a message, a mention mutation a mention: they load their own).
+  const onCases = batch.filter((m) => ['case.update', 'case.assign', 'case.note', 'message.send'].includes(m.kind));
+  const ids = [...new Set(onCases.map((m) => m.entityId))].filter(isUuid);
   // Notes and replies only read their case: a share lock lets pushes to one busy case run side by side.
   const changesCases = batch.some((m) => m.kind === 'case.update' || m.kind === 'case.assign');
   const rows =
@@ -163,6 +179,7 @@ async function loadBatch(tx: Db, actor: Actor, batch: Mutation[], drawRevs: Draw
     changes: [],
     moves: [],
     messages: [],
+    deliveries: [],
     revs: [],
     size: batch.length,
     drawRevs,
@@ -183,13 +200,13 @@ async function applyOnce(work: Batch, mutation: Mutation, seen: typeof mutations
     outcome = await apply(work, mutation);
   } catch (error) {
     if (!(error instanceof Rejection)) throw error;
-    outcome = rejected(mutation.id, error.message);
+    outcome = rejected(mutation.id, error.reason, error.detail);
   }
   return outcome;
 }
 
-function rejected(id: string, reason: string): PushOutcome {
-  return { result: { id, status: 'rejected', reason }, cases: [], messages: [] };
+function rejected(id: string, reason: string, detail?: string): PushOutcome {
+  return { result: { id, status: 'rejected', reason, ...(detail ? { detail } : {}) }, cases: [], messages: [] };
 }
 
 /** The case as this batch left it; scope was checked when the batch loaded it (a case created in the batch is the actor's). */
@@ -211,6 +228,7 @@ async function apply(work: Batch, m: Mutation): Promise<PushOutcome> {
     case 'message.send': {
       const row = caseInScope(work, m.entityId);
       if (work.takenMessageIds.has(m.id)) throw new Rejection('this mutation id is already the id of a message; send it again under a new id');
+      const reply = m.kind === 'message.send' ? await prepareReply(tx, actor, row, m.payload) : null;
       const now = new Date();
       const message: MessageRow = {
         // The mutation id doubles as the message id: a replay can never append twice.
@@ -222,13 +240,51 @@ async function apply(work: Batch, m: Mutation): Promise<PushOutcome> {
         body: m.payload.body,
         externalId: null,
         attachments: [],
+        addressed: true,
+        delivery: reply ? queuedDelivery(reply.consentOverride, now) : null,
+        replyContext: null,
         version: 1,
         rev: await nextRev(work),
         createdAt: now,
         updatedAt: now,
       };
       work.messages.push(message);
-      return { result: { id: m.id, status: 'applied', version: row.version, rev: message.rev }, cases: [], messages: [{ message: toMessage(message), caseRow: row }] };
+      // Queued in the same transaction as the reply: both are stored, or neither. The message id is the idempotency key.
+      if (reply) work.deliveries.push({ messageId: m.id, caseId: row.id, channel: message.channel, target: reply.target as unknown as Record<string, unknown>, idempotencyKey: m.id, createdAt: now });
+      return {
+        result: { id: m.id, status: 'applied', version: row.version, rev: message.rev },
+        cases: [],
+        messages: [{ message: toMessage(message), caseRow: row }],
+        ...(reply ? { queuedDelivery: true } : {}),
+      };
+    }
+    case 'message.retry':
+      return retryReply(work, m.id, m.entityId);
+    case 'mention.convert':
+      return convert(work, m.id, m.entityId, m.payload.caseId);
+    case 'customer.consent': {
+      const [customer] = isUuid(m.entityId)
+        ? await tx
+            .select()
+            .from(customers)
+            .where(and(eq(customers.id, m.entityId), namedInScope(tx, actor, customers.id, cases.customerId)))
+            .for('update')
+        : [];
+      if (!customer) throw new Rejection('no such customer in your scope');
+      const [updated] = await tx
+        .update(customers)
+        .set({ ...m.payload, version: customer.version + 1, rev: await nextRev(work), updatedAt: new Date() })
+        .where(eq(customers.id, customer.id))
+        .returning();
+      return { result: { id: m.id, status: 'applied', version: updated!.version, rev: Number(updated!.rev) }, cases: [], messages: [], customers: [toCustomer(updated!)] };
+    }
+    case 'mention.dismiss': {
+      const mention = await lockMentionInScope(tx, actor, m.entityId);
+      if (!mention) throw new Rejection('no such mention in your scope');
+      if (mention.status === 'converted') throw new Rejection('the mention was already converted into a case');
+      if (mention.status === 'dismissed') return { result: { id: m.id, status: 'applied', version: mention.version, rev: Number(mention.rev) }, cases: [], messages: [] };
+      const dismissed = await setMentionStatus(tx, mention.id, 'dismissed', null, await nextRev(work));
+      return { result: { id: m.id, status: 'applied', version: dismissed.version, rev: dismissed.rev }, cases: [], messages: [], mentions: [dismissed] };
     }
     case 'case.create':
       return create(work, m.id, m.entityId, m.payload.case);
@@ -366,4 +422,56 @@ async function checkNamed(work: Batch, draft: Pick<Case, 'customerId' | 'deviceI
     if (!device) throw new Rejection('no such device in your scope');
     if (device.ownerId !== draft.customerId) throw new Rejection('the device must belong to the case’s customer');
   }
+}
+
+/** Sends a failed reply again: its job goes back in the queue, due now, as long as consent still allows it. */
+async function retryReply(work: Batch, id: string, messageId: string): Promise<PushOutcome> {
+  const { tx, actor } = work;
+  const [found] = isUuid(messageId)
+    ? await tx
+        .select({ message: messages, caseRow: cases, target: deliveries.target })
+        .from(messages)
+        .innerJoin(cases, eq(cases.id, messages.caseId))
+        .innerJoin(deliveries, eq(deliveries.messageId, messages.id))
+        .where(and(eq(messages.id, messageId), caseScope(actor)))
+        .for('update')
+    : [];
+  if (!found) throw new Rejection('no such reply in your scope');
+  if (found.message.delivery?.status !== 'failed') throw new Rejection(`only a failed reply can be sent again (this one is ${found.message.delivery?.status ?? 'not a reply'})`);
+  const answers = (found.target as unknown as DeliveryTarget).answers;
+  await refuseRetry(tx, found.caseRow, { channel: found.message.channel, consentOverride: found.message.delivery.consentOverride, answersAddressed: answers ? answers.addressed : null });
+  const rev = await nextRev(work);
+  await requeueDelivery(tx, messageId);
+  const { message, caseRow } = await setMessageDelivery(tx, messageId, (d) => ({ ...d, status: 'queued', reason: null, attempts: 0, at: new Date().toISOString() }), rev);
+  return { result: { id, status: 'applied', version: message.version, rev }, cases: [], messages: [{ message, caseRow }], queuedDelivery: true };
+}
+
+/** A mention into a case: the one named (in scope, still open) or a new one whose id is the mutation's. */
+async function convert(work: Batch, id: string, mentionId: string, caseId: string | undefined): Promise<PushOutcome> {
+  const { tx, actor } = work;
+  const mention = await lockMentionInScope(tx, actor, mentionId);
+  if (!mention) throw new Rejection('no such mention in your scope');
+  if (mention.status === 'converted') throw new Rejection('the mention was already converted into a case');
+  let into: Parameters<typeof convertMention>[2];
+  if (caseId) {
+    const [existing] = await tx.select().from(cases).where(and(eq(cases.id, caseId), caseScope(actor))).for('update');
+    if (!existing) throw new Rejection('no such case in your scope');
+    if (existing.status === 'solved' || existing.status === 'closed') throw new Rejection('the case is closed: convert the mention into a new case');
+    into = { existing: toCase(existing) };
+  } else {
+    if (!mention.queueId) throw new Rejection('no queue owns this channel: an admin must set one');
+    const [taken] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, id));
+    if (taken) throw new Rejection('a case with this id already exists');
+    into = { newCaseId: id, queueId: mention.queueId };
+  }
+  // Drawn before the inserts below, which take their revs from the sequence: the rev lock is held from here.
+  const rev = await nextRev(work);
+  const converted = await convertMention(tx, mention, into);
+  const updated = await setMentionStatus(tx, mention.id, 'converted', converted.case.id, rev);
+  return {
+    result: { id, status: 'applied', version: updated.version, rev },
+    cases: converted.created ? [converted.case] : [],
+    messages: [{ message: converted.message, caseRow: converted.case }],
+    mentions: [updated],
+  };
 }

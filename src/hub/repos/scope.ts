@@ -1,7 +1,7 @@
 import { type SQL, and, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Role } from '../../shared/domain';
 import type { Db } from '../db/connect';
-import { caseMoves, cases, type customers, type devices } from '../db/schema';
+import { caseMoves, cases, type customers, type devices, mentions } from '../db/schema';
 
 /** Who is asking: resolved once per request or socket from the token. */
 export interface Actor {
@@ -54,4 +54,17 @@ export function namedInScope(db: Db, actor: Actor, id: typeof customers.id | typ
 /** For a case move: could the actor see the case where it was before? Supervisors see everything, so never a tombstone. */
 export function sawBeforeMove(actor: Actor): SQL {
   return placementScope(actor, caseMoves.fromQueue, caseMoves.fromAssignee) ?? sql`false`;
+}
+
+/** The mentions an actor may see: supervisors and admins all, agents those of their queues (the Social queue), technicians none (undefined: no restriction). */
+export function mentionScope(actor: Actor): SQL | undefined {
+  switch (actor.role) {
+    case 'supervisor':
+    case 'admin':
+      return undefined;
+    case 'agent':
+      return actor.queueIds.length > 0 ? inArray(mentions.queueId, actor.queueIds) : sql`false`;
+    default:
+      return sql`false`;
+  }
 }

@@ -9,9 +9,9 @@ import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Case } from '../../shared/domain';
 import type { SyncChange, SyncPullResponse } from '../../shared/protocol';
 import type { Db } from '../db/connect';
-import { toArticle, toCase, toCustomer, toDevice, toMessage, toQueue, toUser } from '../db/rows';
-import { articles, caseMoves, cases, customers, devices, messages, queues, users } from '../db/schema';
-import { type Actor, caseScope, namedInScope, sawBeforeMove, scopeKey } from './scope';
+import { toArticle, toCase, toCustomer, toDevice, toMention, toMessage, toQueue, toUser } from '../db/rows';
+import { articles, caseMoves, cases, customers, devices, mentions, messages, queues, users } from '../db/schema';
+import { type Actor, caseScope, mentionScope, namedInScope, sawBeforeMove, scopeKey } from './scope';
 
 export function pullChanges(db: Db, actor: Actor, cursor: number, limit: number): Promise<SyncPullResponse> {
   // One snapshot for every table read: writers commit in rev order, so a snapshot holds every rev up to
@@ -24,7 +24,9 @@ export function pullChanges(db: Db, actor: Actor, cursor: number, limit: number)
 async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: number): Promise<SyncPullResponse> {
   const scope = caseScope(actor);
 
-  const [head, moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows, articleRows] = await Promise.all([
+  // One after another: the snapshot is one connection, and a client runs one query at a time anyway
+  // (node-postgres deprecates queueing them on it).
+  const [head, moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows, articleRows, mentionRows] = await inTurn([
     db.select({ rev: sql<string>`last_value` }).from(sql`rev_seq`),
     scope
       ? db
@@ -60,6 +62,7 @@ async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: numbe
     db.select().from(users).where(gt(users.rev, cursor)).orderBy(asc(users.rev)).limit(limit),
     // The whole knowledge base goes to every console: it is small beside the cases, and a technician offline needs whatever fits the case in front of them.
     db.select().from(articles).where(gt(articles.rev, cursor)).orderBy(asc(articles.rev)).limit(limit),
+    db.select().from(mentions).where(and(gt(mentions.rev, cursor), mentionScope(actor))).orderBy(asc(mentions.rev)).limit(limit),
   ]);
 
   const changes: SyncChange[] = [
@@ -71,10 +74,11 @@ async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: numbe
     ...queueRows.map((r) => upsert('queue', toQueue(r))),
     ...userRows.map((r) => ({ op: 'upsert' as const, entity: 'user' as const, id: r.id, rev: Number(r.rev), row: toUser(r) })),
     ...articleRows.map((r) => upsert('article', toArticle(r))),
+    ...mentionRows.map((r) => upsert('mention', toMention(r))),
   ].sort((a, b) => a.rev - b.rev);
 
   const page = changes.slice(0, limit);
-  const hasMore = changes.length > limit || [moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows, articleRows].some((rows) => rows.length === limit);
+  const hasMore = changes.length > limit || [moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows, articleRows, mentionRows].some((rows) => rows.length === limit);
   const around = scope ? await aroundScopeChanges(db, actor, cursor, page) : [];
   return { changes: [...page, ...around], cursor: page.at(-1)?.rev ?? cursor, hasMore, head: Number(head[0]?.rev ?? 0), scope: scopeKey(actor) };
 }
@@ -102,7 +106,7 @@ async function aroundScopeChanges(db: Db, actor: Actor, cursor: number, page: Sy
     const entered = upserted.filter((c) => movedIds.has(c.id));
     const customerIds = unique(entered.map((c) => c.customerId));
     const deviceIds = unique(entered.map((c) => c.deviceId));
-    const [customerRows, deviceRows, messageRows] = await Promise.all([
+    const [customerRows, deviceRows, messageRows] = await inTurn([
       customerIds.length > 0 ? db.select().from(customers).where(inArray(customers.id, customerIds)) : [],
       deviceIds.length > 0 ? db.select().from(devices).where(inArray(devices.id, deviceIds)) : [],
       entered.length > 0 ? db.select().from(messages).where(inArray(messages.caseId, entered.map((c) => c.id))).orderBy(asc(messages.rev)) : [],
@@ -123,10 +127,8 @@ async function aroundScopeChanges(db: Db, actor: Actor, cursor: number, page: Sy
           ? []
           : (await db.selectDistinct({ id: column }).from(cases).where(and(caseScope(actor), inArray(column, ids)))).map((r) => r.id),
       );
-    const [keepCustomers, keepDevices] = await Promise.all([
-      stillNeeded(cases.customerId, unique(left.map((c) => c.customerId))),
-      stillNeeded(cases.deviceId, unique(left.map((c) => c.deviceId))),
-    ]);
+    const keepCustomers = await stillNeeded(cases.customerId, unique(left.map((c) => c.customerId)));
+    const keepDevices = await stillNeeded(cases.deviceId, unique(left.map((c) => c.deviceId)));
     for (const c of left) {
       const rev = revOf.get(c.id)!;
       if (c.customerId && !keepCustomers.has(c.customerId)) out.push({ op: 'delete', entity: 'customer', id: c.customerId, rev, row: null });
@@ -142,4 +144,11 @@ function unique(ids: (string | null)[]): string[] {
 
 function upsert(entity: SyncChange['entity'], row: { id: string; rev: number }): SyncChange {
   return { op: 'upsert', entity, id: row.id, rev: row.rev, row };
+}
+
+/** Runs the queries one at a time, in order: a drizzle query starts only when awaited (Promise.all would start them all at once). */
+async function inTurn<T extends readonly unknown[]>(queries: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results: unknown[] = [];
+  for (const query of queries) results.push(await query);
+  return results as { -readonly [K in keyof T]: Awaited<T[K]> };
 }

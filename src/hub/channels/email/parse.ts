@@ -29,6 +29,24 @@ function contentTypeOf(value: string | undefined): string {
   return /^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : 'application/octet-stream';
 }
 
+/** The most ids a reply's References carries (the replyContext limit): the thread's first and the nearest. */
+const MAX_REFERENCES = 100;
+const MAX_CONTEXT_VALUE = 200;
+
+/**
+ * What a reply to this mail needs (email/send.ts): its References as written,
+ * oldest first (or, without them, its single In-Reply-To, as RFC 5322 says),
+ * which the reply extends with this mail's own id; and its subject.
+ */
+function mailReplyContext(references: string[], inReplyTo: string[], subject: string): Record<string, string | string[]> | undefined {
+  let ids = (references.length ? references : inReplyTo.length === 1 ? inReplyTo : []).filter((id) => id.length <= MAX_CONTEXT_VALUE);
+  if (ids.length > MAX_REFERENCES) ids = [ids[0]!, ...ids.slice(-(MAX_REFERENCES - 1))];
+  const context: Record<string, string | string[]> = {};
+  if (ids.length) context.references = ids;
+  if (subject) context.subject = clip(subject, MAX_CONTEXT_VALUE);
+  return Object.keys(context).length ? context : undefined;
+}
+
 export async function parseMail(raw: Buffer, receivedAt = new Date()): Promise<InboundMessage> {
   let mail;
   try {
@@ -49,6 +67,7 @@ export async function parseMail(raw: Buffer, receivedAt = new Date()): Promise<I
   const body = clip(storable(mail.text?.trim() ?? ''), TEXT_LIMITS.body);
   const at = mail.date && Number.isFinite(mail.date.getTime()) ? mail.date : receivedAt;
   const messageId = idsIn(mail.messageId)[0] ?? `<sha256-${createHash('sha256').update(raw).digest('hex')}@switchboard.invalid>`;
+  const replyContext = mailReplyContext(idsIn(mail.references), idsIn(mail.inReplyTo), subject);
 
   return {
     channel: 'email',
@@ -62,6 +81,7 @@ export async function parseMail(raw: Buffer, receivedAt = new Date()): Promise<I
     at: at.toISOString(),
     ...(subject ? { subject: clip(subject, 1000) } : {}),
     ...(caseToken ? { caseNumber: Number(caseToken[1]) } : {}),
+    ...(replyContext ? { replyContext } : {}),
     attachments: mail.attachments.slice(0, 100).map((attachment, index) => ({
       fileName: clip(storable(attachment.filename?.trim() || `attachment-${index + 1}`), 255),
       contentType: contentTypeOf(attachment.contentType),

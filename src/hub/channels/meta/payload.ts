@@ -107,6 +107,7 @@ export function normaliseMetaWebhook(webhook: MetaWebhook, opts: { pageId?: stri
           language: null,
           url: comment.post?.permalink_url ?? null,
           at: iso(comment.created_time ?? entry.time),
+          replyContext: { kind: 'comment' },
         });
       } else if (webhook.object === 'instagram' && change.field === 'comments') {
         const comment = parseValue(InstagramCommentSchema, change.value, 'instagram comment');
@@ -122,6 +123,7 @@ export function normaliseMetaWebhook(webhook: MetaWebhook, opts: { pageId?: stri
           language: null,
           url: null,
           at: iso(entry.time),
+          replyContext: { kind: 'comment' },
         });
       }
     }
@@ -139,6 +141,8 @@ export function normaliseMetaWebhook(webhook: MetaWebhook, opts: { pageId?: stri
         language: null,
         url: null,
         at: iso(event.timestamp),
+        // Answered through the Send API to the sender's page-scoped id (meta/send.ts).
+        replyContext: { kind: 'message', psid: event.sender.id },
       });
     }
   }

@@ -74,6 +74,7 @@ export function normaliseXActivity(activity: AccountActivity): InboundMessage[] 
       language: tweet.lang ?? null,
       url: `https://x.com/${tweet.user.screen_name}/status/${tweet.id_str}`,
       at: postedAt(tweet),
+      replyContext: { kind: 'post' },
     });
   }
   for (const event of activity.direct_message_events ?? []) {
@@ -93,6 +94,8 @@ export function normaliseXActivity(activity: AccountActivity): InboundMessage[] 
       language: null,
       url: null,
       at: new Date(Number(event.created_timestamp)).toISOString(),
+      // A DM is answered with a DM to its sender (x/send.ts).
+      replyContext: { kind: 'dm', senderId: create.sender_id },
     });
   }
   return out;
