@@ -235,6 +235,16 @@ describe.each(backends)('the X channel on $name', (backend) => {
     expect(statuses(await postX(hub.url, activity({ tweets: [tweet(user, '@switchboard hi, it is me again', { inReplyToUser: BRAND })] })))).toEqual(['opened']);
     const opened = (await pulled()).cases.findLast((c) => c.subject === '@switchboard hi, it is me again')!;
     expect(opened.customerId).toBe(known.id);
+
+    // Matched by handle, the user id is remembered: after a change of handle (and with their old one
+    // taken by someone else) they are still the same customer, and the new owner of the old handle is not.
+    const renamed = { ...user, screen_name: `renamed_${user.id.slice(-6)}` };
+    expect(statuses(await postX(hub.url, activity({ tweets: [tweet(renamed, '@switchboard new handle, same me', { inReplyToUser: BRAND })] })))).toEqual(['opened']);
+    const squatter = { ...newUser('squatter'), screen_name: user.screen_name };
+    expect(statuses(await postX(hub.url, activity({ tweets: [tweet(squatter, '@switchboard I took the old handle', { inReplyToUser: BRAND })] })))).toEqual(['opened']);
+    const cases = (await pulled()).cases;
+    expect(cases.findLast((c) => c.subject === '@switchboard new handle, same me')!.customerId).toBe(known.id);
+    expect(cases.findLast((c) => c.subject === '@switchboard I took the old handle')!.customerId).not.toBe(known.id);
   });
 
   it('detects the language X could not tell, and scores the sentiment, offline', async () => {

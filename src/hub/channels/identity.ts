@@ -22,3 +22,6 @@ export function normaliseIdentity(channel: Channel, value: string): string {
 export function displayHandle(channel: Channel, value: string): string {
   return channel === 'x' || channel === 'mastodon' ? `@${value.trim().replace(/^@/, '')}` : value.trim();
 }
+
+/** The identity key of a provider's stable user id, kept apart from handles in the same table (`id:<id>`). */
+export const userIdIdentity = (userId: string): string => `id:${userId}`;

@@ -12,6 +12,8 @@ export const InboundAuthorSchema = z.object({
   /** The handle or address as the provider gives it (normalised by identity.ts before matching). */
   handle: freeText(320, z.string().trim().min(1)),
   displayName: freeText(200, z.string().trim()),
+  /** The provider's stable id of the author (X's user id), where handles can change: matched first, then the handle. */
+  userId: ProviderId.optional(),
 });
 
 export const InboundThreadSchema = z.discriminatedUnion('kind', [

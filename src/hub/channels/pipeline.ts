@@ -19,6 +19,8 @@ import {
   channelQueueId,
   externalIdTaken,
   findCustomerByIdentity,
+  claimIdentity,
+  hasIdentityLike,
   insertCustomer,
   insertIdentity,
   insertInboxMention,
@@ -31,7 +33,7 @@ import {
 } from '../repos/inbound';
 import { insertAttachments } from '../repos/attachments';
 import { analyseInbound } from './analysis';
-import { displayHandle, normaliseIdentity } from './identity';
+import { displayHandle, normaliseIdentity, userIdIdentity } from './identity';
 import type { InboundMessage } from './inbound';
 
 export type InboundOutcome =
@@ -85,7 +87,7 @@ async function route(tx: Db, inbound: InboundMessage): Promise<InboundOutcome> {
   if (await externalIdTaken(tx, channel, inbound.externalId)) return { status: 'duplicate' };
   // Someone who merely mentions the brand is not made a customer for it (the seeds' privacy concern): only a
   // customer already known by that identity is linked. Writing to the brand, or in a thread it has, makes one.
-  const known = inbound.addressing === 'mention' ? await findCustomerByIdentity(tx, channel, normaliseIdentity(channel, inbound.author.handle)) : null;
+  const known = inbound.addressing === 'mention' ? await knownAuthor(tx, inbound.author) : null;
   const resolved = inbound.addressing === 'mention' ? (known ? { customer: known, created: false } : null) : await resolveCustomer(tx, inbound);
   const analysis = analyseInbound(inbound, resolved?.customer.language ?? 'en');
 
@@ -192,12 +194,12 @@ async function resolveCustomer(tx: Db, inbound: InboundMessage): Promise<{ custo
 /** The customer an author's identity belongs to, created with the identity when unknown (also for a mention converted into a case). */
 export async function customerOfAuthor(
   tx: Db,
-  author: { channel: Channel; handle: string; displayName: string },
+  author: { channel: Channel; handle: string; displayName: string; userId?: string },
   language: () => string,
 ): Promise<{ customer: Customer; created: boolean }> {
   const { channel, handle, displayName } = author;
   const key = normaliseIdentity(channel, handle);
-  const known = await findCustomerByIdentity(tx, channel, key);
+  const known = await knownAuthor(tx, author);
   if (known) return { customer: known, created: false };
   const customer = await insertCustomer(tx, {
     id: uuidv7(),
@@ -214,8 +216,26 @@ export async function customerOfAuthor(
     // Engaging with what they addressed to the brand needs no opt-in; anything more does.
     consent: false,
   });
-  await insertIdentity(tx, channel, key, customer.id);
+  // The handle may still name a customer known by another user id (knownAuthor passed them over): it is this author's now.
+  await claimIdentity(tx, channel, key, customer.id);
+  if (author.userId) await insertIdentity(tx, channel, userIdIdentity(author.userId), customer.id);
   return { customer, created: true };
+}
+
+/**
+ * The customer an author already is: by the provider's stable user id first
+ * (a handle can change hands), then by handle — for customers recorded by
+ * handle only, whose user id is then remembered.
+ */
+async function knownAuthor(tx: Db, author: { channel: Channel; handle: string; userId?: string }): Promise<Customer | null> {
+  const byId = author.userId ? await findCustomerByIdentity(tx, author.channel, userIdIdentity(author.userId)) : null;
+  if (byId) return byId;
+  const byHandle = await findCustomerByIdentity(tx, author.channel, normaliseIdentity(author.channel, author.handle));
+  if (!byHandle || !author.userId) return byHandle;
+  // The handle's customer is known by another user id: someone else holds that handle now.
+  if (await hasIdentityLike(tx, author.channel, byHandle.id, userIdIdentity(''))) return null;
+  await insertIdentity(tx, author.channel, userIdIdentity(author.userId), byHandle.id);
+  return byHandle;
 }
 
 /** The case of the first of these posts that has an open one (an email's In-Reply-To, then its References). */

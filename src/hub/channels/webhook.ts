@@ -12,7 +12,11 @@ import { InboundError, type InboundPipeline } from './pipeline';
 
 /** Providers' batches are small; one far larger than any they send is refused before it is read. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
-export const WEBHOOK_RATE_LIMIT = { max: 1200, timeWindow: '1 minute' };
+/**
+ * Per sending address: providers deliver from a few addresses, a busy brand's X account hundreds of
+ * events a second; what the limit stops is one address flooding the signature check.
+ */
+export const WEBHOOK_RATE_LIMIT = { max: 30_000, timeWindow: '1 minute' };
 
 /** A payload that passed its schema but cannot become messages (a date that is none, say): 400. */
 export class PayloadError extends Error {}

@@ -32,8 +32,26 @@ export async function insertCustomer(db: Db, values: NewCustomer): Promise<Custo
   return toCustomer(row);
 }
 
+/** Whether the customer's identities on a channel include one starting with `prefix` (a provider user id: `id:`). */
+export async function hasIdentityLike(db: Db, channel: Channel, customerId: string, prefix: string): Promise<boolean> {
+  const [row] = await db
+    .select({ value: customerIdentities.value })
+    .from(customerIdentities)
+    .where(and(eq(customerIdentities.channel, channel), eq(customerIdentities.customerId, customerId), sql`starts_with(${customerIdentities.value}, ${prefix})`))
+    .limit(1);
+  return row !== undefined;
+}
+
 export async function insertIdentity(db: Db, channel: Channel, value: string, customerId: string): Promise<void> {
   await db.insert(customerIdentities).values({ channel, value, customerId });
+}
+
+/** Gives the identity to this customer, taking it from whoever held it (a handle that changed hands). */
+export async function claimIdentity(db: Db, channel: Channel, value: string, customerId: string): Promise<void> {
+  await db
+    .insert(customerIdentities)
+    .values({ channel, value, customerId })
+    .onConflictDoUpdate({ target: [customerIdentities.channel, customerIdentities.value], set: { customerId } });
 }
 
 /** The case of the message with this provider id, if that case is still being worked. */

@@ -66,7 +66,7 @@ export function normaliseXActivity(activity: AccountActivity): InboundMessage[] 
     out.push({
       channel: 'x',
       externalId: tweet.id_str,
-      author: { channel: 'x', handle: tweet.user.screen_name, displayName: tweet.user.name },
+      author: { channel: 'x', handle: tweet.user.screen_name, displayName: tweet.user.name, userId: tweet.user.id_str },
       body,
       thread: tweet.in_reply_to_status_id_str ? { kind: 'reply', inReplyTo: tweet.in_reply_to_status_id_str } : null,
       // A tweet in reply to the brand (or starting with its handle) is written to it; any other only mentions it.
@@ -87,7 +87,7 @@ export function normaliseXActivity(activity: AccountActivity): InboundMessage[] 
     out.push({
       channel: 'x',
       externalId: event.id,
-      author: { channel: 'x', handle: sender.screen_name, displayName: sender.name },
+      author: { channel: 'x', handle: sender.screen_name, displayName: sender.name, userId: create.sender_id },
       body: create.message_data.text,
       thread: { kind: 'conversation', id: `${a}-${b}` },
       addressing: 'addressed',
