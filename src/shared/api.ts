@@ -5,9 +5,10 @@
  * this one file. Inputs are validated with these schemas on the core side.
  */
 import { z } from 'zod';
-import type { Alert, Article, Case, Customer, Device, Message, Queue, User } from './domain';
-import { BodySchema, CaseStatusSchema, ChannelSchema, DeviceIdSchema, IdSchema, LanguageSchema, PrioritySchema, SubjectSchema, TagsSchema } from './domain';
-import { type CaseField, CaseFieldsSchema } from './protocol';
+import type { Alert, Article, Case, Customer, Device, Mention, Message, Queue, User } from './domain';
+import { BodySchema, CaseStatusSchema, ChannelSchema, DeviceIdSchema, IdSchema, LanguageSchema, MentionStatusSchema, PrioritySchema, SubjectSchema, TagsSchema } from './domain';
+import { type CallOffered, type CaseField, CaseFieldsSchema } from './protocol';
+import { ConsentOverrideSchema } from './replies';
 
 export const CONNECTION_STATES = ['online', 'offline', 'reconnecting'] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
@@ -67,6 +68,21 @@ export interface CaseView {
   articles: Article[];
 }
 
+/** A post in the mentions inbox as the list shows it. */
+export interface MentionItem extends Mention {
+  customerName: string | null;
+  /** This console's convert/dismiss of it the hub has not confirmed yet. */
+  pendingChanges: number;
+}
+
+/** An attachment's bytes, fetched from the hub on demand (base64: every transport carries it, the headless JSON-RPC too). */
+export interface AttachmentFile {
+  fileName: string;
+  contentType: string;
+  size: number;
+  base64: string;
+}
+
 export interface SessionInfo {
   user: User;
   hubUrl: string;
@@ -115,7 +131,23 @@ export const apiInputs = {
   'cases.update': z.object({ id: IdSchema, fields: CaseFieldsSchema }),
   // The text rules of the push itself (src/shared/domain.ts): what the hub would refuse is refused here, at once.
   'cases.addNote': z.object({ id: IdSchema, body: z.string().trim().pipe(BodySchema) }),
-  'cases.reply': z.object({ id: IdSchema, body: z.string().trim().pipe(BodySchema), channel: ChannelSchema.optional() }),
+  // `override`: a supervisor's reason for sending past the consent rule (src/shared/replies.ts).
+  'cases.reply': z.object({ id: IdSchema, body: z.string().trim().pipe(BodySchema), channel: ChannelSchema.optional(), override: ConsentOverrideSchema.optional() }),
+  /** Sends a failed reply again (its message id). */
+  'messages.retry': z.object({ id: IdSchema }),
+  'attachments.download': z.object({ caseId: IdSchema, attachmentId: IdSchema }),
+  'mentions.list': z.object({
+    status: MentionStatusSchema.optional(),
+    channel: ChannelSchema.optional(),
+    language: z.string().min(2).max(35).optional(),
+    limit: z.number().int().min(1).max(10_000).default(2000),
+  }),
+  /** Into the case `caseId`, or (without it) into a new case the hub opens. */
+  'mentions.convert': z.object({ id: IdSchema, caseId: IdSchema.optional() }),
+  'mentions.dismiss': z.object({ id: IdSchema }),
+  /** Customers whose name, email, phone or a handle contains the text (from the cache: offline too). */
+  'customers.search': z.object({ query: z.string().trim().max(200), limit: z.number().int().min(1).max(100).default(20) }),
+  'customers.devices': z.object({ customerId: IdSchema }),
   'cases.assign': z.object({ id: IdSchema, assigneeId: z.union([IdSchema, z.literal('me')]).nullable(), queueId: IdSchema.optional() }),
   'cases.create': z.object({
     subject: SubjectSchema,
@@ -153,6 +185,14 @@ export interface ApiOutputs {
   'cases.update': QueueItem;
   'cases.addNote': Message;
   'cases.reply': Message;
+  'messages.retry': Message;
+  'attachments.download': AttachmentFile;
+  'mentions.list': { items: MentionItem[]; total: number };
+  /** `caseId`: the case it joins, or the id the hub gives the case it opens (it arrives after the push). */
+  'mentions.convert': { mention: MentionItem; caseId: string };
+  'mentions.dismiss': MentionItem;
+  'customers.search': Customer[];
+  'customers.devices': Device[];
   'cases.assign': QueueItem;
   'cases.create': QueueItem;
   'drafts.save': null;
@@ -183,9 +223,21 @@ export interface ApiEvents {
   'session:changed': { user: User | null };
   /** Pending changes, conflicts, notices or the sync's progress changed. */
   'sync:changed': SyncStatus;
+  /** Mentions were added or changed in the cache; `arrived`: new ones that came live (for a toast). */
+  'mentions:changed': { ids: string[]; arrived: MentionItem[] };
+  /** A call is ringing for this user: the screen pop. */
+  'call:offered': CallOffered;
 }
 export type ApiEventName = keyof ApiEvents;
-export const API_EVENT_NAMES = ['cases:changed', 'connection:changed', 'device:alert', 'session:changed', 'sync:changed'] as const satisfies readonly ApiEventName[];
+export const API_EVENT_NAMES = [
+  'cases:changed',
+  'connection:changed',
+  'device:alert',
+  'session:changed',
+  'sync:changed',
+  'mentions:changed',
+  'call:offered',
+] as const satisfies readonly ApiEventName[];
 
 /** The handlers the core implements; also the shape the renderer calls. */
 export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> };

@@ -7,9 +7,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
-import type { ApiParsedInput, QueueItem } from '../../shared/api';
+import type { ApiParsedInput, MentionItem, QueueItem } from '../../shared/api';
 import { refuseAssignment } from '../../shared/assignment';
 import type { Case, Message, User } from '../../shared/domain';
+import { refuseReply } from '../../shared/replies';
 import { CASE_FIELDS, type CaseFields, type Mutation, MutationSchema } from '../../shared/protocol';
 import type { Cache } from './cache';
 import { CoreError } from './errors';
@@ -22,18 +23,28 @@ export interface Changes {
   reply(input: ApiParsedInput<'cases.reply'>): Message;
   assign(input: ApiParsedInput<'cases.assign'>): QueueItem;
   createCase(input: ApiParsedInput<'cases.create'>): QueueItem;
+  /** Sends a failed reply again: shown as queued at once. */
+  retryReply(input: ApiParsedInput<'messages.retry'>): Message;
+  convertMention(input: ApiParsedInput<'mentions.convert'>): { mention: MentionItem; caseId: string };
+  dismissMention(input: ApiParsedInput<'mentions.dismiss'>): MentionItem;
   /** Keeps the user's value of a conflicting field: a new change on the hub's current version. */
   keepMine(conflictId: string): void;
   takeTheirs(conflictId: string): void;
 }
 
-export function createChanges(opts: { cache: Cache; me(): User | null; onWritten(caseIds: string[]): void }): Changes {
+export function createChanges(opts: { cache: Cache; me(): User | null; onWritten(caseIds: string[]): void; onMentions(ids: string[]): void }): Changes {
   const { cache } = opts;
 
   function me(): User {
     const user = opts.me();
     if (!user) throw new CoreError('unauthorized', 'not logged in');
     return user;
+  }
+
+  function existingMention(id: string): MentionItem {
+    const item = cache.mentions.item(id);
+    if (!item) throw new CoreError('not_found', `no mention ${id} in this console`);
+    return item;
   }
 
   function existing(id: string): QueueItem {
@@ -62,10 +73,27 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
 
   const relayCase = (id: string) => cache.cases.refresh(id);
 
-  function message(caseItem: QueueItem, m: Mutation, direction: Message['direction'], channel: Message['channel'], body: string): Message {
+  function message(caseItem: QueueItem, m: Mutation, direction: Message['direction'], channel: Message['channel'], body: string, override: string | null = null): Message {
     const now = new Date().toISOString();
+    // A reply is queued for its channel from the start; the hub's row then says where it is.
+    const delivery: Message['delivery'] = direction === 'out' ? { status: 'queued', externalId: null, reason: null, attempts: 0, consentOverride: override, at: now } : null;
     // The mutation id is the message id on the hub too, so the hub's row replaces this one.
-    const row: Message = { id: m.id, caseId: caseItem.id, direction, channel, author: me().name, body, externalId: null, attachments: [], version: 0, rev: 0, createdAt: now, updatedAt: now };
+    const row: Message = {
+      id: m.id,
+      caseId: caseItem.id,
+      direction,
+      channel,
+      author: me().name,
+      body,
+      externalId: null,
+      attachments: [],
+      addressed: true,
+      delivery,
+      version: 0,
+      rev: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
     cache.messages.upsert(row, 0);
     return row;
   }
@@ -97,12 +125,21 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
       return row;
     },
 
-    reply({ id, body, channel }) {
+    reply({ id, body, channel, override }) {
+      const user = me();
       const item = existing(id);
       const on = channel ?? item.channel;
+      // The hub's rules (src/shared/replies.ts), told now: the channel, its length, and consent.
+      const customer = item.customerId ? cache.customers.byId(item.customerId) : null;
+      const answered = cache.messages.ofCase(id).filter((m) => m.direction === 'in' && m.channel === on).at(-1);
+      const refused = refuseReply(
+        { channel: on, body, customer, answers: answered ? { addressed: answered.addressed } : null },
+        override ? { role: user.role, reason: override.reason } : undefined,
+      );
+      if (refused) throw new CoreError('invalid_input', `The reply cannot be sent: ${refused.detail}`);
       let row!: Message;
-      record({ kind: 'message.send', entityId: id, payload: { channel: on, body } }, (m) => {
-        row = message(item, m, 'out', on, body);
+      record({ kind: 'message.send', entityId: id, payload: { channel: on, body, ...(override ? { override } : {}) } }, (m) => {
+        row = message(item, m, 'out', on, body, override?.reason ?? null);
         // The draft became the reply in the same transaction: never both, never neither.
         cache.drafts.remove(id, 'reply');
       });
@@ -139,6 +176,38 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
       });
       opts.onWritten([id]);
       return existing(id);
+    },
+
+    retryReply({ id }) {
+      const current = cache.messages.byId(id);
+      if (!current) throw new CoreError('not_found', `no message ${id} in this console`);
+      if (current.direction !== 'out' || current.delivery?.status !== 'failed') throw new CoreError('invalid_input', 'only a reply whose delivery failed can be sent again');
+      const queued: Message = { ...current, delivery: { ...current.delivery, status: 'queued', reason: null, at: new Date().toISOString() } };
+      // The hub's next row of it (a higher rev) replaces this one whatever it says.
+      record({ kind: 'message.retry', entityId: id, payload: {} }, () => cache.messages.upsert(queued, current.rev), current.version);
+      opts.onWritten([current.caseId]);
+      return queued;
+    },
+
+    convertMention({ id, caseId }) {
+      const mention = existingMention(id);
+      if (mention.status !== 'new') throw new CoreError('invalid_input', `this mention was already ${mention.status}`);
+      if (caseId) existing(caseId);
+      let target = caseId ?? '';
+      record({ kind: 'mention.convert', entityId: id, payload: caseId ? { caseId } : {} }, (m) => {
+        target ||= m.id;
+        cache.mentions.refresh(id);
+      }, mention.version);
+      opts.onMentions([id]);
+      return { mention: existingMention(id), caseId: target };
+    },
+
+    dismissMention({ id }) {
+      const mention = existingMention(id);
+      if (mention.status !== 'new') throw new CoreError('invalid_input', `this mention was already ${mention.status}`);
+      record({ kind: 'mention.dismiss', entityId: id, payload: {} }, () => cache.mentions.refresh(id), mention.version);
+      opts.onMentions([id]);
+      return existingMention(id);
     },
 
     keepMine(conflictId) {

@@ -6,7 +6,7 @@
  * the hub cannot be reached; and a one-off fetch of the case detail when a
  * live case refers to a customer or device this console has never seen.
  */
-import type { ConnectionState, SyncStatus } from '../../shared/api';
+import type { ConnectionState, MentionItem, SyncStatus } from '../../shared/api';
 import type { Cache } from './cache';
 import type { CoreEvents } from './emitter';
 import { CoreError } from './errors';
@@ -112,15 +112,21 @@ export function createConnection(opts: {
     }
   }
 
+  function mentionsChanged(ids: string[], arrived: MentionItem[] = []): void {
+    events.emit('mentions:changed', { ids, arrived });
+  }
+
   async function push(): Promise<number> {
     const pushed = await tracked(() => opts.pusher.push());
     casesChanged(pushed.caseIds);
+    if (pushed.mentionIds.length > 0) mentionsChanged(pushed.mentionIds);
     return pushed.sent;
   }
 
   async function pull(afterOffline: boolean): Promise<void> {
     const result = await tracked(() => opts.puller.pull({ afterOffline }));
     if (result.applied > 0) casesChanged(result.caseIds, result.othersChanged);
+    if (result.mentionsChanged) mentionsChanged([]);
   }
 
   async function syncNow(): Promise<void> {
@@ -202,6 +208,14 @@ export function createConnection(opts: {
         },
         onNotice: announce,
         onAlert: (alert) => events.emit('device:alert', alert),
+        onMention(mention, arrived) {
+          const item = arrived ? cache.mentions.item(mention.id) : null;
+          mentionsChanged([mention.id], item ? [item] : []);
+        },
+        onCallOffered(offer) {
+          // The hub sends it to this user's room; a stale session's socket must not pop another user's call.
+          if (offer.userId === opts.me()) events.emit('call:offered', offer);
+        },
         onConnected() {
           // The network is back: start over with short waits.
           if (retry) clearTimeout(retry);

@@ -103,6 +103,30 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     'cases.reply': async (input) => changes.reply(input),
     'cases.assign': async (input) => changes.assign(input),
     'cases.create': async (input) => changes.createCase(input),
+    'messages.retry': async (input) => changes.retryReply(input),
+    'mentions.convert': async (input) => changes.convertMention(input),
+    'mentions.dismiss': async (input) => changes.dismissMention(input),
+    async 'mentions.list'(input) {
+      return cache.mentions.list(input);
+    },
+    async 'attachments.download'({ caseId, attachmentId }) {
+      loggedIn();
+      // The name and size as the message lists them; the bytes only from the hub (never cached: they can be large).
+      const meta = cache.messages
+        .ofCase(caseId)
+        .flatMap((m) => m.attachments)
+        .find((a) => a.id === attachmentId);
+      if (!meta) throw new CoreError('not_found', 'no such attachment on this case');
+      const file = await deps.hub.attachment(caseId, attachmentId);
+      if (!file) throw new CoreError('not_found', 'the hub has no such attachment on a case of yours');
+      return { fileName: meta.fileName, contentType: file.contentType, size: file.bytes.length, base64: file.bytes.toString('base64') };
+    },
+    async 'customers.search'({ query, limit }) {
+      return cache.customers.search(query, limit);
+    },
+    async 'customers.devices'({ customerId }) {
+      return cache.devices.ofOwner(customerId);
+    },
     async 'drafts.save'({ caseId, body, kind }) {
       loggedIn();
       cache.drafts.save(caseId, body, kind);

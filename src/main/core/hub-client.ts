@@ -35,6 +35,8 @@ export interface HubClient {
   push(mutations: Mutation[]): Promise<SyncPushResponse>;
   /** null when the case is missing or outside this user's scope. */
   caseDetail(id: string, timeoutMs?: number): Promise<CaseDetailResponse | null>;
+  /** An attachment's bytes and type; null when the hub has no such attachment in this user's scope. */
+  attachment(caseId: string, attachmentId: string): Promise<{ contentType: string; bytes: Buffer } | null>;
 }
 
 const TIMEOUT_MS = 15_000;
@@ -102,6 +104,20 @@ export function createHubClient(credentials: () => HubCredentials | null, fetchI
     push(mutations) {
       const { url, headers } = authed('/api/sync/push');
       return request(url, { method: 'POST', headers: { ...headers, ...json }, body: JSON.stringify({ mutations }) }, SyncPushResponseSchema, 60_000);
+    },
+
+    async attachment(caseId, attachmentId) {
+      const { url, headers } = authed(`/api/cases/${encodeURIComponent(caseId)}/attachments/${encodeURIComponent(attachmentId)}`);
+      let response: Response;
+      try {
+        response = await fetchImpl(url, { headers, signal: AbortSignal.timeout(60_000) });
+      } catch (error) {
+        throw new CoreError('unavailable', `the hub at ${new URL(url).origin} is unreachable (${errorText(error)}); attachments are downloaded from the hub`);
+      }
+      if (response.status === 404) return null;
+      if (response.status === 401 || response.status === 403) throw new CoreError('unauthorized', 'the hub refused the session', response.status);
+      if (!response.ok) throw new CoreError('unavailable', `the hub answered ${response.status}`, response.status);
+      return { contentType: response.headers.get('content-type') ?? 'application/octet-stream', bytes: Buffer.from(await response.arrayBuffer()) };
     },
 
     async caseDetail(id, timeoutMs = TIMEOUT_MS) {

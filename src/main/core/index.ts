@@ -95,6 +95,10 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
       events.emit('cases:changed', { ids });
       connection.changed();
     },
+    onMentions(ids) {
+      events.emit('mentions:changed', { ids, arrived: [] });
+      connection.changed();
+    },
   });
 
   let closed = false;

@@ -7,8 +7,8 @@
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import type { ConnectionState } from '../../shared/api';
-import { type Alert, AlertSchema, CaseSchema, MessageSchema } from '../../shared/domain';
-import type { ConsoleToHubEvents, HubToConsoleEvents } from '../../shared/protocol';
+import { type Alert, AlertSchema, CaseSchema, type Mention, MentionSchema, MessageSchema } from '../../shared/domain';
+import { type CallOffered, CallOfferedSchema, type ConsoleToHubEvents, type HubToConsoleEvents } from '../../shared/protocol';
 import type { Cache } from './cache';
 import { caseOfTheUser, noticeIfReassigned } from './reassignment';
 
@@ -32,6 +32,10 @@ export interface LiveOptions {
   onNotice(): void;
   onCasesChanged(ids: string[]): void;
   onAlert(alert: Alert): void;
+  /** A mention was stored or changed; `arrived`: it is a new post in the inbox. */
+  onMention(mention: Mention, arrived: boolean): void;
+  /** A call rings for this user (the hub sends it to their room only). */
+  onCallOffered(offer: CallOffered): void;
   /** Every successful (re)connect: time to pull what was missed. */
   onConnected(): void;
   /** The hub refused the token: the session is over. */
@@ -102,6 +106,19 @@ export function connectLive(opts: LiveOptions): LiveConnection {
   socket.on('case:removed', (raw) =>
     ingest('case:removed', CaseRemovedSchema, raw, ({ id, rev }) => applyCase(id, rev, () => opts.cache.remove('case', id, rev))),
   );
+  const mention = (event: 'mention:new' | 'mention:upsert') => (raw: unknown) => {
+    const parsed = MentionSchema.safeParse(raw);
+    if (!parsed.success) return opts.log(`ignored malformed ${event}: ${z.prettifyError(parsed.error)}`);
+    // Rev-reconciled like every row: a repeat (socket.io recovery) or an older copy changes nothing and toasts nothing.
+    if (opts.cache.apply('mention', parsed.data, parsed.data.rev)) opts.onMention(parsed.data, event === 'mention:new');
+  };
+  socket.on('mention:new', mention('mention:new'));
+  socket.on('mention:upsert', mention('mention:upsert'));
+  socket.on('call:offered', (raw) => {
+    const parsed = CallOfferedSchema.safeParse(raw);
+    if (parsed.success) opts.onCallOffered(parsed.data);
+    else opts.log(`ignored malformed call:offered: ${z.prettifyError(parsed.error)}`);
+  });
   socket.on('device:alert', (raw) => {
     const parsed = AlertSchema.safeParse(raw);
     if (parsed.success) opts.onAlert(parsed.data);

@@ -28,6 +28,8 @@ export interface PullResult {
   caseIds: string[];
   /** A customer, queue, user or device changed: what the queue shows beside its cases. */
   othersChanged: boolean;
+  /** Mentions added, changed or removed by this pull. */
+  mentionsChanged: boolean;
   cursor: number;
 }
 
@@ -56,12 +58,13 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
   let running: Promise<PullResult> | null = null;
   let generation = 0;
 
-  function applyPage(page: SyncPullResponse, nextCursor: number, afterOffline: boolean): { applied: number; caseIds: Set<string>; othersChanged: boolean } {
+  function applyPage(page: SyncPullResponse, nextCursor: number, afterOffline: boolean): { applied: number; caseIds: Set<string>; othersChanged: boolean; mentionsChanged: boolean } {
     const me = opts.me?.() ?? null;
     return cache.transaction(() => {
       const caseIds = new Set<string>();
       let applied = 0;
       let othersChanged = false;
+      let mentionsChanged = false;
       const confirming = cache.rescope.active();
       for (const change of page.changes) {
         if (confirming) cache.rescope.confirm(change.entity, change.id);
@@ -79,7 +82,8 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
         }
         if (changed && change.entity === 'case') caseIds.add(change.id);
         if (changed && before) noticeIfReassigned(cache, me, before, change.rev, afterOffline);
-        if (changed && change.entity !== 'case' && change.entity !== 'message') othersChanged = true;
+        if (changed && change.entity === 'mention') mentionsChanged = true;
+        else if (changed && change.entity !== 'case' && change.entity !== 'message') othersChanged = true;
         if (changed) applied++;
       }
       cache.meta.set('cursor', String(nextCursor));
@@ -88,7 +92,7 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
       // The last page of the full pull after a scope change (or of any later pull while cases it kept for
       // unsent work are marked): what was not sent again is no longer the user's.
       if (confirming && !page.hasMore) for (const id of cache.rescope.dropUnconfirmed()) caseIds.add(id);
-      return { applied, caseIds, othersChanged };
+      return { applied, caseIds, othersChanged, mentionsChanged };
     });
   }
 
@@ -98,6 +102,7 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
     let cursor = start;
     let applied = 0;
     let othersChanged = false;
+    let mentionsChanged = false;
     const caseIds = new Set<string>();
     let fetching = hub.pull(cursor, pageSize);
     try {
@@ -127,9 +132,10 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
         const result = applyPage(page, next, afterOffline);
         applied += result.applied;
         othersChanged ||= result.othersChanged;
+        mentionsChanged ||= result.mentionsChanged;
         for (const id of result.caseIds) caseIds.add(id);
         cursor = next;
-        if (!page.hasMore) return { applied, caseIds: [...caseIds], othersChanged, cursor };
+        if (!page.hasMore) return { applied, caseIds: [...caseIds], othersChanged, mentionsChanged, cursor };
         if (page.changes.length === 0) throw new Error('the hub said it has more changes but sent none');
         if (page.head !== undefined && page.head > start) opts.onProgress?.({ done: cursor - start, total: page.head - start });
       }

@@ -21,7 +21,8 @@ if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="light">
-      <Notifications position="bottom-right" limit={4} />
+      {/* Bottom left, over the rail's keyboard hints: bottom right would cover the composer's Send button. */}
+      <Notifications position="bottom-left" containerWidth={380} limit={4} />
       <QueryClientProvider client={queryClient}>
         <App />
       </QueryClientProvider>

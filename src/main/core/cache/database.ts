@@ -112,6 +112,7 @@ export function migrateCache(db: CacheDb, migrations: readonly CacheMigration[])
   for (const migration of pending) {
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.backfill?.(db);
       // PRAGMA takes no parameters; the version is an integer from our own list.
       db.pragma(`user_version = ${Math.trunc(migration.version)}`);
     })();

@@ -3,7 +3,7 @@
  * write path for synced rows (`apply`/`remove`), used by both pull and live
  * events so both reconcile by rev the same way.
  */
-import type { Article, Case, Customer, Device, Message, Queue, User } from '../../../shared/domain';
+import type { Article, Case, Customer, Device, Mention, Message, Queue, User } from '../../../shared/domain';
 import type { CaseDetailResponse, SyncEntity } from '../../../shared/protocol';
 import { type CacheDb, type OpenCacheOptions, openCacheDb } from './database';
 import { createArticlesRepo } from './repos/articles';
@@ -12,6 +12,7 @@ import { createConflictsRepo } from './repos/conflicts';
 import { createCustomersRepo } from './repos/customers';
 import { createDevicesRepo } from './repos/devices';
 import { createDraftsRepo } from './repos/drafts';
+import { createMentionsRepo } from './repos/mentions';
 import { createMessagesRepo } from './repos/messages';
 import { createMetaRepo } from './repos/meta';
 import { createNoticesRepo } from './repos/notices';
@@ -23,6 +24,7 @@ import { createUsersRepo } from './repos/users';
 export { CacheTooNewError, CACHE_FILE, type OpenCacheOptions } from './database';
 export { CacheKeyError, CACHE_KEY_FILE } from './key';
 export type { QueueFilter } from './repos/cases';
+export type { MentionFilter } from './repos/mentions';
 
 export interface EntityRows {
   case: Case;
@@ -32,6 +34,7 @@ export interface EntityRows {
   queue: Queue;
   user: User;
   article: Article;
+  mention: Mention;
 }
 
 export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
@@ -50,6 +53,7 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
     queues: createQueuesRepo(db),
     users: createUsersRepo(db),
     articles: createArticlesRepo(db),
+    mentions: createMentionsRepo(db, outbox),
     rescope: createRescopeRepo(db),
   };
   const byEntity = {
@@ -60,6 +64,7 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
     queue: repos.queues,
     user: repos.users,
     article: repos.articles,
+    mention: repos.mentions,
   } as const;
 
   return {
@@ -67,7 +72,7 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
     /** Writes a synced row unless the cache already holds the same or a newer rev. Returns whether anything changed. */
     apply<E extends SyncEntity>(entity: E, row: EntityRows[E], rev: number): boolean {
       // Local changes the hub's row now holds are done; the rest stay laid over it.
-      if (entity === 'case') outbox.pruneAcked(row.id, (row as Case).version);
+      if (entity === 'case' || entity === 'mention') outbox.pruneAcked(row.id, (row as Case | Mention).version);
       return (byEntity[entity] as { upsert(row: EntityRows[E], rev: number): boolean }).upsert(row, rev);
     },
     /** Removes a row unless the cache holds a newer rev of it (a stale tombstone). */

@@ -11,10 +11,22 @@
  * No foreign keys between synced tables: a pull page may bring a message
  * before its case, and live events arrive in any order.
  */
+import type { CacheDb } from './database';
+import { fold } from './columns';
+
 export interface CacheMigration {
   version: number;
   name: string;
   sql: string;
+  /** Rows to rewrite with what SQL cannot compute (Unicode folding); runs after `sql`, in the same transaction. */
+  backfill?: (db: CacheDb) => void;
+}
+
+/** The text a customer is found by (name, email, phone, handles), Unicode lower-cased. */
+export function customerSearchText(c: { name: string; email: string | null; phone: string | null; handles: Record<string, string> }): string {
+  // Phone numbers are searched by their digits too, so "+34 600" finds "+34600…".
+  const digits = c.phone ? c.phone.replace(/\D/g, '') : '';
+  return fold([c.name, c.email ?? '', c.phone ?? '', digits, ...Object.values(c.handles)].join(' '));
 }
 
 export const cacheMigrations: readonly CacheMigration[] = [
@@ -152,5 +164,45 @@ CREATE TABLE unconfirmed (
   PRIMARY KEY (entity, id)
 ) STRICT, WITHOUT ROWID;
 `,
+  },
+  {
+    version: 5,
+    name: 'mentions, delivery, customer search',
+    sql: `
+-- The mentions inbox, synced like cases (entity 'mention'); base holds the hub's row while this
+-- console's convert/dismiss is laid over it in data, as for cases.
+CREATE TABLE mentions (
+  id TEXT PRIMARY KEY,
+  rev INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  language TEXT NOT NULL,
+  queue_id TEXT,
+  at_ms INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  base TEXT
+) STRICT;
+CREATE INDEX mentions_status ON mentions (status, at_ms);
+
+-- A reply's delivery (queued, sent, failed), to find failed ones without reading every row.
+ALTER TABLE messages ADD COLUMN delivery_status TEXT;
+CREATE INDEX messages_delivery ON messages (delivery_status) WHERE delivery_status IS NOT NULL;
+
+-- Name, email, phone and handles, folded, for the new-case form's customer picker.
+ALTER TABLE customers ADD COLUMN search_folded TEXT NOT NULL DEFAULT '';
+
+-- Rows stored before these fields existed read as the hub's defaults.
+UPDATE messages SET data = json_set(data, '$.addressed', json('true')) WHERE json_type(data, '$.addressed') IS NULL;
+UPDATE messages SET data = json_set(data, '$.delivery', json('null')) WHERE json_type(data, '$.delivery') IS NULL;
+UPDATE customers SET data = json_set(data, '$.doNotEngage', json('false')) WHERE json_type(data, '$.doNotEngage') IS NULL;
+
+-- Mentions are a new entity (older ones sit below the cursor) and replies gained their delivery: pull everything again.
+DELETE FROM meta WHERE key IN ('cursor', 'lastSyncAt');
+`,
+    backfill(db) {
+      const rows = db.prepare<[], { id: string; data: string }>('SELECT id, data FROM customers').all();
+      const set = db.prepare<[string, string]>('UPDATE customers SET search_folded = ? WHERE id = ?');
+      for (const row of rows) set.run(customerSearchText(JSON.parse(row.data) as Parameters<typeof customerSearchText>[0]), row.id);
+    },
   },
 ];

@@ -33,8 +33,9 @@ export function useCoreEvents(): ReadonlySet<string> {
       void client.invalidateQueries({ queryKey: methodKey('cases.list') });
       void client.invalidateQueries({ queryKey: methodKey('sync.status') });
       if (all) {
-        // "Reload all" also covers queues and names shown beside cases.
+        // "Reload all" also covers queues and names shown beside cases (and beside mentions).
         void client.invalidateQueries({ queryKey: methodKey('queues.list') });
+        void client.invalidateQueries({ queryKey: methodKey('mentions.list') });
         void client.invalidateQueries({ queryKey: methodKey('cases.get') });
       } else for (const id of ids) void client.invalidateQueries({ queryKey: apiKey('cases.get', { id }) });
       if (!all && ids.length > 0 && ids.length <= MAX_HIGHLIGHTED) {
@@ -59,6 +60,7 @@ export function useCoreEvents(): ReadonlySet<string> {
         void client.invalidateQueries({ queryKey: methodKey('notices.list') });
         void client.invalidateQueries({ queryKey: methodKey('conflicts.list') });
       }),
+      api.on('mentions:changed', () => void client.invalidateQueries({ queryKey: methodKey('mentions.list') })),
       api.on('connection:changed', ({ state }) => {
         client.setQueryData<SyncStatus>(apiKey('sync.status', {}), (old) => (old ? { ...old, connection: state } : old));
         void client.invalidateQueries({ queryKey: methodKey('sync.status') });

@@ -61,6 +61,30 @@ export function useReply(caseId: string) {
   return useApiMutation('cases.reply', { onSuccess: (message: Message) => patch((view) => ({ ...withMessage(view, message), draft: null })), errorTitle: 'The reply was not saved' });
 }
 
+/** Sends a failed reply again; the core shows it queued at once. */
+export function useRetryReply(caseId: string) {
+  const patch = usePatchView(caseId);
+  return useApiMutation('messages.retry', {
+    onSuccess: (message: Message) => patch((view) => ({ ...view, messages: view.messages.map((m) => (m.id === message.id ? message : m)) })),
+    errorTitle: 'The reply could not be sent again',
+  });
+}
+
+/** Converting or dismissing a mention: the list shows it at once (the core lays the change over the hub's row). */
+function useMentionMutation<M extends 'mentions.convert' | 'mentions.dismiss'>(method: M, opts: Options<M>) {
+  const client = useQueryClient();
+  return useApiMutation(method, {
+    ...opts,
+    onSuccess: (value, input) => {
+      void client.invalidateQueries({ queryKey: methodKey('mentions.list') });
+      opts.onSuccess?.(value, input);
+    },
+  });
+}
+export const useConvertMention = (onSuccess?: Options<'mentions.convert'>['onSuccess']) =>
+  useMentionMutation('mentions.convert', { onSuccess, errorTitle: 'The mention was not converted' });
+export const useDismissMention = () => useMentionMutation('mentions.dismiss', { errorTitle: 'The mention was not dismissed' });
+
 export function useResolveConflict(caseId: string) {
   const client = useQueryClient();
   return useApiMutation('conflicts.resolve', {

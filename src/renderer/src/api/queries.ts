@@ -33,6 +33,15 @@ export const useUsers = (enabled = true) => useApiQuery('users.list', {}, { enab
 export const useArticleSearch = (caseId: string, query: string) =>
   useApiQuery('articles.search', { caseId, query, limit: 20 }, { enabled: query !== '', placeholderData: keepPreviousData, staleTime: 60_000 });
 
+export type MentionFilter = Omit<ApiInput<'mentions.list'>, 'limit'>;
+export const useMentions = (filter: MentionFilter) => useApiQuery('mentions.list', filter, { placeholderData: keepPreviousData });
+/** The inbox's count of posts nobody has handled: `limit: 1` lets the core count without building rows. */
+export const useNewMentionCount = () => useApiQuery('mentions.list', { status: 'new', limit: 1 }, { select: (r) => r.total });
+/** Customers by name, email, phone or handle, from the cache (offline too). */
+export const useCustomerSearch = (query: string) =>
+  useApiQuery('customers.search', { query, limit: 20 }, { enabled: query.trim() !== '', placeholderData: keepPreviousData });
+export const useCustomerDevices = (customerId: string | null) => useApiQuery('customers.devices', { customerId: customerId ?? '' }, { enabled: customerId !== null });
+
 /** How many cases each filter matches: `limit: 1` lets the core count without building rows. */
 export function useCaseCounts(filters: CaseFilter[]): (number | undefined)[] {
   return useQueries({

@@ -149,7 +149,7 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
           </div>
         </Box>
         <MessageTimeline messages={view.messages} language={c.language} caseId={c.id} online={online} />
-        <Composer ref={composer} item={c} draft={view.draft} noteDraft={view.noteDraft} customerName={view.customer?.name ?? null} />
+        <Composer ref={composer} item={c} draft={view.draft} noteDraft={view.noteDraft} customer={view.customer} messages={view.messages} me={me} />
       </Box>
       <Box className={classes.side}>
         <CaseProperties item={c} me={me} />

@@ -1,5 +1,5 @@
 import { Tooltip } from '@mantine/core';
-import { IconBrandFacebook, IconBrandInstagram, IconBrandMastodon, IconBrandX, IconCpu, IconMail, IconPhone, IconWorld } from '@tabler/icons-react';
+import { IconBrandBluesky, IconBrandFacebook, IconBrandInstagram, IconBrandMastodon, IconBrandX, IconCpu, IconMail, IconPhone, IconWorld } from '@tabler/icons-react';
 import type { Channel } from '../../../shared/domain';
 
 const CHANNELS = {
@@ -9,6 +9,7 @@ const CHANNELS = {
   facebook: { Icon: IconBrandFacebook, label: 'Facebook', color: '#1877f2' },
   instagram: { Icon: IconBrandInstagram, label: 'Instagram', color: '#d62976' },
   mastodon: { Icon: IconBrandMastodon, label: 'Mastodon', color: '#6364ff' },
+  bluesky: { Icon: IconBrandBluesky, label: 'Bluesky', color: '#1185fe' },
   web: { Icon: IconWorld, label: 'Web / community', color: 'var(--mantine-color-cyan-8)' },
   device: { Icon: IconCpu, label: 'Device alert', color: 'var(--mantine-color-orange-7)' },
 } satisfies Record<Channel, unknown>;

@@ -1,9 +1,17 @@
-/** The conversation: customer messages left, replies right, internal notes in yellow across. */
+/**
+ * The conversation: customer messages left, replies right, internal notes in
+ * yellow across. Each reply says where its delivery is (queued, sent with the
+ * provider's id, failed with the provider's reason and a Retry), and any
+ * consent override it went out under; attachments are listed and downloaded
+ * from the hub on demand.
+ */
 import { useEffect, useRef } from 'react';
-import { Group, Text } from '@mantine/core';
-import { IconClockUp, IconLock, IconMessages } from '@tabler/icons-react';
+import { Badge, Button, Group, Loader, Text, Tooltip } from '@mantine/core';
+import { IconCheck, IconClockUp, IconLock, IconMessages, IconShieldExclamation } from '@tabler/icons-react';
 import type { Message } from '../../../shared/domain';
+import { useRetryReply } from '../api/mutations';
 import { formatTimestamp, fullTimestamp } from '../lib/time';
+import { Attachments } from './Attachments';
 import { ChannelIcon, channelLabel } from './ChannelIcon';
 import { EmptyState } from './States';
 import classes from './MessageTimeline.module.css';
@@ -77,6 +85,53 @@ function MessageItem({ message, online }: { message: Message; online: boolean })
       <Text size="sm" className={classes.body}>
         {message.body}
       </Text>
+      {message.attachments.length > 0 && <Attachments caseId={message.caseId} attachments={message.attachments} />}
+      {message.direction === 'out' && !local && message.delivery && <DeliveryState message={message} delivery={message.delivery} />}
+      {message.delivery?.consentOverride && (
+        <Tooltip label={`Sent past the consent rule by a supervisor: ${message.delivery.consentOverride}`} multiline w={280}>
+          <Badge size="xs" mt={6} variant="light" color="orange" tt="none" leftSection={<IconShieldExclamation size={11} />} data-testid="message-override">
+            Consent overridden: {message.delivery.consentOverride}
+          </Badge>
+        </Tooltip>
+      )}
     </div>
+  );
+}
+
+/** Where a reply is on its channel. */
+function DeliveryState({ message, delivery }: { message: Message; delivery: NonNullable<Message['delivery']> }) {
+  const retry = useRetryReply(message.caseId);
+  const attempts = delivery.attempts > 1 ? ` · ${delivery.attempts} attempts` : '';
+  if (delivery.status === 'queued') {
+    return (
+      <Group gap={6} mt={6} wrap="nowrap" data-testid="message-delivery" data-status="queued" title={delivery.reason ? `Last attempt: ${delivery.reason}` : undefined}>
+        <Loader size={10} color="gray" />
+        <Text size="xs" c="dimmed">
+          Queued for {message.channel === 'email' ? 'sending' : 'posting'}
+          {attempts}
+        </Text>
+      </Group>
+    );
+  }
+  if (delivery.status === 'sent') {
+    return (
+      <Group gap={4} mt={6} wrap="nowrap" data-testid="message-delivery" data-status="sent" title={delivery.externalId ? `Provider id: ${delivery.externalId}` : 'Sent'}>
+        <IconCheck size={12} color="var(--mantine-color-teal-7)" />
+        <Text size="xs" c="teal.8">
+          Sent {formatTimestamp(delivery.at)}
+        </Text>
+      </Group>
+    );
+  }
+  return (
+    <Group gap={8} mt={6} wrap="nowrap" justify="space-between" data-testid="message-delivery" data-status="failed">
+      <Text size="xs" c="red.7" style={{ minWidth: 0, overflowWrap: 'anywhere' }} data-testid="message-delivery-reason">
+        Not delivered{delivery.reason ? `: ${delivery.reason}` : ''}
+        {attempts}
+      </Text>
+      <Button size="compact-xs" variant="light" color="red" style={{ flex: 'none' }} loading={retry.isPending} onClick={() => retry.mutate({ id: message.id })} data-testid="message-retry">
+        Retry
+      </Button>
+    </Group>
   );
 }

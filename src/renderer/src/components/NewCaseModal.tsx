@@ -1,9 +1,16 @@
-/** A new case, from a phone call or a walk-in: it is created here at once (even offline) and opens; the hub numbers it when it syncs. */
+/**
+ * A new case, from a phone call or a walk-in: it is created here at once (even
+ * offline) and opens; the hub numbers it when it syncs. The customer is picked
+ * by name, email, phone or handle and then one of their devices, both from the
+ * local cache, so the form works offline too.
+ */
 import { useState } from 'react';
 import { Button, Group, Modal, SegmentedControl, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import type { Queue } from '../../../shared/domain';
+import { useDebouncedValue } from '@mantine/hooks';
+import type { Customer, Queue } from '../../../shared/domain';
 import { CHANNELS, type Channel, type Priority, TEXT_LIMITS } from '../../../shared/domain';
 import { useApiMutation } from '../api/mutations';
+import { useCustomerDevices, useCustomerSearch } from '../api/queries';
 import { PRIORITY_OPTIONS } from '../lib/fields';
 import { channelLabel } from './ChannelIcon';
 
@@ -17,24 +24,38 @@ interface Props {
   /** The queue the user is looking at, preselected. */
   defaultQueueId: string | null;
   onCreated: (id: string) => void;
+  /** A caller the screen pop did not know: their number, to find or note them by. */
+  callerPhone?: string | null;
 }
 
-export function NewCaseModal({ opened, onClose, queues, defaultQueueId, onCreated }: Props) {
+export function NewCaseModal({ opened, onClose, queues, defaultQueueId, onCreated, callerPhone = null }: Props) {
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>New case</Text>} size={480} data-testid="new-case-modal">
+    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>New case</Text>} size={520} data-testid="new-case-modal">
       {/* Mounted only while open, so every new case starts from a clean form. */}
-      {opened && <NewCaseForm queues={queues} defaultQueueId={defaultQueueId} onCancel={onClose} onCreated={onCreated} />}
+      {opened && <NewCaseForm queues={queues} defaultQueueId={defaultQueueId} onCancel={onClose} onCreated={onCreated} callerPhone={callerPhone} />}
     </Modal>
   );
 }
 
-function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated }: Omit<Props, 'opened' | 'onClose'> & { onCancel: () => void }) {
-  const [subject, setSubject] = useState('');
+function customerLine(c: Customer): string {
+  return [c.email, c.phone, ...Object.values(c.handles)].filter(Boolean).join(' · ');
+}
+
+function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated, callerPhone }: Omit<Props, 'opened' | 'onClose'> & { onCancel: () => void }) {
+  const [subject, setSubject] = useState(callerPhone ? `Call from ${callerPhone}` : '');
   const [queueId, setQueueId] = useState<string | null>(defaultQueueId ?? queues[0]?.id ?? null);
   const [priority, setPriority] = useState<Priority>('normal');
   const [channel, setChannel] = useState<Channel>('phone');
-  const [note, setNote] = useState('');
+  const [note, setNote] = useState(callerPhone ? `Caller: ${callerPhone}` : '');
   const [touched, setTouched] = useState(false);
+  const [customerSearch, setCustomerSearch] = useState(callerPhone ?? '');
+  const [debouncedSearch] = useDebouncedValue(customerSearch, 150);
+  const [customer, setCustomer] = useState<Customer | null>(null);
+  const [deviceId, setDeviceId] = useState<string | null>(null);
+  const found = useCustomerSearch(debouncedSearch).data ?? [];
+  // The chosen one stays an option while the search text shows its name.
+  const customers = customer && !found.some((c) => c.id === customer.id) ? [customer, ...found] : found;
+  const devices = useCustomerDevices(customer?.id ?? null).data ?? [];
   const create = useApiMutation('cases.create', { onSuccess: (item) => onCreated(item.id), errorTitle: 'The case was not created' });
 
   const subjectError = touched && subject.trim() === '' ? 'What is it about?' : undefined;
@@ -42,7 +63,7 @@ function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated }: Omit<Props
   const submit = () => {
     setTouched(true);
     if (subject.trim() === '' || !queueId) return;
-    create.mutate({ subject: subject.trim(), queueId, priority, channel, ...(note.trim() ? { note: note.trim() } : {}) });
+    create.mutate({ subject: subject.trim(), queueId, priority, channel, customerId: customer?.id ?? null, deviceId, ...(note.trim() ? { note: note.trim() } : {}) });
   };
 
   return (
@@ -62,6 +83,50 @@ function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated }: Omit<Props
           onChange={(event) => setSubject(event.currentTarget.value)}
           error={subjectError}
           data-testid="new-case-subject"
+        />
+      <Select
+          label="Customer"
+          placeholder="Name, email, phone or handle"
+          description={customer ? customerLine(customer) : callerPhone && found.length === 0 ? 'No customer has this number' : undefined}
+          searchable
+          clearable
+          searchValue={customerSearch}
+          onSearchChange={setCustomerSearch}
+          data={customers.map((c) => ({ value: c.id, label: c.name }))}
+          renderOption={({ option }) => {
+            const c = customers.find((x) => x.id === option.value);
+            return (
+              <div>
+                <Text size="sm">{option.label}</Text>
+                {c && (
+                  <Text size="xs" c="dimmed">
+                    {customerLine(c)}
+                  </Text>
+                )}
+              </div>
+            );
+          }}
+          value={customer?.id ?? null}
+          onChange={(id) => {
+            setCustomer(customers.find((c) => c.id === id) ?? null);
+            setDeviceId(null);
+          }}
+          // The core searched name, email, phone and handles: show what it found.
+          filter={({ options }) => options}
+          nothingFoundMessage={debouncedSearch.trim() ? 'No customer matches' : 'Type to search'}
+          comboboxProps={{ withinPortal: true }}
+          data-testid="new-case-customer"
+        />
+        <Select
+          label="Device"
+          placeholder={!customer ? 'Pick a customer first' : devices.length === 0 ? 'No devices' : 'None'}
+          disabled={!customer || devices.length === 0}
+          clearable
+          data={devices.map((d) => ({ value: d.id, label: `${d.model} · ${d.serial}` }))}
+          value={deviceId}
+          onChange={setDeviceId}
+          comboboxProps={{ withinPortal: true }}
+          data-testid="new-case-device"
         />
         <Group grow gap={12} align="flex-start">
           <Select

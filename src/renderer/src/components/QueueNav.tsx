@@ -1,9 +1,9 @@
 /** The left rail: a new case, personal views (a technician's briefcase first) and the user's queues, each with its count. */
 import type { ReactNode } from 'react';
 import { Badge, Box, Button, Kbd, NavLink, ScrollArea, Skeleton, Stack, Text } from '@mantine/core';
-import { IconBriefcase, IconInbox, IconPlus, IconStack2, IconUser, IconUserQuestion } from '@tabler/icons-react';
+import { IconAt, IconBriefcase, IconInbox, IconPlus, IconStack2, IconUser, IconUserQuestion } from '@tabler/icons-react';
 import type { Queue, Role } from '../../../shared/domain';
-import { useCaseCounts } from '../api/queries';
+import { useCaseCounts, useNewMentionCount } from '../api/queries';
 import { filterFor, sameView, type View } from '../lib/views';
 
 const BRIEFCASE = { label: 'Briefcase', view: { kind: 'briefcase' } as View, icon: <IconBriefcase size={16} stroke={1.7} /> };
@@ -29,6 +29,8 @@ export function QueueNav({ queues, role, view, onView, onNewCase }: Props) {
     ...(queues ?? []).map((q) => ({ label: q.name, view: { kind: 'queue', queueId: q.id } as View, icon: <IconStack2 size={16} stroke={1.7} />, key: q.id, description: q.description })),
   ];
   const counts = useCaseCounts(entries.map((entry) => filterFor(entry.view)));
+  const newMentions = useNewMentionCount().data;
+  const mentionsActive = view.kind === 'mentions';
 
   const link = (entry: (typeof entries)[number], index: number) => {
     const active = sameView(view, entry.view);
@@ -75,6 +77,32 @@ export function QueueNav({ queues, role, view, onView, onNewCase }: Props) {
       <ScrollArea style={{ flex: 1 }} px={8} py={10}>
         <SectionTitle>Views</SectionTitle>
         {entries.slice(0, personal.length).map(link)}
+        <NavLink
+          label="Mentions"
+          title="Posts that name the brand: convert them into cases or dismiss them"
+          leftSection={<IconAt size={16} stroke={1.7} />}
+          active={mentionsActive}
+          onClick={() => onView({ kind: 'mentions' })}
+          data-testid="queue-nav-item"
+          data-view="mentions"
+          rightSection={
+            newMentions === undefined ? null : (
+              <Badge
+                size="sm"
+                variant={mentionsActive ? 'filled' : 'light'}
+                color={newMentions > 0 ? 'grape' : 'gray'}
+                className="tabular"
+                title={`${newMentions} new`}
+                data-testid="mentions-count"
+                data-count={newMentions}
+              >
+                {newMentions}
+              </Badge>
+            )
+          }
+          styles={{ label: { fontSize: 13 } }}
+          style={{ borderRadius: 'var(--mantine-radius-sm)' }}
+        />
         <SectionTitle mt={14}>Queues</SectionTitle>
         {queues === undefined
           ? Array.from({ length: 4 }, (_, i) => <Skeleton key={i} h={14} my={10} mx={10} w="70%" />)

@@ -23,3 +23,10 @@ export function sentimentLabel(value: number | null): { label: string; color: st
   if (value >= 0.3) return { label: 'Positive', color: 'teal.7' };
   return { label: 'Neutral', color: 'gray.7' };
 }
+
+/** "812 B", "14 KB", "3.2 MB": a file's size at a glance. */
+export function formatBytes(size: number): string {
+  if (size < 1024) return `${size} B`;
+  if (size < 1024 * 1024) return `${Math.round(size / 1024)} KB`;
+  return `${(size / (1024 * 1024)).toFixed(1)} MB`;
+}

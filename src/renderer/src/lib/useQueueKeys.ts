@@ -1,7 +1,7 @@
 /**
  * Keyboard for the queue, wherever focus is (except while typing):
  * ↑/↓ move the cursor, Enter opens, / jumps to search, Esc closes the case,
- * n starts a new case.
+ * n starts a new case; in the mentions inbox also c converts and d dismisses.
  */
 import { useWindowEvent } from '@mantine/hooks';
 
@@ -11,6 +11,9 @@ interface Handlers {
   focusSearch(): void;
   close(): void;
   newCase(): void;
+  /** The mentions inbox: the selected post's actions. */
+  convert?(): void;
+  dismiss?(): void;
 }
 
 const POPUPS = '[role="menu"], [role="dialog"], [role="listbox"]';
@@ -21,8 +24,9 @@ const popupShown = (): boolean => [...document.querySelectorAll(POPUPS)].some((e
 const isTyping = (el: Element | null): boolean =>
   el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 
-export function useQueueKeys({ move, open, focusSearch, close, newCase }: Handlers): void {
+export function useQueueKeys({ move, open, focusSearch, close, newCase, convert, dismiss }: Handlers, enabled = true): void {
   useWindowEvent('keydown', (event) => {
+    if (!enabled) return;
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target instanceof Element ? event.target : null;
     if (isTyping(target)) return;
@@ -58,6 +62,14 @@ export function useQueueKeys({ move, open, focusSearch, close, newCase }: Handle
         event.preventDefault();
         newCase();
         break;
+      case 'c':
+      case 'd': {
+        const act = event.key === 'c' ? convert : dismiss;
+        if (inPanel || !act) return;
+        event.preventDefault();
+        act();
+        break;
+      }
     }
   });
 }

@@ -1,17 +1,20 @@
 /** The agent's workspace: views and queues on the left, the unified queue, and the open case beside it. */
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { AppShell, Box, CloseButton, Group, Kbd, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconSearch } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { QueueItem, SessionInfo } from '../../../shared/api';
-import { call } from '../api/client';
+import { api, call } from '../api/client';
 import { signedOut, useCoreEvents } from '../api/events';
 import { useCases, useQueues, useSyncStatus } from '../api/queries';
 import { AlertToasts } from '../components/AlertToasts';
 import { AppHeader } from '../components/AppHeader';
 import { BriefcaseSummary } from '../components/BriefcaseSummary';
+import { CallPop } from '../components/CallPop';
+import { MentionsView } from '../components/mentions/MentionsView';
+import { MentionToasts } from '../components/mentions/MentionToasts';
 import { CaseView } from '../components/CaseView';
 import { NewCaseModal } from '../components/NewCaseModal';
 import { QueueList } from '../components/QueueList';
@@ -33,7 +36,47 @@ function likelyQueue(view: View, items: QueueItem[], openId: string | null): str
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
-const VIEW_TITLES = { mine: 'My work', unassigned: 'Unassigned', all: 'All active', briefcase: 'Briefcase' } as const;
+const VIEW_TITLES = { mine: 'My work', unassigned: 'Unassigned', all: 'All active', briefcase: 'Briefcase', mentions: 'Mentions' } as const;
+
+/** How long to wait for the case the hub opens for a converted mention before saying so. */
+const AWAIT_CASE_MS = 30_000;
+
+/**
+ * Opens a case as soon as the cache has it: the one the hub opens for a
+ * converted mention arrives through the live socket or the next pull.
+ */
+function useOpenWhenArrives(open: (id: string) => void): (id: string) => void {
+  const [awaited, setAwaited] = useState<string | null>(null);
+  useEffect(() => {
+    if (!awaited) return;
+    const toast = `await-${awaited}`;
+    notifications.show({ id: toast, loading: true, autoClose: false, withCloseButton: false, title: 'Converting the mention', message: 'The case opens as soon as the hub has created it.' });
+    let done = false;
+    const check = async () => {
+      const view = await call('cases.get', { id: awaited }).catch(() => null);
+      if (!view || done) return;
+      done = true;
+      notifications.hide(toast);
+      setAwaited(null);
+      open(awaited);
+    };
+    const off = api.on('cases:changed', ({ ids }) => {
+      if (ids.length === 0 || ids.includes(awaited)) void check();
+    });
+    const giveUp = setTimeout(() => {
+      if (done) return;
+      notifications.update({ id: toast, loading: false, autoClose: 8_000, withCloseButton: true, color: 'orange', title: 'The case has not arrived yet', message: 'It opens in its queue once the hub has synced it.' });
+      setAwaited(null);
+    }, AWAIT_CASE_MS);
+    void check();
+    return () => {
+      done = true;
+      off();
+      clearTimeout(giveUp);
+    };
+  }, [awaited, open]);
+  return setAwaited;
+}
 
 export function Console({ session }: { session: SessionInfo }) {
   const client = useQueryClient();
@@ -46,6 +89,7 @@ export function Console({ session }: { session: SessionInfo }) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const [newCaseOpen, setNewCaseOpen] = useState(false);
+  const [callerPhone, setCallerPhone] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const cases = useCases(filterFor(view, debouncedSearch));
   const items = cases.data?.items ?? [];
@@ -54,6 +98,10 @@ export function Console({ session }: { session: SessionInfo }) {
     setSelectedId(id);
     setOpenId(id);
   }, []);
+
+  const awaitCase = useOpenWhenArrives(open);
+  const showMentions = useCallback(() => setView({ kind: 'mentions' }), []);
+  const mentionsShown = view.kind === 'mentions';
 
   const syncNow = useMutation({
     mutationFn: () => call('sync.now', {}),
@@ -79,7 +127,9 @@ export function Console({ session }: { session: SessionInfo }) {
     focusSearch: () => searchRef.current?.focus(),
     close: () => setOpenId(null),
     newCase: () => setNewCaseOpen(true),
-  });
+  }, !mentionsShown);
+
+  const caseView = openId ? <CaseView key={openId} caseId={openId} me={session.user} onClose={() => setOpenId(null)} onOpenCase={open} /> : null;
 
   const title = view.kind === 'queue' ? (queues.data?.find((q) => q.id === view.queueId)?.name ?? 'Queue') : VIEW_TITLES[view.kind];
 
@@ -93,11 +143,16 @@ export function Console({ session }: { session: SessionInfo }) {
         <QueueNav queues={queues.data} role={session.user.role} view={view} onView={setView} onNewCase={() => setNewCaseOpen(true)} />
         <NewCaseModal
           opened={newCaseOpen}
-          onClose={() => setNewCaseOpen(false)}
+          onClose={() => {
+            setNewCaseOpen(false);
+            setCallerPhone(null);
+          }}
           queues={queues.data ?? []}
           defaultQueueId={likelyQueue(view, items, openId)}
+          callerPhone={callerPhone}
           onCreated={(id) => {
             setNewCaseOpen(false);
+            setCallerPhone(null);
             open(id);
           }}
         />
@@ -105,63 +160,80 @@ export function Console({ session }: { session: SessionInfo }) {
 
       <AppShell.Main className={classes.main}>
         <AlertToasts onOpenCase={open} />
-        <Group className={classes.toolbar} justify="space-between" wrap="nowrap">
-          <Group gap={10} wrap="nowrap" style={{ minWidth: 0 }}>
-            <Text fw={600} size="md" truncate data-testid="view-title">
-              {title}
-            </Text>
-            <Text size="xs" c="dimmed" className="tabular" style={{ whiteSpace: 'nowrap' }} data-testid="view-total">
-              {cases.data ? `${cases.data.total} ${cases.data.total === 1 ? 'case' : 'cases'}` : ''}
-            </Text>
-          </Group>
-          <TextInput
-            ref={searchRef}
-            size="xs"
-            w={340}
-            placeholder="Search subject, customer or #number"
-            aria-label="Search cases"
-            leftSection={<IconSearch size={14} />}
-            rightSectionWidth={search ? 28 : 36}
-            rightSection={search ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearch('')} /> : <Kbd size="xs">/</Kbd>}
-            value={search}
-            onChange={(event) => setSearch(event.currentTarget.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Escape') {
-                setSearch('');
-                event.currentTarget.blur();
-              } else if (event.key === 'ArrowDown' || event.key === 'Enter') {
-                // From the search box straight into the results.
-                event.preventDefault();
-                event.currentTarget.blur();
-                if (items[0] && !items.some((item) => item.id === selectedId)) setSelectedId(items[0].id);
-                if (event.key === 'Enter' && items[0]) open(selectedId && items.some((item) => item.id === selectedId) ? selectedId : items[0].id);
-              }
-            }}
-            data-testid="queue-search"
+        <MentionToasts onShowMentions={showMentions} />
+        <CallPop
+          onOpenCase={open}
+          onNewCustomer={(phone) => {
+            setCallerPhone(phone);
+            setNewCaseOpen(true);
+          }}
+        />
+        {mentionsShown ? (
+          <MentionsView
+            openCase={caseView}
+            onOpenCase={open}
+            onAwaitCase={awaitCase}
+            onCloseCase={() => setOpenId(null)}
+            onNewCase={() => setNewCaseOpen(true)}
+            keysEnabled={!newCaseOpen}
           />
-        </Group>
-        {view.kind === 'briefcase' && <BriefcaseSummary status={sync.data} />}
-        <Box className={classes.split}>
-          <Box className={classes.list} data-split={openId ? true : undefined}>
-            <QueueList
-              items={items}
-              loading={cases.isPending}
-              error={cases.error}
-              onRetry={() => void cases.refetch()}
-              searching={debouncedSearch.length > 0}
-              selectedId={selectedId}
-              openId={openId}
-              fresh={fresh}
-              onOpen={open}
-              stacked={openId !== null}
-            />
-          </Box>
-          {openId && (
-            <Box className={classes.detail}>
-              <CaseView key={openId} caseId={openId} me={session.user} onClose={() => setOpenId(null)} onOpenCase={open} />
+        ) : (
+          <>
+            <Group className={classes.toolbar} justify="space-between" wrap="nowrap">
+              <Group gap={10} wrap="nowrap" style={{ minWidth: 0 }}>
+                <Text fw={600} size="md" truncate data-testid="view-title">
+                  {title}
+                </Text>
+                <Text size="xs" c="dimmed" className="tabular" style={{ whiteSpace: 'nowrap' }} data-testid="view-total">
+                  {cases.data ? `${cases.data.total} ${cases.data.total === 1 ? 'case' : 'cases'}` : ''}
+                </Text>
+              </Group>
+              <TextInput
+                ref={searchRef}
+                size="xs"
+                w={340}
+                placeholder="Search subject, customer or #number"
+                aria-label="Search cases"
+                leftSection={<IconSearch size={14} />}
+                rightSectionWidth={search ? 28 : 36}
+                rightSection={search ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearch('')} /> : <Kbd size="xs">/</Kbd>}
+                value={search}
+                onChange={(event) => setSearch(event.currentTarget.value)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Escape') {
+                    setSearch('');
+                    event.currentTarget.blur();
+                  } else if (event.key === 'ArrowDown' || event.key === 'Enter') {
+                    // From the search box straight into the results.
+                    event.preventDefault();
+                    event.currentTarget.blur();
+                    if (items[0] && !items.some((item) => item.id === selectedId)) setSelectedId(items[0].id);
+                    if (event.key === 'Enter' && items[0]) open(selectedId && items.some((item) => item.id === selectedId) ? selectedId : items[0].id);
+                  }
+                }}
+                data-testid="queue-search"
+              />
+            </Group>
+            {view.kind === 'briefcase' && <BriefcaseSummary status={sync.data} />}
+            <Box className={classes.split}>
+              <Box className={classes.list} data-split={openId ? true : undefined}>
+                <QueueList
+                  items={items}
+                  loading={cases.isPending}
+                  error={cases.error}
+                  onRetry={() => void cases.refetch()}
+                  searching={debouncedSearch.length > 0}
+                  selectedId={selectedId}
+                  openId={openId}
+                  fresh={fresh}
+                  onOpen={open}
+                  stacked={openId !== null}
+                />
+              </Box>
+              {caseView && <Box className={classes.detail}>{caseView}</Box>}
             </Box>
-          )}
-        </Box>
+          </>
+        )}
       </AppShell.Main>
     </AppShell>
   );

@@ -12,7 +12,7 @@
  */
 import type { CacheDb } from '../database';
 
-type Table = 'cases' | 'messages' | 'customers' | 'devices' | 'queues' | 'users' | 'articles';
+type Table = 'cases' | 'messages' | 'customers' | 'devices' | 'queues' | 'users' | 'articles' | 'mentions';
 type Column = string | number | null;
 
 export interface DocumentOptions<T> {

@@ -9,7 +9,7 @@ export function createMessagesRepo(db: CacheDb) {
   // Messages written here and not on the hub yet (rev 0) stay: their outbox rows still carry them.
   const removeOfCase = db.prepare<[string]>('DELETE FROM messages WHERE case_id = ? AND rev > 0');
   return {
-    ...createDocumentRepo<Message>(db, 'messages', { case_id: (m) => m.caseId, created_ms: (m) => epochMs(m.createdAt) }),
+    ...createDocumentRepo<Message>(db, 'messages', { case_id: (m) => m.caseId, created_ms: (m) => epochMs(m.createdAt), delivery_status: (m) => m.delivery?.status ?? null }),
     /** A case left this console's scope: its conversation goes with it. */
     removeOfCase: (caseId: string): void => void removeOfCase.run(caseId),
     caseOf: (id: string): string | null => caseOf.get(id)?.case_id ?? null,

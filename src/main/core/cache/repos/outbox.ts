@@ -29,6 +29,9 @@ export interface PendingMutation {
 /** A change to a case's fields as the overlay applies it. */
 export type CaseOverlay = CaseFields & { assigneeId?: string | null; queueId?: string };
 
+/** A convert or dismiss as the mentions list shows it before the hub confirms it. */
+export type MentionOverlay = { status: 'converted'; caseId: string } | { status: 'dismissed' };
+
 /**
  * A queued change that does not pass today's rules: queued under looser ones by an older version (a
  * longer subject, say), or damaged. It is never sent; the pusher sets it aside whole, in a notice.
@@ -65,6 +68,10 @@ export function createOutboxRepo(db: CacheDb) {
   const pending = db.prepare<[number], OutboxRow>('SELECT * FROM outbox WHERE acked_version IS NULL ORDER BY seq LIMIT ?');
   const overlayRows = db.prepare<[string, number], { kind: string; payload: string }>(
     `SELECT kind, payload FROM outbox WHERE entity_id = ? AND kind IN ('case.update', 'case.assign')
+       AND (acked_version IS NULL OR acked_version > ?) ORDER BY seq`,
+  );
+  const mentionRows = db.prepare<[string, number], { id: string; kind: string; payload: string }>(
+    `SELECT id, kind, payload FROM outbox WHERE entity_id = ? AND kind IN ('mention.convert', 'mention.dismiss')
        AND (acked_version IS NULL OR acked_version > ?) ORDER BY seq`,
   );
   const createOf = db.prepare<[string], { payload: string }>(`SELECT payload FROM outbox WHERE entity_id = ? AND kind = 'case.create' ORDER BY seq LIMIT 1`);
@@ -106,6 +113,19 @@ export function createOutboxRepo(db: CacheDb) {
         }
       }
       return merged;
+    },
+    /** What this console did to a mention the hub's row of `hubVersion` does not hold yet (the last change wins). */
+    mentionOverlayFor(mentionId: string, hubVersion: number): MentionOverlay | null {
+      let overlay: MentionOverlay | null = null;
+      for (const row of mentionRows.all(mentionId, hubVersion)) {
+        if (row.kind === 'mention.dismiss') overlay = { status: 'dismissed' };
+        else {
+          // Without a case named, the hub opens one whose id is the mutation's.
+          const payload = JSON.parse(row.payload) as { caseId?: string };
+          overlay = { status: 'converted', caseId: payload.caseId ?? row.id };
+        }
+      }
+      return overlay;
     },
     /** The draft of a case created here and not confirmed yet. */
     createdHere(caseId: string): unknown {

@@ -10,7 +10,7 @@
 import type { SyncEntity } from '../../../../shared/protocol';
 import type { CacheDb } from '../database';
 
-const TABLE = { case: 'cases', message: 'messages', customer: 'customers', device: 'devices' } as const;
+const TABLE = { case: 'cases', message: 'messages', customer: 'customers', device: 'devices', mention: 'mentions' } as const;
 const MARKED = Object.keys(TABLE) as (keyof typeof TABLE)[];
 
 export function createRescopeRepo(db: CacheDb) {
@@ -26,15 +26,18 @@ export function createRescopeRepo(db: CacheDb) {
     db.prepare(`DELETE FROM messages WHERE id IN (SELECT id FROM unconfirmed WHERE entity = 'message') AND case_id NOT IN (SELECT id FROM cases)`),
     db.prepare(`DELETE FROM customers WHERE id IN (SELECT id FROM unconfirmed WHERE entity = 'customer')`),
     db.prepare(`DELETE FROM devices WHERE id IN (SELECT id FROM unconfirmed WHERE entity = 'device')`),
+    // A mention this user's convert or dismiss still waits on stays until the hub has answered it.
+    db.prepare(`DELETE FROM mentions WHERE id IN (SELECT id FROM unconfirmed WHERE entity = 'mention') AND id NOT IN (${worked})`),
     // Marks stay only on what was kept.
     db.prepare(
-      `DELETE FROM unconfirmed WHERE NOT ((entity = 'case' AND id IN (SELECT id FROM cases)) OR (entity = 'message' AND id IN (SELECT id FROM messages)))`,
+      `DELETE FROM unconfirmed WHERE NOT ((entity = 'case' AND id IN (SELECT id FROM cases)) OR (entity = 'message' AND id IN (SELECT id FROM messages))
+         OR (entity = 'mention' AND id IN (SELECT id FROM mentions)))`,
     ),
   ];
   const clear = db.prepare('DELETE FROM unconfirmed');
 
   return {
-    /** Marks every synced case, message, customer and device as not yet sent again. */
+    /** Marks every synced case, message, customer, device and mention as not yet sent again. */
     markAll: (): void => void mark.forEach((statement) => statement.run()),
     /** True while a full pull after a scope change has not finished, or cases it kept for the user's unsent work are still marked. */
     active: (): boolean => (pending.get() as { pending: number }).pending === 1,

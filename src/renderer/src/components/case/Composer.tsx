@@ -1,17 +1,22 @@
 /**
- * The bottom of the case: a reply to the customer on the case's channel, or an
- * internal note. Each is a draft saved as it is typed (and when the case
- * closes), so switching cases, a crash or a restart never loses it; the
- * knowledge panel inserts articles into the reply through the same draft.
- * Ctrl/Cmd+Enter sends.
+ * The bottom of the case: a reply to the customer, or an internal note. Each
+ * is a draft saved as it is typed (and when the case closes), so switching
+ * cases, a crash or a restart never loses it; the knowledge panel inserts
+ * articles into the reply through the same draft. Ctrl/Cmd+Enter sends.
+ *
+ * A reply goes on one of the channels the customer can be answered on
+ * (src/shared/replies.ts, the case's own first), counted against that
+ * channel's limit, and the consent rule is said before sending: a supervisor
+ * may send anyway, with a reason kept beside the reply.
  */
 import { type Ref, useImperativeHandle, useRef, useState } from 'react';
-import { Button, Group, Kbd, Tabs, Text, Textarea } from '@mantine/core';
-import { IconLock, IconMessageReply, IconSend } from '@tabler/icons-react';
+import { Alert, Button, Checkbox, Group, Kbd, Select, Tabs, Text, Textarea, TextInput } from '@mantine/core';
+import { IconAlertTriangle, IconLock, IconMessageReply, IconSend } from '@tabler/icons-react';
 import type { QueueItem } from '../../../../shared/api';
-import { TEXT_LIMITS } from '../../../../shared/domain';
+import { type Customer, type Message, TEXT_LIMITS, type User } from '../../../../shared/domain';
+import { canOverrideConsent, ConsentOverrideSchema, consentRefusal, REPLY_LIMITS, type ReplyChannel, replyChannels, replyLength } from '../../../../shared/replies';
 import { useAddNote, useReply } from '../../api/mutations';
-import { channelLabel } from '../ChannelIcon';
+import { ChannelIcon, channelLabel } from '../ChannelIcon';
 import { type DraftState, useDraft } from './useDraft';
 import classes from './Composer.module.css';
 
@@ -29,7 +34,10 @@ interface Props {
   item: QueueItem;
   draft: string | null;
   noteDraft: string | null;
-  customerName: string | null;
+  customer: Customer | null;
+  /** The conversation: a reply answers the latest inbound message on its channel (the consent rule). */
+  messages: Message[];
+  me: User;
   ref?: Ref<ComposerHandle>;
 }
 
@@ -39,7 +47,13 @@ const unsent = (text: string, hidden: boolean) => (hidden && text.trim() ? <span
 const draftText = (state: DraftState, idle: string): string =>
   state === 'saving' ? 'Saving draft…' : state === 'saved' ? 'Draft saved' : state === 'failed' ? 'Draft not saved — keep this window open' : idle;
 
-export function Composer({ item, draft, noteDraft, customerName, ref }: Props) {
+export function Composer({ item, draft, noteDraft, customer, messages, me, ref }: Props) {
+  const customerName = customer?.name ?? null;
+  const channels = replyChannels(item.channel, customer);
+  const [picked, setPicked] = useState<ReplyChannel | null>(null);
+  const channel = picked && channels.includes(picked) ? picked : (channels[0] ?? null);
+  const [overriding, setOverriding] = useState(false);
+  const [overrideReason, setOverrideReason] = useState('');
   // An internal note being written when the case opens is what the user was doing last.
   const [tab, setTab] = useState<Tab>(!draft && noteDraft ? 'note' : 'reply');
   const reply = useDraft(item.id, 'reply', draft);
@@ -71,19 +85,39 @@ export function Composer({ item, draft, noteDraft, customerName, ref }: Props) {
   const current = tab === 'reply' ? reply : note;
   const text = current.text;
   const busy = replyMutation.isPending || noteMutation.isPending;
-  const canSend = text.trim() !== '' && !busy;
+
+  // The reply's rules, as the core and the hub apply them.
+  const limit = channel ? REPLY_LIMITS[channel] : null;
+  const length = replyLength(text.trim());
+  const tooLong = limit !== null && length > limit;
+  const answered = channel ? messages.filter((m) => m.direction === 'in' && m.channel === channel).at(-1) : undefined;
+  const consent = channel ? consentRefusal({ channel, customer, answers: answered ? { addressed: answered.addressed } : null }) : null;
+  const mayOverride = canOverrideConsent(me.role);
+  const reason = ConsentOverrideSchema.safeParse({ reason: overrideReason });
+  const replyBlocked = !channel || tooLong || (consent !== null && !(mayOverride && overriding && reason.success));
+  const canSend = text.trim() !== '' && !busy && (tab === 'note' || !replyBlocked);
 
   const send = () => {
     if (!canSend) return;
     const body = text.trim();
     const target = current;
     target.hold();
-    const callbacks = { onSuccess: () => target.sent(), onError: () => target.failed() };
-    if (tab === 'reply') replyMutation.mutate({ id: item.id, body, channel: item.channel }, callbacks);
-    else noteMutation.mutate({ id: item.id, body }, callbacks);
+    const callbacks = {
+      onSuccess: () => {
+        target.sent();
+        setOverriding(false);
+        setOverrideReason('');
+      },
+      onError: () => target.failed(),
+    };
+    if (tab === 'reply' && channel) {
+      const override = consent && overriding && reason.success ? { override: reason.data } : {};
+      replyMutation.mutate({ id: item.id, body, channel, ...override }, callbacks);
+    } else if (tab === 'note') noteMutation.mutate({ id: item.id, body }, callbacks);
   };
 
   const to = customerName ? ` to ${customerName}` : '';
+  const via = channel ? channelLabel(channel) : null;
   return (
     <div className={classes.root} data-testid="composer" data-tab={tab}>
       <Tabs value={tab} onChange={(value) => value && setTab(value as Tab)} variant="default" classNames={{ list: classes.tabs }}>
@@ -103,7 +137,7 @@ export function Composer({ item, draft, noteDraft, customerName, ref }: Props) {
         minRows={2}
         maxRows={8}
         maxLength={TEXT_LIMITS.body}
-        placeholder={tab === 'reply' ? `Reply${to} via ${channelLabel(item.channel)}…` : 'Only your team sees internal notes…'}
+        placeholder={tab === 'note' ? 'Only your team sees internal notes…' : via ? `Reply${to} via ${via}…` : 'No channel to reply on: write an internal note instead'}
         aria-label={tab === 'reply' ? 'Reply' : 'Internal note'}
         value={text}
         onChange={(event) => current.setText(event.currentTarget.value)}
@@ -116,10 +150,69 @@ export function Composer({ item, draft, noteDraft, customerName, ref }: Props) {
         }}
         data-testid="composer-input"
       />
-      <Group justify="space-between" wrap="nowrap" gap={8} mt={6}>
-        <Text size="11px" c="dimmed" truncate style={{ minWidth: 0 }} data-testid="composer-draft-state">
-          {tab === 'reply' ? draftText(reply.state, `Goes to the customer via ${channelLabel(item.channel)}`) : draftText(note.state, 'Visible to your team only')}
-        </Text>
+      {tab === 'reply' && !channel && (
+        <Alert color="gray" variant="light" p={8} mt={6} data-testid="composer-no-channel">
+          <Text size="xs">
+            This {channelLabel(item.channel).toLowerCase()} case has no channel to reply on: {customer ? `${customer.name} has no email address or social handle on file` : 'no customer is attached'}. Add an internal note, or
+            call back.
+          </Text>
+        </Alert>
+      )}
+      {tab === 'reply' && consent && (
+        <Alert color={overriding ? 'orange' : 'yellow'} variant="light" p={8} mt={6} icon={<IconAlertTriangle size={16} />} data-testid="composer-consent" data-reason={consent}>
+          <Text size="xs" fw={600}>
+            The consent rule stops this reply: {consent}.
+          </Text>
+          {mayOverride ? (
+            <Group gap={8} mt={6} wrap="wrap" align="center">
+              <Checkbox size="xs" label="Send anyway" checked={overriding} onChange={(event) => setOverriding(event.currentTarget.checked)} data-testid="composer-override" />
+              {overriding && (
+                <TextInput
+                  size="xs"
+                  style={{ flex: '1 1 200px' }}
+                  placeholder="Why (kept with the reply)"
+                  aria-label="Reason for sending anyway"
+                  value={overrideReason}
+                  onChange={(event) => setOverrideReason(event.currentTarget.value)}
+                  error={overrideReason && !reason.success ? reason.error.issues[0]?.message : undefined}
+                  data-testid="composer-override-reason"
+                />
+              )}
+            </Group>
+          ) : (
+            <Text size="xs" mt={2}>
+              Only a supervisor can send it anyway.
+            </Text>
+          )}
+        </Alert>
+      )}
+      <Group justify="space-between" wrap="wrap" gap={8} mt={6}>
+        {tab === 'reply' && channel ? (
+          <Group gap={6} wrap="nowrap" style={{ minWidth: 0, flex: '1 1 160px' }}>
+            <Select
+              size="xs"
+              className={classes.channel}
+              data={channels.map((value) => ({ value, label: channelLabel(value) }))}
+              value={channel}
+              onChange={(value) => value && setPicked(value as ReplyChannel)}
+              allowDeselect={false}
+              leftSection={<ChannelIcon channel={channel} size={14} tooltip={false} />}
+              aria-label="Reply channel"
+              comboboxProps={{ withinPortal: true }}
+              data-testid="composer-channel"
+            />
+            <Text size="11px" c={tooLong ? 'red.7' : 'dimmed'} fw={tooLong ? 700 : undefined} className={`tabular ${classes.counter}`} data-testid="composer-counter" data-over={tooLong || undefined}>
+              {length.toLocaleString()} / {limit!.toLocaleString()}
+            </Text>
+            <Text size="11px" c="dimmed" truncate className={classes.draftState} data-testid="composer-draft-state">
+              {draftText(reply.state, '')}
+            </Text>
+          </Group>
+        ) : (
+          <Text size="11px" c="dimmed" truncate style={{ minWidth: 0 }} data-testid="composer-draft-state">
+            {tab === 'reply' ? draftText(reply.state, '') : draftText(note.state, 'Visible to your team only')}
+          </Text>
+        )}
         <Group gap={8} wrap="nowrap" style={{ flex: 'none' }}>
           <Text size="11px" c="dimmed" className={classes.hint}>
             <Kbd size="xs">{isMac ? '⌘' : 'Ctrl'}</Kbd> + <Kbd size="xs">Enter</Kbd>
@@ -133,7 +226,7 @@ export function Composer({ item, draft, noteDraft, customerName, ref }: Props) {
             onClick={send}
             data-testid="composer-send"
           >
-            {tab === 'reply' ? 'Send reply' : 'Add note'}
+            {tab === 'reply' ? (consent && overriding ? 'Send anyway' : 'Send reply') : 'Add note'}
           </Button>
         </Group>
       </Group>

@@ -1,0 +1,146 @@
+/**
+ * The screen pop: a call ringing for this agent, in front of everything —
+ * who is calling, the customer the number belongs to (name, plan, contact)
+ * and their open cases, one click from each; an unknown number offers a new
+ * case for the caller. Esc or the close button dismisses it.
+ */
+import { useEffect, useState } from 'react';
+import { Badge, Button, Group, Modal, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
+import { IconPhoneCall, IconPlus } from '@tabler/icons-react';
+import type { CallOffered } from '../../../shared/protocol';
+import { api } from '../api/client';
+import { formatMoney } from '../lib/format';
+import { formatTimestamp } from '../lib/time';
+import { isDone, PriorityBadge, StatusBadge } from './Badges';
+import { ChannelIcon } from './ChannelIcon';
+
+interface Props {
+  onOpenCase: (caseId: string) => void;
+  /** An unknown caller: a new case, the form prefilled with their number. */
+  onNewCustomer: (phone: string) => void;
+}
+
+export function CallPop({ onOpenCase, onNewCustomer }: Props) {
+  const [offer, setOffer] = useState<CallOffered | null>(null);
+  // The latest call wins: a second ring replaces the first pop.
+  useEffect(() => api.on('call:offered', setOffer), []);
+  const close = () => setOffer(null);
+  const open = offer?.cases.filter((c) => !isDone(c.status)) ?? [];
+  const customer = offer?.customer ?? null;
+
+  return (
+    <Modal
+      opened={offer !== null}
+      onClose={close}
+      size={520}
+      withOverlay
+      overlayProps={{ backgroundOpacity: 0.35 }}
+      // Unmissable: a ringing phone, not just another dialog.
+      styles={{ content: { borderTop: '4px solid var(--mantine-color-green-6)' } }}
+      title={
+        <Group gap={10} wrap="nowrap">
+          <ThemeIcon color="green" radius="xl" size={32}>
+            <IconPhoneCall size={18} />
+          </ThemeIcon>
+          <div>
+            <Text fw={700} size="md">
+              Incoming call
+            </Text>
+            <Text size="sm" className="tabular" data-testid="call-pop-from">
+              {offer?.from}
+            </Text>
+          </div>
+        </Group>
+      }
+      data-testid="call-pop"
+    >
+      {offer && (
+        <Stack gap={12} data-call-sid={offer.callSid}>
+          {customer ? (
+            <div data-testid="call-pop-customer">
+              <Group gap={8}>
+                <Text fw={600} size="lg" data-testid="call-pop-customer-name">
+                  {customer.name}
+                </Text>
+                <Badge variant="light" color="indigo" tt="capitalize" data-testid="call-pop-plan">
+                  {customer.plan}
+                </Badge>
+                {customer.doNotEngage && (
+                  <Badge variant="light" color="red">
+                    Do not engage
+                  </Badge>
+                )}
+              </Group>
+              <Text size="xs" c="dimmed">
+                {[customer.email, customer.phone, `lifetime value ${formatMoney(customer.lifetimeValue)}`].filter(Boolean).join(' · ')}
+              </Text>
+            </div>
+          ) : (
+            <Stack gap={6} data-testid="call-pop-unknown">
+              <Text size="sm">This number belongs to no customer we know.</Text>
+              <Button
+                leftSection={<IconPlus size={14} />}
+                variant="light"
+                onClick={() => {
+                  close();
+                  onNewCustomer(offer.from);
+                }}
+                data-testid="call-pop-new-customer"
+              >
+                New customer case
+              </Button>
+            </Stack>
+          )}
+          {customer && (
+            <div>
+              <Text size="11px" c="dimmed" tt="uppercase" fw={600} mb={4} style={{ letterSpacing: '0.04em' }}>
+                Open cases
+              </Text>
+              {open.length === 0 ? (
+                <Text size="sm" c="dimmed" data-testid="call-pop-no-cases">
+                  None open.
+                </Text>
+              ) : (
+                <Stack gap={2}>
+                  {open.map((c) => (
+                    <UnstyledButton
+                      key={c.id}
+                      onClick={() => {
+                        close();
+                        onOpenCase(c.id);
+                      }}
+                      p={6}
+                      style={{ borderRadius: 4, border: '1px solid var(--mantine-color-gray-3)' }}
+                      data-testid="call-pop-case"
+                      data-case-id={c.id}
+                    >
+                      <Group gap={8} wrap="nowrap">
+                        <ChannelIcon channel={c.channel} size={14} tooltip={false} />
+                        <Text size="xs" c="dimmed" className="tabular">
+                          #{c.number}
+                        </Text>
+                        <Text size="sm" truncate style={{ flex: 1 }}>
+                          {c.subject}
+                        </Text>
+                        <PriorityBadge priority={c.priority} />
+                        <StatusBadge status={c.status} />
+                        <Text size="xs" c="dimmed">
+                          {formatTimestamp(c.createdAt)}
+                        </Text>
+                      </Group>
+                    </UnstyledButton>
+                  ))}
+                </Stack>
+              )}
+            </div>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close} data-testid="call-pop-dismiss">
+              Dismiss
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Modal>
+  );
+}

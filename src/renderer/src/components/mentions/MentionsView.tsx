@@ -1,0 +1,173 @@
+/**
+ * The mentions inbox screen: filters (status, channel, language), the list,
+ * the convert dialog, and the open case beside it. Keyboard: ↑/↓ move,
+ * Enter or c converts, d dismisses, Esc closes the case, n a new case.
+ */
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { Box, Group, Kbd, SegmentedControl, Select, Text } from '@mantine/core';
+import type { MentionItem } from '../../../../shared/api';
+import { CHANNELS, type Channel, type MentionStatus } from '../../../../shared/domain';
+import { api } from '../../api/client';
+import { FRESH_MS } from '../../api/events';
+import { useConvertMention, useDismissMention } from '../../api/mutations';
+import { type MentionFilter, useMentions } from '../../api/queries';
+import { languageName } from '../../lib/format';
+import { useQueueKeys } from '../../lib/useQueueKeys';
+import { channelLabel } from '../ChannelIcon';
+import { ConvertMentionModal } from './ConvertMentionModal';
+import { MentionList } from './MentionList';
+import classes from '../../screens/Console.module.css';
+
+type StatusFilter = MentionStatus | 'all';
+
+// Posts come from the networks (and the web); phone, mail and devices never mention.
+const CHANNEL_OPTIONS = CHANNELS.filter((c) => c !== 'phone' && c !== 'email' && c !== 'device').map((value) => ({ value, label: channelLabel(value) }));
+
+interface Props {
+  /** The case open beside the list, if any. */
+  openCase: ReactNode;
+  onOpenCase: (caseId: string) => void;
+  /** A new case the hub is opening for a converted mention: open it when it arrives. */
+  onAwaitCase: (caseId: string) => void;
+  onCloseCase: () => void;
+  onNewCase: () => void;
+  /** Only while no other screen owns the keyboard. */
+  keysEnabled: boolean;
+}
+
+export function MentionsView({ openCase, onOpenCase, onAwaitCase, onCloseCase, onNewCase, keysEnabled }: Props) {
+  const [status, setStatus] = useState<StatusFilter>('new');
+  const [channel, setChannel] = useState<Channel | null>(null);
+  const [language, setLanguage] = useState<string | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [converting, setConverting] = useState<MentionItem | null>(null);
+  const fresh = useFreshMentions();
+
+  const base: MentionFilter = { ...(status === 'all' ? {} : { status }), ...(channel ? { channel } : {}) };
+  const filter: MentionFilter = { ...base, ...(language ? { language } : {}) };
+  const mentions = useMentions(filter);
+  // The languages to filter by: those of the posts the other filters show.
+  const unfiltered = useMentions(base);
+  const languages = useMemo(() => {
+    const tags = new Set((unfiltered.data?.items ?? []).map((m) => m.language.split('-')[0]!));
+    if (language) tags.add(language);
+    return [...tags].sort().map((tag) => ({ value: tag, label: languageName(tag) }));
+  }, [unfiltered.data, language]);
+  const items = mentions.data?.items ?? [];
+  const selected = items.find((m) => m.id === selectedId) ?? null;
+
+  const convert = useConvertMention((result, input) => {
+    setConverting(null);
+    if (input.caseId) onOpenCase(result.caseId);
+    else onAwaitCase(result.caseId);
+  });
+  const dismiss = useDismissMention();
+
+  useQueueKeys(
+    {
+      move(step) {
+        if (items.length === 0) return;
+        const index = items.findIndex((item) => item.id === selectedId);
+        const next = index < 0 ? (step === 1 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, index + step));
+        setSelectedId(items[next]!.id);
+      },
+      open() {
+        if (selected?.status === 'new') setConverting(selected);
+        else if (selected?.caseId) onOpenCase(selected.caseId);
+      },
+      convert() {
+        if (selected?.status === 'new') setConverting(selected);
+      },
+      dismiss() {
+        if (selected?.status === 'new') dismiss.mutate({ id: selected.id });
+      },
+      focusSearch: () => undefined,
+      close: onCloseCase,
+      newCase: onNewCase,
+    },
+    keysEnabled && converting === null,
+  );
+
+  const total = mentions.data?.total;
+  return (
+    <>
+      <Group className={classes.toolbar} justify="space-between" wrap="nowrap" data-testid="mentions-view">
+        <Group gap={10} wrap="nowrap" style={{ minWidth: 0 }}>
+          <Text fw={600} size="md" data-testid="view-title">
+            Mentions
+          </Text>
+          <Text size="xs" c="dimmed" className="tabular" style={{ whiteSpace: 'nowrap' }} data-testid="view-total">
+            {total === undefined ? '' : `${total} ${total === 1 ? 'post' : 'posts'}`}
+          </Text>
+          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }} visibleFrom="lg">
+            <Kbd size="xs">c</Kbd> convert · <Kbd size="xs">d</Kbd> dismiss
+          </Text>
+        </Group>
+        <Group gap={8} wrap="nowrap">
+          <SegmentedControl
+            size="xs"
+            value={status}
+            onChange={(value) => setStatus(value as StatusFilter)}
+            data={[
+              { value: 'new', label: 'New' },
+              { value: 'converted', label: 'Converted' },
+              { value: 'dismissed', label: 'Dismissed' },
+              { value: 'all', label: 'All' },
+            ]}
+            aria-label="Status"
+            data-testid="mentions-status"
+          />
+          <Select size="xs" w={140} placeholder="Any channel" clearable data={CHANNEL_OPTIONS} value={channel} onChange={(value) => setChannel(value as Channel | null)} aria-label="Channel" data-testid="mentions-channel" />
+          <Select size="xs" w={140} placeholder="Any language" clearable data={languages} value={language} onChange={setLanguage} aria-label="Language" data-testid="mentions-language" />
+        </Group>
+      </Group>
+      <Box className={classes.split}>
+        <Box className={classes.list} data-split={openCase ? true : undefined}>
+          <MentionList
+            items={items}
+            loading={mentions.isPending}
+            error={mentions.error}
+            onRetry={() => void mentions.refetch()}
+            filtered={status !== 'all' || channel !== null || language !== null}
+            selectedId={selectedId}
+            fresh={fresh}
+            onSelect={setSelectedId}
+            onConvert={setConverting}
+            onDismiss={(mention) => dismiss.mutate({ id: mention.id })}
+            onOpenCase={onOpenCase}
+          />
+        </Box>
+        {openCase && <Box className={classes.detail}>{openCase}</Box>}
+      </Box>
+      <ConvertMentionModal
+        mention={converting}
+        onClose={() => setConverting(null)}
+        busy={convert.isPending}
+        onConvert={(mention, caseId) => convert.mutate({ id: mention.id, ...(caseId ? { caseId } : {}) })}
+      />
+    </>
+  );
+}
+
+/** Mentions that just came in live, highlighted for a moment. */
+function useFreshMentions(): ReadonlySet<string> {
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(() => new Set());
+  useEffect(() => {
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const off = api.on('mentions:changed', ({ arrived }) => {
+      const ids = arrived.map((m) => m.id);
+      if (ids.length === 0) return;
+      setFresh((previous) => new Set([...previous, ...ids]));
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        setFresh((previous) => new Set([...previous].filter((id) => !ids.includes(id))));
+      }, FRESH_MS);
+      timers.add(timer);
+    });
+    return () => {
+      off();
+      timers.forEach(clearTimeout);
+    };
+  }, []);
+  return fresh;
+}
