@@ -148,6 +148,10 @@ export const apiInputs = {
   /** Customers whose name, email, phone or a handle contains the text (from the cache: offline too). */
   'customers.search': z.object({ query: z.string().trim().max(200), limit: z.number().int().min(1).max(100).default(20) }),
   'customers.devices': z.object({ customerId: IdSchema }),
+  /** What the customer agreed to: opted in to being engaged, or asked not to be contacted (src/shared/replies.ts reads both). */
+  'customers.setConsent': z
+    .object({ id: IdSchema, consent: z.boolean().optional(), doNotEngage: z.boolean().optional() })
+    .refine((input) => input.consent !== undefined || input.doNotEngage !== undefined, 'say what changes: consent, doNotEngage or both'),
   'cases.assign': z.object({ id: IdSchema, assigneeId: z.union([IdSchema, z.literal('me')]).nullable(), queueId: IdSchema.optional() }),
   'cases.create': z.object({
     subject: SubjectSchema,
@@ -193,6 +197,7 @@ export interface ApiOutputs {
   'mentions.dismiss': MentionItem;
   'customers.search': Customer[];
   'customers.devices': Device[];
+  'customers.setConsent': Customer;
   'cases.assign': QueueItem;
   'cases.create': QueueItem;
   'drafts.save': null;

@@ -9,7 +9,7 @@ import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import type { ApiParsedInput, MentionItem, QueueItem } from '../../shared/api';
 import { refuseAssignment } from '../../shared/assignment';
-import type { Case, Message, User } from '../../shared/domain';
+import type { Case, Customer, Message, User } from '../../shared/domain';
 import { refuseReply } from '../../shared/replies';
 import { CASE_FIELDS, type CaseFields, type Mutation, MutationSchema } from '../../shared/protocol';
 import type { Cache } from './cache';
@@ -27,6 +27,8 @@ export interface Changes {
   retryReply(input: ApiParsedInput<'messages.retry'>): Message;
   convertMention(input: ApiParsedInput<'mentions.convert'>): { mention: MentionItem; caseId: string };
   dismissMention(input: ApiParsedInput<'mentions.dismiss'>): MentionItem;
+  /** Records what the customer agreed to; shown at once, the hub's row follows. */
+  setConsent(input: ApiParsedInput<'customers.setConsent'>): Customer;
   /** Keeps the user's value of a conflicting field: a new change on the hub's current version. */
   keepMine(conflictId: string): void;
   takeTheirs(conflictId: string): void;
@@ -208,6 +210,18 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
       record({ kind: 'mention.dismiss', entityId: id, payload: {} }, () => cache.mentions.refresh(id), mention.version);
       opts.onMentions([id]);
       return existingMention(id);
+    },
+
+    setConsent({ id, ...fields }) {
+      const customer = cache.customers.byId(id);
+      if (!customer) throw new CoreError('not_found', `no customer ${id} in this console`);
+      const payload = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as { consent?: boolean; doNotEngage?: boolean };
+      const updated: Customer = { ...customer, ...payload };
+      // The hub's next row of the customer (a higher rev) replaces this one whatever it says.
+      record({ kind: 'customer.consent', entityId: id, payload }, () => cache.customers.upsert(updated, customer.rev), customer.version);
+      // Its cases show the customer: their views change too.
+      opts.onWritten(cache.cases.ofCustomer(id, '', 1000).map((c) => c.id));
+      return updated;
     },
 
     keepMine(conflictId) {

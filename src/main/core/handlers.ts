@@ -106,6 +106,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     'messages.retry': async (input) => changes.retryReply(input),
     'mentions.convert': async (input) => changes.convertMention(input),
     'mentions.dismiss': async (input) => changes.dismissMention(input),
+    'customers.setConsent': async (input) => changes.setConsent(input),
     async 'mentions.list'(input) {
       return cache.mentions.list(input);
     },

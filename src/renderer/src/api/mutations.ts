@@ -85,6 +85,15 @@ export const useConvertMention = (onSuccess?: Options<'mentions.convert'>['onSuc
   useMentionMutation('mentions.convert', { onSuccess, errorTitle: 'The mention was not converted' });
 export const useDismissMention = () => useMentionMutation('mentions.dismiss', { errorTitle: 'The mention was not dismissed' });
 
+/** What a customer agreed to (opted in, do not engage): the case views showing them refresh. */
+export function useSetConsent() {
+  const client = useQueryClient();
+  return useApiMutation('customers.setConsent', {
+    onSuccess: () => void client.invalidateQueries({ queryKey: methodKey('cases.get') }),
+    errorTitle: 'The consent was not changed',
+  });
+}
+
 export function useResolveConflict(caseId: string) {
   const client = useQueryClient();
   return useApiMutation('conflicts.resolve', {

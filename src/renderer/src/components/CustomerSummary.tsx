@@ -1,7 +1,8 @@
 /** The customer at a glance: entitlement, value, reach, how to reach them, their device and other cases. */
 import type { ReactNode } from 'react';
-import { Avatar, Badge, Group, Progress, SimpleGrid, Stack, Text, UnstyledButton } from '@mantine/core';
-import { IconAt, IconMail, IconPhone, IconUserOff } from '@tabler/icons-react';
+import { ActionIcon, Avatar, Badge, Group, Menu, Progress, SimpleGrid, Stack, Text, UnstyledButton } from '@mantine/core';
+import { IconAt, IconCheck, IconDots, IconMail, IconPhone, IconUserOff } from '@tabler/icons-react';
+import { useSetConsent } from '../api/mutations';
 import type { CaseView } from '../../../shared/api';
 import type { Customer, Device } from '../../../shared/domain';
 import { formatMoney, initials, languageName } from '../lib/format';
@@ -98,13 +99,20 @@ function CustomerCard({ customer }: { customer: Customer }) {
             <Badge size="xs" color={PLAN_COLORS[customer.plan]} variant="light" title="Plan / entitlement">
               {customer.plan}
             </Badge>
-            {!customer.consent && (
-              <Badge size="xs" variant="outline" color="red" tt="none" title="Has not consented to being contacted proactively">
-                no consent
+            {customer.doNotEngage ? (
+              <Badge size="xs" variant="filled" color="red" tt="none" title="Asked not to be contacted: replies need a supervisor's override" data-testid="do-not-engage">
+                do not engage
               </Badge>
+            ) : (
+              !customer.consent && (
+                <Badge size="xs" variant="outline" color="red" tt="none" title="Has not consented to being contacted proactively">
+                  no consent
+                </Badge>
+              )
             )}
           </Group>
         </div>
+        <ConsentMenu customer={customer} />
       </Group>
       <SimpleGrid cols={2} spacing={10} verticalSpacing={10}>
         <Stat label="Lifetime value">
@@ -186,5 +194,29 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
         {children}
       </Text>
     </Group>
+  );
+}
+
+/** What the customer agreed to, as they told an agent: opted in to being contacted, or not to be contacted at all. */
+function ConsentMenu({ customer }: { customer: Customer }) {
+  const setConsent = useSetConsent();
+  const toggle = (field: 'consent' | 'doNotEngage') => setConsent.mutate({ id: customer.id, [field]: !customer[field] });
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <ActionIcon variant="subtle" color="gray" ml="auto" aria-label="Consent" data-testid="consent-menu">
+          <IconDots size={16} />
+        </ActionIcon>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>The customer agreed to</Menu.Label>
+        <Menu.Item leftSection={customer.consent ? <IconCheck size={14} /> : <span style={{ width: 14 }} />} onClick={() => toggle('consent')}>
+          Being contacted first (opted in)
+        </Menu.Item>
+        <Menu.Item leftSection={customer.doNotEngage ? <IconCheck size={14} /> : <span style={{ width: 14 }} />} onClick={() => toggle('doNotEngage')} color="red">
+          Do not engage
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
   );
 }
