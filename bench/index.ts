@@ -1,5 +1,6 @@
 /** `npm run bench`: prints figures against the targets; performance goals live here, never in unit tests. */
 import { benchCacheQueue } from './cache-queue';
+import { benchChannels } from './channels';
 import { benchConsoleReconnect } from './console-reconnect';
 import { benchDeviceAlert } from './device-alert';
 import { benchHubSync } from './hub-sync';
@@ -16,4 +17,5 @@ await benchLiveFanout();
 await benchLiveFanoutCluster();
 await benchConsoleReconnect();
 await benchDeviceAlert();
+await benchChannels();
 await benchTextAnalysis();

@@ -82,11 +82,18 @@ describe.each(backends)('replies and mentions on $name', (backend) => {
     await waitFor(async () => (updates.some((m) => m.id === result.id && m.delivery?.status === 'sent') ? true : undefined));
     expect(updates.filter((m) => m.id === result.id).map((m) => m.delivery?.status)).toEqual(['queued', 'sent']);
 
+    expect(sent.externalId).toBe(sent.delivery!.externalId);
+    // The customer answers the brand's reply: it joins the same case.
+    const answer = tweet(newXUser('cora'), '@switchboard it is a TP-200', { inReplyToUser: X_BRAND, inReplyToStatus: sent.delivery!.externalId! });
+    expect((await postX(hub.url, xActivity({ tweets: [answer] }))).body.results).toEqual([{ externalId: answer.id_str, status: 'joined' }]);
+    expect((await pulled()).messages.find((m) => m.externalId === answer.id_str)).toMatchObject({ caseId: caseRow.id });
+
     // Nothing sends it again: a second reply (the sentinel) goes out, and the first was still sent once.
+    // It answers the customer's latest post in the case.
     const second = await reply(ana, caseRow.id, 'Thanks!');
     await deliveredAs(second.id, 'sent');
-    expect(tweetsInReplyTo(tweetId)).toHaveLength(2);
-    expect(tweetsInReplyTo(tweetId).map((c) => (c.body as { text: string }).text)).toEqual(['Sorry to hear that! Could you DM us your router model?', 'Thanks!']);
+    expect(tweetsInReplyTo(answer.id_str).map((c) => (c.body as { text: string }).text)).toEqual(['Thanks!']);
+    expect(tweetsInReplyTo(tweetId).map((c) => (c.body as { text: string }).text)).toEqual(['Sorry to hear that! Could you DM us your router model?']);
   });
 
   it('fails a reply for good on a 4xx with the provider’s reason, and message.retry sends it again', async () => {

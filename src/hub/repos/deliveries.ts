@@ -120,7 +120,14 @@ export async function setMessageDelivery(tx: Db, messageId: string, next: (curre
   const delivery = next(current?.delivery ?? queuedDelivery(null));
   const [row] = await tx
     .update(messages)
-    .set({ delivery, version: sql`${messages.version} + 1`, rev: rev ?? sql`nextval('rev_seq')`, updatedAt: new Date() })
+    .set({
+      delivery,
+      // Sent, the reply has the provider's id like any post: the customer's answer to it threads into its case.
+      ...(delivery.status === 'sent' && delivery.externalId ? { externalId: delivery.externalId } : {}),
+      version: sql`${messages.version} + 1`,
+      rev: rev ?? sql`nextval('rev_seq')`,
+      updatedAt: new Date(),
+    })
     .where(eq(messages.id, messageId))
     .returning();
   const [placement] = await tx.select({ queueId: cases.queueId, assigneeId: cases.assigneeId }).from(cases).where(eq(cases.id, row!.caseId));
