@@ -16,9 +16,6 @@ import { writeTransaction } from '../db/write';
 import { slaDueAt } from '../devices/sla';
 import { insertCase, insertMessage } from '../repos/cases';
 import {
-  channelQueueId,
-  externalIdTaken,
-  findCustomerByIdentity,
   claimIdentity,
   hasIdentityLike,
   insertCustomer,
@@ -35,6 +32,7 @@ import { insertAttachments } from '../repos/attachments';
 import { analyseInbound } from './analysis';
 import { displayHandle, normaliseIdentity, userIdIdentity } from './identity';
 import type { InboundMessage } from './inbound';
+import { batchLookups, directLookups, type Lookups } from './lookups';
 
 export type InboundOutcome =
   | { status: 'duplicate' }
@@ -65,30 +63,97 @@ export interface InboundPipeline {
   receive(message: InboundMessage, after?: InboundAfter): Promise<InboundOutcome>;
 }
 
+/** At most this many messages share a write transaction: a bigger batch would hold the others' answers back. */
+const MAX_BATCH = 64;
+
+interface Waiting {
+  inbound: InboundMessage;
+  after?: InboundAfter;
+  resolve(outcome: InboundOutcome): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Messages that arrive while a write transaction runs (concurrent webhooks,
+ * SMTP sessions) are routed together in the next one: one commit, and the
+ * look-ups of the whole batch read at once (lookups.ts). Each message is
+ * still routed on its own, in arrival order, seeing what the earlier ones
+ * wrote. If one fails, the batch is rolled back and each message runs alone,
+ * so only that one fails.
+ */
 export function createInboundPipeline(db: Db, publish: InboundPublisher, onCaseOpened?: (opened: Case) => void): InboundPipeline {
+  const waiting: Waiting[] = [];
+  let draining = false;
+
+  const routeAll = (batch: Waiting[]) =>
+    writeTransaction(db, async (tx) => {
+      const lookups = await batchLookups(tx, batch.map((item) => item.inbound));
+      const outcomes: InboundOutcome[] = [];
+      for (const item of batch) {
+        const routed = await route(tx, item.inbound, lookups);
+        await item.after?.(tx, routed);
+        outcomes.push(routed);
+      }
+      return outcomes;
+    });
+
+  function announce(outcome: InboundOutcome): void {
+    if (outcome.status === 'opened' || outcome.status === 'joined') publish.case(outcome.case);
+    if (outcome.status === 'opened') onCaseOpened?.(outcome.case);
+    if (outcome.status === 'opened' || outcome.status === 'joined') publish.message(outcome.message, outcome.case);
+    if (outcome.status === 'mention') publish.mention(outcome.mention);
+  }
+
+  async function drain(): Promise<void> {
+    draining = true;
+    try {
+      while (waiting.length > 0) {
+        const batch = waiting.splice(0, MAX_BATCH);
+        try {
+          const outcomes = await routeAll(batch);
+          batch.forEach((item, i) => {
+            announce(outcomes[i]!);
+            item.resolve(outcomes[i]!);
+          });
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0]!.reject(error);
+            continue;
+          }
+          // One of them failed: each alone, so only that one fails.
+          for (const item of batch) {
+            await routeAll([item]).then(
+              ([outcome]) => {
+                announce(outcome!);
+                item.resolve(outcome!);
+              },
+              (alone: unknown) => item.reject(alone),
+            );
+          }
+        }
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
   return {
-    async receive(inbound, after) {
-      const outcome = await writeTransaction(db, async (tx) => {
-        const routed = await route(tx, inbound);
-        await after?.(tx, routed);
-        return routed;
+    receive(inbound, after) {
+      return new Promise((resolve, reject) => {
+        waiting.push({ inbound, after, resolve, reject });
+        if (!draining) void drain();
       });
-      if (outcome.status === 'opened' || outcome.status === 'joined') publish.case(outcome.case);
-      if (outcome.status === 'opened') onCaseOpened?.(outcome.case);
-      if (outcome.status === 'opened' || outcome.status === 'joined') publish.message(outcome.message, outcome.case);
-      if (outcome.status === 'mention') publish.mention(outcome.mention);
-      return outcome;
     },
   };
 }
 
-async function route(tx: Db, inbound: InboundMessage): Promise<InboundOutcome> {
+async function route(tx: Db, inbound: InboundMessage, lookups: Lookups): Promise<InboundOutcome> {
   const { channel } = inbound;
-  if (await externalIdTaken(tx, channel, inbound.externalId)) return { status: 'duplicate' };
+  if (await lookups.claim(channel, inbound.externalId)) return { status: 'duplicate' };
   // Someone who merely mentions the brand is not made a customer for it (the seeds' privacy concern): only a
   // customer already known by that identity is linked. Writing to the brand, or in a thread it has, makes one.
-  const known = inbound.addressing === 'mention' ? await knownAuthor(tx, inbound.author) : null;
-  const resolved = inbound.addressing === 'mention' ? (known ? { customer: known, created: false } : null) : await resolveCustomer(tx, inbound);
+  const known = inbound.addressing === 'mention' ? await knownAuthor(tx, inbound.author, lookups) : null;
+  const resolved = inbound.addressing === 'mention' ? (known ? { customer: known, created: false } : null) : await resolveCustomer(tx, inbound, lookups);
   const analysis = analyseInbound(inbound, resolved?.customer.language ?? 'en');
 
   const thread = inbound.thread;
@@ -107,14 +172,14 @@ async function route(tx: Db, inbound: InboundMessage): Promise<InboundOutcome> {
   // (anyone can type a number: a stranger's mail about case N opens a case of its own).
   const named = joined ?? (inbound.caseNumber !== undefined && resolved ? await openCaseByNumber(tx, inbound.caseNumber, resolved.customer.id) : null);
   if (named) {
-    const { customer, created } = resolved ?? (await resolveCustomer(tx, inbound));
+    const { customer, created } = resolved ?? (await resolveCustomer(tx, inbound, lookups));
     const message = await storeMessage(tx, named.id, inbound, author, threadRef);
     // The customer wrote again: a case waiting on them is open again, and every console sees it move.
     const touched = await reopenOnCustomerReply(tx, named);
     return { status: 'joined', case: touched, message, customer, customerCreated: created };
   }
 
-  const queueId = inbound.queueId ?? (await channelQueueId(tx, channel));
+  const queueId = inbound.queueId ?? (await lookups.channelQueue(channel));
   if (inbound.addressing === 'mention') {
     const now = new Date().toISOString();
     const mention: Mention = {
@@ -187,8 +252,8 @@ async function storeMessage(tx: Db, caseId: string, inbound: InboundMessage, aut
 }
 
 /** The customer the author's identity belongs to; an unknown author becomes a customer with that identity. */
-async function resolveCustomer(tx: Db, inbound: InboundMessage): Promise<{ customer: Customer; created: boolean }> {
-  return customerOfAuthor(tx, inbound.author, () => analyseInbound(inbound, 'en').language);
+async function resolveCustomer(tx: Db, inbound: InboundMessage, lookups: Lookups): Promise<{ customer: Customer; created: boolean }> {
+  return customerOfAuthor(tx, inbound.author, () => analyseInbound(inbound, 'en').language, lookups);
 }
 
 /** The customer an author's identity belongs to, created with the identity when unknown (also for a mention converted into a case). */
@@ -196,10 +261,11 @@ export async function customerOfAuthor(
   tx: Db,
   author: { channel: Channel; handle: string; displayName: string; userId?: string },
   language: () => string,
+  lookups: Lookups = directLookups(tx),
 ): Promise<{ customer: Customer; created: boolean }> {
   const { channel, handle, displayName } = author;
   const key = normaliseIdentity(channel, handle);
-  const known = await knownAuthor(tx, author);
+  const known = await knownAuthor(tx, author, lookups);
   if (known) return { customer: known, created: false };
   const customer = await insertCustomer(tx, {
     id: uuidv7(),
@@ -218,7 +284,11 @@ export async function customerOfAuthor(
   });
   // The handle may still name a customer known by another user id (knownAuthor passed them over): it is this author's now.
   await claimIdentity(tx, channel, key, customer.id);
-  if (author.userId) await insertIdentity(tx, channel, userIdIdentity(author.userId), customer.id);
+  lookups.identityAdded(channel, key, customer);
+  if (author.userId) {
+    await insertIdentity(tx, channel, userIdIdentity(author.userId), customer.id);
+    lookups.identityAdded(channel, userIdIdentity(author.userId), customer);
+  }
   return { customer, created: true };
 }
 
@@ -227,14 +297,15 @@ export async function customerOfAuthor(
  * (a handle can change hands), then by handle — for customers recorded by
  * handle only, whose user id is then remembered.
  */
-async function knownAuthor(tx: Db, author: { channel: Channel; handle: string; userId?: string }): Promise<Customer | null> {
-  const byId = author.userId ? await findCustomerByIdentity(tx, author.channel, userIdIdentity(author.userId)) : null;
+async function knownAuthor(tx: Db, author: { channel: Channel; handle: string; userId?: string }, lookups: Lookups): Promise<Customer | null> {
+  const byId = author.userId ? await lookups.customerByIdentity(author.channel, userIdIdentity(author.userId)) : null;
   if (byId) return byId;
-  const byHandle = await findCustomerByIdentity(tx, author.channel, normaliseIdentity(author.channel, author.handle));
+  const byHandle = await lookups.customerByIdentity(author.channel, normaliseIdentity(author.channel, author.handle));
   if (!byHandle || !author.userId) return byHandle;
   // The handle's customer is known by another user id: someone else holds that handle now.
   if (await hasIdentityLike(tx, author.channel, byHandle.id, userIdIdentity(''))) return null;
   await insertIdentity(tx, author.channel, userIdIdentity(author.userId), byHandle.id);
+  lookups.identityAdded(author.channel, userIdIdentity(author.userId), byHandle);
   return byHandle;
 }
 

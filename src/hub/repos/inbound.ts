@@ -1,5 +1,5 @@
 /** The queries of the inbound pipeline (channels/pipeline.ts); run inside its write transaction. */
-import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Case, Channel, Customer, Mention } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { toCase, toCustomer } from '../db/rows';
@@ -14,6 +14,33 @@ export async function externalIdTaken(db: Db, channel: Channel, externalId: stri
   const [mention] = await db.select({ id: mentions.id }).from(mentions).where(and(eq(mentions.channel, channel), eq(mentions.externalId, externalId))).limit(1);
   return mention !== undefined;
 }
+
+const pairKey = (channel: string, value: string) => `${channel}\u0000${value}`;
+
+/** Of these (channel, provider id) pairs, the ones already stored as a message or a mention: one look-up for a batch. */
+export async function takenExternalIds(db: Db, pairs: { channel: Channel; externalId: string }[]): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const ids = [...new Set(pairs.map((p) => p.externalId))];
+  const [stored, inbox] = [
+    await db.select({ channel: messages.channel, externalId: messages.externalId }).from(messages).where(inArray(messages.externalId, ids)),
+    await db.select({ channel: mentions.channel, externalId: mentions.externalId }).from(mentions).where(inArray(mentions.externalId, ids)),
+  ];
+  return new Set([...stored, ...inbox].map((r) => pairKey(r.channel, r.externalId!)));
+}
+export const takenKey = (channel: Channel, externalId: string) => pairKey(channel, externalId);
+
+/** The customers these identities belong to, keyed by `identityKey(channel, value)`: one look-up for a batch. */
+export async function customersByIdentities(db: Db, pairs: { channel: Channel; value: string }[]): Promise<Map<string, Customer>> {
+  if (pairs.length === 0) return new Map();
+  const values = [...new Set(pairs.map((p) => p.value))];
+  const rows = await db
+    .select({ channel: customerIdentities.channel, value: customerIdentities.value, customer: customers })
+    .from(customerIdentities)
+    .innerJoin(customers, eq(customers.id, customerIdentities.customerId))
+    .where(inArray(customerIdentities.value, values));
+  return new Map(rows.map((r) => [pairKey(r.channel, r.value), toCustomer(r.customer)]));
+}
+export const identityKey = (channel: Channel, value: string) => pairKey(channel, value);
 
 export async function findCustomerByIdentity(db: Db, channel: Channel, value: string): Promise<Customer | null> {
   const [row] = await db
