@@ -1,0 +1,89 @@
+/**
+ * The inbound pipeline routes messages that arrive together in one write
+ * transaction: each still sees what the earlier ones wrote (the same author
+ * twice is one customer, the same post twice is one message), and one that
+ * fails is retried alone, so only it fails and the others are stored.
+ */
+import { uuidv7 } from 'uuidv7';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Case, Mention, Message } from '../../src/shared/domain';
+import { createInboundPipeline, InboundError, type InboundOutcome } from '../../src/hub/channels/pipeline';
+import type { InboundMessage } from '../../src/hub/channels/inbound';
+import { openDatabase } from '../../src/hub/db/connect';
+import { queues } from '../../src/hub/db/schema';
+import { setChannelQueue } from '../../src/hub/repos/inbound';
+import { backends } from './backends';
+
+const post = (handle: string, text: string, addressing: InboundMessage['addressing'] = 'addressed', channel: InboundMessage['channel'] = 'x'): InboundMessage => ({
+  channel,
+  externalId: String(BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000))),
+  author: { channel, handle, displayName: handle },
+  body: text,
+  thread: null,
+  addressing,
+  language: 'en',
+  url: null,
+  at: new Date().toISOString(),
+});
+
+describe.each(backends)('the inbound pipeline’s batches on $name', (backend) => {
+  let storage: Awaited<ReturnType<typeof backend.storage>>;
+  let database: Awaited<ReturnType<typeof openDatabase>>;
+  const published: string[] = [];
+  const publisher = {
+    case: (row: Case) => published.push(`case:${row.id}`),
+    message: (row: Message) => published.push(`message:${row.externalId}`),
+    mention: (row: Mention) => published.push(`mention:${row.externalId}`),
+  };
+
+  beforeAll(async () => {
+    storage = await backend.storage();
+    database = await openDatabase(storage.options);
+    const queueId = uuidv7();
+    await database.db.insert(queues).values({ id: queueId, name: 'Social', description: '' });
+    // X has a queue, email has none: an addressed mail cannot open a case.
+    await setChannelQueue(database.db, 'x', queueId);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await storage?.dispose();
+  });
+
+  it('routes messages arriving together in order, each seeing what the earlier ones wrote', async () => {
+    const pipeline = createInboundPipeline(database.db, publisher);
+    const lead = post('lena', '@switchboard hello');
+    const first = post('nina', '@switchboard my router');
+    const twice = { ...first };
+    const again = post('nina', '@switchboard still broken');
+    const mention = post('pete', 'switchboard is great', 'mention');
+    // Sent without waiting: the first runs at once, the rest wait for it and share the next transaction.
+    const [, a, b, c, e] = await Promise.allSettled([lead, first, twice, again, mention].map((m) => pipeline.receive(m)));
+    expect(a).toMatchObject({ status: 'fulfilled', value: { status: 'opened', customerCreated: true } });
+    expect(b).toMatchObject({ status: 'fulfilled', value: { status: 'duplicate' } });
+    // The same author in the same batch: the customer the first message made, not a second one.
+    expect(c).toMatchObject({ status: 'fulfilled', value: { status: 'opened', customerCreated: false } });
+    const customerOf = (r: PromiseSettledResult<InboundOutcome>) => (r.status === 'fulfilled' && r.value.status === 'opened' ? r.value.customer.id : null);
+    expect(customerOf(c!)).toBe(customerOf(a!));
+    expect(e).toMatchObject({ status: 'fulfilled', value: { status: 'mention' } });
+    // Announced once each, after commit.
+    expect(published.filter((p) => p.startsWith('message:') || p.startsWith('mention:'))).toEqual([
+      `message:${lead.externalId}`,
+      `message:${first.externalId}`,
+      `message:${again.externalId}`,
+      `mention:${mention.externalId}`,
+    ]);
+  });
+
+  it('fails only the message that cannot be stored; the others of its batch are stored', async () => {
+    const pipeline = createInboundPipeline(database.db, publisher);
+    published.length = 0;
+    const lead = post('lars', '@switchboard hi');
+    const orphan = post('olaf@example.com', 'a mail nobody can take', 'addressed', 'email');
+    const after = post('mia', '@switchboard after the mail');
+    const [, d, f] = await Promise.allSettled([lead, orphan, after].map((m) => pipeline.receive(m)));
+    expect(d!.status).toBe('rejected');
+    expect((d as PromiseRejectedResult).reason).toBeInstanceOf(InboundError);
+    expect(f).toMatchObject({ status: 'fulfilled', value: { status: 'opened' } });
+    expect(published.filter((p) => p.startsWith('message:'))).toEqual([`message:${lead.externalId}`, `message:${after.externalId}`]);
+  });
+});
