@@ -14,72 +14,8 @@ import { channelConfigs } from '../../src/hub/channels/channels';
 import { hubOptionsFromCli } from '../../src/hub/config';
 import { startHub } from '../../src/hub/hub';
 import { backends, startTestHub, type TestHub, withDatabase } from './backends';
-import { liveSockets, nextEvent, postSignedJson, pullAll, pulledSince, rowsOf, statuses } from './helpers';
-
-const SECRET = 'demo-x-secret';
-const BRAND = '2244994945';
-
-const sign = (body: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('base64')}`;
-
-let lastId = BigInt(Date.now()) * 1_000_000n;
-const nextId = () => String(++lastId);
-
-interface User {
-  id: string;
-  screen_name: string;
-  name: string;
-}
-const newUser = (name: string): User => {
-  const id = nextId();
-  return { id, screen_name: `${name}_${id.slice(-6)}`, name: `${name[0]!.toUpperCase()}${name.slice(1)} Tester` };
-};
-
-/** A tweet as Account Activity delivers it (the fields of X's examples; the hub must let the rest through). */
-function tweet(user: User, text: string, opts: { inReplyToStatus?: string; inReplyToUser?: string; lang?: string; id?: string } = {}) {
-  return {
-    created_at: new Date().toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1 $3 $2 $5 +0000 $4'),
-    id: Number(opts.id ?? 0),
-    id_str: opts.id ?? nextId(),
-    text,
-    source: '<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>',
-    truncated: false,
-    in_reply_to_status_id: opts.inReplyToStatus ? Number(opts.inReplyToStatus) : null,
-    in_reply_to_status_id_str: opts.inReplyToStatus ?? null,
-    in_reply_to_user_id: opts.inReplyToUser ? Number(opts.inReplyToUser) : null,
-    in_reply_to_user_id_str: opts.inReplyToUser ?? null,
-    in_reply_to_screen_name: opts.inReplyToUser === BRAND ? 'switchboard' : null,
-    user: { id: Number(user.id), id_str: user.id, name: user.name, screen_name: user.screen_name, followers_count: 12, verified: false },
-    entities: { hashtags: [], urls: [], user_mentions: [{ screen_name: 'switchboard', name: 'Switchboard', id: Number(BRAND), id_str: BRAND, indices: [0, 12] }], symbols: [] },
-    favorited: false,
-    retweeted: false,
-    filter_level: 'low',
-    lang: opts.lang ?? 'en',
-    timestamp_ms: String(Date.now()),
-  };
-}
-
-function dm(from: User, to: string, text: string) {
-  return {
-    type: 'message_create',
-    id: nextId(),
-    created_timestamp: String(Date.now()),
-    message_create: { target: { recipient_id: to }, sender_id: from.id, message_data: { text, entities: { hashtags: [], symbols: [], user_mentions: [], urls: [] } } },
-  };
-}
-
-const activity = (events: { tweets?: object[]; dms?: object[]; users?: User[] }) => ({
-  for_user_id: BRAND,
-  ...(events.tweets ? { tweet_create_events: events.tweets } : {}),
-  ...(events.dms
-    ? {
-        direct_message_events: events.dms,
-        users: Object.fromEntries((events.users ?? []).map((u) => [u.id, { id: u.id, created_timestamp: '1422556069340', name: u.name, screen_name: u.screen_name, protected: false }])),
-      }
-    : {}),
-});
-
-const postX = (url: string, body: unknown, signature: string | null | 'sign' = 'sign') => postSignedJson(url, '/webhooks/x', 'x-twitter-webhooks-signature', sign, body, signature, 'application/json; charset=utf-8');
-
+import { liveSockets, nextEvent, pullAll, pulledSince, rowsOf, statuses } from './helpers';
+import { newXUser, postX, signX, tweet, X_BRAND, X_SECRET, xActivity, xDm } from './x-webhooks';
 
 describe('X webhook signatures', () => {
   it('answers the CRC challenge as X documents it', () => {
@@ -90,11 +26,11 @@ describe('X webhook signatures', () => {
 
   it('checks the signature over the raw bytes, refusing a missing, wrong or tampered one', () => {
     const raw = Buffer.from('{"for_user_id":"2244994945"}');
-    expect(verifyXSignature(SECRET, raw, sign(raw.toString()))).toBe(true);
-    expect(verifyXSignature(SECRET, raw, undefined)).toBe(false);
-    expect(verifyXSignature(SECRET, raw, sign(raw.toString(), 'other-secret'))).toBe(false);
-    expect(verifyXSignature(SECRET, Buffer.from('{"for_user_id": "2244994945"}'), sign(raw.toString()))).toBe(false);
-    expect(verifyXSignature(SECRET, raw, 'sha256=')).toBe(false);
+    expect(verifyXSignature(X_SECRET, raw, signX(raw.toString()))).toBe(true);
+    expect(verifyXSignature(X_SECRET, raw, undefined)).toBe(false);
+    expect(verifyXSignature(X_SECRET, raw, signX(raw.toString(), 'other-secret'))).toBe(false);
+    expect(verifyXSignature(X_SECRET, Buffer.from('{"for_user_id": "2244994945"}'), signX(raw.toString()))).toBe(false);
+    expect(verifyXSignature(X_SECRET, raw, 'sha256=')).toBe(false);
   });
 });
 
@@ -144,24 +80,24 @@ describe.each(backends)('the X channel on $name', (backend) => {
   it('answers the CRC challenge with the consumer secret, and reports the channel on in /health', async () => {
     const response = await fetch(new URL('/webhooks/x?crc_token=challenge-abc', hub.url));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ response_token: `sha256=${createHmac('sha256', SECRET).update('challenge-abc').digest('base64')}` });
+    expect(await response.json()).toEqual({ response_token: `sha256=${createHmac('sha256', X_SECRET).update('challenge-abc').digest('base64')}` });
     expect((await fetch(new URL('/webhooks/x', hub.url))).status).toBe(400);
     const health = (await (await hub.get('/health')).json()) as { channels: Record<string, string> };
     expect(health.channels).toMatchObject({ x: 'on' });
   });
 
   it('refuses a bad or missing signature with 401 and stores nothing', async () => {
-    const user = newUser('mallory');
-    const forged = tweet(user, '@switchboard forged', { inReplyToUser: BRAND });
-    const body = JSON.stringify(activity({ tweets: [forged] }));
+    const user = newXUser('mallory');
+    const forged = tweet(user, '@switchboard forged', { inReplyToUser: X_BRAND });
+    const body = JSON.stringify(xActivity({ tweets: [forged] }));
     expect((await postX(hub.url, body, null)).status).toBe(401);
-    expect((await postX(hub.url, body, sign(body, 'not-the-secret'))).status).toBe(401);
+    expect((await postX(hub.url, body, signX(body, 'not-the-secret'))).status).toBe(401);
     expect((await postX(hub.url, body, 'sha256=AAAA')).status).toBe(401);
     // Signed, then changed on the way: the signature covers the exact bytes.
-    expect((await postX(hub.url, body.replace('forged', 'forgeD'), sign(body))).status).toBe(401);
+    expect((await postX(hub.url, body.replace('forged', 'forgeD'), signX(body))).status).toBe(401);
     // The sentinel: a good webhook after them is stored, and is the only one of the five.
-    const good = tweet(newUser('trent'), '@switchboard a real one', { inReplyToUser: BRAND });
-    expect(statuses(await postX(hub.url, activity({ tweets: [good] })))).toEqual(['opened']);
+    const good = tweet(newXUser('trent'), '@switchboard a real one', { inReplyToUser: X_BRAND });
+    expect(statuses(await postX(hub.url, xActivity({ tweets: [good] })))).toEqual(['opened']);
     const { messages, customers } = await pulled();
     expect(messages.filter((m) => m.externalId === good.id_str)).toHaveLength(1);
     expect(messages.filter((m) => m.externalId === forged.id_str)).toHaveLength(0);
@@ -169,23 +105,23 @@ describe.each(backends)('the X channel on $name', (backend) => {
   });
 
   it('refuses malformed JSON and payloads with 400, an oversized body with 413, and stores nothing', async () => {
-    const user = newUser('malformed');
-    const bad = tweet(user, '@switchboard hello', { inReplyToUser: BRAND });
+    const user = newXUser('malformed');
+    const bad = tweet(user, '@switchboard hello', { inReplyToUser: X_BRAND });
     const answers = [
       await postX(hub.url, '{"for_user_id": "2244994945", "tweet_create_events": ['),
       await postX(hub.url, { tweet_create_events: [bad] }),
-      await postX(hub.url, activity({ tweets: [{ ...bad, user: undefined }] })),
-      await postX(hub.url, activity({ tweets: [{ ...bad, id_str: 'not-a-number' }] })),
-      await postX(hub.url, activity({ tweets: [{ ...bad, text: 'NUL \u0000 inside' }] })),
-      await postX(hub.url, activity({ dms: [dm(user, BRAND, 'no users map')], users: [] })),
+      await postX(hub.url, xActivity({ tweets: [{ ...bad, user: undefined }] })),
+      await postX(hub.url, xActivity({ tweets: [{ ...bad, id_str: 'not-a-number' }] })),
+      await postX(hub.url, xActivity({ tweets: [{ ...bad, text: 'NUL \u0000 inside' }] })),
+      await postX(hub.url, xActivity({ dms: [xDm(user, X_BRAND, 'no users map')], users: [] })),
     ];
     expect(answers.map((a) => a.status)).toEqual([400, 400, 400, 400, 400, 400]);
     expect(answers.every((a) => a.body.error === 'invalid_request')).toBe(true);
-    const huge = activity({ tweets: [{ ...bad, text: 'x'.repeat(1024 * 1024 + 10) }] });
+    const huge = xActivity({ tweets: [{ ...bad, text: 'x'.repeat(1024 * 1024 + 10) }] });
     const oversized = await postX(hub.url, huge);
     expect(oversized.status).toBe(413);
-    const good = tweet(newUser('sentinel'), '@switchboard after the bad ones', { inReplyToUser: BRAND });
-    expect(statuses(await postX(hub.url, activity({ tweets: [good] })))).toEqual(['opened']);
+    const good = tweet(newXUser('sentinel'), '@switchboard after the bad ones', { inReplyToUser: X_BRAND });
+    expect(statuses(await postX(hub.url, xActivity({ tweets: [good] })))).toEqual(['opened']);
     const { messages } = await pulled();
     expect(messages.filter((m) => m.externalId === bad.id_str)).toHaveLength(0);
     expect(messages.filter((m) => m.externalId === good.id_str)).toHaveLength(1);
@@ -193,11 +129,11 @@ describe.each(backends)('the X channel on $name', (backend) => {
 
   it('opens a case in the Social queue for a tweet to the brand from an unknown user, with a new customer, live', async () => {
     const anaSocket = await connect(ana);
-    const user = newUser('newcomer');
-    const first = tweet(user, '@switchboard my router keeps dropping\nsecond line', { inReplyToUser: BRAND, lang: 'in' });
+    const user = newXUser('newcomer');
+    const first = tweet(user, '@switchboard my router keeps dropping\nsecond line', { inReplyToUser: X_BRAND, lang: 'in' });
     const upsert = new Promise<Case>((resolve) => anaSocket.on('case:upsert', (c: Case) => c.subject === '@switchboard my router keeps dropping' && resolve(c)));
     const message = new Promise<Message>((resolve) => anaSocket.on('message:upsert', (m: Message) => m.externalId === first.id_str && resolve(m)));
-    expect(statuses(await postX(hub.url, activity({ tweets: [first] })))).toEqual(['opened']);
+    expect(statuses(await postX(hub.url, xActivity({ tweets: [first] })))).toEqual(['opened']);
     const live = await upsert;
     expect(live).toMatchObject({ queueId: social.id, channel: 'x', status: 'new', language: 'id' });
     expect((await message).caseId).toBe(live.id);
@@ -207,12 +143,12 @@ describe.each(backends)('the X channel on $name', (backend) => {
 
     // The reply in the thread (to the customer's own tweet, so not addressed to the brand) joins the case.
     const reply = tweet(user, 'it happens every evening', { inReplyToStatus: first.id_str, inReplyToUser: user.id });
-    expect(statuses(await postX(hub.url, activity({ tweets: [reply] })))).toEqual(['joined']);
+    expect(statuses(await postX(hub.url, xActivity({ tweets: [reply] })))).toEqual(['joined']);
     expect((await messagesWith(reply.id_str))[0]!.caseId).toBe(live.id);
 
     // A new tweet to the brand from the same user (handle in another case) opens another case for the same customer.
-    const again = tweet({ ...user, screen_name: user.screen_name.toUpperCase() }, '@switchboard another question', { inReplyToUser: BRAND });
-    expect(statuses(await postX(hub.url, activity({ tweets: [again] })))).toEqual(['opened']);
+    const again = tweet({ ...user, screen_name: user.screen_name.toUpperCase() }, '@switchboard another question', { inReplyToUser: X_BRAND });
+    expect(statuses(await postX(hub.url, xActivity({ tweets: [again] })))).toEqual(['opened']);
     const { cases, customers: after } = await pulled();
     const second = cases.findLast((c) => c.subject === '@switchboard another question')!;
     expect(second.id).not.toBe(live.id);
@@ -231,26 +167,26 @@ describe.each(backends)('the X channel on $name', (backend) => {
     const all = rowsOf<Customer>(changes, 'customer');
     // A handle two demo customers share belongs to the first: take one only one has.
     const known = all.find((c) => c.handles.x && all.filter((o) => o.handles.x === c.handles.x).length === 1)!;
-    const user = { ...newUser('known'), screen_name: known.handles.x!.slice(1).toUpperCase() };
-    expect(statuses(await postX(hub.url, activity({ tweets: [tweet(user, '@switchboard hi, it is me again', { inReplyToUser: BRAND })] })))).toEqual(['opened']);
+    const user = { ...newXUser('known'), screen_name: known.handles.x!.slice(1).toUpperCase() };
+    expect(statuses(await postX(hub.url, xActivity({ tweets: [tweet(user, '@switchboard hi, it is me again', { inReplyToUser: X_BRAND })] })))).toEqual(['opened']);
     const opened = (await pulled()).cases.findLast((c) => c.subject === '@switchboard hi, it is me again')!;
     expect(opened.customerId).toBe(known.id);
 
     // Matched by handle, the user id is remembered: after a change of handle (and with their old one
     // taken by someone else) they are still the same customer, and the new owner of the old handle is not.
     const renamed = { ...user, screen_name: `renamed_${user.id.slice(-6)}` };
-    expect(statuses(await postX(hub.url, activity({ tweets: [tweet(renamed, '@switchboard new handle, same me', { inReplyToUser: BRAND })] })))).toEqual(['opened']);
-    const squatter = { ...newUser('squatter'), screen_name: user.screen_name };
-    expect(statuses(await postX(hub.url, activity({ tweets: [tweet(squatter, '@switchboard I took the old handle', { inReplyToUser: BRAND })] })))).toEqual(['opened']);
+    expect(statuses(await postX(hub.url, xActivity({ tweets: [tweet(renamed, '@switchboard new handle, same me', { inReplyToUser: X_BRAND })] })))).toEqual(['opened']);
+    const squatter = { ...newXUser('squatter'), screen_name: user.screen_name };
+    expect(statuses(await postX(hub.url, xActivity({ tweets: [tweet(squatter, '@switchboard I took the old handle', { inReplyToUser: X_BRAND })] })))).toEqual(['opened']);
     const cases = (await pulled()).cases;
     expect(cases.findLast((c) => c.subject === '@switchboard new handle, same me')!.customerId).toBe(known.id);
     expect(cases.findLast((c) => c.subject === '@switchboard I took the old handle')!.customerId).not.toBe(known.id);
   });
 
   it('detects the language X could not tell, and scores the sentiment, offline', async () => {
-    const angry = tweet(newUser('angry'), '@switchboard ужасный сервис, роутер снова не работает, я очень зол и разочарован', { inReplyToUser: BRAND, lang: 'und' });
-    const happy = tweet(newUser('happy'), '@switchboard thank you so much, the technician was wonderful and fixed everything', { inReplyToUser: BRAND, lang: 'en' });
-    expect(statuses(await postX(hub.url, activity({ tweets: [angry, happy] })))).toEqual(['opened', 'opened']);
+    const angry = tweet(newXUser('angry'), '@switchboard ужасный сервис, роутер снова не работает, я очень зол и разочарован', { inReplyToUser: X_BRAND, lang: 'und' });
+    const happy = tweet(newXUser('happy'), '@switchboard thank you so much, the technician was wonderful and fixed everything', { inReplyToUser: X_BRAND, lang: 'en' });
+    expect(statuses(await postX(hub.url, xActivity({ tweets: [angry, happy] })))).toEqual(['opened', 'opened']);
     const { cases } = await pulled();
     const caseOf = (t: { text: string }) => cases.findLast((c) => c.subject === t.text)!;
     expect(caseOf(angry).language).toBe('ru');
@@ -260,11 +196,11 @@ describe.each(backends)('the X channel on $name', (backend) => {
   });
 
   it('stores the same webhook once, delivered twice or twice at once', async () => {
-    const once = activity({ tweets: [tweet(newUser('twice'), '@switchboard twice', { inReplyToUser: BRAND })] });
+    const once = xActivity({ tweets: [tweet(newXUser('twice'), '@switchboard twice', { inReplyToUser: X_BRAND })] });
     expect(statuses(await postX(hub.url, once))).toEqual(['opened']);
     expect(statuses(await postX(hub.url, once))).toEqual(['duplicate']);
-    const concurrent = tweet(newUser('racer'), '@switchboard at once', { inReplyToUser: BRAND });
-    const answers = await Promise.all(Array.from({ length: 4 }, () => postX(hub.url, activity({ tweets: [concurrent] }))));
+    const concurrent = tweet(newXUser('racer'), '@switchboard at once', { inReplyToUser: X_BRAND });
+    const answers = await Promise.all(Array.from({ length: 4 }, () => postX(hub.url, xActivity({ tweets: [concurrent] }))));
     expect(answers.flatMap(statuses).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'opened']);
     const { messages, cases } = await pulled();
     expect(messages.filter((m) => m.externalId === (once.tweet_create_events![0] as { id_str: string }).id_str)).toHaveLength(1);
@@ -276,11 +212,11 @@ describe.each(backends)('the X channel on $name', (backend) => {
     const [anaSocket, samSocket, ivanSocket] = await Promise.all([connect(ana), connect(sam), connect(ivan)]);
     const ivanMentions: Mention[] = [];
     ivanSocket.on('mention:new', (m: Mention) => ivanMentions.push(m));
-    const user = newUser('fan');
+    const user = newXUser('fan');
     const post = tweet(user, 'loving my new thermostat from @switchboard', { lang: 'en' });
     const toAna = nextEvent<Mention>(anaSocket, 'mention:new');
     const toSam = nextEvent<Mention>(samSocket, 'mention:new');
-    expect(statuses(await postX(hub.url, activity({ tweets: [post] })))).toEqual(['mention']);
+    expect(statuses(await postX(hub.url, xActivity({ tweets: [post] })))).toEqual(['mention']);
     const [seenByAna, seenBySam] = await Promise.all([toAna, toSam]);
     expect(seenByAna).toEqual(seenBySam);
     expect(seenByAna).toMatchObject({
@@ -303,7 +239,7 @@ describe.each(backends)('the X channel on $name', (backend) => {
     await busy;
     expect(ivanMentions).toEqual([]);
     // Stored once: the same post again is a duplicate, and no case was opened for it.
-    expect(statuses(await postX(hub.url, activity({ tweets: [post] })))).toEqual(['duplicate']);
+    expect(statuses(await postX(hub.url, xActivity({ tweets: [post] })))).toEqual(['duplicate']);
     expect(await messagesWith(post.id_str)).toHaveLength(0);
     if (backend.name === 'postgres') {
       await withDatabase(hub.storage, async (db) => {
@@ -314,13 +250,13 @@ describe.each(backends)('the X channel on $name', (backend) => {
   });
 
   it('opens a case for a direct message, and the next one of the conversation joins it; the brand’s own are ignored', async () => {
-    const user = newUser('dmer');
-    const first = dm(user, BRAND, 'Hi, my invoice is wrong');
-    expect(statuses(await postX(hub.url, activity({ dms: [first], users: [user] })))).toEqual(['opened']);
+    const user = newXUser('dmer');
+    const first = xDm(user, X_BRAND, 'Hi, my invoice is wrong');
+    expect(statuses(await postX(hub.url, xActivity({ dms: [first], users: [user] })))).toEqual(['opened']);
     const opened = (await messagesWith(first.id))[0]!;
-    const brandReply = { ...dm({ id: BRAND, name: 'Switchboard', screen_name: 'switchboard' }, user.id, 'Sorry! Looking into it') };
-    const next = dm(user, BRAND, 'Thanks, it is invoice 42');
-    const answer = await postX(hub.url, activity({ dms: [brandReply, next], users: [user, { id: BRAND, name: 'Switchboard', screen_name: 'switchboard' }] }));
+    const brandReply = { ...xDm({ id: X_BRAND, name: 'Switchboard', screen_name: 'switchboard' }, user.id, 'Sorry! Looking into it') };
+    const next = xDm(user, X_BRAND, 'Thanks, it is invoice 42');
+    const answer = await postX(hub.url, xActivity({ dms: [brandReply, next], users: [user, { id: X_BRAND, name: 'Switchboard', screen_name: 'switchboard' }] }));
     expect(statuses(answer)).toEqual(['joined']);
     expect((await messagesWith(next.id))[0]!.caseId).toBe(opened.caseId);
     expect(await messagesWith(brandReply.id)).toHaveLength(0);
@@ -334,30 +270,30 @@ describe.each(backends)('the X channel on $name', (backend) => {
       sam,
     );
     expect(((await solve.json()) as { results: { status: string }[] }).results[0]!.status).toBe('applied');
-    const later = dm(user, BRAND, 'A new problem: my login fails');
-    expect(statuses(await postX(hub.url, activity({ dms: [later], users: [user] })))).toEqual(['opened']);
+    const later = xDm(user, X_BRAND, 'A new problem: my login fails');
+    expect(statuses(await postX(hub.url, xActivity({ dms: [later], users: [user] })))).toEqual(['opened']);
     expect((await messagesWith(later.id))[0]!.caseId).not.toBe(dmCase.id);
   });
 
   it('accepts a signed webhook whatever its content type says, parsing the verified bytes as JSON', async () => {
-    const post = tweet(newUser('plain'), '@switchboard sent as text/plain', { inReplyToUser: BRAND });
-    const raw = JSON.stringify(activity({ tweets: [post] }));
-    const response = await fetch(new URL('/webhooks/x', hub.url), { method: 'POST', headers: { 'content-type': 'text/plain', 'x-twitter-webhooks-signature': sign(raw) }, body: raw });
+    const post = tweet(newXUser('plain'), '@switchboard sent as text/plain', { inReplyToUser: X_BRAND });
+    const raw = JSON.stringify(xActivity({ tweets: [post] }));
+    const response = await fetch(new URL('/webhooks/x', hub.url), { method: 'POST', headers: { 'content-type': 'text/plain', 'x-twitter-webhooks-signature': signX(raw) }, body: raw });
     expect(response.status).toBe(200);
     expect(await messagesWith(post.id_str)).toHaveLength(1);
   });
 
   it('ignores events for an account other than the brand’s', async () => {
-    const post = tweet(newUser('elsewhere'), '@someoneelse hello', { inReplyToUser: '12345' });
-    expect(await postX(hub.url, { ...activity({ tweets: [post] }), for_user_id: '12345' })).toEqual({ status: 200, body: { results: [] } });
+    const post = tweet(newXUser('elsewhere'), '@someoneelse hello', { inReplyToUser: '12345' });
+    expect(await postX(hub.url, { ...xActivity({ tweets: [post] }), for_user_id: '12345' })).toEqual({ status: 200, body: { results: [] } });
     expect(await messagesWith(post.id_str)).toHaveLength(0);
   });
 
   it.runIf(backend.name === 'postgres')('stores one message when two hubs on one Postgres get the same webhook at once', async () => {
     const second = await startHub({ port: 0, mqttPort: 0, smtpPort: 0, demo: true, logLevel: 'silent', ...hub.storage });
     try {
-      const post = tweet(newUser('twohubs'), '@switchboard two hubs', { inReplyToUser: BRAND });
-      const body = activity({ tweets: [post] });
+      const post = tweet(newXUser('twohubs'), '@switchboard two hubs', { inReplyToUser: X_BRAND });
+      const body = xActivity({ tweets: [post] });
       const answers = await Promise.all([hub.url, second.url, hub.url, second.url].map((url) => postX(url, body)));
       expect(answers.flatMap(statuses).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'opened']);
       expect(await messagesWith(post.id_str)).toHaveLength(1);
@@ -378,7 +314,7 @@ describe.each(backends)('the X channel without its secret on $name', (backend) =
     const crc = await fetch(new URL('/webhooks/x?crc_token=abc', hub.url));
     expect(crc.status).toBe(404);
     expect(((await crc.json()) as { error: string }).error).toBe('channel_off');
-    expect((await postX(hub.url, activity({ tweets: [] }))).status).toBe(404);
+    expect((await postX(hub.url, xActivity({ tweets: [] }))).status).toBe(404);
     const health = (await (await hub.get('/health')).json()) as { channels: Record<string, string> };
     expect(health.channels).toMatchObject({ x: 'off' });
   });
