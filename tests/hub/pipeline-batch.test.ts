@@ -56,7 +56,7 @@ describe.each(backends)('the inbound pipeline’s batches on $name', (backend) =
     const twice = { ...first };
     const again = post('nina', '@switchboard still broken');
     const mention = post('pete', 'switchboard is great', 'mention');
-    // Sent without waiting: the first runs at once, the rest wait for it and share the next transaction.
+    // Sent without waiting, in one turn of the event loop: they share one transaction.
     const [, a, b, c, e] = await Promise.allSettled([lead, first, twice, again, mention].map((m) => pipeline.receive(m)));
     expect(a).toMatchObject({ status: 'fulfilled', value: { status: 'opened', customerCreated: true } });
     expect(b).toMatchObject({ status: 'fulfilled', value: { status: 'duplicate' } });

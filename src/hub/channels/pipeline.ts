@@ -105,7 +105,6 @@ export function createInboundPipeline(db: Db, publish: InboundPublisher, onCaseO
   }
 
   async function drain(): Promise<void> {
-    draining = true;
     try {
       while (waiting.length > 0) {
         const batch = waiting.splice(0, MAX_BATCH);
@@ -141,7 +140,12 @@ export function createInboundPipeline(db: Db, publish: InboundPublisher, onCaseO
     receive(inbound, after) {
       return new Promise((resolve, reject) => {
         waiting.push({ inbound, after, resolve, reject });
-        if (!draining) void drain();
+        // After the I/O callbacks now running: the requests read in the same turn of the event loop join this batch
+        // (embedded PGlite runs a transaction without letting I/O in, so nothing would join one already running).
+        if (!draining) {
+          draining = true;
+          setImmediate(() => void drain());
+        }
       });
     },
   };
