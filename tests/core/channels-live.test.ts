@@ -6,49 +6,17 @@
  * delivery; a mail's attachment is listed, and its bytes come through the
  * console API from the hub.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAIL_ADDRESSES } from '../../src/hub/config';
 import type { RunningHub } from '../../src/hub/hub';
 import type { ApiEvents } from '../../src/shared/api';
+import { newXUser, postX, tweet, xActivity } from '../hub/x-webhooks';
 import { call, loginVia, ok, type ProxiedConsole, proxiedConsole } from './console-fixture';
 import { tempDir } from './fixtures';
 import { startDemoHub, waitFor } from './hub-fixture';
-
-const DEMO_X_SECRET = 'demo-x-secret';
-const BRAND = '2244994945';
-
-/** A tweet naming the brand, as X's Account Activity API delivers it. */
-function mentionActivity(text: string) {
-  const id = String(BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000)));
-  const user = { id: String(Number(id.slice(-9)) + 1), screen_name: `fan_${id.slice(-6)}`, name: 'Fan Tester' };
-  const tweet = {
-    created_at: new Date().toUTCString(),
-    id: Number(id),
-    id_str: id,
-    text,
-    truncated: false,
-    in_reply_to_status_id: null,
-    in_reply_to_status_id_str: null,
-    in_reply_to_user_id: null,
-    in_reply_to_user_id_str: null,
-    in_reply_to_screen_name: null,
-    user: { id: Number(user.id), id_str: user.id, name: user.name, screen_name: user.screen_name, followers_count: 12, verified: false },
-    entities: { hashtags: [], urls: [], user_mentions: [{ screen_name: 'switchboard', name: 'Switchboard', id: Number(BRAND), id_str: BRAND, indices: [0, 12] }], symbols: [] },
-    lang: 'en',
-    timestamp_ms: String(Date.now()),
-  };
-  return { id, user, body: { for_user_id: BRAND, tweet_create_events: [tweet] } };
-}
-
-async function postX(hubUrl: string, body: unknown): Promise<void> {
-  const raw = JSON.stringify(body);
-  const signature = `sha256=${createHmac('sha256', DEMO_X_SECRET).update(raw).digest('base64')}`;
-  const response = await fetch(new URL('/webhooks/x', hubUrl), { method: 'POST', headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signature }, body: raw });
-  if (!response.ok) throw new Error(`X webhook answered ${response.status}: ${await response.text()}`);
-}
 
 describe('mentions and replies with a real hub', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -71,12 +39,14 @@ describe('mentions and replies with a real hub', () => {
     const before = (await ok(sam.core, 'mentions.list', { status: 'new', limit: 1 })).total;
     const arrived: ApiEvents['mentions:changed'][] = [];
     sam.core.events.on('mentions:changed', (e) => arrived.push(e));
-    const post = mentionActivity('@switchboard my thermostat keeps rebooting at night');
-    await postX(hub.url, post.body);
+    // A tweet naming the brand, as X's Account Activity API delivers it, signed.
+    const fan = newXUser('fan');
+    const post = tweet(fan, '@switchboard my thermostat keeps rebooting at night');
+    expect((await postX(hub.url, xActivity({ tweets: [post] }))).status).toBe(200);
 
-    const event = await waitFor(() => arrived.find((e) => e.arrived.some((m) => m.externalId === post.id)), { timeoutMs: 10_000, what: 'mention:new in the core' });
-    const mention = event.arrived.find((m) => m.externalId === post.id)!;
-    expect(mention).toMatchObject({ channel: 'x', status: 'new', author: `@${post.user.screen_name}`, pendingChanges: 0 });
+    const event = await waitFor(() => arrived.find((e) => e.arrived.some((m) => m.externalId === post.id_str)), { timeoutMs: 10_000, what: 'mention:new in the core' });
+    const mention = event.arrived.find((m) => m.externalId === post.id_str)!;
+    expect(mention).toMatchObject({ channel: 'x', status: 'new', author: `@${fan.screen_name}`, pendingChanges: 0 });
     expect((await ok(sam.core, 'mentions.list', { status: 'new', limit: 1 })).total).toBe(before + 1);
     expect((await ok(sam.core, 'mentions.list', { channel: 'x', limit: 50 })).items.map((m) => m.id)).toContain(mention.id);
 
@@ -86,7 +56,7 @@ describe('mentions and replies with a real hub', () => {
     // The hub opened the case under the id the core promised, with the post in it.
     const view = await waitFor(() => ok(sam.core, 'cases.get', { id: caseId }), { timeoutMs: 10_000, what: 'the converted case' });
     expect(view.case.channel).toBe('x');
-    expect(view.messages.map((m) => m.externalId)).toContain(post.id);
+    expect(view.messages.map((m) => m.externalId)).toContain(post.id_str);
     const settled = await waitFor(
       async () => (await ok(sam.core, 'mentions.list', { status: 'converted', limit: 500 })).items.find((m) => m.id === mention.id && m.pendingChanges === 0 && m.version > mention.version),
       { timeoutMs: 10_000, what: "the hub's converted mention row" },

@@ -15,43 +15,16 @@ import { DEFAULT_MAIL_ADDRESSES } from '../../src/hub/config';
 import { DEMO_PHONE_NUMBER } from '../../src/hub/demo/dataset';
 import type { Customer } from '../../src/shared/domain';
 import { SyncPullResponseSchema } from '../../src/shared/protocol';
-import { shotPath, startE2e, type E2eEnv } from './harness';
+import { newXUser, postX, tweet, xActivity } from '../hub/x-webhooks';
+import { shotPath, signIn, startE2e, type E2eEnv } from './harness';
 import { hubLogin } from './hub-http';
 
 const WAIT = { timeout: 15_000 };
-const DEMO_X_SECRET = 'demo-x-secret';
 const DEMO_VOICE_TOKEN = 'demo-voice-token';
-const BRAND = '2244994945';
 
 /** X's Account Activity delivery of one tweet naming the brand, signed as X signs it. */
-async function postMention(hubUrl: string, text: string): Promise<string> {
-  const id = String(BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000)));
-  const user = { id: id.slice(-10), screen_name: `fan_${id.slice(-6)}`, name: 'Fan Tester' };
-  const body = JSON.stringify({
-    for_user_id: BRAND,
-    tweet_create_events: [
-      {
-        created_at: new Date().toUTCString(),
-        id: Number(id),
-        id_str: id,
-        text,
-        truncated: false,
-        in_reply_to_status_id: null,
-        in_reply_to_status_id_str: null,
-        in_reply_to_user_id: null,
-        in_reply_to_user_id_str: null,
-        in_reply_to_screen_name: null,
-        user: { id: Number(user.id), id_str: user.id, name: user.name, screen_name: user.screen_name, followers_count: 40, verified: false },
-        entities: { hashtags: [], urls: [], user_mentions: [{ screen_name: 'switchboard', name: 'Switchboard', id: Number(BRAND), id_str: BRAND, indices: [0, 12] }], symbols: [] },
-        lang: 'en',
-        timestamp_ms: String(Date.now()),
-      },
-    ],
-  });
-  const signature = `sha256=${createHmac('sha256', DEMO_X_SECRET).update(body).digest('base64')}`;
-  const response = await fetch(new URL('/webhooks/x', hubUrl), { method: 'POST', headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signature }, body });
-  expect(response.status).toBe(200);
-  return id;
+async function postMention(hubUrl: string, text: string): Promise<void> {
+  expect((await postX(hubUrl, xActivity({ tweets: [tweet(newXUser('fan'), text)] }))).status).toBe(200);
 }
 
 /** A Twilio status callback, signed over the URL the hub sees (no public URL configured in the demo). */
@@ -106,11 +79,7 @@ describe('channels in the console (Chromium)', () => {
     page = await env.browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(env.consoleUrl);
     // dewi: an agent of Social (X's queue: its mentions) and Support (the demo phone number's).
-    await page.getByTestId('login-username').fill('dewi');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('queue-list').waitFor(WAIT);
-    await page.locator('[data-testid="connection-indicator"][data-state="online"]').waitFor(WAIT);
+    await signIn(page, 'dewi');
   });
   afterAll(async () => {
     await env?.stop();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { demoDeviceToken } from '../../src/hub/demo/dataset';
-import { readmeShotPath, shotPath, startE2e, type E2eEnv } from './harness';
+import { readmeShotPath, shotPath, signIn, startE2e, submitSignIn, type E2eEnv } from './harness';
 import { hubLogin } from './hub-http';
 
 const SCREENSHOT = readmeShotPath('screenshot-console.png');
@@ -42,18 +42,13 @@ describe('console end to end in Chromium', () => {
 
   it('refuses wrong credentials with a visible error', async () => {
     await page.goto(env.consoleUrl);
-    await page.getByTestId('login-username').fill('ana');
-    await page.getByTestId('login-password').fill('not-her-password');
-    await page.getByTestId('login-submit').click();
+    await submitSignIn(page, 'ana', 'not-her-password');
     await expect.poll(() => page.getByTestId('login-error').isVisible(), { timeout: 10_000 }).toBe(true);
   });
 
   it('logs in as an agent and shows the demo queue sorted by priority', async () => {
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('queue-list').waitFor({ timeout: 20_000 });
+    await signIn(page, 'ana');
     await expect.poll(async () => (await caseNumbers(page)).length, { timeout: 20_000 }).toBeGreaterThan(5);
-    await expect.poll(() => page.getByTestId('connection-indicator').getAttribute('data-state'), { timeout: 10_000 }).toBe('online');
 
     const priorities = await page.locator('[data-testid="queue-row"]').evaluateAll((rows) =>
       rows.map((row) => row.getAttribute('data-priority')),
@@ -97,9 +92,6 @@ describe('console end to end in Chromium', () => {
     // The device alert shown to her a moment ago goes with her session.
     await expect.poll(() => page.getByTestId('alert-open-case').count()).toBe(0);
     await page.screenshot({ path: shotPath('ui-signed-out.png') });
-    await page.getByTestId('login-username').fill('ana');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('queue-list').waitFor({ timeout: 20_000 });
+    await signIn(page, 'ana');
   });
 });

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { type HubOptions, startHub, type RunningHub } from '../../src/hub/hub';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
@@ -97,4 +97,18 @@ export async function startE2e(opts: E2eOptions = {}): Promise<E2eEnv> {
       await stopAllButBrowser();
     },
   };
+}
+
+/** Fills the sign-in form and submits it (with the demo users' password unless told otherwise). */
+export async function submitSignIn(page: Page, username: string, password = 'demo'): Promise<void> {
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+/** Signs a demo user in on the sign-in screen and waits for the console: the queue shown, the core online with the hub. */
+export async function signIn(page: Page, username: string): Promise<void> {
+  await submitSignIn(page, username);
+  await page.getByTestId('queue-list').waitFor({ timeout: 20_000 });
+  await page.locator('[data-testid="connection-indicator"][data-state="online"]').waitFor({ timeout: 30_000 });
 }

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Case, User } from '../../src/shared/domain';
-import { shotPath, startE2e, type E2eEnv } from './harness';
+import { shotPath, signIn, startE2e, type E2eEnv } from './harness';
 import { hubGet, hubLogin } from './hub-http';
 
 const WAIT = { timeout: 30_000, interval: 100 };
@@ -19,12 +19,9 @@ const connection = (page: Page) => page.getByTestId('connection-indicator').getA
 const composerInput = (page: Page) => page.getByTestId('composer-input').inputValue();
 const articleTitles = (page: Page) => page.getByTestId('knowledge-article').evaluateAll((rows) => rows.map((row) => row.getAttribute('title')));
 
+/** Signs in and waits for the user's cases to be listed. */
 async function login(page: Page, username: string): Promise<void> {
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill('demo');
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('queue-list').waitFor({ timeout: 20_000 });
-  await expect.poll(() => connection(page), WAIT).toBe('online');
+  await signIn(page, username);
   await expect.poll(() => page.getByTestId('queue-row').count(), WAIT).toBeGreaterThan(1);
 }
 

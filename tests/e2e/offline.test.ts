@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
 import type { Case, Message, User } from '../../src/shared/domain';
-import { readmeShotPath, shotPath, startE2e, type E2eEnv } from './harness';
+import { readmeShotPath, shotPath, signIn, startE2e, type E2eEnv } from './harness';
 import { hubGet, hubLogin } from './hub-http';
 
 const CONFLICT_SCREENSHOT = readmeShotPath('screenshot-conflict.png');
@@ -90,11 +90,7 @@ describe('offline first in Chromium', () => {
 
   it('logs in as a technician and edits a case: status, note, resolution, a part, a reply draft', async () => {
     await page.goto(env.consoleUrl);
-    await page.getByTestId('login-username').fill('tess');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('queue-list').waitFor({ timeout: 20_000 });
-    await expect.poll(() => connection(page), WAIT).toBe('online');
+    await signIn(page, 'tess');
     await expect.poll(() => page.getByTestId('queue-row').count(), WAIT).toBeGreaterThan(1);
 
     // The briefcase: what this laptop holds for working offline.

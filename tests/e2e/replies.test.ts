@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { demoOutboundOptions, type ProviderSimulator, startProviderSimulator } from '../../src/hub/demo/provider-simulator';
 import { newXUser, postX, tweet, xActivity } from '../hub/x-webhooks';
-import { shotPath, startE2e, type E2eEnv } from './harness';
+import { shotPath, signIn, startE2e, type E2eEnv } from './harness';
 
 const WAIT = { timeout: 20_000 };
 
@@ -28,11 +28,7 @@ describe('replies leave on their channel (Chromium)', () => {
     page = await env.browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(env.consoleUrl);
     // dewi: an agent of Social (X) and Support (email).
-    await page.getByTestId('login-username').fill('dewi');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('queue-list').waitFor(WAIT);
-    await page.locator('[data-testid="connection-indicator"][data-state="online"]').waitFor(WAIT);
+    await signIn(page, 'dewi');
   });
   afterAll(async () => {
     await env?.stop();

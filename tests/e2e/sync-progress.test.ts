@@ -10,7 +10,7 @@ import type { Locator, Page } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
 import { ACTIVE_STATUSES } from '../../src/main/core/cache/repos/cases';
 import { hubCases } from '../core/hub-fixture';
-import { shotPath, startE2e, type E2eEnv } from './harness';
+import { shotPath, startE2e, submitSignIn, type E2eEnv } from './harness';
 import { hubLogin } from './hub-http';
 
 const WAIT = { timeout: 30_000, interval: 100 };
@@ -48,9 +48,7 @@ describe('sync progress in Chromium', () => {
     // Two pages go through; the third waits at the proxy.
     const hold = env.proxy!.holdRequest(PULL, { pass: 2 });
     await page.goto(env.consoleUrl);
-    await page.getByTestId('login-username').fill('sam');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
+    await submitSignIn(page, 'sam');
     await hold.holding;
 
     const bar = page.getByTestId('signin-sync-progress');

@@ -1,28 +1,26 @@
 /** Core push events → react-query: each event invalidates exactly the queries it affects. */
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import type { SyncStatus } from '../../../shared/api';
+import { useHighlight } from '../lib/useHighlight';
 import { api } from './client';
 import { apiKey, methodKey } from './queries';
 
 /** Bursts of changes (a sync page, a busy feed) become one refetch. */
 const COALESCE_MS = 150;
-/** How long a changed row stays highlighted. */
-export const FRESH_MS = 4_000;
 /** A bigger batch is a sync catching up, not news: highlighting it would flash the whole list. */
 const MAX_HIGHLIGHTED = 20;
 
 /** Keeps queries fresh while signed in (session changes are App's); returns the ids of cases that just arrived or changed. */
 export function useCoreEvents(): ReadonlySet<string> {
   const client = useQueryClient();
-  const [fresh, setFresh] = useState<ReadonlySet<string>>(() => new Set());
+  const [fresh, highlight] = useHighlight();
 
   useEffect(() => {
     let pending = new Set<string>();
     let reloadAll = false;
     let flushTimer: ReturnType<typeof setTimeout> | null = null;
-    const timers = new Set<ReturnType<typeof setTimeout>>();
 
     const flush = () => {
       flushTimer = null;
@@ -38,14 +36,7 @@ export function useCoreEvents(): ReadonlySet<string> {
         void client.invalidateQueries({ queryKey: methodKey('mentions.list') });
         void client.invalidateQueries({ queryKey: methodKey('cases.get') });
       } else for (const id of ids) void client.invalidateQueries({ queryKey: apiKey('cases.get', { id }) });
-      if (!all && ids.length > 0 && ids.length <= MAX_HIGHLIGHTED) {
-        setFresh((previous) => new Set([...previous, ...ids]));
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          setFresh((previous) => new Set([...previous].filter((id) => !ids.includes(id))));
-        }, FRESH_MS);
-        timers.add(timer);
-      }
+      if (!all && ids.length <= MAX_HIGHLIGHTED) highlight(ids);
     };
 
     const offs = [
@@ -69,9 +60,8 @@ export function useCoreEvents(): ReadonlySet<string> {
     return () => {
       offs.forEach((off) => off());
       if (flushTimer) clearTimeout(flushTimer);
-      timers.forEach(clearTimeout);
     };
-  }, [client]);
+  }, [client, highlight]);
 
   return fresh;
 }

@@ -1,42 +1,23 @@
 import { useEffect } from 'react';
-import { Anchor, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconCpu } from '@tabler/icons-react';
 import { api } from '../api/client';
+import { showLinkToast } from './linkToast';
 
 /** A toast for each device alert — agents must notice before the customer calls — with a way to the case. */
 export function AlertToasts({ onOpenCase }: { onOpenCase: (caseId: string) => void }) {
   useEffect(
     () =>
-      api.on('device:alert', (alert) => {
-        const id = `alert-${alert.id}`;
-        notifications.show({
-          id,
+      api.on('device:alert', (alert) =>
+        showLinkToast({
+          id: `alert-${alert.id}`,
           title: `Device alert · ${alert.deviceId}`,
+          text: alert.message,
           color: 'orange',
           icon: <IconCpu size={16} />,
           autoClose: 10_000,
-          withBorder: true,
-          message: (
-            <>
-              <Text size="xs">{alert.message}</Text>
-              <Anchor
-                component="button"
-                size="xs"
-                fw={600}
-                mt={4}
-                data-testid="alert-open-case"
-                onClick={() => {
-                  notifications.hide(id);
-                  onOpenCase(alert.caseId);
-                }}
-              >
-                Open case
-              </Anchor>
-            </>
-          ),
-        });
-      }),
+          link: { label: 'Open case', testId: 'alert-open-case', onClick: () => onOpenCase(alert.caseId) },
+        }),
+      ),
     [onOpenCase],
   );
   return null;

@@ -5,7 +5,7 @@
  * local cache, so the form works offline too.
  */
 import { useState } from 'react';
-import { Button, Group, Modal, SegmentedControl, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Group, Modal, SegmentedControl, Select, Text, Textarea, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import type { Customer, Queue } from '../../../shared/domain';
 import { CHANNELS, type Channel, type Priority, TEXT_LIMITS } from '../../../shared/domain';
@@ -13,6 +13,7 @@ import { useApiMutation } from '../api/mutations';
 import { useCustomerDevices, useCustomerSearch } from '../api/queries';
 import { PRIORITY_OPTIONS } from '../lib/fields';
 import { channelLabel } from './ChannelIcon';
+import { DialogForm } from './DialogForm';
 
 // Device cases come from device rules, not from people.
 const CHANNEL_OPTIONS = CHANNELS.filter((c) => c !== 'device').map((value) => ({ value, label: channelLabel(value) }));
@@ -67,123 +68,108 @@ function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated, callerPhone 
   };
 
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        submit();
-      }}
-    >
-      <Stack gap={12}>
-        <TextInput
-          label="Subject"
-          placeholder="Short summary of the request"
-          data-autofocus
-          maxLength={TEXT_LIMITS.subject}
-          value={subject}
-          onChange={(event) => setSubject(event.currentTarget.value)}
-          error={subjectError}
-          data-testid="new-case-subject"
-        />
+    <DialogForm onSubmit={submit} onCancel={onCancel} submitLabel="Create case" submitTestId="new-case-submit" busy={create.isPending}>
+      <TextInput
+        label="Subject"
+        placeholder="Short summary of the request"
+        data-autofocus
+        maxLength={TEXT_LIMITS.subject}
+        value={subject}
+        onChange={(event) => setSubject(event.currentTarget.value)}
+        error={subjectError}
+        data-testid="new-case-subject"
+      />
       <Select
-          label="Customer"
-          placeholder="Name, email, phone or handle"
-          description={customer ? customerLine(customer) : callerPhone && found.length === 0 ? 'No customer has this number' : undefined}
+        label="Customer"
+        placeholder="Name, email, phone or handle"
+        description={customer ? customerLine(customer) : callerPhone && found.length === 0 ? 'No customer has this number' : undefined}
+        searchable
+        clearable
+        searchValue={customerSearch}
+        onSearchChange={setCustomerSearch}
+        data={customers.map((c) => ({ value: c.id, label: c.name }))}
+        renderOption={({ option }) => {
+          const c = customers.find((x) => x.id === option.value);
+          return (
+            <div>
+              <Text size="sm">{option.label}</Text>
+              {c && (
+                <Text size="xs" c="dimmed">
+                  {customerLine(c)}
+                </Text>
+              )}
+            </div>
+          );
+        }}
+        value={customer?.id ?? null}
+        onChange={(id) => {
+          setCustomer(customers.find((c) => c.id === id) ?? null);
+          setDeviceId(null);
+        }}
+        // The core searched name, email, phone and handles: show what it found.
+        filter={({ options }) => options}
+        nothingFoundMessage={debouncedSearch.trim() ? 'No customer matches' : 'Type to search'}
+        comboboxProps={{ withinPortal: true }}
+        data-testid="new-case-customer"
+      />
+      <Select
+        label="Device"
+        placeholder={!customer ? 'Pick a customer first' : devices.length === 0 ? 'No devices' : 'None'}
+        disabled={!customer || devices.length === 0}
+        clearable
+        data={devices.map((d) => ({ value: d.id, label: `${d.model} · ${d.serial}` }))}
+        value={deviceId}
+        onChange={setDeviceId}
+        comboboxProps={{ withinPortal: true }}
+        data-testid="new-case-device"
+      />
+      <Group grow gap={12} align="flex-start">
+        <Select
+          label="Queue"
+          data={queues.map((q) => ({ value: q.id, label: q.name }))}
+          value={queueId}
+          onChange={setQueueId}
+          allowDeselect={false}
           searchable
-          clearable
-          searchValue={customerSearch}
-          onSearchChange={setCustomerSearch}
-          data={customers.map((c) => ({ value: c.id, label: c.name }))}
-          renderOption={({ option }) => {
-            const c = customers.find((x) => x.id === option.value);
-            return (
-              <div>
-                <Text size="sm">{option.label}</Text>
-                {c && (
-                  <Text size="xs" c="dimmed">
-                    {customerLine(c)}
-                  </Text>
-                )}
-              </div>
-            );
-          }}
-          value={customer?.id ?? null}
-          onChange={(id) => {
-            setCustomer(customers.find((c) => c.id === id) ?? null);
-            setDeviceId(null);
-          }}
-          // The core searched name, email, phone and handles: show what it found.
-          filter={({ options }) => options}
-          nothingFoundMessage={debouncedSearch.trim() ? 'No customer matches' : 'Type to search'}
+          nothingFoundMessage="No such queue"
+          error={queueError}
           comboboxProps={{ withinPortal: true }}
-          data-testid="new-case-customer"
+          data-testid="new-case-queue"
         />
         <Select
-          label="Device"
-          placeholder={!customer ? 'Pick a customer first' : devices.length === 0 ? 'No devices' : 'None'}
-          disabled={!customer || devices.length === 0}
-          clearable
-          data={devices.map((d) => ({ value: d.id, label: `${d.model} · ${d.serial}` }))}
-          value={deviceId}
-          onChange={setDeviceId}
-          comboboxProps={{ withinPortal: true }}
-          data-testid="new-case-device"
+          label="Channel"
+          data={CHANNEL_OPTIONS}
+          value={channel}
+          onChange={(value) => value && setChannel(value as Channel)}
+          allowDeselect={false}
+          data-testid="new-case-channel"
         />
-        <Group grow gap={12} align="flex-start">
-          <Select
-            label="Queue"
-            data={queues.map((q) => ({ value: q.id, label: q.name }))}
-            value={queueId}
-            onChange={setQueueId}
-            allowDeselect={false}
-            searchable
-            nothingFoundMessage="No such queue"
-            error={queueError}
-            comboboxProps={{ withinPortal: true }}
-            data-testid="new-case-queue"
-          />
-          <Select
-            label="Channel"
-            data={CHANNEL_OPTIONS}
-            value={channel}
-            onChange={(value) => value && setChannel(value as Channel)}
-            allowDeselect={false}
-            data-testid="new-case-channel"
-          />
-        </Group>
-        <div>
-          <Text size="sm" fw={500} mb={4}>
-            Priority
-          </Text>
-          <SegmentedControl fullWidth size="xs" data={PRIORITY_OPTIONS} value={priority} onChange={(value) => setPriority(value as Priority)} data-testid="new-case-priority" />
-        </div>
-        <Textarea
-          label="First internal note"
-          description="Optional — what you know so far; only your team sees it"
-          autosize
-          minRows={3}
-          maxRows={8}
-          maxLength={TEXT_LIMITS.body}
-          value={note}
-          onChange={(event) => setNote(event.currentTarget.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit();
-          }}
-          data-testid="new-case-note"
-        />
-        {queues.length === 0 && (
-          <Text size="xs" c="red.7">
-            You are not a member of any queue, so there is nowhere to put a new case.
-          </Text>
-        )}
-        <Group justify="flex-end" gap={8} mt={4}>
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending} data-testid="new-case-submit">
-            Create case
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      </Group>
+      <div>
+        <Text size="sm" fw={500} mb={4}>
+          Priority
+        </Text>
+        <SegmentedControl fullWidth size="xs" data={PRIORITY_OPTIONS} value={priority} onChange={(value) => setPriority(value as Priority)} data-testid="new-case-priority" />
+      </div>
+      <Textarea
+        label="First internal note"
+        description="Optional — what you know so far; only your team sees it"
+        autosize
+        minRows={3}
+        maxRows={8}
+        maxLength={TEXT_LIMITS.body}
+        value={note}
+        onChange={(event) => setNote(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit();
+        }}
+        data-testid="new-case-note"
+      />
+      {queues.length === 0 && (
+        <Text size="xs" c="red.7">
+          You are not a member of any queue, so there is nowhere to put a new case.
+        </Text>
+      )}
+    </DialogForm>
   );
 }

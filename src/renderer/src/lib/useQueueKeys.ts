@@ -73,3 +73,11 @@ export function useQueueKeys({ move, open, focusSearch, close, newCase, convert,
     }
   });
 }
+
+/** Where ↑/↓ (`step`) takes the cursor in a list: from nowhere to the first or the last row, else one row on, stopping at the ends; null in an empty list. */
+export function stepSelection(items: readonly { id: string }[], selectedId: string | null, step: 1 | -1): string | null {
+  if (items.length === 0) return null;
+  const index = items.findIndex((item) => item.id === selectedId);
+  const next = index < 0 ? (step === 1 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, index + step));
+  return items[next]!.id;
+}

@@ -1,6 +1,6 @@
 /** The agent's workspace: views and queues on the left, the unified queue, and the open case beside it. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { AppShell, Box, CloseButton, Group, Kbd, Text, TextInput } from '@mantine/core';
+import { AppShell, CloseButton, Kbd, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconSearch } from '@tabler/icons-react';
@@ -16,10 +16,11 @@ import { CallPop } from '../components/CallPop';
 import { MentionsView } from '../components/mentions/MentionsView';
 import { MentionToasts } from '../components/mentions/MentionToasts';
 import { CaseView } from '../components/CaseView';
+import { SplitView, ViewToolbar } from '../components/ListView';
 import { NewCaseModal } from '../components/NewCaseModal';
 import { QueueList } from '../components/QueueList';
 import { QueueNav } from '../components/QueueNav';
-import { useQueueKeys } from '../lib/useQueueKeys';
+import { stepSelection, useQueueKeys } from '../lib/useQueueKeys';
 import { filterFor, type View } from '../lib/views';
 import classes from './Console.module.css';
 
@@ -116,10 +117,8 @@ export function Console({ session }: { session: SessionInfo }) {
 
   useQueueKeys({
     move(step) {
-      if (items.length === 0) return;
-      const index = items.findIndex((item) => item.id === selectedId);
-      const next = index < 0 ? (step === 1 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, index + step));
-      setSelectedId(items[next]!.id);
+      const next = stepSelection(items, selectedId, step);
+      if (next) setSelectedId(next);
     },
     open() {
       if (selectedId) open(selectedId);
@@ -179,15 +178,7 @@ export function Console({ session }: { session: SessionInfo }) {
           />
         ) : (
           <>
-            <Group className={classes.toolbar} justify="space-between" wrap="nowrap">
-              <Group gap={10} wrap="nowrap" style={{ minWidth: 0 }}>
-                <Text fw={600} size="md" truncate data-testid="view-title">
-                  {title}
-                </Text>
-                <Text size="xs" c="dimmed" className="tabular" style={{ whiteSpace: 'nowrap' }} data-testid="view-total">
-                  {cases.data ? `${cases.data.total} ${cases.data.total === 1 ? 'case' : 'cases'}` : ''}
-                </Text>
-              </Group>
+            <ViewToolbar title={title} total={cases.data?.total} noun="case">
               <TextInput
                 ref={searchRef}
                 size="xs"
@@ -213,25 +204,22 @@ export function Console({ session }: { session: SessionInfo }) {
                 }}
                 data-testid="queue-search"
               />
-            </Group>
+            </ViewToolbar>
             {view.kind === 'briefcase' && <BriefcaseSummary status={sync.data} />}
-            <Box className={classes.split}>
-              <Box className={classes.list} data-split={openId ? true : undefined}>
-                <QueueList
-                  items={items}
-                  loading={cases.isPending}
-                  error={cases.error}
-                  onRetry={() => void cases.refetch()}
-                  searching={debouncedSearch.length > 0}
-                  selectedId={selectedId}
-                  openId={openId}
-                  fresh={fresh}
-                  onOpen={open}
-                  stacked={openId !== null}
-                />
-              </Box>
-              {caseView && <Box className={classes.detail}>{caseView}</Box>}
-            </Box>
+            <SplitView detail={caseView}>
+              <QueueList
+                items={items}
+                loading={cases.isPending}
+                error={cases.error}
+                onRetry={() => void cases.refetch()}
+                searching={debouncedSearch.length > 0}
+                selectedId={selectedId}
+                openId={openId}
+                fresh={fresh}
+                onOpen={open}
+                stacked={openId !== null}
+              />
+            </SplitView>
           </>
         )}
       </AppShell.Main>

@@ -4,12 +4,13 @@
  * by number, subject or customer. Enter converts.
  */
 import { useState } from 'react';
-import { Blockquote, Button, Group, Modal, SegmentedControl, Select, Stack, Text } from '@mantine/core';
+import { Blockquote, Modal, SegmentedControl, Select, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData } from '@tanstack/react-query';
 import type { MentionItem } from '../../../../shared/api';
 import { useApiQuery } from '../../api/queries';
 import { ChannelIcon } from '../ChannelIcon';
+import { DialogForm } from '../DialogForm';
 
 interface Props {
   mention: MentionItem | null;
@@ -41,63 +42,56 @@ function ConvertForm({ mention, onCancel, onConvert, busy }: { mention: MentionI
   };
 
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        submit();
-      }}
+    <DialogForm
+      onSubmit={submit}
+      onCancel={onCancel}
+      submitLabel={into === 'new' ? 'Create case' : 'Add to case'}
+      submitTestId="convert-submit"
+      busy={busy}
+      disabled={!ready}
+      focusSubmit={into === 'new'}
     >
-      <Stack gap={12}>
-        <Blockquote p="xs" color="grape" icon={<ChannelIcon channel={mention.channel} size={16} tooltip={false} />} iconSize={28}>
-          <Text size="xs" fw={600}>
-            {mention.author}
-          </Text>
-          <Text size="sm" lang={mention.language} lineClamp={4}>
-            {mention.body}
-          </Text>
-        </Blockquote>
-        <SegmentedControl
-          fullWidth
-          size="xs"
-          value={into}
-          onChange={(value) => setInto(value as 'new' | 'existing')}
-          data={[
-            { value: 'new', label: 'New case' },
-            { value: 'existing', label: 'Add to an existing case' },
-          ]}
-          data-testid="convert-into"
+      <Blockquote p="xs" color="grape" icon={<ChannelIcon channel={mention.channel} size={16} tooltip={false} />} iconSize={28}>
+        <Text size="xs" fw={600}>
+          {mention.author}
+        </Text>
+        <Text size="sm" lang={mention.language} lineClamp={4}>
+          {mention.body}
+        </Text>
+      </Blockquote>
+      <SegmentedControl
+        fullWidth
+        size="xs"
+        value={into}
+        onChange={(value) => setInto(value as 'new' | 'existing')}
+        data={[
+          { value: 'new', label: 'New case' },
+          { value: 'existing', label: 'Add to an existing case' },
+        ]}
+        data-testid="convert-into"
+      />
+      {into === 'new' ? (
+        <Text size="xs" c="dimmed">
+          The hub opens a case in the channel&apos;s queue with this post as its first message; it opens here as soon as it arrives.
+        </Text>
+      ) : (
+        <Select
+          label="Case"
+          placeholder="Number, subject or customer"
+          searchable
+          data-autofocus
+          searchValue={search}
+          onSearchChange={setSearch}
+          data={options}
+          value={caseId}
+          onChange={setCaseId}
+          // The core already searched: show what it found, as it ranks it.
+          filter={({ options: all }) => all}
+          nothingFoundMessage={debounced ? 'No case matches' : 'Type to search'}
+          comboboxProps={{ withinPortal: true }}
+          data-testid="convert-case"
         />
-        {into === 'new' ? (
-          <Text size="xs" c="dimmed">
-            The hub opens a case in the channel&apos;s queue with this post as its first message; it opens here as soon as it arrives.
-          </Text>
-        ) : (
-          <Select
-            label="Case"
-            placeholder="Number, subject or customer"
-            searchable
-            data-autofocus
-            searchValue={search}
-            onSearchChange={setSearch}
-            data={options}
-            value={caseId}
-            onChange={setCaseId}
-            // The core already searched: show what it found, as it ranks it.
-            filter={({ options: all }) => all}
-            nothingFoundMessage={debounced ? 'No case matches' : 'Type to search'}
-            comboboxProps={{ withinPortal: true }}
-            data-testid="convert-case"
-          />
-        )}
-        <Group justify="flex-end" gap={8} mt={4}>
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={!ready} loading={busy} data-autofocus={into === 'new' || undefined} data-testid="convert-submit">
-            {into === 'new' ? 'Create case' : 'Add to case'}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      )}
+    </DialogForm>
   );
 }

@@ -5,16 +5,16 @@
  * marked: replying to it needs the author's consent). Convert and Dismiss sit
  * on the row; the keyboard reaches them too (↑/↓, Enter or c, d).
  */
-import { memo, useEffect, useRef } from 'react';
-import { Anchor, Badge, Button, Group, Skeleton, Stack, Text, Tooltip } from '@mantine/core';
+import { memo, type ReactNode } from 'react';
+import { Anchor, Badge, Button, type ButtonProps, Group, Skeleton, Text, Tooltip } from '@mantine/core';
 import { IconAt, IconCloudUp, IconFilterOff } from '@tabler/icons-react';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import type { MentionItem } from '../../../../shared/api';
 import { languageName, sentimentLabel } from '../../lib/format';
 import { ageLabel, fullTimestamp } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
 import { ChannelIcon } from '../ChannelIcon';
-import { EmptyState, ErrorState } from '../States';
+import { EmptyState } from '../States';
+import { LoadingRows, skeletonWidth, TableRow, VirtualTable } from '../VirtualTable';
 import classes from './MentionList.module.css';
 
 const ROW = 58;
@@ -34,66 +34,68 @@ interface Props {
 }
 
 export function MentionList({ items, loading, error, onRetry, filtered, selectedId, fresh, onSelect, onConvert, onDismiss, onOpenCase }: Props) {
-  const parentRef = useRef<HTMLDivElement>(null);
   const now = useNow(30_000);
-  const virtualizer = useVirtualizer({
-    count: items.length,
-    getScrollElement: () => parentRef.current,
-    estimateSize: () => ROW,
-    getItemKey: (index) => items[index]?.id ?? index,
-    overscan: 10,
-  });
-  const selectedIndex = items.findIndex((item) => item.id === selectedId);
-  useEffect(() => {
-    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
-  }, [selectedIndex, virtualizer]);
-
-  let body;
-  if (error && items.length === 0) body = <ErrorState title="The mentions could not be loaded" error={error} onRetry={onRetry} />;
-  else if (loading && items.length === 0) body = <LoadingRows />;
-  else if (items.length === 0)
-    body = filtered ? (
-      <EmptyState testId="mentions-empty" icon={<IconFilterOff size={20} />} title="No mentions match these filters" />
-    ) : (
-      <EmptyState testId="mentions-empty" icon={<IconAt size={20} />} title="No mentions" hint="Posts that name the brand appear here as soon as they are found." />
-    );
-
   return (
-    <div className={classes.table} data-testid="mention-list">
-      <div className={`${classes.header} ${classes.columns}`} role="row">
-        <span aria-label="Channel" />
-        <span className={classes.wide}>Author</span>
-        <span>Post</span>
-        <span className={classes.mid}>Language</span>
-        <span className={classes.mid}>Mood</span>
-        <span className={classes.wide}>Age</span>
-        <span className={classes.wide}>Status</span>
-        <span />
-      </div>
-      <div ref={parentRef} className={classes.viewport} tabIndex={0} role="grid" aria-label="Mentions" aria-rowcount={items.length} data-mentions-viewport>
-        {body ?? (
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((row) => {
-              const item = items[row.index]!;
-              return (
-                <Row
-                  key={row.key}
-                  item={item}
-                  top={row.start}
-                  now={now}
-                  selected={item.id === selectedId}
-                  fresh={fresh.has(item.id)}
-                  onSelect={onSelect}
-                  onConvert={onConvert}
-                  onDismiss={onDismiss}
-                  onOpenCase={onOpenCase}
-                />
-              );
-            })}
-          </div>
-        )}
-      </div>
-    </div>
+    <VirtualTable
+      testId="mention-list"
+      className={classes.table}
+      label="Mentions"
+      viewportProps={{ 'data-mentions-viewport': true }}
+      accent="grape"
+      items={items}
+      rowHeight={ROW}
+      selectedId={selectedId}
+      headerClassName={classes.columns}
+      header={
+        <>
+          <span aria-label="Channel" />
+          <span className={classes.wide}>Author</span>
+          <span>Post</span>
+          <span className={classes.mid}>Language</span>
+          <span className={classes.mid}>Mood</span>
+          <span className={classes.wide}>Age</span>
+          <span className={classes.wide}>Status</span>
+          <span />
+        </>
+      }
+      error={error}
+      errorTitle="The mentions could not be loaded"
+      onRetry={onRetry}
+      loading={loading}
+      skeleton={
+        <LoadingRows
+          count={10}
+          height={ROW}
+          cells={(i) => (
+            <>
+              <Skeleton h={14} w={16} />
+              <Skeleton h={12} w={120} />
+              <Skeleton h={12} w={skeletonWidth(i)} />
+            </>
+          )}
+        />
+      }
+      empty={
+        filtered ? (
+          <EmptyState testId="mentions-empty" icon={<IconFilterOff size={20} />} title="No mentions match these filters" />
+        ) : (
+          <EmptyState testId="mentions-empty" icon={<IconAt size={20} />} title="No mentions" hint="Posts that name the brand appear here as soon as they are found." />
+        )
+      }
+      renderRow={(item, top) => (
+        <Row
+          item={item}
+          top={top}
+          now={now}
+          selected={item.id === selectedId}
+          fresh={fresh.has(item.id)}
+          onSelect={onSelect}
+          onConvert={onConvert}
+          onDismiss={onDismiss}
+          onOpenCase={onOpenCase}
+        />
+      )}
+    />
   );
 }
 
@@ -115,18 +117,17 @@ const Row = memo(function Row({ item, top, now, selected, fresh, onSelect, onCon
   const mood = sentimentLabel(item.sentiment);
   const status = STATUS[item.status];
   return (
-    <div
-      role="row"
+    <TableRow
+      top={top}
+      height={ROW}
+      selected={selected}
+      fresh={fresh}
       data-testid="mention-row"
       data-mention-id={item.id}
       data-status={item.status}
       data-addressed={item.addressed}
-      data-selected={selected || undefined}
-      data-fresh={fresh || undefined}
       data-pending={item.pendingChanges || undefined}
-      aria-selected={selected}
       className={`${classes.row} ${classes.columns}`}
-      style={{ height: ROW, transform: `translateY(${top}px)` }}
       onClick={() => onSelect(item.id)}
     >
       <ChannelIcon channel={item.channel} />
@@ -192,58 +193,33 @@ const Row = memo(function Row({ item, top, now, selected, fresh, onSelect, onCon
       <div className={classes.actions}>
         {item.status === 'new' ? (
           <>
-            <Button
-              size="compact-xs"
-              variant="light"
-              onClick={(event) => {
-                event.stopPropagation();
-                onConvert(item);
-              }}
-              data-testid="mention-convert"
-            >
+            <RowAction variant="light" onClick={() => onConvert(item)} data-testid="mention-convert">
               Convert
-            </Button>
-            <Button
-              size="compact-xs"
-              variant="subtle"
-              color="gray"
-              onClick={(event) => {
-                event.stopPropagation();
-                onDismiss(item);
-              }}
-              data-testid="mention-dismiss"
-            >
+            </RowAction>
+            <RowAction variant="subtle" color="gray" onClick={() => onDismiss(item)} data-testid="mention-dismiss">
               Dismiss
-            </Button>
+            </RowAction>
           </>
         ) : item.caseId ? (
-          <Button
-            size="compact-xs"
-            variant="subtle"
-            onClick={(event) => {
-              event.stopPropagation();
-              onOpenCase(item.caseId!);
-            }}
-            data-testid="mention-open-case"
-          >
+          <RowAction variant="subtle" onClick={() => onOpenCase(item.caseId!)} data-testid="mention-open-case">
             Open case
-          </Button>
+          </RowAction>
         ) : null}
       </div>
-    </div>
+    </TableRow>
   );
 });
 
-function LoadingRows() {
+/** A button on a row: clicking it does its action only, not also the row's (selecting it). */
+function RowAction({ onClick, ...props }: Omit<ButtonProps, 'size'> & { onClick: () => void; children: ReactNode }) {
   return (
-    <Stack gap={0} aria-busy>
-      {Array.from({ length: 10 }, (_, i) => (
-        <Group key={i} h={ROW} px={12} gap={12} wrap="nowrap" style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
-          <Skeleton h={14} w={16} />
-          <Skeleton h={12} w={120} />
-          <Skeleton h={12} w={`${30 + ((i * 37) % 40)}%`} />
-        </Group>
-      ))}
-    </Stack>
+    <Button
+      size="compact-xs"
+      {...props}
+      onClick={(event) => {
+        event.stopPropagation();
+        onClick();
+      }}
+    />
   );
 }

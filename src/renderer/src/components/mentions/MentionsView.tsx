@@ -4,19 +4,19 @@
  * Enter or c converts, d dismisses, Esc closes the case, n a new case.
  */
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
-import { Box, Group, Kbd, SegmentedControl, Select, Text } from '@mantine/core';
+import { Group, Kbd, SegmentedControl, Select, Text } from '@mantine/core';
 import type { MentionItem } from '../../../../shared/api';
 import { CHANNELS, type Channel, type MentionStatus } from '../../../../shared/domain';
 import { api } from '../../api/client';
-import { FRESH_MS } from '../../api/events';
 import { useConvertMention, useDismissMention } from '../../api/mutations';
 import { type MentionFilter, useMentions } from '../../api/queries';
 import { languageName } from '../../lib/format';
-import { useQueueKeys } from '../../lib/useQueueKeys';
+import { useHighlight } from '../../lib/useHighlight';
+import { stepSelection, useQueueKeys } from '../../lib/useQueueKeys';
 import { channelLabel } from '../ChannelIcon';
+import { SplitView, ViewToolbar } from '../ListView';
 import { ConvertMentionModal } from './ConvertMentionModal';
 import { MentionList } from './MentionList';
-import classes from '../../screens/Console.module.css';
 
 type StatusFilter = MentionStatus | 'all';
 
@@ -41,7 +41,8 @@ export function MentionsView({ openCase, onOpenCase, onAwaitCase, onCloseCase, o
   const [language, setLanguage] = useState<string | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [converting, setConverting] = useState<MentionItem | null>(null);
-  const fresh = useFreshMentions();
+  const [fresh, highlight] = useHighlight();
+  useEffect(() => api.on('mentions:changed', ({ arrived }) => highlight(arrived.map((m) => m.id))), [highlight]);
 
   const base: MentionFilter = { ...(status === 'all' ? {} : { status }), ...(channel ? { channel } : {}) };
   const filter: MentionFilter = { ...base, ...(language ? { language } : {}) };
@@ -66,10 +67,8 @@ export function MentionsView({ openCase, onOpenCase, onAwaitCase, onCloseCase, o
   useQueueKeys(
     {
       move(step) {
-        if (items.length === 0) return;
-        const index = items.findIndex((item) => item.id === selectedId);
-        const next = index < 0 ? (step === 1 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, index + step));
-        setSelectedId(items[next]!.id);
+        const next = stepSelection(items, selectedId, step);
+        if (next) setSelectedId(next);
       },
       open() {
         if (selected?.status === 'new') setConverting(selected);
@@ -88,21 +87,19 @@ export function MentionsView({ openCase, onOpenCase, onAwaitCase, onCloseCase, o
     keysEnabled && converting === null,
   );
 
-  const total = mentions.data?.total;
   return (
     <>
-      <Group className={classes.toolbar} justify="space-between" wrap="nowrap" data-testid="mentions-view">
-        <Group gap={10} wrap="nowrap" style={{ minWidth: 0 }}>
-          <Text fw={600} size="md" data-testid="view-title">
-            Mentions
-          </Text>
-          <Text size="xs" c="dimmed" className="tabular" style={{ whiteSpace: 'nowrap' }} data-testid="view-total">
-            {total === undefined ? '' : `${total} ${total === 1 ? 'post' : 'posts'}`}
-          </Text>
+      <ViewToolbar
+        title="Mentions"
+        total={mentions.data?.total}
+        noun="post"
+        hint={
           <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }} visibleFrom="lg">
             <Kbd size="xs">c</Kbd> convert · <Kbd size="xs">d</Kbd> dismiss
           </Text>
-        </Group>
+        }
+        testId="mentions-view"
+      >
         <Group gap={8} wrap="nowrap">
           <SegmentedControl
             size="xs"
@@ -120,25 +117,22 @@ export function MentionsView({ openCase, onOpenCase, onAwaitCase, onCloseCase, o
           <Select size="xs" w={140} placeholder="Any channel" clearable data={CHANNEL_OPTIONS} value={channel} onChange={(value) => setChannel(value as Channel | null)} aria-label="Channel" data-testid="mentions-channel" />
           <Select size="xs" w={140} placeholder="Any language" clearable data={languages} value={language} onChange={setLanguage} aria-label="Language" data-testid="mentions-language" />
         </Group>
-      </Group>
-      <Box className={classes.split}>
-        <Box className={classes.list} data-split={openCase ? true : undefined}>
-          <MentionList
-            items={items}
-            loading={mentions.isPending}
-            error={mentions.error}
-            onRetry={() => void mentions.refetch()}
-            filtered={status !== 'all' || channel !== null || language !== null}
-            selectedId={selectedId}
-            fresh={fresh}
-            onSelect={setSelectedId}
-            onConvert={setConverting}
-            onDismiss={(mention) => dismiss.mutate({ id: mention.id })}
-            onOpenCase={onOpenCase}
-          />
-        </Box>
-        {openCase && <Box className={classes.detail}>{openCase}</Box>}
-      </Box>
+      </ViewToolbar>
+      <SplitView detail={openCase}>
+        <MentionList
+          items={items}
+          loading={mentions.isPending}
+          error={mentions.error}
+          onRetry={() => void mentions.refetch()}
+          filtered={status !== 'all' || channel !== null || language !== null}
+          selectedId={selectedId}
+          fresh={fresh}
+          onSelect={setSelectedId}
+          onConvert={setConverting}
+          onDismiss={(mention) => dismiss.mutate({ id: mention.id })}
+          onOpenCase={onOpenCase}
+        />
+      </SplitView>
       <ConvertMentionModal
         mention={converting}
         onClose={() => setConverting(null)}
@@ -147,27 +141,4 @@ export function MentionsView({ openCase, onOpenCase, onAwaitCase, onCloseCase, o
       />
     </>
   );
-}
-
-/** Mentions that just came in live, highlighted for a moment. */
-function useFreshMentions(): ReadonlySet<string> {
-  const [fresh, setFresh] = useState<ReadonlySet<string>>(() => new Set());
-  useEffect(() => {
-    const timers = new Set<ReturnType<typeof setTimeout>>();
-    const off = api.on('mentions:changed', ({ arrived }) => {
-      const ids = arrived.map((m) => m.id);
-      if (ids.length === 0) return;
-      setFresh((previous) => new Set([...previous, ...ids]));
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        setFresh((previous) => new Set([...previous].filter((id) => !ids.includes(id))));
-      }, FRESH_MS);
-      timers.add(timer);
-    });
-    return () => {
-      off();
-      timers.forEach(clearTimeout);
-    };
-  }, []);
-  return fresh;
 }

@@ -1,0 +1,49 @@
+/**
+ * The frame of a list screen (the queue, the mentions inbox): a toolbar with
+ * the title, how many there are and the list's controls; below it the list,
+ * which narrows to make room for the open case beside it.
+ */
+import type { ReactNode } from 'react';
+import { Box, Group, Text } from '@mantine/core';
+import classes from './ListView.module.css';
+
+interface ToolbarProps {
+  title: string;
+  /** How many the list has in all (unknown until it loads), counted in `noun`s. */
+  total: number | undefined;
+  noun: string;
+  /** After the count: e.g. the list's own keys. */
+  hint?: ReactNode;
+  /** On the right: search, filters. */
+  children: ReactNode;
+  testId?: string;
+}
+
+export function ViewToolbar({ title, total, noun, hint, children, testId }: ToolbarProps) {
+  return (
+    <Group className={classes.toolbar} justify="space-between" wrap="nowrap" data-testid={testId}>
+      <Group gap={10} wrap="nowrap" style={{ minWidth: 0 }}>
+        <Text fw={600} size="md" truncate data-testid="view-title">
+          {title}
+        </Text>
+        <Text size="xs" c="dimmed" className="tabular" style={{ whiteSpace: 'nowrap' }} data-testid="view-total">
+          {total === undefined ? '' : `${total} ${total === 1 ? noun : `${noun}s`}`}
+        </Text>
+        {hint}
+      </Group>
+      {children}
+    </Group>
+  );
+}
+
+/** The list, and the open case (if any) beside it. */
+export function SplitView({ detail, children }: { detail: ReactNode; children: ReactNode }) {
+  return (
+    <Box className={classes.split}>
+      <Box className={classes.list} data-split={detail ? true : undefined}>
+        {children}
+      </Box>
+      {detail && <Box className={classes.detail}>{detail}</Box>}
+    </Box>
+  );
+}
