@@ -33,8 +33,8 @@ import { channelConfigs, channelStates, registerChannelRoutes, startChannelStrea
 import { createInboundPipeline } from './channels/pipeline';
 import { DEFAULT_HUB_PORT, DEFAULT_MQTT_PORT, DEFAULT_SMTP_PORT, type HubOptions } from './config';
 import { createSmtpListener } from './channels/email/server';
-import { createSenders, type SenderOptions } from './channels/senders';
-import { startDemoOutbound } from './demo/outbound';
+import { createSenders } from './channels/senders';
+import { startDemoProviders } from './demo/outbound';
 import { type DeliveryWorker, startDeliveryWorker } from './delivery/worker';
 
 export type { HubOptions } from './config';
@@ -135,7 +135,14 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const subscriber = await subscribeTelemetry(mqttUrl, ingest, log.child({ component: 'mqtt' }), adapter ? cluster : undefined, hubCredentials);
     closers.push(() => subscriber.close());
 
-    const channels = channelConfigs(opts);
+    // With --demo, a local provider simulator plays every provider left unconfigured: the streams below connect to it.
+    const demoProviders = opts.demo ? await startDemoProviders(opts, host) : null;
+    if (demoProviders) {
+      closers.push(() => demoProviders.close());
+      const { url, smtpUrl, jetstreamUrl } = demoProviders.simulator;
+      log.info({ url, smtp: smtpUrl, jetstream: jetstreamUrl }, 'demo providers: the local provider simulator');
+    }
+    const channels = channelConfigs(opts, demoProviders?.networks);
     // Started once the routes are ready; a reply queued before only waits for the first poll.
     let deliveryWorker: DeliveryWorker | null = null;
     await registerRoutes(app, {
@@ -169,16 +176,9 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const streams = await startChannelStreams(channels, inbound, { db, log: log.child({ component: 'channels' }) });
     closers.push(() => streams.close());
     await app.ready();
-    let senderOptions: SenderOptions = opts;
-    if (opts.demo) {
-      const demoOutbound = await startDemoOutbound(opts, host);
-      closers.push(() => demoOutbound.close());
-      senderOptions = demoOutbound.options;
-      log.info({ url: demoOutbound.url, smtp: demoOutbound.smtpUrl }, 'demo replies go to the local provider simulator');
-    }
     deliveryWorker = startDeliveryWorker({
       db,
-      senders: createSenders(senderOptions, log.child({ component: 'senders' })),
+      senders: createSenders(demoProviders?.senderOptions ?? opts, log.child({ component: 'senders' })),
       publish: ({ message, caseRow }) => publish.message(message, caseRow),
       log: log.child({ component: 'delivery' }),
       timeoutMs: opts.deliveryTimeoutMs,
@@ -221,6 +221,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         hubUrl: `http://${host}:${port}`,
         smtpUrl,
         channels,
+        simulator: demoProviders?.simulator ?? null,
         log: log.child({ component: 'demo-feed' }),
         intervalMs: opts.demoFeedIntervalMs ?? 4000,
       });

@@ -7,10 +7,13 @@
  * cursor, nothing missed and nothing twice.
  */
 import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Case, Mention, Message, Queue } from '../../src/shared/domain';
 import { normaliseBlueskyPost, type PostCreate, PostCreateSchema, postMatcher } from '../../src/hub/channels/bluesky/payload';
-import { REPLAY_US, subscribeUrl } from '../../src/hub/channels/bluesky/jetstream';
+import { REPLAY_US, startBlueskyStream, subscribeUrl } from '../../src/hub/channels/bluesky/jetstream';
+import type { InboundPipeline } from '../../src/hub/channels/pipeline';
+import type { Db } from '../../src/hub/db/connect';
 import { channelConfigs } from '../../src/hub/channels/channels';
 import { startHub, type HubOptions } from '../../src/hub/hub';
 import { backends, type TestHub, withDatabase } from './backends';
@@ -161,7 +164,8 @@ describe.each(backends)('the Bluesky channel on $name', (backend) => {
 
   it('is on in /health, starts live, and puts mentions in the inbox — keyword-only ones as not addressed', async () => {
     const health = (await (await hub.get('/health')).json()) as { channels: Record<string, string> };
-    expect(health.channels).toMatchObject({ bluesky: 'on', mastodon: 'off' });
+    // Bluesky on the fake Jetstream; Mastodon, not configured, on the demo's simulated instance.
+    expect(health.channels).toMatchObject({ bluesky: 'on', mastodon: 'on' });
     expect(fake.cursors).toEqual([null]);
     const named = forBrand(people.bob, `loving my router, @${BRAND_HANDLE}`, { langs: ['en'] });
     const faceted = forBrand(people.carol, 'hey you, help', { mentions: [brand.did] });
@@ -214,18 +218,28 @@ describe.each(backends)('the Bluesky channel on $name', (backend) => {
     expect(await copies('at://not-a-did/app.bsky.feed.post/bad2')).toBe(0);
   });
 
+  /**
+   * The cursors of the subscriptions made since `mark`, once the posts made while the hub was not
+   * listening have arrived (only a resumed subscription can bring them). Every one must carry a
+   * cursor: a reconnection without one starts live and loses what was posted meanwhile.
+   */
+  async function resumedSince(mark: number, missed: FakePost[]): Promise<number[]> {
+    await fake.subscribed(mark + 1);
+    for (const post of missed) await arrived(post.uri);
+    const cursors = fake.cursors.slice(mark);
+    expect(cursors, `the cursors of the subscriptions since the hub stopped listening: ${JSON.stringify(cursors)}`).not.toContain(null);
+    return cursors as number[];
+  }
+
   it('resumes from its cursor after the connection is cut: what was posted meanwhile arrives once', async () => {
     const subscribed = fake.subscriptions();
     fake.setDown(true);
     fake.drop();
     const meanwhile = [forBrand(people.bob, `@${BRAND_HANDLE} posted while cut off`), forBrand(people.dan, 'another fiberbox question')];
     fake.setDown(false);
-    await fake.subscribed(subscribed + 1);
-    // From a few seconds before the last event it handled (the gapless replay), not from now.
-    const cursor = fake.cursors.at(-1)!;
-    expect(cursor).not.toBeNull();
+    const [cursor] = await resumedSince(subscribed, meanwhile);
+    // The first reconnection: from a few seconds before the last event it handled (the gapless replay), not from now.
     expect(cursor).toBeLessThanOrEqual(meanwhile[0]!.time_us - REPLAY_US);
-    for (const post of meanwhile) await arrived(post.uri);
     const sentinel = forBrand(people.alice, `@${BRAND_HANDLE} live again`);
     await arrived(sentinel.uri);
     // The replayed overlap is stored once.
@@ -238,13 +252,52 @@ describe.each(backends)('the Bluesky channel on $name', (backend) => {
     const subscribed = fake.subscriptions();
     hub = await hubOn(storage.options, options());
     sam = await hub.login('sam');
-    await fake.subscribed(subscribed + 1);
-    expect(fake.cursors.at(-1)).not.toBeNull();
-    for (const post of whileStopped) await arrived(post.uri);
+    const [cursor] = await resumedSince(subscribed, whileStopped);
+    expect(cursor).toBeLessThanOrEqual(whileStopped[0]!.time_us - REPLAY_US);
     const sentinel = forBrand(people.bob, `@${BRAND_HANDLE} after the restart`);
     await arrived(sentinel.uri);
     const { messages, mentions } = await pulled();
     expect([...messages, ...mentions].map((m) => m.externalId!).sort()).toEqual([...posted].sort());
     expect(await copies(before.uri)).toBe(0);
+  });
+});
+
+describe.each(backends)('closing the Bluesky stream on $name', (backend) => {
+  it('ends while its first session is still reading the stored cursor, and opens no connection after', async () => {
+    const fake = await startFakeJetstream();
+    const storage = await backend.storage();
+    try {
+      await withDatabase(storage.options, async (db) => {
+        // The cursor table held by a transaction: the session's read waits until the test lets it go.
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        let locked!: () => void;
+        const lockHeld = new Promise<void>((resolve) => (locked = resolve));
+        const holder = db.transaction(async (tx) => {
+          await tx.execute(sql`LOCK TABLE channel_cursors IN ACCESS EXCLUSIVE MODE`);
+          locked();
+          await gate;
+        });
+        await lockHeld;
+        let reading!: () => void;
+        const readStarted = new Promise<void>((resolve) => (reading = resolve));
+        // Says when the stream starts a query (its cursor read: nothing else queries before it connects).
+        const watched = new Proxy(db, { get: (target, prop, receiver) => (prop === 'select' && reading(), Reflect.get(target, prop, receiver)) }) as Db;
+        const pipeline: InboundPipeline = { receive: () => Promise.reject(new Error('no post expected')) };
+        const stream = startBlueskyStream({ jetstreamUrl: fake.url, handle: null, pdsUrl: null, keywords: ['thermostat'] }, pipeline, { db: watched, log: pino({ level: 'silent' }) });
+        await readStarted;
+        const closed = stream.close();
+        release();
+        await holder;
+        let timer: NodeJS.Timeout | undefined;
+        const outcome = await Promise.race([closed.then(() => 'closed'), new Promise((resolve) => (timer = setTimeout(() => resolve('still open'), 10_000)))]);
+        clearTimeout(timer);
+        expect(outcome).toBe('closed');
+        expect(fake.subscriptions()).toBe(0);
+      });
+    } finally {
+      await fake.close();
+      await storage.dispose();
+    }
   });
 });

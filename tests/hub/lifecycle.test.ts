@@ -166,8 +166,9 @@ describe('demo feed', () => {
       socket.close();
       for (const mention of mentions) expect(MentionSchema.parse(mention)).toEqual(mention);
       expect(mentions[0]!.body.length).toBeGreaterThan(0);
-      // Mentions came in as X webhooks: each is a post with an id X would give it, in the Social queue.
-      expect(mentions.every((m) => m.channel === 'x' && /^\d+$/.test(m.externalId) && m.queueId !== null)).toBe(true);
+      // Mentions came in as X webhooks or over the Mastodon and Bluesky streams: each is a post with the id its network would give it, in the Social queue.
+      const networkIds = { x: /^\d+$/, mastodon: /^\d+$/, bluesky: /^at:\/\/did:plc:[a-z2-7]+\/app\.bsky\.feed\.post\/[a-z2-7]{13}$/ } as Record<string, RegExp>;
+      expect(mentions.filter((m) => !networkIds[m.channel]?.test(m.externalId) || m.queueId === null)).toEqual([]);
       for (const c of cases) expect(CaseSchema.parse(c)).toMatchObject({ status: 'new' });
       expect(devices().has('car-0001')).toBe(false);
       // The mail arrived over SMTP: its message carries the Message-ID a mail server gave it.

@@ -50,7 +50,9 @@ export function createLoginBackoff(db: Db, opts: { policy?: BackoffPolicy; now?:
       const waitUntil = (current: LoginFailures | null) => {
         const failures = live(current);
         const until = failures ? retryAt(failures, policy) : null;
-        return until && until > at ? until : null;
+        // From the later of now and the last failure: an attempt in flight on another hub, stamped a moment after this one, is no wait while failures are free.
+        const from = failures && failures.lastFailedAt > at ? failures.lastFailedAt : at;
+        return until && until > from ? until : null;
       };
       // Counted before the password is checked, so concurrent guesses cannot all slip in ahead of the count.
       const current = await updateLoginFailures(db, username, ip, at, (found) => (waitUntil(found) ? null : (live(found)?.failures ?? 0) + 1));

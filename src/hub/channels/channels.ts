@@ -46,7 +46,17 @@ export interface ChannelConfigs {
 
 export type ChannelStates = Record<keyof ChannelConfigs, 'on' | 'off'>;
 
-/** Each channel's configuration from the options; with `--demo`, a channel not configured uses the demo account. */
+/** With `--demo`, the streams of the networks the local provider simulator plays (demo/outbound.ts). */
+export interface DemoNetworks {
+  mastodon: MastodonChannelConfig;
+  bluesky: BlueskyChannelConfig;
+}
+
+/**
+ * Each channel's configuration from the options; with `--demo`, a channel not
+ * configured uses the demo account — for Mastodon (no token set) and Bluesky
+ * (no Jetstream URL set), the simulated network in `demoNetworks`.
+ */
 export function channelConfigs(
   opts: Pick<
     HubOptions,
@@ -66,7 +76,10 @@ export function channelConfigs(
     | 'blueskyPdsUrl'
     | 'blueskyKeywords'
   >,
+  demoNetworks?: DemoNetworks,
 ): ChannelConfigs {
+  const demoMastodon = opts.demo && !opts.mastodonToken ? (demoNetworks?.mastodon ?? null) : null;
+  const demoBluesky = opts.demo && !opts.blueskyJetstreamUrl ? (demoNetworks?.bluesky ?? null) : null;
   const xSecret = opts.xConsumerSecret ?? (opts.demo ? DEMO_X.consumerSecret : undefined);
   const voiceToken = opts.voiceAuthToken ?? (opts.demo ? DEMO_VOICE.authToken : undefined);
   const metaDemo = opts.demo && !opts.metaAppSecret;
@@ -82,11 +95,11 @@ export function channelConfigs(
             pageId: opts.metaPageId ?? (metaDemo ? DEMO_META.pageId : undefined),
           }
         : null,
-    mastodon: opts.mastodonUrl && opts.mastodonToken ? { url: opts.mastodonUrl, token: opts.mastodonToken } : null,
+    mastodon: opts.mastodonUrl && opts.mastodonToken ? { url: opts.mastodonUrl, token: opts.mastodonToken } : demoMastodon,
     bluesky:
       opts.blueskyJetstreamUrl && (opts.blueskyHandle || opts.blueskyKeywords?.length)
         ? { jetstreamUrl: opts.blueskyJetstreamUrl, handle: opts.blueskyHandle ?? null, pdsUrl: opts.blueskyPdsUrl ?? null, keywords: opts.blueskyKeywords ?? [] }
-        : null,
+        : demoBluesky,
   };
 }
 

@@ -1,7 +1,9 @@
 /**
  * Simulated live traffic for demos, through the hub's real entrances: each
  * tick either sends a social post, a mail or a phone call the way its
- * provider would (signed webhooks, SMTP, Twilio callbacks: traffic.ts), or a
+ * provider would (signed webhooks, SMTP, Twilio callbacks: traffic.ts;
+ * Mastodon statuses and Bluesky posts published on the provider simulator's
+ * networks, which reach the hub over its own streams), or a
  * burst of telemetry over the real MQTT path from a demo device (never
  * car-0001, which is kept for the hands-on demo) that trips its rule and so
  * opens a case. Devices that already have an open rule case get healthy
@@ -22,7 +24,8 @@ import { customerPhones } from '../repos/demo';
 import { asciiName } from './ascii';
 import { DEMO_DEVICE, DEMO_DEVICE_METRICS, DEMO_PHONE_NUMBER, demoDeviceToken } from './dataset';
 import { seededRandom } from './random';
-import { type Author, sendCall, sendMail, sendMetaComment, sendXTweet } from './traffic';
+import type { ProviderSimulator } from './provider-simulator';
+import { type Author, postBlueskyPost, postMastodonStatus, sendCall, sendMail, sendMetaComment, sendXTweet } from './traffic';
 
 const LANGS = ['en', 'ru', 'id', 'is'] as const;
 
@@ -37,6 +40,8 @@ export interface DemoFeedOptions {
   hubUrl: string;
   smtpUrl: string | null;
   channels: ChannelConfigs;
+  /** The demo's provider simulator: Mastodon and Bluesky traffic is posted there when the hub's streams listen to it. */
+  simulator: ProviderSimulator | null;
   log: Logger;
   intervalMs: number;
 }
@@ -50,6 +55,11 @@ export function startDemoFeed(opts: DemoFeedOptions): DemoFeed {
   let running: Promise<void> | null = null;
   let stopped = false;
   const calls = new Set<Promise<void>>();
+  /** The kinds still to send this round: each round sends every kind once, in a shuffled order. */
+  let deck: string[] = [];
+  const sim = opts.simulator;
+  const mastodon = sim && opts.channels.mastodon?.url === sim.url ? sim : null;
+  const bluesky = sim && opts.channels.bluesky?.jetstreamUrl === sim.jetstreamUrl ? sim : null;
 
   const timer = setInterval(() => {
     // A slow tick (busy database) is skipped, not stacked.
@@ -73,21 +83,51 @@ export function startDemoFeed(opts: DemoFeedOptions): DemoFeed {
     const language = rnd.pick(LANGS);
     const who = author(language);
     const { x, meta, email, voice } = opts.channels;
-    const kinds = [
-      ...(x ? ['x-mention', 'x-mention', 'x-reply'] : []),
-      ...(meta?.pageId ? ['meta'] : []),
-      ...(email && opts.smtpUrl ? ['email'] : []),
-      ...(voice && tick % 8 === 1 ? ['call'] : []),
-    ];
-    if (kinds.length === 0) return;
+    if (deck.length === 0) {
+      deck = [
+        ...(x ? ['x-mention', 'x-mention', 'x-reply'] : []),
+        ...(meta?.pageId ? ['meta'] : []),
+        ...(email && opts.smtpUrl ? ['email'] : []),
+        ...(mastodon ? ['mastodon-mention', 'mastodon-reply'] : []),
+        ...(bluesky ? ['bluesky-mention', 'bluesky-reply', 'bluesky-keyword'] : []),
+      ];
+      shuffle(deck);
+    }
+    // Now and then a call instead (it keeps an agent busy for a while).
+    const kind = voice && tick % 8 === 1 && (deck.length === 0 || rnd.next() < 0.3) ? 'call' : deck.pop();
+    if (kind === undefined) return;
     const theme = rnd.pick(texts.themes);
-    switch (rnd.pick(kinds)) {
+    switch (kind) {
       case 'x-mention':
         return sendXTweet(opts.hubUrl, { consumerSecret: x!.consumerSecret, userId: x!.userId ?? '0' }, who, rnd.pick(texts.mentions[language]), false);
       case 'x-reply':
         return sendXTweet(opts.hubUrl, { consumerSecret: x!.consumerSecret, userId: x!.userId ?? '0' }, who, `@switchboard ${theme.subject[language]}`, true);
       case 'meta':
         return sendMetaComment(opts.hubUrl, { appSecret: meta!.appSecret, pageId: meta!.pageId! }, who, theme.in[language]);
+      case 'mastodon-mention':
+        return void postMastodonStatus(mastodon!, who, mentionText(language, '@switchboard'));
+      case 'mastodon-reply': {
+        // Half the time a customer the brand answered lately writes back in that thread (the same case); else a new conversation.
+        const threads = mastodon!.mastodonThreads();
+        const open = threads.filter((t) => t.to !== null);
+        const thread = open.length > 0 && rnd.next() < 0.5 ? rnd.pick(open.slice(0, 5)) : null;
+        if (thread?.to) return void postMastodonStatus(mastodon!, { id: thread.to.acct, name: thread.to.displayName, language }, theme.subject[language], { inReplyToId: thread.statusId, visibility: thread.to.visibility });
+        // A new one answers the brand's pinned status, or now and then writes it a direct message.
+        const direct = rnd.next() < 0.3;
+        return void postMastodonStatus(mastodon!, who, theme.in[language], direct ? { visibility: 'direct' } : { inReplyToId: threads.at(-1)!.statusId });
+      }
+      case 'bluesky-mention':
+        return void postBlueskyPost(bluesky!, who, mentionText(language, '@switchboard.bsky.social'));
+      case 'bluesky-reply': {
+        const threads = bluesky!.blueskyThreads();
+        const open = threads.filter((t) => t.to !== null);
+        const thread = open.length > 0 && rnd.next() < 0.5 ? rnd.pick(open.slice(0, 5)) : null;
+        if (thread?.to) return void postBlueskyPost(bluesky!, { id: thread.to.handle, name: thread.to.handle, language }, theme.subject[language], { replyTo: thread.post, did: thread.to.did });
+        return void postBlueskyPost(bluesky!, who, theme.in[language], { replyTo: threads.at(-1)!.post });
+      }
+      case 'bluesky-keyword':
+        // Names the brand only by a keyword (the X handle the demo texts use): found, but not addressed to the brand.
+        return void postBlueskyPost(bluesky!, who, rnd.pick(texts.mentions[language]));
       case 'email':
         return sendMail(opts.smtpUrl!, email!.addresses[0]!, { id: `${who.id.toLowerCase()}@example.com`, name: who.name }, theme.subject[language], theme.in[language]);
       case 'call': {
@@ -101,6 +141,19 @@ export function startDemoFeed(opts: DemoFeedOptions): DemoFeed {
         calls.add(call);
         return;
       }
+    }
+  }
+
+  /** A demo mention with the brand's handle on another network in place of its X handle. */
+  function mentionText(language: (typeof LANGS)[number], handle: string): string {
+    const text = rnd.pick(texts.mentions[language]);
+    return text.includes('@switchboard_help') ? text.replaceAll('@switchboard_help', handle) : `${handle} ${text}`;
+  }
+
+  function shuffle<T>(items: T[]): void {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = rnd.int(0, i);
+      [items[i], items[j]] = [items[j]!, items[i]!];
     }
   }
 

@@ -8,6 +8,15 @@
  * The demo (`--demo`) points every provider URL and the relay here
  * (`demoOutboundOptions`).
  *
+ * It also plays the two open networks the hub listens to: a Mastodon
+ * instance with the brand's mentions in its notifications API and stream
+ * (simulated-mastodon.ts) and a Jetstream (`ws://…/subscribe`,
+ * simulated-jetstream.ts) with the PDS reads the hub makes (resolveHandle,
+ * describeRepo). `postMastodon` and `postBluesky` publish a customer's post
+ * there; the hub's replies (statuses, createRecord) join the same timelines,
+ * so a customer can answer them (`mastodonThreads`, `blueskyThreads`). Every
+ * list it keeps holds the last 1,000 items.
+ *
  * By hand: `npx tsx src/hub/demo/provider-simulator.ts [--port 4790] [--smtp-port 2590]`
  * prints its URLs and one line per call.
  */
@@ -20,6 +29,11 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { z } from 'zod';
+import { simulatedJetstream, type StrongRef } from './simulated-jetstream';
+import { keepLast, type MastodonPost, type MastodonVisibility, simulatedMastodon } from './simulated-mastodon';
+
+/** How many calls, refusals, posts and sessions the simulator keeps. */
+const KEEP = 1_000;
 
 /** The credentials the simulator accepts, which the demo hub is given. */
 export const DEMO_OUTBOUND = {
@@ -56,9 +70,23 @@ export interface ReceivedCall {
   mail?: ParsedMail;
 }
 
+/** A Bluesky post by a customer, as the simulated network publishes it on its Jetstream. */
+export interface BlueskyPost {
+  handle: string;
+  /** Derived from the handle when not given. */
+  did?: string;
+  /** `@switchboard.bsky.social` in it gets a mention facet, as a client adds one. */
+  text: string;
+  /** The post it answers: its root is looked up (or the parent itself). */
+  replyTo?: StrongRef;
+  langs?: string[];
+}
+
 export interface ProviderSimulator {
   /** The HTTP base URL: X, Graph, Mastodon and the PDS all live under it. */
   url: string;
+  /** `ws://host:port`: the Jetstream (its `/subscribe`). */
+  jetstreamUrl: string;
   /** `smtp://host:port` of the sink. */
   smtpUrl: string;
   /** Every call accepted so far, oldest first. */
@@ -78,6 +106,14 @@ export interface ProviderSimulator {
   failNext(provider: SimulatedProvider, status: number, body?: unknown, count?: number): void;
   /** Makes every Bluesky access token issued so far expired (the refresh path). */
   expireBlueskySessions(): void;
+  /** A customer's status mentioning the brand: in the notifications API and on every open stream. */
+  postMastodon(post: MastodonPost): { statusId: string; notificationId: string };
+  /** A customer's post, published on the Jetstream. */
+  postBluesky(post: BlueskyPost): { uri: string; cid: string; did: string; timeUs: number };
+  /** The brand's statuses a customer can answer, newest first: its replies (with whom each answered), then its announcement. */
+  mastodonThreads(): { statusId: string; to: { acct: string; displayName: string; visibility: MastodonVisibility } | null }[];
+  /** The brand's posts a customer can answer, newest first: its replies (with whom each answered), then its announcement. */
+  blueskyThreads(): { post: StrongRef; to: { did: string; handle: string } | null }[];
   close(): Promise<void>;
 }
 
@@ -122,6 +158,15 @@ function nextTid(): string {
   let tid = '';
   for (let shift = 60n; shift >= 0n; shift -= 5n) tid += S32[Number((value >> shift) & 31n)];
   return tid;
+}
+
+/** The mention facet a client adds for `@switchboard.bsky.social` in a post (byte offsets in UTF-8). */
+function mentionFacets(text: string): { facets?: object[] } {
+  const at = text.toLowerCase().indexOf(`@${DEMO_OUTBOUND.blueskyHandle}`);
+  if (at < 0) return {};
+  const byteStart = Buffer.byteLength(text.slice(0, at));
+  const byteEnd = byteStart + Buffer.byteLength(`@${DEMO_OUTBOUND.blueskyHandle}`);
+  return { facets: [{ $type: 'app.bsky.richtext.facet', index: { byteStart, byteEnd }, features: [{ $type: 'app.bsky.richtext.facet#mention', did: DEMO_OUTBOUND.blueskyDid }] }] };
 }
 
 const bearer = (request: FastifyRequest) => /^(?:Bearer|OAuth)\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -188,11 +233,31 @@ export async function startProviderSimulator(opts: { port?: number; host?: strin
   const refreshTokens = new Map<string, string>();
   const records = new Map<string, { uri: string; cid: string; value: unknown }>();
   /** Handles by DID, for the profiles of this simulated network. */
-  const handles = new Map<string, string>([[DEMO_OUTBOUND.blueskyDid, DEMO_OUTBOUND.blueskyHandle]]);
+  const handles = new Map<string, string>();
+  const handleOf = (did: string) => (did === DEMO_OUTBOUND.blueskyDid ? DEMO_OUTBOUND.blueskyHandle : handles.get(did));
+  const knowHandle = (did: string, handle: string) => {
+    if (did === DEMO_OUTBOUND.blueskyDid) return;
+    handles.delete(did);
+    handles.set(did, handle);
+    keepLast(handles, KEEP);
+  };
+  const keepRecord = (uri: string, cid: string, value: unknown) => {
+    records.set(uri, { uri, cid, value });
+    keepLast(records, KEEP);
+  };
 
+  const mastodon = simulatedMastodon({ token: DEMO_OUTBOUND.mastodonToken, brandAcct: DEMO_OUTBOUND.mastodonAcct, nextId, max: KEEP });
+  const jetstream = simulatedJetstream({ max: KEEP });
+  /** The brand's Bluesky posts (its announcement, then the hub's replies), oldest first. */
+  const brandPosts: { post: StrongRef; to: { did: string; handle: string } | null }[] = [];
+
+  const bounded = <T>(list: T[], item: T) => {
+    list.push(item);
+    if (list.length > KEEP) list.splice(0, list.length - KEEP);
+  };
   const record = (call: Omit<ReceivedCall, 'headers' | 'query'> & Partial<Pick<ReceivedCall, 'headers' | 'query'>>) => {
     const full: ReceivedCall = { headers: {}, query: {}, ...call };
-    calls.push(full);
+    bounded(calls, full);
     events.emit('call', full);
   };
   const takeFailure = (provider: SimulatedProvider) => failures.get(provider)?.shift();
@@ -209,7 +274,7 @@ export async function startProviderSimulator(opts: { port?: number; host?: strin
     } catch {
       // Keep the text.
     }
-    refusals.push({ provider, endpoint: `${request.method} ${provider === 'bluesky' ? path : (request.routeOptions.url ?? path)}`, path, headers: request.headers, query: request.query as Record<string, string>, body: request.body, status: reply.statusCode, answer });
+    bounded(refusals, { provider, endpoint: `${request.method} ${provider === 'bluesky' ? path : (request.routeOptions.url ?? path)}`, path, headers: request.headers, query: request.query as Record<string, string>, body: request.body, status: reply.statusCode, answer });
     return payload;
   });
   // Graph and Mastodon take form bodies as well as JSON.
@@ -291,38 +356,17 @@ export async function startProviderSimulator(opts: { port?: number; host?: strin
     const body = MastodonStatusBody.safeParse(request.body);
     if (!body.success) return reply.code(422).send({ error: `Validation failed: ${body.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(', ')}` });
     if (refuse('mastodon', reply)) return reply;
-    const id = nextId();
-    const base = `${request.protocol}://${request.host}`;
-    const status = {
-      id,
-      created_at: new Date().toISOString(),
-      in_reply_to_id: body.data.in_reply_to_id ?? null,
-      visibility: body.data.visibility ?? 'public',
-      uri: `${base}/users/${DEMO_OUTBOUND.mastodonAcct}/statuses/${id}`,
-      url: `${base}/@${DEMO_OUTBOUND.mastodonAcct}/${id}`,
-      content: `<p>${body.data.status.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`,
-      account: { id: '1', username: DEMO_OUTBOUND.mastodonAcct, acct: DEMO_OUTBOUND.mastodonAcct },
-    };
-    if (typeof key === 'string') statusesByKey.set(key, status);
+    // In the instance's timeline, so the customer can answer it.
+    const status = mastodon.brandStatus(body.data.status, body.data.in_reply_to_id, body.data.visibility ?? 'public');
+    if (typeof key === 'string') {
+      statusesByKey.set(key, status);
+      keepLast(statusesByKey, KEEP);
+    }
     return respond('mastodon', request, reply, 'POST /api/v1/statuses', 200, status);
   });
 
-  // The read side the hub's inbound Mastodon stream uses, so one instance URL serves both ways in the
-  // demo: the brand's account, no mentions to catch up on, and a notification stream that stays quiet.
-  const mastodonAccount = { id: '1', username: DEMO_OUTBOUND.mastodonAcct, acct: DEMO_OUTBOUND.mastodonAcct, display_name: 'Switchboard' };
-  app.get('/api/v1/accounts/verify_credentials', async (request, reply) =>
-    bearer(request) === DEMO_OUTBOUND.mastodonToken ? mastodonAccount : reply.code(401).send({ error: 'The access token is invalid' }),
-  );
-  app.get('/api/v1/notifications', async (request, reply) => (bearer(request) === DEMO_OUTBOUND.mastodonToken ? [] : reply.code(401).send({ error: 'The access token is invalid' })));
-  app.get('/api/v1/streaming/user/notification', (request, reply) => {
-    if (bearer(request) !== DEMO_OUTBOUND.mastodonToken) return reply.code(401).send({ error: 'The access token is invalid' });
-    reply.hijack();
-    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    reply.raw.write(':)\n\n');
-    // Mastodon's streaming server sends a comment line as a heartbeat.
-    const heartbeat = setInterval(() => reply.raw.write(':thump\n\n'), 15_000);
-    reply.raw.on('close', () => clearInterval(heartbeat));
-  });
+  // The read side the hub's inbound Mastodon stream uses: the brand's account, its mention notifications and their stream.
+  mastodon.register(app);
 
   // ---- XRPC (a PDS with the brand's account) ----
   const xrpcError = (reply: FastifyReply, status: number, error: string, message: string) => reply.code(status).send({ error, message });
@@ -331,6 +375,8 @@ export async function startProviderSimulator(opts: { port?: number; host?: strin
     const refreshJwt = token('refresh');
     accessTokens.set(accessJwt, { did, expired: false });
     refreshTokens.set(refreshJwt, did);
+    keepLast(accessTokens, KEEP);
+    keepLast(refreshTokens, KEEP);
     return { accessJwt, refreshJwt, handle: DEMO_OUTBOUND.blueskyHandle, did, active: true };
   };
   /** The session's DID, or the answer already sent. */
@@ -369,8 +415,15 @@ export async function startProviderSimulator(opts: { port?: number; host?: strin
           if (!handle || !/^[a-z0-9.-]+\.[a-z]{2,}$/.test(handle)) return xrpcError(reply, 400, 'InvalidRequest', 'Unable to resolve handle');
           // Every well-formed handle exists on this simulated network.
           const did = handle === DEMO_OUTBOUND.blueskyHandle ? DEMO_OUTBOUND.blueskyDid : didOf(handle);
-          handles.set(did, handle);
+          knowHandle(did, handle);
           return respond('bluesky', request, reply, endpoint, 200, { did });
+        }
+        case 'GET com.atproto.repo.describeRepo': {
+          // The hub asks it for a post author's handle: only repos this network has seen exist.
+          const did = repoDid(query.repo ?? '');
+          const handle = handleOf(did);
+          if (!handle) return xrpcError(reply, 400, 'RepoNotFound', `Could not find repo: ${query.repo ?? ''}`);
+          return respond('bluesky', request, reply, endpoint, 200, { handle, did, didDoc: {}, collections: ['app.bsky.feed.post'], handleIsCorrect: true });
         }
         case 'GET app.bsky.actor.getProfile': {
           // A PDS proxies app.bsky.* to the AppView for a signed-in account.
@@ -379,8 +432,8 @@ export async function startProviderSimulator(opts: { port?: number; host?: strin
           const did = actor.startsWith('did:') ? actor : didOf(actor);
           if (!/^did:[a-z]+:[\w.:%-]+$/.test(did)) return xrpcError(reply, 400, 'InvalidRequest', 'Error: actor must be a valid did or a handle');
           // Every DID exists too; one never seen gets a handle of its own.
-          const handle = handles.get(did) ?? (actor.startsWith('did:') ? `user-${did.slice(-8)}.bsky.social` : actor);
-          handles.set(did, handle);
+          const handle = handleOf(did) ?? (actor.startsWith('did:') ? `user-${did.slice(-8)}.bsky.social` : actor);
+          knowHandle(did, handle);
           return respond('bluesky', request, reply, endpoint, 200, { did, handle, displayName: '', followersCount: 0, followsCount: 0, postsCount: 0 });
         }
         case 'GET com.atproto.repo.getRecord': {
@@ -404,8 +457,13 @@ export async function startProviderSimulator(opts: { port?: number; host?: strin
           if (records.has(uri)) return xrpcError(reply, 400, 'InvalidRequest', `Record already exists: ${uri}`);
           if (refuse('bluesky', reply)) return reply;
           const cid = cidOf(post.data);
-          records.set(uri, { uri, cid, value: post.data });
-          return respond('bluesky', request, reply, endpoint, 200, { uri, cid, commit: { cid: cidOf(uri), rev: nextTid() }, validationStatus: 'valid' });
+          const rev = nextTid();
+          keepRecord(uri, cid, post.data);
+          // On the network's firehose too (the hub drops its own posts), and in the threads a customer can answer.
+          jetstream.commit(did, body.data.collection, rkey, cid, rev, post.data);
+          const parentDid = /^at:\/\/([^/]+)\//.exec(post.data.reply?.parent.uri ?? '')?.[1];
+          bounded(brandPosts, { post: { uri, cid }, to: parentDid && parentDid !== did ? { did: parentDid, handle: handleOf(parentDid) ?? parentDid } : null });
+          return respond('bluesky', request, reply, endpoint, 200, { uri, cid, commit: { cid: cidOf(uri), rev }, validationStatus: 'valid' });
         }
         default:
           return xrpcError(reply, 501, 'MethodNotImplemented', `Method Not Implemented: ${nsid}`);
@@ -426,7 +484,7 @@ export async function startProviderSimulator(opts: { port?: number; host?: strin
       stream.once('end', () => {
         const failure = takeFailure('email');
         if (failure) {
-          refusals.push({ provider: 'email', endpoint: 'SMTP DATA', path: '', headers: {}, query: {}, body: null, status: failure.status, answer: failure.body });
+          bounded(refusals, { provider: 'email', endpoint: 'SMTP DATA', path: '', headers: {}, query: {}, body: null, status: failure.status, answer: failure.body });
           return callback(Object.assign(new Error(String(failure.body)), { responseCode: failure.status }));
         }
         const raw = Buffer.concat(chunks);
@@ -445,6 +503,7 @@ export async function startProviderSimulator(opts: { port?: number; host?: strin
     // A client dropping its connection is no concern of the sink's.
   });
 
+  jetstream.attach(app.server);
   await app.listen({ port: opts.port ?? 0, host });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -458,10 +517,28 @@ export async function startProviderSimulator(opts: { port?: number; host?: strin
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const httpPort = (app.server.address() as AddressInfo).port;
   const smtpPort = (smtp.server.address() as AddressInfo).port;
+  mastodon.setBase(`http://${urlHost}:${httpPort}`);
+
+  /** Publishes a post on the firehose, kept as a record of its repo. */
+  function publishPost(did: string, record: z.infer<typeof PostRecord> & { langs?: string[] }): { uri: string; cid: string; timeUs: number } {
+    const rkey = nextTid();
+    const uri = `at://${did}/app.bsky.feed.post/${rkey}`;
+    const cid = cidOf(record);
+    keepRecord(uri, cid, record);
+    return { uri, cid, timeUs: jetstream.commit(did, 'app.bsky.feed.post', rkey, cid, nextTid(), record) };
+  }
+
+  // The brand's pinned posts, which a new customer answers to open a conversation.
+  const announcement = 'Questions about your car, router or thermostat? Reply here and our team will help.';
+  mastodon.pin(announcement);
+  const pinned = publishPost(DEMO_OUTBOUND.blueskyDid, { $type: 'app.bsky.feed.post', text: announcement, createdAt: new Date().toISOString(), langs: ['en'] });
+  bounded(brandPosts, { post: { uri: pinned.uri, cid: pinned.cid }, to: null });
+  const pinnedPost = brandPosts[0]!;
 
   return {
     url: `http://${urlHost}:${httpPort}`,
     smtpUrl: `smtp://${urlHost}:${smtpPort}`,
+    jetstreamUrl: `ws://${urlHost}:${httpPort}`,
     received: () => [...calls],
     refused: () => [...refusals],
     events,
@@ -490,7 +567,36 @@ export async function startProviderSimulator(opts: { port?: number; host?: strin
     expireBlueskySessions() {
       for (const session of accessTokens.values()) session.expired = true;
     },
+    postMastodon(post) {
+      const { status, notificationId } = mastodon.post(post);
+      return { statusId: status.id, notificationId };
+    },
+    postBluesky(post) {
+      const did = post.did ?? didOf(post.handle);
+      knowHandle(did, post.handle);
+      const parent = post.replyTo ? records.get(post.replyTo.uri) : undefined;
+      // A reply's root is its parent's root (or the parent, when that is no reply).
+      const root = (parent?.value as { reply?: { root: StrongRef } } | undefined)?.reply?.root ?? post.replyTo;
+      const record = {
+        $type: 'app.bsky.feed.post' as const,
+        text: post.text,
+        createdAt: new Date().toISOString(),
+        ...(post.langs ? { langs: post.langs } : {}),
+        ...(post.replyTo && root ? { reply: { root, parent: post.replyTo } } : {}),
+        ...mentionFacets(post.text),
+      };
+      return { ...publishPost(did, record), did };
+    },
+    mastodonThreads() {
+      const replies = mastodon.brandReplies().map(({ statusId, acct, displayName, visibility }) => ({ statusId, to: { acct, displayName, visibility } }));
+      return [...replies, { statusId: mastodon.announcementId(), to: null }];
+    },
+    blueskyThreads() {
+      return [...brandPosts.filter((p) => p.to !== null).slice(-20).reverse(), pinnedPost];
+    },
     async close() {
+      mastodon.close();
+      jetstream.close();
       await Promise.all([app.close(), new Promise<void>((resolve) => smtp.close(() => resolve()))]);
     },
   };
@@ -501,8 +607,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const { values } = parseArgs({ options: { port: { type: 'string' }, 'smtp-port': { type: 'string' }, host: { type: 'string' } } });
   void startProviderSimulator({ port: Number(values.port ?? 4790), smtpPort: Number(values['smtp-port'] ?? 2590), host: values.host }).then(
     (sim) => {
-      console.log(`provider simulator listening on ${sim.url} (X, Graph, Mastodon, XRPC) and ${sim.smtpUrl}`);
-      console.log('hub options:', JSON.stringify(demoOutboundOptions(sim)));
+      console.log(`provider simulator listening on ${sim.url} (X, Graph, Mastodon, XRPC), ${sim.jetstreamUrl}/subscribe (Jetstream) and ${sim.smtpUrl}`);
+      console.log('hub options:', JSON.stringify({ ...demoOutboundOptions(sim), blueskyJetstreamUrl: sim.jetstreamUrl }));
       sim.events.on('call', (call: ReceivedCall) => console.log(`${call.provider} ${call.endpoint}`, JSON.stringify(call.mail ? { subject: call.mail.subject, to: call.envelope?.to } : call.body)));
       const stop = () => void sim.close().then(() => process.exit(0));
       process.once('SIGINT', stop);

@@ -1,14 +1,19 @@
 /**
  * Demo traffic through the hub's real entrances, as the providers send it:
  * signed X Account Activity and Meta page webhooks, mail over SMTP to the
- * hub's own listener, and Twilio voice status callbacks. Nothing here writes
- * to the database: what the demo shows is what a real deployment would do.
+ * hub's own listener, Twilio voice status callbacks, and Mastodon statuses
+ * and Bluesky posts published on the provider simulator's networks, which
+ * the hub reads over its own streams (notification SSE, Jetstream). Nothing
+ * here writes to the database: what the demo shows is what a real
+ * deployment would do.
  */
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { metaSignature, META_SIGNATURE_HEADER } from '../channels/meta/signature';
 import { TWILIO_SIGNATURE_HEADER, twilioSignature } from '../channels/voice/signature';
 import { xSignature, X_SIGNATURE_HEADER } from '../channels/x/signature';
+import type { BlueskyPost, ProviderSimulator } from './provider-simulator';
+import type { MastodonVisibility } from './simulated-mastodon';
 
 let lastId = BigInt(Date.now()) * 1_000_000n;
 const nextId = () => String(++lastId);
@@ -104,4 +109,40 @@ export async function sendCall(
   await callback('ringing');
   await wait(call.seconds * 1000);
   await callback('completed', { CallDuration: String(call.seconds) });
+}
+
+/** Other Mastodon instances the demo's customers post from. */
+const MASTODON_DOMAINS = ['mastodon.example', 'fosstodon.example', 'mstdn.example'];
+
+/** At most `max` characters (the network's limit), cut at a word. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max / 2))}…`;
+}
+
+/**
+ * A customer's Mastodon status mentioning the brand (a reply to one of its
+ * statuses, or a direct message), on the simulated instance: the hub hears of
+ * it on its notification stream. `author.id` is a handle, or an acct already.
+ */
+export function postMastodonStatus(
+  sim: Pick<ProviderSimulator, 'postMastodon'>,
+  author: Author & { language: string },
+  text: string,
+  opts: { inReplyToId?: string; visibility?: MastodonVisibility } = {},
+): { statusId: string } {
+  const acct = author.id.includes('@') ? author.id : `${author.id}@${MASTODON_DOMAINS[author.id.length % MASTODON_DOMAINS.length]}`;
+  return sim.postMastodon({ acct, displayName: author.name, text: clip(text, 480), language: author.language, ...opts });
+}
+
+/** A customer's Bluesky post, on the simulated network's Jetstream. `author.id` is a handle, or a name to make one of. */
+export function postBlueskyPost(
+  sim: Pick<ProviderSimulator, 'postBluesky'>,
+  author: Author & { language: string },
+  text: string,
+  opts: Pick<BlueskyPost, 'replyTo' | 'did'> = {},
+): { uri: string } {
+  const handle = author.id.includes('.') ? author.id : `${author.id}.bsky.social`;
+  return sim.postBluesky({ handle, text: clip(text, 300), langs: [author.language], ...opts });
 }

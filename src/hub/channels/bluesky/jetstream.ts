@@ -133,6 +133,8 @@ export function startBlueskyStream(config: BlueskyChannelConfig, pipeline: Inbou
    */
   function stream(url: string, signal: AbortSignal, connected: () => void, onMessage: (text: string) => Promise<void>): Promise<void> {
     return new Promise((resolve, reject) => {
+      // Closed while the session read its cursor: an abort listener added now would never fire, and the socket never close.
+      if (signal.aborted) return resolve();
       const ws = new WebSocket(url, { handshakeTimeout: 10_000, maxPayload: 4 * 1024 * 1024 });
       let chain = Promise.resolve();
       let failure: unknown = null;
