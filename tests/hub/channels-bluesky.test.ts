@@ -9,7 +9,7 @@
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Case, Mention, Message, Queue } from '../../src/shared/domain';
+import type { Queue } from '../../src/shared/domain';
 import { normaliseBlueskyPost, type PostCreate, PostCreateSchema, postMatcher } from '../../src/hub/channels/bluesky/payload';
 import { REPLAY_US, startBlueskyStream, subscribeUrl } from '../../src/hub/channels/bluesky/jetstream';
 import type { InboundPipeline } from '../../src/hub/channels/pipeline';
@@ -17,7 +17,7 @@ import type { Db } from '../../src/hub/db/connect';
 import { channelConfigs } from '../../src/hub/channels/channels';
 import { startHub, type HubOptions } from '../../src/hub/hub';
 import { backends, type TestHub, withDatabase } from './backends';
-import { pullAll, rowsOf, waitFor } from './helpers';
+import { channelInbox, pullAll } from './helpers';
 import { type FakeBlueskyAccount, type FakeJetstream, type FakePost, startFakeJetstream } from '../support/fake-jetstream';
 
 type Storage = Pick<HubOptions, 'dataDir' | 'databaseUrl'>;
@@ -139,22 +139,8 @@ describe.each(backends)('the Bluesky channel on $name', (backend) => {
     await storage?.dispose();
   });
 
-  async function pulled() {
-    const { changes } = await pullAll(hub, sam, baseline);
-    const latest = <T extends { id: string }>(rows: T[]) => [...new Map(rows.map((r) => [r.id, r])).values()];
-    return {
-      messages: latest(rowsOf<Message>(changes, 'message')).filter((m) => m.channel === 'bluesky'),
-      mentions: latest(rowsOf<Mention>(changes, 'mention')).filter((m) => m.channel === 'bluesky'),
-      cases: latest(rowsOf<Case>(changes, 'case')),
-    };
-  }
-  const copies = async (uri: string) => {
-    const { messages, mentions } = await pulled();
-    return messages.filter((m) => m.externalId === uri).length + mentions.filter((m) => m.externalId === uri).length;
-  };
-  const arrived = (uri: string) => waitFor(async () => ((await copies(uri)) > 0 ? true : undefined), 15_000);
-  const messageOf = (uri: string) => waitFor(async () => (await pulled()).messages.find((m) => m.externalId === uri), 15_000);
-  const mentionOf = (uri: string) => waitFor(async () => (await pulled()).mentions.find((m) => m.externalId === uri), 15_000);
+  /** What sam (a supervisor: everything) can pull of the channel since the hub first started. */
+  const { pulled, copies, arrived, messageOf, mentionOf } = channelInbox(() => ({ hub, token: sam, since: baseline }), 'bluesky');
   /** A post the hub must store. */
   const forBrand = (...args: Parameters<FakeJetstream['post']>) => {
     const made = fake.post(...args);

@@ -8,13 +8,13 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Case, Mention, Message, Queue } from '../../src/shared/domain';
+import type { Queue } from '../../src/shared/domain';
 import { prevMinId } from '../../src/hub/channels/mastodon/api';
 import { fullAcct, MentionNotificationSchema, normaliseMastodonMention, statusText } from '../../src/hub/channels/mastodon/payload';
 import { channelConfigs } from '../../src/hub/channels/channels';
 import { startHub, type HubOptions } from '../../src/hub/hub';
 import { backends, type TestHub, withDatabase } from './backends';
-import { pullAll, rowsOf, waitFor } from './helpers';
+import { channelInbox, pullAll, waitFor } from './helpers';
 import { type FakeAccount, type FakeMastodon, startFakeMastodon } from '../support/fake-mastodon';
 
 type Storage = Pick<HubOptions, 'dataDir' | 'databaseUrl'>;
@@ -142,24 +142,8 @@ describe.each(backends)('the Mastodon channel on $name', (backend) => {
     await storage?.dispose();
   });
 
-  /** What sam (a supervisor: everything) can pull of the Mastodon channel since the hub first started. */
-  async function pulled() {
-    const { changes } = await pullAll(hub, sam, baseline);
-    const latest = <T extends { id: string }>(rows: T[]) => [...new Map(rows.map((r) => [r.id, r])).values()];
-    return {
-      messages: latest(rowsOf<Message>(changes, 'message')).filter((m) => m.channel === 'mastodon'),
-      mentions: latest(rowsOf<Mention>(changes, 'mention')).filter((m) => m.channel === 'mastodon'),
-      cases: latest(rowsOf<Case>(changes, 'case')),
-    };
-  }
-  /** How many messages and mentions a status became. */
-  const copies = async (statusId: string) => {
-    const { messages, mentions } = await pulled();
-    return messages.filter((m) => m.externalId === statusId).length + mentions.filter((m) => m.externalId === statusId).length;
-  };
-  const arrived = (statusId: string) => waitFor(async () => ((await copies(statusId)) > 0 ? true : undefined), 15_000);
-  const messageOf = (statusId: string) => waitFor(async () => (await pulled()).messages.find((m) => m.externalId === statusId), 15_000);
-  const mentionOf = (statusId: string) => waitFor(async () => (await pulled()).mentions.find((m) => m.externalId === statusId), 15_000);
+  /** What sam (a supervisor: everything) can pull of the channel since the hub first started. */
+  const { pulled, copies, arrived, messageOf, mentionOf } = channelInbox(() => ({ hub, token: sam, since: baseline }), 'mastodon');
   const mention = (...args: Parameters<FakeMastodon['mention']>) => {
     const made = fake.mention(...args);
     posted.push(made.status.id);

@@ -2,7 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { demoDeviceToken } from '../../src/hub/demo/dataset';
 import { deviceOfTopic } from '../../src/hub/devices/topics';
-import type { Case, Customer, Message, User } from '../../src/shared/domain';
+import type { Case, Customer, Mention, Message, User } from '../../src/shared/domain';
 import type { SyncChange, SyncPullResponse } from '../../src/shared/protocol';
 import type { TestHub } from './backends';
 
@@ -138,3 +138,33 @@ export async function postSignedJson(
 
 /** The status of each message a webhook carried. */
 export const statuses = (answer: WebhookAnswer) => answer.body.results?.map((r) => r.status);
+
+/**
+ * What one channel brought in, as a supervisor pulls it past `since()`: each
+ * message and mention in its latest version, and waits for a provider id to
+ * arrive as either.
+ */
+export function channelInbox(source: () => { hub: TestHub; token: string; since: number }, channel: Message['channel']) {
+  async function pulled() {
+    const { hub, token, since } = source();
+    const { changes } = await pullAll(hub, token, since);
+    const latest = <T extends { id: string }>(rows: T[]) => [...new Map(rows.map((r) => [r.id, r])).values()];
+    return {
+      messages: latest(rowsOf<Message>(changes, 'message')).filter((m) => m.channel === channel),
+      mentions: latest(rowsOf<Mention>(changes, 'mention')).filter((m) => m.channel === channel),
+      cases: latest(rowsOf<Case>(changes, 'case')),
+    };
+  }
+  /** How many messages and mentions one post became. */
+  const copies = async (externalId: string) => {
+    const { messages, mentions } = await pulled();
+    return messages.filter((m) => m.externalId === externalId).length + mentions.filter((m) => m.externalId === externalId).length;
+  };
+  return {
+    pulled,
+    copies,
+    arrived: (externalId: string) => waitFor(async () => ((await copies(externalId)) > 0 ? true : undefined), 15_000),
+    messageOf: (externalId: string) => waitFor(async () => (await pulled()).messages.find((m) => m.externalId === externalId), 15_000),
+    mentionOf: (externalId: string) => waitFor(async () => (await pulled()).mentions.find((m) => m.externalId === externalId), 15_000),
+  };
+}
