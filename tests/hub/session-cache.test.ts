@@ -113,7 +113,7 @@ describe.each(backends)('remembered sessions on $name', (backend) => {
     const { sessions, counted } = sessionsWith();
     expect((await sessions.resolve(tessToken))?.actor.role).toBe('technician');
     expect((await sessions.resolve(ana.token))?.actor.role).toBe('agent');
-    await updateUser(database.db, tess.id, { role: 'agent' });
+    await updateUser(database.db, tess.id, { role: 'agent' }, null);
     // Not told: what was read stays for its lifetime (a missed announcement is bounded by it).
     expect((await sessions.resolve(tessToken))?.actor.role).toBe('technician');
     await sessions.changed({ userId: tess.id });
@@ -122,11 +122,11 @@ describe.each(backends)('remembered sessions on $name', (backend) => {
 
     const queue = (await findQueueByName(database.db, 'Billing'))!;
     expect((await sessions.resolve(tessToken))?.actor.queueIds).not.toContain(queue.id);
-    await setMembers(database.db, queue.id, [tess.id]);
+    await setMembers(database.db, queue.id, [tess.id], null);
     await sessions.changed({ all: true });
     expect((await sessions.resolve(tessToken))?.actor.queueIds).toContain(queue.id);
     expect((await sessions.resolve(ana.token))?.actor.queueIds).not.toContain(queue.id);
-    await updateUser(database.db, tess.id, { role: 'technician' });
+    await updateUser(database.db, tess.id, { role: 'technician' }, null);
   });
 
   it('does not keep what a look-up read before a change it overlapped', async () => {

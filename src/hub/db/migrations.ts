@@ -425,4 +425,31 @@ ALTER TABLE mentions ADD COLUMN reply_context jsonb;
 CREATE INDEX mentions_rev ON mentions (rev);
 `,
   },
+  {
+    version: 12,
+    name: 'audit log',
+    sql: `
+-- Who changed what, when, from what to what, and why: reassignments, memberships, consent overrides and
+-- consent changes, sign-outs, admin changes. Append-only: no route changes or deletes an entry, and the
+-- database refuses to (a trigger), so not even a bug can rewrite history.
+CREATE TABLE audit_log (
+  id uuid PRIMARY KEY,
+  at timestamptz NOT NULL DEFAULT now(),
+  actor_id uuid,
+  action text NOT NULL,
+  entity text NOT NULL,
+  entity_id text NOT NULL,
+  before jsonb,
+  after jsonb,
+  reason text
+);
+CREATE INDEX audit_log_at ON audit_log (at, id);
+CREATE INDEX audit_log_actor ON audit_log (actor_id, at);
+CREATE INDEX audit_log_action ON audit_log (action, at);
+-- One line: the migration runner splits statements at a ';' that ends a line.
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+`,
+  },
 ];

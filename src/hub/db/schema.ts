@@ -319,3 +319,16 @@ export const calls = pgTable('calls', {
   duration: integer('duration'),
   caseId: uuid('case_id'),
 });
+
+/** Who changed what (migration 12); append-only. */
+export const auditLog = pgTable('audit_log', {
+  id: uuid('id').primaryKey(),
+  at: ts('at').notNull().defaultNow(),
+  actorId: uuid('actor_id'),
+  action: text('action').notNull(),
+  entity: text('entity').notNull(),
+  entityId: text('entity_id').notNull(),
+  before: jsonb('before'),
+  after: jsonb('after'),
+  reason: text('reason'),
+});

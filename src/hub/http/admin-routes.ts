@@ -7,8 +7,7 @@ import { z } from 'zod';
 import { MembersSchema, NewQueueSchema, NewUserSchema, QueuePatchSchema, UserPatchSchema } from '../../shared/admin';
 import type { Role } from '../../shared/domain';
 import { hashPassword } from '../auth/passwords';
-import { createQueue, createUser, listAdminUsers, setMembers, updateQueue, updateUser } from '../repos/admin';
-import { endSessions } from '../repos/users';
+import { createQueue, createUser, listAdminUsers, setMembers, signOutEverywhere, updateQueue, updateUser } from '../repos/admin';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
@@ -32,7 +31,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       const body = parseOr400(reply, NewUserSchema, request.body);
       if (!body) return reply;
       const { password, ...user } = body;
-      return reply.code(201).send({ user: await createUser(ctx.db, user, await hashPassword(password)) });
+      return reply.code(201).send({ user: await createUser(ctx.db, user, await hashPassword(password), request.actor!.id) });
     });
 
     admin.patch('/api/admin/users/:id', admins, async (request, reply) => {
@@ -40,7 +39,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       const body = params && parseOr400(reply, UserPatchSchema, request.body);
       if (!params || !body) return reply;
       const { password, ...rest } = body;
-      const user = await updateUser(ctx.db, params.id, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
+      const user = await updateUser(ctx.db, params.id, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) }, request.actor!.id);
       if (!user) return sendError(reply, 404, 'not_found', 'no such user');
       // A new role or name takes effect on the user's next request, on every hub, and on their open sockets at once.
       await ctx.sessions.changed({ userId: user.id });
@@ -54,7 +53,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
     admin.post('/api/admin/users/:id/sign-out', admins, async (request, reply) => {
       const params = parseOr400(reply, IdParams, request.params);
       if (!params) return reply;
-      if (!(await endSessions(ctx.db, params.id))) return sendError(reply, 404, 'not_found', 'no such user');
+      if (!(await signOutEverywhere(ctx.db, params.id, request.actor!.id))) return sendError(reply, 404, 'not_found', 'no such user');
       await ctx.sessions.changed({ userId: params.id });
       await ctx.disconnectUser(params.id);
       return reply.code(204).send();
@@ -63,14 +62,14 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
     admin.post('/api/admin/queues', admins, async (request, reply) => {
       const body = parseOr400(reply, NewQueueSchema, request.body);
       if (!body) return reply;
-      return reply.code(201).send({ queue: await createQueue(ctx.db, body) });
+      return reply.code(201).send({ queue: await createQueue(ctx.db, body, request.actor!.id) });
     });
 
     admin.patch('/api/admin/queues/:id', admins, async (request, reply) => {
       const params = parseOr400(reply, IdParams, request.params);
       const body = params && parseOr400(reply, QueuePatchSchema, request.body);
       if (!params || !body) return reply;
-      const queue = await updateQueue(ctx.db, params.id, body);
+      const queue = await updateQueue(ctx.db, params.id, body, request.actor!.id);
       return queue ? { queue } : sendError(reply, 404, 'not_found', 'no such queue');
     });
 
@@ -78,7 +77,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       const params = parseOr400(reply, IdParams, request.params);
       const body = params && parseOr400(reply, MembersSchema, request.body);
       if (!params || !body) return reply;
-      if (!(await setMembers(ctx.db, params.id, body.userIds))) return sendError(reply, 404, 'not_found', 'no such queue or user');
+      if (!(await setMembers(ctx.db, params.id, body.userIds, request.actor!.id))) return sendError(reply, 404, 'not_found', 'no such queue or user');
       // Members who left are not in the new list: every user's queues are read again.
       await ctx.sessions.changed({ all: true });
       await ctx.syncQueueRoom(params.id, body.userIds);

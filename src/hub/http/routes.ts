@@ -26,6 +26,7 @@ import { applyMutations } from '../repos/push';
 import { metricsAccess } from '../ops/metrics-access';
 import { findUser, listUsers } from '../repos/users';
 import { registerAdminRoutes } from './admin-routes';
+import { registerAuditRoutes } from './audit-routes';
 import { bearerToken, requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
@@ -41,6 +42,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
   app.decorateRequest('actor', null);
   app.decorateRequest('claims', null);
   await registerAdminRoutes(app, ctx);
+  await registerAuditRoutes(app, ctx);
 
   app.get('/health', async (_request, reply) => {
     const health = await ctx.health();

@@ -22,6 +22,7 @@ import { prepareReply, refuseRetry } from './replies';
 import { type DeliveryTarget, queuedDelivery, requeueDelivery, setMessageDelivery } from './deliveries';
 import { lockMentionInScope, setMentionStatus } from './mentions';
 import { convertMention } from '../channels/mentions';
+import { type AuditDraft, recordAudit } from './audit';
 
 export { Rejection } from './rejection';
 
@@ -115,6 +116,8 @@ interface Batch {
   messages: MessageRow[];
   /** Delivery jobs of the batch's replies, written after their messages. */
   deliveries: (typeof deliveries.$inferInsert)[];
+  /** What the audit log keeps of the batch's changes (reassignments, consent). */
+  audit: AuditDraft[];
   revs: number[];
   size: number;
   drawRevs: DrawRevs;
@@ -157,6 +160,7 @@ async function flush(work: Batch): Promise<void> {
   if (work.moves.length > 0) await tx.insert(caseMoves).values(work.moves);
   if (work.messages.length > 0) await tx.insert(messages).values(work.messages);
   if (work.deliveries.length > 0) await tx.insert(deliveries).values(work.deliveries);
+  await recordAudit(tx, work.audit);
 }
 
 async function loadBatch(tx: Db, actor: Actor, batch: Mutation[], drawRevs: DrawRevs): Promise<Batch> {
@@ -180,6 +184,7 @@ async function loadBatch(tx: Db, actor: Actor, batch: Mutation[], drawRevs: Draw
     moves: [],
     messages: [],
     deliveries: [],
+    audit: [],
     revs: [],
     size: batch.length,
     drawRevs,
@@ -250,6 +255,9 @@ async function apply(work: Batch, m: Mutation): Promise<PushOutcome> {
       };
       work.messages.push(message);
       // Queued in the same transaction as the reply: both are stored, or neither. The message id is the idempotency key.
+      if (reply?.consentOverride) {
+        work.audit.push({ actorId: actor.id, action: 'consent.override', entity: 'message', entityId: m.id, after: { caseId: row.id, channel: message.channel }, reason: reply.consentOverride });
+      }
       if (reply) work.deliveries.push({ messageId: m.id, caseId: row.id, channel: message.channel, target: reply.target as unknown as Record<string, unknown>, idempotencyKey: m.id, createdAt: now });
       return {
         result: { id: m.id, status: 'applied', version: row.version, rev: message.rev },
@@ -276,6 +284,15 @@ async function apply(work: Batch, m: Mutation): Promise<PushOutcome> {
         .set({ ...m.payload, version: customer.version + 1, rev: await nextRev(work), updatedAt: new Date() })
         .where(eq(customers.id, customer.id))
         .returning();
+      const fields = Object.keys(m.payload) as ('consent' | 'doNotEngage')[];
+      work.audit.push({
+        actorId: actor.id,
+        action: 'customer.consent',
+        entity: 'customer',
+        entityId: customer.id,
+        before: Object.fromEntries(fields.map((f) => [f, customer[f]])),
+        after: Object.fromEntries(fields.map((f) => [f, updated![f]])),
+      });
       return { result: { id: m.id, status: 'applied', version: updated!.version, rev: Number(updated!.rev) }, cases: [], messages: [], customers: [toCustomer(updated!)] };
     }
     case 'mention.dismiss': {
@@ -364,7 +381,10 @@ async function assign(work: Batch, id: string, caseId: string, baseVersion: numb
   const updated = await writeCase(work, row, set, set);
   const rev = Number(updated.rev);
   const moved = set.queueId !== row.queueId || set.assigneeId !== row.assigneeId;
-  if (moved) work.moves.push({ caseId, rev, fromQueue: row.queueId, fromAssignee: row.assigneeId });
+  if (moved) {
+    work.moves.push({ caseId, rev, fromQueue: row.queueId, fromAssignee: row.assigneeId });
+    work.audit.push({ actorId: actor.id, action: 'case.assign', entity: 'case', entityId: caseId, before: { queueId: row.queueId, assigneeId: row.assigneeId }, after: set });
+  }
   return {
     result: { id, status: row.version > baseVersion ? 'merged' : 'applied', version: updated.version, rev },
     cases: [toCase(updated)],
