@@ -247,3 +247,25 @@ export type MutationResult = z.infer<typeof MutationResultSchema>;
 
 export const SyncPushResponseSchema = z.object({ results: z.array(MutationResultSchema) });
 export type SyncPushResponse = z.infer<typeof SyncPushResponseSchema>;
+
+/* ------------------------------------------------------- bulk reassignment */
+
+/** `POST /api/cases/reassign` (supervisors and admins): many cases to an agent and/or a queue, in one transaction. */
+export const ReassignRequestSchema = z
+  .object({
+    caseIds: z.array(z.uuid()).min(1).max(1000),
+    /** null: unassigned; absent: the assignee stays. */
+    assigneeId: z.uuid().nullable().optional(),
+    queueId: z.uuid().optional(),
+    /** To the new assignee: kept as an internal note on each case. */
+    note: BodySchema.optional(),
+  })
+  .strict()
+  .refine((body) => body.assigneeId !== undefined || body.queueId !== undefined, 'say where the cases go: assigneeId, queueId or both');
+export type ReassignRequest = z.infer<typeof ReassignRequestSchema>;
+
+export const ReassignResponseSchema = z.object({
+  moved: z.number().int(),
+  cases: z.array(z.object({ id: z.string(), version: z.number().int(), rev: z.number().int() })),
+});
+export type ReassignResponse = z.infer<typeof ReassignResponseSchema>;

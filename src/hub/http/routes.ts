@@ -9,6 +9,8 @@ import {
   type MutationResult,
   MutationSchema,
   type Presence,
+  ReassignRequestSchema,
+  type ReassignResponse,
   SyncPullRequestSchema,
   type SyncPushResponse,
 } from '../../shared/protocol';
@@ -23,6 +25,8 @@ import { attachmentDisposition } from './content-disposition';
 import { listQueues } from '../repos/queues';
 import { pullChanges } from '../repos/sync';
 import { applyMutations } from '../repos/push';
+import { reassignCases } from '../repos/reassign';
+import { Rejection } from '../repos/rejection';
 import { metricsAccess } from '../ops/metrics-access';
 import { findUser, listUsers } from '../repos/users';
 import { registerAdminRoutes } from './admin-routes';
@@ -122,6 +126,27 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', "default-src 'none'; sandbox")
         .send(file.content);
+    });
+
+    // Supervisors and admins move many cases at once: all or none; every console that loses or gains one hears it live.
+    api.post('/api/cases/reassign', async (request, reply) => {
+      const actor = request.actor!;
+      if (actor.role !== 'supervisor' && actor.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only supervisors and admins may reassign cases in bulk');
+      const body = parseOr400(reply, ReassignRequestSchema, request.body);
+      if (!body) return reply;
+      try {
+        const done = await reassignCases(ctx.db, actor, body);
+        for (const move of done.moves) {
+          ctx.publish.case(move.row);
+          ctx.publish.caseMoved(move.row, move.from, move.rev);
+        }
+        for (const { message, caseRow } of done.notes) ctx.publish.message(message, caseRow);
+        const response: ReassignResponse = { moved: done.cases.length, cases: done.cases.map((c) => ({ id: c.id, version: c.version, rev: c.rev })) };
+        return response;
+      } catch (error) {
+        if (error instanceof Rejection) return sendError(reply, 404, error.reason, error.detail ?? error.message);
+        throw error;
+      }
     });
 
     api.post('/api/sync/push', async (request, reply) => {
