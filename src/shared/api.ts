@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Alert, Article, Case, Customer, Device, Mention, Message, Queue, User } from './domain';
 import { BodySchema, CaseStatusSchema, ChannelSchema, DeviceIdSchema, IdSchema, LanguageSchema, MentionStatusSchema, PrioritySchema, SubjectSchema, TagsSchema } from './domain';
-import { type CallOffered, type CaseField, CaseFieldsSchema } from './protocol';
+import { type CallOffered, type CaseField, CaseFieldsSchema, PresenceSetSchema, type PresenceState } from './protocol';
 import { ConsentOverrideSchema } from './replies';
 
 export const CONNECTION_STATES = ['online', 'offline', 'reconnecting'] as const;
@@ -173,6 +173,10 @@ export const apiInputs = {
   'notices.dismiss': z.object({ id: z.string().min(1).max(100) }),
   'sync.status': z.object({}),
   'sync.now': z.object({}),
+  /** The user's presence as the hub last said it (null before it has). */
+  'presence.get': z.object({}),
+  /** Available, busy, away (with a reason), offline: shown at once, sent to the hub like every change. */
+  'presence.set': PresenceSetSchema,
 } as const;
 
 export type ApiMethod = keyof typeof apiInputs;
@@ -209,6 +213,8 @@ export interface ApiOutputs {
   'notices.dismiss': null;
   'sync.status': SyncStatus;
   'sync.now': SyncStatus;
+  'presence.get': PresenceState | null;
+  'presence.set': PresenceState;
 }
 export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
 
@@ -232,6 +238,8 @@ export interface ApiEvents {
   'mentions:changed': { ids: string[]; arrived: MentionItem[] };
   /** A call is ringing for this user: the screen pop. */
   'call:offered': CallOffered;
+  /** The user's presence changed (here, on another of their consoles, or by the hub as their sockets came and went). */
+  'presence:changed': PresenceState;
 }
 export type ApiEventName = keyof ApiEvents;
 export const API_EVENT_NAMES = [
@@ -242,6 +250,7 @@ export const API_EVENT_NAMES = [
   'sync:changed',
   'mentions:changed',
   'call:offered',
+  'presence:changed',
 ] as const satisfies readonly ApiEventName[];
 
 /** The handlers the core implements; also the shape the renderer calls. */

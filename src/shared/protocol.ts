@@ -107,6 +107,27 @@ export type SyncPullResponse = z.infer<typeof SyncPullResponseSchema>;
 
 export const PRESENCE = ['available', 'busy', 'away', 'offline'] as const;
 export type Presence = (typeof PRESENCE)[number];
+export const PresenceSchema = z.enum(PRESENCE);
+
+/** Reasons the console offers for being away (any other text is taken too). */
+export const AWAY_REASONS = ['Break', 'Lunch', 'Meeting', 'Training', 'Admin work'] as const;
+
+/** What someone chose (or the sockets made them) and since when; the reason goes with away (and may with busy). */
+export const PresenceStateSchema = z.object({
+  presence: PresenceSchema,
+  reason: z.string().nullable(),
+  since: z.iso.datetime({ offset: true }),
+});
+export type PresenceState = z.infer<typeof PresenceStateSchema>;
+export const PresenceUpdateSchema = PresenceStateSchema.extend({ userId: z.string() });
+export type PresenceUpdate = z.infer<typeof PresenceUpdateSchema>;
+
+/** `presence.set`: away needs a reason; available and offline take none. */
+export const PresenceSetSchema = z
+  .object({ presence: PresenceSchema, reason: freeText(100, z.string().trim().min(1)).optional() })
+  .strict()
+  .refine((p) => p.presence !== 'away' || p.reason !== undefined, { message: 'say why you are away', path: ['reason'] })
+  .refine((p) => p.reason === undefined || p.presence === 'away' || p.presence === 'busy', { message: 'only away and busy take a reason', path: ['reason'] });
 
 export interface QueueStats {
   queueId: string;
@@ -139,7 +160,7 @@ export interface HubToConsoleEvents {
   'mention:upsert': (mention: Mention) => void;
   'call:offered': (offer: CallOffered) => void;
   'device:alert': (alert: Alert) => void;
-  'presence:update': (payload: { userId: string; presence: Presence }) => void;
+  'presence:update': (payload: PresenceUpdate) => void;
   'queue:stats': (stats: QueueStats[]) => void;
 }
 
@@ -219,7 +240,7 @@ export const MutationSchema = z.discriminatedUnion('kind', [
       .strict()
       .refine((p) => Object.keys(p).length > 0, 'at least one of consent and doNotEngage is required'),
   }),
-  z.object({ ...mutationBase, kind: z.literal('presence.set'), payload: z.object({ presence: z.enum(['available', 'busy', 'away', 'offline']) }) }),
+  z.object({ ...mutationBase, kind: z.literal('presence.set'), payload: PresenceSetSchema }),
 ]);
 export type Mutation = z.infer<typeof MutationSchema>;
 export type MutationKind = Mutation['kind'];

@@ -4,7 +4,7 @@ import type { Socket } from 'socket.io-client';
 import { backends, startTestHub, type TestHub } from './backends';
 import { connectSocket, me } from './helpers';
 
-type Update = { userId: string; presence: string };
+type Update = { userId: string; presence: string; reason: string | null; since: string };
 
 describe.each(backends)('presence on $name', (backend) => {
   let hub: TestHub;
@@ -59,5 +59,28 @@ describe.each(backends)('presence on $name', (backend) => {
     socket.close();
     second.close();
     expect(await until((u) => u.userId === dewi && u.presence === 'offline')).toHaveLength(1);
+  });
+
+  it('takes away with a reason (refusing away without one), tells supervisors the reason and since when, and /api/me says it', async () => {
+    const token = await hub.login('jon');
+    const jon = (await me(hub, token)).user.id;
+    const socket = connectSocket(hub.url, token);
+    await until((u) => u.userId === jon && u.presence === 'available');
+    const set = async (payload: object) => {
+      const mutation = { id: uuidv7(), kind: 'presence.set', entityId: jon, baseVersion: 0, createdAt: new Date().toISOString(), payload };
+      const response = await hub.post('/api/sync/push', { mutations: [mutation] }, token);
+      return ((await response.json()) as { results: { status: string; reason?: string }[] }).results[0]!;
+    };
+    expect(await set({ presence: 'away' })).toMatchObject({ status: 'rejected', reason: expect.stringContaining('say why you are away') });
+    expect(await set({ presence: 'available', reason: 'Lunch' })).toMatchObject({ status: 'rejected', reason: expect.stringContaining('only away and busy take a reason') });
+    const before = Date.now();
+    expect(await set({ presence: 'away', reason: 'Lunch' })).toMatchObject({ status: 'applied' });
+    const [away] = await until((u) => u.userId === jon && u.presence === 'away');
+    expect(away).toMatchObject({ reason: 'Lunch' });
+    expect(Date.parse(away!.since)).toBeGreaterThanOrEqual(before - 1000);
+    const mine = (await (await hub.get('/api/me', token)).json()) as { presence: { presence: string; reason: string | null } };
+    expect(mine.presence).toMatchObject({ presence: 'away', reason: 'Lunch' });
+    socket.close();
+    expect(await until((u) => u.userId === jon && u.presence === 'offline')).toMatchObject([{ reason: null }]);
   });
 });

@@ -452,4 +452,13 @@ CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audi
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 `,
   },
+  {
+    version: 13,
+    name: 'presence reason and time in state',
+    sql: `
+-- Why someone is away (or busy), and since when they are in their state: supervisors read both.
+ALTER TABLE users ADD COLUMN presence_reason text;
+ALTER TABLE users ADD COLUMN presence_since timestamptz NOT NULL DEFAULT now();
+`,
+  },
 ];

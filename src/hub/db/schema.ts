@@ -27,6 +27,8 @@ export const users = pgTable('users', {
   role: text('role').notNull(),
   passwordHash: text('password_hash').notNull(),
   presence: text('presence').notNull().default('offline'),
+  presenceReason: text('presence_reason'),
+  presenceSince: ts('presence_since').notNull().defaultNow(),
   skills: jsonb('skills').$type<string[]>().notNull().default([]),
   capacity: integer('capacity').notNull().default(10),
   /** Tokens signed in an earlier epoch are refused (migration 5). */

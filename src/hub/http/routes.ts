@@ -8,7 +8,6 @@ import {
   type Mutation,
   type MutationResult,
   MutationSchema,
-  type Presence,
   ReassignRequestSchema,
   type ReassignResponse,
   SyncPullRequestSchema,
@@ -28,7 +27,7 @@ import { applyMutations } from '../repos/push';
 import { reassignCases } from '../repos/reassign';
 import { Rejection } from '../repos/rejection';
 import { metricsAccess } from '../ops/metrics-access';
-import { findUser, listUsers } from '../repos/users';
+import { findUser, listUsers, presenceOf } from '../repos/users';
 import { registerAdminRoutes } from './admin-routes';
 import { registerAuditRoutes } from './audit-routes';
 import { bearerToken, requireUser } from './auth-guard';
@@ -97,7 +96,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
       return reply.code(204).send();
     });
 
-    api.get('/api/me', async (request) => ({ user: await findUser(ctx.db, request.actor!.id), queueIds: request.actor!.queueIds }));
+    api.get('/api/me', async (request) => ({ user: await findUser(ctx.db, request.actor!.id), queueIds: request.actor!.queueIds, presence: await presenceOf(ctx.db, request.actor!.id) }));
     api.get('/api/queues', async () => ({ queues: await listQueues(ctx.db) }));
     api.get('/api/users', async () => ({ users: await listUsers(ctx.db) }));
 
@@ -175,7 +174,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
         for (const row of outcome.cases) ctx.publish.case(row);
         if (outcome.moved) ctx.publish.caseMoved(outcome.cases[0]!, outcome.moved.from, outcome.moved.rev);
         for (const { message, caseRow } of outcome.messages) ctx.publish.message(message, caseRow);
-        if (outcome.presence) ctx.publish.presence(outcome.presence.userId, outcome.presence.presence as Presence);
+        if (outcome.presence) ctx.publish.presence(outcome.presence.userId, outcome.presence.state);
         for (const mention of outcome.mentions ?? []) ctx.publish.mention(mention, 'mention:upsert');
       }
       if (outcomes.some((outcome) => outcome.queuedDelivery)) ctx.kickDeliveries();

@@ -16,10 +16,11 @@ export function trackPresence(io: LiveServer, db: Db, publish: Publisher, log: L
   const pending = new Set<Promise<unknown>>();
   const set = async (userId: string, presence: Presence, onlyIf?: Presence) => {
     if (stopped) return;
-    const write = setPresence(db, userId, presence, onlyIf);
+    const write = setPresence(db, userId, presence, { onlyIf });
     pending.add(write);
     try {
-      if (await write) publish.presence(userId, presence);
+      const state = await write;
+      if (state) publish.presence(userId, state);
     } finally {
       pending.delete(write);
     }

@@ -1,6 +1,6 @@
 /** Sends hub changes to exactly the consoles whose scope includes them. */
 import type { Alert, Case, Mention, Message } from '../../shared/domain';
-import type { CallOffered, Presence } from '../../shared/protocol';
+import type { CallOffered, PresenceState } from '../../shared/protocol';
 import { type LiveServer, roomsForCase } from './io';
 
 export type Publisher = ReturnType<typeof createPublisher>;
@@ -28,8 +28,8 @@ export function createPublisher(io: LiveServer) {
     callOffered(offer: CallOffered): void {
       io.to(`user:${offer.userId}`).emit('call:offered', offer);
     },
-    presence(userId: string, presence: Presence): void {
-      io.to(['role:supervisor', 'role:admin', `user:${userId}`]).emit('presence:update', { userId, presence });
+    presence(userId: string, state: PresenceState): void {
+      io.to(['role:supervisor', 'role:admin', `user:${userId}`]).emit('presence:update', { userId, ...state });
     },
   };
 }

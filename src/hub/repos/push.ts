@@ -9,7 +9,7 @@ import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
 import { refuseAssignment, refuseNewAssignee } from '../../shared/assignment';
 import { type Case, type Customer, IdSchema, type Mention, type Message, type Priority } from '../../shared/domain';
-import { CASE_FIELDS, type CaseField, type FieldConflict, type Mutation, type MutationResult } from '../../shared/protocol';
+import { CASE_FIELDS, type CaseField, type FieldConflict, type Mutation, type MutationResult, type PresenceState } from '../../shared/protocol';
 import type { Db } from '../db/connect';
 import { toCase, toCustomer, toMessage } from '../db/rows';
 import { caseChanges, caseMoves, cases, customers, deliveries, devices, messages, mutations, queues, users } from '../db/schema';
@@ -31,7 +31,7 @@ export interface PushOutcome {
   cases: Case[];
   /** New messages with the placement of their case, which decides who sees them. */
   messages: { message: Message; caseRow: Pick<Case, 'queueId' | 'assigneeId'> }[];
-  presence?: { userId: string; presence: string };
+  presence?: { userId: string; state: PresenceState };
   /** Customers it changed (consent). */
   customers?: Customer[];
   /** Mentions it changed (converted, dismissed). */
@@ -307,8 +307,9 @@ async function apply(work: Batch, m: Mutation): Promise<PushOutcome> {
       return create(work, m.id, m.entityId, m.payload.case);
     case 'presence.set': {
       if (m.entityId !== actor.id) throw new Rejection('presence can only be set for yourself');
-      await setPresence(tx, actor.id, m.payload.presence);
-      return { result: { id: m.id, status: 'applied', version: 0, rev: 0 }, cases: [], messages: [], presence: { userId: actor.id, presence: m.payload.presence } };
+      const state = await setPresence(tx, actor.id, m.payload.presence, { reason: m.payload.reason });
+      if (!state) throw new Rejection('no such user');
+      return { result: { id: m.id, status: 'applied', version: 0, rev: 0 }, cases: [], messages: [], presence: { userId: actor.id, state } };
     }
   }
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { User } from '../../shared/domain';
+import type { Presence, PresenceState } from '../../shared/protocol';
 import type { Db } from '../db/connect';
 import { toUser } from '../db/rows';
 import { queueMembers, users } from '../db/schema';
@@ -42,9 +43,21 @@ export async function endSessions(db: Db, userId: string): Promise<boolean> {
   return changed.length > 0;
 }
 
-/** Sets a user's presence (only when it is currently `onlyIf`, if given); true when it changed. */
-export async function setPresence(db: Db, userId: string, presence: string, onlyIf?: string): Promise<boolean> {
-  const where = onlyIf ? and(eq(users.id, userId), eq(users.presence, onlyIf)) : eq(users.id, userId);
-  const changed = await db.update(users).set({ presence }).where(where).returning({ id: users.id });
-  return changed.length > 0;
+/**
+ * Sets a user's presence and its reason (only when it is currently `onlyIf`,
+ * if given); the time in state starts again. Null when nothing changed.
+ */
+export async function setPresence(db: Db, userId: string, presence: Presence, opts: { onlyIf?: Presence; reason?: string } = {}): Promise<PresenceState | null> {
+  const where = opts.onlyIf ? and(eq(users.id, userId), eq(users.presence, opts.onlyIf)) : eq(users.id, userId);
+  const [row] = await db
+    .update(users)
+    .set({ presence, presenceReason: opts.reason ?? null, presenceSince: new Date() })
+    .where(where)
+    .returning({ presence: users.presence, reason: users.presenceReason, since: users.presenceSince });
+  return row ? { presence: row.presence as Presence, reason: row.reason, since: row.since.toISOString() } : null;
+}
+
+export async function presenceOf(db: Db, userId: string): Promise<PresenceState | null> {
+  const [row] = await db.select({ presence: users.presence, reason: users.presenceReason, since: users.presenceSince }).from(users).where(eq(users.id, userId));
+  return row ? { presence: row.presence as Presence, reason: row.reason, since: row.since.toISOString() } : null;
 }

@@ -11,7 +11,7 @@ import type { ApiParsedInput, MentionItem, QueueItem } from '../../shared/api';
 import { refuseAssignment } from '../../shared/assignment';
 import type { Case, Customer, Message, User } from '../../shared/domain';
 import { refuseReply } from '../../shared/replies';
-import { CASE_FIELDS, type CaseFields, type Mutation, MutationSchema } from '../../shared/protocol';
+import { CASE_FIELDS, type CaseFields, type Mutation, MutationSchema, type PresenceState } from '../../shared/protocol';
 import type { Cache } from './cache';
 import { CoreError } from './errors';
 
@@ -27,6 +27,8 @@ export interface Changes {
   retryReply(input: ApiParsedInput<'messages.retry'>): Message;
   convertMention(input: ApiParsedInput<'mentions.convert'>): { mention: MentionItem; caseId: string };
   dismissMention(input: ApiParsedInput<'mentions.dismiss'>): MentionItem;
+  /** The user's presence: queued for the hub like every change. */
+  setPresence(input: ApiParsedInput<'presence.set'>): PresenceState;
   /** Records what the customer agreed to; shown at once, the hub's row follows. */
   setConsent(input: ApiParsedInput<'customers.setConsent'>): Customer;
   /** Keeps the user's value of a conflicting field: a new change on the hub's current version. */
@@ -210,6 +212,12 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
       record({ kind: 'mention.dismiss', entityId: id, payload: {} }, () => cache.mentions.refresh(id), mention.version);
       opts.onMentions([id]);
       return existingMention(id);
+    },
+
+    setPresence({ presence, reason }) {
+      const user = me();
+      record({ kind: 'presence.set', entityId: user.id, payload: { presence, ...(reason ? { reason } : {}) } }, () => undefined, 0);
+      return { presence, reason: reason ?? null, since: new Date().toISOString() };
     },
 
     setConsent({ id, ...fields }) {

@@ -3,7 +3,8 @@
  * answer from the cache so the console works offline; inputs arrive already
  * validated by dispatch().
  */
-import type { ApiHandlers, CaseView, QueueItem, SessionInfo } from '../../shared/api';
+import type { ApiHandlers, ApiParsedInput, CaseView, QueueItem, SessionInfo } from '../../shared/api';
+import type { PresenceState } from '../../shared/protocol';
 import type { Cache } from './cache';
 import type { Changes } from './changes';
 import type { Connection } from './connection';
@@ -25,6 +26,8 @@ export interface HandlerDeps {
   /** Login succeeded: pull, go live, tell the windows. */
   onLogin(session: StoredSession): Promise<void>;
   onLogout(): void;
+  /** The user's presence: the last one heard, and setting it (shown at once, queued for the hub). */
+  presence: { get(): PresenceState | null; set(input: ApiParsedInput<'presence.set'>): PresenceState };
   log(message: string): void;
 }
 
@@ -165,6 +168,13 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       if (!cache.notices.remove(id)) throw new CoreError('not_found', 'no such notice');
       connection.changed();
       return null;
+    },
+    async 'presence.get'() {
+      loggedIn();
+      return deps.presence.get();
+    },
+    async 'presence.set'(input) {
+      return deps.presence.set(input);
     },
     async 'sync.status'() {
       return connection.status();

@@ -12,6 +12,8 @@ import {
   type LoginResponse,
   LoginResponseSchema,
   type Mutation,
+  PresenceStateSchema,
+  type PresenceState,
   type SyncPullResponse,
   SyncPullResponseSchema,
   type SyncPushResponse,
@@ -20,7 +22,7 @@ import {
 import { CoreError } from './errors';
 
 /** GET /api/me answers at least who the token belongs to; a full user when the hub sends one. */
-const MeResponseSchema = z.object({ user: z.looseObject({ id: z.string(), role: RoleSchema }) });
+const MeResponseSchema = z.object({ user: z.looseObject({ id: z.string(), role: RoleSchema }), presence: PresenceStateSchema.nullable().optional() });
 
 export interface HubCredentials {
   hubUrl: string;
@@ -30,7 +32,7 @@ export interface HubCredentials {
 export interface HubClient {
   login(hubUrl: string, username: string, password: string): Promise<LoginResponse>;
   /** Checks the token; returns the full user when the hub includes it. */
-  me(): Promise<{ id: string; user: User | null }>;
+  me(): Promise<{ id: string; user: User | null; presence: PresenceState | null }>;
   pull(cursor: number, limit: number): Promise<SyncPullResponse>;
   push(mutations: Mutation[]): Promise<SyncPushResponse>;
   /** null when the case is missing or outside this user's scope. */
@@ -90,9 +92,9 @@ export function createHubClient(credentials: () => HubCredentials | null, fetchI
 
     async me() {
       const { url, headers } = authed('/api/me');
-      const { user } = await request(url, { headers }, MeResponseSchema);
+      const { user, presence } = await request(url, { headers }, MeResponseSchema);
       const full = UserSchema.safeParse(user);
-      return { id: user.id, user: full.success ? full.data : null };
+      return { id: user.id, user: full.success ? full.data : null, presence: presence ?? null };
     },
 
     pull(cursor, limit) {

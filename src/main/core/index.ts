@@ -4,6 +4,7 @@
  * IPC, the browser shell's bridge, tests and the benchmark.
  */
 import type { ApiHandlers } from '../../shared/api';
+import type { PresenceState } from '../../shared/protocol';
 import { hubAddressProblem } from '../../shared/hub-address';
 import { type Cache, openCache } from './cache';
 import { createConnection } from './connection';
@@ -102,6 +103,11 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
   });
 
   let closed = false;
+  // The user's presence as last heard (the hub's answer to /api/me, a live update, or the user's own choice).
+  let presence: PresenceState | null = null;
+  events.on('presence:changed', (state) => {
+    presence = state;
+  });
 
   function endSession(why: string): void {
     if (closed || !session.current()) return;
@@ -116,6 +122,7 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
     try {
       const me = await hub.me();
       if (me.user) session.updateUser(me.user);
+      if (me.presence) events.emit('presence:changed', me.presence);
     } catch (error) {
       if (closed) return;
       if (error instanceof CoreError && error.code === 'unauthorized') endSession('the stored token is no longer valid');
@@ -131,10 +138,22 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
     changes,
     async onLogin(current) {
       connection.stop();
+      presence = null;
       // The first pull fills the cache before login answers, so the queue is there when the UI asks.
       await connection.syncNow().catch((error: unknown) => log(`first pull failed: ${errorText(error)}`));
       connection.start(current);
       events.emit('session:changed', { user: current.user });
+      void refreshUser();
+    },
+    presence: {
+      get: () => presence,
+      set(input) {
+        const state = changes.setPresence(input);
+        events.emit('presence:changed', state);
+        // Pushed now, not at the next sync: supervisors and routing read it.
+        connection.changed();
+        return state;
+      },
     },
     onLogout: () => endSession('logout'),
     log,

@@ -8,7 +8,7 @@ import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import type { ConnectionState } from '../../shared/api';
 import { type Alert, AlertSchema, CaseSchema, type Mention, MentionSchema, MessageSchema } from '../../shared/domain';
-import { type CallOffered, CallOfferedSchema, type ConsoleToHubEvents, type HubToConsoleEvents } from '../../shared/protocol';
+import { type CallOffered, CallOfferedSchema, type ConsoleToHubEvents, type HubToConsoleEvents, type PresenceUpdate, PresenceUpdateSchema } from '../../shared/protocol';
 import type { Cache } from './cache';
 import { caseOfTheUser, noticeIfReassigned } from './reassignment';
 
@@ -36,6 +36,8 @@ export interface LiveOptions {
   onMention(mention: Mention, arrived: boolean): void;
   /** A call rings for this user (the hub sends it to their room only). */
   onCallOffered(offer: CallOffered): void;
+  /** Someone's presence changed (the hub sends a user their own, and supervisors everyone's). */
+  onPresence(update: PresenceUpdate): void;
   /** Every successful (re)connect: time to pull what was missed. */
   onConnected(): void;
   /** The hub refused the token: the session is over. */
@@ -118,6 +120,11 @@ export function connectLive(opts: LiveOptions): LiveConnection {
     const parsed = CallOfferedSchema.safeParse(raw);
     if (parsed.success) opts.onCallOffered(parsed.data);
     else opts.log(`ignored malformed call:offered: ${z.prettifyError(parsed.error)}`);
+  });
+  socket.on('presence:update', (raw) => {
+    const parsed = PresenceUpdateSchema.safeParse(raw);
+    if (parsed.success) opts.onPresence(parsed.data);
+    else opts.log(`ignored malformed presence:update: ${z.prettifyError(parsed.error)}`);
   });
   socket.on('device:alert', (raw) => {
     const parsed = AlertSchema.safeParse(raw);

@@ -1,4 +1,4 @@
-/** The top bar: product, connection and sync state, notices, and the signed-in user. */
+/** The top bar: product, the user's presence, connection and sync state, notices, and the signed-in user. */
 import { ActionIcon, Avatar, Badge, Group, Menu, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { IconChevronDown, IconHeadset, IconLogout, IconRefresh, IconServer } from '@tabler/icons-react';
 import type { SessionInfo, SyncStatus } from '../../../shared/api';
@@ -6,6 +6,7 @@ import { initials } from '../lib/format';
 import { useNow } from '../lib/useNow';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { NoticesButton } from './NoticesButton';
+import { PresenceMenu } from './PresenceMenu';
 import { SyncProgress } from './SyncProgress';
 
 const ROLE_LABELS = { agent: 'Agent', supervisor: 'Supervisor', technician: 'Technician', admin: 'Admin' } as const;
@@ -31,6 +32,7 @@ export function AppHeader({ session, status, syncing, onSyncNow, onLogout, onOpe
         </Text>
       </Group>
       <Group gap="md" wrap="nowrap">
+        <PresenceMenu />
         <ConnectionIndicator status={status} now={now} />
         <Tooltip label="Sync now">
           <ActionIcon variant="subtle" color="gray.4" onClick={onSyncNow} loading={syncing} aria-label="Sync now" data-testid="sync-now">
