@@ -6,6 +6,7 @@ export const AUDIT_ACTIONS = [
   'case.assign',
   'consent.override',
   'customer.consent',
+  'presence.override',
   'user.create',
   'user.update',
   'user.sign_out',

@@ -83,4 +83,19 @@ describe.each(backends)('presence on $name', (backend) => {
     socket.close();
     expect(await until((u) => u.userId === jon && u.presence === 'offline')).toMatchObject([{ reason: null }]);
   });
+
+  it('lets a supervisor set an agent away with a reason: live, audited, and for supervisors only', async () => {
+    const [sam, ana] = [await hub.login('sam'), await hub.login('ana')];
+    const tess = (await me(hub, await hub.login('tess'))).user.id;
+    const override = (token: string, userId: string, body: object) => hub.post(`/api/admin/users/${userId}/presence`, body, token);
+    expect((await override(ana, tess, { presence: 'away', reason: 'Training' })).status).toBe(403);
+    expect((await override(sam, tess, { presence: 'away' })).status).toBe(400);
+    expect((await override(sam, uuidv7(), { presence: 'away', reason: 'Training' })).status).toBe(404);
+    const response = await override(sam, tess, { presence: 'away', reason: 'Training' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ userId: tess, presence: 'away', reason: 'Training' });
+    expect(await until((u) => u.userId === tess && u.presence === 'away')).toMatchObject([{ reason: 'Training' }]);
+    const audit = (await (await hub.get('/api/audit?action=presence.override&limit=1', sam)).json()) as { entries: { entityId: string; after: unknown; reason: string }[] };
+    expect(audit.entries[0]).toMatchObject({ entityId: tess, after: { presence: 'away', reason: 'Training' }, reason: 'Training' });
+  });
 });

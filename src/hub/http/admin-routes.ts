@@ -8,6 +8,8 @@ import { MembersSchema, NewQueueSchema, NewUserSchema, QueuePatchSchema, UserPat
 import type { Role } from '../../shared/domain';
 import { hashPassword } from '../auth/passwords';
 import { createQueue, createUser, listAdminUsers, setMembers, signOutEverywhere, updateQueue, updateUser } from '../repos/admin';
+import { PresenceSetSchema } from '../../shared/protocol';
+import { overridePresence } from '../repos/users';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
@@ -57,6 +59,17 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       await ctx.sessions.changed({ userId: params.id });
       await ctx.disconnectUser(params.id);
       return reply.code(204).send();
+    });
+
+    // A supervisor sets an agent's presence (away, with the reason): live to everyone who watches, and audited.
+    admin.post('/api/admin/users/:id/presence', { preHandler: allow('admin', 'supervisor') }, async (request, reply) => {
+      const params = parseOr400(reply, IdParams, request.params);
+      const body = params && parseOr400(reply, PresenceSetSchema, request.body);
+      if (!params || !body) return reply;
+      const state = await overridePresence(ctx.db, request.actor!.id, params.id, body.presence, body.reason);
+      if (!state) return sendError(reply, 404, 'not_found', 'no such user');
+      ctx.publish.presence(params.id, state);
+      return { userId: params.id, ...state };
     });
 
     admin.post('/api/admin/queues', admins, async (request, reply) => {

@@ -5,6 +5,8 @@ import type { Db } from '../db/connect';
 import { toUser } from '../db/rows';
 import { queueMembers, users } from '../db/schema';
 import type { Actor } from './scope';
+import { writeTransaction } from '../db/write';
+import { recordAudit } from './audit';
 
 export async function findUserWithHash(db: Db, username: string): Promise<{ user: User; passwordHash: string; sessionEpoch: number } | null> {
   const [row] = await db.select().from(users).where(eq(users.username, username));
@@ -55,6 +57,17 @@ export async function setPresence(db: Db, userId: string, presence: Presence, op
     .where(where)
     .returning({ presence: users.presence, reason: users.presenceReason, since: users.presenceSince });
   return row ? { presence: row.presence as Presence, reason: row.reason, since: row.since.toISOString() } : null;
+}
+
+/** A supervisor sets someone's presence (e.g. away, with the reason), on the record; null for an unknown user. */
+export async function overridePresence(db: Db, actorId: string, userId: string, presence: Presence, reason: string | undefined): Promise<PresenceState | null> {
+  return writeTransaction(db, async (tx) => {
+    const before = await presenceOf(tx, userId);
+    if (!before) return null;
+    const after = await setPresence(tx, userId, presence, { reason });
+    await recordAudit(tx, [{ actorId, action: 'presence.override', entity: 'user', entityId: userId, before: { presence: before.presence, reason: before.reason }, after: { presence, reason: reason ?? null }, reason: reason ?? null }]);
+    return after;
+  });
 }
 
 export async function presenceOf(db: Db, userId: string): Promise<PresenceState | null> {
