@@ -56,6 +56,8 @@ export interface HubOptions {
   publicUrl?: string;
   /** How long one call to a provider may take before it is cut off and retried (default 30 s); a hub that stops mid-call holds its reply about twice as long. */
   deliveryTimeoutMs?: number;
+  /** How often `queue:stats` goes to supervisors besides on change (default 5 s; tests shorten it). */
+  queueStatsIntervalMs?: number;
   /** The delivery worker's other timing (tests shorten it); defaults in delivery/worker.ts. */
   delivery?: { pollMs?: number; maxAttempts?: number; backoffMs?: number };
   /** Outbound mail relay (`smtp://host:port`); without it, email replies stay queued (with `--demo`, the provider simulator). */

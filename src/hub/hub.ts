@@ -20,6 +20,7 @@ import { registerRoutes } from './http/routes';
 import { installErrorHandlers } from './http/errors';
 import { createLiveServer, disconnectToken, disconnectUser, shareSessionChanges, syncQueueRoom, syncUserRooms } from './live/io';
 import { createPublisher } from './live/publish';
+import { broadcastQueueStats } from './live/queue-stats';
 import { createMetrics } from './ops/metrics';
 import { createLogger } from './ops/logger';
 import { redactCredentials } from './ops/redact';
@@ -82,7 +83,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     installErrorHandlers(app);
 
     const io = createLiveServer(app.server, sessions);
-    const publish = createPublisher(io);
+    const stats = broadcastQueueStats(io, db, log.child({ component: 'queue-stats' }), { intervalMs: opts.queueStatsIntervalMs });
+    const publish = createPublisher(io, () => stats.changed());
     const presence = trackPresence(io, db, publish, log.child({ component: 'presence' }));
     const metrics = createMetrics({ sockets: () => io.engine.clientsCount });
     const ingest = countReadings(createTelemetryIngest(db, (opened) => {
@@ -191,6 +193,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     closers.push(() => withGrace(() => new Promise<void>((resolve) => io.close(() => resolve()))));
     // Runs before the sockets close: their disconnects must not write to a database about to close.
     closers.push(() => presence.stop());
+    closers.push(() => stats.stop());
     const port = await listenWithFallback(app.server, {
       port: opts.port ?? DEFAULT_HUB_PORT,
       host,

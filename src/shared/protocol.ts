@@ -129,12 +129,25 @@ export const PresenceSetSchema = z
   .refine((p) => p.presence !== 'away' || p.reason !== undefined, { message: 'say why you are away', path: ['reason'] })
   .refine((p) => p.reason === undefined || p.presence === 'away' || p.presence === 'busy', { message: 'only away and busy take a reason', path: ['reason'] });
 
-export interface QueueStats {
-  queueId: string;
-  open: number;
-  unassigned: number;
-  breachingSla: number;
-}
+/** `queue:stats`, to supervisors and admins every few seconds and on change: one row per queue. */
+export const QueueStatsSchema = z.object({
+  queueId: z.string(),
+  /** Not done and nobody's yet. */
+  waiting: z.number().int(),
+  oldestWaitSeconds: z.number().int(),
+  /** Not done, SLA due within the hour. */
+  atRisk: z.number().int(),
+  /** Not done, SLA past due. */
+  breached: z.number().int(),
+  arrivals15m: z.number().int(),
+  agentsAvailable: z.number().int(),
+  agentsSignedIn: z.number().int(),
+  /** From opened to solved, over the cases solved in the last 24 hours; null when none was. */
+  averageHandleSeconds: z.number().int().nullable(),
+  /** By Erlang C (src/shared/staffing.ts) for 80 % within 60 s, from the last hour's arrivals and the handle time. */
+  agentsNeeded: z.number().int(),
+});
+export type QueueStats = z.infer<typeof QueueStatsSchema>;
 
 /** A ringing call offered to one agent (the screen pop): the caller's customer (null when the number is unknown) and open cases. */
 export const CallOfferedSchema = z.object({

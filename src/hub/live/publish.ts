@@ -5,14 +5,17 @@ import { type LiveServer, roomsForCase } from './io';
 
 export type Publisher = ReturnType<typeof createPublisher>;
 
-export function createPublisher(io: LiveServer) {
+/** `onChange`: a case or a presence changed (what queue statistics are made of). */
+export function createPublisher(io: LiveServer, onChange: () => void = () => undefined) {
   return {
     case(row: Case): void {
       io.to(roomsForCase(row)).emit('case:upsert', row);
+      onChange();
     },
     /** To consoles that could see the case where it was and cannot where it is now. */
     caseMoved(row: Case, from: Pick<Case, 'queueId' | 'assigneeId'>, rev: number): void {
       io.to(roomsForCase(from)).except(roomsForCase(row)).emit('case:removed', { id: row.id, rev });
+      onChange();
     },
     message(message: Message, caseRow: Pick<Case, 'queueId' | 'assigneeId'>): void {
       io.to(roomsForCase(caseRow)).emit('message:upsert', message);
@@ -30,6 +33,7 @@ export function createPublisher(io: LiveServer) {
     },
     presence(userId: string, state: PresenceState): void {
       io.to(['role:supervisor', 'role:admin', `user:${userId}`]).emit('presence:update', { userId, ...state });
+      onChange();
     },
   };
 }

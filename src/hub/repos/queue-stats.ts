@@ -1,0 +1,63 @@
+/** The figures of `queue:stats`, per queue, in a few grouped queries. */
+import { sql } from 'drizzle-orm';
+import type { QueueStats } from '../../shared/protocol';
+import { agentsNeeded } from '../../shared/staffing';
+import type { Db } from '../db/connect';
+
+/** Until a queue has solved something, staffing assumes this handle time. */
+const DEFAULT_HANDLE_SECONDS = 600;
+
+type Row = Record<string, unknown>;
+const rowsOf = (result: unknown) => (result as { rows: Row[] }).rows;
+const num = (value: unknown) => Number(value ?? 0);
+
+export async function queueStats(db: Db, now = new Date()): Promise<QueueStats[]> {
+  const at = now.toISOString();
+  const work = rowsOf(
+    await db.execute(sql`
+      SELECT q.id AS queue_id,
+        count(c.id) FILTER (WHERE c.status IN ('new', 'open') AND c.assignee_id IS NULL) AS waiting,
+        coalesce(extract(epoch FROM ${at}::timestamptz - min(c.created_at) FILTER (WHERE c.status IN ('new', 'open') AND c.assignee_id IS NULL)), 0) AS oldest_wait,
+        count(c.id) FILTER (WHERE c.status NOT IN ('solved', 'closed') AND c.sla_due_at >= ${at}::timestamptz AND c.sla_due_at < ${at}::timestamptz + interval '1 hour') AS at_risk,
+        count(c.id) FILTER (WHERE c.status NOT IN ('solved', 'closed') AND c.sla_due_at < ${at}::timestamptz) AS breached,
+        count(c.id) FILTER (WHERE c.created_at >= ${at}::timestamptz - interval '15 minutes') AS arrivals_15m,
+        count(c.id) FILTER (WHERE c.created_at >= ${at}::timestamptz - interval '1 hour') AS arrivals_1h
+      FROM queues q LEFT JOIN cases c ON c.queue_id = q.id
+      GROUP BY q.id`),
+  );
+  const agents = rowsOf(
+    await db.execute(sql`
+      SELECT m.queue_id, count(*) FILTER (WHERE u.presence <> 'offline') AS signed_in, count(*) FILTER (WHERE u.presence = 'available') AS available
+      FROM queue_members m JOIN users u ON u.id = m.user_id
+      GROUP BY m.queue_id`),
+  );
+  // When a case was solved: the first change that made it solved (or closed), in the last day.
+  const handled = rowsOf(
+    await db.execute(sql`
+      SELECT c.queue_id, avg(extract(epoch FROM s.at - c.created_at)) AS handle
+      FROM cases c JOIN (
+        SELECT case_id, min(changed_at) AS at FROM case_changes
+        WHERE fields->>'status' IN ('solved', 'closed') AND changed_at >= ${at}::timestamptz - interval '24 hours'
+        GROUP BY case_id
+      ) s ON s.case_id = c.id
+      GROUP BY c.queue_id`),
+  );
+  const agentsOf = new Map(agents.map((r) => [String(r.queue_id), r]));
+  const handleOf = new Map(handled.map((r) => [String(r.queue_id), r.handle === null ? null : Math.round(num(r.handle))]));
+  return work.map((r) => {
+    const queueId = String(r.queue_id);
+    const handle = handleOf.get(queueId) ?? null;
+    return {
+      queueId,
+      waiting: num(r.waiting),
+      oldestWaitSeconds: Math.round(num(r.oldest_wait)),
+      atRisk: num(r.at_risk),
+      breached: num(r.breached),
+      arrivals15m: num(r.arrivals_15m),
+      agentsAvailable: num(agentsOf.get(queueId)?.available),
+      agentsSignedIn: num(agentsOf.get(queueId)?.signed_in),
+      averageHandleSeconds: handle,
+      agentsNeeded: agentsNeeded(num(r.arrivals_1h), handle ?? DEFAULT_HANDLE_SECONDS),
+    };
+  });
+}
