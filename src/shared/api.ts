@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Alert, Article, Case, Customer, Device, Mention, Message, Queue, User } from './domain';
 import { BodySchema, CaseStatusSchema, ChannelSchema, DeviceIdSchema, IdSchema, LanguageSchema, MentionStatusSchema, PrioritySchema, SubjectSchema, TagsSchema } from './domain';
-import { type CallOffered, type CaseField, CaseFieldsSchema, PresenceSetSchema, type PresenceState } from './protocol';
+import { type CallOffered, type CaseField, CaseFieldsSchema, PresenceSetSchema, type PresenceState, type QueueStats } from './protocol';
 import { ConsentOverrideSchema } from './replies';
 
 export const CONNECTION_STATES = ['online', 'offline', 'reconnecting'] as const;
@@ -175,6 +175,8 @@ export const apiInputs = {
   'sync.now': z.object({}),
   /** The user's presence as the hub last said it (null before it has). */
   'presence.get': z.object({}),
+  /** The latest queue statistics the hub sent (supervisors and admins get them); null before any came. */
+  'queues.stats': z.object({}),
   /** Available, busy, away (with a reason), offline: shown at once, sent to the hub like every change. */
   'presence.set': PresenceSetSchema,
 } as const;
@@ -214,6 +216,7 @@ export interface ApiOutputs {
   'sync.status': SyncStatus;
   'sync.now': SyncStatus;
   'presence.get': PresenceState | null;
+  'queues.stats': QueueStats[] | null;
   'presence.set': PresenceState;
 }
 export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
@@ -238,6 +241,8 @@ export interface ApiEvents {
   'mentions:changed': { ids: string[]; arrived: MentionItem[] };
   /** A call is ringing for this user: the screen pop. */
   'call:offered': CallOffered;
+  /** New queue statistics from the hub (supervisors and admins). */
+  'queue:stats': QueueStats[];
   /** The user's presence changed (here, on another of their consoles, or by the hub as their sockets came and went). */
   'presence:changed': PresenceState;
 }
@@ -251,6 +256,7 @@ export const API_EVENT_NAMES = [
   'mentions:changed',
   'call:offered',
   'presence:changed',
+  'queue:stats',
 ] as const satisfies readonly ApiEventName[];
 
 /** The handlers the core implements; also the shape the renderer calls. */

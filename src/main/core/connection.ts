@@ -216,6 +216,7 @@ export function createConnection(opts: {
           // The hub sends it to this user's room; a stale session's socket must not pop another user's call.
           if (offer.userId === opts.me()) events.emit('call:offered', offer);
         },
+        onQueueStats: (stats) => events.emit('queue:stats', stats),
         onPresence({ userId, ...state }) {
           // A supervisor hears everyone's; the console's own is the user's.
           if (userId === opts.me()) events.emit('presence:changed', state);

@@ -4,7 +4,7 @@
  * validated by dispatch().
  */
 import type { ApiHandlers, ApiParsedInput, CaseView, QueueItem, SessionInfo } from '../../shared/api';
-import type { PresenceState } from '../../shared/protocol';
+import type { PresenceState, QueueStats } from '../../shared/protocol';
 import type { Cache } from './cache';
 import type { Changes } from './changes';
 import type { Connection } from './connection';
@@ -28,6 +28,8 @@ export interface HandlerDeps {
   onLogout(): void;
   /** The user's presence: the last one heard, and setting it (shown at once, queued for the hub). */
   presence: { get(): PresenceState | null; set(input: ApiParsedInput<'presence.set'>): PresenceState };
+  /** The latest queue statistics heard (supervisors and admins get them). */
+  queueStats(): QueueStats[] | null;
   log(message: string): void;
 }
 
@@ -175,6 +177,10 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     },
     async 'presence.set'(input) {
       return deps.presence.set(input);
+    },
+    async 'queues.stats'() {
+      loggedIn();
+      return deps.queueStats();
     },
     async 'sync.status'() {
       return connection.status();

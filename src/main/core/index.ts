@@ -4,7 +4,7 @@
  * IPC, the browser shell's bridge, tests and the benchmark.
  */
 import type { ApiHandlers } from '../../shared/api';
-import type { PresenceState } from '../../shared/protocol';
+import type { PresenceState, QueueStats } from '../../shared/protocol';
 import { hubAddressProblem } from '../../shared/hub-address';
 import { type Cache, openCache } from './cache';
 import { createConnection } from './connection';
@@ -108,6 +108,11 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
   events.on('presence:changed', (state) => {
     presence = state;
   });
+  // The latest queue statistics, for a board opened between two of them.
+  let queueStats: QueueStats[] | null = null;
+  events.on('queue:stats', (stats) => {
+    queueStats = stats;
+  });
 
   function endSession(why: string): void {
     if (closed || !session.current()) return;
@@ -139,12 +144,14 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
     async onLogin(current) {
       connection.stop();
       presence = null;
+      queueStats = null;
       // The first pull fills the cache before login answers, so the queue is there when the UI asks.
       await connection.syncNow().catch((error: unknown) => log(`first pull failed: ${errorText(error)}`));
       connection.start(current);
       events.emit('session:changed', { user: current.user });
       void refreshUser();
     },
+    queueStats: () => queueStats,
     presence: {
       get: () => presence,
       set(input) {

@@ -8,7 +8,7 @@ import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import type { ConnectionState } from '../../shared/api';
 import { type Alert, AlertSchema, CaseSchema, type Mention, MentionSchema, MessageSchema } from '../../shared/domain';
-import { type CallOffered, CallOfferedSchema, type ConsoleToHubEvents, type HubToConsoleEvents, type PresenceUpdate, PresenceUpdateSchema } from '../../shared/protocol';
+import { type CallOffered, CallOfferedSchema, type ConsoleToHubEvents, type HubToConsoleEvents, type PresenceUpdate, PresenceUpdateSchema, type QueueStats, QueueStatsSchema } from '../../shared/protocol';
 import type { Cache } from './cache';
 import { caseOfTheUser, noticeIfReassigned } from './reassignment';
 
@@ -38,6 +38,8 @@ export interface LiveOptions {
   onCallOffered(offer: CallOffered): void;
   /** Someone's presence changed (the hub sends a user their own, and supervisors everyone's). */
   onPresence(update: PresenceUpdate): void;
+  /** Queue statistics (supervisors and admins). */
+  onQueueStats(stats: QueueStats[]): void;
   /** Every successful (re)connect: time to pull what was missed. */
   onConnected(): void;
   /** The hub refused the token: the session is over. */
@@ -120,6 +122,11 @@ export function connectLive(opts: LiveOptions): LiveConnection {
     const parsed = CallOfferedSchema.safeParse(raw);
     if (parsed.success) opts.onCallOffered(parsed.data);
     else opts.log(`ignored malformed call:offered: ${z.prettifyError(parsed.error)}`);
+  });
+  socket.on('queue:stats', (raw) => {
+    const parsed = z.array(QueueStatsSchema).max(10_000).safeParse(raw);
+    if (parsed.success) opts.onQueueStats(parsed.data);
+    else opts.log(`ignored malformed queue:stats: ${z.prettifyError(parsed.error)}`);
   });
   socket.on('presence:update', (raw) => {
     const parsed = PresenceUpdateSchema.safeParse(raw);

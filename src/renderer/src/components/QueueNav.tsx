@@ -1,7 +1,7 @@
 /** The left rail: a new case, personal views (a technician's briefcase first) and the user's queues, each with its count. */
 import type { ReactNode } from 'react';
 import { Badge, Box, Button, Kbd, NavLink, ScrollArea, Skeleton, Stack, Text } from '@mantine/core';
-import { IconAt, IconBriefcase, IconInbox, IconPlus, IconStack2, IconUser, IconUserQuestion } from '@tabler/icons-react';
+import { IconAt, IconBriefcase, IconChartBar, IconInbox, IconPlus, IconStack2, IconUser, IconUserQuestion } from '@tabler/icons-react';
 import type { Queue, Role } from '../../../shared/domain';
 import { useCaseCounts, useNewMentionCount } from '../api/queries';
 import { filterFor, sameView, type View } from '../lib/views';
@@ -103,6 +103,19 @@ export function QueueNav({ queues, role, view, onView, onNewCase }: Props) {
           styles={{ label: { fontSize: 13 } }}
           style={{ borderRadius: 'var(--mantine-radius-sm)' }}
         />
+        {(role === 'supervisor' || role === 'admin') && (
+          <NavLink
+            label="Queue board"
+            title="Every queue's live figures: waiting, SLAs, arrivals, agents available and needed"
+            leftSection={<IconChartBar size={16} stroke={1.7} />}
+            active={view.kind === 'board'}
+            onClick={() => onView({ kind: 'board' })}
+            data-testid="queue-nav-item"
+            data-view="board"
+            styles={{ label: { fontSize: 13 } }}
+            style={{ borderRadius: 'var(--mantine-radius-sm)' }}
+          />
+        )}
         <SectionTitle mt={14}>Queues</SectionTitle>
         {queues === undefined
           ? Array.from({ length: 4 }, (_, i) => <Skeleton key={i} h={14} my={10} mx={10} w="70%" />)

@@ -1,7 +1,7 @@
 /** The queue views the left nav offers, and the case filter each one means. */
 import type { CaseFilter } from '../api/queries';
 
-export type View = { kind: 'mine' } | { kind: 'unassigned' } | { kind: 'all' } | { kind: 'briefcase' } | { kind: 'mentions' } | { kind: 'queue'; queueId: string };
+export type View = { kind: 'mine' } | { kind: 'unassigned' } | { kind: 'all' } | { kind: 'briefcase' } | { kind: 'mentions' } | { kind: 'board' } | { kind: 'queue'; queueId: string };
 
 export const sameView = (a: View, b: View): boolean =>
   a.kind === b.kind && (a.kind !== 'queue' || (b.kind === 'queue' && a.queueId === b.queueId));
@@ -22,6 +22,7 @@ export function filterFor(view: View, search = ''): CaseFilter {
       return { ...base, queueId: view.queueId };
     // The mentions inbox lists posts, not cases; what a case list there would show is "all active".
     case 'mentions':
+    case 'board':
     case 'all':
       return base;
   }

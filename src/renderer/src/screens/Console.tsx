@@ -14,6 +14,7 @@ import { AppHeader } from '../components/AppHeader';
 import { BriefcaseSummary } from '../components/BriefcaseSummary';
 import { CallPop } from '../components/CallPop';
 import { MentionsView } from '../components/mentions/MentionsView';
+import { QueueBoard } from '../components/QueueBoard';
 import { MentionToasts } from '../components/mentions/MentionToasts';
 import { CaseView } from '../components/CaseView';
 import { SplitView, ViewToolbar } from '../components/ListView';
@@ -37,7 +38,7 @@ function likelyQueue(view: View, items: QueueItem[], openId: string | null): str
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
-const VIEW_TITLES = { mine: 'My work', unassigned: 'Unassigned', all: 'All active', briefcase: 'Briefcase', mentions: 'Mentions' } as const;
+const VIEW_TITLES = { mine: 'My work', unassigned: 'Unassigned', all: 'All active', briefcase: 'Briefcase', mentions: 'Mentions', board: 'Queue board' } as const;
 
 /** How long to wait for the case the hub opens for a converted mention before saying so. */
 const AWAIT_CASE_MS = 30_000;
@@ -167,7 +168,9 @@ export function Console({ session }: { session: SessionInfo }) {
             setNewCaseOpen(true);
           }}
         />
-        {mentionsShown ? (
+        {view.kind === 'board' ? (
+          <QueueBoard />
+        ) : mentionsShown ? (
           <MentionsView
             openCase={caseView}
             onOpenCase={open}
