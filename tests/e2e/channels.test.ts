@@ -16,7 +16,7 @@ import { DEMO_PHONE_NUMBER } from '../../src/hub/demo/dataset';
 import type { Customer } from '../../src/shared/domain';
 import { SyncPullResponseSchema } from '../../src/shared/protocol';
 import { newXUser, postX, tweet, xActivity } from '../hub/x-webhooks';
-import { shotPath, signIn, startE2e, type E2eEnv } from './harness';
+import { shotPath, startSignedIn, type E2eEnv } from './harness';
 import { hubLogin } from './hub-http';
 
 const WAIT = { timeout: 15_000 };
@@ -75,11 +75,8 @@ describe('channels in the console (Chromium)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    env = await startE2e();
-    page = await env.browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(env.consoleUrl);
     // dewi: an agent of Social (X's queue: its mentions) and Support (the demo phone number's).
-    await signIn(page, 'dewi');
+    ({ env, page } = await startSignedIn('dewi'));
   });
   afterAll(async () => {
     await env?.stop();

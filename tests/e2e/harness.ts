@@ -112,3 +112,17 @@ export async function signIn(page: Page, username: string): Promise<void> {
   await page.getByTestId('queue-list').waitFor({ timeout: 20_000 });
   await page.locator('[data-testid="connection-indicator"][data-state="online"]').waitFor({ timeout: 30_000 });
 }
+
+/** A fresh demo hub and console with a 1440×900 page signed in as `username`: what most e2e files start from. */
+export async function startSignedIn(username: string, opts: E2eOptions = {}): Promise<{ env: E2eEnv; page: Page }> {
+  const env = await startE2e(opts);
+  try {
+    const page = await env.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(env.consoleUrl);
+    await signIn(page, username);
+    return { env, page };
+  } catch (error) {
+    await env.stop();
+    throw error;
+  }
+}

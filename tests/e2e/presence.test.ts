@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PresenceUpdate } from '../../src/shared/protocol';
 import { connectSocket } from '../hub/helpers';
-import { shotPath, signIn, startE2e, type E2eEnv } from './harness';
+import { shotPath, startSignedIn, type E2eEnv } from './harness';
 import { hubLogin } from './hub-http';
 
 const WAIT = { timeout: 15_000 };
@@ -17,10 +17,7 @@ describe('presence in the top bar (Chromium)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    env = await startE2e();
-    page = await env.browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(env.consoleUrl);
-    await signIn(page, 'ana');
+    ({ env, page } = await startSignedIn('ana'));
   });
   afterAll(async () => {
     await env?.stop();

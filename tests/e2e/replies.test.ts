@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { demoOutboundOptions, type ProviderSimulator, startProviderSimulator } from '../../src/hub/demo/provider-simulator';
 import { newXUser, postX, tweet, xActivity } from '../hub/x-webhooks';
-import { shotPath, signIn, startE2e, type E2eEnv } from './harness';
+import { shotPath, startSignedIn, type E2eEnv } from './harness';
 
 const WAIT = { timeout: 20_000 };
 
@@ -24,11 +24,8 @@ describe('replies leave on their channel (Chromium)', () => {
 
   beforeAll(async () => {
     sim = await startProviderSimulator({ port: 0, smtpPort: 0 });
-    env = await startE2e({ hub: { ...demoOutboundOptions(sim), delivery: { pollMs: 200 } } });
-    page = await env.browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(env.consoleUrl);
     // dewi: an agent of Social (X) and Support (email).
-    await signIn(page, 'dewi');
+    ({ env, page } = await startSignedIn('dewi', { hub: { ...demoOutboundOptions(sim), delivery: { pollMs: 200 } } }));
   });
   afterAll(async () => {
     await env?.stop();

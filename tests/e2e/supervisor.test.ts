@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { newXUser, postX, tweet, X_BRAND, xActivity } from '../hub/x-webhooks';
-import { shotPath, signIn, startE2e, type E2eEnv } from './harness';
+import { shotPath, signIn, startSignedIn, type E2eEnv } from './harness';
 
 const WAIT = { timeout: 15_000 };
 
@@ -15,10 +15,7 @@ describe('the queue board (Chromium)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    env = await startE2e({ hub: { queueStatsIntervalMs: 60_000 } });
-    page = await env.browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(env.consoleUrl);
-    await signIn(page, 'sam');
+    ({ env, page } = await startSignedIn('sam', { hub: { queueStatsIntervalMs: 60_000 } }));
   });
   afterAll(async () => {
     await env?.stop();
