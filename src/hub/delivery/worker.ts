@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { isReplyChannel, type ReplyChannel } from '../../shared/replies';
+import type { ReplyChannel } from '../../shared/replies';
 import type { Db } from '../db/connect';
 import { type ChannelSender, DeliveryError, type OutboundReply } from '../channels/outbound';
 import { type AttemptEnd, type ClaimedJob, claimDueDeliveries, type FinishedDelivery, finishAttempt, nextDueAt } from '../repos/deliveries';
@@ -105,7 +105,8 @@ export function startDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorker
 
   async function send(job: ClaimedJob): Promise<AttemptEnd> {
     const channel = job.channel;
-    const sender = isReplyChannel(channel as never) ? opts.senders[channel as ReplyChannel] : undefined;
+    // Keyed by reply channel: any other channel has no sender.
+    const sender = opts.senders[channel as ReplyChannel];
     if (!sender) return { status: 'failed', reason: `the ${channel} channel has no outbound configuration on this hub` };
     if (job.was === 'sending' && !sender.idempotent) {
       return { status: 'failed', reason: `the hub stopped during an attempt: ${channel} may have taken the reply; check there before retrying` };

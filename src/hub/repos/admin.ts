@@ -8,6 +8,7 @@ import { toQueue } from '../db/rows';
 import { queueMembers, queues, users } from '../db/schema';
 import { writeTransaction } from '../db/write';
 import { recordAudit } from './audit';
+import { endSessions } from './users';
 
 /** A name already taken; answered as 409 by the HTTP error handler. */
 export class AdminConflict extends Error {
@@ -74,12 +75,7 @@ export async function updateUser(db: Db, id: string, patch: Omit<UserPatch, 'pas
 /** Signs a user out everywhere (their tokens stop working), on the record; false for an unknown user. */
 export async function signOutEverywhere(db: Db, userId: string, actorId: string | null): Promise<boolean> {
   return writeTransaction(db, async (tx) => {
-    const ended = await tx
-      .update(users)
-      .set({ sessionEpoch: sql`${users.sessionEpoch} + 1` })
-      .where(eq(users.id, userId))
-      .returning({ id: users.id });
-    if (ended.length === 0) return false;
+    if (!(await endSessions(tx, userId))) return false;
     await recordAudit(tx, [{ actorId, action: 'user.sign_out', entity: 'user', entityId: userId }]);
     return true;
   });

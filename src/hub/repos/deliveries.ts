@@ -20,8 +20,14 @@ export interface DeliveryTarget {
 }
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
-export interface ClaimedJob extends Omit<DeliveryRow, 'target'> {
+/** A job this hub now holds the lease of, with what its attempt needs. */
+export interface ClaimedJob {
+  messageId: string;
+  channel: string;
+  /** This attempt's number (counted when claimed). */
+  attempts: number;
   target: DeliveryTarget;
+  idempotencyKey: string;
   /** `sending`: an earlier attempt's lease ran out (its hub stopped mid-call): the provider may have taken it. */
   was: 'queued' | 'sending';
   body: string;
@@ -51,24 +57,14 @@ export async function claimDueDeliveries(db: Db, hub: string, limit: number, lea
       FOR UPDATE SKIP LOCKED
     ) due, messages m
     WHERE deliveries.message_id = due.message_id AND m.id = due.message_id
-    RETURNING deliveries.message_id, deliveries.case_id, deliveries.channel, deliveries.attempts, deliveries.target,
-      deliveries.idempotency_key, deliveries.created_at, due.was, m.body
+    RETURNING deliveries.message_id, deliveries.channel, deliveries.attempts, deliveries.target, deliveries.idempotency_key, due.was, m.body
   `)) as unknown as { rows: Record<string, unknown>[] };
   return result.rows.map((r) => ({
     messageId: String(r.message_id),
-    caseId: String(r.case_id),
     channel: String(r.channel),
-    state: 'sending',
     attempts: Number(r.attempts),
-    nextAttemptAt: new Date(),
-    leaseUntil: null,
-    leasedBy: hub,
     target: (typeof r.target === 'string' ? JSON.parse(r.target) : r.target) as DeliveryTarget,
     idempotencyKey: String(r.idempotency_key),
-    externalId: null,
-    reason: null,
-    createdAt: new Date(String(r.created_at)),
-    updatedAt: new Date(),
     was: r.was === 'sending' ? 'sending' : 'queued',
     body: String(r.body),
   }));
