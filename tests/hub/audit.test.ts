@@ -9,12 +9,12 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { AuditEntry } from '../../src/shared/audit';
-import type { Case, Queue } from '../../src/shared/domain';
+import type { Case } from '../../src/shared/domain';
 import type { MutationResult, SyncPushResponse } from '../../src/shared/protocol';
 import { auditCsv, csvField } from '../../src/hub/http/audit-routes';
 import { listAudit, recordAudit } from '../../src/hub/repos/audit';
 import { backends, startTestHub, type TestHub, withDatabase } from './backends';
-import { me, pullAll, rowsOf, waitFor } from './helpers';
+import { me, pullAll, queuesOf, rowsOf, waitFor } from './helpers';
 import { newXUser, postX, tweet, X_BRAND, xActivity } from './x-webhooks';
 
 describe('audit CSV', () => {
@@ -78,7 +78,7 @@ describe.each(backends)('the audit log on $name', (backend) => {
   it('records a reassignment with where the case was and where it went, and who moved it', async () => {
     const cases = rowsOf<Case>((await pullAll(hub, sam)).changes, 'case');
     const c = cases.find((row) => row.status !== 'closed' && row.assigneeId === null)!;
-    const queues = ((await (await hub.get('/api/queues', sam)).json()) as { queues: Queue[] }).queues;
+    const queues = await queuesOf(hub, sam);
     const target = queues.find((q) => q.id !== c.queueId)!;
     expect(await push(sam, 'case.assign', c.id, { assigneeId: samId, queueId: target.id }, c.version)).toMatchObject({ status: 'applied' });
     const [entry] = await audit('?action=case.assign&limit=1');

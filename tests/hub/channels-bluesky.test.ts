@@ -17,7 +17,7 @@ import type { Db } from '../../src/hub/db/connect';
 import { channelConfigs } from '../../src/hub/channels/channels';
 import { startHub, type HubOptions } from '../../src/hub/hub';
 import { backends, type TestHub, withDatabase } from './backends';
-import { channelInbox, pullAll } from './helpers';
+import { channelInbox, pullAll, queuesOf } from './helpers';
 import { type FakeBlueskyAccount, type FakeJetstream, type FakePost, startFakeJetstream } from '../support/fake-jetstream';
 
 type Storage = Pick<HubOptions, 'dataDir' | 'databaseUrl'>;
@@ -129,7 +129,7 @@ describe.each(backends)('the Bluesky channel on $name', (backend) => {
     hub = await hubOn(storage.options, options());
     await fake.subscribed(1);
     sam = await hub.login('sam');
-    const queues = ((await (await hub.get('/api/queues', sam)).json()) as { queues: Queue[] }).queues;
+    const queues = await queuesOf(hub, sam);
     social = queues.find((q) => q.name === 'Social')!;
     baseline = (await pullAll(hub, sam)).cursor;
   });

@@ -13,7 +13,7 @@ import type { Case, Queue } from '../../src/shared/domain';
 import { hubOptionsFromCli } from '../../src/hub/config';
 import { attachmentDisposition } from '../../src/hub/http/content-disposition';
 import { backends, startTestHub, type TestHub } from './backends';
-import { liveSockets, pullAll, pulledSince } from './helpers';
+import { liveSockets, pullAll, pulledSince, queuesOf } from './helpers';
 
 const SUPPORT = 'support@switchboard.test';
 let serial = 0;
@@ -70,7 +70,7 @@ describe.each(backends)('the email channel on $name', (backend) => {
     hub = await startTestHub(backend, { smtpPort: 0 });
     transport = smtpClient(hub.smtpUrl!);
     [sam, ivan, ana] = await Promise.all([hub.login('sam'), hub.login('ivan'), hub.login('ana')]);
-    const queues = ((await (await hub.get('/api/queues', sam)).json()) as { queues: Queue[] }).queues;
+    const queues = await queuesOf(hub, sam);
     support = queues.find((q) => q.name === 'Support')!;
     cursor = (await pullAll(hub, sam)).cursor;
   });

@@ -14,7 +14,7 @@ import { fullAcct, MentionNotificationSchema, normaliseMastodonMention, statusTe
 import { channelConfigs } from '../../src/hub/channels/channels';
 import { startHub, type HubOptions } from '../../src/hub/hub';
 import { backends, type TestHub, withDatabase } from './backends';
-import { channelInbox, pullAll, waitFor } from './helpers';
+import { channelInbox, pullAll, queuesOf, waitFor } from './helpers';
 import { type FakeAccount, type FakeMastodon, startFakeMastodon } from '../support/fake-mastodon';
 
 type Storage = Pick<HubOptions, 'dataDir' | 'databaseUrl'>;
@@ -132,7 +132,7 @@ describe.each(backends)('the Mastodon channel on $name', (backend) => {
     hub = await hubOn(storage.options, options());
     await fake.streamOpened(1);
     sam = await hub.login('sam');
-    const queues = ((await (await hub.get('/api/queues', sam)).json()) as { queues: Queue[] }).queues;
+    const queues = await queuesOf(hub, sam);
     social = queues.find((q) => q.name === 'Social')!;
     baseline = (await pullAll(hub, sam)).cursor;
   });

@@ -11,7 +11,7 @@ import { verifyMetaSignature } from '../../src/hub/channels/meta/signature';
 import { channelConfigs } from '../../src/hub/channels/channels';
 import { hubOptionsFromCli } from '../../src/hub/config';
 import { backends, startTestHub, type TestHub } from './backends';
-import { liveSockets, postSignedJson, pullAll, pulledSince, statuses } from './helpers';
+import { liveSockets, postSignedJson, pullAll, pulledSince, queuesOf, statuses } from './helpers';
 
 const SECRET = 'demo-meta-secret';
 const VERIFY = 'demo-meta-verify';
@@ -113,7 +113,7 @@ describe.each(backends)('the Meta channel on $name', (backend) => {
   beforeAll(async () => {
     hub = await startTestHub(backend);
     [sam, ana] = await Promise.all([hub.login('sam'), hub.login('ana')]);
-    const queues = ((await (await hub.get('/api/queues', sam)).json()) as { queues: Queue[] }).queues;
+    const queues = await queuesOf(hub, sam);
     social = queues.find((q) => q.name === 'Social')!;
     cursor = (await pullAll(hub, sam)).cursor;
   });

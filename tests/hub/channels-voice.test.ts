@@ -16,7 +16,7 @@ import { durationInWords } from '../../src/hub/channels/voice/payload';
 import { twilioSignature, verifyTwilioSignature } from '../../src/hub/channels/voice/signature';
 import { hubOptionsFromCli } from '../../src/hub/config';
 import { backends, startTestHub, type TestHub } from './backends';
-import { casesFor, liveSockets, me, nextEvent, pullAll, pulledSince, rowsOf } from './helpers';
+import { casesFor, liveSockets, me, nextEvent, pullAll, pulledSince, queueNamed, rowsOf } from './helpers';
 
 const TOKEN = 'demo-voice-token';
 /** What the hub is told its public URL is (a proxy's): Twilio signs this, not the address the test connects to. */
@@ -129,7 +129,7 @@ describe.each(backends)('the phone channel on $name', (backend) => {
     hub = await startTestHub(backend, { publicUrl: PUBLIC_URL });
     [sam, ana, ivan, dewi] = await Promise.all([hub.login('sam'), hub.login('ana'), hub.login('ivan'), hub.login('dewi')]);
     ids = { ana: (await me(hub, ana)).user.id, ivan: (await me(hub, ivan)).user.id, dewi: (await me(hub, dewi)).user.id };
-    support = ((await (await hub.get('/api/queues', sam)).json()) as { queues: Queue[] }).queues.find((q) => q.name === 'Support')!;
+    support = await queueNamed(hub, sam, 'Support');
     const all = await pullAll(hub, sam);
     cursor = all.cursor;
     const customers = rowsOf<Customer>(all.changes, 'customer');

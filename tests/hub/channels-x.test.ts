@@ -14,7 +14,7 @@ import { channelConfigs } from '../../src/hub/channels/channels';
 import { hubOptionsFromCli } from '../../src/hub/config';
 import { startHub } from '../../src/hub/hub';
 import { backends, startTestHub, type TestHub, withDatabase } from './backends';
-import { liveSockets, nextEvent, pullAll, pulledSince, rowsOf, statuses } from './helpers';
+import { liveSockets, nextEvent, pullAll, pulledSince, queuesOf, rowsOf, statuses } from './helpers';
 import { newXUser, postX, signX, tweet, X_BRAND, X_SECRET, xActivity, xDm } from './x-webhooks';
 
 describe('X webhook signatures', () => {
@@ -62,7 +62,7 @@ describe.each(backends)('the X channel on $name', (backend) => {
   beforeAll(async () => {
     hub = await startTestHub(backend);
     [sam, ana, ivan] = await Promise.all([hub.login('sam'), hub.login('ana'), hub.login('ivan')]);
-    const queues = ((await (await hub.get('/api/queues', sam)).json()) as { queues: Queue[] }).queues;
+    const queues = await queuesOf(hub, sam);
     social = queues.find((q) => q.name === 'Social')!;
     cursor = (await pullAll(hub, sam)).cursor;
   });

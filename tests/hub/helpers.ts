@@ -2,7 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { demoDeviceToken } from '../../src/hub/demo/dataset';
 import { deviceOfTopic } from '../../src/hub/devices/topics';
-import type { Case, Customer, Mention, Message, User } from '../../src/shared/domain';
+import type { Case, Customer, Mention, Message, Queue, User } from '../../src/shared/domain';
 import type { SyncChange, SyncPullResponse } from '../../src/shared/protocol';
 import type { TestHub } from './backends';
 
@@ -167,4 +167,16 @@ export function channelInbox(source: () => { hub: TestHub; token: string; since:
     messageOf: (externalId: string) => waitFor(async () => (await pulled()).messages.find((m) => m.externalId === externalId), 15_000),
     mentionOf: (externalId: string) => waitFor(async () => (await pulled()).mentions.find((m) => m.externalId === externalId), 15_000),
   };
+}
+
+/** The queues a user may see. */
+export async function queuesOf(hub: TestHub, token: string): Promise<Queue[]> {
+  return ((await (await hub.get('/api/queues', token)).json()) as { queues: Queue[] }).queues;
+}
+
+/** A demo queue by its name (Social, Support…). */
+export async function queueNamed(hub: TestHub, token: string, name: string): Promise<Queue> {
+  const queue = (await queuesOf(hub, token)).find((q) => q.name === name);
+  if (!queue) throw new Error(`no queue named ${name}`);
+  return queue;
 }

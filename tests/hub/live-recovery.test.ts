@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { io, type Socket } from 'socket.io-client';
-import type { Case, Message, Queue } from '../../src/shared/domain';
+import type { Case, Message } from '../../src/shared/domain';
 import { backends, startTestHub, type TestHub } from './backends';
-import { casesFor, me, waitFor } from './helpers';
+import { casesFor, me, queuesOf, waitFor } from './helpers';
 
 /** socket.io-parser's EVENT packet type. */
 const EVENT_PACKET = 2;
@@ -78,7 +78,7 @@ describe.each(backends)('connection state recovery on $name', (backend) => {
   beforeAll(async () => {
     hub = await startTestHub(backend);
     admin = await hub.login('admin');
-    const queues = ((await (await hub.get('/api/queues', admin)).json()) as { queues: Queue[] }).queues;
+    const queues = await queuesOf(hub, admin);
     const cases = await casesFor(hub, admin);
     for (const q of queues) {
       const found = cases.find((c) => c.queueId === q.id && c.assigneeId === null);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Case, Queue } from '../../src/shared/domain';
 import { type QueueStats, QueueStatsSchema } from '../../src/shared/protocol';
 import { backends, startTestHub, type TestHub } from './backends';
-import { liveSockets, nextEvent, pullAll, rowsOf } from './helpers';
+import { liveSockets, nextEvent, pullAll, queueNamed, queuesOf, rowsOf } from './helpers';
 import { newXUser, postX, tweet, X_BRAND, xActivity } from './x-webhooks';
 
 describe.each(backends)('queue statistics on $name', (backend) => {
@@ -20,7 +20,7 @@ describe.each(backends)('queue statistics on $name', (backend) => {
   beforeAll(async () => {
     hub = await startTestHub(backend, { queueStatsIntervalMs: 60_000 });
     [sam, ana] = await Promise.all([hub.login('sam'), hub.login('ana')]);
-    social = ((await (await hub.get('/api/queues', sam)).json()) as { queues: Queue[] }).queues.find((q) => q.name === 'Social')!;
+    social = await queueNamed(hub, sam, 'Social');
   });
   afterAll(async () => {
     sockets.closeAll();
@@ -39,7 +39,7 @@ describe.each(backends)('queue statistics on $name', (backend) => {
     const socket = sockets.connect(hub.url, sam);
     const first = await nextEvent<QueueStats[]>(await socket, 'queue:stats');
     for (const row of first) expect(QueueStatsSchema.parse(row)).toEqual(row);
-    const queues = ((await (await hub.get('/api/queues', sam)).json()) as { queues: Queue[] }).queues;
+    const queues = await queuesOf(hub, sam);
     expect(first.map((r) => r.queueId).sort()).toEqual(queues.map((q) => q.id).sort());
 
     const now = Date.now();

@@ -10,7 +10,7 @@ import type { AuditEntry } from '../../src/shared/audit';
 import type { Case, Message, Queue } from '../../src/shared/domain';
 import type { ReassignResponse } from '../../src/shared/protocol';
 import { backends, startTestHub, type TestHub } from './backends';
-import { liveSockets, me, pullAll, rowsOf, waitFor } from './helpers';
+import { liveSockets, me, pullAll, queuesOf, rowsOf, waitFor } from './helpers';
 
 describe.each(backends)('bulk reassignment on $name', (backend) => {
   let hub: TestHub;
@@ -25,7 +25,7 @@ describe.each(backends)('bulk reassignment on $name', (backend) => {
     hub = await startTestHub(backend);
     [sam, ana, ivan] = await Promise.all([hub.login('sam'), hub.login('ana'), hub.login('ivan')]);
     ivanId = (await me(hub, ivan)).user.id;
-    queues = ((await (await hub.get('/api/queues', sam)).json()) as { queues: Queue[] }).queues;
+    queues = await queuesOf(hub, sam);
   });
   afterAll(async () => {
     sockets.closeAll();
