@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Alert, Article, Case, Customer, Device, Mention, Message, Queue, User } from './domain';
 import { BodySchema, CaseStatusSchema, ChannelSchema, DeviceIdSchema, IdSchema, LanguageSchema, MentionStatusSchema, PrioritySchema, SubjectSchema, TagsSchema } from './domain';
-import { type CallOffered, type CaseField, CaseFieldsSchema, PresenceSetSchema, type PresenceState, type QueueStats } from './protocol';
+import { type CallOffered, type CaseField, CaseFieldsSchema, PresenceSetSchema, type PresenceState, type QueueStats, ReassignRequestSchema, type ReassignResponse } from './protocol';
 import { ConsentOverrideSchema } from './replies';
 
 export const CONNECTION_STATES = ['online', 'offline', 'reconnecting'] as const;
@@ -153,6 +153,8 @@ export const apiInputs = {
     .object({ id: IdSchema, consent: z.boolean().optional(), doNotEngage: z.boolean().optional() })
     .refine((input) => input.consent !== undefined || input.doNotEngage !== undefined, 'say what changes: consent, doNotEngage or both'),
   'cases.assign': z.object({ id: IdSchema, assigneeId: z.union([IdSchema, z.literal('me')]).nullable(), queueId: IdSchema.optional() }),
+  /** Supervisors and admins: many cases to an agent and/or a queue in one atomic move on the hub (online only, never queued). */
+  'cases.reassign': ReassignRequestSchema,
   'cases.create': z.object({
     subject: SubjectSchema,
     priority: PrioritySchema.default('normal'),
@@ -205,6 +207,7 @@ export interface ApiOutputs {
   'customers.devices': Device[];
   'customers.setConsent': Customer;
   'cases.assign': QueueItem;
+  'cases.reassign': ReassignResponse;
   'cases.create': QueueItem;
   'drafts.save': null;
   'users.list': User[];

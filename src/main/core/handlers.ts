@@ -4,7 +4,7 @@
  * validated by dispatch().
  */
 import type { ApiHandlers, ApiParsedInput, CaseView, QueueItem, SessionInfo } from '../../shared/api';
-import type { PresenceState, QueueStats } from '../../shared/protocol';
+import { type PresenceState, type QueueStats, ReassignResponseSchema } from '../../shared/protocol';
 import type { Cache } from './cache';
 import type { Changes } from './changes';
 import type { Connection } from './connection';
@@ -108,6 +108,11 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     'cases.reply': async (input) => changes.reply(input),
     'cases.assign': async (input) => changes.assign(input),
     'cases.create': async (input) => changes.createCase(input),
+    async 'cases.reassign'(input) {
+      loggedIn();
+      // All or none, on the hub: the moved cases come back through the live feed like anyone's change.
+      return deps.hub.json('POST', '/api/cases/reassign', ReassignResponseSchema, input);
+    },
     'messages.retry': async (input) => changes.retryReply(input),
     'mentions.convert': async (input) => changes.convertMention(input),
     'mentions.dismiss': async (input) => changes.dismissMention(input),

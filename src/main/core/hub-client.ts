@@ -39,6 +39,12 @@ export interface HubClient {
   caseDetail(id: string, timeoutMs?: number): Promise<CaseDetailResponse | null>;
   /** An attachment's bytes and type; null when the hub has no such attachment in this user's scope. */
   attachment(caseId: string, attachmentId: string): Promise<{ contentType: string; bytes: Buffer } | null>;
+  /**
+   * Any other JSON call of the hub's API with this session (supervisor and
+   * admin work, which needs the hub and is never queued), its answer checked
+   * against `schema`.
+   */
+  json<T extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, schema: T, body?: unknown): Promise<z.output<T>>;
 }
 
 const TIMEOUT_MS = 15_000;
@@ -120,6 +126,12 @@ export function createHubClient(credentials: () => HubCredentials | null, fetchI
       if (response.status === 401 || response.status === 403) throw new CoreError('unauthorized', 'the hub refused the session', response.status);
       if (!response.ok) throw new CoreError('unavailable', `the hub answered ${response.status}`, response.status);
       return { contentType: response.headers.get('content-type') ?? 'application/octet-stream', bytes: Buffer.from(await response.arrayBuffer()) };
+    },
+
+    json(method, path, schema, body) {
+      const { url, headers } = authed(path);
+      const init: RequestInit = body === undefined ? { method, headers } : { method, headers: { ...headers, ...json }, body: JSON.stringify(body) };
+      return request(url, init, schema);
     },
 
     async caseDetail(id, timeoutMs = TIMEOUT_MS) {

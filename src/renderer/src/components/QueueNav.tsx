@@ -1,7 +1,7 @@
 /** The left rail: a new case, personal views (a technician's briefcase first) and the user's queues, each with its count. */
 import type { ReactNode } from 'react';
 import { Badge, Box, Button, Kbd, NavLink, ScrollArea, Skeleton, Stack, Text } from '@mantine/core';
-import { IconAt, IconBriefcase, IconChartBar, IconInbox, IconPlus, IconStack2, IconUser, IconUserQuestion } from '@tabler/icons-react';
+import { IconAt, IconBriefcase, IconChartBar, IconHistory, IconInbox, IconPlus, IconSettings, IconStack2, IconUser, IconUserQuestion, IconUsers } from '@tabler/icons-react';
 import type { Queue, Role } from '../../../shared/domain';
 import { useCaseCounts, useNewMentionCount } from '../api/queries';
 import { filterFor, sameView, type View } from '../lib/views';
@@ -11,6 +11,14 @@ const PERSONAL: { label: string; view: View; icon: ReactNode }[] = [
   { label: 'My work', view: { kind: 'mine' }, icon: <IconUser size={16} stroke={1.7} /> },
   { label: 'Unassigned', view: { kind: 'unassigned' }, icon: <IconUserQuestion size={16} stroke={1.7} /> },
   { label: 'All active', view: { kind: 'all' }, icon: <IconInbox size={16} stroke={1.7} /> },
+];
+
+/** Supervisors' and admins' screens (the hub refuses their calls to everyone else too). */
+const OVERSIGHT: { label: string; title: string; view: View; icon: ReactNode; roles: Role[] }[] = [
+  { label: 'Queue board', title: "Every queue's live figures: waiting, SLAs, arrivals, agents available and needed", view: { kind: 'board' }, icon: <IconChartBar size={16} stroke={1.7} />, roles: ['supervisor', 'admin'] },
+  { label: 'Agents board', title: 'Every agent live: presence and time in it, current work and capacity, handled today', view: { kind: 'agents' }, icon: <IconUsers size={16} stroke={1.7} />, roles: ['supervisor', 'admin'] },
+  { label: 'Audit log', title: 'Who changed what, when and why: reassignments, membership, presence, consent, sign-outs, admin changes', view: { kind: 'audit' }, icon: <IconHistory size={16} stroke={1.7} />, roles: ['supervisor', 'admin'] },
+  { label: 'Administration', title: 'Users, queues and members, channel settings', view: { kind: 'admin' }, icon: <IconSettings size={16} stroke={1.7} />, roles: ['admin'] },
 ];
 
 interface Props {
@@ -103,19 +111,20 @@ export function QueueNav({ queues, role, view, onView, onNewCase }: Props) {
           styles={{ label: { fontSize: 13 } }}
           style={{ borderRadius: 'var(--mantine-radius-sm)' }}
         />
-        {(role === 'supervisor' || role === 'admin') && (
+        {OVERSIGHT.filter((entry) => entry.roles.includes(role)).map((entry) => (
           <NavLink
-            label="Queue board"
-            title="Every queue's live figures: waiting, SLAs, arrivals, agents available and needed"
-            leftSection={<IconChartBar size={16} stroke={1.7} />}
-            active={view.kind === 'board'}
-            onClick={() => onView({ kind: 'board' })}
+            key={entry.view.kind}
+            label={entry.label}
+            title={entry.title}
+            leftSection={entry.icon}
+            active={view.kind === entry.view.kind}
+            onClick={() => onView(entry.view)}
             data-testid="queue-nav-item"
-            data-view="board"
+            data-view={entry.view.kind}
             styles={{ label: { fontSize: 13 } }}
             style={{ borderRadius: 'var(--mantine-radius-sm)' }}
           />
-        )}
+        ))}
         <SectionTitle mt={14}>Queues</SectionTitle>
         {queues === undefined
           ? Array.from({ length: 4 }, (_, i) => <Skeleton key={i} h={14} my={10} mx={10} w="70%" />)

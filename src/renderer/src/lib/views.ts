@@ -1,7 +1,23 @@
 /** The queue views the left nav offers, and the case filter each one means. */
 import type { CaseFilter } from '../api/queries';
 
-export type View = { kind: 'mine' } | { kind: 'unassigned' } | { kind: 'all' } | { kind: 'briefcase' } | { kind: 'mentions' } | { kind: 'board' } | { kind: 'queue'; queueId: string };
+export type View =
+  | { kind: 'mine' }
+  | { kind: 'unassigned' }
+  | { kind: 'all' }
+  | { kind: 'briefcase' }
+  | { kind: 'mentions' }
+  | { kind: 'queue'; queueId: string }
+  // Supervisors' and admins' screens, which list no cases.
+  | { kind: 'board' }
+  | { kind: 'agents' }
+  | { kind: 'audit' }
+  | { kind: 'admin' };
+
+/** The views that are a screen of their own rather than a list of cases. */
+export const SCREEN_VIEWS = ['board', 'agents', 'audit', 'admin'] as const;
+export type ScreenView = (typeof SCREEN_VIEWS)[number];
+export const isScreenView = (kind: View['kind']): kind is ScreenView => (SCREEN_VIEWS as readonly string[]).includes(kind);
 
 export const sameView = (a: View, b: View): boolean =>
   a.kind === b.kind && (a.kind !== 'queue' || (b.kind === 'queue' && a.queueId === b.queueId));
@@ -23,6 +39,9 @@ export function filterFor(view: View, search = ''): CaseFilter {
     // The mentions inbox lists posts, not cases; what a case list there would show is "all active".
     case 'mentions':
     case 'board':
+    case 'agents':
+    case 'audit':
+    case 'admin':
     case 'all':
       return base;
   }

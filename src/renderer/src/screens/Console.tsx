@@ -14,7 +14,7 @@ import { AppHeader } from '../components/AppHeader';
 import { BriefcaseSummary } from '../components/BriefcaseSummary';
 import { CallPop } from '../components/CallPop';
 import { MentionsView } from '../components/mentions/MentionsView';
-import { QueueBoard } from '../components/QueueBoard';
+import { OversightScreen } from '../components/OversightScreen';
 import { MentionToasts } from '../components/mentions/MentionToasts';
 import { CaseView } from '../components/CaseView';
 import { SplitView, ViewToolbar } from '../components/ListView';
@@ -22,7 +22,7 @@ import { NewCaseModal } from '../components/NewCaseModal';
 import { QueueList } from '../components/QueueList';
 import { QueueNav } from '../components/QueueNav';
 import { stepSelection, useQueueKeys } from '../lib/useQueueKeys';
-import { filterFor, type View } from '../lib/views';
+import { filterFor, isScreenView, type View } from '../lib/views';
 import classes from './Console.module.css';
 
 /**
@@ -38,7 +38,7 @@ function likelyQueue(view: View, items: QueueItem[], openId: string | null): str
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
-const VIEW_TITLES = { mine: 'My work', unassigned: 'Unassigned', all: 'All active', briefcase: 'Briefcase', mentions: 'Mentions', board: 'Queue board' } as const;
+const VIEW_TITLES = { mine: 'My work', unassigned: 'Unassigned', all: 'All active', briefcase: 'Briefcase', mentions: 'Mentions', board: 'Queue board', agents: 'Agents board', audit: 'Audit log', admin: 'Administration' } as const;
 
 /** How long to wait for the case the hub opens for a converted mention before saying so. */
 const AWAIT_CASE_MS = 30_000;
@@ -168,8 +168,8 @@ export function Console({ session }: { session: SessionInfo }) {
             setNewCaseOpen(true);
           }}
         />
-        {view.kind === 'board' ? (
-          <QueueBoard />
+        {isScreenView(view.kind) ? (
+          <OversightScreen view={view.kind} />
         ) : mentionsShown ? (
           <MentionsView
             openCase={caseView}
