@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Case } from '../../src/shared/domain';
 import { backends } from './backends';
-import { connectSocket, publish, reading } from './helpers';
+import type { Queue } from '../../src/shared/domain';
+import type { ReassignResponse } from '../../src/shared/protocol';
+import { connectSocket, publish, reading, waitFor } from './helpers';
 import { runHub, waitForOutput, type Run } from './processes';
 
 const REDIS_URL = process.env.SWITCHBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -100,6 +102,53 @@ describe('scale-out: two hubs, one Postgres, Redis and Mosquitto', () => {
       }
     } finally {
       for (const socket of sockets) socket.close();
+    }
+  });
+
+  it('moves cases in bulk on one hub, and the consoles on the other see each leave and arrive exactly once', async () => {
+    const [sam, ana, ivan] = [await login(hubs[0]!.url, 'sam'), await login(hubs[1]!.url, 'ana'), await login(hubs[1]!.url, 'ivan')];
+    const get = async <T>(url: string, path: string, token: string) => (await (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+    const queues = (await get<{ queues: Queue[] }>(hubs[0]!.url, '/api/queues', sam)).queues;
+    const [social, billing] = [queues.find((q) => q.name === 'Social')!.id, queues.find((q) => q.name === 'Billing')!.id];
+    const ivanId = (await get<{ user: { id: string } }>(hubs[1]!.url, '/api/me', ivan)).user.id;
+    const all = (await get<{ cases: Case[] }>(hubs[0]!.url, '/api/cases?limit=500', sam)).cases;
+    const waiting = all.filter((c) => c.queueId === social && c.assigneeId === null && !['solved', 'closed'].includes(c.status));
+    expect(waiting.length).toBeGreaterThanOrEqual(10);
+    const [sentinel, ...moving] = waiting;
+    const ids = new Set(moving.map((c) => c.id));
+
+    // Ana (Social) and Ivan (Billing) are on the other hub than the supervisor.
+    const anaSocket = connectSocket(hubs[1]!.url, ana);
+    const ivanSocket = connectSocket(hubs[1]!.url, ivan);
+    const removed = new Map<string, number>();
+    const arrived = new Map<string, number>();
+    const count = (map: Map<string, number>, id: string) => map.set(id, (map.get(id) ?? 0) + 1);
+    anaSocket.on('case:removed', (p: { id: string }) => ids.has(p.id) && count(removed, p.id));
+    ivanSocket.on('case:upsert', (c: Case) => ids.has(c.id) && c.assigneeId === ivanId && count(arrived, c.id));
+    try {
+      await Promise.all([anaSocket, ivanSocket].map((socket) => new Promise<void>((resolve) => socket.once('connect', () => resolve()))));
+      const response = await fetch(`${hubs[0]!.url}/api/cases/reassign`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${sam}` },
+        body: JSON.stringify({ caseIds: [...ids], assigneeId: ivanId, queueId: billing }),
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as ReassignResponse).moved).toBe(ids.size);
+      await waitFor(async () => (removed.size === ids.size && [...ids].every((id) => arrived.has(id)) ? true : undefined), 15_000);
+
+      // A sentinel after them: one more case moved to Ivan. Once it has arrived, no second copy of the first ones is still on its way.
+      ids.add(sentinel!.id);
+      await fetch(`${hubs[0]!.url}/api/cases/reassign`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${sam}` },
+        body: JSON.stringify({ caseIds: [sentinel!.id], assigneeId: ivanId, queueId: billing }),
+      });
+      await waitFor(async () => (arrived.has(sentinel!.id) ? true : undefined), 15_000);
+      expect([...arrived.values()].every((n) => n === 1)).toBe(true);
+      expect([...removed.values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      anaSocket.close();
+      ivanSocket.close();
     }
   });
 });
