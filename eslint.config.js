@@ -1,11 +1,42 @@
-// Lint also enforces the layers: shared imports nothing platform-specific,
-// the renderer never reaches main or hub, only the shell imports electron.
+// Lint also enforces the layers, as allow-lists (eslint-plugin-boundaries):
+// each layer names what it may import, every kind of import is checked
+// (static, dynamic import(), re-export, require), and whatever is not allowed
+// is refused. tests/lint/layers.test.ts proves a forbidden import fails.
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const restrict = (patterns) => ['error', { patterns }];
+/**
+ * The layers: the folder each lives in (the innermost wins), the
+ * layers it may import besides itself, and the packages and Node built-ins it
+ * may not (`node` false: no Node built-ins; shared names the only package it may use).
+ */
+const NOT_UI = ['electron', 'react', 'react-dom', '@mantine/*', '@tabler/*', '@tanstack/react-*'];
+const LAYERS = {
+  shared: { pattern: 'src/shared', layers: [], onlyPackages: ['zod'], node: false },
+  hub: { pattern: 'src/hub', layers: ['shared', 'demo-data'], notPackages: [...NOT_UI, 'better-sqlite3*'] },
+  'demo-data': { pattern: 'resources/demo', layers: [], onlyPackages: [], node: false },
+  core: { pattern: 'src/main/core', layers: ['shared'], notPackages: NOT_UI },
+  headless: { pattern: 'src/main/headless', layers: ['core', 'shared'], notPackages: NOT_UI },
+  'browser-shell': { pattern: 'src/main/browser', layers: ['core', 'shared'], notPackages: NOT_UI },
+  // What is left of src/main: the Electron shell's files.
+  'electron-shell': { pattern: 'src/main', layers: ['core', 'shared'], notPackages: NOT_UI.filter((p) => p !== 'electron') },
+  preload: { pattern: 'src/preload', layers: ['shared'], onlyPackages: ['electron'], node: false },
+  renderer: { pattern: 'src/renderer', layers: ['shared'], notPackages: ['electron', 'better-sqlite3*', 'pg', '@electric-sql/*', 'fastify', 'socket.io', 'mqtt', 'aedes'], node: false },
+};
+
+const layerPolicies = Object.entries(LAYERS).flatMap(([type, { layers, onlyPackages, notPackages, node }]) => {
+  const from = { element: { type } };
+  // Later policies win: what a layer may use, then the exceptions.
+  return [
+    { from, allow: { to: { element: { types: { anyOf: [type, ...layers] } } } } },
+    ...(onlyPackages ?? ['*', '@*/*']).map((source) => ({ from, allow: { to: { module: { origin: 'external', source } } } })),
+    ...(node === false ? [] : [{ from, allow: { to: { module: { origin: 'core' } } } }]),
+    ...(notPackages ?? []).map((source) => ({ from, disallow: { to: { module: { origin: 'external', source } } } })),
+  ];
+});
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.native/**', 'test-results/**'] },
@@ -19,11 +50,19 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/shared/**/*.ts'],
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': Object.entries(LAYERS).map(([type, { pattern }]) => ({ type, pattern })),
+      'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import', 'require'],
+      'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js', '.json'] } },
+    },
     rules: {
-      'no-restricted-imports': restrict([
-        { group: ['node:*', 'electron', 'react', 'react-dom', '**/main/**', '**/hub/**', '**/renderer/**', '**/preload/**'], message: 'src/shared is pure: zod only.' },
-      ]),
+      'boundaries/dependencies': [
+        'error',
+        // Every import counts: packages and Node built-ins too, and a local file outside every layer.
+        { default: 'disallow', checkAllOrigins: true, checkUnknownLocals: true, policies: layerPolicies },
+      ],
     },
   },
   {
@@ -34,35 +73,6 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       // Only about the React Compiler, which this project does not use.
       'react-hooks/incompatible-library': 'off',
-      'no-restricted-imports': restrict([
-        { group: ['node:*', 'electron', '**/main/**', '**/hub/**', '**/preload/**', 'better-sqlite3'], message: 'The renderer reaches data only through the typed API in src/shared/api.ts.' },
-      ]),
-    },
-  },
-  {
-    files: ['src/main/core/**/*.ts', 'src/main/browser/**/*.ts', 'src/hub/**/*.ts'],
-    rules: {
-      'no-restricted-imports': restrict([
-        { group: ['electron'], message: 'Only the thin shell (src/main/index.ts, src/main/ipc.ts, src/preload) imports electron.' },
-        { group: ['**/renderer/**'], message: 'Node code never imports the renderer.' },
-      ]),
-    },
-  },
-  {
-    files: ['src/main/headless/**/*.ts'],
-    rules: {
-      'no-restricted-imports': restrict([
-        { group: ['electron'], message: 'Only the thin shell (src/main/index.ts, src/main/ipc.ts, src/preload) imports electron.' },
-        { group: ['**/renderer/**', '**/hub/**', '**/preload/**'], message: 'The headless console uses src/main/core and src/shared only.' },
-      ]),
-    },
-  },
-  {
-    files: ['src/hub/**/*.ts'],
-    rules: {
-      'no-restricted-imports': restrict([
-        { group: ['electron', '**/main/**', '**/renderer/**', '**/preload/**'], message: 'The hub depends on src/shared only.' },
-      ]),
     },
   },
 );

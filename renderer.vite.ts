@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import type { Plugin, UserConfig } from 'vite';
-import { withContentSecurityPolicy } from './src/main/browser/csp';
+import { withContentSecurityPolicy } from './src/shared/csp';
 
 /** Writes the one Content-Security-Policy into index.html: file:// (the packaged app) has no headers to carry it. */
 export function contentSecurityPolicy(): Plugin {

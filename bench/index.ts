@@ -7,15 +7,25 @@ import { benchHubSync } from './hub-sync';
 import { benchFanoutFloor } from './fanout-floor';
 import { benchLiveFanout } from './live-fanout';
 import { benchLiveFanoutCluster } from './live-fanout-cluster';
+import { benchReassign } from './reassign';
 import { benchTextAnalysis } from './text-analysis';
 
+/** `npm run bench -- reassign channels` runs only the named parts. */
+const PARTS: Record<string, () => Promise<void>> = {
+  cache: benchCacheQueue,
+  sync: benchHubSync,
+  'fanout-floor': benchFanoutFloor,
+  fanout: benchLiveFanout,
+  'fanout-cluster': benchLiveFanoutCluster,
+  reconnect: benchConsoleReconnect,
+  'device-alert': benchDeviceAlert,
+  channels: benchChannels,
+  reassign: benchReassign,
+  text: benchTextAnalysis,
+};
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !(name in PARTS));
+if (unknown.length > 0) throw new Error(`no bench part ${unknown.join(', ')}; the parts: ${Object.keys(PARTS).join(', ')}`);
+
 console.log(`Switchboard bench — node ${process.version}, ${new Date().toISOString()}`);
-await benchCacheQueue();
-await benchHubSync();
-await benchFanoutFloor();
-await benchLiveFanout();
-await benchLiveFanoutCluster();
-await benchConsoleReconnect();
-await benchDeviceAlert();
-await benchChannels();
-await benchTextAnalysis();
+for (const [name, run] of Object.entries(PARTS)) if (asked.length === 0 || asked.includes(name)) await run();

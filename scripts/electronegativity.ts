@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { withContentSecurityPolicy } from '../src/main/browser/csp';
+import { withContentSecurityPolicy } from '../src/shared/csp';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ACCEPTED_FILE = join(ROOT, 'scripts', 'electronegativity.accepted.json');

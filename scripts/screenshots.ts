@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const result = spawnSync('npm', ['run', 'test:e2e', '--', 'tests/e2e/console.test.ts', 'tests/e2e/offline.test.ts'], {
+const result = spawnSync('npm', ['run', 'test:e2e', '--', 'tests/e2e/console.test.ts', 'tests/e2e/offline.test.ts', 'tests/e2e/boards.test.ts'], {
   stdio: 'inherit',
   shell: process.platform === 'win32',
   env: { ...process.env, SWITCHBOARD_REFRESH_SCREENSHOTS: '1' },

@@ -78,6 +78,18 @@ export interface HubOptions {
   blueskyPdsUrl?: string;
   blueskyHandle?: string;
   blueskyAppPassword?: string;
+  /** Surge alerts (live/surge.ts): how often each hub looks (default 30 s; tests set it long and call `surges.check`). */
+  surgeIntervalMs?: number;
+  /** The window arrivals are counted over (default 10). */
+  surgeWindowMinutes?: number;
+  /** A window surges at this many times the usual rate (default 3)… */
+  surgeFactor?: number;
+  /** …and at least this many arrivals (default 20). */
+  surgeMinimum?: number;
+  /** Keywords watched besides the channels, lower case (default none). */
+  surgeKeywords?: string[];
+  /** No second alert for the same channel or keyword within this time (default 30). */
+  surgeCooldownMinutes?: number;
 }
 
 /** The per-user application data folder of this platform. */
@@ -136,6 +148,12 @@ const OPTIONS = {
   voiceAuthToken: { env: 'SWITCHBOARD_VOICE_AUTH_TOKEN', schema: secret() },
   deliveryTimeoutMs: { env: 'SWITCHBOARD_DELIVERY_TIMEOUT_MS', schema: z.coerce.number().int().min(500).max(300_000) },
   publicUrl: { env: 'SWITCHBOARD_PUBLIC_URL', schema: httpUrl },
+  surgeIntervalMs: { env: 'SWITCHBOARD_SURGE_INTERVAL_MS', schema: z.coerce.number().int().min(1000).max(3_600_000) },
+  surgeWindowMinutes: { env: 'SWITCHBOARD_SURGE_WINDOW_MINUTES', schema: z.coerce.number().int().min(1).max(1440) },
+  surgeFactor: { env: 'SWITCHBOARD_SURGE_FACTOR', schema: z.coerce.number().min(1).max(1000) },
+  surgeMinimum: { env: 'SWITCHBOARD_SURGE_MINIMUM', schema: z.coerce.number().int().min(1).max(1_000_000) },
+  surgeKeywords: { env: 'SWITCHBOARD_SURGE_KEYWORDS', schema: commaList(z.string().min(2).max(100), 'keywords') },
+  surgeCooldownMinutes: { env: 'SWITCHBOARD_SURGE_COOLDOWN_MINUTES', schema: z.coerce.number().int().min(1).max(10_080) },
 } as const satisfies Record<string, { env: string; schema: z.ZodType }>;
 type OptionKey = keyof typeof OPTIONS;
 

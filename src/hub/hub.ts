@@ -21,11 +21,13 @@ import { installErrorHandlers } from './http/errors';
 import { createLiveServer, disconnectToken, disconnectUser, shareSessionChanges, syncQueueRoom, syncUserRooms } from './live/io';
 import { createPublisher } from './live/publish';
 import { broadcastQueueStats } from './live/queue-stats';
+import { type SurgeWatch, watchSurges } from './live/surge';
 import { createMetrics } from './ops/metrics';
 import { createLogger } from './ops/logger';
 import { redactCredentials } from './ops/redact';
 import { countReadings } from './ops/counted-ingest';
 import { trackPresence } from './live/presence';
+import { watchCases } from './live/watchers';
 import { attachRedisAdapter, type RedisAdapter } from './live/adapter';
 import { listenWithFallback } from './net/listen';
 import { loadDemo } from './demo/load';
@@ -48,6 +50,8 @@ export interface RunningHub {
   mqttUrl: string;
   /** The inbound SMTP listener (`smtp://host:port`); null when the email channel is off. */
   smtpUrl: string | null;
+  /** Surge alerts: `check(now)` looks once now (tests use it instead of waiting for the interval). */
+  surges: Pick<SurgeWatch, 'check'>;
   close(): Promise<void>;
 }
 
@@ -86,6 +90,16 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const stats = broadcastQueueStats(io, db, log.child({ component: 'queue-stats' }), { intervalMs: opts.queueStatsIntervalMs });
     const publish = createPublisher(io, () => stats.changed());
     const presence = trackPresence(io, db, publish, log.child({ component: 'presence' }));
+    const surges = watchSurges(io, db, log.child({ component: 'surge' }), {
+      intervalMs: opts.surgeIntervalMs,
+      windowMinutes: opts.surgeWindowMinutes,
+      factor: opts.surgeFactor,
+      minimum: opts.surgeMinimum,
+      keywords: opts.surgeKeywords,
+      cooldownMinutes: opts.surgeCooldownMinutes,
+    });
+    closers.push(() => surges.stop());
+    const watchers = watchCases(io, db, sessions, log.child({ component: 'watchers' }));
     const metrics = createMetrics({ sockets: () => io.engine.clientsCount });
     const ingest = countReadings(createTelemetryIngest(db, (opened) => {
       metrics.casesCreated.inc({ source: 'device' });
@@ -193,6 +207,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     closers.push(() => withGrace(() => new Promise<void>((resolve) => io.close(() => resolve()))));
     // Runs before the sockets close: their disconnects must not write to a database about to close.
     closers.push(() => presence.stop());
+    closers.push(async () => watchers.stop());
     closers.push(() => stats.stop());
     const port = await listenWithFallback(app.server, {
       port: opts.port ?? DEFAULT_HUB_PORT,
@@ -230,7 +245,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       });
       closers.push(() => feed.stop());
     }
-    return { url: `http://${host}:${port}`, mqttUrl, smtpUrl, close };
+    return { url: `http://${host}:${port}`, mqttUrl, smtpUrl, surges: { check: (now) => surges.check(now) }, close };
   } catch (error) {
     await close();
     throw error;

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
 import { ALLOW_INSECURE_HUB_VARIABLE, parseAllowInsecureHub } from '../shared/hub-address';
-import { CONTENT_SECURITY_POLICY } from './browser/csp';
+import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 import { CacheKeyError, type ConsoleCore, createConsoleCore, DEFAULT_HUB_URL, type SecretBox } from './core';
 import { unsealCacheKeyFile } from './core/cache/key';
 import { bindIpc } from './ipc';

@@ -27,13 +27,15 @@ export const NewQueueSchema = z.object({ name: z.string().min(1).max(60), descri
 export const QueuePatchSchema = NewQueueSchema.partial().strict().refine((p) => Object.keys(p).length > 0, 'nothing to change');
 export const MembersSchema = z.object({ userIds: z.array(z.uuid()).max(1000) });
 
-export interface AdminUser {
-  id: string;
-  username: string;
-  name: string;
-  role: z.infer<typeof RoleSchema>;
-  skills: string[];
-  capacity: number;
-  presence: string;
-  queueIds: string[];
-}
+/** A user as the admin API answers it: who they are, what they can do and which queues they work. */
+export const AdminUserSchema = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  skills: z.array(z.string()),
+  capacity: z.number().int(),
+  presence: z.string(),
+  queueIds: z.array(z.string()),
+});
+export type AdminUser = z.infer<typeof AdminUserSchema>;

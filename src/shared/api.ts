@@ -7,8 +7,11 @@
 import { z } from 'zod';
 import type { Alert, Article, Case, Customer, Device, Mention, Message, Queue, User } from './domain';
 import { BodySchema, CaseStatusSchema, ChannelSchema, DeviceIdSchema, IdSchema, LanguageSchema, MentionStatusSchema, PrioritySchema, SubjectSchema, TagsSchema } from './domain';
-import { type CallOffered, type CaseField, CaseFieldsSchema, PresenceSetSchema, type PresenceState, type QueueStats, ReassignRequestSchema, type ReassignResponse } from './protocol';
+import { type AgentStats, type CallOffered, type CaseField, CaseFieldsSchema, type CaseWatchers, WatchModeSchema, PresenceSetSchema, type PresenceState, type PresenceUpdate, type QueueStats, ReassignRequestSchema, type ReassignResponse } from './protocol';
 import { ConsentOverrideSchema } from './replies';
+import type { SurgeAlert } from './protocol';
+import { type AdminUser, MembersSchema, NewQueueSchema, NewUserSchema, QueuePatchSchema, UserPatchSchema } from './admin';
+import { type AuditEntry, AuditFilterSchema } from './audit';
 
 export const CONNECTION_STATES = ['online', 'offline', 'reconnecting'] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
@@ -181,6 +184,27 @@ export const apiInputs = {
   'queues.stats': z.object({}),
   /** Available, busy, away (with a reason), offline: shown at once, sent to the hub like every change. */
   'presence.set': PresenceSetSchema,
+  // Admins (supervisors: the user list, presence and members): online only, the hub's word; never queued (src/main/core/admin-handlers.ts).
+  'admin.users.list': z.object({}),
+  'admin.users.create': NewUserSchema,
+  'admin.users.update': z.object({ id: IdSchema, patch: UserPatchSchema }),
+  /** Ends every session of the user on every hub (a lost laptop). */
+  'admin.users.signOut': z.object({ id: IdSchema }),
+  /** Sets someone else's presence, e.g. away with the reason (supervisors and admins). */
+  'admin.users.setPresence': z.object({ id: IdSchema, state: PresenceSetSchema }),
+  'admin.queues.create': NewQueueSchema,
+  'admin.queues.update': z.object({ id: IdSchema, patch: QueuePatchSchema }),
+  'admin.queues.setMembers': z.object({ id: IdSchema, userIds: MembersSchema.shape.userIds }),
+  /** The audit log, newest first (supervisors and admins; online only). */
+  'audit.list': AuditFilterSchema,
+  /** The same filter as CSV text, for a download. */
+  'audit.export': AuditFilterSchema,
+  /** The latest agent statistics the hub sent (supervisors and admins get them); null before any came. */
+  'agents.stats': z.object({}),
+  /** Collision detection: the case open here (null: none) and whether a reply is being written; told to the hub, again after each reconnect. */
+  'cases.watch': z.object({ caseId: IdSchema.nullable(), mode: WatchModeSchema }),
+  /** The surge alerts of the last day, latest first (supervisors and admins; online only, the hub's word). */
+  'surges.list': z.object({}),
 } as const;
 
 export type ApiMethod = keyof typeof apiInputs;
@@ -221,6 +245,20 @@ export interface ApiOutputs {
   'presence.get': PresenceState | null;
   'queues.stats': QueueStats[] | null;
   'presence.set': PresenceState;
+  'admin.users.list': AdminUser[];
+  'admin.users.create': AdminUser;
+  'admin.users.update': AdminUser;
+  'admin.users.signOut': null;
+  'admin.users.setPresence': PresenceUpdate;
+  'admin.queues.create': Queue;
+  'admin.queues.update': Queue;
+  'admin.queues.setMembers': { queueId: string; userIds: string[] };
+  /** `more`: the limit was reached, older entries match too; `names`: the users, queues and cases (`#1042`) the entries name, by id, as this console knows them. */
+  'audit.list': { entries: AuditEntry[]; more: boolean; names: Record<string, string> };
+  'audit.export': string;
+  'agents.stats': AgentStats[] | null;
+  'cases.watch': null;
+  'surges.list': SurgeAlert[];
 }
 export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
 
@@ -248,6 +286,12 @@ export interface ApiEvents {
   'queue:stats': QueueStats[];
   /** The user's presence changed (here, on another of their consoles, or by the hub as their sockets came and went). */
   'presence:changed': PresenceState;
+  /** New agent statistics from the hub (supervisors and admins), with each `queue:stats`. */
+  'agent:stats': AgentStats[];
+  /** Who else has the watched case open (this user left out): on every change, and an empty list when the hub is out of reach. */
+  'case:watchers': CaseWatchers;
+  /** Arrivals on a channel or keyword far above the usual rate (supervisors and admins). */
+  'surge:alert': SurgeAlert;
 }
 export type ApiEventName = keyof ApiEvents;
 export const API_EVENT_NAMES = [
@@ -260,6 +304,9 @@ export const API_EVENT_NAMES = [
   'call:offered',
   'presence:changed',
   'queue:stats',
+  'agent:stats',
+  'case:watchers',
+  'surge:alert',
 ] as const satisfies readonly ApiEventName[];
 
 /** The handlers the core implements; also the shape the renderer calls. */

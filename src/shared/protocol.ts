@@ -21,6 +21,7 @@ import {
   MessageSchema,
   PartSchema,
   QueueSchema,
+  RoleSchema,
   SubjectSchema,
   TagsSchema,
   TEXT_LIMITS,
@@ -140,6 +141,14 @@ export const QueueStatsSchema = z.object({
   /** Not done, SLA past due. */
   breached: z.number().int(),
   arrivals15m: z.number().int(),
+  /** Arrivals per quarter-hour over the last 4 hours, oldest first (16 windows ending now; the last one is `arrivals15m`). */
+  arrivalsSeries: z.array(z.number().int()).max(96),
+  /**
+   * The usual arrivals for this time of day: the mean of the same quarter-hour
+   * (the 15 minutes before now) on each of the previous 7 days, days without a
+   * case counting as 0; two decimals.
+   */
+  usualArrivals15m: z.number().nonnegative(),
   agentsAvailable: z.number().int(),
   agentsSignedIn: z.number().int(),
   /** From opened to solved, over the cases solved in the last 24 hours; null when none was. */
@@ -148,6 +157,32 @@ export const QueueStatsSchema = z.object({
   agentsNeeded: z.number().int(),
 });
 export type QueueStats = z.infer<typeof QueueStatsSchema>;
+
+/**
+ * `agent:stats`, with `queue:stats` (same rooms, same moments): one row per
+ * agent and technician, and per supervisor or admin who holds an unfinished
+ * case (so no current work is invisible).
+ */
+export const AgentStatsSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  presence: PresenceSchema,
+  reason: z.string().nullable(),
+  /** When the current presence began (time in state). */
+  since: z.iso.datetime({ offset: true }),
+  queueIds: z.array(z.string()),
+  skills: z.array(z.string()),
+  /** How many cases the user is meant to hold at once. */
+  capacity: z.number().int(),
+  /** Cases assigned to the user and not solved or closed: their current work (capacity used). */
+  activeCases: z.number().int(),
+  /** Cases the user made solved (or closed) since midnight UTC, each counted once. */
+  handledToday: z.number().int(),
+  /** Over those cases: from when the case became theirs (its last assignment to them, else its opening) to solved; null when none. */
+  averageHandleSeconds: z.number().int().nullable(),
+});
+export type AgentStats = z.infer<typeof AgentStatsSchema>;
 
 /** A ringing call offered to one agent (the screen pop): the caller's customer (null when the number is unknown) and open cases. */
 export const CallOfferedSchema = z.object({
@@ -161,10 +196,99 @@ export const CallOfferedSchema = z.object({
 });
 export type CallOffered = z.infer<typeof CallOfferedSchema>;
 
+/* ------------------------------------------------------- collision detection */
+
+export const WATCH_MODES = ['viewing', 'replying'] as const;
+export const WatchModeSchema = z.enum(WATCH_MODES);
+export type WatchMode = z.infer<typeof WatchModeSchema>;
+
+/** `case:watch`, console → hub: the one case this socket has open (null: none) and whether a reply is being written. */
+export const CaseWatchSchema = z.object({ caseId: z.uuid().nullable(), mode: WatchModeSchema }).strict();
+export type CaseWatch = z.infer<typeof CaseWatchSchema>;
+/** The answer to `case:watch` when the console asks for one: refused when malformed or outside the user's scope. */
+export type CaseWatchAck = { ok: true } | { ok: false; error: 'invalid_input' | 'not_found' };
+
+/** One person on a case: several consoles of one user are one entry, replying if any of them is. */
+export const CaseWatcherSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  mode: WatchModeSchema,
+  /** Since when they have been in this mode. */
+  since: z.iso.datetime({ offset: true }),
+});
+export type CaseWatcher = z.infer<typeof CaseWatcherSchema>;
+/** `case:watchers`, hub → the consoles on a case: everyone there now, the receiver included (the console hides itself). */
+export const CaseWatchersSchema = z.object({ caseId: z.uuid(), watchers: z.array(CaseWatcherSchema).max(1000) });
+export type CaseWatchers = z.infer<typeof CaseWatchersSchema>;
+
+/* ------------------------------------------------------------ surge alerts */
+
+/** Most cases one surge alert carries: as many as one bulk move takes (ReassignRequestSchema). */
+export const SURGE_MAX_CASES = 1000;
+
+/** One arrival shown in a surge alert: an inbound message of a case, or a post in the mentions inbox. */
+export const SurgeSampleSchema = z.object({
+  caseId: z.uuid().nullable(),
+  number: z.number().int().nullable(),
+  subject: z.string().nullable(),
+  mentionId: z.uuid().nullable(),
+  channel: CaseSchema.shape.channel,
+  author: z.string(),
+  /** The start of its text. */
+  excerpt: z.string().max(300),
+  at: z.string(),
+});
+export type SurgeSample = z.infer<typeof SurgeSampleSchema>;
+
+/**
+ * `surge:alert`, to supervisors and admins (and `GET /api/surges`): arrivals on
+ * one channel, or naming one keyword, in the last window far above the usual
+ * rate. Sent once per surge, whichever hub saw it first.
+ */
+export const SurgeAlertSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(['channel', 'keyword']),
+  /** The channel, or the keyword (lower case). */
+  key: z.string().min(1).max(100),
+  /** Arrivals (inbound messages and mentions) in the window. */
+  count: z.number().int().nonnegative(),
+  /** The usual arrivals per window of that length, over the previous 7 days. */
+  usual: z.number().nonnegative(),
+  windowMinutes: z.number().int().positive(),
+  at: z.string(),
+  /** The latest few arrivals. */
+  sample: z.array(SurgeSampleSchema).max(5),
+  /** The surge's cases still open and nobody's, latest first: what a bulk move takes. */
+  caseIds: z.array(z.uuid()).max(SURGE_MAX_CASES),
+});
+export type SurgeAlert = z.infer<typeof SurgeAlertSchema>;
+
+/** `GET /api/surges` (supervisors and admins): the recent alerts, latest first, for a console that connects later. */
+export const SurgeListResponseSchema = z.object({ alerts: z.array(SurgeAlertSchema).max(100) });
+export type SurgeListResponse = z.infer<typeof SurgeListResponseSchema>;
+
+/** A case left a console's scope (moved to a queue or agent it does not follow): its id and the rev of the move. */
+export const CaseRemovedSchema = z.object({ id: z.uuid(), rev: z.number().int().nonnegative() });
+
+/** The most rows one `cases:batch` carries; a bigger change comes in several. */
+export const CASES_BATCH_MAX = 250;
+/**
+ * Many cases changed at once (a bulk move): their rows, the cases that left
+ * the console's scope and the notes added, for a console to apply in one go —
+ * a thousand single events would cost every console a thousand transactions.
+ */
+export const CasesBatchSchema = z.object({
+  cases: z.array(CaseSchema).max(CASES_BATCH_MAX),
+  removed: z.array(CaseRemovedSchema).max(CASES_BATCH_MAX),
+  messages: z.array(MessageSchema).max(CASES_BATCH_MAX),
+});
+export type CasesBatch = z.infer<typeof CasesBatchSchema>;
+
 /** Events the hub pushes to consoles. Each synced row carries its `rev`. */
 export interface HubToConsoleEvents {
   'case:upsert': (row: Case) => void;
   'case:removed': (payload: { id: string; rev: number }) => void;
+  'cases:batch': (batch: CasesBatch) => void;
   /** Added to the contract: a new message (e.g. the alert text of a device case). */
   'message:upsert': (row: Message) => void;
   /** A post arrived in the mentions inbox. */
@@ -175,10 +299,19 @@ export interface HubToConsoleEvents {
   'device:alert': (alert: Alert) => void;
   'presence:update': (payload: PresenceUpdate) => void;
   'queue:stats': (stats: QueueStats[]) => void;
+  'case:watchers': (payload: CaseWatchers) => void;
+  'agent:stats': (stats: AgentStats[]) => void;
+  /** Arrivals on a channel or keyword far above the usual rate (supervisors and admins). */
+  'surge:alert': (alert: SurgeAlert) => void;
+  /** The user's queues or role changed (an admin or supervisor): their console pulls again to learn its new scope. */
+  'scope:changed': () => void;
 }
 
-/** Nothing is sent console → hub over the socket yet; writes go through HTTP. */
-export type ConsoleToHubEvents = Record<string, never>;
+/** Writes go through HTTP; over the socket a console says only which case it has open (collision detection). */
+export interface ConsoleToHubEvents {
+  /** Payload checked against CaseWatchSchema on the hub; the ack is optional. */
+  'case:watch': (payload: CaseWatch, ack?: (answer: CaseWatchAck) => void) => void;
+}
 
 export interface SocketAuth {
   token: string;
@@ -285,9 +418,12 @@ export type SyncPushResponse = z.infer<typeof SyncPushResponseSchema>;
 /* ------------------------------------------------------- bulk reassignment */
 
 /** `POST /api/cases/reassign` (supervisors and admins): many cases to an agent and/or a queue, in one transaction. */
+/** The most cases one bulk move takes (one transaction on the hub). */
+export const REASSIGN_MAX_CASES = 1000;
+
 export const ReassignRequestSchema = z
   .object({
-    caseIds: z.array(z.uuid()).min(1).max(1000),
+    caseIds: z.array(z.uuid()).min(1).max(REASSIGN_MAX_CASES),
     /** null: unassigned; absent: the assignee stays. */
     assigneeId: z.uuid().nullable().optional(),
     queueId: z.uuid().optional(),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminUser } from '../../src/shared/admin';
 import { uuidv7 } from 'uuidv7';
 import type { Case, Queue } from '../../src/shared/domain';
-import type { SyncPushResponse } from '../../src/shared/protocol';
+import type { AgentStats, QueueStats, SyncPushResponse } from '../../src/shared/protocol';
 import { backends, startTestHub, type TestHub } from './backends';
 import { casesFor, connectSocket, me } from './helpers';
 
@@ -15,7 +15,8 @@ describe.each(backends)('admin API on $name', (backend) => {
     fetch(new URL(path, hub.url), { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
-    hub = await startTestHub(backend);
+    // Board figures only on connect and on change: one arriving within seconds was sent because of the change.
+    hub = await startTestHub(backend, { queueStatsIntervalMs: 600_000 });
     [admin, sam, ana] = await Promise.all([hub.login('admin'), hub.login('sam'), hub.login('ana')]);
   });
   afterAll(() => hub?.close());
@@ -163,6 +164,44 @@ describe.each(backends)('admin API on $name', (backend) => {
       expect(await arrived(marker2!.id, await change(marker2!, { fields: { tags: ['back'] } }))).toBe(true);
     } finally {
       socket.close();
+    }
+  });
+
+  it('tells the consoles of agents who join or leave a queue to pull their new scope, and the boards recount at once', async () => {
+    const { queue } = (await (await hub.post('/api/admin/queues', { name: 'Returns' }, admin)).json()) as { queue: Queue };
+    const [anaUser, dewiUser] = [await userNamed('ana'), await userNamed('dewi')];
+    const dewi = await hub.login('dewi');
+    const [anaLive, dewiLive, samLive] = await Promise.all([connected(ana), connected(dewi), connected(sam)]);
+    const told = { ana: 0, dewi: 0 };
+    anaLive.socket.on('scope:changed', () => told.ana++);
+    dewiLive.socket.on('scope:changed', () => told.dewi++);
+    const board = { queues: [] as QueueStats[], agents: [] as AgentStats[] };
+    samLive.socket.on('queue:stats', (stats: QueueStats[]) => (board.queues = stats));
+    samLive.socket.on('agent:stats', (stats: AgentStats[]) => (board.agents = stats));
+    const until = async (what: string, done: () => boolean) => {
+      for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+      if (!done()) throw new Error(`not within 5 s: ${what}`);
+    };
+    const signedIn = () => board.queues.find((q) => q.queueId === queue.id)?.agentsSignedIn;
+    const members = (userIds: string[]) => send('PUT', `/api/admin/queues/${queue.id}/members`, { userIds }, sam);
+    try {
+      expect((await members([anaUser.id])).status).toBe(200);
+      await until('ana told, Returns counts her', () => told.ana === 1 && signedIn() === 1);
+      expect((await members([anaUser.id, dewiUser.id])).status).toBe(200);
+      await until('dewi told, Returns counts two', () => told.dewi === 1 && signedIn() === 2);
+      expect((await members([dewiUser.id])).status).toBe(200);
+      await until('ana told she left, Returns counts one', () => told.ana === 2 && signedIn() === 1);
+      // Events reach a socket in order: ana was not told when only dewi joined, dewi not when ana joined.
+      expect(told).toEqual({ ana: 2, dewi: 1 });
+      // Skills and capacity are on the agents board: it is sent again at once.
+      expect((await send('PATCH', `/api/admin/users/${dewiUser.id}`, { skills: ['returns'], capacity: 3 }, admin)).status).toBe(200);
+      await until('the agents board shows the new skills', () => board.agents.some((a) => a.userId === dewiUser.id && a.skills.includes('returns') && a.capacity === 3));
+      // A new role is a new scope.
+      expect((await send('PATCH', `/api/admin/users/${dewiUser.id}`, { role: 'technician' }, admin)).status).toBe(200);
+      await until('dewi told of the new role', () => told.dewi === 2);
+      expect((await send('PATCH', `/api/admin/users/${dewiUser.id}`, { role: 'agent', skills: [], capacity: 10 }, admin)).status).toBe(200);
+    } finally {
+      for (const live of [anaLive, dewiLive, samLive]) live.socket.close();
     }
   });
 

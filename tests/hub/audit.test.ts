@@ -11,7 +11,7 @@ import { sql } from 'drizzle-orm';
 import type { AuditEntry } from '../../src/shared/audit';
 import type { Case } from '../../src/shared/domain';
 import type { MutationResult, SyncPushResponse } from '../../src/shared/protocol';
-import { auditCsv, csvField } from '../../src/hub/http/audit-routes';
+import { auditCsv, csvField } from '../../src/shared/audit';
 import { listAudit, recordAudit } from '../../src/hub/repos/audit';
 import { backends, startTestHub, type TestHub, withDatabase } from './backends';
 import { me, pullAll, queuesOf, rowsOf, waitFor } from './helpers';
@@ -104,6 +104,11 @@ describe.each(backends)('the audit log on $name', (backend) => {
     // A refused override (an agent's) leaves no entry.
     await push(ana, 'message.send', caseRow.id, { channel: 'x', body: 'Again.', override: { reason: 'I insist' } });
     expect((await audit('?action=consent.override')).filter((e) => e.reason === 'I insist')).toEqual([]);
+    // The case's own history: the override names the case; the customer's consent is not about it.
+    const ofCase = await audit(`?caseId=${caseRow.id}`);
+    expect(ofCase.map((e) => e.id)).toContain(override!.id);
+    expect(ofCase.map((e) => e.id)).not.toContain(consent!.id);
+    expect(ofCase.every((e) => e.entityId === caseRow.id || (e.after as { caseId?: string } | null)?.caseId === caseRow.id)).toBe(true);
   });
 
   it('records admin changes (never a password) and sign-outs; filters by actor and time; exports CSV', async () => {

@@ -1,12 +1,16 @@
 /**
  * `queue:stats`: supervisors get a row per queue on connecting, every few
  * seconds and soon after a change; the figures agree with the cases they can
- * pull; agents get none.
+ * pull; agents get none. The arrivals sparkline and the usual rate are exact
+ * against cases seeded at known ages.
  */
+import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cases, queues } from '../../src/hub/db/schema';
+import { queueStats } from '../../src/hub/repos/queue-stats';
 import type { Case, Queue } from '../../src/shared/domain';
 import { type QueueStats, QueueStatsSchema } from '../../src/shared/protocol';
-import { backends, startTestHub, type TestHub } from './backends';
+import { backends, startTestHub, type TestHub, withDatabase } from './backends';
 import { liveSockets, nextEvent, pullAll, queueNamed, queuesOf, rowsOf } from './helpers';
 import { newXUser, postX, tweet, X_BRAND, xActivity } from './x-webhooks';
 
@@ -63,11 +67,56 @@ describe.each(backends)('queue statistics on $name', (backend) => {
     await openCase();
     const after = (await updated).find((r) => r.queueId === social.id)!;
     expect(after.arrivals15m).toBe(row.arrivals15m + 1);
+    expect(after.arrivalsSeries.at(-1)).toBe(after.arrivals15m);
 
     // Agents get none: a sentinel case ana sees arrives after the supervisors' statistics, and still nothing came.
     const sentinel = nextEvent<Case>(anaSocket, 'case:upsert');
     await openCase();
     await sentinel;
     expect(agentStats).toEqual([]);
+  });
+});
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+describe.each(backends)('arrivals over time on $name', (backend) => {
+  it('counts arrivals by quarter-hour for 4 hours and the same quarter-hour of the previous 7 days', async () => {
+    const storage = await backend.storage();
+    try {
+      await withDatabase(storage.options, async (db) => {
+        const now = new Date('2026-03-10T10:07:00.000Z');
+        const [busy, quiet] = [uuidv7(), uuidv7()];
+        await db.insert(queues).values([
+          { id: busy, name: 'Busy', description: '' },
+          { id: quiet, name: 'Quiet', description: '' },
+        ]);
+        const aged = (ms: number) => ({ id: uuidv7(), subject: 'seeded', status: 'open', priority: 'normal', channel: 'email', queueId: busy, language: 'en', tags: [], createdAt: new Date(now.getTime() - ms) });
+        await db.insert(cases).values(
+          [
+            // The last 4 hours, by age: quarter-hour k holds (k·15, (k+1)·15] minutes.
+            0.5 * MINUTE, 15 * MINUTE, // k = 0 (15 min exactly is still the last quarter-hour, as arrivals15m counts it)
+            15.5 * MINUTE, // k = 1
+            60 * MINUTE, // k = 3
+            239 * MINUTE, 240 * MINUTE, // k = 15
+            241 * MINUTE, // too old for the sparkline
+            // The same quarter-hour on previous days: 5 of these are in.
+            DAY + 5 * MINUTE, DAY + 15 * MINUTE, 2 * DAY + 14 * MINUTE, 3 * DAY + 10 * MINUTE, 7 * DAY + MINUTE,
+            DAY, DAY + 16 * MINUTE, 8 * DAY + MINUTE, // out: now-on-the-day, too early in the day, 8 days back
+          ].map(aged),
+        );
+        const stats = await queueStats(db, now);
+        const row = stats.find((r) => r.queueId === busy)!;
+        expect(QueueStatsSchema.parse(row)).toEqual(row);
+        expect(row.arrivalsSeries).toEqual([2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 2]);
+        expect(row.arrivals15m).toBe(row.arrivalsSeries.at(-1));
+        expect(row.usualArrivals15m).toBe(0.71); // 5 / 7
+        const none = stats.find((r) => r.queueId === quiet)!;
+        expect(none.arrivalsSeries).toEqual(Array(16).fill(0));
+        expect(none.usualArrivals15m).toBe(0);
+      });
+    } finally {
+      await storage.dispose();
+    }
   });
 });

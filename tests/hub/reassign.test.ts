@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import type { AuditEntry } from '../../src/shared/audit';
 import type { Case, Message, Queue } from '../../src/shared/domain';
-import type { ReassignResponse } from '../../src/shared/protocol';
+import type { CasesBatch, ReassignResponse } from '../../src/shared/protocol';
 import { backends, startTestHub, type TestHub } from './backends';
 import { liveSockets, me, pullAll, queuesOf, rowsOf, waitFor } from './helpers';
 
@@ -48,9 +48,12 @@ describe.each(backends)('bulk reassignment on $name', (backend) => {
     const removed = new Set<string>();
     const arrived = new Set<string>();
     const notes: Message[] = [];
-    anaSocket.on('case:removed', (p: { id: string }) => removed.add(p.id));
-    ivanSocket.on('case:upsert', (c: Case) => c.assigneeId === ivanId && arrived.add(c.id));
-    ivanSocket.on('message:upsert', (m: Message) => m.direction === 'note' && notes.push(m));
+    // A bulk move comes as batches, not one event per case.
+    anaSocket.on('cases:batch', (b: CasesBatch) => b.removed.forEach((p) => removed.add(p.id)));
+    ivanSocket.on('cases:batch', (b: CasesBatch) => {
+      for (const c of b.cases) if (c.assigneeId === ivanId) arrived.add(c.id);
+      notes.push(...b.messages.filter((m) => m.direction === 'note'));
+    });
 
     const billing = queueNamed('Billing').id;
     const response = await reassign({ caseIds: moving.map((c) => c.id), assigneeId: ivanId, queueId: billing, note: 'Billing questions: yours from today.' });

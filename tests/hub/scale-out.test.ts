@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { Case } from '../../src/shared/domain';
 import { backends } from './backends';
 import type { Queue } from '../../src/shared/domain';
-import type { ReassignResponse } from '../../src/shared/protocol';
+import type { CasesBatch, ReassignResponse } from '../../src/shared/protocol';
 import { connectSocket, publish, reading, waitFor } from './helpers';
 import { runHub, waitForOutput, type Run } from './processes';
 
@@ -123,8 +123,8 @@ describe('scale-out: two hubs, one Postgres, Redis and Mosquitto', () => {
     const removed = new Map<string, number>();
     const arrived = new Map<string, number>();
     const count = (map: Map<string, number>, id: string) => map.set(id, (map.get(id) ?? 0) + 1);
-    anaSocket.on('case:removed', (p: { id: string }) => ids.has(p.id) && count(removed, p.id));
-    ivanSocket.on('case:upsert', (c: Case) => ids.has(c.id) && c.assigneeId === ivanId && count(arrived, c.id));
+    anaSocket.on('cases:batch', (b: CasesBatch) => b.removed.forEach((p) => ids.has(p.id) && count(removed, p.id)));
+    ivanSocket.on('cases:batch', (b: CasesBatch) => b.cases.forEach((c) => ids.has(c.id) && c.assigneeId === ivanId && count(arrived, c.id)));
     try {
       await Promise.all([anaSocket, ivanSocket].map((socket) => new Promise<void>((resolve) => socket.once('connect', () => resolve()))));
       const response = await fetch(`${hubs[0]!.url}/api/cases/reassign`, {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserShell, startBrowserShell } from '../../src/main/browser/server';
-import { CONTENT_SECURITY_POLICY } from '../../src/main/browser/csp';
+import { CONTENT_SECURITY_POLICY } from '../../src/shared/csp';
 import { type ConsoleCore, createConsoleCore } from '../../src/main/core';
 import type { ApiResult } from '../../src/shared/api';
 import { BRIDGE_CALL_EVENT, BRIDGE_PATH, BRIDGE_PUSH_EVENT, BRIDGE_SECRET_PARAM } from '../../src/shared/bridge';

@@ -1,5 +1,5 @@
 /**
- * One Content-Security-Policy (src/main/browser/csp.ts) for every way the
+ * One Content-Security-Policy (src/shared/csp.ts) for every way the
  * renderer is loaded: the renderer is built with its real Vite config (the
  * one electron-vite and the browser shell's build use) and the index.html the
  * packaged app loads from file:// must carry exactly that policy, ahead of
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rendererConfig } from '../../renderer.vite';
-import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY, withContentSecurityPolicy } from '../../src/main/browser/csp';
+import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY, withContentSecurityPolicy } from '../../src/shared/csp';
 import { type BrowserShell, startBrowserShell } from '../../src/main/browser/server';
 import { type ConsoleCore, createConsoleCore } from '../../src/main/core';
 import { tempDir } from '../core/fixtures';

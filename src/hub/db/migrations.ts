@@ -461,4 +461,40 @@ ALTER TABLE users ADD COLUMN presence_reason text;
 ALTER TABLE users ADD COLUMN presence_since timestamptz NOT NULL DEFAULT now();
 `,
   },
+  {
+    version: 14,
+    name: 'surge alerts',
+    sql: `
+-- Arrivals on a channel or naming a keyword far above their usual rate (live/surge.ts). Every hub of a
+-- deployment looks; the one whose insert lands tells the supervisors, so each surge is told once.
+CREATE TABLE surge_alerts (
+  id uuid PRIMARY KEY,
+  key_kind text NOT NULL CHECK (key_kind IN ('channel','keyword')),
+  key text NOT NULL,
+  window_start timestamptz NOT NULL,
+  window_minutes integer NOT NULL,
+  -- The cooldown period the alert was raised in: at most one alert per key and period, whatever the hubs do.
+  bucket bigint NOT NULL,
+  count integer NOT NULL,
+  usual double precision NOT NULL,
+  sample jsonb NOT NULL,
+  case_ids jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (key_kind, key, bucket)
+);
+CREATE INDEX surge_alerts_key_created ON surge_alerts (key_kind, key, created_at);
+CREATE INDEX surge_alerts_created ON surge_alerts (created_at);
+-- Arrivals by time, which the detector counts every few seconds.
+CREATE INDEX messages_inbound_created ON messages (created_at) WHERE direction = 'in';
+CREATE INDEX mentions_created ON mentions (created_at);
+`,
+  },
+  {
+    version: 15,
+    name: 'recent case changes',
+    sql: `
+-- The boards read the last day's changes (who solved what, and when) every few seconds.
+CREATE INDEX case_changes_changed_at ON case_changes (changed_at);
+`,
+  },
 ];

@@ -334,3 +334,17 @@ export const auditLog = pgTable('audit_log', {
   after: jsonb('after'),
   reason: text('reason'),
 });
+
+export const surgeAlerts = pgTable('surge_alerts', {
+  id: uuid('id').primaryKey(),
+  keyKind: text('key_kind').notNull(),
+  key: text('key').notNull(),
+  windowStart: ts('window_start').notNull(),
+  windowMinutes: integer('window_minutes').notNull(),
+  bucket: bigint('bucket', { mode: 'number' }).notNull(),
+  count: integer('count').notNull(),
+  usual: doublePrecision('usual').notNull(),
+  sample: jsonb('sample').notNull(),
+  caseIds: jsonb('case_ids').$type<string[]>().notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});

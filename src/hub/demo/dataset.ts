@@ -30,20 +30,21 @@ export const DEMO_QUEUES = [
 ] as const;
 type QueueName = (typeof DEMO_QUEUES)[number]['name'];
 
-export const DEMO_USERS: { username: string; name: string; role: 'agent' | 'supervisor' | 'technician' | 'admin'; queues: QueueName[]; extension?: string }[] = [
-  { username: 'ana', name: 'Ana Pereira', role: 'agent', queues: ['Devices', 'Social'] },
-  { username: 'ivan', name: 'Ivan Petrov', role: 'agent', queues: ['Support', 'Billing'], extension: '+3545550101' },
-  { username: 'dewi', name: 'Dewi Kusuma', role: 'agent', queues: ['Social', 'Support'] },
-  { username: 'jon', name: 'Jón Arnarson', role: 'agent', queues: ['Devices', 'Billing'] },
-  { username: 'sam', name: 'Sam Okafor', role: 'supervisor', queues: [] },
-  { username: 'tess', name: 'Tess Lindqvist', role: 'technician', queues: ['Field Service'] },
-  { username: 'admin', name: 'Administrator', role: 'admin', queues: [] },
+/** Skills say what a person can take (products, channels, languages); capacity how many open cases at once. */
+export const DEMO_USERS: { username: string; name: string; role: 'agent' | 'supervisor' | 'technician' | 'admin'; queues: QueueName[]; skills: string[]; capacity: number; extension?: string }[] = [
+  { username: 'ana', name: 'Ana Pereira', role: 'agent', queues: ['Devices', 'Social'], skills: ['devices', 'social', 'en', 'pt'], capacity: 30 },
+  { username: 'ivan', name: 'Ivan Petrov', role: 'agent', queues: ['Support', 'Billing'], skills: ['billing', 'support', 'phone', 'en', 'ru'], capacity: 30, extension: '+3545550101' },
+  { username: 'dewi', name: 'Dewi Kusuma', role: 'agent', queues: ['Social', 'Support'], skills: ['social', 'support', 'en', 'id'], capacity: 35 },
+  { username: 'jon', name: 'Jón Arnarson', role: 'agent', queues: ['Devices', 'Billing'], skills: ['devices', 'billing', 'en', 'is'], capacity: 25 },
+  { username: 'sam', name: 'Sam Okafor', role: 'supervisor', queues: [], skills: [], capacity: 10 },
+  { username: 'tess', name: 'Tess Lindqvist', role: 'technician', queues: ['Field Service'], skills: ['field', 'devices', 'en'], capacity: 15 },
+  { username: 'admin', name: 'Administrator', role: 'admin', queues: [], skills: [], capacity: 10 },
 ];
 
 export interface DemoData {
   articles: { id: string; title: string; body: string; tags: string[]; deviceModels: string[]; source: string; language: string }[];
   queues: { id: string; name: string; description: string }[];
-  users: { id: string; username: string; name: string; role: string; queues: string[]; extension: string | null }[];
+  users: { id: string; username: string; name: string; role: string; queues: string[]; skills: string[]; capacity: number; extension: string | null }[];
   customers: {
     id: string; name: string; email: string | null; phone: string | null; handles: Record<string, string>;
     plan: string; lifetimeValue: number; influence: number; language: Lang; preferredChannel: Channel; consent: boolean;
@@ -90,7 +91,7 @@ export function buildDemoData(now = new Date()): DemoData {
   const rnd = seededRandom(4710);
   const queues = DEMO_QUEUES.map((q) => ({ id: uuidv7(), ...q }));
   const queueId = (name: QueueName) => queues.find((q) => q.name === name)!.id;
-  const users = DEMO_USERS.map((u) => ({ id: uuidv7(), username: u.username, name: u.name, role: u.role, queues: u.queues.map(queueId), extension: u.extension ?? null }));
+  const users = DEMO_USERS.map((u) => ({ id: uuidv7(), username: u.username, name: u.name, role: u.role, queues: u.queues.map(queueId), skills: u.skills, capacity: u.capacity, extension: u.extension ?? null }));
   const userByName = (username: string) => users.find((u) => u.username === username)!;
 
   const customers: DemoData['customers'] = [];

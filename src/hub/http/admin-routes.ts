@@ -33,7 +33,10 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       const body = parseOr400(reply, NewUserSchema, request.body);
       if (!body) return reply;
       const { password, ...user } = body;
-      return reply.code(201).send({ user: await createUser(ctx.db, user, await hashPassword(password), request.actor!.id) });
+      const created = await createUser(ctx.db, user, await hashPassword(password), request.actor!.id);
+      // A new agent is on the agents board at once.
+      ctx.publish.staffChanged();
+      return reply.code(201).send({ user: created });
     });
 
     admin.patch('/api/admin/users/:id', admins, async (request, reply) => {
@@ -48,6 +51,8 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       // A new password has ended the user's sessions (repos/admin.ts): their live sockets close too.
       if (password) await ctx.disconnectUser(user.id);
       else if (body.role) await ctx.syncUserRooms(user.id);
+      // Role, skills and capacity are on the boards; a new role is a new scope for the user's consoles.
+      if (body.role || body.skills || body.capacity !== undefined) ctx.publish.staffChanged(body.role ? [user.id] : []);
       return { user };
     });
 
@@ -90,10 +95,13 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       const params = parseOr400(reply, IdParams, request.params);
       const body = params && parseOr400(reply, MembersSchema, request.body);
       if (!params || !body) return reply;
-      if (!(await setMembers(ctx.db, params.id, body.userIds, request.actor!.id))) return sendError(reply, 404, 'not_found', 'no such queue or user');
+      const moved = await setMembers(ctx.db, params.id, body.userIds, request.actor!.id);
+      if (!moved) return sendError(reply, 404, 'not_found', 'no such queue or user');
       // Members who left are not in the new list: every user's queues are read again.
       await ctx.sessions.changed({ all: true });
       await ctx.syncQueueRoom(params.id, body.userIds);
+      // The boards recount the queue's agents; those who joined or left pull their new scope (the socket's rooms already followed).
+      ctx.publish.staffChanged([...moved.joined, ...moved.left]);
       return { queueId: params.id, userIds: body.userIds };
     });
   });

@@ -3,29 +3,11 @@
  * CSV for a spreadsheet. Read only: no route changes or deletes an entry.
  */
 import type { FastifyInstance } from 'fastify';
-import { type AuditEntry, AuditQuerySchema } from '../../shared/audit';
+import { AuditQuerySchema, auditCsv } from '../../shared/audit';
 import { listAudit } from '../repos/audit';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
-
-const CSV_COLUMNS = ['id', 'at', 'actorId', 'action', 'entity', 'entityId', 'before', 'after', 'reason'] as const;
-
-/**
- * One CSV field (RFC 4180): quoted when it holds a quote, comma or line break.
- * A field a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is
- * prefixed with an apostrophe: a reason or a name is someone's typing (OWASP CSV injection).
- */
-export function csvField(value: unknown): string {
-  let text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function auditCsv(entries: AuditEntry[]): string {
-  const lines = [CSV_COLUMNS.join(','), ...entries.map((entry) => CSV_COLUMNS.map((column) => csvField(entry[column])).join(','))];
-  return `${lines.join('\r\n')}\r\n`;
-}
 
 export async function registerAuditRoutes(app: FastifyInstance, ctx: HubContext): Promise<void> {
   await app.register(async (audit) => {

@@ -30,6 +30,7 @@ import { metricsAccess } from '../ops/metrics-access';
 import { findUser, listUsers, presenceOf } from '../repos/users';
 import { registerAdminRoutes } from './admin-routes';
 import { registerAuditRoutes } from './audit-routes';
+import { registerSurgeRoutes } from './surge-routes';
 import { bearerToken, requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
@@ -46,6 +47,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
   app.decorateRequest('claims', null);
   await registerAdminRoutes(app, ctx);
   await registerAuditRoutes(app, ctx);
+  await registerSurgeRoutes(app, ctx);
 
   app.get('/health', async (_request, reply) => {
     const health = await ctx.health();
@@ -135,11 +137,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
       if (!body) return reply;
       try {
         const done = await reassignCases(ctx.db, actor, body);
-        for (const move of done.moves) {
-          ctx.publish.case(move.row);
-          ctx.publish.caseMoved(move.row, move.from, move.rev);
-        }
-        for (const { message, caseRow } of done.notes) ctx.publish.message(message, caseRow);
+        ctx.publish.casesMoved(done.moves, done.notes);
         const response: ReassignResponse = { moved: done.cases.length, cases: done.cases.map((c) => ({ id: c.id, version: c.version, rev: c.rev })) };
         return response;
       } catch (error) {

@@ -1,6 +1,6 @@
 /** Sends hub changes to exactly the consoles whose scope includes them. */
 import type { Alert, Case, Mention, Message } from '../../shared/domain';
-import type { CallOffered, PresenceState } from '../../shared/protocol';
+import { type CallOffered, CASES_BATCH_MAX, type PresenceState } from '../../shared/protocol';
 import { type LiveServer, roomsForCase } from './io';
 
 export type Publisher = ReturnType<typeof createPublisher>;
@@ -16,6 +16,30 @@ export function createPublisher(io: LiveServer, onChange: () => void = () => und
     caseMoved(row: Case, from: Pick<Case, 'queueId' | 'assigneeId'>, rev: number): void {
       io.to(roomsForCase(from)).except(roomsForCase(row)).emit('case:removed', { id: row.id, rev });
       onChange();
+    },
+    /**
+     * Many cases moved at once: each console gets the rows it may see, the ids
+     * that left its scope and the notes, a few `cases:batch` events instead of
+     * one event per row. Cases going to the same place share one audience.
+     */
+    casesMoved(moves: { row: Case; from: Pick<Case, 'queueId' | 'assigneeId'>; rev: number }[], notes: Message[]): void {
+      const notesOf = groupBy(notes, (note) => note.caseId);
+      const place = (c: Pick<Case, 'queueId' | 'assigneeId'>) => `${c.queueId}/${c.assigneeId ?? ''}`;
+      for (const group of groupBy(moves, (move) => place(move.row)).values()) {
+        const audience = roomsForCase(group[0]!.row);
+        for (const part of chunks(group, CASES_BATCH_MAX)) {
+          const [first = [], ...more] = chunks(part.flatMap((move) => notesOf.get(move.row.id) ?? []), CASES_BATCH_MAX);
+          io.to(audience).emit('cases:batch', { cases: part.map((move) => move.row), removed: [], messages: first });
+          for (const messages of more) io.to(audience).emit('cases:batch', { cases: [], removed: [], messages });
+        }
+      }
+      for (const group of groupBy(moves, (move) => `${place(move.from)}>${place(move.row)}`).values()) {
+        const [from, to] = [roomsForCase(group[0]!.from), roomsForCase(group[0]!.row)];
+        for (const part of chunks(group, CASES_BATCH_MAX)) {
+          io.to(from).except(to).emit('cases:batch', { cases: [], removed: part.map((move) => ({ id: move.row.id, rev: move.rev })), messages: [] });
+        }
+      }
+      if (moves.length > 0) onChange();
     },
     message(message: Message, caseRow: Pick<Case, 'queueId' | 'assigneeId'>): void {
       io.to(roomsForCase(caseRow)).emit('message:upsert', message);
@@ -35,5 +59,31 @@ export function createPublisher(io: LiveServer, onChange: () => void = () => und
       io.to(['role:supervisor', 'role:admin', `user:${userId}`]).emit('presence:update', { userId, ...state });
       onChange();
     },
+    /**
+     * Who works which queue, or a user's role, skills or capacity changed: the
+     * boards recount at once, and the consoles of `rescoped` users (their
+     * queues or role changed) pull again to learn their new scope.
+     */
+    staffChanged(rescoped: string[] = []): void {
+      if (rescoped.length > 0) io.to(rescoped.map((id) => `user:${id}`)).emit('scope:changed');
+      onChange();
+    },
   };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

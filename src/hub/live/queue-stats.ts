@@ -1,15 +1,25 @@
 /**
- * `queue:stats` for supervisors and admins: sent every few seconds, soon after
- * any change of a case or a presence (coalesced), and at once to a supervisor
- * who connects. Each hub sends to its own sockets only: with several hubs the
- * adapter would otherwise deliver every hub's copy to everyone.
+ * `queue:stats` and `agent:stats` for supervisors and admins, always together:
+ * sent every few seconds, soon after any change of a case or a presence
+ * (coalesced), and at once to a supervisor who connects. Each hub sends to its
+ * own sockets only: with several hubs the adapter would otherwise deliver every
+ * hub's copy to everyone.
  */
 import type { Logger } from 'pino';
+import type { AgentStats, QueueStats } from '../../shared/protocol';
 import type { Db } from '../db/connect';
+import { agentStats } from '../repos/agent-stats';
 import { queueStats } from '../repos/queue-stats';
 import type { LiveServer } from './io';
 
 const WATCHERS = ['role:supervisor', 'role:admin'];
+
+/** Both boards' figures from the same moment. */
+async function boardStats(db: Db): Promise<{ queues: QueueStats[]; agents: AgentStats[] }> {
+  const now = new Date();
+  const [queues, agents] = await Promise.all([queueStats(db, now), agentStats(db, now)]);
+  return { queues, agents };
+}
 
 export function broadcastQueueStats(io: LiveServer, db: Db, log: Logger, opts: { intervalMs?: number; settleMs?: number } = {}): { changed(): void; stop(): Promise<void> } {
   const intervalMs = opts.intervalMs ?? 5000;
@@ -19,15 +29,27 @@ export function broadcastQueueStats(io: LiveServer, db: Db, log: Logger, opts: {
   let running: Promise<void> | null = null;
   const watched = () => WATCHERS.some((room) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0);
 
+  /** A change came while figures were being read: they may predate it, so read again once done. */
+  let again = false;
   const send = () => {
-    if (stopped || running || !watched()) return;
-    running = queueStats(db)
-      .then((stats) => {
-        if (!stopped) io.local.to(WATCHERS).emit('queue:stats', stats);
+    if (stopped || !watched()) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = boardStats(db)
+      .then(({ queues, agents }) => {
+        if (stopped) return;
+        io.local.to(WATCHERS).emit('queue:stats', queues);
+        io.local.to(WATCHERS).emit('agent:stats', agents);
       })
       .catch((error: unknown) => log.warn({ err: error }, 'queue stats failed'))
       .finally(() => {
         running = null;
+        if (again) {
+          again = false;
+          send();
+        }
       });
   };
   const timer = setInterval(send, intervalMs);
@@ -35,8 +57,11 @@ export function broadcastQueueStats(io: LiveServer, db: Db, log: Logger, opts: {
 
   io.on('connection', (socket) => {
     if (socket.data.actor.role !== 'supervisor' && socket.data.actor.role !== 'admin') return;
-    void queueStats(db)
-      .then((stats) => socket.emit('queue:stats', stats))
+    void boardStats(db)
+      .then(({ queues, agents }) => {
+        socket.emit('queue:stats', queues);
+        socket.emit('agent:stats', agents);
+      })
       .catch((error: unknown) => log.warn({ err: error }, 'queue stats failed'));
   });
 

@@ -108,16 +108,20 @@ export async function updateQueue(db: Db, id: string, patch: { name?: string; de
   return row ? toQueue(row) : null;
 }
 
-/** Replaces who works a queue; false when the queue or one of the users does not exist. */
-export async function setMembers(db: Db, queueId: string, userIds: string[], actorId: string | null): Promise<boolean> {
+/**
+ * Replaces who works a queue; null when the queue or one of the users does not
+ * exist. Answers who joined and who left: their scope changed.
+ */
+export async function setMembers(db: Db, queueId: string, userIds: string[], actorId: string | null): Promise<{ joined: string[]; left: string[] } | null> {
   return writeTransaction(db, async (tx) => {
     const [queue] = await tx.select({ id: queues.id }).from(queues).where(eq(queues.id, queueId));
     const found = userIds.length ? await tx.select({ id: users.id }).from(users).where(inArray(users.id, userIds)) : [];
-    if (!queue || found.length !== new Set(userIds).size) return false;
-    const before = await tx.select({ userId: queueMembers.userId }).from(queueMembers).where(eq(queueMembers.queueId, queueId)).orderBy(asc(queueMembers.userId));
-    await recordAudit(tx, [{ actorId, action: 'queue.members', entity: 'queue', entityId: queueId, before: { userIds: before.map((m) => m.userId) }, after: { userIds: [...new Set(userIds)].sort() } }]);
+    if (!queue || found.length !== new Set(userIds).size) return null;
+    const before = (await tx.select({ userId: queueMembers.userId }).from(queueMembers).where(eq(queueMembers.queueId, queueId)).orderBy(asc(queueMembers.userId))).map((m) => m.userId);
+    const after = [...new Set(userIds)].sort();
+    await recordAudit(tx, [{ actorId, action: 'queue.members', entity: 'queue', entityId: queueId, before: { userIds: before }, after: { userIds: after } }]);
     await tx.delete(queueMembers).where(eq(queueMembers.queueId, queueId));
-    if (userIds.length) await tx.insert(queueMembers).values([...new Set(userIds)].map((userId) => ({ queueId, userId })));
-    return true;
+    if (after.length) await tx.insert(queueMembers).values(after.map((userId) => ({ queueId, userId })));
+    return { joined: after.filter((id) => !before.includes(id)), left: before.filter((id) => !after.includes(id)) };
   });
 }

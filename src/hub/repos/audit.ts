@@ -1,5 +1,5 @@
 /** The audit log: written in the transaction of the change it records, read newest first; never changed. */
-import { and, desc, eq, gte, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { AuditAction, AuditEntry, AuditQuery } from '../../shared/audit';
 import type { Db } from '../db/connect';
@@ -30,6 +30,14 @@ export async function listAudit(db: Db, query: AuditQuery): Promise<AuditEntry[]
         query.until ? lt(auditLog.at, new Date(query.until)) : undefined,
         query.actor ? eq(auditLog.actorId, query.actor) : undefined,
         query.action ? eq(auditLog.action, query.action) : undefined,
+        // About the case: it changed, or the change names it (AuditQuerySchema).
+        query.caseId
+          ? or(
+              and(eq(auditLog.entity, 'case'), eq(auditLog.entityId, query.caseId)),
+              sql`${auditLog.before}->>'caseId' = ${query.caseId}`,
+              sql`${auditLog.after}->>'caseId' = ${query.caseId}`,
+            )
+          : undefined,
       ),
     )
     .orderBy(desc(auditLog.at), desc(auditLog.id))

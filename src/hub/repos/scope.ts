@@ -68,3 +68,9 @@ export function mentionScope(actor: Actor): SQL | undefined {
       return sql`false`;
   }
 }
+
+/** May the actor see this case (the one scope rule, for a single case: collision detection asks it per watch)? */
+export async function maySeeCase(db: Db, actor: Actor, caseId: string): Promise<boolean> {
+  const [row] = await db.select({ id: cases.id }).from(cases).where(and(eq(cases.id, caseId), caseScope(actor)));
+  return row !== undefined;
+}

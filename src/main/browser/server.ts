@@ -14,7 +14,7 @@ import { API_EVENT_NAMES, type ApiResult } from '../../shared/api';
 import { BRIDGE_CALL_EVENT, BRIDGE_PATH, BRIDGE_PUSH_EVENT, BRIDGE_SECRET_PARAM } from '../../shared/bridge';
 import type { ConsoleCore } from '../core';
 import { dispatch } from '../core/dispatch';
-import { CONTENT_SECURITY_POLICY } from './csp';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 
 export interface BrowserShell {
   /** `http://127.0.0.1:PORT/#secret=…` — open this. */

@@ -7,6 +7,7 @@
  * live case refers to a customer or device this console has never seen.
  */
 import type { ConnectionState, MentionItem, SyncStatus } from '../../shared/api';
+import type { CaseWatch } from '../../shared/protocol';
 import type { Cache } from './cache';
 import type { CoreEvents } from './emitter';
 import { CoreError } from './errors';
@@ -36,6 +37,8 @@ export interface Connection {
   status(): SyncStatus;
   /** A long pull moved on (the puller reports it; null when done). */
   setProgress(progress: SyncStatus['progress']): void;
+  /** Collision detection: the case open here (nothing while logged out). */
+  watch(next: CaseWatch): void;
 }
 
 export function createConnection(opts: {
@@ -217,6 +220,8 @@ export function createConnection(opts: {
           if (offer.userId === opts.me()) events.emit('call:offered', offer);
         },
         onQueueStats: (stats) => events.emit('queue:stats', stats),
+        onSurge: (alert) => events.emit('surge:alert', alert),
+        onAgentStats: (stats) => events.emit('agent:stats', stats),
         onPresence({ userId, ...state }) {
           // A supervisor hears everyone's; the console's own is the user's.
           if (userId === opts.me()) events.emit('presence:changed', state);
@@ -228,7 +233,10 @@ export function createConnection(opts: {
           failures = 0;
           syncInBackground('reconnect');
         },
+        // Moved between queues or given another role: the pull sees the new scope and fetches it (sync.ts).
+        onScopeChanged: () => syncInBackground('scope changed'),
         onUnauthorized: opts.onUnauthorized,
+        onWatchers: (watchers) => events.emit('case:watchers', watchers),
         log,
       });
       timer = setInterval(() => syncInBackground('timer'), opts.resyncIntervalMs ?? RESYNC_INTERVAL_MS);
@@ -250,5 +258,6 @@ export function createConnection(opts: {
       progress = next;
       announce();
     },
+    watch: (next) => live?.watch(next),
   };
 }

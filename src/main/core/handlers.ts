@@ -4,7 +4,9 @@
  * validated by dispatch().
  */
 import type { ApiHandlers, ApiParsedInput, CaseView, QueueItem, SessionInfo } from '../../shared/api';
-import { type PresenceState, type QueueStats, ReassignResponseSchema } from '../../shared/protocol';
+import { type AgentStats, type PresenceState, type QueueStats, ReassignResponseSchema } from '../../shared/protocol';
+import { createAdminHandlers } from './admin-handlers';
+import { SurgeListResponseSchema } from '../../shared/protocol';
 import type { Cache } from './cache';
 import type { Changes } from './changes';
 import type { Connection } from './connection';
@@ -30,6 +32,8 @@ export interface HandlerDeps {
   presence: { get(): PresenceState | null; set(input: ApiParsedInput<'presence.set'>): PresenceState };
   /** The latest queue statistics heard (supervisors and admins get them). */
   queueStats(): QueueStats[] | null;
+  /** The latest agent statistics heard (supervisors and admins get them). */
+  agentStats(): AgentStats[] | null;
   log(message: string): void;
 }
 
@@ -66,6 +70,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     return found.id;
   };
   return {
+    ...createAdminHandlers(deps),
     async 'session.login'(input) {
       const current = await session.login(input);
       await deps.onLogin(current);
@@ -112,6 +117,11 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       loggedIn();
       // All or none, on the hub: the moved cases come back through the live feed like anyone's change.
       return deps.hub.json('POST', '/api/cases/reassign', ReassignResponseSchema, input);
+    },
+    async 'surges.list'() {
+      loggedIn();
+      // The hub keeps them (one per surge, whichever hub raised it): a console that connects later sees them too.
+      return (await deps.hub.json('GET', '/api/surges', SurgeListResponseSchema)).alerts;
     },
     'messages.retry': async (input) => changes.retryReply(input),
     'mentions.convert': async (input) => changes.convertMention(input),
@@ -187,8 +197,17 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       loggedIn();
       return deps.queueStats();
     },
+    async 'agents.stats'() {
+      loggedIn();
+      return deps.agentStats();
+    },
     async 'sync.status'() {
       return connection.status();
+    },
+    // Fire and forget: nothing to answer while logged out or offline (told again on reconnect).
+    async 'cases.watch'(input) {
+      connection.watch(input);
+      return null;
     },
     async 'sync.now'() {
       loggedIn();

@@ -4,7 +4,7 @@
  * IPC, the browser shell's bridge, tests and the benchmark.
  */
 import type { ApiHandlers } from '../../shared/api';
-import type { PresenceState, QueueStats } from '../../shared/protocol';
+import type { AgentStats, PresenceState, QueueStats } from '../../shared/protocol';
 import { hubAddressProblem } from '../../shared/hub-address';
 import { type Cache, openCache } from './cache';
 import { createConnection } from './connection';
@@ -113,6 +113,10 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
   events.on('queue:stats', (stats) => {
     queueStats = stats;
   });
+  let agentStats: AgentStats[] | null = null;
+  events.on('agent:stats', (stats) => {
+    agentStats = stats;
+  });
 
   function endSession(why: string): void {
     if (closed || !session.current()) return;
@@ -145,6 +149,7 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
       connection.stop();
       presence = null;
       queueStats = null;
+      agentStats = null;
       // The first pull fills the cache before login answers, so the queue is there when the UI asks.
       await connection.syncNow().catch((error: unknown) => log(`first pull failed: ${errorText(error)}`));
       connection.start(current);
@@ -152,6 +157,7 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
       void refreshUser();
     },
     queueStats: () => queueStats,
+    agentStats: () => agentStats,
     presence: {
       get: () => presence,
       set(input) {

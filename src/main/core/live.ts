@@ -7,15 +7,19 @@
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import type { ConnectionState } from '../../shared/api';
+import { type CaseWatch, type CaseWatchers, CaseRemovedSchema, CasesBatchSchema } from '../../shared/protocol';
 import { type Alert, AlertSchema, CaseSchema, type Mention, MentionSchema, MessageSchema } from '../../shared/domain';
-import { type CallOffered, CallOfferedSchema, type ConsoleToHubEvents, type HubToConsoleEvents, type PresenceUpdate, PresenceUpdateSchema, type QueueStats, QueueStatsSchema } from '../../shared/protocol';
+import { type AgentStats, AgentStatsSchema, type CallOffered, CallOfferedSchema, type ConsoleToHubEvents, type HubToConsoleEvents, type PresenceUpdate, PresenceUpdateSchema, type QueueStats, QueueStatsSchema } from '../../shared/protocol';
+import { type SurgeAlert, SurgeAlertSchema } from '../../shared/protocol';
 import type { Cache } from './cache';
 import { caseOfTheUser, noticeIfReassigned } from './reassignment';
+import { followWatching } from './watching';
 
-const CaseRemovedSchema = z.object({ id: z.uuid(), rev: z.number().int().nonnegative() });
 
 export interface LiveConnection {
   state(): ConnectionState;
+  /** Collision detection: the case open here, told to the hub now and after each reconnect (src/main/core/watching.ts). */
+  watch(next: CaseWatch): void;
   close(): void;
 }
 
@@ -40,10 +44,18 @@ export interface LiveOptions {
   onPresence(update: PresenceUpdate): void;
   /** Queue statistics (supervisors and admins). */
   onQueueStats(stats: QueueStats[]): void;
+  /** Agent statistics (supervisors and admins), with the queue statistics. */
+  onAgentStats(stats: AgentStats[]): void;
   /** Every successful (re)connect: time to pull what was missed. */
   onConnected(): void;
+  /** The hub says the user's queues or role changed: time to pull the new scope. */
+  onScopeChanged(): void;
   /** The hub refused the token: the session is over. */
   onUnauthorized(): void;
+  /** Who else is on the watched case (this user left out; empty while disconnected). */
+  onWatchers(watchers: CaseWatchers): void;
+  /** Arrivals on a channel or keyword far above the usual rate (supervisors and admins). */
+  onSurge(alert: SurgeAlert): void;
   log(message: string): void;
 }
 
@@ -110,6 +122,19 @@ export function connectLive(opts: LiveOptions): LiveConnection {
   socket.on('case:removed', (raw) =>
     ingest('case:removed', CaseRemovedSchema, raw, ({ id, rev }) => applyCase(id, rev, () => opts.cache.remove('case', id, rev))),
   );
+  // A bulk move: every row in one transaction, one cases:changed for them all.
+  socket.on('cases:batch', (raw) => {
+    const parsed = CasesBatchSchema.safeParse(raw);
+    if (!parsed.success) return opts.log(`ignored malformed cases:batch: ${z.prettifyError(parsed.error)}`);
+    const { cases, removed, messages } = parsed.data;
+    const changed = opts.cache.transaction(() => [
+      ...cases.map((row) => applyCase(row.id, row.rev, () => opts.cache.apply('case', row, row.rev))),
+      ...removed.map(({ id, rev }) => applyCase(id, rev, () => opts.cache.remove('case', id, rev))),
+      ...messages.map((row) => (opts.cache.apply('message', row, row.rev) ? row.caseId : null)),
+    ]);
+    const ids = [...new Set(changed.filter((id): id is string => id !== null))];
+    if (ids.length > 0) opts.onCasesChanged(ids);
+  });
   const mention = (event: 'mention:new' | 'mention:upsert') => (raw: unknown) => {
     const parsed = MentionSchema.safeParse(raw);
     if (!parsed.success) return opts.log(`ignored malformed ${event}: ${z.prettifyError(parsed.error)}`);
@@ -128,6 +153,12 @@ export function connectLive(opts: LiveOptions): LiveConnection {
     if (parsed.success) opts.onQueueStats(parsed.data);
     else opts.log(`ignored malformed queue:stats: ${z.prettifyError(parsed.error)}`);
   });
+  socket.on('agent:stats', (raw) => {
+    const parsed = z.array(AgentStatsSchema).max(100_000).safeParse(raw);
+    if (parsed.success) opts.onAgentStats(parsed.data);
+    else opts.log(`ignored malformed agent:stats: ${z.prettifyError(parsed.error)}`);
+  });
+  socket.on('scope:changed', () => opts.onScopeChanged());
   socket.on('presence:update', (raw) => {
     const parsed = PresenceUpdateSchema.safeParse(raw);
     if (parsed.success) opts.onPresence(parsed.data);
@@ -138,9 +169,17 @@ export function connectLive(opts: LiveOptions): LiveConnection {
     if (parsed.success) opts.onAlert(parsed.data);
     else opts.log(`ignored malformed device:alert: ${z.prettifyError(parsed.error)}`);
   });
+  socket.on('surge:alert', (raw) => {
+    const parsed = SurgeAlertSchema.safeParse(raw);
+    if (parsed.success) opts.onSurge(parsed.data);
+    else opts.log(`ignored malformed surge:alert: ${z.prettifyError(parsed.error)}`);
+  });
+
+  const watching = followWatching(socket, { me: opts.me, onWatchers: (w) => opts.onWatchers(w), log: opts.log });
 
   return {
     state: () => state,
+    watch: (next) => watching.watch(next),
     close() {
       socket.removeAllListeners();
       socket.disconnect();

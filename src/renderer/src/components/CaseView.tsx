@@ -5,7 +5,7 @@
  * Every edit goes to the core, which applies it to its cache at once and sends
  * it to the hub when it can.
  */
-import { type ReactNode, useRef } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
 import { ActionIcon, Badge, Box, Center, Group, Loader, Text, Tooltip } from '@mantine/core';
 import { IconClock, IconFileOff, IconX } from '@tabler/icons-react';
 import type { CaseView as CaseViewData } from '../../../shared/api';
@@ -23,6 +23,7 @@ import { ConflictBanner } from './case/ConflictBanner';
 import { FieldWork } from './case/FieldWork';
 import { KnowledgePanel } from './case/KnowledgePanel';
 import { SubjectEditor } from './case/SubjectEditor';
+import { useCaseWatchers, useWatchCase, Watchers } from './case/Watchers';
 import { ChannelIcon, channelLabel } from './ChannelIcon';
 import { CustomerSummary } from './CustomerSummary';
 import { MessageTimeline } from './MessageTimeline';
@@ -86,6 +87,10 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
   const composer = useRef<ComposerHandle>(null);
   const c = view.case;
   const sentiment = sentimentLabel(c.sentiment);
+  // Collision detection: who else is on the case, and telling them what this console does with it.
+  const [replying, setReplying] = useState(false);
+  useWatchCase(c.id, replying);
+  const watchers = useCaseWatchers(c.id);
   return (
     <Box className={classes.root} data-testid="case-view" data-case-id={c.id} data-pending={c.pendingChanges} data-local-only={c.localOnly || undefined}>
       <Box className={classes.main}>
@@ -118,6 +123,10 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
                 {tag}
               </Badge>
             ))}
+            {/* Right-aligned; on a narrow case it wraps under the badges. */}
+            <Box ml="auto" style={{ minWidth: 0, maxWidth: '100%' }}>
+              <Watchers watchers={watchers} now={now} />
+            </Box>
           </Group>
           <div className={classes.facts}>
             <Fact label="Assignee">
@@ -149,7 +158,7 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
           </div>
         </Box>
         <MessageTimeline messages={view.messages} language={c.language} caseId={c.id} online={online} />
-        <Composer ref={composer} item={c} draft={view.draft} noteDraft={view.noteDraft} customer={view.customer} messages={view.messages} me={me} />
+        <Composer ref={composer} item={c} draft={view.draft} noteDraft={view.noteDraft} customer={view.customer} messages={view.messages} me={me} onReplyingChange={setReplying} />
       </Box>
       <Box className={classes.side}>
         <CaseProperties item={c} me={me} />

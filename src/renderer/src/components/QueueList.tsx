@@ -2,9 +2,14 @@
  * The unified queue: a dense, virtualized list in the order the core sorts it
  * (priority, then SLA). Full width it is a table; beside an open case each row
  * folds into two lines so the subject stays readable.
+ *
+ * Supervisors and admins also pick cases (`picking`): ctrl/cmd-click or the
+ * row's checkbox toggles one, shift-click adds a range, the header checkbox
+ * takes all; a row (or the picked rows, when it is one of them) drags to a
+ * queue or a person.
  */
-import { memo } from 'react';
-import { Group, Skeleton, Text } from '@mantine/core';
+import { type DragEvent, memo, type MouseEvent, useCallback } from 'react';
+import { Checkbox, Group, Skeleton, Text } from '@mantine/core';
 import { IconInbox, IconSearch } from '@tabler/icons-react';
 import type { QueueItem } from '../../../shared/api';
 import { ageLabel, fullTimestamp } from '../lib/time';
@@ -15,6 +20,9 @@ import { SlaCountdown } from './SlaCountdown';
 import { RowSyncIcons } from './RowSyncIcons';
 import { EmptyState } from './States';
 import { LoadingRows, skeletonWidth, TableRow, VirtualTable } from './VirtualTable';
+import type { Selection } from '../lib/useSelection';
+import { startCaseDrag } from './reassign/dnd';
+import { MOVE_CAP } from './reassign/people';
 import classes from './QueueList.module.css';
 
 const TABLE_ROW = 34;
@@ -32,11 +40,50 @@ interface Props {
   onOpen: (id: string) => void;
   /** Beside an open case: two-line rows. */
   stacked: boolean;
+  /** Supervisors and admins: the picked cases, and dragging them (to reassign). */
+  picking?: Picking;
 }
 
-export function QueueList({ items, loading, error, onRetry, searching, selectedId, openId, fresh, onOpen, stacked }: Props) {
+export interface Picking {
+  selection: Selection;
+  /** A drag of these cases began (the drop panel shows) or ended. */
+  onDrag: (ids: string[] | null) => void;
+}
+
+export function QueueList({ items, loading, error, onRetry, searching, selectedId, openId, fresh, onOpen, stacked, picking }: Props) {
   const now = useNow(1000);
   const rowHeight = stacked ? STACKED_ROW : TABLE_ROW;
+  const selection = picking?.selection;
+  const onDrag = picking?.onDrag;
+  const { toggle, range, setAnchor } = selection ?? {};
+  const ordered = selection?.ordered;
+  const pickedCount = selection?.ids.size ?? 0;
+  const allCount = Math.min(items.length, MOVE_CAP);
+
+  const onRowClick = useCallback(
+    (id: string, event: MouseEvent) => {
+      if (toggle && (event.ctrlKey || event.metaKey)) toggle(id);
+      else if (range && event.shiftKey) range(id);
+      else {
+        setAnchor?.(id);
+        onOpen(id);
+      }
+    },
+    [toggle, range, setAnchor, onOpen],
+  );
+  const onDragStart = useCallback(
+    (id: string, event: DragEvent) => {
+      if (!ordered || !onDrag) return;
+      // A picked row takes the whole selection along; any other row goes alone.
+      const ids = ordered.includes(id) ? ordered : [id];
+      startCaseDrag(event, ids);
+      // After the browser has started the drag: changing the page during dragstart can cancel it.
+      setTimeout(() => onDrag(ids), 0);
+    },
+    [ordered, onDrag],
+  );
+  const onDragEnd = useCallback(() => onDrag?.(null), [onDrag]);
+
   return (
     <VirtualTable
       testId="queue-list"
@@ -47,10 +94,22 @@ export function QueueList({ items, loading, error, onRetry, searching, selectedI
       items={items}
       rowHeight={rowHeight}
       selectedId={selectedId}
-      headerClassName={classes.columns}
+      headerClassName={`${classes.columns} ${selection ? classes.picking : ''}`}
       header={
         stacked ? null : (
           <>
+            {selection && (
+              <Checkbox
+                size="xs"
+                aria-label={pickedCount > 0 ? 'Clear the selection' : `Select all ${allCount} cases`}
+                title={pickedCount > 0 ? 'Clear the selection' : items.length > MOVE_CAP ? `Select the first ${MOVE_CAP} (one move takes at most ${MOVE_CAP})` : 'Select all'}
+                checked={pickedCount > 0 && pickedCount >= allCount}
+                indeterminate={pickedCount > 0 && pickedCount < allCount}
+                disabled={items.length === 0}
+                onChange={() => (pickedCount > 0 ? selection.clear() : selection.selectAll())}
+                data-testid="queue-select-all"
+              />
+            )}
             <span aria-label="Channel" />
             <span>Priority</span>
             <span>#</span>
@@ -100,7 +159,12 @@ export function QueueList({ items, loading, error, onRetry, searching, selectedI
           selected={item.id === selectedId}
           open={item.id === openId}
           fresh={fresh.has(item.id)}
-          onOpen={onOpen}
+          picking={selection !== undefined}
+          picked={selection?.ids.has(item.id) ?? false}
+          onClick={onRowClick}
+          onToggle={toggle}
+          onDragStart={onDrag ? onDragStart : undefined}
+          onDragEnd={onDragEnd}
         />
       )}
     />
@@ -116,10 +180,16 @@ interface RowProps {
   selected: boolean;
   open: boolean;
   fresh: boolean;
-  onOpen: (id: string) => void;
+  /** The row has a checkbox (supervisors and admins), and is picked. */
+  picking: boolean;
+  picked: boolean;
+  onClick: (id: string, event: MouseEvent) => void;
+  onToggle: ((id: string) => void) | undefined;
+  onDragStart: ((id: string, event: DragEvent) => void) | undefined;
+  onDragEnd: () => void;
 }
 
-const Row = memo(function Row({ item, top, height, now, stacked, selected, open, fresh, onOpen }: RowProps) {
+const Row = memo(function Row({ item, top, height, now, stacked, selected, open, fresh, picking, picked, onClick, onToggle, onDragStart, onDragEnd }: RowProps) {
   const done = isDone(item.status);
   const unread = item.status === 'new';
   // A case created here has no number until the hub confirms it.
@@ -142,8 +212,12 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
       data-open={open || undefined}
       data-pending={item.pendingChanges || undefined}
       data-conflicts={item.conflicts || undefined}
-      className={`${classes.row} ${stacked ? classes.stacked : classes.columns}`}
-      onClick={() => onOpen(item.id)}
+      data-picked={picked || undefined}
+      className={`${classes.row} ${stacked ? classes.stacked : `${classes.columns} ${picking ? classes.picking : ''}`}`}
+      onClick={(event) => onClick(item.id, event)}
+      draggable={onDragStart !== undefined}
+      onDragStart={onDragStart && ((event) => onDragStart(item.id, event))}
+      onDragEnd={onDragStart && onDragEnd}
     >
       {stacked ? (
         <>
@@ -175,6 +249,17 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
         </>
       ) : (
         <>
+          {picking && (
+            <Checkbox
+              size="xs"
+              aria-label={`Select case ${item.number}`}
+              checked={picked}
+              onChange={() => onToggle?.(item.id)}
+              // The row's own click opens the case: the box only picks.
+              onClick={(event) => event.stopPropagation()}
+              data-testid="queue-row-pick"
+            />
+          )}
           <ChannelIcon channel={item.channel} />
           <PriorityBadge priority={item.priority} fixedWidth />
           <Text span size="xs" c="dimmed" className="tabular">

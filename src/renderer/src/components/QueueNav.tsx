@@ -5,6 +5,7 @@ import { IconAt, IconBriefcase, IconChartBar, IconHistory, IconInbox, IconPlus, 
 import type { Queue, Role } from '../../../shared/domain';
 import { useCaseCounts, useNewMentionCount } from '../api/queries';
 import { filterFor, sameView, type View } from '../lib/views';
+import { caseDropTarget } from './reassign/dnd';
 
 const BRIEFCASE = { label: 'Briefcase', view: { kind: 'briefcase' } as View, icon: <IconBriefcase size={16} stroke={1.7} /> };
 const PERSONAL: { label: string; view: View; icon: ReactNode }[] = [
@@ -27,9 +28,11 @@ interface Props {
   view: View;
   onView: (view: View) => void;
   onNewCase: () => void;
+  /** Supervisors and admins: cases dropped on a queue (to reassign them there). */
+  onDropCases?: (ids: string[], queueId: string) => void;
 }
 
-export function QueueNav({ queues, role, view, onView, onNewCase }: Props) {
+export function QueueNav({ queues, role, view, onView, onNewCase, onDropCases }: Props) {
   // Technicians work from what their laptop holds: the briefcase comes first for them.
   const personal = role === 'technician' ? [BRIEFCASE, ...PERSONAL] : PERSONAL;
   const entries = [
@@ -43,8 +46,12 @@ export function QueueNav({ queues, role, view, onView, onNewCase }: Props) {
   const link = (entry: (typeof entries)[number], index: number) => {
     const active = sameView(view, entry.view);
     const count = counts[index];
+    // A queue takes dropped cases (supervisors): the reassign dialog opens with it chosen.
+    const queueId = entry.view.kind === 'queue' ? entry.view.queueId : null;
+    const drop = queueId && onDropCases ? caseDropTarget((ids) => onDropCases(ids, queueId)) : {};
     return (
       <NavLink
+        {...drop}
         key={entry.key}
         label={entry.label}
         title={'description' in entry ? entry.description : undefined}

@@ -2,6 +2,8 @@
  * Keyboard for the queue, wherever focus is (except while typing):
  * ↑/↓ move the cursor, Enter opens, / jumps to search, Esc closes the case,
  * n starts a new case; in the mentions inbox also c converts and d dismisses.
+ * Where cases can be picked (supervisors): x picks the cursor's row, Shift+↑/↓
+ * pick as they move, a opens the reassign dialog for what is picked.
  */
 import { useWindowEvent } from '@mantine/hooks';
 
@@ -14,6 +16,10 @@ interface Handlers {
   /** The mentions inbox: the selected post's actions. */
   convert?(): void;
   dismiss?(): void;
+  /** Picking cases: the cursor's row in or out, Shift+↑/↓ (the rows passed join), the reassign dialog. */
+  pick?(): void;
+  extend?(step: 1 | -1): void;
+  reassign?(): void;
 }
 
 const POPUPS = '[role="menu"], [role="dialog"], [role="listbox"]';
@@ -24,7 +30,7 @@ const popupShown = (): boolean => [...document.querySelectorAll(POPUPS)].some((e
 const isTyping = (el: Element | null): boolean =>
   el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 
-export function useQueueKeys({ move, open, focusSearch, close, newCase, convert, dismiss }: Handlers, enabled = true): void {
+export function useQueueKeys({ move, open, focusSearch, close, newCase, convert, dismiss, pick, extend, reassign }: Handlers, enabled = true): void {
   useWindowEvent('keydown', (event) => {
     if (!enabled) return;
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
@@ -40,7 +46,8 @@ export function useQueueKeys({ move, open, focusSearch, close, newCase, convert,
       case 'ArrowUp':
         if (inPanel) return;
         event.preventDefault();
-        move(event.key === 'ArrowDown' ? 1 : -1);
+        if (event.shiftKey && extend) extend(event.key === 'ArrowDown' ? 1 : -1);
+        else move(event.key === 'ArrowDown' ? 1 : -1);
         break;
       case 'Enter':
         if (inPanel || onControl) return;
@@ -65,6 +72,14 @@ export function useQueueKeys({ move, open, focusSearch, close, newCase, convert,
       case 'c':
       case 'd': {
         const act = event.key === 'c' ? convert : dismiss;
+        if (inPanel || !act) return;
+        event.preventDefault();
+        act();
+        break;
+      }
+      case 'x':
+      case 'a': {
+        const act = event.key === 'x' ? pick : reassign;
         if (inPanel || !act) return;
         event.preventDefault();
         act();

@@ -16,11 +16,13 @@ import { CallPop } from '../components/CallPop';
 import { MentionsView } from '../components/mentions/MentionsView';
 import { OversightScreen } from '../components/OversightScreen';
 import { MentionToasts } from '../components/mentions/MentionToasts';
+import { SurgeAlerts } from '../components/SurgeAlerts';
 import { CaseView } from '../components/CaseView';
 import { SplitView, ViewToolbar } from '../components/ListView';
 import { NewCaseModal } from '../components/NewCaseModal';
 import { QueueList } from '../components/QueueList';
 import { QueueNav } from '../components/QueueNav';
+import { useReassign } from '../components/reassign/useReassign';
 import { stepSelection, useQueueKeys } from '../lib/useQueueKeys';
 import { filterFor, isScreenView, type View } from '../lib/views';
 import classes from './Console.module.css';
@@ -95,6 +97,14 @@ export function Console({ session }: { session: SessionInfo }) {
   const searchRef = useRef<HTMLInputElement>(null);
   const cases = useCases(filterFor(view, debouncedSearch));
   const items = cases.data?.items ?? [];
+  // Supervisors and admins pick cases and move them (components/reassign); agents and technicians never see it.
+  const reassign = useReassign({
+    enabled: (session.user.role === 'supervisor' || session.user.role === 'admin') && !isScreenView(view.kind) && view.kind !== 'mentions',
+    items,
+    viewKey: JSON.stringify(view),
+    cursorId: selectedId,
+    setCursor: setSelectedId,
+  });
 
   const open = useCallback((id: string) => {
     setSelectedId(id);
@@ -125,8 +135,10 @@ export function Console({ session }: { session: SessionInfo }) {
       if (selectedId) open(selectedId);
     },
     focusSearch: () => searchRef.current?.focus(),
-    close: () => setOpenId(null),
+    // Esc closes the open case; with none open it clears the selection.
+    close: () => (openId ? setOpenId(null) : reassign.clear()),
     newCase: () => setNewCaseOpen(true),
+    ...reassign.keys,
   }, !mentionsShown);
 
   const caseView = openId ? <CaseView key={openId} caseId={openId} me={session.user} onClose={() => setOpenId(null)} onOpenCase={open} /> : null;
@@ -140,7 +152,7 @@ export function Console({ session }: { session: SessionInfo }) {
       </AppShell.Header>
 
       <AppShell.Navbar className={classes.navbar}>
-        <QueueNav queues={queues.data} role={session.user.role} view={view} onView={setView} onNewCase={() => setNewCaseOpen(true)} />
+        <QueueNav queues={queues.data} role={session.user.role} view={view} onView={setView} onNewCase={() => setNewCaseOpen(true)} onDropCases={reassign.onDropOnQueue} />
         <NewCaseModal
           opened={newCaseOpen}
           onClose={() => {
@@ -161,6 +173,7 @@ export function Console({ session }: { session: SessionInfo }) {
       <AppShell.Main className={classes.main}>
         <AlertToasts onOpenCase={open} />
         <MentionToasts onShowMentions={showMentions} />
+        <SurgeAlerts role={session.user.role} onOpenCase={open} onShowMentions={showMentions} />
         <CallPop
           onOpenCase={open}
           onNewCustomer={(phone) => {
@@ -209,6 +222,8 @@ export function Console({ session }: { session: SessionInfo }) {
               />
             </ViewToolbar>
             {view.kind === 'briefcase' && <BriefcaseSummary status={sync.data} />}
+            {reassign.bar}
+            {reassign.overlays}
             <SplitView detail={caseView}>
               <QueueList
                 items={items}
@@ -221,6 +236,7 @@ export function Console({ session }: { session: SessionInfo }) {
                 fresh={fresh}
                 onOpen={open}
                 stacked={openId !== null}
+                picking={reassign.picking}
               />
             </SplitView>
           </>

@@ -1,4 +1,47 @@
-// PLACEHOLDER: replaced by its helper this session.
+/**
+ * Administration (admins; the hub refuses these calls to everyone else):
+ * users — role, skills, capacity, password, sign out everywhere, presence —
+ * and queues with their members. Every change goes to the hub at once.
+ */
+import { useState } from 'react';
+import { Box, Tabs, Text } from '@mantine/core';
+import { IconStack2, IconUsers } from '@tabler/icons-react';
+import { useApiQuery, useQueues } from '../../api/queries';
+import { ViewToolbar } from '../ListView';
+import { QueuesTab } from './QueuesTab';
+import { UsersTab } from './UsersTab';
+
+type Tab = 'users' | 'queues';
+
 export function AdminScreen() {
-  return null;
+  const [tab, setTab] = useState<Tab>('users');
+  const users = useApiQuery('admin.users.list', {}, { retry: false });
+  const queues = useQueues().data ?? [];
+  const total = tab === 'users' ? users.data?.length : queues.length;
+
+  return (
+    <Box data-testid="admin-screen" style={{ display: 'flex', flexDirection: 'column', minHeight: 0, height: '100%' }}>
+      <ViewToolbar title="Administration" total={total} noun={tab === 'users' ? 'user' : 'queue'}>
+        <Text size="xs" c="dimmed">
+          Online only: each change goes to the hub at once and into the audit log
+        </Text>
+      </ViewToolbar>
+      <Tabs value={tab} onChange={(value) => setTab((value as Tab | null) ?? 'users')} keepMounted={false} style={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1 }}>
+        <Tabs.List px="md">
+          <Tabs.Tab value="users" leftSection={<IconUsers size={14} />} data-testid="admin-tab-users">
+            Users
+          </Tabs.Tab>
+          <Tabs.Tab value="queues" leftSection={<IconStack2 size={14} />} data-testid="admin-tab-queues">
+            Queues
+          </Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="users" style={{ minHeight: 0, flex: 1, display: 'flex', flexDirection: 'column' }}>
+          <UsersTab users={users} queues={queues} />
+        </Tabs.Panel>
+        <Tabs.Panel value="queues" style={{ minHeight: 0, flex: 1, display: 'flex', flexDirection: 'column' }}>
+          <QueuesTab users={users} queues={queues} />
+        </Tabs.Panel>
+      </Tabs>
+    </Box>
+  );
 }

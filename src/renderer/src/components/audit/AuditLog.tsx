@@ -1,4 +1,244 @@
-// PLACEHOLDER: replaced by its helper this session.
+/**
+ * The audit log (supervisors and admins): who changed what, when, from what
+ * to what and why — newest first, filtered by who, what kind of change, a
+ * case and a date range, and exported as CSV with the same filter.
+ */
+import { useState } from 'react';
+import { Badge, Button, Group, Select, Text, TextInput, Tooltip } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { keepPreviousData } from '@tanstack/react-query';
+import { IconDownload, IconHistory } from '@tabler/icons-react';
+import dayjs from 'dayjs';
+import type { ApiInput } from '../../../../shared/api';
+import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../../../../shared/audit';
+import { call } from '../../api/client';
+import { useApiQuery, useUsers } from '../../api/queries';
+import { ViewToolbar } from '../ListView';
+import { EmptyState } from '../States';
+import { LoadingRows, skeletonWidth, TableRow, VirtualTable } from '../VirtualTable';
+import classes from './AuditLog.module.css';
+import { changeOf } from './describe';
+
+const ROW = 36;
+const PAGE = 500;
+
+export const ACTION_LABELS: Record<AuditAction, string> = {
+  'case.assign': 'Case reassigned',
+  'consent.override': 'Consent overridden',
+  'customer.consent': 'Consent changed',
+  'presence.override': 'Presence set',
+  'user.create': 'User created',
+  'user.update': 'User changed',
+  'user.sign_out': 'Signed out everywhere',
+  'queue.create': 'Queue created',
+  'queue.update': 'Queue changed',
+  'queue.members': 'Queue members',
+};
+const ACTION_COLOR: Partial<Record<AuditAction, string>> = { 'case.assign': 'indigo', 'consent.override': 'red', 'user.sign_out': 'red', 'presence.override': 'yellow', 'queue.members': 'teal' };
+
+/** A local date (yyyy-mm-dd) as the start of that day, or of the next one (an "until" date includes its day). */
+const dayStart = (date: string, next = false) => (date ? dayjs(date).add(next ? 1 : 0, 'day').startOf('day').toISOString() : undefined);
+
 export function AuditLog() {
-  return null;
+  const [actor, setActor] = useState<string | null>(null);
+  const [action, setAction] = useState<AuditAction | null>(null);
+  const [caseRef, setCaseRef] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [limit, setLimit] = useState(PAGE);
+  const [exporting, setExporting] = useState(false);
+  const [debouncedCase] = useDebouncedValue(caseRef.trim(), 300);
+  const users = useUsers().data ?? [];
+
+  const filter: ApiInput<'audit.list'> = {
+    ...(actor ? { actor } : {}),
+    ...(action ? { action } : {}),
+    ...(debouncedCase ? { case: debouncedCase } : {}),
+    ...(from ? { since: dayStart(from) } : {}),
+    ...(to ? { until: dayStart(to, true) } : {}),
+    limit,
+  };
+  const audit = useApiQuery('audit.list', filter, { placeholderData: keepPreviousData, retry: false });
+  const entries = audit.data?.entries ?? [];
+  const names = audit.data?.names ?? {};
+  const name = (id: string | null) => (id === null ? 'the hub' : (names[id] ?? `${id.slice(0, 8)}…`));
+  const filtered = Boolean(actor || action || debouncedCase || from || to);
+
+  async function exportCsv() {
+    setExporting(true);
+    try {
+      const { limit: _shown, ...rest } = filter;
+      const csv = await call('audit.export', rest);
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      link.download = `audit-${dayjs().format('YYYY-MM-DD-HHmm')}.csv`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'The audit log was not exported', message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      setExporting(false);
+    }
+  }
+
+  return (
+    <div data-testid="audit-log" style={{ display: 'flex', flexDirection: 'column', minHeight: 0, height: '100%' }}>
+      <ViewToolbar
+        title="Audit log"
+        total={audit.data ? entries.length : undefined}
+        noun="change"
+        hint={
+          audit.data?.more ? (
+            <Text size="xs" c="dimmed">
+              (newest; older ones match too)
+            </Text>
+          ) : undefined
+        }
+      >
+        <Button size="xs" variant="default" leftSection={<IconDownload size={14} />} loading={exporting} onClick={() => void exportCsv()} data-testid="audit-export">
+          Export CSV
+        </Button>
+      </ViewToolbar>
+      <Group gap={8} px="md" py={8} wrap="wrap" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+        <Select
+          size="xs"
+          w={150}
+          placeholder="Anyone"
+          aria-label="Who"
+          data={[...users].sort((a, b) => a.name.localeCompare(b.name)).map((u) => ({ value: u.id, label: u.name }))}
+          value={actor}
+          onChange={(value) => {
+            setActor(value);
+            setLimit(PAGE);
+          }}
+          searchable
+          clearable
+          data-testid="audit-filter-actor"
+        />
+        <Select
+          size="xs"
+          w={175}
+          placeholder="Any change"
+          aria-label="Action"
+          data={AUDIT_ACTIONS.map((value) => ({ value, label: ACTION_LABELS[value] }))}
+          value={action}
+          onChange={(value) => {
+            setAction(value as AuditAction | null);
+            setLimit(PAGE);
+          }}
+          clearable
+          data-testid="audit-filter-action"
+        />
+        <TextInput size="xs" w={120} placeholder="Case # or id" aria-label="Case" value={caseRef} onChange={(e) => setCaseRef(e.currentTarget.value)} data-testid="audit-filter-case" />
+        <Group gap={4} wrap="nowrap">
+          <TextInput size="xs" w={128} type="date" aria-label="From" value={from} max={to || undefined} onChange={(e) => setFrom(e.currentTarget.value)} data-testid="audit-filter-from" />
+          <Text size="xs" c="dimmed">
+            to
+          </Text>
+          <TextInput size="xs" w={128} type="date" aria-label="To" value={to} min={from || undefined} onChange={(e) => setTo(e.currentTarget.value)} data-testid="audit-filter-to" />
+        </Group>
+        {filtered && (
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            color="gray"
+            onClick={() => {
+              setActor(null);
+              setAction(null);
+              setCaseRef('');
+              setFrom('');
+              setTo('');
+              setLimit(PAGE);
+            }}
+          >
+            Clear
+          </Button>
+        )}
+      </Group>
+      <div style={{ flex: 1, minHeight: 0 }}>
+        <VirtualTable<AuditEntry>
+          testId="audit-table"
+          className={classes.table}
+          label="Audit log"
+          accent="indigo"
+          items={entries}
+          rowHeight={ROW}
+          selectedId={null}
+          headerClassName={classes.columns}
+          header={
+            <>
+              <span>When</span>
+              <span>Who</span>
+              <span>Action</span>
+              <span>What</span>
+              <span>From → to</span>
+              <span className={classes.wide}>Why</span>
+            </>
+          }
+          loading={audit.isLoading}
+          error={audit.error}
+          errorTitle="The audit log could not be loaded"
+          onRetry={() => void audit.refetch()}
+          skeleton={<LoadingRows count={10} height={ROW} cells={(i) => <Text size="xs" c="gray.3" w={skeletonWidth(i)}>…</Text>} />}
+          empty={<EmptyState icon={<IconHistory size={20} />} title={filtered ? 'Nothing matches the filter' : 'Nothing recorded yet'} testId="audit-empty" />}
+          renderRow={(entry, top) => {
+            const change = changeOf(entry, name);
+            return (
+              <TableRow key={entry.id} top={top} height={ROW} selected={false} fresh={false} className={classes.columns} data-testid="audit-row" data-action={entry.action}>
+                <span className={`${classes.cell} tabular`} title={dayjs(entry.at).format('YYYY-MM-DD HH:mm:ss')}>
+                  {dayjs(entry.at).format(dayjs(entry.at).isSame(dayjs(), 'day') ? 'HH:mm:ss' : 'D MMM HH:mm')}
+                </span>
+                <span className={classes.cell} title={name(entry.actorId)} data-testid="audit-row-actor">
+                  {name(entry.actorId)}
+                </span>
+                <span className={classes.cell}>
+                  <Badge size="sm" variant="light" color={ACTION_COLOR[entry.action] ?? 'gray'} tt="none" data-testid="audit-row-action">
+                    {ACTION_LABELS[entry.action]}
+                  </Badge>
+                </span>
+                <span className={classes.cell} title={`${entry.entity} ${entry.entityId}`} data-testid="audit-row-target">
+                  <Text span size="xs" c="dimmed">
+                    {entry.entity}{' '}
+                  </Text>
+                  {name(entry.entityId)}
+                </span>
+                <Tooltip label={change.text} disabled={!change.text} multiline maw={420} openDelay={400}>
+                  <span className={classes.change} data-testid="audit-row-change">
+                    {change.parts.length === 0 ? (
+                      <Text span size="xs" c="dimmed">
+                        —
+                      </Text>
+                    ) : (
+                      change.parts.map((part, i) => (
+                        <span key={part.key}>
+                          {i > 0 && '; '}
+                          <Text span size="xs" c="dimmed">
+                            {part.key}:{' '}
+                          </Text>
+                          {part.from !== null && <span className={classes.from}>{part.from}</span>}
+                          {part.from !== null && ' → '}
+                          {part.to}
+                        </span>
+                      ))
+                    )}
+                  </span>
+                </Tooltip>
+                <span className={`${classes.cell} ${classes.wide}`} title={entry.reason ?? undefined} data-testid="audit-row-reason">
+                  {entry.reason ?? ''}
+                </span>
+              </TableRow>
+            );
+          }}
+        />
+      </div>
+      {audit.data?.more && limit < 10_000 && (
+        <Group justify="center" py={6} style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
+          <Button size="compact-xs" variant="subtle" onClick={() => setLimit((n) => Math.min(10_000, n + PAGE * 2))} loading={audit.isFetching} data-testid="audit-more">
+            Show older entries
+          </Button>
+        </Group>
+      )}
+    </div>
+  );
 }

@@ -9,14 +9,16 @@
  * channel's limit, and the consent rule is said before sending: a supervisor
  * may send anyway, with a reason kept beside the reply.
  */
-import { type Ref, useImperativeHandle, useRef, useState } from 'react';
+import { type Ref, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import { Alert, Button, Checkbox, Group, Kbd, Select, Tabs, Text, Textarea, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconLock, IconMessageReply, IconSend } from '@tabler/icons-react';
 import type { QueueItem } from '../../../../shared/api';
 import { type Customer, type Message, TEXT_LIMITS, type User } from '../../../../shared/domain';
+import { absorbOwnChange, changedWhileWriting, replyBasis, type ReplyBasis, type WhileWriting } from '../../../../shared/collision';
 import { canOverrideConsent, ConsentOverrideSchema, consentRefusal, REPLY_LIMITS, type ReplyChannel, replyChannels, replyLength } from '../../../../shared/replies';
 import { useAddNote, useReply } from '../../api/mutations';
 import { ChannelIcon, channelLabel } from '../ChannelIcon';
+import { StaleReplyWarning } from './StaleReplyWarning';
 import { type DraftState, useDraft } from './useDraft';
 import classes from './Composer.module.css';
 
@@ -39,6 +41,8 @@ interface Props {
   messages: Message[];
   me: User;
   ref?: Ref<ComposerHandle>;
+  /** A reply is being written (text in it, or the cursor): others on the case see "replying". */
+  onReplyingChange?: (replying: boolean) => void;
 }
 
 /** A dot on the other tab when it holds text not sent yet. */
@@ -47,7 +51,7 @@ const unsent = (text: string, hidden: boolean) => (hidden && text.trim() ? <span
 const draftText = (state: DraftState, idle: string): string =>
   state === 'saving' ? 'Saving draft…' : state === 'saved' ? 'Draft saved' : state === 'failed' ? 'Draft not saved — keep this window open' : idle;
 
-export function Composer({ item, draft, noteDraft, customer, messages, me, ref }: Props) {
+export function Composer({ item, draft, noteDraft, customer, messages, me, ref, onReplyingChange }: Props) {
   const customerName = customer?.name ?? null;
   const channels = replyChannels(item.channel, customer);
   const [picked, setPicked] = useState<ReplyChannel | null>(null);
@@ -82,6 +86,25 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref }
     [appendReply],
   );
 
+  // Collision detection: what the case looked like when the reply was started, to warn before sending it on a case that moved on.
+  const [focused, setFocused] = useState(false);
+  const replying = tab === 'reply' && (focused || reply.text.trim() !== '');
+  useEffect(() => onReplyingChange?.(replying), [replying, onReplyingChange]);
+  const basis = useRef<ReplyBasis | null>(null);
+  const seenItem = useRef(item);
+  const [stale, setStale] = useState<WhileWriting[] | null>(null);
+  useEffect(() => {
+    // This console's own change of the case is part of what the writer knows, not news.
+    if (basis.current) basis.current = absorbOwnChange(basis.current, seenItem.current, item);
+    seenItem.current = item;
+  }, [item]);
+  const writing = reply.text.trim() !== '';
+  useEffect(() => {
+    // A draft found when the case opens was written against a view of it no older than now: the basis starts here.
+    if (writing && !basis.current) basis.current = replyBasis(seenItem.current, messages);
+    if (!writing) basis.current = null;
+  }, [writing, messages]);
+
   const current = tab === 'reply' ? reply : note;
   const text = current.text;
   const busy = replyMutation.isPending || noteMutation.isPending;
@@ -97,14 +120,19 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref }
   const replyBlocked = !channel || tooLong || (consent !== null && !(mayOverride && overriding && reason.success));
   const canSend = text.trim() !== '' && !busy && (tab === 'note' || !replyBlocked);
 
-  const send = () => {
+  const send = (checked = false) => {
     if (!canSend) return;
+    if (tab === 'reply' && !checked && basis.current) {
+      const changes = changedWhileWriting(basis.current, item, messages, me);
+      if (changes.length > 0) return setStale(changes);
+    }
     const body = text.trim();
     const target = current;
     target.hold();
     const callbacks = {
       onSuccess: () => {
         target.sent();
+        if (target === reply) basis.current = null;
         setOverriding(false);
         setOverrideReason('');
       },
@@ -120,6 +148,18 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref }
   const via = channel ? channelLabel(channel) : null;
   return (
     <div className={classes.root} data-testid="composer" data-tab={tab}>
+      <StaleReplyWarning
+        changes={stale}
+        onSendAnyway={() => {
+          setStale(null);
+          send(true);
+        }}
+        onReview={() => {
+          // What was there is now seen: the next Send warns only of what comes after it.
+          basis.current = replyBasis(item, messages);
+          setStale(null);
+        }}
+      />
       <Tabs value={tab} onChange={(value) => value && setTab(value as Tab)} variant="default" classNames={{ list: classes.tabs }}>
         <Tabs.List>
           <Tabs.Tab value="reply" leftSection={<IconMessageReply size={14} />} rightSection={unsent(reply.text, tab !== 'reply')} data-testid="composer-tab-reply">
@@ -148,6 +188,8 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref }
             send();
           }
         }}
+        onFocus={() => setFocused(true)}
+        onBlur={() => setFocused(false)}
         data-testid="composer-input"
       />
       {tab === 'reply' && !channel && (
@@ -223,7 +265,7 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref }
             leftSection={tab === 'reply' ? <IconSend size={14} /> : <IconLock size={14} />}
             disabled={!canSend}
             loading={busy}
-            onClick={send}
+            onClick={() => send()}
             data-testid="composer-send"
           >
             {tab === 'reply' ? (consent && overriding ? 'Send anyway' : 'Send reply') : 'Add note'}

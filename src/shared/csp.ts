@@ -36,7 +36,7 @@ const HAS_CSP_META = /<meta[^>]+http-equiv\s*=\s*["']?content-security-policy/i;
  * governs. A page that already has one is refused: the policy is written here only.
  */
 export function withContentSecurityPolicy(html: string): string {
-  if (HAS_CSP_META.test(html)) throw new Error('index.html has its own Content-Security-Policy <meta>: the policy is written once, in src/main/browser/csp.ts');
+  if (HAS_CSP_META.test(html)) throw new Error('index.html has its own Content-Security-Policy <meta>: the policy is written once, in src/shared/csp.ts');
   const anchor = /<meta\s+charset\s*=[^>]*>/i.exec(html) ?? /<head(\s[^>]*)?>/i.exec(html);
   if (!anchor) throw new Error('index.html has no <head> to put the Content-Security-Policy in');
   const at = anchor.index + anchor[0].length;

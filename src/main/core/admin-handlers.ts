@@ -1,0 +1,122 @@
+/**
+ * The admin screen's and the audit log's calls (src/shared/api.ts): each goes
+ * to the hub's admin or audit API at once and answers with the hub's word.
+ * Never queued and never from the cache — a user created or an agent moved
+ * offline would be a promise the hub may refuse later — so offline they fail
+ * as `unavailable`. The hub decides who may (403 → `unauthorized`).
+ */
+import { z } from 'zod';
+import { AdminUserSchema } from '../../shared/admin';
+import type { ApiHandlers, ApiParsedInput } from '../../shared/api';
+import { type AuditEntry, AuditEntrySchema, type AuditFilter, auditCsv } from '../../shared/audit';
+import { IdSchema, QueueSchema } from '../../shared/domain';
+import { PresenceUpdateSchema } from '../../shared/protocol';
+import type { Cache } from './cache';
+import type { Connection } from './connection';
+import { CoreError } from './errors';
+import type { HubClient } from './hub-client';
+import type { Session } from './session';
+
+export interface AdminDeps {
+  cache: Cache;
+  hub: HubClient;
+  session: Session;
+  connection: Connection;
+}
+
+type AdminMethod =
+  | 'admin.users.list'
+  | 'admin.users.create'
+  | 'admin.users.update'
+  | 'admin.users.signOut'
+  | 'admin.users.setPresence'
+  | 'admin.queues.create'
+  | 'admin.queues.update'
+  | 'admin.queues.setMembers'
+  | 'audit.list'
+  | 'audit.export';
+
+const UserAnswer = z.object({ user: AdminUserSchema });
+const QueueAnswer = z.object({ queue: QueueSchema });
+/** 204: the hub answers nothing. */
+const NoAnswer = z.null();
+/** The hub's page size at most: what an export takes. */
+const HUB_MAX_ENTRIES = 10_000;
+
+export function createAdminHandlers({ cache, hub, session, connection }: AdminDeps): Pick<ApiHandlers, AdminMethod> {
+  /** The hub is the only place this work happens: refuse at once while it cannot be reached. */
+  const online = () => {
+    if (!session.current()) throw new CoreError('unauthorized', 'not logged in');
+    if (connection.state() !== 'online') throw new CoreError('unavailable', 'administration and the audit log need the hub, and this console is offline; try again when it is back');
+  };
+  /** A name already taken (409) is the user's input to change, not the hub being away. */
+  const call = async <T>(request: () => Promise<T>): Promise<T> => {
+    online();
+    try {
+      return await request();
+    } catch (error) {
+      if (error instanceof CoreError && error.status === 409) throw new CoreError('invalid_input', error.message, 409);
+      throw error;
+    }
+  };
+  const path = (base: string, id: string) => `${base}/${encodeURIComponent(id)}`;
+
+  /** A case number (`1042`, `#1042`) or id → its id; supervisors and admins hold every case. */
+  function caseIdOf(ref: string): string {
+    if (IdSchema.safeParse(ref).success) return ref;
+    const number = /^#?(\d{1,15})$/.exec(ref)?.[1];
+    if (!number) throw new CoreError('invalid_input', `"${ref}" is neither a case number nor a case id`);
+    const found = cache.cases.queue({ search: `#${number}`, limit: 50 }).items.find((c) => c.number === Number(number));
+    if (!found) throw new CoreError('not_found', `no case #${number} in this console`);
+    return found.id;
+  }
+
+  /** Every id an entry holds (who, what, from, to) that this console can put a name to. */
+  function namesOf(entries: AuditEntry[]): Record<string, string> {
+    const known = new Map<string, string>([...cache.users.all().map((u) => [u.id, u.name] as const), ...cache.queues.all().map((q) => [q.id, q.name] as const)]);
+    const names: Record<string, string> = {};
+    const visit = (value: unknown): void => {
+      if (typeof value === 'string') {
+        if (names[value] !== undefined || !IdSchema.safeParse(value).success) return;
+        const name = known.get(value) ?? caseLabel(value);
+        if (name) names[value] = name;
+      } else if (Array.isArray(value)) value.forEach(visit);
+      else if (typeof value === 'object' && value !== null) Object.values(value).forEach(visit);
+    };
+    for (const entry of entries) [entry.actorId, entry.entityId, entry.before, entry.after].forEach(visit);
+    return names;
+  }
+  const caseLabel = (id: string): string | null => {
+    const item = cache.cases.item(id);
+    return item ? (item.number === null ? item.subject : `#${item.number}`) : null;
+  };
+
+  async function auditEntries(filter: AuditFilter): Promise<{ entries: AuditEntry[]; more: boolean }> {
+    online();
+    const query = new URLSearchParams({ limit: String(filter.limit) });
+    for (const key of ['since', 'until', 'actor', 'action'] as const) if (filter[key]) query.set(key, filter[key]);
+    if (filter.case !== undefined) query.set('caseId', caseIdOf(filter.case));
+    const { entries } = await hub.json('GET', `/api/audit?${query}`, z.object({ entries: z.array(AuditEntrySchema) }));
+    return { entries, more: entries.length === filter.limit };
+  }
+
+  return {
+    'admin.users.list': () => call(async () => (await hub.json('GET', '/api/admin/users', z.object({ users: z.array(AdminUserSchema) }))).users),
+    'admin.users.create': (input) => call(async () => (await hub.json('POST', '/api/admin/users', UserAnswer, input)).user),
+    'admin.users.update': ({ id, patch }) => call(async () => (await hub.json('PATCH', path('/api/admin/users', id), UserAnswer, patch)).user),
+    'admin.users.signOut': ({ id }) => call(() => hub.json('POST', `${path('/api/admin/users', id)}/sign-out`, NoAnswer)),
+    'admin.users.setPresence': ({ id, state }: ApiParsedInput<'admin.users.setPresence'>) =>
+      call(() => hub.json('POST', `${path('/api/admin/users', id)}/presence`, PresenceUpdateSchema, state)),
+    'admin.queues.create': (input) => call(async () => (await hub.json('POST', '/api/admin/queues', QueueAnswer, input)).queue),
+    'admin.queues.update': ({ id, patch }) => call(async () => (await hub.json('PATCH', path('/api/admin/queues', id), QueueAnswer, patch)).queue),
+    'admin.queues.setMembers': ({ id, userIds }) =>
+      call(() => hub.json('PUT', `${path('/api/admin/queues', id)}/members`, z.object({ queueId: z.string(), userIds: z.array(z.string()) }), { userIds })),
+    'audit.list': (filter) =>
+      call(async () => {
+        const found = await auditEntries(filter);
+        return { ...found, names: namesOf(found.entries) };
+      }),
+    // Formatted here from the checked entries: the file holds what the screen's filter shows.
+    'audit.export': (filter) => call(async () => auditCsv((await auditEntries({ ...filter, limit: HUB_MAX_ENTRIES })).entries)),
+  };
+}

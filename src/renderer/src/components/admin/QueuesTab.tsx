@@ -1,0 +1,139 @@
+/** Queues and who works them: create, rename, describe, and set the members (live on their consoles). */
+import { useState } from 'react';
+import { ActionIcon, Box, Button, Group, Modal, MultiSelect, Table, Text, Textarea, TextInput, Tooltip } from '@mantine/core';
+import { IconPencil, IconPlus, IconUsersGroup } from '@tabler/icons-react';
+import type { UseQueryResult } from '@tanstack/react-query';
+import type { AdminUser } from '../../../../shared/admin';
+import type { Queue } from '../../../../shared/domain';
+import { DialogForm } from '../DialogForm';
+import { FormError } from './UserDialogs';
+import { useAdminMutation } from './useAdminMutation';
+
+type Dialog = { kind: 'create' } | { kind: 'edit' | 'members'; queue: Queue } | null;
+
+export function QueuesTab({ users, queues }: { users: UseQueryResult<AdminUser[], Error>; queues: Queue[] }) {
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const close = () => setDialog(null);
+  const all = users.data ?? [];
+  const membersOf = (queueId: string) => all.filter((u) => u.queueIds.includes(queueId));
+
+  return (
+    <>
+      <Group justify="space-between" px="md" py={8}>
+        <Text size="xs" c="dimmed">
+          Members see a queue&apos;s cases on their consoles as soon as they are added; the boards recount at once.
+        </Text>
+        <Button size="xs" leftSection={<IconPlus size={14} />} onClick={() => setDialog({ kind: 'create' })} data-testid="admin-create-queue">
+          New queue
+        </Button>
+      </Group>
+      <Box style={{ overflow: 'auto', minHeight: 0, flex: 1 }}>
+        <Table striped highlightOnHover stickyHeader verticalSpacing={6} fz="sm" data-testid="admin-queues">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Queue</Table.Th>
+              <Table.Th>Description</Table.Th>
+              <Table.Th>Members</Table.Th>
+              <Table.Th w={84} aria-label="Actions" />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {[...queues]
+              .sort((a, b) => a.name.localeCompare(b.name))
+              .map((queue) => {
+                const members = membersOf(queue.id);
+                return (
+                  <Table.Tr key={queue.id} data-testid="admin-queue-row" data-queue={queue.name}>
+                    <Table.Td fw={600} style={{ whiteSpace: 'nowrap' }}>
+                      {queue.name}
+                    </Table.Td>
+                    <Table.Td c={queue.description ? undefined : 'dimmed'} maw={360}>
+                      <Text size="sm" lineClamp={2}>
+                        {queue.description || '—'}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td data-testid="admin-queue-members">
+                      <Text size="xs" c={members.length ? undefined : 'dimmed'}>
+                        {members.length ? members.map((u) => u.name).join(', ') : users.isLoading ? '…' : 'nobody'}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={2} wrap="nowrap">
+                        <Tooltip label="Members">
+                          <ActionIcon variant="subtle" color="gray" aria-label={`Members of ${queue.name}`} onClick={() => setDialog({ kind: 'members', queue })} data-testid="admin-queue-members-edit">
+                            <IconUsersGroup size={16} />
+                          </ActionIcon>
+                        </Tooltip>
+                        <Tooltip label="Rename, describe">
+                          <ActionIcon variant="subtle" color="gray" aria-label={`Edit ${queue.name}`} onClick={() => setDialog({ kind: 'edit', queue })} data-testid="admin-queue-edit">
+                            <IconPencil size={16} />
+                          </ActionIcon>
+                        </Tooltip>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+          </Table.Tbody>
+        </Table>
+      </Box>
+      <Modal opened={dialog?.kind === 'create' || dialog?.kind === 'edit'} onClose={close} title={<Text fw={600} size="sm">{dialog?.kind === 'edit' ? `Edit ${dialog.queue.name}` : 'New queue'}</Text>} size={460} data-testid="admin-queue-dialog">
+        {(dialog?.kind === 'create' || dialog?.kind === 'edit') && <QueueForm queue={dialog.kind === 'edit' ? dialog.queue : null} onClose={close} />}
+      </Modal>
+      <Modal opened={dialog?.kind === 'members'} onClose={close} title={<Text fw={600} size="sm">{dialog?.kind === 'members' ? `Members of ${dialog.queue.name}` : ''}</Text>} size={520} data-testid="admin-members-dialog">
+        {dialog?.kind === 'members' && <MembersForm queue={dialog.queue} users={all} onClose={close} />}
+      </Modal>
+    </>
+  );
+}
+
+function QueueForm({ queue, onClose }: { queue: Queue | null; onClose: () => void }) {
+  const [name, setName] = useState(queue?.name ?? '');
+  const [description, setDescription] = useState(queue?.description ?? '');
+  const create = useAdminMutation('admin.queues.create', { onSuccess: onClose });
+  const update = useAdminMutation('admin.queues.update', { onSuccess: onClose });
+  const mutation = queue ? update : create;
+  const patch = queue ? { ...(name.trim() !== queue.name ? { name: name.trim() } : {}), ...(description !== queue.description ? { description } : {}) } : {};
+  return (
+    <DialogForm
+      onSubmit={() => (queue ? update.mutate({ id: queue.id, patch }) : create.mutate({ name: name.trim(), description }))}
+      onCancel={onClose}
+      submitLabel={queue ? 'Save' : 'Create queue'}
+      submitTestId="admin-queue-submit"
+      busy={mutation.isPending}
+      disabled={!name.trim() || (queue !== null && Object.keys(patch).length === 0)}
+    >
+      <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={60} required data-autofocus data-testid="admin-queue-name" />
+      <Textarea label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} maxLength={500} autosize minRows={2} maxRows={5} data-testid="admin-queue-description" />
+      <FormError error={mutation.error} />
+    </DialogForm>
+  );
+}
+
+function MembersForm({ queue, users, onClose }: { queue: Queue; users: AdminUser[]; onClose: () => void }) {
+  const [userIds, setUserIds] = useState<string[]>(users.filter((u) => u.queueIds.includes(queue.id)).map((u) => u.id));
+  const save = useAdminMutation('admin.queues.setMembers', { onSuccess: onClose });
+  // Agents work queues; supervisors and admins see every queue anyway, technicians their own cases: offered last.
+  const options = [...users]
+    .sort((a, b) => Number(a.role !== 'agent') - Number(b.role !== 'agent') || a.name.localeCompare(b.name))
+    .map((u) => ({ value: u.id, label: u.role === 'agent' ? `${u.name} (${u.username})` : `${u.name} (${u.username}, ${u.role})` }));
+  return (
+    <DialogForm onSubmit={() => save.mutate({ id: queue.id, userIds })} onCancel={onClose} submitLabel="Save members" submitTestId="admin-members-submit" busy={save.isPending}>
+      <MultiSelect
+        label="Members"
+        description="Who works this queue: they see its cases and routing offers them its work"
+        data={options}
+        value={userIds}
+        onChange={setUserIds}
+        searchable
+        clearable
+        hidePickedOptions
+        nothingFoundMessage="No such user"
+        maxDropdownHeight={260}
+        comboboxProps={{ withinPortal: true }}
+        data-testid="admin-members-select"
+      />
+      <FormError error={save.error} />
+    </DialogForm>
+  );
+}

@@ -1,0 +1,222 @@
+/** The dialogs of the users tab: each sends one change to the hub and shows its refusal in place. */
+import { useState } from 'react';
+import { Alert, Autocomplete, Modal, NumberInput, PasswordInput, SegmentedControl, Select, TagsInput, Text, TextInput } from '@mantine/core';
+import type { AdminUser } from '../../../../shared/admin';
+import { ROLES, type Role } from '../../../../shared/domain';
+import { AWAY_REASONS } from '../../../../shared/protocol';
+import { DialogForm } from '../DialogForm';
+import { useAdminMutation } from './useAdminMutation';
+
+const ROLE_OPTIONS = ROLES.map((value) => ({ value, label: value[0]!.toUpperCase() + value.slice(1) }));
+const SKILL_SUGGESTIONS = ['en', 'ru', 'id', 'is', 'email', 'phone', 'social', 'billing', 'devices', 'field'];
+
+/** The hub's (or the core's) refusal, where the admin is looking. */
+export function FormError({ error }: { error: Error | null }) {
+  if (!error) return null;
+  return (
+    <Alert color="red" variant="light" p={8} data-testid="admin-form-error">
+      <Text size="xs">{error.message}</Text>
+    </Alert>
+  );
+}
+
+const title = (text: string) => (
+  <Text fw={600} size="sm">
+    {text}
+  </Text>
+);
+
+export function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  return (
+    <Modal opened={opened} onClose={onClose} title={title('New user')} size={480} data-testid="admin-user-dialog">
+      {opened && <CreateUserForm onClose={onClose} />}
+    </Modal>
+  );
+}
+
+function CreateUserForm({ onClose }: { onClose: () => void }) {
+  const [username, setUsername] = useState('');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('agent');
+  const [password, setPassword] = useState('');
+  const [skills, setSkills] = useState<string[]>([]);
+  const [capacity, setCapacity] = useState<number>(10);
+  const create = useAdminMutation('admin.users.create', { onSuccess: onClose });
+  return (
+    <DialogForm
+      onSubmit={() => create.mutate({ username: username.trim(), name: name.trim(), role, password, skills, capacity })}
+      onCancel={onClose}
+      submitLabel="Create user"
+      submitTestId="admin-user-submit"
+      busy={create.isPending}
+      disabled={!username.trim() || !name.trim() || password.length === 0}
+    >
+      <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={100} required data-autofocus data-testid="admin-user-name" />
+      <TextInput
+        label="Username"
+        description="2–40 of a–z, 0–9, . _ -, starting with a letter"
+        value={username}
+        onChange={(e) => setUsername(e.currentTarget.value.toLowerCase())}
+        maxLength={40}
+        required
+        data-testid="admin-user-username"
+      />
+      <Select label="Role" data={ROLE_OPTIONS} value={role} onChange={(value) => value && setRole(value as Role)} allowDeselect={false} data-testid="admin-user-role-select" />
+      <PasswordInput label="Password" description="At least 8 characters" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required data-testid="admin-user-password" />
+      <SkillsAndCapacity skills={skills} onSkills={setSkills} capacity={capacity} onCapacity={setCapacity} />
+      <FormError error={create.error} />
+    </DialogForm>
+  );
+}
+
+function SkillsAndCapacity({ skills, onSkills, capacity, onCapacity }: { skills: string[]; onSkills: (s: string[]) => void; capacity: number; onCapacity: (n: number) => void }) {
+  return (
+    <>
+      <TagsInput
+        label="Skills"
+        description="Languages, channels, products: routing matches them (Enter after each)"
+        data={SKILL_SUGGESTIONS}
+        value={skills}
+        onChange={onSkills}
+        maxTags={50}
+        clearable
+        data-testid="admin-user-skills-input"
+      />
+      <NumberInput
+        label="Capacity"
+        description="Cases held at once"
+        value={capacity}
+        onChange={(value) => onCapacity(typeof value === 'number' ? value : Number(value) || 0)}
+        min={0}
+        max={100}
+        allowDecimal={false}
+        w={200}
+        data-testid="admin-user-capacity-input"
+      />
+    </>
+  );
+}
+
+export function EditUserDialog({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
+  return (
+    <Modal opened={user !== null} onClose={onClose} title={title(user ? `Edit ${user.name}` : '')} size={480} data-testid="admin-user-edit-dialog">
+      {user && <EditUserForm user={user} onClose={onClose} />}
+    </Modal>
+  );
+}
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function EditUserForm({ user, onClose }: { user: AdminUser; onClose: () => void }) {
+  const [name, setName] = useState(user.name);
+  const [role, setRole] = useState<Role>(user.role);
+  const [skills, setSkills] = useState<string[]>(user.skills);
+  const [capacity, setCapacity] = useState<number>(user.capacity);
+  const [password, setPassword] = useState('');
+  const update = useAdminMutation('admin.users.update', { onSuccess: onClose });
+  // Only what changed: the audit log records each field from → to.
+  const patch = {
+    ...(name.trim() !== user.name ? { name: name.trim() } : {}),
+    ...(role !== user.role ? { role } : {}),
+    ...(!sameList(skills, user.skills) ? { skills } : {}),
+    ...(capacity !== user.capacity ? { capacity } : {}),
+    ...(password ? { password } : {}),
+  };
+  return (
+    <DialogForm
+      onSubmit={() => update.mutate({ id: user.id, patch })}
+      onCancel={onClose}
+      submitLabel="Save"
+      submitTestId="admin-user-submit"
+      busy={update.isPending}
+      disabled={Object.keys(patch).length === 0 || !name.trim()}
+    >
+      <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={100} required data-testid="admin-user-name" />
+      <TextInput label="Username" value={user.username} readOnly variant="filled" />
+      <Select label="Role" data={ROLE_OPTIONS} value={role} onChange={(value) => value && setRole(value as Role)} allowDeselect={false} data-testid="admin-user-role-select" />
+      <SkillsAndCapacity skills={skills} onSkills={setSkills} capacity={capacity} onCapacity={setCapacity} />
+      <PasswordInput
+        label="Reset password"
+        description="Leave empty to keep it. A new password signs the user out of every console."
+        value={password}
+        onChange={(e) => setPassword(e.currentTarget.value)}
+        autoComplete="new-password"
+        data-testid="admin-user-password"
+      />
+      <FormError error={update.error} />
+    </DialogForm>
+  );
+}
+
+export function PresenceDialog({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
+  return (
+    <Modal opened={user !== null} onClose={onClose} title={title(user ? `Presence of ${user.name}` : '')} size={420} data-testid="admin-presence-dialog">
+      {user && <PresenceForm user={user} onClose={onClose} />}
+    </Modal>
+  );
+}
+
+function PresenceForm({ user, onClose }: { user: AdminUser; onClose: () => void }) {
+  const [presence, setPresence] = useState<'available' | 'busy' | 'away'>('away');
+  const [reason, setReason] = useState('');
+  const set = useAdminMutation('admin.users.setPresence', { onSuccess: onClose });
+  const needsReason = presence === 'away';
+  return (
+    <DialogForm
+      onSubmit={() => set.mutate({ id: user.id, state: { presence, ...(reason.trim() && presence !== 'available' ? { reason: reason.trim() } : {}) } })}
+      onCancel={onClose}
+      submitLabel="Set presence"
+      submitTestId="admin-presence-submit"
+      busy={set.isPending}
+      disabled={needsReason && !reason.trim()}
+    >
+      <Text size="xs" c="dimmed">
+        Now {user.presence}. The change shows on every console at once and is kept in the audit log.
+      </Text>
+      <SegmentedControl
+        value={presence}
+        onChange={(value) => setPresence(value as typeof presence)}
+        data={[
+          { value: 'available', label: 'Available' },
+          { value: 'busy', label: 'Busy' },
+          { value: 'away', label: 'Away' },
+        ]}
+        data-testid="admin-presence-choice"
+      />
+      {presence !== 'available' && (
+        <Autocomplete
+          label="Reason"
+          placeholder={needsReason ? 'Required for away' : 'Optional'}
+          data={[...AWAY_REASONS]}
+          value={reason}
+          onChange={setReason}
+          maxLength={100}
+          required={needsReason}
+          data-testid="admin-presence-reason"
+        />
+      )}
+      <FormError error={set.error} />
+    </DialogForm>
+  );
+}
+
+export function SignOutDialog({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
+  return (
+    <Modal opened={user !== null} onClose={onClose} title={title('Sign out everywhere?')} size={420} data-testid="admin-sign-out-dialog">
+      {user && <SignOutForm user={user} onClose={onClose} />}
+    </Modal>
+  );
+}
+
+function SignOutForm({ user, onClose }: { user: AdminUser; onClose: () => void }) {
+  const signOut = useAdminMutation('admin.users.signOut', { onSuccess: onClose });
+  return (
+    <DialogForm onSubmit={() => signOut.mutate({ id: user.id })} onCancel={onClose} submitLabel="Sign out everywhere" submitTestId="admin-sign-out-submit" busy={signOut.isPending} focusSubmit>
+      <Text size="sm">
+        {user.name} ({user.username}) is signed out of every console on every hub at once and must sign in again. Changes their consoles have not sent yet
+        stay on those consoles until then.
+      </Text>
+      <FormError error={signOut.error} />
+    </DialogForm>
+  );
+}

@@ -1,0 +1,60 @@
+/**
+ * Asked before a reply goes out when the case changed while it was being
+ * written (src/shared/collision.ts says what counts): send it anyway, or go
+ * back and read what came in. "Review first" has the focus, so Enter (or Esc)
+ * is the safe answer; Tab reaches "Send anyway".
+ */
+import { Button, Group, List, Modal, Stack, Text } from '@mantine/core';
+import { IconAlertTriangle, IconSend } from '@tabler/icons-react';
+import { describeChange, whileWritingSummary, type WhileWriting } from '../../../../shared/collision';
+
+interface Props {
+  changes: readonly WhileWriting[] | null;
+  onSendAnyway: () => void;
+  onReview: () => void;
+}
+
+export function StaleReplyWarning({ changes, onSendAnyway, onReview }: Props) {
+  const opened = changes !== null && changes.length > 0;
+  return (
+    <Modal
+      opened={opened}
+      onClose={onReview}
+      title={
+        <Group gap={8} wrap="nowrap">
+          <IconAlertTriangle size={18} color="var(--mantine-color-orange-6)" />
+          <Text fw={600}>The case changed while you were writing</Text>
+        </Group>
+      }
+      size="md"
+      centered
+    >
+      {opened && (
+        <Stack gap={12} data-testid="stale-reply-warning">
+          {/* The whole sentence for screen readers and tests; the list for the eye. */}
+          <Text size="sm" data-testid="stale-reply-summary" aria-label={whileWritingSummary(changes) ?? undefined}>
+            While you were writing:
+          </Text>
+          <List size="sm" spacing={4} withPadding>
+            {changes.map((change, i) => (
+              <List.Item key={i} data-testid="stale-reply-change" data-kind={change.kind}>
+                {describeChange(change)}
+              </List.Item>
+            ))}
+          </List>
+          <Text size="xs" c="dimmed">
+            Your reply is kept as it is. Review the case first, or send it as written.
+          </Text>
+          <Group justify="flex-end" gap={8}>
+            <Button variant="default" leftSection={<IconSend size={14} />} onClick={onSendAnyway} data-testid="stale-reply-send">
+              Send anyway
+            </Button>
+            <Button onClick={onReview} data-autofocus data-testid="stale-reply-review">
+              Review first
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,193 @@
+/**
+ * Supervisors move cases: to an agent or technician and/or a queue, with an
+ * optional note to the new assignee. One atomic move on the hub (all or none),
+ * so it needs the hub: offline it says so and nothing moves. The moved cases
+ * come back through the live feed like anyone's change.
+ */
+import { useState } from 'react';
+import { Alert, Group, Modal, Progress, Select, Text, Textarea } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconAlertTriangle, IconCheck, IconPlugConnectedX, IconSearch } from '@tabler/icons-react';
+import { useMutation } from '@tanstack/react-query';
+import type { ReassignRequest } from '../../../../shared/protocol';
+import { TEXT_LIMITS } from '../../../../shared/domain';
+import { call, errorCode } from '../../api/client';
+import { useQueues, useSyncStatus, useUsers } from '../../api/queries';
+import { DialogForm } from '../DialogForm';
+import { assigneeGroups, destination, NOBODY, plural } from './people';
+import { PresenceDot, usePresence } from './PresenceDot';
+
+/** What to move and, from a drop, where to (the dialog opens pre-filled). */
+export interface ReassignTarget {
+  caseIds: string[];
+  /** null: unassign; absent: the assignee stays (until picked here). */
+  assigneeId?: string | null;
+  queueId?: string;
+}
+
+interface Props {
+  target: ReassignTarget | null;
+  onClose: () => void;
+  /** The hub moved them (their ids, for the selection to let go). */
+  onMoved: (ids: string[]) => void;
+}
+
+/** The hub's or the core's error text as a sentence: capital first, full stop last. */
+const sentence = (text: string): string => {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+};
+
+export function ReassignDialog({ target, onClose, onMoved }: Props) {
+  const count = target?.caseIds.length ?? 0;
+  return (
+    <Modal opened={target !== null} onClose={onClose} title={<Text fw={600}>Reassign {plural(count, 'case')}</Text>} size={480} data-testid="reassign-dialog">
+      {/* Mounted only while open: every move starts from its own (pre-filled) form. */}
+      {target && <ReassignForm target={target} onClose={onClose} onMoved={onMoved} />}
+    </Modal>
+  );
+}
+
+function ReassignForm({ target, onClose, onMoved }: { target: ReassignTarget; onClose: () => void; onMoved: (ids: string[]) => void }) {
+  const users = useUsers();
+  const queues = useQueues();
+  const online = useSyncStatus().data?.online ?? true;
+  const presence = usePresence();
+  // The select's value: a user id, NOBODY, or null (keep whoever has each case).
+  const [assignee, setAssignee] = useState<string | null>(target.assigneeId === undefined ? null : (target.assigneeId ?? NOBODY));
+  const [queueId, setQueueId] = useState<string | null>(target.queueId ?? null);
+  const [note, setNote] = useState('');
+  const n = target.caseIds.length;
+  const prefilled = target.assigneeId !== undefined || target.queueId !== undefined;
+
+  const assigneeName = assignee === NOBODY ? 'nobody' : (users.data?.find((u) => u.id === assignee)?.name ?? null);
+  const queueName = queues.data?.find((q) => q.id === queueId)?.name ?? null;
+  const where = destination(assignee === NOBODY ? null : assigneeName, assignee === NOBODY, queueName);
+
+  const move = useMutation({
+    mutationFn: (request: ReassignRequest) => call('cases.reassign', request),
+    onSuccess: (result) => {
+      const already = n - result.moved;
+      notifications.show({
+        color: 'teal',
+        icon: <IconCheck size={16} />,
+        title: `Moved ${plural(result.moved, 'case')}${where ? ` to ${where}` : ''}`,
+        message: (
+          <span data-testid="reassign-result" data-moved={result.moved}>
+            {already > 0 ? `${plural(already, 'case was', 'cases were')} already there. ` : ''}
+            {note.trim() ? 'The note is on each case. ' : ''}Every console shows the change now.
+          </span>
+        ),
+        autoClose: 6000,
+        withBorder: true,
+      });
+      onMoved(target.caseIds);
+      onClose();
+    },
+  });
+
+  const submit = () => {
+    if (assignee === null && queueId === null) return;
+    const request: ReassignRequest = {
+      caseIds: target.caseIds,
+      ...(assignee === null ? {} : { assigneeId: assignee === NOBODY ? null : assignee }),
+      ...(queueId === null ? {} : { queueId }),
+      ...(note.trim() ? { note: note.trim() } : {}),
+    };
+    move.mutate(request);
+  };
+
+  const offline = errorCode(move.error) === 'unavailable' || (!online && !move.isPending);
+  return (
+    <DialogForm
+      onSubmit={submit}
+      onCancel={onClose}
+      submitLabel={`Move ${plural(n, 'case')}`}
+      submitTestId="reassign-submit"
+      busy={move.isPending}
+      disabled={assignee === null && queueId === null}
+      // From a drop the target is chosen: Enter confirms (or Tab to the note first).
+      focusSubmit={prefilled}
+    >
+      <Select
+        label="Assign to"
+        placeholder="Keep each case's assignee"
+        description={assignee === null ? undefined : assignee === NOBODY ? 'The cases go back to their queue, unassigned.' : undefined}
+        leftSection={<IconSearch size={14} />}
+        data={assigneeGroups(users.data ?? [])}
+        renderOption={({ option }) => (
+          <Group gap={8} wrap="nowrap" style={{ flex: 1 }}>
+            <Text size="sm" style={{ flex: 1 }}>
+              {option.label}
+            </Text>
+            <PresenceDot presence={presence.get(option.value)} />
+          </Group>
+        )}
+        value={assignee}
+        onChange={setAssignee}
+        searchable
+        clearable
+        data-autofocus={prefilled ? undefined : true}
+        nothingFoundMessage={users.isError ? 'The list could not be loaded' : 'Nobody by that name'}
+        comboboxProps={{ withinPortal: true }}
+        data-testid="reassign-assignee"
+      />
+      <Select
+        label="Move to queue"
+        placeholder="Keep each case's queue"
+        data={(queues.data ?? []).map((q) => ({ value: q.id, label: q.name }))}
+        value={queueId}
+        onChange={setQueueId}
+        searchable
+        clearable
+        nothingFoundMessage="No such queue"
+        comboboxProps={{ withinPortal: true }}
+        data-testid="reassign-queue"
+      />
+      <Textarea
+        label="Note to the new assignee"
+        description="Optional: added as an internal note on each case."
+        placeholder="e.g. Customers from the outage on Friday — please call back first"
+        autosize
+        minRows={2}
+        maxRows={6}
+        maxLength={TEXT_LIMITS.body}
+        value={note}
+        onChange={(event) => setNote(event.currentTarget.value)}
+        data-testid="reassign-note"
+      />
+      {move.isPending && (
+        <div data-testid="reassign-progress">
+          <Text size="xs" c="dimmed" mb={4}>
+            Moving {plural(n, 'case')} on the hub — all or none…
+          </Text>
+          <Progress value={100} animated striped size="sm" />
+        </div>
+      )}
+      {move.isError ? (
+        <Alert
+          color={offline ? 'orange' : 'red'}
+          icon={offline ? <IconPlugConnectedX size={16} /> : <IconAlertTriangle size={16} />}
+          title="Nothing was moved"
+          data-testid="reassign-error"
+          data-code={errorCode(move.error) ?? undefined}
+        >
+          {sentence(move.error.message)}
+          {offline ? ' A bulk move happens on the hub: try again once the console is online.' : ''}
+        </Alert>
+      ) : (
+        !online && (
+          <Alert color="orange" icon={<IconPlugConnectedX size={16} />} data-testid="reassign-offline">
+            The console is offline. A bulk move happens on the hub, all or none: it can be sent once the console is back online.
+          </Alert>
+        )
+      )}
+      {where && !move.isError && (
+        <Text size="xs" c="dimmed" data-testid="reassign-summary">
+          {plural(n, 'case')} → {where}
+        </Text>
+      )}
+    </DialogForm>
+  );
+}
