@@ -32,7 +32,9 @@ import { attachRedisAdapter, type RedisAdapter } from './live/adapter';
 import { listenWithFallback } from './net/listen';
 import { loadDemo } from './demo/load';
 import { startDemoFeed } from './demo/feed';
-import { channelConfigs, channelStates, registerChannelRoutes, startChannelStreams } from './channels/channels';
+import { channelConfigs, channelStates, DEMO_X, registerChannelRoutes, startChannelStreams } from './channels/channels';
+import { channelSettingsSource, defaultChannelSettings } from './repos/channel-settings';
+import type { ChannelSettings } from '../shared/channel-settings';
 import { createInboundPipeline } from './channels/pipeline';
 import { DEFAULT_HUB_PORT, DEFAULT_MQTT_PORT, DEFAULT_SMTP_PORT, type HubOptions } from './config';
 import { createSmtpListener } from './channels/email/server';
@@ -90,15 +92,6 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const stats = broadcastQueueStats(io, db, log.child({ component: 'queue-stats' }), { intervalMs: opts.queueStatsIntervalMs });
     const publish = createPublisher(io, () => stats.changed());
     const presence = trackPresence(io, db, publish, log.child({ component: 'presence' }));
-    const surges = watchSurges(io, db, log.child({ component: 'surge' }), {
-      intervalMs: opts.surgeIntervalMs,
-      windowMinutes: opts.surgeWindowMinutes,
-      factor: opts.surgeFactor,
-      minimum: opts.surgeMinimum,
-      keywords: opts.surgeKeywords,
-      cooldownMinutes: opts.surgeCooldownMinutes,
-    });
-    closers.push(() => surges.stop());
     const watchers = watchCases(io, db, sessions, log.child({ component: 'watchers' }));
     const metrics = createMetrics({ sockets: () => io.engine.clientsCount });
     const ingest = countReadings(createTelemetryIngest(db, (opened) => {
@@ -159,6 +152,28 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       log.info({ url, smtp: smtpUrl, jetstream: jetstreamUrl }, 'demo providers: the local provider simulator');
     }
     const channels = channelConfigs(opts, demoProviders?.networks);
+    // The admin's channel settings (handles, keywords, consent policy); until one is saved, what the options say.
+    const channelSettings = {
+      ...channelSettingsSource(
+        db,
+        defaultChannelSettings({
+          blueskyHandle: channels.bluesky?.handle ?? opts.blueskyHandle,
+          blueskyKeywords: channels.bluesky?.keywords ?? opts.blueskyKeywords,
+          surgeKeywords: opts.surgeKeywords,
+          demoXHandle: opts.demo && !opts.xConsumerSecret ? DEMO_X.handle : undefined,
+        }),
+      ),
+      announce: (settings: ChannelSettings) => void io.emit('settings:changed', { channels: settings }),
+    };
+    const surges = watchSurges(io, db, log.child({ component: 'surge' }), {
+      intervalMs: opts.surgeIntervalMs,
+      windowMinutes: opts.surgeWindowMinutes,
+      factor: opts.surgeFactor,
+      minimum: opts.surgeMinimum,
+      keywords: async () => (await channelSettings.current()).surgeKeywords,
+      cooldownMinutes: opts.surgeCooldownMinutes,
+    });
+    closers.push(() => surges.stop());
     // Started once the routes are ready; a reply queued before only waits for the first poll.
     let deliveryWorker: DeliveryWorker | null = null;
     await registerRoutes(app, {
@@ -175,6 +190,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         const [actor, queues] = await Promise.all([loadActor(db, userId), listQueues(db)]);
         if (actor) syncUserRooms(io, actor, queues.map((q) => q.id));
       },
+      channelSettings,
       metrics,
       metricsToken: opts.metricsToken,
       health: async () => ({
@@ -189,7 +205,11 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const inbound = createInboundPipeline(db, publish, (opened) => metrics.casesCreated.inc({ source: opened.channel }));
     await registerChannelRoutes(app, channels, inbound, { db, offerCall: (offer) => publish.callOffered(offer) });
     // Mastodon's and Bluesky's streams: closed before the database (closers run in reverse).
-    const streams = await startChannelStreams(channels, inbound, { db, log: log.child({ component: 'channels' }) });
+    const streams = await startChannelStreams(channels, inbound, {
+      db,
+      log: log.child({ component: 'channels' }),
+      blueskyKeywords: async () => (await channelSettings.current()).listeningKeywords,
+    });
     closers.push(() => streams.close());
     await app.ready();
     deliveryWorker = startDeliveryWorker({

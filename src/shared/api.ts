@@ -12,6 +12,7 @@ import { ConsentOverrideSchema } from './replies';
 import type { SurgeAlert } from './protocol';
 import { type AdminUser, MembersSchema, NewQueueSchema, NewUserSchema, QueuePatchSchema, UserPatchSchema } from './admin';
 import { type AuditEntry, AuditFilterSchema } from './audit';
+import { type ChannelSettings, ChannelSettingsSchema } from './channel-settings';
 
 export const CONNECTION_STATES = ['online', 'offline', 'reconnecting'] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
@@ -205,6 +206,10 @@ export const apiInputs = {
   'cases.watch': z.object({ caseId: IdSchema.nullable(), mode: WatchModeSchema }),
   /** The surge alerts of the last day, latest first (supervisors and admins; online only, the hub's word). */
   'surges.list': z.object({}),
+  /** The hub's channel settings (brand handles, keywords, consent policy) as last heard; offline: the last known. */
+  'settings.channels': z.object({}),
+  /** Replaces them (admins; online only, the hub's word). */
+  'admin.settings.channels.update': ChannelSettingsSchema,
 } as const;
 
 export type ApiMethod = keyof typeof apiInputs;
@@ -259,6 +264,8 @@ export interface ApiOutputs {
   'agents.stats': AgentStats[] | null;
   'cases.watch': null;
   'surges.list': SurgeAlert[];
+  'settings.channels': ChannelSettings;
+  'admin.settings.channels.update': ChannelSettings;
 }
 export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
 
@@ -292,6 +299,8 @@ export interface ApiEvents {
   'case:watchers': CaseWatchers;
   /** Arrivals on a channel or keyword far above the usual rate (supervisors and admins). */
   'surge:alert': SurgeAlert;
+  /** The channel settings changed (an admin saved them, here or elsewhere), or this console heard newer ones on connecting. */
+  'settings:changed': ChannelSettings;
 }
 export type ApiEventName = keyof ApiEvents;
 export const API_EVENT_NAMES = [
@@ -307,6 +316,7 @@ export const API_EVENT_NAMES = [
   'agent:stats',
   'case:watchers',
   'surge:alert',
+  'settings:changed',
 ] as const satisfies readonly ApiEventName[];
 
 /** The handlers the core implements; also the shape the renderer calls. */

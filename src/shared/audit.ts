@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'queue.create',
   'queue.update',
   'queue.members',
+  'settings.channels',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -43,6 +43,9 @@ export type Channel = z.infer<typeof ChannelSchema>;
 export const CASE_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
 export const CaseStatusSchema = z.enum(CASE_STATUSES);
 export type CaseStatus = z.infer<typeof CaseStatusSchema>;
+/** The statuses that mean the work is done: no SLA runs, the queue does not list it, a customer's answer opens a new case. */
+export const DONE_STATUSES = ['solved', 'closed'] as const satisfies readonly CaseStatus[];
+export const isDone = (status: CaseStatus): boolean => (DONE_STATUSES as readonly CaseStatus[]).includes(status);
 
 /** Ordered most to least urgent; `PRIORITY_RANK` is the sort key everywhere. */
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;

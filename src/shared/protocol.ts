@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ConsentOverrideSchema } from './replies';
+import type { ChannelSettingsAnswer } from './channel-settings';
 import {
   type Alert,
   ArticleSchema,
@@ -305,6 +306,8 @@ export interface HubToConsoleEvents {
   'surge:alert': (alert: SurgeAlert) => void;
   /** The user's queues or role changed (an admin or supervisor): their console pulls again to learn its new scope. */
   'scope:changed': () => void;
+  /** An admin saved the channel settings (handles, keywords, consent policy): to every console. */
+  'settings:changed': (answer: ChannelSettingsAnswer) => void;
 }
 
 /** Writes go through HTTP; over the socket a console says only which case it has open (collision detection). */

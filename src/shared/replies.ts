@@ -1,11 +1,13 @@
 /**
  * The rules of a reply, written once for the composer, the console core and
  * the hub: which channels a customer can be answered on, how long a reply may
- * be there, and the consent policy (a brand engages only with posts addressed
- * to it, or with customers who opted in; never with one marked
+ * be there, and the consent policy (by default a brand engages only with
+ * posts addressed to it, or with customers who opted in; an admin may relax
+ * either half (src/shared/channel-settings.ts); never with one marked
  * do-not-engage, unless a supervisor overrides it with a reason).
  */
 import { z } from 'zod';
+import { type ConsentPolicy, DEFAULT_CONSENT_POLICY } from './channel-settings';
 import { type Channel, type Customer, freeText, type Role } from './domain';
 
 /** Channels a reply can leave on; a device alert, a call or the web form is nothing to reply on. */
@@ -61,16 +63,20 @@ export interface ReplyContext {
   customer: Pick<Customer, 'consent' | 'doNotEngage'> | null;
   /** The latest inbound message of the case on the reply's channel: what the reply answers; null for a first contact there. */
   answers: { addressed: boolean } | null;
+  /** The admin's consent policy; today's rule (only with opt-in) when not given. */
+  policy?: ConsentPolicy;
 }
 
 export type ReplyRefusal = { reason: 'consent' | 'channel' | 'length'; detail: string };
 
 /** Why the consent policy refuses this reply, or null when it allows it. */
-export function consentRefusal(ctx: Pick<ReplyContext, 'channel' | 'customer' | 'answers'>): string | null {
+export function consentRefusal(ctx: Pick<ReplyContext, 'channel' | 'customer' | 'answers' | 'policy'>): string | null {
+  // Always honoured, whatever the policy.
   if (ctx.customer?.doNotEngage) return 'the customer is marked do-not-engage';
   if (!PUBLIC_CHANNELS.has(ctx.channel) || ctx.customer?.consent) return null;
-  if (!ctx.answers) return 'the customer has not opted in to being contacted first on this network';
-  if (!ctx.answers.addressed) return 'the post was not addressed to the brand and its author has not opted in';
+  const policy = ctx.policy ?? DEFAULT_CONSENT_POLICY;
+  if (!ctx.answers) return policy.firstContact === 'allowed' ? null : 'the customer has not opted in to being contacted first on this network';
+  if (!ctx.answers.addressed) return policy.unaddressed === 'allowed' ? null : 'the post was not addressed to the brand and its author has not opted in';
   return null;
 }
 

@@ -2,9 +2,11 @@
  * Administration and the audit log, end to end in Chromium: an admin creates
  * a user with skills (a taken name is refused in the dialog), creates a queue
  * and puts the user in it; the audit log shows those rows filtered by action
- * and exports them as CSV. A supervisor has no Administration item, and the
+ * and exports them as CSV. The Channels tab saves keywords and a consent
+ * choice that are still there after a reload, and shows a bad handle's
+ * refusal beside Save. A supervisor has no Administration item, and the
  * hub refuses their attempt to create a user. Screenshots at 1440×900 and
- * 1024×700 of both screens.
+ * 1024×700 of the screens.
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -160,6 +162,50 @@ describe('administration and the audit log (Chromium)', () => {
     await expect.poll(async () => (await actions()).length, WAIT).toBe(5);
     await page.screenshot({ path: shotPath('audit-1024.png') });
     await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('saves the channel settings, kept after a reload, and shows a bad value refused beside Save', async () => {
+    const pills = (testId: string) => page.getByTestId(testId).locator('.mantine-Pill-label').allTextContents();
+    const openChannels = async () => {
+      await nav('admin').click();
+      await page.getByTestId('admin-tab-channels').click();
+      await page.getByTestId('admin-channels').waitFor(WAIT);
+    };
+    await openChannels();
+    // The demo hub's: its X account, today's consent rule.
+    expect(await page.getByTestId('admin-channels-handle-x').inputValue()).toBe('@switchboard');
+    const save = page.getByTestId('admin-channels-save');
+    expect(await save.isDisabled()).toBe(true);
+    const surge = page.getByTestId('admin-channels-surge-input');
+    for (const keyword of ['Outage', 'recall']) {
+      await surge.fill(keyword);
+      await surge.press('Enter');
+    }
+    await page.getByTestId('admin-channels-handle-mastodon').fill('@switchboard@mastodon.social');
+    await page.getByTestId('admin-channels-consent-unaddressed-allowed').click();
+    await save.click();
+    await expect.poll(() => save.isDisabled(), WAIT).toBe(true);
+
+    await page.reload();
+    await openChannels();
+    expect(await pills('admin-channels-surge')).toEqual(['outage', 'recall']);
+    expect(await page.getByTestId('admin-channels-handle-mastodon').inputValue()).toBe('@switchboard@mastodon.social');
+    expect(await page.getByTestId('admin-channels-consent-unaddressed-allowed').getAttribute('data-checked')).toBe('true');
+    await page.screenshot({ path: shotPath('admin-channels-1440.png') });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.screenshot({ path: shotPath('admin-channels-1024.png') });
+
+    // A bad handle: refused, the reason beside Save, nothing changed.
+    await page.getByTestId('admin-channels-handle-x').fill('not a handle!');
+    await save.click();
+    await expect.poll(() => page.getByTestId('admin-channels-error').textContent(), WAIT).toContain('must be an X handle such as @brand');
+    // Under the field too.
+    expect(await page.getByTestId('admin-channels-handle-x').getAttribute('aria-invalid')).toBe('true');
+    await page.screenshot({ path: shotPath('admin-channels-refused-1024.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.reload();
+    await openChannels();
+    expect(await page.getByTestId('admin-channels-handle-x').inputValue()).toBe('@switchboard');
   });
 
   it('is not offered to supervisors, and the hub refuses them', async () => {

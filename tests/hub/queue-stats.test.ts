@@ -11,7 +11,7 @@ import { queueStats } from '../../src/hub/repos/queue-stats';
 import type { Case, Queue } from '../../src/shared/domain';
 import { type QueueStats, QueueStatsSchema } from '../../src/shared/protocol';
 import { backends, startTestHub, type TestHub, withDatabase } from './backends';
-import { liveSockets, nextEvent, pullAll, queueNamed, queuesOf, rowsOf } from './helpers';
+import { liveSockets, nextEvent, pullAll, queueNamed, queuesOf, rowsOf, waitFor } from './helpers';
 import { newXUser, postX, tweet, X_BRAND, xActivity } from './x-webhooks';
 
 describe.each(backends)('queue statistics on $name', (backend) => {
@@ -40,6 +40,11 @@ describe.each(backends)('queue statistics on $name', (backend) => {
     const anaSocket = await sockets.connect(hub.url, ana);
     const agentStats: unknown[] = [];
     anaSocket.on('queue:stats', (s: unknown) => agentStats.push(s));
+    // Her socket makes her available, written as it connects: the figures read after that count her.
+    await waitFor(async () => {
+      const { users } = (await (await hub.get('/api/admin/users', sam)).json()) as { users: { username: string; presence: string }[] };
+      return users.find((u) => u.username === 'ana')?.presence === 'available' ? true : undefined;
+    });
     const socket = sockets.connect(hub.url, sam);
     const first = await nextEvent<QueueStats[]>(await socket, 'queue:stats');
     for (const row of first) expect(QueueStatsSchema.parse(row)).toEqual(row);

@@ -127,10 +127,14 @@ export async function registerChannelRoutes(app: FastifyInstance, configs: Chann
  * stream, Bluesky's Jetstream); each reconnects on its own until closed.
  * Close before the database: a message being stored commits first.
  */
-export async function startChannelStreams(configs: ChannelConfigs, pipeline: InboundPipeline, deps: { db: Db; log: Logger }): Promise<{ close(): Promise<void> }> {
+export async function startChannelStreams(
+  configs: ChannelConfigs,
+  pipeline: InboundPipeline,
+  deps: { db: Db; log: Logger; /** Bluesky's listening keywords as the admin set them (repos/channel-settings.ts). */ blueskyKeywords?: () => Promise<readonly string[]> },
+): Promise<{ close(): Promise<void> }> {
   const streams = [
     ...(configs.mastodon ? [startMastodonStream(configs.mastodon, pipeline, { db: deps.db, log: deps.log.child({ channel: 'mastodon' }) })] : []),
-    ...(configs.bluesky ? [startBlueskyStream(configs.bluesky, pipeline, { db: deps.db, log: deps.log.child({ channel: 'bluesky' }) })] : []),
+    ...(configs.bluesky ? [startBlueskyStream(configs.bluesky, pipeline, { db: deps.db, log: deps.log.child({ channel: 'bluesky' }), keywords: deps.blueskyKeywords })] : []),
   ];
   return {
     async close() {

@@ -5,6 +5,8 @@ import type { TokenService } from '../auth/tokens';
 import type { TelemetryIngest } from '../devices/ingest';
 import type { Publisher } from '../live/publish';
 import type { HubMetrics } from '../ops/metrics';
+import type { ChannelSettings } from '../../shared/channel-settings';
+import type { ChannelSettingsSource } from '../repos/channel-settings';
 
 export interface HubHealth {
   db: { backend: string; ok: boolean };
@@ -36,4 +38,6 @@ export interface HubContext {
   syncQueueRoom(queueId: string, memberIds: string[]): Promise<void>;
   /** Moves a user's connected sockets to the rooms of their (new) role. */
   syncUserRooms(userId: string): Promise<void>;
+  /** The channel settings (repos/channel-settings.ts); `announce` tells every console, on every hub, they changed. */
+  channelSettings: ChannelSettingsSource & { announce(settings: ChannelSettings): void };
 }

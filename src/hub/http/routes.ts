@@ -31,6 +31,7 @@ import { findUser, listUsers, presenceOf } from '../repos/users';
 import { registerAdminRoutes } from './admin-routes';
 import { registerAuditRoutes } from './audit-routes';
 import { registerSurgeRoutes } from './surge-routes';
+import { registerSettingsRoutes } from './settings-routes';
 import { bearerToken, requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
@@ -48,6 +49,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
   await registerAdminRoutes(app, ctx);
   await registerAuditRoutes(app, ctx);
   await registerSurgeRoutes(app, ctx);
+  await registerSettingsRoutes(app, ctx);
 
   app.get('/health', async (_request, reply) => {
     const health = await ctx.health();

@@ -1,6 +1,7 @@
 /**
  * Surge alerts: every few seconds each hub counts the arrivals of the last
- * window per channel and per configured keyword, in the database (so several
+ * window per channel and per surge keyword (the admin's channel settings, read
+ * at each look, so a new one counts at once), in the database (so several
  * hubs see the same numbers), against the usual rate: the mean per window
  * over the previous 7 days (or the history there is) — or over the hour
  * before, when that is higher, so traffic that stays high is one surge told
@@ -26,8 +27,8 @@ export interface SurgeOptions {
   factor?: number;
   /** The fewest arrivals in a window that alert at all (default 20). */
   minimum?: number;
-  /** Keywords watched besides the channels (lower case; default none). */
-  keywords?: readonly string[];
+  /** Keywords watched besides the channels (lower case; default none); a function is asked at each look (the admin's channel settings change them live). */
+  keywords?: readonly string[] | (() => Promise<readonly string[]>);
   /** No second alert for the same key within this time (default 30 minutes). */
   cooldownMinutes?: number;
 }
@@ -48,17 +49,20 @@ export interface SurgeWatch {
 
 export function watchSurges(io: LiveServer, db: Db, log: Logger, opts: SurgeOptions = {}): SurgeWatch {
   const { intervalMs, windowMinutes, factor, minimum, cooldownMinutes } = { ...SURGE_DEFAULTS, ...stripUndefined(opts) };
-  const keywords = [...new Set((opts.keywords ?? []).map((k) => k.toLowerCase()))];
+  const watched = opts.keywords ?? [];
+  const currentKeywords = async (): Promise<string[]> => [...new Set((typeof watched === 'function' ? await watched() : watched).map((k) => k.toLowerCase()))];
   const windowMs = windowMinutes * 60_000;
   const cooldownMs = cooldownMinutes * 60_000;
-  let usual: { at: number; rates: Map<string, number> } | null = null;
+  /** The usual rates, for the keywords they were counted for: a keyword added since has none yet. */
+  let usual: { at: number; keywords: string; rates: Map<string, number> } | null = null;
   let last: Promise<unknown> = Promise.resolve();
   let busy = false;
   let stopped = false;
 
   /** Arrivals per window over the week and over the hour before this window, the higher; none while there is less than one window of history. */
-  async function usualRates(now: Date, windowFrom: Date): Promise<Map<string, number>> {
-    if (usual && now.getTime() >= usual.at && now.getTime() - usual.at < USUAL_TTL_MS) return usual.rates;
+  async function usualRates(now: Date, windowFrom: Date, keywords: string[]): Promise<Map<string, number>> {
+    const asked = keywords.join('\n');
+    if (usual && usual.keywords === asked && now.getTime() >= usual.at && now.getTime() - usual.at < USUAL_TTL_MS) return usual.rates;
     const first = (await firstArrival(db))?.getTime() ?? windowFrom.getTime();
     const rates = new Map<string, number>();
     for (const lookBack of [HISTORY_MS, RECENT_MS]) {
@@ -67,17 +71,18 @@ export function watchSurges(io: LiveServer, db: Db, log: Logger, opts: SurgeOpti
       if (span < windowMs) continue;
       for (const [key, n] of await countArrivals(db, new Date(from), windowFrom, keywords)) rates.set(key, Math.max(rates.get(key) ?? 0, (n * windowMs) / span));
     }
-    usual = { at: now.getTime(), rates };
+    usual = { at: now.getTime(), keywords: asked, rates };
     return rates;
   }
 
   async function run(now: Date): Promise<SurgeAlert[]> {
     const windowFrom = new Date(now.getTime() - windowMs);
+    const keywords = await currentKeywords();
     const counts = await countArrivals(db, windowFrom, now, keywords);
     // Below the minimum nothing alerts, whatever the usual rate: most looks end here, without reading the history.
     const candidates = [...counts].filter(([, n]) => n >= minimum);
     if (candidates.length === 0) return [];
-    const rates = await usualRates(now, windowFrom);
+    const rates = await usualRates(now, windowFrom, keywords);
     const raised: SurgeAlert[] = [];
     for (const [id, count] of candidates) {
       const rate = rates.get(id) ?? 0;

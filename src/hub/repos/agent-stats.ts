@@ -8,6 +8,7 @@ import type { Role } from '../../shared/domain';
 import type { AgentStats, Presence } from '../../shared/protocol';
 import type { Db } from '../db/connect';
 import { queueMembers, users } from '../db/schema';
+import { DONE_SQL } from './statuses';
 
 type Row = Record<string, unknown>;
 const rowsOf = (result: unknown) => (result as { rows: Row[] }).rows;
@@ -38,7 +39,7 @@ export async function agentStats(db: Db, now = new Date()): Promise<AgentStats[]
   const active = rowsOf(
     await db.execute(sql`
       SELECT assignee_id, count(*) AS n FROM cases
-      WHERE assignee_id IS NOT NULL AND status NOT IN ('solved', 'closed')
+      WHERE assignee_id IS NOT NULL AND status NOT IN (${DONE_SQL})
       GROUP BY assignee_id`),
   );
   // Who solved what today: the first change of the day by that user that made the case solved or closed.
@@ -47,7 +48,7 @@ export async function agentStats(db: Db, now = new Date()): Promise<AgentStats[]
     await db.execute(sql`
       WITH solved AS (
         SELECT user_id, case_id, min(changed_at) AS at FROM case_changes
-        WHERE user_id IS NOT NULL AND fields->>'status' IN ('solved', 'closed')
+        WHERE user_id IS NOT NULL AND fields->>'status' IN (${DONE_SQL})
           AND changed_at >= ${midnight}::timestamptz AND changed_at <= ${at}::timestamptz
         GROUP BY user_id, case_id
       )

@@ -1,12 +1,11 @@
 /** The queries of the phone channel (channels/voice): who a call is offered to, and the calls the provider reported. */
 import { and, asc, desc, eq, notInArray } from 'drizzle-orm';
-import type { Case } from '../../shared/domain';
+import { type Case, DONE_STATUSES } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { toCase } from '../db/rows';
 import { type Actor, caseScope } from './scope';
 import { calls, cases, messages, phoneNumbers, queueMembers, users } from '../db/schema';
 
-const CLOSED: Case['status'][] = ['solved', 'closed'];
 
 export type CallRow = typeof calls.$inferSelect;
 
@@ -37,7 +36,7 @@ export async function openCasesOfCustomer(db: Db, customerId: string, actor: Act
   const rows = await db
     .select()
     .from(cases)
-    .where(and(eq(cases.customerId, customerId), notInArray(cases.status, CLOSED), caseScope(actor)))
+    .where(and(eq(cases.customerId, customerId), notInArray(cases.status, [...DONE_STATUSES]), caseScope(actor)))
     .orderBy(desc(cases.updatedAt));
   return rows.map(toCase);
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
-import type { Alert, Device, TelemetryReading } from '../../shared/domain';
+import { type Alert, type Device, DONE_STATUSES, type TelemetryReading } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { toDevice } from '../db/rows';
 import { alerts, cases, deviceRules, devices, ruleState, telemetry } from '../db/schema';
@@ -99,7 +99,7 @@ export async function devicesWithOpenRuleCase(db: Db): Promise<Set<string>> {
     .selectDistinct({ deviceId: ruleState.deviceId })
     .from(ruleState)
     .innerJoin(cases, eq(cases.id, ruleState.openCaseId))
-    .where(notInArray(cases.status, ['solved', 'closed']));
+    .where(notInArray(cases.status, [...DONE_STATUSES]));
   return new Set(rows.map((r) => r.deviceId));
 }
 

@@ -1,11 +1,10 @@
 /** The queries of the inbound pipeline (channels/pipeline.ts); run inside its write transaction. */
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import type { Case, Channel, Customer, Mention } from '../../shared/domain';
+import { type Case, type Channel, type Customer, DONE_STATUSES, type Mention } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { toCase, toCustomer } from '../db/rows';
 import { caseChanges, cases, channelQueues, customerIdentities, customers, mentions, messages, messageThreads } from '../db/schema';
 
-const CLOSED: Case['status'][] = ['solved', 'closed'];
 
 /** Whether a message or a mention with this provider id was already stored. */
 export async function externalIdTaken(db: Db, channel: Channel, externalId: string): Promise<boolean> {
@@ -87,7 +86,7 @@ export async function openCaseOfMessage(db: Db, channel: Channel, externalId: st
     .select({ c: cases })
     .from(messages)
     .innerJoin(cases, eq(cases.id, messages.caseId))
-    .where(and(eq(messages.channel, channel), eq(messages.externalId, externalId), notInArray(cases.status, CLOSED)));
+    .where(and(eq(messages.channel, channel), eq(messages.externalId, externalId), notInArray(cases.status, [...DONE_STATUSES])));
   return row ? toCase(row.c) : null;
 }
 
@@ -97,7 +96,7 @@ export async function openCaseByNumber(db: Db, number: number, customerId: strin
   const [row] = await db
     .select()
     .from(cases)
-    .where(and(eq(cases.number, number), eq(cases.customerId, customerId), notInArray(cases.status, CLOSED)));
+    .where(and(eq(cases.number, number), eq(cases.customerId, customerId), notInArray(cases.status, [...DONE_STATUSES])));
   return row ? toCase(row) : null;
 }
 
@@ -108,7 +107,7 @@ export async function openCaseOfThread(db: Db, channel: Channel, threadRef: stri
     .from(messageThreads)
     .innerJoin(messages, eq(messages.id, messageThreads.messageId))
     .innerJoin(cases, eq(cases.id, messages.caseId))
-    .where(and(eq(messageThreads.channel, channel), eq(messageThreads.threadRef, threadRef), notInArray(cases.status, CLOSED)))
+    .where(and(eq(messageThreads.channel, channel), eq(messageThreads.threadRef, threadRef), notInArray(cases.status, [...DONE_STATUSES])))
     .orderBy(desc(messages.createdAt))
     .limit(1);
   return row ? toCase(row.c) : null;
@@ -119,7 +118,7 @@ export async function openCaseOfCustomer(db: Db, customerId: string): Promise<Ca
   const [row] = await db
     .select()
     .from(cases)
-    .where(and(eq(cases.customerId, customerId), notInArray(cases.status, CLOSED)))
+    .where(and(eq(cases.customerId, customerId), notInArray(cases.status, [...DONE_STATUSES])))
     .orderBy(desc(cases.updatedAt))
     .limit(1);
   return row ? toCase(row) : null;

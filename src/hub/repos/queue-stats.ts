@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { QueueStats } from '../../shared/protocol';
 import { agentsNeeded } from '../../shared/staffing';
 import type { Db } from '../db/connect';
+import { DONE_SQL } from './statuses';
 
 /** Until a queue has solved something, staffing assumes this handle time. */
 const DEFAULT_HANDLE_SECONDS = 600;
@@ -23,8 +24,8 @@ export async function queueStats(db: Db, now = new Date()): Promise<QueueStats[]
       SELECT q.id AS queue_id,
         count(c.id) FILTER (WHERE c.status IN ('new', 'open') AND c.assignee_id IS NULL) AS waiting,
         coalesce(extract(epoch FROM ${at}::timestamptz - min(c.created_at) FILTER (WHERE c.status IN ('new', 'open') AND c.assignee_id IS NULL)), 0) AS oldest_wait,
-        count(c.id) FILTER (WHERE c.status NOT IN ('solved', 'closed') AND c.sla_due_at >= ${at}::timestamptz AND c.sla_due_at < ${at}::timestamptz + interval '1 hour') AS at_risk,
-        count(c.id) FILTER (WHERE c.status NOT IN ('solved', 'closed') AND c.sla_due_at < ${at}::timestamptz) AS breached,
+        count(c.id) FILTER (WHERE c.status NOT IN (${DONE_SQL}) AND c.sla_due_at >= ${at}::timestamptz AND c.sla_due_at < ${at}::timestamptz + interval '1 hour') AS at_risk,
+        count(c.id) FILTER (WHERE c.status NOT IN (${DONE_SQL}) AND c.sla_due_at < ${at}::timestamptz) AS breached,
         count(c.id) FILTER (WHERE c.created_at >= ${at}::timestamptz - interval '15 minutes') AS arrivals_15m,
         count(c.id) FILTER (WHERE c.created_at >= ${at}::timestamptz - interval '1 hour') AS arrivals_1h,
         -- The same quarter-hour on each of the previous days, in one pass: an age of d days plus (0, 15 min].
@@ -52,7 +53,7 @@ export async function queueStats(db: Db, now = new Date()): Promise<QueueStats[]
       SELECT c.queue_id, avg(extract(epoch FROM s.at - c.created_at)) AS handle
       FROM cases c JOIN (
         SELECT case_id, min(changed_at) AS at FROM case_changes
-        WHERE fields->>'status' IN ('solved', 'closed') AND changed_at >= ${at}::timestamptz - interval '24 hours'
+        WHERE fields->>'status' IN (${DONE_SQL}) AND changed_at >= ${at}::timestamptz - interval '24 hours'
         GROUP BY case_id
       ) s ON s.case_id = c.id
       GROUP BY c.queue_id`),

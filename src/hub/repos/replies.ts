@@ -11,6 +11,7 @@ import type { Db } from '../db/connect';
 import { type cases, customers, messages } from '../db/schema';
 import type { DeliveryTarget } from './deliveries';
 import { Rejection } from './rejection';
+import { readConsentPolicy } from './channel-settings';
 
 type CaseRow = typeof cases.$inferSelect;
 
@@ -49,7 +50,8 @@ export async function prepareReply(
   if (isReplyChannel(channel) && !recipient && !answers) {
     throw new Rejection('channel', `the customer has no ${channel} identity to reply to, and the case has no ${channel} message to answer`);
   }
-  const context = { channel, body: payload.body, customer, answers };
+  // The policy saved last, read in this transaction: every hub applies the same one.
+  const context = { channel, body: payload.body, customer, answers, policy: await readConsentPolicy(tx) };
   const refused = refuseReply(context, payload.override && { role: actor.role, reason: payload.override.reason });
   if (refused) throw new Rejection(refused.reason, refused.detail);
   return {
@@ -67,6 +69,7 @@ export async function refuseRetry(tx: Db, caseRow: CaseRow, message: { channel: 
     channel: message.channel as Channel,
     customer,
     answers: message.answersAddressed === null ? null : { addressed: message.answersAddressed },
+    policy: await readConsentPolicy(tx),
   });
   if (refusal) throw new Rejection('consent', refusal);
 }

@@ -3,7 +3,9 @@
  * to the hub's admin or audit API at once and answers with the hub's word.
  * Never queued and never from the cache — a user created or an agent moved
  * offline would be a promise the hub may refuse later — so offline they fail
- * as `unavailable`. The hub decides who may (403 → `unauthorized`).
+ * as `unavailable`. The hub decides who may (403 → `unauthorized`). The
+ * channel settings are read from the cache (the last known, offline too) and
+ * replaced through the hub (admins).
  */
 import { z } from 'zod';
 import { AdminUserSchema } from '../../shared/admin';
@@ -12,6 +14,8 @@ import { type AuditEntry, AuditEntrySchema, type AuditFilter, auditCsv } from '.
 import { IdSchema, QueueSchema } from '../../shared/domain';
 import { PresenceUpdateSchema } from '../../shared/protocol';
 import type { Cache } from './cache';
+import { ChannelSettingsAnswerSchema } from '../../shared/channel-settings';
+import { keepChannelSettings, storedChannelSettings } from './channel-settings';
 import type { Connection } from './connection';
 import { CoreError } from './errors';
 import type { HubClient } from './hub-client';
@@ -34,7 +38,9 @@ type AdminMethod =
   | 'admin.queues.update'
   | 'admin.queues.setMembers'
   | 'audit.list'
-  | 'audit.export';
+  | 'audit.export'
+  | 'settings.channels'
+  | 'admin.settings.channels.update';
 
 const UserAnswer = z.object({ user: AdminUserSchema });
 const QueueAnswer = z.object({ queue: QueueSchema });
@@ -118,5 +124,16 @@ export function createAdminHandlers({ cache, hub, session, connection }: AdminDe
       }),
     // Formatted here from the checked entries: the file holds what the screen's filter shows.
     'audit.export': (filter) => call(async () => auditCsv((await auditEntries({ ...filter, limit: HUB_MAX_ENTRIES })).entries)),
+    async 'settings.channels'() {
+      if (!session.current()) throw new CoreError('unauthorized', 'not logged in');
+      return storedChannelSettings(cache);
+    },
+    // Kept at once (this console's next reply follows it); the hub's `settings:changed` then tells every window.
+    'admin.settings.channels.update': (settings) =>
+      call(async () => {
+        const { channels } = await hub.json('PUT', '/api/admin/settings/channels', ChannelSettingsAnswerSchema, settings);
+        keepChannelSettings(cache, channels);
+        return channels;
+      }),
   };
 }

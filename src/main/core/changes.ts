@@ -13,6 +13,7 @@ import type { Case, Customer, Message, User } from '../../shared/domain';
 import { refuseReply } from '../../shared/replies';
 import { CASE_FIELDS, type CaseFields, type Mutation, MutationSchema, type PresenceState } from '../../shared/protocol';
 import type { Cache } from './cache';
+import { consentPolicyOf } from './channel-settings';
 import { CoreError } from './errors';
 
 type Draft = Omit<Mutation, 'id' | 'createdAt' | 'baseVersion'>;
@@ -137,7 +138,7 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
       const customer = item.customerId ? cache.customers.byId(item.customerId) : null;
       const answered = cache.messages.ofCase(id).filter((m) => m.direction === 'in' && m.channel === on).at(-1);
       const refused = refuseReply(
-        { channel: on, body, customer, answers: answered ? { addressed: answered.addressed } : null },
+        { channel: on, body, customer, answers: answered ? { addressed: answered.addressed } : null, policy: consentPolicyOf(cache) },
         override ? { role: user.role, reason: override.reason } : undefined,
       );
       if (refused) throw new CoreError('invalid_input', `The reply cannot be sent: ${refused.detail}`);

@@ -13,6 +13,7 @@ import type { CoreEvents } from './emitter';
 import { CoreError } from './errors';
 import { errorText, type HubClient } from './hub-client';
 import { connectLive, type LiveConnection } from './live';
+import { fetchChannelSettings, keepChannelSettings } from './channel-settings';
 import type { Pusher } from './push';
 import type { StoredSession } from './session';
 import { type Puller, PullCancelledError } from './sync';
@@ -221,6 +222,10 @@ export function createConnection(opts: {
         },
         onQueueStats: (stats) => events.emit('queue:stats', stats),
         onSurge: (alert) => events.emit('surge:alert', alert),
+        onSettings(settings) {
+          keepChannelSettings(cache, settings);
+          events.emit('settings:changed', settings);
+        },
         onAgentStats: (stats) => events.emit('agent:stats', stats),
         onPresence({ userId, ...state }) {
           // A supervisor hears everyone's; the console's own is the user's.
@@ -232,6 +237,15 @@ export function createConnection(opts: {
           retry = null;
           failures = 0;
           syncInBackground('reconnect');
+          // Saved while this console was away: the last known stays in force until the hub answers.
+          const asked = live;
+          fetchChannelSettings(hub)
+            .then((settings) => {
+              // Logged out or in again meanwhile: that session asks for its own.
+              if (asked !== live) return;
+              if (keepChannelSettings(cache, settings)) events.emit('settings:changed', settings);
+            })
+            .catch((error: unknown) => log(`channel settings: ${errorText(error)}`));
         },
         // Moved between queues or given another role: the pull sees the new scope and fetches it (sync.ts).
         onScopeChanged: () => syncInBackground('scope changed'),

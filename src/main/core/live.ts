@@ -11,6 +11,7 @@ import { type CaseWatch, type CaseWatchers, CaseRemovedSchema, CasesBatchSchema 
 import { type Alert, AlertSchema, CaseSchema, type Mention, MentionSchema, MessageSchema } from '../../shared/domain';
 import { type AgentStats, AgentStatsSchema, type CallOffered, CallOfferedSchema, type ConsoleToHubEvents, type HubToConsoleEvents, type PresenceUpdate, PresenceUpdateSchema, type QueueStats, QueueStatsSchema } from '../../shared/protocol';
 import { type SurgeAlert, SurgeAlertSchema } from '../../shared/protocol';
+import { type ChannelSettings, ChannelSettingsAnswerSchema } from '../../shared/channel-settings';
 import type { Cache } from './cache';
 import { caseOfTheUser, noticeIfReassigned } from './reassignment';
 import { followWatching } from './watching';
@@ -56,6 +57,8 @@ export interface LiveOptions {
   onWatchers(watchers: CaseWatchers): void;
   /** Arrivals on a channel or keyword far above the usual rate (supervisors and admins). */
   onSurge(alert: SurgeAlert): void;
+  /** An admin saved the channel settings (to every console). */
+  onSettings(settings: ChannelSettings): void;
   log(message: string): void;
 }
 
@@ -173,6 +176,12 @@ export function connectLive(opts: LiveOptions): LiveConnection {
     const parsed = SurgeAlertSchema.safeParse(raw);
     if (parsed.success) opts.onSurge(parsed.data);
     else opts.log(`ignored malformed surge:alert: ${z.prettifyError(parsed.error)}`);
+  });
+
+  socket.on('settings:changed', (raw) => {
+    const parsed = ChannelSettingsAnswerSchema.safeParse(raw);
+    if (parsed.success) opts.onSettings(parsed.data.channels);
+    else opts.log(`ignored malformed settings:changed: ${z.prettifyError(parsed.error)}`);
   });
 
   const watching = followWatching(socket, { me: opts.me, onWatchers: (w) => opts.onWatchers(w), log: opts.log });

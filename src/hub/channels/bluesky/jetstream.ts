@@ -25,6 +25,7 @@ export interface BlueskyChannelConfig {
   handle: string | null;
   /** The brand's PDS: resolves the handle to the brand's DID and authors' DIDs to handles. */
   pdsUrl: string | null;
+  /** The keywords the hub was started with; `BlueskyStreamDeps.keywords`, when given, replaces them live. */
   keywords: string[];
 }
 
@@ -40,6 +41,8 @@ const MAX_BACKLOG = 1_000;
 export interface BlueskyStreamDeps {
   db: Db;
   log: Logger;
+  /** The current listening keywords (the admin's channel settings), asked for every post: cached by the caller. */
+  keywords?: () => Promise<readonly string[]>;
 }
 
 /** `…/subscribe?wantedCollections=app.bsky.feed.post[&cursor=…]`. */
@@ -54,20 +57,31 @@ export function subscribeUrl(jetstreamUrl: string, cursor: number | null): strin
 export function startBlueskyStream(config: BlueskyChannelConfig, pipeline: InboundPipeline, deps: BlueskyStreamDeps): { close(): Promise<void> } {
   const { db, log } = deps;
   const names = authorNames(config.pdsUrl);
-  let match: ((post: PostCreate) => PostMatch | null) | null = null;
+  const keywordsNow = deps.keywords ?? (async () => config.keywords);
+  /** The brand's DID, resolved once; the matcher is compiled again only when the keywords change. */
+  let identity: { did: string | null } | null = null;
+  let match: { keywords: string; test: (post: PostCreate) => PostMatch | null } | null = null;
   /** The time_us of the last event handled, and of the last one saved (with when). */
   let handled: number | null = null;
   let saved: { timeUs: number | null; at: number } = { timeUs: null, at: 0 };
 
-  async function brandMatcher(signal: AbortSignal): Promise<(post: PostCreate) => PostMatch | null> {
-    if (match) return match;
+  async function resolveBrand(signal: AbortSignal): Promise<void> {
+    if (identity) return;
     let did: string | null = null;
     if (config.handle && config.pdsUrl) did = await resolveHandle(config.pdsUrl, config.handle, signal);
     else if (config.handle) log.warn('bluesky: no PDS URL, so the brand’s DID is unknown: replies to it and mention facets are not recognised, only "@handle" in the text and the keywords');
-    const brand: BlueskyBrand = { did, handle: config.handle, keywords: config.keywords };
-    log.info({ did, keywords: brand.keywords.length }, 'bluesky: listening for the brand');
-    match = postMatcher(brand);
-    return match;
+    identity = { did };
+  }
+
+  /** The matcher for the keywords as they are now (Jetstream sends hundreds of posts a second: compiled once per change). */
+  async function brandMatcher(): Promise<(post: PostCreate) => PostMatch | null> {
+    const keywords = [...(await keywordsNow())];
+    const key = keywords.join('\n');
+    if (match?.keywords === key) return match.test;
+    const brand: BlueskyBrand = { did: identity?.did ?? null, handle: config.handle, keywords };
+    log.info({ did: brand.did, keywords: keywords.length }, 'bluesky: listening for the brand');
+    match = { keywords: key, test: postMatcher(brand) };
+    return match.test;
   }
 
   async function saveHandled(): Promise<void> {
@@ -78,7 +92,7 @@ export function startBlueskyStream(config: BlueskyChannelConfig, pipeline: Inbou
   }
 
   /** Handles one Jetstream message; resolves once the post it carries (if it is for the brand) is stored. */
-  async function handle(text: string, matcher: (post: PostCreate) => PostMatch | null): Promise<void> {
+  async function handle(text: string): Promise<void> {
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -94,7 +108,7 @@ export function startBlueskyStream(config: BlueskyChannelConfig, pipeline: Inbou
     const timeUs = head.data.time_us;
     if (isPostCreate(json)) {
       const post = PostCreateSchema.safeParse(json);
-      const found = post.success ? matcher(post.data) : null;
+      const found = post.success ? (await brandMatcher())(post.data) : null;
       if (!post.success) log.warn({ timeUs, issues: post.error.issues.map((i) => i.path.join('.')) }, 'bluesky: skipped a malformed post');
       else if (found) {
         try {
@@ -115,11 +129,11 @@ export function startBlueskyStream(config: BlueskyChannelConfig, pipeline: Inbou
   }
 
   async function session({ signal, connected }: StreamSession): Promise<void> {
-    const matcher = await brandMatcher(signal);
+    await resolveBrand(signal);
     const stored = handled ?? (await readChannelCursor(db, CHANNEL));
     const cursor = stored === null ? null : Math.max(0, Number(stored) - REPLAY_US);
     try {
-      await stream(subscribeUrl(config.jetstreamUrl, cursor), signal, connected, (text) => handle(text, matcher));
+      await stream(subscribeUrl(config.jetstreamUrl, cursor), signal, connected, (text) => handle(text));
     } finally {
       // What was handled since the last save: a restart then replays less.
       await saveHandled().catch((error: unknown) => log.warn({ err: error }, 'bluesky: could not save the cursor'));

@@ -5,7 +5,7 @@ import { STATUS_TEXT } from '../lib/fields';
 const PRIORITY_COLORS: Record<Priority, string> = { urgent: 'red', high: 'orange', normal: 'blue', low: 'gray' };
 const STATUS_COLORS: Record<CaseStatus, string> = { new: 'yellow', open: 'red', pending: 'blue', on_hold: 'dark', solved: 'gray', closed: 'gray' };
 
-export const isDone = (status: CaseStatus): boolean => status === 'solved' || status === 'closed';
+export { isDone } from '../../../shared/domain';
 
 export function PriorityBadge({ priority, fixedWidth = false }: { priority: Priority; fixedWidth?: boolean }) {
   return (

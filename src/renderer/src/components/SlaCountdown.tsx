@@ -1,11 +1,12 @@
 import { Text, Tooltip } from '@mantine/core';
-import { fullTimestamp, slaState, slaText } from '../lib/time';
+import { dueState } from '../../../shared/sla';
+import { fullTimestamp, slaText } from '../lib/time';
 
-const COLORS = { ok: undefined, soon: 'orange.7', breached: 'red.7' } as const;
+const COLORS = { ok: undefined, 'at-risk': 'orange.7', breached: 'red.7' } as const;
 
-/** "in 2h 14m" / "breached 35m ago": red once breached, orange with under an hour left. */
+/** "in 2h 14m" / "breached 35m ago": red once breached, orange when at risk (the shared SLA clock's warning lead). */
 export function SlaCountdown({ dueAt, now, done }: { dueAt: string | null; now: number; done: boolean }) {
-  const state = slaState(dueAt, now, done);
+  const state = dueState(dueAt, now, done);
   if (state === 'none' || !dueAt) {
     return (
       <Text span size="xs" c="dimmed" data-sla="none">

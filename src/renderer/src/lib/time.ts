@@ -25,17 +25,6 @@ export function ageLabel(ms: number): string {
   return `${Math.floor(ms / DAY)}d`;
 }
 
-export type SlaState = 'none' | 'ok' | 'soon' | 'breached';
-/** Under an hour left is "soon": orange in every list. */
-export const SLA_SOON_MS = HOUR;
-
-export function slaState(dueAt: string | null, now: number, done: boolean): SlaState {
-  if (!dueAt || done) return 'none';
-  const left = Date.parse(dueAt) - now;
-  if (left < 0) return 'breached';
-  return left < SLA_SOON_MS ? 'soon' : 'ok';
-}
-
 export function slaText(dueAt: string, now: number): string {
   const left = Date.parse(dueAt) - now;
   return left < 0 ? `breached ${compactDuration(left)} ago` : `in ${compactDuration(left)}`;

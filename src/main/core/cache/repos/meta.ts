@@ -1,7 +1,8 @@
 /** Small key/value facts about this console: session, cursor, last sync, the scope it was synced for. */
 import type { CacheDb } from '../database';
 
-export type MetaKey = 'token' | 'user' | 'hubUrl' | 'cursor' | 'lastSyncAt' | 'scope';
+/** `channelSettings`: the hub's channel settings as last heard (src/main/core/channel-settings.ts). */
+export type MetaKey = 'token' | 'user' | 'hubUrl' | 'cursor' | 'lastSyncAt' | 'scope' | 'channelSettings';
 
 export function createMetaRepo(db: CacheDb) {
   const get = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');

@@ -1,27 +1,29 @@
 /**
  * Administration (admins; the hub refuses these calls to everyone else):
- * users — role, skills, capacity, password, sign out everywhere, presence —
- * and queues with their members. Every change goes to the hub at once.
+ * users — role, skills, capacity, password, sign out everywhere, presence —,
+ * queues with their members, and the channel settings that are not secrets
+ * (handles, keywords, consent policy). Every change goes to the hub at once.
  */
 import { useState } from 'react';
 import { Box, Tabs, Text } from '@mantine/core';
-import { IconStack2, IconUsers } from '@tabler/icons-react';
+import { IconBroadcast, IconStack2, IconUsers } from '@tabler/icons-react';
 import { useApiQuery, useQueues } from '../../api/queries';
 import { ViewToolbar } from '../ListView';
+import { ChannelsTab } from './ChannelsTab';
 import { QueuesTab } from './QueuesTab';
 import { UsersTab } from './UsersTab';
 
-type Tab = 'users' | 'queues';
+type Tab = 'users' | 'queues' | 'channels';
 
 export function AdminScreen() {
   const [tab, setTab] = useState<Tab>('users');
   const users = useApiQuery('admin.users.list', {}, { retry: false });
   const queues = useQueues().data ?? [];
-  const total = tab === 'users' ? users.data?.length : queues.length;
+  const total = tab === 'users' ? users.data?.length : tab === 'queues' ? queues.length : undefined;
 
   return (
     <Box data-testid="admin-screen" style={{ display: 'flex', flexDirection: 'column', minHeight: 0, height: '100%' }}>
-      <ViewToolbar title="Administration" total={total} noun={tab === 'users' ? 'user' : 'queue'}>
+      <ViewToolbar title="Administration" total={total} noun={tab === 'users' ? 'user' : tab === 'queues' ? 'queue' : ''}>
         <Text size="xs" c="dimmed">
           Online only: each change goes to the hub at once and into the audit log
         </Text>
@@ -34,12 +36,18 @@ export function AdminScreen() {
           <Tabs.Tab value="queues" leftSection={<IconStack2 size={14} />} data-testid="admin-tab-queues">
             Queues
           </Tabs.Tab>
+          <Tabs.Tab value="channels" leftSection={<IconBroadcast size={14} />} data-testid="admin-tab-channels">
+            Channels
+          </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="users" style={{ minHeight: 0, flex: 1, display: 'flex', flexDirection: 'column' }}>
           <UsersTab users={users} queues={queues} />
         </Tabs.Panel>
         <Tabs.Panel value="queues" style={{ minHeight: 0, flex: 1, display: 'flex', flexDirection: 'column' }}>
           <QueuesTab users={users} queues={queues} />
+        </Tabs.Panel>
+        <Tabs.Panel value="channels" style={{ minHeight: 0, flex: 1, display: 'flex', flexDirection: 'column' }}>
+          <ChannelsTab />
         </Tabs.Panel>
       </Tabs>
     </Box>

@@ -34,6 +34,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'queue.create': 'Queue created',
   'queue.update': 'Queue changed',
   'queue.members': 'Queue members',
+  'settings.channels': 'Channel settings changed',
 };
 const ACTION_COLOR: Partial<Record<AuditAction, string>> = { 'case.assign': 'indigo', 'consent.override': 'red', 'user.sign_out': 'red', 'presence.override': 'yellow', 'queue.members': 'teal' };
 

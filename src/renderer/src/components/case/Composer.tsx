@@ -19,6 +19,7 @@ import { canOverrideConsent, ConsentOverrideSchema, consentRefusal, REPLY_LIMITS
 import { useAddNote, useReply } from '../../api/mutations';
 import { ChannelIcon, channelLabel } from '../ChannelIcon';
 import { StaleReplyWarning } from './StaleReplyWarning';
+import { useChannelSettings } from '../admin/useChannelSettings';
 import { type DraftState, useDraft } from './useDraft';
 import classes from './Composer.module.css';
 
@@ -65,6 +66,8 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
   const input = useRef<HTMLTextAreaElement>(null);
   const replyMutation = useReply(item.id);
   const noteMutation = useAddNote(item.id);
+  // The admin's consent policy, as the core and the hub apply it (today's rule until it is known).
+  const channelSettings = useChannelSettings().data;
 
   const appendReply = reply.append;
   useImperativeHandle(
@@ -114,7 +117,7 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
   const length = replyLength(text.trim());
   const tooLong = limit !== null && length > limit;
   const answered = channel ? messages.filter((m) => m.direction === 'in' && m.channel === channel).at(-1) : undefined;
-  const consent = channel ? consentRefusal({ channel, customer, answers: answered ? { addressed: answered.addressed } : null }) : null;
+  const consent = channel ? consentRefusal({ channel, customer, answers: answered ? { addressed: answered.addressed } : null, policy: channelSettings?.consent }) : null;
   const mayOverride = canOverrideConsent(me.role);
   const reason = ConsentOverrideSchema.safeParse({ reason: overrideReason });
   const replyBlocked = !channel || tooLong || (consent !== null && !(mayOverride && overriding && reason.success));
