@@ -3,47 +3,15 @@
  * and Mosquitto: telemetry published once opens exactly one case, and an
  * agent connected to the other hub receives it live.
  */
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pg from 'pg';
-import type { Case } from '../../src/shared/domain';
-import { backends } from './backends';
-import type { Queue } from '../../src/shared/domain';
+import type { Case, Queue } from '../../src/shared/domain';
 import type { CasesBatch, ReassignResponse } from '../../src/shared/protocol';
 import { connectSocket, publish, reading, waitFor } from './helpers';
-import { runHub, waitForOutput, type Run } from './processes';
-
-const REDIS_URL = process.env.SWITCHBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const MQTT_URL = process.env.SWITCHBOARD_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+import { MQTT_URL, useCluster } from './cluster';
 
 describe('scale-out: two hubs, one Postgres, Redis and Mosquitto', () => {
-  const cluster = `test-${process.pid}-${Date.now().toString(36)}`;
-  const wrapKey = randomBytes(32).toString('base64');
-  let storage: Awaited<ReturnType<(typeof backends)[number]['storage']>>;
-  const hubs: { run: Run; url: string }[] = [];
-
-  beforeAll(async () => {
-    storage = await backends.find((b) => b.name === 'postgres')!.storage();
-    for (let i = 0; i < 2; i++) {
-      const run = runHub(['--port', '0', '--mqtt-url', MQTT_URL, '--demo'], {
-        SWITCHBOARD_DATABASE_URL: storage.options.databaseUrl!,
-        SWITCHBOARD_REDIS_URL: REDIS_URL,
-        SWITCHBOARD_CLUSTER: cluster,
-        // Hubs sharing one database share the key its token-signing key is wrapped with.
-        SWITCHBOARD_TOKEN_WRAP_KEY: wrapKey,
-      });
-      const [, url] = await waitForOutput(run, /hub listening on (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
-      hubs.push({ run, url: url! });
-    }
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const { run } of hubs) {
-      run.child.kill('SIGTERM');
-      await run.exited;
-    }
-    await storage?.dispose();
-  });
+  const { hubs, databaseUrl } = useCluster(2, 'scale-out');
 
   it('reports the Redis adapter in health on both hubs', async () => {
     for (const { url } of hubs) {
@@ -89,7 +57,7 @@ describe('scale-out: two hubs, one Postgres, Redis and Mosquitto', () => {
       const all = (await (await fetch(`${hubs[0]!.url}/api/cases?limit=500`, { headers: { authorization: `Bearer ${sam.token}` } })).json()) as { cases: Case[] };
       // Exactly one case per device, and every reading stored once: no hub processed a message the other had.
       expect(deviceCases(all.cases).map((c) => c.deviceId).sort()).toEqual(devices);
-      const db = new pg.Client({ connectionString: storage.options.databaseUrl });
+      const db = new pg.Client({ connectionString: databaseUrl() });
       await db.connect();
       try {
         const { rows } = await db.query<{ device_id: string; n: string }>(

@@ -5,14 +5,13 @@
  * is; gone when they leave or disconnect. Then two hubs on Postgres and
  * Redis: people on different hubs see each other.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { Case } from '../../src/shared/domain';
 import type { CaseWatchAck, CaseWatchers } from '../../src/shared/protocol';
 import { backends, startTestHub, type TestHub } from './backends';
 import { casesFor, liveSockets, me, queueNamed, waitFor } from './helpers';
-import { runHub, waitForOutput, type Run } from './processes';
+import { useCluster } from './cluster';
 
 /** Every `case:watchers` a socket got, and a wait for the latest one to match. */
 function heard(socket: Socket) {
@@ -160,38 +159,10 @@ describe.each(backends)('collision detection on $name', (backend) => {
   });
 });
 
-const REDIS_URL = process.env.SWITCHBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const MQTT_URL = process.env.SWITCHBOARD_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
-
 describe('collision detection across two hubs on Postgres and Redis', () => {
-  const cluster = `watch-${process.pid}-${Date.now().toString(36)}`;
-  const wrapKey = randomBytes(32).toString('base64');
-  let storage: Awaited<ReturnType<(typeof backends)[number]['storage']>>;
-  const hubs: { run: Run; url: string }[] = [];
+  const { hubs } = useCluster(2, 'watch');
   const sockets = liveSockets();
-
-  beforeAll(async () => {
-    storage = await backends.find((b) => b.name === 'postgres')!.storage();
-    for (let i = 0; i < 2; i++) {
-      const run = runHub(['--port', '0', '--mqtt-url', MQTT_URL, '--demo'], {
-        SWITCHBOARD_DATABASE_URL: storage.options.databaseUrl!,
-        SWITCHBOARD_REDIS_URL: REDIS_URL,
-        SWITCHBOARD_CLUSTER: cluster,
-        SWITCHBOARD_TOKEN_WRAP_KEY: wrapKey,
-      });
-      hubs.push({ run, url: '' });
-      const [, url] = await waitForOutput(run, /hub listening on (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
-      hubs[i]!.url = url!;
-    }
-  }, 120_000);
-  afterAll(async () => {
-    sockets.closeAll();
-    for (const { run } of hubs) {
-      run.child.kill('SIGTERM');
-      await run.exited;
-    }
-    await storage?.dispose();
-  });
+  afterAll(() => sockets.closeAll());
 
   const login = async (url: string, username: string) =>
     ((await (await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'demo' }) })).json()) as { token: string; user: { id: string } });
