@@ -274,12 +274,16 @@ export const CaseRemovedSchema = z.object({ id: z.uuid(), rev: z.number().int().
 /** The most rows one `cases:batch` carries; a bigger change comes in several. */
 export const CASES_BATCH_MAX = 250;
 /**
- * Many cases changed at once (a bulk move): their rows, the cases that left
- * the console's scope and the notes added, for a console to apply in one go —
- * a thousand single events would cost every console a thousand transactions.
+ * Many cases changed at once (a bulk move): their rows with the customers and
+ * devices they name, the cases that left the console's scope and the notes
+ * added, for a console to apply in one go — a thousand single events would
+ * cost every console a thousand transactions, and a case whose customer it
+ * lacked a call back to the hub.
  */
 export const CasesBatchSchema = z.object({
   cases: z.array(CaseSchema).max(CASES_BATCH_MAX),
+  customers: z.array(CustomerSchema).max(CASES_BATCH_MAX),
+  devices: z.array(DeviceSchema).max(CASES_BATCH_MAX),
   removed: z.array(CaseRemovedSchema).max(CASES_BATCH_MAX),
   messages: z.array(MessageSchema).max(CASES_BATCH_MAX),
 });

@@ -50,8 +50,10 @@ describe.each(backends)('bulk reassignment on $name', (backend) => {
     const notes: Message[] = [];
     // A bulk move comes as batches, not one event per case.
     anaSocket.on('cases:batch', (b: CasesBatch) => b.removed.forEach((p) => removed.add(p.id)));
+    const customersSent = new Set<string>();
     ivanSocket.on('cases:batch', (b: CasesBatch) => {
       for (const c of b.cases) if (c.assigneeId === ivanId) arrived.add(c.id);
+      for (const c of b.customers) customersSent.add(c.id);
       notes.push(...b.messages.filter((m) => m.direction === 'note'));
     });
 
@@ -66,6 +68,10 @@ describe.each(backends)('bulk reassignment on $name', (backend) => {
     await waitFor(async () => (removed.size === 3 && arrived.size === 3 && notes.length === 3 ? true : undefined));
     expect([...removed].sort()).toEqual(moving.map((c) => c.id).sort());
     expect(notes.every((n) => n.body === 'Billing questions: yours from today.' && n.author === 'Sam Okafor')).toBe(true);
+    // The customers come with their cases: Ivan's console needs no call back to show them.
+    const named = moving.flatMap((c) => (c.customerId ? [c.customerId] : []));
+    expect(named.length).toBeGreaterThan(0);
+    expect([...customersSent].sort()).toEqual([...new Set(named)].sort());
 
     // Ana, offline meanwhile, learns it on her next pull: tombstones.
     const anaChanges = (await pullAll(hub, ana)).changes;

@@ -139,7 +139,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
       if (!body) return reply;
       try {
         const done = await reassignCases(ctx.db, actor, body);
-        ctx.publish.casesMoved(done.moves, done.notes);
+        ctx.publish.casesMoved(done.moves, done.notes, done);
         const response: ReassignResponse = { moved: done.cases.length, cases: done.cases.map((c) => ({ id: c.id, version: c.version, rev: c.rev })) };
         return response;
       } catch (error) {

@@ -1,5 +1,5 @@
 /** Sends hub changes to exactly the consoles whose scope includes them. */
-import type { Alert, Case, Mention, Message } from '../../shared/domain';
+import type { Alert, Case, Customer, Device, Mention, Message } from '../../shared/domain';
 import { type CallOffered, CASES_BATCH_MAX, type PresenceState } from '../../shared/protocol';
 import { type LiveServer, roomsForCase } from './io';
 
@@ -22,21 +22,31 @@ export function createPublisher(io: LiveServer, onChange: () => void = () => und
      * that left its scope and the notes, a few `cases:batch` events instead of
      * one event per row. Cases going to the same place share one audience.
      */
-    casesMoved(moves: { row: Case; from: Pick<Case, 'queueId' | 'assigneeId'>; rev: number }[], notes: Message[]): void {
+    casesMoved(
+      moves: { row: Case; from: Pick<Case, 'queueId' | 'assigneeId'>; rev: number }[],
+      notes: Message[],
+      named: { customers: Customer[]; devices: Device[] },
+    ): void {
       const notesOf = groupBy(notes, (note) => note.caseId);
+      const customerOf = new Map(named.customers.map((c) => [c.id, c]));
+      const deviceOf = new Map(named.devices.map((d) => [d.id, d]));
+      const namedBy = (part: typeof moves) => ({
+        customers: [...new Set(part.flatMap((m) => (m.row.customerId ? [m.row.customerId] : [])))].flatMap((id) => customerOf.get(id) ?? []),
+        devices: [...new Set(part.flatMap((m) => (m.row.deviceId ? [m.row.deviceId] : [])))].flatMap((id) => deviceOf.get(id) ?? []),
+      });
       const place = (c: Pick<Case, 'queueId' | 'assigneeId'>) => `${c.queueId}/${c.assigneeId ?? ''}`;
       for (const group of groupBy(moves, (move) => place(move.row)).values()) {
         const audience = roomsForCase(group[0]!.row);
         for (const part of chunks(group, CASES_BATCH_MAX)) {
           const [first = [], ...more] = chunks(part.flatMap((move) => notesOf.get(move.row.id) ?? []), CASES_BATCH_MAX);
-          io.to(audience).emit('cases:batch', { cases: part.map((move) => move.row), removed: [], messages: first });
-          for (const messages of more) io.to(audience).emit('cases:batch', { cases: [], removed: [], messages });
+          io.to(audience).emit('cases:batch', { cases: part.map((move) => move.row), ...namedBy(part), removed: [], messages: first });
+          for (const messages of more) io.to(audience).emit('cases:batch', { cases: [], customers: [], devices: [], removed: [], messages });
         }
       }
       for (const group of groupBy(moves, (move) => `${place(move.from)}>${place(move.row)}`).values()) {
         const [from, to] = [roomsForCase(group[0]!.from), roomsForCase(group[0]!.row)];
         for (const part of chunks(group, CASES_BATCH_MAX)) {
-          io.to(from).except(to).emit('cases:batch', { cases: [], removed: part.map((move) => ({ id: move.row.id, rev: move.rev })), messages: [] });
+          io.to(from).except(to).emit('cases:batch', { cases: [], customers: [], devices: [], removed: part.map((move) => ({ id: move.row.id, rev: move.rev })), messages: [] });
         }
       }
       if (moves.length > 0) onChange();

@@ -7,11 +7,11 @@
  */
 import { eq, inArray, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import type { Case, Message } from '../../shared/domain';
+import type { Case, Customer, Device, Message } from '../../shared/domain';
 import type { ReassignRequest } from '../../shared/protocol';
 import type { Db } from '../db/connect';
-import { toCase, toMessage } from '../db/rows';
-import { caseChanges, caseMoves, cases, messages, queues, users } from '../db/schema';
+import { toCase, toCustomer, toDevice, toMessage } from '../db/rows';
+import { caseChanges, caseMoves, cases, customers, devices, messages, queues, users } from '../db/schema';
 import { writeTransactionLockingLate } from '../db/write';
 import { recordAudit } from './audit';
 import { Rejection } from './rejection';
@@ -22,6 +22,9 @@ export interface Reassigned {
   moves: { row: Case; from: Pick<Case, 'queueId' | 'assigneeId'>; rev: number }[];
   /** The note to the new assignee, on each moved case. */
   notes: Message[];
+  /** The customers and devices the moved cases name: consoles that gain a case get them with it. */
+  customers: Customer[];
+  devices: Device[];
 }
 
 export async function reassignCases(db: Db, actor: Actor, request: ReassignRequest): Promise<Reassigned> {
@@ -38,7 +41,7 @@ export async function reassignCases(db: Db, actor: Actor, request: ReassignReque
       if (!queue) throw new Rejection('not_found', 'no such queue');
     }
     const changing = rows.filter((r) => (request.queueId ?? r.queueId) !== r.queueId || (request.assigneeId === undefined ? r.assigneeId : request.assigneeId) !== r.assigneeId);
-    if (changing.length === 0) return { cases: [], moves: [], notes: [] };
+    if (changing.length === 0) return { cases: [], moves: [], notes: [], customers: [], devices: [] };
     const revs = await drawRevs(changing.length * (request.note ? 2 : 1));
     const now = new Date();
     const movingIds = changing.map((r) => r.id);
@@ -50,7 +53,11 @@ export async function reassignCases(db: Db, actor: Actor, request: ReassignReque
       FROM unnest(string_to_array(${movingIds.join(',')}, ',')::uuid[], string_to_array(${revs.slice(0, movingIds.length).join(',')}, ',')::bigint[]) AS m(id, rev)
       WHERE cases.id = m.id`);
     const updated = new Map((await tx.select().from(cases).where(inArray(cases.id, movingIds))).map((row) => [row.id, toCase(row)]));
-    const out: Reassigned = { cases: [], moves: [], notes: [] };
+    const out: Reassigned = { cases: [], moves: [], notes: [], customers: [], devices: [] };
+    const customerIds = [...new Set(changing.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
+    const deviceIds = [...new Set(changing.flatMap((r) => (r.deviceId ? [r.deviceId] : [])))];
+    if (customerIds.length > 0) out.customers = (await tx.select().from(customers).where(inArray(customers.id, customerIds))).map(toCustomer);
+    if (deviceIds.length > 0) out.devices = (await tx.select().from(devices).where(inArray(devices.id, deviceIds))).map(toDevice);
     for (const row of changing) {
       const moved = updated.get(row.id)!;
       out.cases.push(moved);

@@ -129,12 +129,17 @@ export function connectLive(opts: LiveOptions): LiveConnection {
   socket.on('cases:batch', (raw) => {
     const parsed = CasesBatchSchema.safeParse(raw);
     if (!parsed.success) return opts.log(`ignored malformed cases:batch: ${z.prettifyError(parsed.error)}`);
-    const { cases, removed, messages } = parsed.data;
-    const changed = opts.cache.transaction(() => [
-      ...cases.map((row) => applyCase(row.id, row.rev, () => opts.cache.apply('case', row, row.rev))),
-      ...removed.map(({ id, rev }) => applyCase(id, rev, () => opts.cache.remove('case', id, rev))),
-      ...messages.map((row) => (opts.cache.apply('message', row, row.rev) ? row.caseId : null)),
-    ]);
+    const { cases, customers, devices, removed, messages } = parsed.data;
+    const changed = opts.cache.transaction(() => {
+      // What the cases name first: a case arriving with its customer needs no call back for it.
+      for (const row of customers) opts.cache.apply('customer', row, row.rev);
+      for (const row of devices) opts.cache.apply('device', row, row.rev);
+      return [
+        ...cases.map((row) => applyCase(row.id, row.rev, () => opts.cache.apply('case', row, row.rev))),
+        ...removed.map(({ id, rev }) => applyCase(id, rev, () => opts.cache.remove('case', id, rev))),
+        ...messages.map((row) => (opts.cache.apply('message', row, row.rev) ? row.caseId : null)),
+      ];
+    });
     const ids = [...new Set(changed.filter((id): id is string => id !== null))];
     if (ids.length > 0) opts.onCasesChanged(ids);
   });
