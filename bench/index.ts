@@ -8,6 +8,7 @@ import { benchFanoutFloor } from './fanout-floor';
 import { benchLiveFanout } from './live-fanout';
 import { benchLiveFanoutCluster } from './live-fanout-cluster';
 import { benchReassign } from './reassign';
+import { benchRules } from './rules';
 import { benchTextAnalysis } from './text-analysis';
 
 /** `npm run bench -- reassign channels` runs only the named parts. */
@@ -22,6 +23,7 @@ const PARTS: Record<string, () => Promise<void>> = {
   channels: benchChannels,
   reassign: benchReassign,
   text: benchTextAnalysis,
+  rules: benchRules,
 };
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(name in PARTS));
