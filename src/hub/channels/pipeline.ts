@@ -140,8 +140,8 @@ export function createInboundPipeline(db: Db, publish: InboundPublisher, onCaseO
     receive(inbound, after) {
       return new Promise((resolve, reject) => {
         waiting.push({ inbound, after, resolve, reject });
-        // After the I/O callbacks now running: the requests read in the same turn of the event loop join this batch
-        // (embedded PGlite runs a transaction without letting I/O in, so nothing would join one already running).
+        // After the I/O callbacks now running: the requests read in the same turn of the event loop join this batch;
+        // those that arrive while it is written wait for the next one.
         if (!draining) {
           draining = true;
           setImmediate(() => void drain());

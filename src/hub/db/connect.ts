@@ -1,6 +1,8 @@
 /**
  * Opens the hub's database: embedded PGlite on disk by default, a real
  * Postgres when a URL is given — both behind the same drizzle database type.
+ * Embedded PGlite runs in a worker thread (pglite-proxy.ts), off the hub's
+ * event loop.
  */
 import { mkdirSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
@@ -12,6 +14,7 @@ import pg from 'pg';
 import * as schema from './schema';
 import { migrate } from './migrate';
 import { redactCredentials } from '../ops/redact';
+import { PGliteWorker } from './pglite-proxy';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -23,7 +26,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string }, warn: (message: string) => void = () => undefined): Promise<Database> {
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  /**
+   * Where embedded PGlite runs: in a worker thread (the default), so the hub's event loop never waits
+   * for it, or on the hub's own thread (no message per query: lower latency per query, but each query
+   * holds the loop for as long as it runs).
+   */
+  pgliteThread?: 'worker' | 'main';
+}
+
+export async function openDatabase(opts: DatabaseOptions, warn: (message: string) => void = () => undefined): Promise<Database> {
   let database: Database;
   const url = opts.databaseUrl;
   if (url) {
@@ -41,8 +55,10 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir?: strin
   } else {
     if (!opts.dataDir) throw new Error('either a data dir or a database URL is required');
     mkdirSync(opts.dataDir, { recursive: true });
-    const client = await PGlite.create(`${opts.dataDir}/pgdata`);
-    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    const dir = `${opts.dataDir}/pgdata`;
+    const client = opts.pgliteThread === 'main' ? await PGlite.create(dir) : await PGliteWorker.create(dir);
+    // drizzle's PGlite driver uses only the part of PGlite's interface the worker's proxy implements.
+    const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
     database = { db, kind: 'pglite', ping: () => ping(db), close: () => client.close() };
   }
   try {

@@ -1,0 +1,164 @@
+// @ts-check
+/**
+ * The worker thread that owns the hub's embedded PGlite, so its queries run
+ * off the hub's event loop. Plain JavaScript on purpose: a worker starts in
+ * bare Node (no tsx, no vitest transform), whatever started the hub.
+ *
+ * It answers the requests of pglite-proxy.ts, one message each:
+ *   {id, op: 'query', sql, params, options, tx?}   → PGlite's query result
+ *   {id, op: 'exec', sql, options, tx?}            → PGlite's exec results
+ *   {id, op: 'begin'}                              → {tx}: a transaction is open
+ *   {id, op: 'rollback', tx}                       → tx.rollback()
+ *   {id, op: 'finish', tx, commit}                 → commits (or rolls back) it
+ *   {id, op: 'close'}                              → closes the database
+ * and replies {id, ok: true, value} or {id, ok: false, error}. Everything else
+ * (the order of queries, a transaction holding back other queries) is
+ * PGlite's own mutex, exactly as in one thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+
+const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+const identity = (/** @type {unknown} */ value) => value;
+
+/** Why a transaction ends without commit when the proxy's callback threw (that error stays in the main thread). */
+class Aborted extends Error {}
+
+/** @type {Map<number, { tx: import('@electric-sql/pglite').Transaction, finish: (commit: boolean) => void }>} */
+const transactions = new Map();
+let nextTx = 1;
+
+/**
+ * Query options as the proxy sends them: functions do not cross threads, so
+ * `identityParsers` lists the type OIDs whose text is kept as is (drizzle's
+ * parsers for dates and intervals are all the identity).
+ * @param {{ rowMode?: 'array' | 'object', paramTypes?: number[], identityParsers?: number[] } | undefined} sent
+ */
+function optionsOf(sent) {
+  if (!sent) return undefined;
+  const { identityParsers, ...options } = sent;
+  if (!identityParsers) return options;
+  return { ...options, parsers: Object.fromEntries(identityParsers.map((oid) => [oid, identity])) };
+}
+
+/** An error as data: structured clone keeps only message and stack of an Error, and the codes matter (23505…). */
+function errorData(/** @type {unknown} */ error) {
+  if (!(error instanceof Error)) {
+    // Emscripten's file system throws plain objects ({name: 'ErrnoError', errno}): say what they hold.
+    const fields = error !== null && typeof error === 'object' ? { ...error } : {};
+    const name = typeof fields.name === 'string' ? fields.name : 'Error';
+    return { name, message: Object.keys(fields).length > 0 ? JSON.stringify(fields) : String(error), fields };
+  }
+  /** @type {Record<string, unknown>} */
+  const fields = {};
+  for (const [key, value] of Object.entries(error)) {
+    if (key === 'queryOptions' || typeof value === 'function') continue;
+    fields[key] = value;
+  }
+  return { name: error.name, message: error.message, stack: error.stack, fields };
+}
+
+/** @param {(value: unknown) => void} reply */
+function begin(reply) {
+  const id = nextTx++;
+  return db.transaction(async (tx) => {
+    /** @type {(commit: boolean) => void} */
+    let finish = () => undefined;
+    const finished = new Promise((resolve, reject) => {
+      finish = (commit) => (commit ? resolve(undefined) : reject(new Aborted()));
+    });
+    transactions.set(id, { tx, finish });
+    reply({ tx: id });
+    await finished;
+  });
+}
+
+/** @param {number} id */
+function transaction(id) {
+  const open = transactions.get(id);
+  if (!open) throw new Error(`no open transaction ${id}`);
+  return open;
+}
+
+/** @type {PGlite} */
+let db;
+try {
+  db = await PGlite.create(workerData.dataDir);
+} catch (error) {
+  // Told to the main thread, which fails openDatabase with it; then this thread ends.
+  port.postMessage({ ready: false, error: errorData(error) });
+  process.exit(1);
+}
+
+/** Replies to the 'finish' of a transaction once PGlite has committed or rolled it back. @type {Map<number, (error: unknown) => void>} */
+const finishing = new Map();
+
+port.on('message', (/** @type {any} */ message) => {
+  const { id, op } = message;
+  const ok = (/** @type {unknown} */ value) => port.postMessage({ id, ok: true, value });
+  const fail = (/** @type {unknown} */ error) => {
+    try {
+      port.postMessage({ id, ok: false, error: errorData(error) });
+    } catch {
+      // A field that cannot be cloned: the message and stack still can.
+      const { name, message: text, stack } = errorData(error);
+      port.postMessage({ id, ok: false, error: { name, message: text, stack, fields: {} } });
+    }
+  };
+  /** @param {() => Promise<unknown>} run */
+  const answer = (run) => {
+    // A result that cannot be cloned fails its query, never the thread.
+    run().then(ok).catch(fail);
+  };
+  try {
+    switch (op) {
+      case 'query': {
+        const target = message.tx ? transaction(message.tx).tx : db;
+        return answer(() => target.query(message.sql, message.params, optionsOf(message.options)));
+      }
+      case 'exec': {
+        const target = message.tx ? transaction(message.tx).tx : db;
+        return answer(() => target.exec(message.sql, optionsOf(message.options)));
+      }
+      case 'begin': {
+        let txId = 0;
+        begin((value) => {
+          txId = /** @type {{ tx: number }} */ (value).tx;
+          ok(value);
+        }).then(
+          () => settle(txId, undefined),
+          (error) => (txId === 0 ? fail(error) : settle(txId, error)),
+        );
+        return;
+      }
+      case 'rollback':
+        return answer(() => transaction(message.tx).tx.rollback());
+      case 'finish': {
+        const open = transaction(message.tx);
+        finishing.set(message.tx, (error) => (error === undefined || error instanceof Aborted ? ok(undefined) : fail(error)));
+        open.finish(message.commit);
+        return;
+      }
+      case 'close':
+        return answer(async () => {
+          await db.close();
+          // Nothing more will come: letting go of the port lets the thread end.
+          setImmediate(() => port.close());
+        });
+      default:
+        throw new Error(`unknown request ${String(op)}`);
+    }
+  } catch (error) {
+    fail(error);
+  }
+});
+
+/** A transaction has ended (committed, or rolled back with `error`): answer its 'finish'. */
+function settle(/** @type {number} */ txId, /** @type {unknown} */ error) {
+  transactions.delete(txId);
+  const reply = finishing.get(txId);
+  finishing.delete(txId);
+  reply?.(error);
+}
+
+port.postMessage({ ready: true });

@@ -1,0 +1,154 @@
+/**
+ * Embedded PGlite runs in a worker thread: a long query leaves the hub's
+ * event loop free, and what comes back through the worker (rows and their
+ * types, errors with their Postgres codes, transactions and their rollback,
+ * the order of queries around an open transaction) is what PGlite gives in
+ * one thread.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/hub/db/connect';
+
+let dir: string;
+let database: Database;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'switchboard-pglite-worker-'));
+  database = await openDatabase({ dataDir: dir });
+  await database.db.execute(sql`CREATE TABLE worker_probe (id int PRIMARY KEY, note text NOT NULL, body bytea, at timestamptz, big int8, doc jsonb)`);
+});
+
+afterAll(async () => {
+  await database?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The error drizzle throws wraps the database's own one. */
+const databaseError = (error: unknown) => (error as { cause?: Record<string, unknown> }).cause ?? {};
+
+async function caught(run: Promise<unknown>): Promise<unknown> {
+  try {
+    await run;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the query to fail');
+}
+
+describe('embedded PGlite in a worker thread', () => {
+  it('keeps the event loop running while a long query runs', async () => {
+    let running = true;
+    const query = database.db.execute(sql`SELECT pg_sleep(0.4)`).finally(() => (running = false));
+    // Timer ticks that happen while the query is still running: in one thread PGlite holds the loop for its whole run, so there are none.
+    let ticksDuringQuery = 0;
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (running) ticksDuringQuery++;
+        if (!running || ticksDuringQuery >= 5) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 1);
+    });
+    expect(running).toBe(true);
+    expect(ticksDuringQuery).toBe(5);
+    await query;
+  });
+
+  it('gives back rows with the types PGlite gives: bytea, timestamps as drizzle reads them, int8, jsonb', async () => {
+    const body = new Uint8Array([0, 1, 2, 255]);
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    await database.db.execute(sql`INSERT INTO worker_probe VALUES (1, 'one', ${body}, ${at.toISOString()}, 9007199254740993, ${JSON.stringify({ a: [1, 'b'] })}::jsonb)`);
+    const { rows } = (await database.db.execute(sql`SELECT body, at, big, doc FROM worker_probe WHERE id = 1`)) as unknown as { rows: Record<string, unknown>[] };
+    expect(rows[0]!.body).toBeInstanceOf(Uint8Array);
+    expect([...(rows[0]!.body as Uint8Array)]).toEqual([0, 1, 2, 255]);
+    // drizzle asks PGlite for timestamps as text: the worker keeps that parser.
+    expect(new Date(rows[0]!.at as string).toISOString()).toBe(at.toISOString());
+    expect(rows[0]!.big).toBe(9007199254740993n);
+    expect(rows[0]!.doc).toEqual({ a: [1, 'b'] });
+  });
+
+  it('fails a query with the Postgres error, its code and detail', async () => {
+    const duplicate = databaseError(await caught(database.db.execute(sql`INSERT INTO worker_probe (id, note) VALUES (1, 'again')`)));
+    expect(duplicate).toMatchObject({ code: '23505', constraint: 'worker_probe_pkey', detail: 'Key (id)=(1) already exists.', severity: 'ERROR' });
+    expect(duplicate).toBeInstanceOf(Error);
+    expect(databaseError(await caught(database.db.execute(sql`SELECT * FROM no_such_table`)))).toMatchObject({ code: '42P01' });
+    // The database is still usable after both.
+    expect(await database.ping()).toBe(true);
+  });
+
+  it('rolls back a transaction whose callback throws, and the caller gets its error', async () => {
+    const failure = new Error('changed my mind');
+    const thrown = await caught(
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`INSERT INTO worker_probe (id, note) VALUES (2, 'two')`);
+        throw failure;
+      }),
+    );
+    expect(thrown).toBe(failure);
+    const { rows } = (await database.db.execute(sql`SELECT count(*)::int AS n FROM worker_probe WHERE id = 2`)) as unknown as { rows: { n: number }[] };
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('rolls back on tx.rollback(), a failed statement, and a nested savepoint only', async () => {
+    await caught(
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`INSERT INTO worker_probe (id, note) VALUES (3, 'three')`);
+        tx.rollback();
+      }),
+    );
+    const duplicate = await caught(
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`INSERT INTO worker_probe (id, note) VALUES (4, 'four')`);
+        await tx.execute(sql`INSERT INTO worker_probe (id, note) VALUES (1, 'duplicate')`);
+      }),
+    );
+    expect(databaseError(duplicate)).toMatchObject({ code: '23505' });
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`INSERT INTO worker_probe (id, note) VALUES (5, 'five')`);
+      await caught(
+        tx.transaction(async (inner) => {
+          await inner.execute(sql`INSERT INTO worker_probe (id, note) VALUES (6, 'six')`);
+          throw new Error('inner only');
+        }),
+      );
+    });
+    const { rows } = (await database.db.execute(sql`SELECT id FROM worker_probe WHERE id BETWEEN 3 AND 6 ORDER BY id`)) as unknown as { rows: { id: number }[] };
+    expect(rows.map((r) => r.id)).toEqual([5]);
+  });
+
+  it('holds a query outside a transaction until the transaction ends, as PGlite does', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let opened!: () => void;
+    const isOpen = new Promise<void>((resolve) => (opened = resolve));
+    const transaction = database.db.transaction(async (tx) => {
+      await tx.execute(sql`INSERT INTO worker_probe (id, note) VALUES (7, 'seven')`);
+      opened();
+      await released;
+      // Sent after the query outside: it is answered first all the same, the other one waits for the commit.
+      await tx.execute(sql`SELECT 1`);
+      order.push('inside');
+    });
+    await isOpen;
+    const outside = database.db.execute(sql`SELECT note FROM worker_probe WHERE id = 7`).then((result) => {
+      order.push('outside');
+      return (result as unknown as { rows: { note: string }[] }).rows;
+    });
+    release();
+    await transaction;
+    expect(await outside).toEqual([{ note: 'seven' }]);
+    expect(order).toEqual(['inside', 'outside']);
+  });
+
+  // Last: it closes the database the others use.
+  it('closes: the worker ends and later queries fail', async () => {
+    await database.close();
+    expect(await database.ping()).toBe(false);
+    expect(databaseError(await caught(database.db.execute(sql`SELECT 1`)))).toMatchObject({ message: 'PGlite is closed' });
+  });
+});
