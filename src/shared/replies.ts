@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { type ConsentPolicy, DEFAULT_CONSENT_POLICY } from './channel-settings';
 import { type Channel, type Customer, freeText, type Role } from './domain';
+import { mayOversee } from './policy';
 
 /** Channels a reply can leave on; a device alert, a call or the web form is nothing to reply on. */
 export const REPLY_CHANNELS = ['email', 'x', 'facebook', 'instagram', 'mastodon', 'bluesky'] as const satisfies readonly Channel[];
@@ -55,7 +56,8 @@ export function replyChannels(caseChannel: Channel, customer: Pick<Customer, 'em
 export const ConsentOverrideSchema = z.object({ reason: freeText(500, z.string().trim().min(3, 'say why (at least 3 characters)')) });
 export type ConsentOverride = z.infer<typeof ConsentOverrideSchema>;
 
-export const canOverrideConsent = (role: Role): boolean => role === 'supervisor' || role === 'admin';
+/** Overriding consent is oversight (src/shared/policy.ts). */
+export const canOverrideConsent = (role: Role): boolean => mayOversee(role);
 
 export interface ReplyContext {
   channel: Channel;

@@ -6,7 +6,7 @@
 import { uuidv7 } from 'uuidv7';
 import articleTexts from '../../../resources/demo/articles.json';
 import texts from '../../../resources/demo/texts.json';
-import type { CaseStatus, Channel, Priority } from '../../shared/domain';
+import { type CaseStatus, type Channel, isDone, type Priority } from '../../shared/domain';
 import { asciiName } from './ascii';
 import { seededRandom } from './random';
 import { slaDueAt } from '../devices/sla';
@@ -164,7 +164,7 @@ export function buildDemoData(now = new Date()): DemoData {
     const priority = rnd.pick(priorities);
     const createdAt = new Date(now.getTime() - rnd.int(5, 240) * HOUR - rnd.int(0, 59) * 60_000);
     const caseId = uuidv7();
-    const active = status !== 'solved' && status !== 'closed';
+    const active = !isDone(status);
     cases.push({
       id: caseId,
       subject: theme.subject[language],

@@ -14,6 +14,7 @@ import {
   type Case,
   type Device,
   DeviceIdSchema,
+  isDone,
   type Message,
   type Priority,
   TelemetryBatchSchema,
@@ -164,7 +165,7 @@ async function loadProgress(tx: Db, ruleId: string, deviceId: string): Promise<R
   let openCaseId = state.openCaseId;
   if (openCaseId) {
     const open = await findCase(tx, openCaseId);
-    if (!open || open.status === 'solved' || open.status === 'closed') openCaseId = null;
+    if (!open || isDone(open.status)) openCaseId = null;
   }
   return { streak: state.streak, openCaseId, health: 'ok' };
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MembersSchema, NewQueueSchema, NewUserSchema, QueuePatchSchema, UserPatchSchema } from '../../shared/admin';
 import type { Role } from '../../shared/domain';
+import { OVERSEER_ROLES } from '../../shared/policy';
 import { hashPassword } from '../auth/passwords';
 import { createQueue, createUser, listAdminUsers, setMembers, signOutEverywhere, updateQueue, updateUser } from '../repos/admin';
 import { PresenceSetSchema } from '../../shared/protocol';
@@ -16,7 +17,7 @@ import { parseOr400, sendError } from './errors';
 
 const IdParams = z.object({ id: z.uuid() });
 
-function allow(...roles: Role[]) {
+function allow(...roles: readonly Role[]) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (!roles.includes(request.actor!.role)) return sendError(reply, 403, 'forbidden', `only ${roles.join(' and ')} may do this`);
   };
@@ -26,8 +27,10 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
   await app.register(async (admin) => {
     admin.addHook('preHandler', requireUser(ctx));
     const admins = { preHandler: allow('admin') };
+    // Who works which queue, and presence: oversight (src/shared/policy.ts).
+    const overseers = { preHandler: allow(...OVERSEER_ROLES) };
 
-    admin.get('/api/admin/users', { preHandler: allow('admin', 'supervisor') }, async () => ({ users: await listAdminUsers(ctx.db) }));
+    admin.get('/api/admin/users', overseers, async () => ({ users: await listAdminUsers(ctx.db) }));
 
     admin.post('/api/admin/users', admins, async (request, reply) => {
       const body = parseOr400(reply, NewUserSchema, request.body);
@@ -67,7 +70,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
     });
 
     // A supervisor sets an agent's presence (away, with the reason): live to everyone who watches, and audited.
-    admin.post('/api/admin/users/:id/presence', { preHandler: allow('admin', 'supervisor') }, async (request, reply) => {
+    admin.post('/api/admin/users/:id/presence', overseers, async (request, reply) => {
       const params = parseOr400(reply, IdParams, request.params);
       const body = params && parseOr400(reply, PresenceSetSchema, request.body);
       if (!params || !body) return reply;
@@ -91,7 +94,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       return queue ? { queue } : sendError(reply, 404, 'not_found', 'no such queue');
     });
 
-    admin.put('/api/admin/queues/:id/members', { preHandler: allow('admin', 'supervisor') }, async (request, reply) => {
+    admin.put('/api/admin/queues/:id/members', overseers, async (request, reply) => {
       const params = parseOr400(reply, IdParams, request.params);
       const body = params && parseOr400(reply, MembersSchema, request.body);
       if (!params || !body) return reply;

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AuditQuerySchema, auditCsv } from '../../shared/audit';
+import { mayOversee } from '../../shared/policy';
 import { listAudit } from '../repos/audit';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
@@ -14,7 +15,7 @@ export async function registerAuditRoutes(app: FastifyInstance, ctx: HubContext)
     audit.addHook('preHandler', requireUser(ctx));
     audit.addHook('preHandler', async (request, reply) => {
       const { role } = request.actor!;
-      if (role !== 'supervisor' && role !== 'admin') return sendError(reply, 403, 'forbidden', 'only supervisors and admins may read the audit log');
+      if (!mayOversee(role)) return sendError(reply, 403, 'forbidden', 'only supervisors and admins may read the audit log');
     });
 
     audit.get('/api/audit', async (request, reply) => {

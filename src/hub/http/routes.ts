@@ -14,6 +14,7 @@ import {
   type SyncPushResponse,
 } from '../../shared/protocol';
 import { DeviceIdSchema } from '../../shared/domain';
+import { mayReassignInBulk, REFUSALS } from '../../shared/policy';
 import { authenticateDevice } from '../auth/device-tokens';
 import { createLogin } from '../auth/login';
 import { LOGIN_LIMIT_PER_ADDRESS } from '../auth/login-backoff';
@@ -134,7 +135,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
     // Supervisors and admins move many cases at once: all or none; every console that loses or gains one hears it live.
     api.post('/api/cases/reassign', async (request, reply) => {
       const actor = request.actor!;
-      if (actor.role !== 'supervisor' && actor.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only supervisors and admins may reassign cases in bulk');
+      if (!mayReassignInBulk(actor.role)) return sendError(reply, 403, 'forbidden', REFUSALS.bulkReassign);
       const body = parseOr400(reply, ReassignRequestSchema, request.body);
       if (!body) return reply;
       try {

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { mayOversee } from '../../shared/policy';
 import type { SurgeListResponse } from '../../shared/protocol';
 import { listSurgeAlerts } from '../repos/surges';
 import { requireUser } from './auth-guard';
@@ -22,7 +23,7 @@ export async function registerSurgeRoutes(app: FastifyInstance, ctx: HubContext)
     surges.addHook('preHandler', requireUser(ctx));
     surges.addHook('preHandler', async (request, reply) => {
       const { role } = request.actor!;
-      if (role !== 'supervisor' && role !== 'admin') return sendError(reply, 403, 'forbidden', 'only supervisors and admins get surge alerts');
+      if (!mayOversee(role)) return sendError(reply, 403, 'forbidden', 'only supervisors and admins get surge alerts');
     });
 
     surges.get('/api/surges', async (request, reply) => {

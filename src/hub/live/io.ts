@@ -12,6 +12,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { type Namespace, Server, type ServerOptions, type Socket } from 'socket.io';
 import { type Case, ROLES } from '../../shared/domain';
+import { OVERSEER_ROLES } from '../../shared/policy';
 import type { ConsoleToHubEvents, HubToConsoleEvents } from '../../shared/protocol';
 import { SessionChangeSchema, type SessionChange, type Sessions } from '../auth/sessions';
 import type { Actor } from '../repos/scope';
@@ -130,9 +131,12 @@ function roomsOf(actor: Pick<Actor, 'id' | 'role' | 'queueIds'>): string[] {
   return [`user:${actor.id}`, `role:${actor.role}`, ...(actor.role === 'agent' ? actor.queueIds.map((q) => `queue:${q}`) : [])];
 }
 
+/** The rooms of those who oversee (src/shared/policy.ts): they see every case, mention and presence, the boards and the surges. */
+export const overseerRooms = (): string[] => OVERSEER_ROLES.map((role) => `role:${role}`);
+
 /** The rooms whose members may see this case (mirrors caseScope). */
 export function roomsForCase(c: Pick<Case, 'queueId' | 'assigneeId'>): string[] {
-  const rooms = ['role:supervisor', 'role:admin', `queue:${c.queueId}`];
+  const rooms = [...overseerRooms(), `queue:${c.queueId}`];
   if (c.assigneeId) rooms.push(`user:${c.assigneeId}`);
   return rooms;
 }

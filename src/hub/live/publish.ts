@@ -1,7 +1,7 @@
 /** Sends hub changes to exactly the consoles whose scope includes them. */
 import type { Alert, Case, Customer, Device, Mention, Message } from '../../shared/domain';
 import { type CallOffered, CASES_BATCH_MAX, type PresenceState } from '../../shared/protocol';
-import { type LiveServer, roomsForCase } from './io';
+import { type LiveServer, overseerRooms, roomsForCase } from './io';
 
 export type Publisher = ReturnType<typeof createPublisher>;
 
@@ -59,14 +59,14 @@ export function createPublisher(io: LiveServer, onChange: () => void = () => und
     },
     /** To supervisors, admins and the agents of the mention's queue (the one owning its channel; none: supervisors and admins), as the pull's scope. */
     mention(mention: Mention, event: 'mention:new' | 'mention:upsert' = 'mention:new'): void {
-      io.to(['role:supervisor', 'role:admin', ...(mention.queueId ? [`queue:${mention.queueId}`] : [])]).emit(event, mention);
+      io.to([...overseerRooms(), ...(mention.queueId ? [`queue:${mention.queueId}`] : [])]).emit(event, mention);
     },
     /** To the one agent the call is offered to. */
     callOffered(offer: CallOffered): void {
       io.to(`user:${offer.userId}`).emit('call:offered', offer);
     },
     presence(userId: string, state: PresenceState): void {
-      io.to(['role:supervisor', 'role:admin', `user:${userId}`]).emit('presence:update', { userId, ...state });
+      io.to([...overseerRooms(), `user:${userId}`]).emit('presence:update', { userId, ...state });
       onChange();
     },
     /**

@@ -6,13 +6,14 @@
  * hub's copy to everyone.
  */
 import type { Logger } from 'pino';
+import { mayOversee } from '../../shared/policy';
 import type { AgentStats, QueueStats } from '../../shared/protocol';
 import type { Db } from '../db/connect';
 import { agentStats } from '../repos/agent-stats';
 import { queueStats } from '../repos/queue-stats';
-import type { LiveServer } from './io';
+import { type LiveServer, overseerRooms } from './io';
 
-const WATCHERS = ['role:supervisor', 'role:admin'];
+const WATCHERS = overseerRooms();
 
 /** Both boards' figures from the same moment. */
 async function boardStats(db: Db): Promise<{ queues: QueueStats[]; agents: AgentStats[] }> {
@@ -56,7 +57,7 @@ export function broadcastQueueStats(io: LiveServer, db: Db, log: Logger, opts: {
   timer.unref();
 
   io.on('connection', (socket) => {
-    if (socket.data.actor.role !== 'supervisor' && socket.data.actor.role !== 'admin') return;
+    if (!mayOversee(socket.data.actor.role)) return;
     void boardStats(db)
       .then(({ queues, agents }) => {
         socket.emit('queue:stats', queues);

@@ -16,7 +16,7 @@ import { uuidv7 } from 'uuidv7';
 import type { SurgeAlert } from '../../shared/protocol';
 import type { Db } from '../db/connect';
 import { alertedSince, countArrivals, firstArrival, insertSurgeAlert, type SurgeKind, surgeDetails } from '../repos/surges';
-import type { LiveServer } from './io';
+import { type LiveServer, overseerRooms } from './io';
 
 export interface SurgeOptions {
   /** How often each hub looks (default 30 s). */
@@ -39,7 +39,7 @@ const HISTORY_MS = 7 * 24 * 60 * 60_000;
 const RECENT_MS = 60 * 60_000;
 /** The usual rates move slowly: read again at most this often (their query covers a week of arrivals). */
 const USUAL_TTL_MS = 60_000;
-const WATCHERS = ['role:supervisor', 'role:admin'];
+const WATCHERS = overseerRooms();
 
 export interface SurgeWatch {
   /** Looks once at `now` (tests pass their own clock); the alerts this hub raised. */

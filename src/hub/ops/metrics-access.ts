@@ -2,6 +2,7 @@
  * Who reads /metrics: a scraper with the static metrics token, or a signed-in
  * supervisor or admin (the counters describe the whole hub, not one queue).
  */
+import { mayOversee } from '../../shared/policy';
 import type { Sessions } from '../auth/sessions';
 import { secretMatches } from '../devices/credentials';
 
@@ -13,5 +14,5 @@ export async function metricsAccess(token: string | null, opts: { scraperToken?:
   if (opts.scraperToken && secretMatches(opts.scraperToken, token)) return 'allowed';
   const session = await opts.sessions.resolve(token);
   if (!session) return 'unauthorized';
-  return session.actor.role === 'supervisor' || session.actor.role === 'admin' ? 'allowed' : 'forbidden';
+  return mayOversee(session.actor.role) ? 'allowed' : 'forbidden';
 }

@@ -7,7 +7,7 @@
  */
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
-import { refuseAssignment, refuseNewAssignee } from '../../shared/assignment';
+import { isDone, newCaseAssignee, refuseAssignment, refuseNewCase } from '../../shared/policy';
 import { type Case, type Customer, IdSchema, type Mention, type Message, type Priority } from '../../shared/domain';
 import { CASE_FIELDS, type CaseField, type FieldConflict, type Mutation, type MutationResult, type PresenceState } from '../../shared/protocol';
 import type { Db } from '../db/connect';
@@ -355,7 +355,7 @@ async function updateFields(work: Batch, id: string, caseId: string, baseVersion
   let updated = row;
   if (Object.keys(apply).length > 0) {
     const set: Partial<CaseRow> = { ...(apply as Partial<CaseRow>) };
-    if (apply.priority && !['solved', 'closed'].includes(String(apply.status ?? row.status))) set.slaDueAt = slaDueAt(apply.priority as Priority, row.createdAt);
+    if (apply.priority && !isDone((apply.status ?? current.status) as Case['status'])) set.slaDueAt = slaDueAt(apply.priority as Priority, row.createdAt);
     updated = await writeCase(work, row, set, apply);
   }
   const { version } = updated;
@@ -397,9 +397,7 @@ async function assign(work: Batch, id: string, caseId: string, baseVersion: numb
 async function create(work: Batch, id: string, entityId: string, draft: Extract<Mutation, { kind: 'case.create' }>['payload']['case']): Promise<PushOutcome> {
   const { tx, actor } = work;
   if (draft.id !== entityId) throw new Rejection('entityId must be the new case id');
-  const privileged = actor.role === 'supervisor' || actor.role === 'admin';
-  if (!privileged && !actor.queueIds.includes(draft.queueId) && actor.role !== 'technician') throw new Rejection('you may only open cases in your queues');
-  const refused = refuseNewAssignee(actor, draft.assigneeId);
+  const refused = refuseNewCase(actor, draft);
   if (refused) throw new Rejection(refused);
   await checkNamed(work, draft);
   const [existing] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, draft.id));
@@ -407,7 +405,7 @@ async function create(work: Batch, id: string, entityId: string, draft: Extract<
   const [queue] = await tx.select({ id: queues.id }).from(queues).where(eq(queues.id, draft.queueId));
   if (!queue) throw new Rejection('no such queue');
   // A technician's own case stays in their briefcase.
-  const assigneeId = actor.role === 'technician' ? actor.id : (draft.assigneeId ?? null);
+  const assigneeId = newCaseAssignee(actor, draft.assigneeId);
   if (assigneeId && assigneeId !== actor.id) {
     const [assignee] = await tx.select({ id: users.id }).from(users).where(eq(users.id, assigneeId));
     if (!assignee) throw new Rejection('no such assignee');
@@ -477,8 +475,9 @@ async function convert(work: Batch, id: string, mentionId: string, caseId: strin
   if (caseId) {
     const [existing] = await tx.select().from(cases).where(and(eq(cases.id, caseId), caseScope(actor))).for('update');
     if (!existing) throw new Rejection('no such case in your scope');
-    if (existing.status === 'solved' || existing.status === 'closed') throw new Rejection('the case is closed: convert the mention into a new case');
-    into = { existing: toCase(existing) };
+    const current = toCase(existing);
+    if (isDone(current.status)) throw new Rejection('the case is closed: convert the mention into a new case');
+    into = { existing: current };
   } else {
     if (!mention.queueId) throw new Rejection('no queue owns this channel: an admin must set one');
     const [taken] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, id));

@@ -1,5 +1,6 @@
 import { type SQL, and, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Role } from '../../shared/domain';
+import { mayOversee } from '../../shared/policy';
 import type { Db } from '../db/connect';
 import { caseMoves, cases, type customers, type devices, mentions } from '../db/schema';
 
@@ -18,10 +19,9 @@ type Column = typeof cases.queueId | typeof cases.assigneeId | typeof caseMoves.
 
 /** Agents: their queues and their own assignments; technicians: their assignments; null: everything. */
 function placementScope(actor: Actor, queue: Column, assignee: Column): SQL | null {
+  // Overseers (src/shared/policy.ts) see every case.
+  if (mayOversee(actor.role)) return null;
   switch (actor.role) {
-    case 'supervisor':
-    case 'admin':
-      return null;
     case 'agent':
       return actor.queueIds.length > 0 ? or(inArray(queue, actor.queueIds), eq(assignee, actor.id))! : eq(assignee, actor.id);
     case 'technician':
@@ -58,10 +58,8 @@ export function sawBeforeMove(actor: Actor): SQL {
 
 /** The mentions an actor may see: supervisors and admins all, agents those of their queues (the Social queue), technicians none (undefined: no restriction). */
 export function mentionScope(actor: Actor): SQL | undefined {
+  if (mayOversee(actor.role)) return undefined;
   switch (actor.role) {
-    case 'supervisor':
-    case 'admin':
-      return undefined;
     case 'agent':
       return actor.queueIds.length > 0 ? inArray(mentions.queueId, actor.queueIds) : sql`false`;
     default:

@@ -11,6 +11,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Channel } from '../../shared/domain';
 import { SURGE_MAX_CASES, type SurgeAlert, type SurgeSample } from '../../shared/protocol';
 import type { Db } from '../db/connect';
+import { DONE_SQL } from './statuses';
 
 export type SurgeKind = SurgeAlert['kind'];
 export interface SurgeKey {
@@ -106,7 +107,7 @@ export async function surgeDetails(db: Db, surge: SurgeKey, from: Date, to: Date
       SELECT c.id FROM cases c
       JOIN (SELECT m.case_id, max(m.created_at) AS last FROM messages m WHERE m.direction = 'in' AND ${inWindow('m')} AND ${matches('m', surge)} GROUP BY m.case_id) a
         ON a.case_id = c.id
-      WHERE c.status NOT IN ('solved', 'closed') AND c.assignee_id IS NULL
+      WHERE c.status NOT IN (${DONE_SQL}) AND c.assignee_id IS NULL
       ORDER BY a.last DESC, c.id LIMIT ${SURGE_MAX_CASES}`),
   );
   return {

@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import type { ApiParsedInput, MentionItem, QueueItem } from '../../shared/api';
-import { refuseAssignment } from '../../shared/assignment';
+import { newCaseAssignee, refuseAssignment, refuseNewCase } from '../../shared/policy';
 import type { Case, Customer, Message, User } from '../../shared/domain';
 import { refuseReply } from '../../shared/replies';
 import { CASE_FIELDS, type CaseFields, type Mutation, MutationSchema, type PresenceState } from '../../shared/protocol';
@@ -169,7 +169,10 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
       if (!cache.queues.byId(input.queueId)) throw new CoreError('invalid_input', 'no such queue in this console');
       const id = uuidv7();
       const now = new Date().toISOString();
-      const assigneeId = user.role === 'technician' ? user.id : null;
+      // The hub's rule (src/shared/policy.ts): a technician's own case stays in their briefcase.
+      const assigneeId = newCaseAssignee(user, null);
+      const refused = refuseNewCase(user, { queueId: input.queueId, assigneeId });
+      if (refused) throw new CoreError('invalid_input', refused);
       const draft = { id, subject: input.subject, status: 'new' as const, priority: input.priority, channel: input.channel, customerId: input.customerId, deviceId: input.deviceId, queueId: input.queueId, language: input.language, tags: input.tags, assigneeId };
       const row: Case = { ...draft, number: 0, slaDueAt: null, sentiment: null, resolution: null, parts: [], version: 0, rev: 0, createdAt: now, updatedAt: now };
       cache.transaction(() => {

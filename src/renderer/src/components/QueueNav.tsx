@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { Badge, Box, Button, Kbd, NavLink, ScrollArea, Skeleton, Stack, Text } from '@mantine/core';
 import { IconAt, IconBriefcase, IconChartBar, IconHistory, IconInbox, IconPlus, IconSettings, IconStack2, IconUser, IconUserQuestion, IconUsers } from '@tabler/icons-react';
 import type { Queue, Role } from '../../../shared/domain';
+import { OVERSEER_ROLES } from '../../../shared/policy';
 import { useCaseCounts, useNewMentionCount } from '../api/queries';
 import { filterFor, sameView, type View } from '../lib/views';
 import { caseDropTarget } from './reassign/dnd';
@@ -15,10 +16,10 @@ const PERSONAL: { label: string; view: View; icon: ReactNode }[] = [
 ];
 
 /** Supervisors' and admins' screens (the hub refuses their calls to everyone else too). */
-const OVERSIGHT: { label: string; title: string; view: View; icon: ReactNode; roles: Role[] }[] = [
-  { label: 'Queue board', title: "Every queue's live figures: waiting, SLAs, arrivals, agents available and needed", view: { kind: 'board' }, icon: <IconChartBar size={16} stroke={1.7} />, roles: ['supervisor', 'admin'] },
-  { label: 'Agents board', title: 'Every agent live: presence and time in it, current work and capacity, handled today', view: { kind: 'agents' }, icon: <IconUsers size={16} stroke={1.7} />, roles: ['supervisor', 'admin'] },
-  { label: 'Audit log', title: 'Who changed what, when and why: reassignments, membership, presence, consent, sign-outs, admin changes', view: { kind: 'audit' }, icon: <IconHistory size={16} stroke={1.7} />, roles: ['supervisor', 'admin'] },
+const OVERSIGHT: { label: string; title: string; view: View; icon: ReactNode; roles: readonly Role[] }[] = [
+  { label: 'Queue board', title: "Every queue's live figures: waiting, SLAs, arrivals, agents available and needed", view: { kind: 'board' }, icon: <IconChartBar size={16} stroke={1.7} />, roles: OVERSEER_ROLES },
+  { label: 'Agents board', title: 'Every agent live: presence and time in it, current work and capacity, handled today', view: { kind: 'agents' }, icon: <IconUsers size={16} stroke={1.7} />, roles: OVERSEER_ROLES },
+  { label: 'Audit log', title: 'Who changed what, when and why: reassignments, membership, presence, consent, sign-outs, admin changes', view: { kind: 'audit' }, icon: <IconHistory size={16} stroke={1.7} />, roles: OVERSEER_ROLES },
   { label: 'Administration', title: 'Users, queues and members, channel settings', view: { kind: 'admin' }, icon: <IconSettings size={16} stroke={1.7} />, roles: ['admin'] },
 ];
 

@@ -10,6 +10,7 @@ import { ActionIcon, Affix, Badge, Button, CloseButton, Collapse, Group, Paper, 
 import { IconArrowRight, IconCheck, IconChevronDown, IconChevronUp, IconTrendingUp } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import type { Queue, Role } from '../../../shared/domain';
+import { mayOversee } from '../../../shared/policy';
 import type { SurgeAlert, SurgeSample } from '../../../shared/protocol';
 import { api, call } from '../api/client';
 import { useQueues } from '../api/queries';
@@ -54,7 +55,7 @@ interface Props {
 }
 
 export function SurgeAlerts({ role, onOpenCase, onShowMentions }: Props) {
-  const watcher = role === 'supervisor' || role === 'admin';
+  const watcher = mayOversee(role);
   const [alerts, setAlerts] = useState<SurgeAlert[]>([]);
   // One card open at a time, the newest when it comes; the others show their title only, so little of the work is hidden.
   const [openId, setOpenId] = useState<string | null>(null);

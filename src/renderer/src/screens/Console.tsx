@@ -6,6 +6,7 @@ import { notifications } from '@mantine/notifications';
 import { IconSearch } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { QueueItem, SessionInfo } from '../../../shared/api';
+import { mayReassignInBulk } from '../../../shared/policy';
 import { api, call } from '../api/client';
 import { signedOut, useCoreEvents } from '../api/events';
 import { useCases, useQueues, useSyncStatus } from '../api/queries';
@@ -99,7 +100,7 @@ export function Console({ session }: { session: SessionInfo }) {
   const items = cases.data?.items ?? [];
   // Supervisors and admins pick cases and move them (components/reassign); agents and technicians never see it.
   const reassign = useReassign({
-    enabled: (session.user.role === 'supervisor' || session.user.role === 'admin') && !isScreenView(view.kind) && view.kind !== 'mentions',
+    enabled: mayReassignInBulk(session.user.role) && !isScreenView(view.kind) && view.kind !== 'mentions',
     items,
     viewKey: JSON.stringify(view),
     cursorId: selectedId,

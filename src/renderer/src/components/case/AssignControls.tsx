@@ -1,19 +1,18 @@
 /**
- * Who has the case, and what this user may do about it: agents and technicians
- * take unassigned work or hand back their own; supervisors and admins assign it
- * to themselves or to an agent or technician (found by name), unassign it, or
- * move it to another queue.
+ * Who has the case, and what this user may do about it, as the hub's policy
+ * says (src/shared/policy.ts): agents take unassigned work, anyone hands back
+ * their own; supervisors and admins assign it to themselves or to an agent or
+ * technician (found by name), unassign it, or move it to another queue.
  */
 import { useState } from 'react';
 import { Button, Group, Menu, Text } from '@mantine/core';
 import { IconArrowBackUp, IconChevronDown, IconHandGrab, IconStack2, IconUserCheck, IconUserMinus } from '@tabler/icons-react';
 import type { QueueItem } from '../../../../shared/api';
 import type { User } from '../../../../shared/domain';
+import { mayAssign, mayHandBack, mayOversee, mayTake } from '../../../../shared/policy';
 import { useAssignCase } from '../../api/mutations';
 import { useQueues } from '../../api/queries';
 import { AssignUserSelect } from './AssignUserSelect';
-
-const isPrivileged = (user: User) => user.role === 'supervisor' || user.role === 'admin';
 
 export function AssignControls({ item, me }: { item: QueueItem; me: User }) {
   const assign = useAssignCase(item.id);
@@ -25,23 +24,23 @@ export function AssignControls({ item, me }: { item: QueueItem; me: User }) {
   );
   const to = (assigneeId: string | null, queueId?: string) => assign.mutate({ id: item.id, assigneeId, ...(queueId ? { queueId } : {}) });
 
-  if (isPrivileged(me)) {
+  if (mayOversee(me.role)) {
     return (
       <Group gap={8} wrap="nowrap">
         {name}
-        <SupervisorMenu item={item} mine={mine} loading={assign.isPending} onAssign={to} />
+        <SupervisorMenu item={item} me={me} loading={assign.isPending} onAssign={to} />
       </Group>
     );
   }
   return (
     <Group gap={8} wrap="nowrap">
       {name}
-      {item.assigneeId === null && (
+      {mayTake(me, item) && (
         <Button size="compact-xs" variant="light" leftSection={<IconHandGrab size={13} />} loading={assign.isPending} onClick={() => to('me')} data-testid="case-take">
           Take
         </Button>
       )}
-      {mine && (
+      {mayHandBack(me, item) && (
         <Button size="compact-xs" variant="default" leftSection={<IconArrowBackUp size={13} />} loading={assign.isPending} onClick={() => to(null)} data-testid="case-hand-back">
           Hand back
         </Button>
@@ -50,9 +49,9 @@ export function AssignControls({ item, me }: { item: QueueItem; me: User }) {
   );
 }
 
-function SupervisorMenu({ item, mine, loading, onAssign }: { item: QueueItem; mine: boolean; loading: boolean; onAssign: (assigneeId: string | null, queueId?: string) => void }) {
+function SupervisorMenu({ item, me, loading, onAssign }: { item: QueueItem; me: User; loading: boolean; onAssign: (assigneeId: string | null, queueId?: string) => void }) {
   const queues = useQueues();
-  const others = (queues.data ?? []).filter((q) => q.id !== item.queueId);
+  const others = (queues.data ?? []).filter((q) => q.id !== item.queueId && mayAssign(me, item, null, q.id));
   // Controlled: picking a person in the select (not a menu item) closes the menu too.
   const [opened, setOpened] = useState(false);
   return (
@@ -63,12 +62,12 @@ function SupervisorMenu({ item, mine, loading, onAssign }: { item: QueueItem; mi
         </Button>
       </Menu.Target>
       <Menu.Dropdown>
-        {!mine && (
+        {mayTake(me, item) && (
           <Menu.Item leftSection={<IconUserCheck size={14} />} onClick={() => onAssign('me')} data-testid="case-assign-me">
             Assign to me
           </Menu.Item>
         )}
-        {item.assigneeId !== null && (
+        {item.assigneeId !== null && mayAssign(me, item, null) && (
           <Menu.Item leftSection={<IconUserMinus size={14} />} onClick={() => onAssign(null)} data-testid="case-unassign">
             Unassign
           </Menu.Item>
