@@ -19,7 +19,7 @@ import { ms, report, summarize } from './stats';
 
 const CASES = 1_000;
 /** Who the 50 consoles belong to: Social agents lose the cases, Billing agents gain them, supervisors see every change. */
-const CONSOLES = ['ana', 'dewi', 'ivan', 'jon', 'sam'].flatMap((username) => Array.from({ length: Number(process.env.PER_USER ?? 10) }, () => username));
+const CONSOLES = ['ana', 'dewi', 'ivan', 'jon', 'sam'].flatMap((username) => Array.from({ length: 10 }, () => username));
 
 export async function benchReassign(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-reassign-'));
