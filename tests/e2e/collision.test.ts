@@ -17,7 +17,7 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { hubGet, hubLogin } from './hub-http';
-import { shotPath, signIn, startE2e, type E2eEnv } from './harness';
+import { openBySubject, shotPath, signIn, startE2e, type E2eEnv } from './harness';
 
 const WAIT = { timeout: 20_000 };
 
@@ -36,15 +36,6 @@ async function startSecondConsole(hubUrl: string, dataDir: string): Promise<{ ch
   });
 }
 
-/** Finds a case by its subject with the queue's search, and opens it. */
-async function openBySubject(page: Page, subject: string): Promise<void> {
-  await page.locator('[data-testid="queue-nav-item"][data-view="all"]').click();
-  await page.getByTestId('queue-search').fill(subject);
-  const row = page.locator('[data-testid="queue-row"]', { hasText: subject });
-  await row.first().waitFor(WAIT);
-  await row.first().click();
-  await expect.poll(() => page.getByTestId('case-subject').textContent(), WAIT).toContain(subject);
-}
 
 async function choose(page: Page, testId: string, option: string): Promise<void> {
   await page.getByTestId('case-view').getByTestId(testId).click();

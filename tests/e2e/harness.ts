@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { type HubOptions, startHub, type RunningHub } from '../../src/hub/hub';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
@@ -125,4 +126,14 @@ export async function startSignedIn(username: string, opts: E2eOptions = {}): Pr
     await env.stop();
     throw error;
   }
+}
+
+/** Finds a case by its subject with the queue's search (in All active), and opens it. */
+export async function openBySubject(page: Page, subject: string, wait = { timeout: 20_000 }): Promise<void> {
+  await page.locator('[data-testid="queue-nav-item"][data-view="all"]').click();
+  await page.getByTestId('queue-search').fill(subject);
+  const row = page.locator('[data-testid="queue-row"]', { hasText: subject });
+  await row.first().waitFor(wait);
+  await row.first().click();
+  await expect.poll(() => page.getByTestId('case-subject').textContent(), wait).toContain(subject);
 }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { demoOutboundOptions, type ProviderSimulator, startProviderSimulator } from '../../src/hub/demo/provider-simulator';
 import { newXUser, postX, tweet, xActivity } from '../hub/x-webhooks';
-import { shotPath, startSignedIn, type E2eEnv } from './harness';
+import { openBySubject, shotPath, startSignedIn, type E2eEnv } from './harness';
 
 const WAIT = { timeout: 20_000 };
 
@@ -32,15 +32,6 @@ describe('replies leave on their channel (Chromium)', () => {
     await sim?.close();
   });
 
-  /** Finds a case by its subject with the queue's search, and opens it. */
-  async function openBySubject(subject: string) {
-    await page.locator('[data-testid="queue-nav-item"][data-view="all"]').click();
-    await page.getByTestId('queue-search').fill(subject);
-    const row = page.locator('[data-testid="queue-row"]', { hasText: subject });
-    await row.first().waitFor(WAIT);
-    await row.first().click();
-    await expect.poll(() => page.getByTestId('case-subject').textContent(), WAIT).toContain(subject);
-  }
 
   async function send(text: string) {
     await page.getByTestId('composer-input').fill(text);
@@ -57,7 +48,7 @@ describe('replies leave on their channel (Chromium)', () => {
     await transport.sendMail({ from: 'Maja Customer <maja@customer.example>', to: 'support@switchboard.test', subject, text: 'Since Monday, every evening at 8.', messageId: original });
     transport.close();
 
-    await openBySubject(subject);
+    await openBySubject(page, subject);
     expect(await page.getByTestId('composer-channel').inputValue()).toBe('Email');
     await send('Thanks Maja, we pushed a fix to your router. Does it hold tonight?');
 
