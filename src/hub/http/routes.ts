@@ -141,7 +141,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
       try {
         const done = await reassignCases(ctx.db, actor, body);
         ctx.publish.casesMoved(done.moves, done.notes, done);
-        const response: ReassignResponse = { moved: done.cases.length, cases: done.cases.map((c) => ({ id: c.id, version: c.version, rev: c.rev })) };
+        const response: ReassignResponse = { moved: done.moves.length, cases: done.moves.map(({ row }) => ({ id: row.id, version: row.version, rev: row.rev })) };
         return response;
       } catch (error) {
         if (error instanceof Rejection) return sendError(reply, 404, error.reason, error.detail ?? error.message);

@@ -23,7 +23,7 @@ export function createPublisher(io: LiveServer, onChange: () => void = () => und
      * one event per row. Cases going to the same place share one audience.
      */
     casesMoved(
-      moves: { row: Case; from: Pick<Case, 'queueId' | 'assigneeId'>; rev: number }[],
+      moves: { row: Case; from: Pick<Case, 'queueId' | 'assigneeId'> }[],
       notes: Message[],
       named: { customers: Customer[]; devices: Device[] },
     ): void {
@@ -46,7 +46,7 @@ export function createPublisher(io: LiveServer, onChange: () => void = () => und
       for (const group of groupBy(moves, (move) => `${place(move.from)}>${place(move.row)}`).values()) {
         const [from, to] = [roomsForCase(group[0]!.from), roomsForCase(group[0]!.row)];
         for (const part of chunks(group, CASES_BATCH_MAX)) {
-          io.to(from).except(to).emit('cases:batch', { cases: [], customers: [], devices: [], removed: part.map((move) => ({ id: move.row.id, rev: move.rev })), messages: [] });
+          io.to(from).except(to).emit('cases:batch', { cases: [], customers: [], devices: [], removed: part.map((move) => ({ id: move.row.id, rev: move.row.rev })), messages: [] });
         }
       }
       if (moves.length > 0) onChange();

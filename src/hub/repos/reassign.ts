@@ -18,8 +18,8 @@ import { Rejection } from './rejection';
 import type { Actor } from './scope';
 
 export interface Reassigned {
-  cases: Case[];
-  moves: { row: Case; from: Pick<Case, 'queueId' | 'assigneeId'>; rev: number }[];
+  /** Each moved case as it is now (its rev is the move's), and where it was. */
+  moves: { row: Case; from: Pick<Case, 'queueId' | 'assigneeId'> }[];
   /** The note to the new assignee, on each moved case. */
   notes: Message[];
   /** The customers and devices the moved cases name: consoles that gain a case get them with it. */
@@ -41,7 +41,7 @@ export async function reassignCases(db: Db, actor: Actor, request: ReassignReque
       if (!queue) throw new Rejection('not_found', 'no such queue');
     }
     const changing = rows.filter((r) => (request.queueId ?? r.queueId) !== r.queueId || (request.assigneeId === undefined ? r.assigneeId : request.assigneeId) !== r.assigneeId);
-    if (changing.length === 0) return { cases: [], moves: [], notes: [], customers: [], devices: [] };
+    if (changing.length === 0) return { moves: [], notes: [], customers: [], devices: [] };
     const revs = await drawRevs(changing.length * (request.note ? 2 : 1));
     const now = new Date();
     const movingIds = changing.map((r) => r.id);
@@ -53,16 +53,12 @@ export async function reassignCases(db: Db, actor: Actor, request: ReassignReque
       FROM unnest(string_to_array(${movingIds.join(',')}, ',')::uuid[], string_to_array(${revs.slice(0, movingIds.length).join(',')}, ',')::bigint[]) AS m(id, rev)
       WHERE cases.id = m.id`);
     const updated = new Map((await tx.select().from(cases).where(inArray(cases.id, movingIds))).map((row) => [row.id, toCase(row)]));
-    const out: Reassigned = { cases: [], moves: [], notes: [], customers: [], devices: [] };
+    const out: Reassigned = { moves: [], notes: [], customers: [], devices: [] };
     const customerIds = [...new Set(changing.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
     const deviceIds = [...new Set(changing.flatMap((r) => (r.deviceId ? [r.deviceId] : [])))];
     if (customerIds.length > 0) out.customers = (await tx.select().from(customers).where(inArray(customers.id, customerIds))).map(toCustomer);
     if (deviceIds.length > 0) out.devices = (await tx.select().from(devices).where(inArray(devices.id, deviceIds))).map(toDevice);
-    for (const row of changing) {
-      const moved = updated.get(row.id)!;
-      out.cases.push(moved);
-      out.moves.push({ row: moved, from: { queueId: row.queueId, assigneeId: row.assigneeId }, rev: moved.rev });
-    }
+    out.moves = changing.map((row) => ({ row: updated.get(row.id)!, from: { queueId: row.queueId, assigneeId: row.assigneeId } }));
     if (request.note) {
       const noteRevs = revs.slice(movingIds.length);
       const notes = await tx
@@ -71,8 +67,8 @@ export async function reassignCases(db: Db, actor: Actor, request: ReassignReque
         .returning();
       out.notes = notes.map(toMessage);
     }
-    await tx.insert(caseChanges).values(out.cases.map((c) => ({ caseId: c.id, version: c.version, fields: { queueId: c.queueId, assigneeId: c.assigneeId }, userId: actor.id })));
-    await tx.insert(caseMoves).values(out.moves.map((m) => ({ caseId: m.row.id, rev: m.rev, fromQueue: m.from.queueId, fromAssignee: m.from.assigneeId })));
+    await tx.insert(caseChanges).values(out.moves.map(({ row: c }) => ({ caseId: c.id, version: c.version, fields: { queueId: c.queueId, assigneeId: c.assigneeId }, userId: actor.id })));
+    await tx.insert(caseMoves).values(out.moves.map((m) => ({ caseId: m.row.id, rev: m.row.rev, fromQueue: m.from.queueId, fromAssignee: m.from.assigneeId })));
     await recordAudit(
       tx,
       out.moves.map((m) => ({ actorId: actor.id, action: 'case.assign' as const, entity: 'case', entityId: m.row.id, before: m.from, after: { queueId: m.row.queueId, assigneeId: m.row.assigneeId }, reason: request.note ?? null })),
