@@ -5,7 +5,6 @@ import { STATUS_TEXT } from '../lib/fields';
 const PRIORITY_COLORS: Record<Priority, string> = { urgent: 'red', high: 'orange', normal: 'blue', low: 'gray' };
 const STATUS_COLORS: Record<CaseStatus, string> = { new: 'yellow', open: 'red', pending: 'blue', on_hold: 'dark', solved: 'gray', closed: 'gray' };
 
-export { isDone } from '../../../shared/domain';
 
 export function PriorityBadge({ priority, fixedWidth = false }: { priority: Priority; fixedWidth?: boolean }) {
   return (

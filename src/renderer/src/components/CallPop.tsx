@@ -11,7 +11,8 @@ import type { CallOffered } from '../../../shared/protocol';
 import { api } from '../api/client';
 import { formatMoney } from '../lib/format';
 import { formatTimestamp } from '../lib/time';
-import { isDone, PriorityBadge, StatusBadge } from './Badges';
+import { isDone } from '../../../shared/policy';
+import { PriorityBadge, StatusBadge } from './Badges';
 import { ChannelIcon } from './ChannelIcon';
 
 interface Props {
