@@ -25,15 +25,20 @@ export function trackPresence(io: LiveServer, db: Db, publish: Publisher, log: L
       pending.delete(write);
     }
   };
+  // One user's changes apply in the order their sockets came and went: a console that reconnects must not
+  // have its "available" overtaken by the "offline" of the socket it replaced.
+  const queues = new Map<string, Promise<unknown>>();
+  const inTurn = (userId: string, step: () => Promise<unknown>) => {
+    const next = (queues.get(userId) ?? Promise.resolve()).then(step).catch((error: unknown) => log.warn({ err: error }, 'presence update failed'));
+    queues.set(userId, next);
+    void next.finally(() => queues.get(userId) === next && queues.delete(userId));
+  };
   io.on('connection', (socket) => {
     const { actor } = socket.data;
-    set(actor.id, 'available', 'offline').catch((error: unknown) => log.warn({ err: error }, 'presence update failed'));
+    inTurn(actor.id, () => set(actor.id, 'available', 'offline'));
     socket.on('disconnect', () => {
-      void io
-        .in(`user:${actor.id}`)
-        .fetchSockets()
-        .then((left) => (left.length === 0 ? set(actor.id, 'offline') : undefined))
-        .catch((error: unknown) => log.warn({ err: error }, 'presence update failed'));
+      // Whether any socket is left is read in turn, after every earlier connect of the user was applied.
+      inTurn(actor.id, async () => ((await io.in(`user:${actor.id}`).fetchSockets()).length === 0 ? set(actor.id, 'offline') : undefined));
     });
   });
   return {
