@@ -21,7 +21,7 @@ import { DEMO_OUTBOUND, type ProviderSimulator, type ReceivedCall, startProvider
 import { SyncPullResponseSchema, type SyncChange } from '../src/shared/protocol';
 import { runHub, waitForOutput } from '../tests/hub/processes';
 import { newXUser, signX, tweet, X_BRAND, xActivity } from '../tests/hub/x-webhooks';
-import { loginAs, poster } from './http';
+import { leanPoster, loginAs, poster } from './http';
 import { ms, report, summarize } from './stats';
 
 /** Webhooks of section 1, one tweet each (X's usual delivery; the hardest case per event), and how many in flight. */
@@ -55,6 +55,8 @@ const SentMessageSchema = z.object({ id: z.string(), caseId: z.string(), externa
 
 interface ChannelHub {
   url: string;
+  /** Keep-alive connections for the webhooks, INGEST_IN_FLIGHT of them. */
+  webhooks: WebhookClient;
   smtpUrl: string;
   output(): string;
   stop(): Promise<void>;
@@ -68,11 +70,14 @@ async function startChannelHub(dataDir: string, sim: ProviderSimulator): Promise
   });
   const url = (await waitForOutput(run, /hub listening on (http:\/\/\S+)/, 120_000))[1]!;
   const smtpUrl = (await waitForOutput(run, /smtp listening on (smtp:\/\/\S+)/))[1]!;
+  const webhooks = leanPoster(url, INGEST_IN_FLIGHT);
   return {
     url,
+    webhooks,
     smtpUrl,
     output: run.output,
     async stop() {
+      webhooks.close();
       run.child.kill('SIGTERM');
       await run.exited;
     },
@@ -87,16 +92,13 @@ function signedWebhook(tweets: object[]): { raw: string; signature: string } {
 
 type WebhookOutcome = { status: number; results: z.infer<typeof WebhookAnswerSchema>['results'] };
 
-async function postWebhook(hubUrl: string, webhook: { raw: string; signature: string }): Promise<WebhookOutcome> {
-  const response = await fetch(new URL('/webhooks/x', hubUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json; charset=utf-8', 'x-twitter-webhooks-signature': webhook.signature },
-    body: webhook.raw,
-  });
-  const body: unknown = await response.json();
+type WebhookClient = ReturnType<typeof leanPoster>;
+
+async function postWebhook(client: WebhookClient, webhook: { raw: string; signature: string }): Promise<WebhookOutcome> {
+  const response = await client.post('/webhooks/x', webhook.raw, { 'content-type': 'application/json; charset=utf-8', 'x-twitter-webhooks-signature': webhook.signature });
   if (response.status === 429) return { status: 429, results: [] };
-  if (!response.ok) throw new Error(`POST /webhooks/x: ${response.status} ${JSON.stringify(body)}`);
-  return { status: response.status, results: WebhookAnswerSchema.parse(body).results };
+  if (response.status !== 200) throw new Error(`POST /webhooks/x: ${response.status} ${response.body}`);
+  return { status: response.status, results: WebhookAnswerSchema.parse(JSON.parse(response.body)).results };
 }
 
 /** Every change `token` can pull past `cursor`, and the cursor after them. */
@@ -136,7 +138,7 @@ async function benchWebhookIngest(hub: ChannelHub): Promise<void> {
   await Promise.all(
     Array.from({ length: INGEST_IN_FLIGHT }, async () => {
       while (next < webhooks.length) {
-        const outcome = await postWebhook(hub.url, webhooks[next++]!);
+        const outcome = await postWebhook(hub.webhooks, webhooks[next++]!);
         if (outcome.status === 429) throttled++;
         stored += outcome.results.filter((r) => r.status !== 'duplicate').length;
       }
@@ -213,7 +215,7 @@ async function benchMentionLatency(hub: ChannelHub, token: string): Promise<void
       const due = start + (i * 1000) / LATENCY_RATE_PER_S;
       if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
       sentAt.set(posts[i]!.id_str, performance.now());
-      posting.push(postWebhook(hub.url, webhook).then((o) => void (o.status === 429 && throttled++)));
+      posting.push(postWebhook(hub.webhooks, webhook).then((o) => void (o.status === 429 && throttled++)));
     }
     await Promise.all(posting);
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`only ${latencies.length} of ${LATENCY_MENTIONS} mention:new arrived`)), 30_000).unref());
@@ -236,7 +238,7 @@ async function benchOutbound(hub: ChannelHub, token: string, sim: ProviderSimula
   // Each case opened by a tweet addressed to the brand, from its own author.
   const openers = Array.from({ length: REPLY_CASES }, (_, i) => tweet(newXUser('asker'), textOf(i), { inReplyToUser: X_BRAND, lang: 'en' }));
   for (let i = 0; i < openers.length; i += TWEETS_PER_OPENING_WEBHOOK) {
-    const outcome = await postWebhook(hub.url, signedWebhook(openers.slice(i, i + TWEETS_PER_OPENING_WEBHOOK)));
+    const outcome = await postWebhook(hub.webhooks, signedWebhook(openers.slice(i, i + TWEETS_PER_OPENING_WEBHOOK)));
     if (outcome.status === 429) throw new Error(`opening cases was throttled by the ${WEBHOOK_RATE_LIMIT.max}/min webhook limit`);
   }
   const openerIds = new Set(openers.map((t) => t.id_str));

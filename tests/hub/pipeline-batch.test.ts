@@ -74,6 +74,26 @@ describe.each(backends)('the inbound pipeline’s batches on $name', (backend) =
     ]);
   });
 
+  it('writes a batch’s rows together, yet a later message of the batch finds the case, thread and customer an earlier one made', async () => {
+    const pipeline = createInboundPipeline(database.db, publisher);
+    const opener = post('ivan', '@switchboard the box is dead');
+    // Their next message is of the customer’s thread: it joins the case the batch opened for them, not yet written.
+    const follow = { ...post('ivan', '@switchboard any news?'), thread: { kind: 'customer' as const } };
+    // Someone else answering the opener’s post: the case is found by the post the batch holds.
+    const reply = { ...post('vera', '@switchboard same here'), thread: { kind: 'reply' as const, inReplyTo: opener.externalId } };
+    const mention = post('paul', 'switchboard boxes are fine', 'mention');
+    const [a, b, c, d] = await Promise.all([opener, follow, reply, mention].map((m) => pipeline.receive(m)));
+    if (a!.status !== 'opened' || b!.status !== 'joined' || c!.status !== 'joined' || d!.status !== 'mention') throw new Error(`routed as ${[a, b, c, d].map((o) => o!.status)}`);
+    expect(b!.case.id).toBe(a!.case.id);
+    expect(c!.case.id).toBe(a!.case.id);
+    expect(b!.customer.id).toBe(a!.customer.id);
+    // What the database made of the rows: a case number, revs and times, not placeholders.
+    expect(a!.case.number).toBeGreaterThan(0);
+    expect(a!.customer.rev).toBeGreaterThan(0);
+    expect([a!.message.rev, b!.message.rev, c!.message.rev, d!.mention.rev].every((rev) => rev > 0)).toBe(true);
+    expect(new Set([a!.message.rev, b!.message.rev, c!.message.rev]).size).toBe(3);
+  });
+
   it('fails only the message that cannot be stored; the others of its batch are stored', async () => {
     const pipeline = createInboundPipeline(database.db, publisher);
     published.length = 0;

@@ -10,6 +10,7 @@ import type { Db } from '../db/connect';
 import { slaDueAt } from '../devices/sla';
 import { insertCase, insertMessage } from '../repos/cases';
 import type { MentionRow } from '../repos/mentions';
+import { createBatchWrites } from './batch-writes';
 import { customerOfAuthor, subjectOf } from './pipeline';
 
 export async function convertMention(
@@ -18,7 +19,10 @@ export async function convertMention(
   into: { existing: Case } | { newCaseId: string; queueId: string },
 ): Promise<{ case: Case; created: boolean; message: Message; customer: Customer | null }> {
   const channel = mention.channel as Channel;
-  const { customer } = await customerOfAuthor(tx, { channel, handle: mention.author, displayName: '' }, () => mention.language);
+  const writes = createBatchWrites(tx);
+  const author = await customerOfAuthor(writes, { channel, handle: mention.author, displayName: '' }, () => mention.language);
+  await writes.flush();
+  const customer = writes.stored(author.customer);
   const caseRow =
     'existing' in into
       ? into.existing

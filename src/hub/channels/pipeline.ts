@@ -14,22 +14,17 @@ import { TEXT_LIMITS } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { writeTransaction } from '../db/write';
 import { slaDueAt } from '../devices/sla';
-import { insertCase, insertMessage } from '../repos/cases';
+import { toCustomer } from '../db/rows';
 import {
-  claimIdentity,
   hasIdentityLike,
-  insertCustomer,
-  insertIdentity,
-  insertInboxMention,
-  insertMessageThread,
   openCaseOfCustomer,
   openCaseByNumber,
   openCaseOfMessage,
   openCaseOfThread,
   reopenOnCustomerReply,
 } from '../repos/inbound';
-import { insertAttachments } from '../repos/attachments';
 import { analyseInbound } from './analysis';
+import { type BatchWrites, createBatchWrites } from './batch-writes';
 import { displayHandle, normaliseIdentity, userIdIdentity } from './identity';
 import type { InboundMessage } from './inbound';
 import { batchLookups, directLookups, type Lookups } from './lookups';
@@ -88,13 +83,19 @@ export function createInboundPipeline(db: Db, publish: InboundPublisher, onCaseO
   const routeAll = (batch: Waiting[]) =>
     writeTransaction(db, async (tx) => {
       const lookups = await batchLookups(tx, batch.map((item) => item.inbound));
-      const outcomes: InboundOutcome[] = [];
+      const writes = createBatchWrites(tx);
+      const drafts: Draft[] = [];
       for (const item of batch) {
-        const routed = await route(tx, item.inbound, lookups);
-        await item.after?.(tx, routed);
-        outcomes.push(routed);
+        const draft = await route(item.inbound, lookups, writes);
+        if (item.after) {
+          // An adapter's own record may refer to the rows: they are written first.
+          await writes.flush();
+          await item.after(tx, draft());
+        }
+        drafts.push(draft);
       }
-      return outcomes;
+      await writes.flush();
+      return drafts.map((draft) => draft());
     });
 
   function announce(outcome: InboundOutcome): void {
@@ -151,36 +152,39 @@ export function createInboundPipeline(db: Db, publish: InboundPublisher, onCaseO
   };
 }
 
-async function route(tx: Db, inbound: InboundMessage, lookups: Lookups): Promise<InboundOutcome> {
+/** An outcome whose rows the batch has yet to write: read once they are (BatchWrites.flush). */
+type Draft = () => InboundOutcome;
+
+async function route(inbound: InboundMessage, lookups: Lookups, writes: BatchWrites): Promise<Draft> {
   const { channel } = inbound;
-  if (await lookups.claim(channel, inbound.externalId)) return { status: 'duplicate' };
+  if (await lookups.claim(channel, inbound.externalId)) return () => ({ status: 'duplicate' });
   // Someone who merely mentions the brand is not made a customer for it (the seeds' privacy concern): only a
   // customer already known by that identity is linked. Writing to the brand, or in a thread it has, makes one.
-  const known = inbound.addressing === 'mention' ? await knownAuthor(tx, inbound.author, lookups) : null;
-  const resolved = inbound.addressing === 'mention' ? (known ? { customer: known, created: false } : null) : await resolveCustomer(tx, inbound, lookups);
+  const known = inbound.addressing === 'mention' ? await knownAuthor(inbound.author, lookups, writes) : null;
+  const resolved = inbound.addressing === 'mention' ? (known ? { customer: known, created: false } : null) : await resolveCustomer(inbound, lookups, writes);
   const analysis = analyseInbound(inbound, resolved?.customer.language ?? 'en');
 
   const thread = inbound.thread;
   const joined =
     thread?.kind === 'reply'
-      ? await openCaseOfReply(tx, channel, [thread.inReplyTo, ...(thread.references ?? [])])
+      ? await openCaseOfReply(await writes.db(), channel, [thread.inReplyTo, ...(thread.references ?? [])])
       : thread?.kind === 'conversation'
-        ? await openCaseOfThread(tx, channel, thread.id)
+        ? await openCaseOfThread(await writes.db(), channel, thread.id)
         : thread?.kind === 'customer' && resolved
-          ? await openCaseOfCustomer(tx, resolved.customer.id)
+          ? await openCaseOfAuthor(resolved.customer.id, writes)
           : null;
   const threadRef = thread?.kind === 'conversation' ? thread.id : null;
   const author = inbound.author.displayName || displayHandle(channel, inbound.author.handle);
 
   // No thread matched: the case the message names by number, if it is still open and the author's own
   // (anyone can type a number: a stranger's mail about case N opens a case of its own).
-  const named = joined ?? (inbound.caseNumber !== undefined && resolved ? await openCaseByNumber(tx, inbound.caseNumber, resolved.customer.id) : null);
+  const named = joined ?? (inbound.caseNumber !== undefined && resolved ? await openCaseByNumber(await writes.db(), inbound.caseNumber, resolved.customer.id) : null);
   if (named) {
-    const { customer, created } = resolved ?? (await resolveCustomer(tx, inbound, lookups));
-    const message = await storeMessage(tx, named.id, inbound, author, threadRef);
+    const { customer, created } = resolved ?? (await resolveCustomer(inbound, lookups, writes));
+    const messageId = holdMessage(writes, named.id, inbound, author, threadRef);
     // The customer wrote again: a case waiting on them is open again, and every console sees it move.
-    const touched = await reopenOnCustomerReply(tx, named);
-    return { status: 'joined', case: touched, message, customer, customerCreated: created };
+    const touched = await reopenOnCustomerReply(await writes.db(), named);
+    return () => ({ status: 'joined', case: touched, message: writes.messageRow(messageId), customer: writes.stored(customer), customerCreated: created });
   }
 
   const queueId = inbound.queueId ?? (await lookups.channelQueue(channel));
@@ -207,16 +211,16 @@ async function route(tx: Db, inbound: InboundMessage, lookups: Lookups): Promise
       createdAt: now,
       updatedAt: now,
     };
-    mention.rev = await insertInboxMention(tx, mention, inbound.replyContext ?? null);
-    return { status: 'mention', mention, queueId, customerCreated: false };
+    writes.mention(mention, inbound.replyContext ?? null);
+    return () => ({ status: 'mention', mention: { ...mention, rev: writes.mentionRev(mention.id) }, queueId, customerCreated: false });
   }
   // Not a mention: resolveCustomer above found or made one.
   const { customer, created } = resolved!;
 
   if (!queueId) throw new InboundError('no_queue', `no queue owns the ${channel} channel: an admin must set one`);
-  const now = new Date();
-  const opened = await insertCase(tx, {
-    id: uuidv7(),
+  const caseId = uuidv7();
+  writes.case({
+    id: caseId,
     subject: subjectOf(inbound, author),
     status: 'new',
     priority: 'normal',
@@ -225,53 +229,60 @@ async function route(tx: Db, inbound: InboundMessage, lookups: Lookups): Promise
     deviceId: null,
     queueId,
     assigneeId: null,
-    slaDueAt: slaDueAt('normal', now),
+    slaDueAt: slaDueAt('normal', new Date()),
     language: analysis.language,
     sentiment: analysis.sentiment,
     tags: [],
   });
-  const message = await storeMessage(tx, opened.id, inbound, author, threadRef);
-  return { status: 'opened', case: opened, message, customer, customerCreated: created };
+  const messageId = holdMessage(writes, caseId, inbound, author, threadRef);
+  return () => ({ status: 'opened', case: writes.caseRow(caseId), message: writes.messageRow(messageId), customer: writes.stored(customer), customerCreated: created });
 }
 
-async function storeMessage(tx: Db, caseId: string, inbound: InboundMessage, author: string, threadRef: string | null): Promise<Message> {
+function holdMessage(writes: BatchWrites, caseId: string, inbound: InboundMessage, author: string, threadRef: string | null): string {
   const { channel } = inbound;
   const files = (inbound.attachments ?? []).map((file) => ({ ...file, id: uuidv7() }));
   const attachments = files.map(({ id, fileName, contentType, content }) => ({ id, fileName, contentType, size: content.length }));
-  const message = await insertMessage(tx, {
-    id: uuidv7(),
-    caseId,
-    direction: 'in',
-    channel,
-    author,
-    body: inbound.body,
-    externalId: inbound.externalId,
-    attachments,
-    addressed: !inbound.keywordOnly,
-    replyContext: inbound.replyContext ?? null,
+  const id = uuidv7();
+  writes.message({
+    values: { id, caseId, direction: 'in', channel, author, body: inbound.body, externalId: inbound.externalId, attachments, addressed: !inbound.keywordOnly, replyContext: inbound.replyContext ?? null },
+    files,
+    thread: threadRef ? { channel, threadRef } : null,
   });
-  if (files.length > 0) await insertAttachments(tx, message.id, files);
-  if (threadRef) await insertMessageThread(tx, message.id, channel, threadRef);
-  return message;
+  return id;
+}
+
+/** The customer's open case: for a customer this batch created, only the case it opened for them can be. */
+async function openCaseOfAuthor(customerId: string, writes: BatchWrites): Promise<Case | null> {
+  if (!writes.createdCustomer(customerId)) return openCaseOfCustomer(await writes.db(), customerId);
+  const opened = writes.caseOpenedFor(customerId);
+  if (opened === undefined) return null;
+  await writes.flush();
+  return writes.caseRow(opened);
 }
 
 /** The customer the author's identity belongs to; an unknown author becomes a customer with that identity. */
-async function resolveCustomer(tx: Db, inbound: InboundMessage, lookups: Lookups): Promise<{ customer: Customer; created: boolean }> {
-  return customerOfAuthor(tx, inbound.author, () => analyseInbound(inbound, 'en').language, lookups);
+async function resolveCustomer(inbound: InboundMessage, lookups: Lookups, writes: BatchWrites): Promise<{ customer: Customer; created: boolean }> {
+  return customerOfAuthor(writes, inbound.author, () => analyseInbound(inbound, 'en').language, lookups);
 }
 
-/** The customer an author's identity belongs to, created with the identity when unknown (also for a mention converted into a case). */
+/**
+ * The customer an author's identity belongs to, created with the identity when
+ * unknown (also for a mention converted into a case: `writes` then flushed by
+ * the caller). A customer created here is held by `writes`: what is returned
+ * is as it will be stored, but for its rev and times.
+ */
 export async function customerOfAuthor(
-  tx: Db,
+  writes: BatchWrites,
   author: { channel: Channel; handle: string; displayName: string; userId?: string },
   language: () => string,
-  lookups: Lookups = directLookups(tx),
+  lookups?: Lookups,
 ): Promise<{ customer: Customer; created: boolean }> {
+  const look = lookups ?? directLookups(await writes.db());
   const { channel, handle, displayName } = author;
   const key = normaliseIdentity(channel, handle);
-  const known = await knownAuthor(tx, author, lookups);
+  const known = await knownAuthor(author, look, writes);
   if (known) return { customer: known, created: false };
-  const customer = await insertCustomer(tx, {
+  const values = {
     id: uuidv7(),
     name: displayName || displayHandle(channel, handle),
     email: channel === 'email' ? key : null,
@@ -285,13 +296,16 @@ export async function customerOfAuthor(
     preferredChannel: channel,
     // Engaging with what they addressed to the brand needs no opt-in; anything more does.
     consent: false,
-  });
+  };
+  writes.customer(values);
+  const now = new Date();
+  const customer = toCustomer({ ...values, doNotEngage: false, version: 1, rev: 0, createdAt: now, updatedAt: now });
   // The handle may still name a customer known by another user id (knownAuthor passed them over): it is this author's now.
-  await claimIdentity(tx, channel, key, customer.id);
-  lookups.identityAdded(channel, key, customer);
+  writes.identity(channel, key, customer.id);
+  look.identityAdded(channel, key, customer);
   if (author.userId) {
-    await insertIdentity(tx, channel, userIdIdentity(author.userId), customer.id);
-    lookups.identityAdded(channel, userIdIdentity(author.userId), customer);
+    writes.identity(channel, userIdIdentity(author.userId), customer.id);
+    look.identityAdded(channel, userIdIdentity(author.userId), customer);
   }
   return { customer, created: true };
 }
@@ -301,14 +315,14 @@ export async function customerOfAuthor(
  * (a handle can change hands), then by handle — for customers recorded by
  * handle only, whose user id is then remembered.
  */
-async function knownAuthor(tx: Db, author: { channel: Channel; handle: string; userId?: string }, lookups: Lookups): Promise<Customer | null> {
+async function knownAuthor(author: { channel: Channel; handle: string; userId?: string }, lookups: Lookups, writes: BatchWrites): Promise<Customer | null> {
   const byId = author.userId ? await lookups.customerByIdentity(author.channel, userIdIdentity(author.userId)) : null;
   if (byId) return byId;
   const byHandle = await lookups.customerByIdentity(author.channel, normaliseIdentity(author.channel, author.handle));
   if (!byHandle || !author.userId) return byHandle;
   // The handle's customer is known by another user id: someone else holds that handle now.
-  if (await hasIdentityLike(tx, author.channel, byHandle.id, userIdIdentity(''))) return null;
-  await insertIdentity(tx, author.channel, userIdIdentity(author.userId), byHandle.id);
+  if (await hasIdentityLike(await writes.db(), author.channel, byHandle.id, userIdIdentity(''))) return null;
+  writes.identity(author.channel, userIdIdentity(author.userId), byHandle.id);
   lookups.identityAdded(author.channel, userIdIdentity(author.userId), byHandle);
   return byHandle;
 }

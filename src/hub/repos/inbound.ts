@@ -1,6 +1,6 @@
 /** The queries of the inbound pipeline (channels/pipeline.ts); run inside its write transaction. */
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import { type Case, type Channel, type Customer, DONE_STATUSES, type Mention } from '../../shared/domain';
+import { type Case, type Channel, type Customer, DONE_STATUSES } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { toCase, toCustomer } from '../db/rows';
 import { caseChanges, cases, channelQueues, customerIdentities, customers, mentions, messages, messageThreads } from '../db/schema';
@@ -20,9 +20,17 @@ const pairKey = (channel: string, value: string) => `${channel}\u0000${value}`;
 export async function takenExternalIds(db: Db, pairs: { channel: Channel; externalId: string }[]): Promise<Set<string>> {
   if (pairs.length === 0) return new Set();
   const ids = [...new Set(pairs.map((p) => p.externalId))];
+  // The channel too, so the (channel, external id) indexes answer: by external id alone it is a scan of every message.
+  const channels = [...new Set(pairs.map((p) => p.channel))];
   const [stored, inbox] = [
-    await db.select({ channel: messages.channel, externalId: messages.externalId }).from(messages).where(inArray(messages.externalId, ids)),
-    await db.select({ channel: mentions.channel, externalId: mentions.externalId }).from(mentions).where(inArray(mentions.externalId, ids)),
+    await db
+      .select({ channel: messages.channel, externalId: messages.externalId })
+      .from(messages)
+      .where(and(inArray(messages.channel, channels), inArray(messages.externalId, ids))),
+    await db
+      .select({ channel: mentions.channel, externalId: mentions.externalId })
+      .from(mentions)
+      .where(and(inArray(mentions.channel, channels), inArray(mentions.externalId, ids))),
   ];
   return new Set([...stored, ...inbox].map((r) => pairKey(r.channel, r.externalId!)));
 }
@@ -32,11 +40,13 @@ export const takenKey = (channel: Channel, externalId: string) => pairKey(channe
 export async function customersByIdentities(db: Db, pairs: { channel: Channel; value: string }[]): Promise<Map<string, Customer>> {
   if (pairs.length === 0) return new Map();
   const values = [...new Set(pairs.map((p) => p.value))];
+  // The channel leads the identities' key: without it every identity is read.
+  const channels = [...new Set(pairs.map((p) => p.channel))];
   const rows = await db
     .select({ channel: customerIdentities.channel, value: customerIdentities.value, customer: customers })
     .from(customerIdentities)
     .innerJoin(customers, eq(customers.id, customerIdentities.customerId))
-    .where(inArray(customerIdentities.value, values));
+    .where(and(inArray(customerIdentities.channel, channels), inArray(customerIdentities.value, values)));
   return new Map(rows.map((r) => [pairKey(r.channel, r.value), toCustomer(r.customer)]));
 }
 export const identityKey = (channel: Channel, value: string) => pairKey(channel, value);
@@ -52,12 +62,6 @@ export async function findCustomerByIdentity(db: Db, channel: Channel, value: st
 
 export type NewCustomer = Omit<typeof customers.$inferInsert, 'version' | 'rev' | 'createdAt' | 'updatedAt'>;
 
-export async function insertCustomer(db: Db, values: NewCustomer): Promise<Customer> {
-  const [row] = await db.insert(customers).values(values).returning();
-  if (!row) throw new Error('customer insert returned nothing');
-  return toCustomer(row);
-}
-
 /** Whether the customer's identities on a channel include one starting with `prefix` (a provider user id: `id:`). */
 export async function hasIdentityLike(db: Db, channel: Channel, customerId: string, prefix: string): Promise<boolean> {
   const [row] = await db
@@ -66,18 +70,6 @@ export async function hasIdentityLike(db: Db, channel: Channel, customerId: stri
     .where(and(eq(customerIdentities.channel, channel), eq(customerIdentities.customerId, customerId), sql`starts_with(${customerIdentities.value}, ${prefix})`))
     .limit(1);
   return row !== undefined;
-}
-
-export async function insertIdentity(db: Db, channel: Channel, value: string, customerId: string): Promise<void> {
-  await db.insert(customerIdentities).values({ channel, value, customerId });
-}
-
-/** Gives the identity to this customer, taking it from whoever held it (a handle that changed hands). */
-export async function claimIdentity(db: Db, channel: Channel, value: string, customerId: string): Promise<void> {
-  await db
-    .insert(customerIdentities)
-    .values({ channel, value, customerId })
-    .onConflictDoUpdate({ target: [customerIdentities.channel, customerIdentities.value], set: { customerId } });
 }
 
 /** The case of the message with this provider id, if that case is still being worked. */
@@ -124,11 +116,6 @@ export async function openCaseOfCustomer(db: Db, customerId: string): Promise<Ca
   return row ? toCase(row) : null;
 }
 
-/** Files an inbound message under its provider's conversation. */
-export async function insertMessageThread(db: Db, messageId: string, channel: Channel, threadRef: string): Promise<void> {
-  await db.insert(messageThreads).values({ messageId, channel, threadRef });
-}
-
 /** The queue that opens the cases of a channel, or null when none is set. */
 export async function channelQueueId(db: Db, channel: Channel): Promise<string | null> {
   const [row] = await db.select({ queueId: channelQueues.queueId }).from(channelQueues).where(eq(channelQueues.channel, channel));
@@ -137,15 +124,6 @@ export async function channelQueueId(db: Db, channel: Channel): Promise<string |
 
 export async function setChannelQueue(db: Db, channel: Channel, queueId: string): Promise<void> {
   await db.insert(channelQueues).values({ channel, queueId }).onConflictDoUpdate({ target: channelQueues.channel, set: { queueId } });
-}
-
-/** Stores a mention in the inbox; answers its rev. */
-export async function insertInboxMention(db: Db, mention: Mention, replyContext: Record<string, string | string[]> | null): Promise<number> {
-  const [row] = await db
-    .insert(mentions)
-    .values({ ...mention, rev: undefined, at: new Date(mention.at), createdAt: new Date(mention.createdAt), updatedAt: new Date(mention.updatedAt), replyContext })
-    .returning({ rev: mentions.rev });
-  return Number(row!.rev);
 }
 
 /**
