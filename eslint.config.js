@@ -20,9 +20,11 @@ const LAYERS = {
   'demo-data': { pattern: 'resources/demo', layers: [], onlyPackages: [], node: false },
   core: { pattern: 'src/main/core', layers: ['shared'], notPackages: NOT_UI },
   headless: { pattern: 'src/main/headless', layers: ['core', 'shared'], notPackages: NOT_UI },
-  'browser-shell': { pattern: 'src/main/browser', layers: ['core', 'shared'], notPackages: NOT_UI },
+  // The managed-workstation policy: pure, so both shells and tests use it (never electron).
+  policy: { pattern: 'src/main/policy', layers: ['core', 'shared'], notPackages: [...NOT_UI, 'electron-updater'] },
+  'browser-shell': { pattern: 'src/main/browser', layers: ['core', 'policy', 'shared'], notPackages: [...NOT_UI, 'electron-updater'] },
   // What is left of src/main: the Electron shell's files.
-  'electron-shell': { pattern: 'src/main', layers: ['core', 'shared'], notPackages: NOT_UI.filter((p) => p !== 'electron') },
+  'electron-shell': { pattern: 'src/main', layers: ['core', 'policy', 'shared'], notPackages: NOT_UI.filter((p) => p !== 'electron') },
   preload: { pattern: 'src/preload', layers: ['shared'], onlyPackages: ['electron'], node: false },
   renderer: { pattern: 'src/renderer', layers: ['shared'], notPackages: ['electron', 'better-sqlite3*', 'pg', '@electric-sql/*', 'fastify', 'socket.io', 'mqtt', 'aedes'], node: false },
 };

@@ -3,17 +3,18 @@
  * and the IPC binding. Everything else lives in ./core, which never imports
  * electron and also runs in the browser shell and in tests.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
-import { ALLOW_INSECURE_HUB_VARIABLE, parseAllowInsecureHub } from '../shared/hub-address';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 import { CacheKeyError, type ConsoleCore, createConsoleCore, DEFAULT_HUB_URL, type SecretBox } from './core';
 import { unsealCacheKeyFile } from './core/cache/key';
 import { bindIpc } from './ipc';
 import { keySealing } from './key-sealing';
+import { endSessionOnOtherHub, loadPolicy, lockHub, resolveAutoUpdate, resolveHub, userSettingsFromEnv } from './policy';
 import { type RendererSource, rendererSource } from './renderer-source';
+import { startAutoUpdate } from './updates';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '..', 'renderer');
@@ -25,7 +26,9 @@ let sealingWarning: string | null = null;
 
 /** The SQLite addon (better-sqlite3-multiple-ciphers) built for Electron's ABI by `npm run rebuild:electron`, kept apart from node_modules' Node build. */
 function electronNativeBinding(): string | undefined {
-  const path = join(app.getAppPath(), '.native', 'electron', 'better_sqlite3.node');
+  // Packaged, the addon sits beside the archive (electron-builder's asarUnpack): a native library is not loaded from inside an asar.
+  const appDir = app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked');
+  const path = join(appDir, '.native', 'electron', 'better_sqlite3.node');
   return existsSync(path) ? path : undefined;
 }
 
@@ -109,23 +112,35 @@ async function start(): Promise<void> {
   // electron-vite's dev server variable counts only outside a packaged app.
   const renderer = rendererSource({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL, rendererDir });
   if (renderer.warning) console.warn(`Switchboard: ${renderer.warning}`);
-  const allowInsecureHub = parseAllowInsecureHub(process.env[ALLOW_INSECURE_HUB_VARIABLE]);
+  // The workstation's policy wins over the user's settings; a policy file that is there but invalid stops the start (the dialog below).
+  const policy = loadPolicy({ platform: process.platform, readText: (path) => readFileSync(path, 'utf8') });
+  const user = userSettingsFromEnv(process.env);
+  const hub = resolveHub(policy?.policy ?? null, user, DEFAULT_HUB_URL);
+  if (policy) console.log(`Switchboard: policy ${policy.path}${hub.locked ? `, hub fixed to ${hub.hubUrl}` : ''}`);
 
   const dataDir = app.getPath('userData');
   core = await createConsoleCore({
     dataDir,
-    hubUrl: process.env.SWITCHBOARD_HUB_URL ?? DEFAULT_HUB_URL,
-    allowInsecureHub,
+    hubUrl: hub.hubUrl,
+    allowInsecureHub: hub.allowInsecureHub,
     nativeBinding: electronNativeBinding(),
     secrets: osSecretBox(dataDir),
     log: (message) => console.error(message),
   });
-  bindIpc(ipcMain, core, () => BrowserWindow.getAllWindows(), { urlPrefixes: [renderer.source.allowedUrlPrefix] });
+  if (hub.locked) {
+    const ended = await endSessionOnOtherHub(core.handlers, hub.hubUrl);
+    if (ended) console.warn(`Switchboard: signed out of ${ended}: the policy fixes the hub to ${hub.hubUrl}`);
+  }
+  const handlers = hub.locked ? lockHub(core.handlers, hub.hubUrl) : core.handlers;
+  bindIpc(ipcMain, { handlers, events: core.events }, () => BrowserWindow.getAllWindows(), { urlPrefixes: [renderer.source.allowedUrlPrefix] });
 
   createWindow(renderer.source);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(renderer.source);
   });
+  // electron-builder's `publish` writes app-update.yml into the resources: the feed built into the installer.
+  const builtInFeed = app.isPackaged && existsSync(join(process.resourcesPath, 'app-update.yml'));
+  startAutoUpdate(resolveAutoUpdate(policy?.policy ?? null, user, { packaged: app.isPackaged, builtInFeed }), (message) => console.log(`Switchboard: ${message}`));
 }
 
 // One console per user profile: two would fight over the same cache and session.

@@ -1,8 +1,9 @@
 /** `npm run start:browser`: the console core plus the browser shell, pointed at a hub. */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ALLOW_INSECURE_HUB_VARIABLE, parseAllowInsecureHub } from '../../shared/hub-address';
 import { createConsoleCore, DEFAULT_HUB_URL, parsePullPageSize } from '../core';
+import { endSessionOnOtherHub, loadPolicy, lockHub, resolveHub, userSettingsFromEnv } from '../policy';
 import { startBrowserShell } from './server';
 import { consoleDataDir } from './paths';
 
@@ -15,14 +16,24 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
   const pageSize = values['pull-page-size'];
   const pullPageSize = pageSize === undefined ? undefined : parsePullPageSize(pageSize);
+  // The workstation's policy wins over --hub and the environment (an invalid policy file stops the start).
+  const policy = loadPolicy({ platform: process.platform, readText: (path) => readFileSync(path, 'utf8') });
+  const user = userSettingsFromEnv(process.env);
+  const hub = resolveHub(policy?.policy ?? null, { ...user, ...(values.hub ? { hubUrl: values.hub } : {}) }, DEFAULT_HUB_URL);
+  if (hub.locked) console.log(`hub ${hub.hubUrl}, fixed by the policy in ${policy?.path}`);
   const core = await createConsoleCore({
     dataDir: values.data ?? consoleDataDir(),
-    hubUrl: values.hub ?? process.env.SWITCHBOARD_HUB_URL ?? DEFAULT_HUB_URL,
-    allowInsecureHub: parseAllowInsecureHub(process.env[ALLOW_INSECURE_HUB_VARIABLE]),
+    hubUrl: hub.hubUrl,
+    allowInsecureHub: hub.allowInsecureHub,
     pullPageSize,
     log: (message) => console.error(message),
   });
-  const shell = await startBrowserShell({ core, rendererDir: join(import.meta.dirname, '..', '..', '..', 'out', 'renderer'), port });
+  if (hub.locked) {
+    const ended = await endSessionOnOtherHub(core.handlers, hub.hubUrl);
+    if (ended) console.log(`signed out of ${ended}: the policy fixes the hub to ${hub.hubUrl}`);
+  }
+  const handlers = hub.locked ? lockHub(core.handlers, hub.hubUrl) : core.handlers;
+  const shell = await startBrowserShell({ core: { handlers, events: core.events }, rendererDir: join(import.meta.dirname, '..', '..', '..', 'out', 'renderer'), port });
   console.log(`console listening on ${shell.url}`);
   const shutdown = () => void shell.close().then(() => core.close()).then(() => process.exit(0));
   process.once('SIGINT', shutdown);
