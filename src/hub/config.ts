@@ -90,6 +90,14 @@ export interface HubOptions {
   surgeKeywords?: string[];
   /** No second alert for the same channel or keyword within this time (default 30). */
   surgeCooldownMinutes?: number;
+  /**
+   * The brand's rules document (YAML or JSON, rules/README.md): stored at first start and watched, an edit
+   * that loads is saved as a new version. Without it the database's document stands (at first start: the
+   * demo's rules with `--demo`, none otherwise).
+   */
+  rulesFile?: string;
+  /** How often the silence rules are judged (default 30 s). */
+  silenceIntervalMs?: number;
 }
 
 /** The per-user application data folder of this platform. */
@@ -154,6 +162,8 @@ const OPTIONS = {
   surgeMinimum: { env: 'SWITCHBOARD_SURGE_MINIMUM', schema: z.coerce.number().int().min(1).max(1_000_000) },
   surgeKeywords: { env: 'SWITCHBOARD_SURGE_KEYWORDS', schema: commaList(z.string().min(2).max(100), 'keywords') },
   surgeCooldownMinutes: { env: 'SWITCHBOARD_SURGE_COOLDOWN_MINUTES', schema: z.coerce.number().int().min(1).max(10_080) },
+  rulesFile: { env: 'SWITCHBOARD_RULES_FILE', schema: z.string().min(1).max(4096) },
+  silenceIntervalMs: { env: 'SWITCHBOARD_SILENCE_INTERVAL_MS', schema: z.coerce.number().int().min(1000).max(3_600_000) },
 } as const satisfies Record<string, { env: string; schema: z.ZodType }>;
 type OptionKey = keyof typeof OPTIONS;
 

@@ -11,7 +11,11 @@ import { createTokenService } from './auth/tokens';
 import { wrapKeySource } from './auth/token-key';
 import { listQueues } from './repos/queues';
 import { loadActor } from './repos/users';
+import { createCurrentRules } from './automation/current-rules';
+import type { DeviceFired } from './automation/device-rules';
+import { judgeSilence } from './automation/silence';
 import { createTelemetryIngest } from './devices/ingest';
+import { DEFAULT_RULES_PATH } from './rules';
 import { startEmbeddedBroker } from './devices/broker';
 import type { MqttCredentials } from './devices/credentials';
 import { authenticateDevice } from './auth/device-tokens';
@@ -94,13 +98,27 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const presence = trackPresence(io, db, publish, log.child({ component: 'presence' }));
     const watchers = watchCases(io, db, sessions, log.child({ component: 'watchers' }));
     const metrics = createMetrics({ sockets: () => io.engine.clientsCount });
-    const ingest = countReadings(createTelemetryIngest(db, (opened) => {
-      metrics.casesCreated.inc({ source: 'device' });
-      publish.case(opened.case);
-      publish.message(opened.message, opened.case);
-      publish.alert(opened.alert, opened.case);
-      log.info({ caseNumber: opened.case.number, deviceId: opened.alert.deviceId }, 'device rule opened a case');
-    }), metrics);
+    // The brand's rules, as stored; the demo's document or the rules file seeds them at first start.
+    const rules = await createCurrentRules(db, {
+      file: opts.rulesFile ?? (opts.demo ? DEFAULT_RULES_PATH : undefined),
+      watch: opts.rulesFile !== undefined,
+      onError: (message) => log.warn(message),
+      onChange: (version) => log.info({ version }, 'rules applied'),
+    });
+    closers.push(async () => rules.close());
+    const announceFired = (fired: DeviceFired) => {
+      for (const touched of fired.cases) {
+        if (touched.opened) metrics.casesCreated.inc({ source: 'device' });
+        if (touched.changed) publish.case(touched.case);
+        for (const message of touched.messages) publish.message(message, touched.case);
+        for (const alert of touched.alerts) publish.alert(alert, touched.case);
+        log.info({ caseNumber: touched.case.number, deviceId: touched.case.deviceId, opened: touched.opened }, 'device rule fired');
+      }
+      for (const notice of fired.notices) publish.ruleNotice(notice);
+    };
+    const ingest = countReadings(createTelemetryIngest(db, rules, announceFired), metrics);
+    const silence = judgeSilence(db, rules, announceFired, log.child({ component: 'silence' }), { intervalMs: opts.silenceIntervalMs });
+    closers.push(async () => silence.stop());
     // close() runs these in reverse: the database closes only after in-flight requests and telemetry have finished.
     closers.push(() => ingest.drain());
     // In-flight requests get a grace period; a connection still open after it (a console's socket
@@ -255,6 +273,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     if (opts.demoFeed) {
       const feed = startDemoFeed({
         db,
+        rules: () => rules.get(),
         mqttUrl,
         hubUrl: `http://${host}:${port}`,
         smtpUrl,

@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'queue.update',
   'queue.members',
   'settings.channels',
+  'rules.update',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ConsentOverrideSchema } from './replies';
 import type { ChannelSettingsAnswer } from './channel-settings';
+import type { RuleNotice } from './rules';
 import {
   type Alert,
   ArticleSchema,
@@ -312,6 +313,8 @@ export interface HubToConsoleEvents {
   'scope:changed': () => void;
   /** An admin saved the channel settings (handles, keywords, consent policy): to every console. */
   'settings:changed': (answer: ChannelSettingsAnswer) => void;
+  /** A rule's notify action (src/shared/rules.ts): to a queue's members or a role, and those who oversee. */
+  'rule:notify': (notice: RuleNotice) => void;
 }
 
 /** Writes go through HTTP; over the socket a console says only which case it has open (collision detection). */

@@ -200,3 +200,48 @@ export const formatPath = (path: readonly PropertyKey[]) =>
   path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
 
 export const formatRuleError = (e: RuleError) => `${e.line > 0 ? `line ${e.line}, ` : ''}${e.path || 'document'}: ${e.message}`;
+
+/** What a firing did to its case: opened it, joined it, changed it (priority, tags), or only told people. */
+export const FIRING_OUTCOMES = ['opened', 'joined', 'updated', 'notified'] as const;
+
+/** A firing as a case shows it: 'Opened by rule "Engine overheating" because engine_temp above 110 …'. */
+export const RuleFiringSchema = z.object({
+  id: z.uuid(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  kind: z.string(),
+  outcome: z.enum(FIRING_OUTCOMES),
+  because: z.string(),
+  at: z.iso.datetime({ offset: true }),
+});
+export type RuleFiring = z.infer<typeof RuleFiringSchema>;
+
+/** The rules document as the admin API answers it: its text, format and version. */
+export const RulesDocumentViewSchema = z.object({
+  brand: z.string(),
+  format: z.enum(['yaml', 'json']),
+  source: z.string(),
+  version: z.number().int().nonnegative(),
+  updatedAt: z.iso.datetime({ offset: true }).nullable(),
+  updatedBy: z.uuid().nullable(),
+});
+export type RulesDocumentView = z.infer<typeof RulesDocumentViewSchema>;
+
+/** What an admin saves (or asks to check): the whole document, as text. */
+export const RulesDocumentInputSchema = z.strictObject({
+  format: z.enum(['yaml', 'json']),
+  source: z.string().min(1).max(512 * 1024),
+});
+export type RulesDocumentInput = z.infer<typeof RulesDocumentInputSchema>;
+
+/** A rule's notify action as it reaches consoles (`rule:notify`): the members of a queue, or everyone of a role. */
+export const RuleNoticeSchema = z.object({
+  queueId: z.uuid().nullable(),
+  role: RoleSchema.nullable(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  because: z.string(),
+  caseId: z.uuid().nullable(),
+  caseNumber: z.number().int().nullable(),
+});
+export type RuleNotice = z.infer<typeof RuleNoticeSchema>;

@@ -16,6 +16,7 @@ import { openDatabase, type Database } from '../../src/hub/db/connect';
 import { telemetry } from '../../src/hub/db/schema';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../src/hub/devices/broker';
 import { HUB_MQTT_USERNAME } from '../../src/hub/devices/credentials';
+import { createCurrentRules } from '../../src/hub/automation/current-rules';
 import { createTelemetryIngest, TelemetryError } from '../../src/hub/devices/ingest';
 import { MAX_PACKET_BYTES } from '../../src/hub/devices/packet-limit';
 import { DEVICE_MESSAGE_RATE } from '../../src/hub/devices/rate-limit';
@@ -172,7 +173,7 @@ describe.each(backends)('the embedded broker and the hub’s subscriber on $name
     for (const id of ['dev-a', 'dev-b', 'dev-c']) {
       await insertDevice(database.db, { id, model: 'Volta EV 2026', serial: `SN-${id}`, ownerId: null, tokenHash: hashDeviceToken(`token-${id}`) });
     }
-    ingest = createTelemetryIngest(database.db, () => undefined);
+    ingest = createTelemetryIngest(database.db, await createCurrentRules(database.db), () => undefined);
     broker = await startEmbeddedBroker({
       port: 0,
       host: '127.0.0.1',
@@ -260,7 +261,7 @@ describe.each(backends)('the embedded broker and the hub’s subscriber on $name
 
   it('keeps no lane for unknown devices and drops a known device’s lane once it is idle', async () => {
     // An ingest of its own: the subscriber's may still be busy with the previous test's last messages.
-    const ingest = createTelemetryIngest(database.db, () => undefined);
+    const ingest = createTelemetryIngest(database.db, await createCurrentRules(database.db), () => undefined);
     const t = Date.now();
     const runs = [
       ...Array.from({ length: 200 }, (_, i) => ingest.ingest(`ghost-${i}`, reading(1, 'engine_temp', t))),

@@ -497,4 +497,87 @@ CREATE INDEX mentions_created ON mentions (created_at);
 CREATE INDEX case_changes_changed_at ON case_changes (changed_at);
 `,
   },
+  {
+    version: 16,
+    name: 'refresh tokens',
+    sql: `
+-- One family per sign-in (auth/refresh-tokens.ts): revoked as a whole on sign-out, on an ended session
+-- epoch, or when a refresh token already rotated is presented again (a stolen copy).
+CREATE TABLE refresh_families (
+  id uuid PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  -- The user's session epoch at sign-in: a later epoch (sign out everywhere) ends the family.
+  epoch integer NOT NULL,
+  signed_in_at timestamptz NOT NULL,
+  -- Derives each successor from the token it replaces, so a retried refresh gets the same answer.
+  rotation_key text NOT NULL,
+  -- The last access token issued in the family, revoked with it.
+  access_jti uuid,
+  access_expires_at timestamptz,
+  revoked_at timestamptz,
+  revoked_reason text
+);
+CREATE INDEX refresh_families_user ON refresh_families (user_id);
+-- Only the SHA-256 of each refresh token is kept; used_at is set when it is rotated.
+CREATE TABLE refresh_tokens (
+  token_hash text PRIMARY KEY,
+  family_id uuid NOT NULL REFERENCES refresh_families(id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  used_at timestamptz
+);
+CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
+CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
+`,
+  },
+  {
+    version: 17,
+    name: 'rules as data',
+    sql: `
+-- The brand's rules document (rules/README.md), as an admin or the rules file last saved it: every hub
+-- evaluates the same version. device_rules and rule_state, the rules that were rows, are left unread.
+CREATE TABLE rules_documents (
+  brand text PRIMARY KEY,
+  format text NOT NULL CHECK (format IN ('yaml', 'json')),
+  source text NOT NULL,
+  version integer NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  updated_by uuid REFERENCES users(id) ON DELETE SET NULL
+);
+-- The engine's state per device (streaks, last readings, excursions): one row, read and written with each payload.
+CREATE TABLE device_rule_states (
+  device_id text PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+  state jsonb NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+-- "The open case for the same rule": what a rule with join set joins instead of opening another.
+CREATE TABLE rule_open_cases (
+  rule_id text NOT NULL,
+  subject_key text NOT NULL,
+  case_id uuid NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  PRIMARY KEY (rule_id, subject_key)
+);
+-- Every firing: the rule, what it saw (readings or message), what it did, and why; shown on the case.
+CREATE TABLE rule_firings (
+  id uuid PRIMARY KEY,
+  rule_id text NOT NULL,
+  rule_name text NOT NULL,
+  kind text NOT NULL,
+  device_id text,
+  message_id uuid,
+  customer_id uuid,
+  case_id uuid REFERENCES cases(id) ON DELETE CASCADE,
+  outcome text NOT NULL,
+  because text NOT NULL,
+  readings jsonb NOT NULL DEFAULT '[]',
+  actions jsonb NOT NULL DEFAULT '[]',
+  at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX rule_firings_case ON rule_firings (case_id, at);
+CREATE INDEX rule_firings_at ON rule_firings (at);
+-- Alerts now name rules of the document (text ids), not rows.
+ALTER TABLE alerts DROP CONSTRAINT IF EXISTS alerts_rule_id_fkey;
+ALTER TABLE alerts ALTER COLUMN rule_id TYPE text USING rule_id::text;
+`,
+  },
 ];

@@ -202,7 +202,7 @@ export const ruleState = pgTable(
 export const alerts = pgTable('alerts', {
   id: uuid('id').primaryKey(),
   deviceId: text('device_id').notNull(),
-  ruleId: uuid('rule_id').notNull(),
+  ruleId: text('rule_id').notNull(),
   caseId: uuid('case_id').notNull(),
   metric: text('metric').notNull(),
   value: doublePrecision('value').notNull(),
@@ -347,4 +347,67 @@ export const surgeAlerts = pgTable('surge_alerts', {
   sample: jsonb('sample').notNull(),
   caseIds: jsonb('case_ids').$type<string[]>().notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** A sign-in's refresh tokens (migration 16, auth/refresh-tokens.ts). */
+export const refreshFamilies = pgTable('refresh_families', {
+  id: uuid('id').primaryKey(),
+  userId: uuid('user_id').notNull(),
+  epoch: integer('epoch').notNull(),
+  signedInAt: ts('signed_in_at').notNull(),
+  rotationKey: text('rotation_key').notNull(),
+  accessJti: uuid('access_jti'),
+  accessExpiresAt: ts('access_expires_at'),
+  revokedAt: ts('revoked_at'),
+  revokedReason: text('revoked_reason'),
+});
+
+export const refreshTokens = pgTable('refresh_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  familyId: uuid('family_id').notNull(),
+  createdAt: ts('created_at').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+});
+
+/** The brand's rules document (migration 17, rules/store.ts). */
+export const rulesDocuments = pgTable('rules_documents', {
+  brand: text('brand').primaryKey(),
+  format: text('format').notNull(),
+  source: text('source').notNull(),
+  version: integer('version').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  updatedBy: uuid('updated_by'),
+});
+
+export const deviceRuleStates = pgTable('device_rule_states', {
+  deviceId: text('device_id').primaryKey(),
+  state: jsonb('state').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const ruleOpenCases = pgTable(
+  'rule_open_cases',
+  {
+    ruleId: text('rule_id').notNull(),
+    subjectKey: text('subject_key').notNull(),
+    caseId: uuid('case_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.subjectKey] })],
+);
+
+export const ruleFirings = pgTable('rule_firings', {
+  id: uuid('id').primaryKey(),
+  ruleId: text('rule_id').notNull(),
+  ruleName: text('rule_name').notNull(),
+  kind: text('kind').notNull(),
+  deviceId: text('device_id'),
+  messageId: uuid('message_id'),
+  customerId: uuid('customer_id'),
+  caseId: uuid('case_id'),
+  outcome: text('outcome').notNull(),
+  because: text('because').notNull(),
+  readings: jsonb('readings').notNull(),
+  actions: jsonb('actions').notNull(),
+  at: ts('at').notNull().defaultNow(),
 });

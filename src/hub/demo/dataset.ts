@@ -1,7 +1,7 @@
 /**
  * The demo dataset, generated deterministically from resources/demo/texts.json:
  * queues, users, 48 customers, devices, 200 cases with messages in English,
- * Russian, Indonesian and Icelandic, and the demo device rules.
+ * Russian, Indonesian and Icelandic (the demo's device rules are a document: rules/default-rules.yaml).
  */
 import { uuidv7 } from 'uuidv7';
 import articleTexts from '../../../resources/demo/articles.json';
@@ -50,7 +50,6 @@ export interface DemoData {
     plan: string; lifetimeValue: number; influence: number; language: Lang; preferredChannel: Channel; consent: boolean;
   }[];
   devices: { id: string; model: string; serial: string; ownerId: string; health: string }[];
-  rules: { id: string; name: string; deviceId: string | null; metric: string; operator: '>' | '<'; threshold: number; consecutive: number; queueId: string; priority: Priority }[];
   cases: {
     id: string; subject: string; status: CaseStatus; priority: Priority; channel: Channel; customerId: string; deviceId: string | null;
     queueId: string; assigneeId: string | null; slaDueAt: Date | null; language: Lang; sentiment: number; tags: string[]; createdAt: Date; updatedAt: Date;
@@ -123,12 +122,6 @@ export function buildDemoData(now = new Date()): DemoData {
       devices.push({ id, model: kind.model, serial: `SN-${kind.prefix.toUpperCase()}-${100_000 + owner * 37}`, ownerId: customers[owner++]!.id, health: 'ok' });
     }
   }
-
-  const rules: DemoData['rules'] = [
-    { id: uuidv7(), name: 'Engine overheating', deviceId: null, metric: 'engine_temp', operator: '>', threshold: 110, consecutive: 3, queueId: queueId('Devices'), priority: 'high' },
-    { id: uuidv7(), name: 'Room too cold', deviceId: null, metric: 'room_temp', operator: '<', threshold: 5, consecutive: 3, queueId: queueId('Devices'), priority: 'normal' },
-    { id: uuidv7(), name: 'Heavy packet loss', deviceId: null, metric: 'packet_loss', operator: '>', threshold: 20, consecutive: 3, queueId: queueId('Support'), priority: 'normal' },
-  ];
 
   const queueForChannel = (channel: Channel, theme: (typeof texts.themes)[number]): QueueName => {
     if (theme.key === 'field') return 'Field Service';
@@ -208,5 +201,5 @@ export function buildDemoData(now = new Date()): DemoData {
     ...(c.phone ? [{ channel: 'phone' as const, value: normaliseIdentity('phone', c.phone), customerId: c.id }] : []),
   ]);
   const phoneNumbers = PHONE_NUMBERS.map((p) => ({ number: normaliseIdentity('phone', p.number), queueId: queueId(p.queue) }));
-  return { queues, users, customers, devices, rules, cases, messages, articles, channelQueues, identities, phoneNumbers };
+  return { queues, users, customers, devices, cases, messages, articles, channelQueues, identities, phoneNumbers };
 }

@@ -19,7 +19,9 @@ import type { ChannelConfigs } from '../channels/channels';
 import type { Db } from '../db/connect';
 import { splitMqttUrl } from '../devices/credentials';
 import { telemetryTopic } from '../devices/topics';
-import { devicesWithOpenRuleCase, listDeviceIds, listEnabledRules, type Rule } from '../repos/devices';
+import { listDeviceIds } from '../repos/devices';
+import { devicesWithOpenRuleCase } from '../repos/rules';
+import type { RuleSet } from '../rules';
 import { customerPhones } from '../repos/demo';
 import { asciiName } from './ascii';
 import { DEMO_DEVICE, DEMO_DEVICE_METRICS, DEMO_PHONE_NUMBER, demoDeviceToken } from './dataset';
@@ -35,6 +37,8 @@ export interface DemoFeed {
 
 export interface DemoFeedOptions {
   db: Db;
+  /** The rules in force: the feed trips the threshold and consecutive ones of each device's metric. */
+  rules: () => Promise<RuleSet>;
   mqttUrl: string;
   /** The hub's own URL and SMTP listener, where the traffic goes in. */
   hubUrl: string;
@@ -170,10 +174,10 @@ export function startDemoFeed(opts: DemoFeedOptions): DemoFeed {
     });
 
   async function publishTelemetry() {
-    const [deviceIds, rules, busy] = await Promise.all([listDeviceIds(opts.db), listEnabledRules(opts.db), devicesWithOpenRuleCase(opts.db)]);
+    const [deviceIds, rules, busy] = await Promise.all([listDeviceIds(opts.db), opts.rules(), devicesWithOpenRuleCase(opts.db)]);
     const candidates = deviceIds.flatMap((id) => {
       const metric = DEMO_DEVICE_METRICS[id.split('-')[0] ?? ''];
-      const rule = metric && rules.find((r) => r.metric === metric.metric && (r.deviceId === null || r.deviceId === id));
+      const rule = metric && trippable(rules, metric.metric);
       return id !== DEMO_DEVICE && metric && rule ? [{ id, rule, normal: metric.normal }] : [];
     });
     // Interleave the kinds (car-0002, router-0002, thermo-0002, car-0003 …) so the demo shows each sort of alert early.
@@ -184,7 +188,7 @@ export function startDemoFeed(opts: DemoFeedOptions): DemoFeed {
     const now = Date.now();
     if (fresh.length > 0) {
       const device = fresh[0]!;
-      const readings = Array.from({ length: device.rule.consecutive }, (_, i) => hotReading(device.rule, now + i));
+      const readings = Array.from({ length: device.rule.count }, (_, i) => hotReading(device.rule, now + i));
       await publishAs(device.id, readings);
     } else {
       const device = candidates[turn++ % candidates.length]!;
@@ -203,9 +207,9 @@ export function startDemoFeed(opts: DemoFeedOptions): DemoFeed {
     }
   }
 
-  function hotReading(rule: Rule, at: number): TelemetryReading {
+  function hotReading(rule: Trippable, at: number): TelemetryReading {
     const margin = 1 + rnd.next() * Math.max(2, Math.abs(rule.threshold) * 0.1);
-    const value = rule.operator === '>' ? rule.threshold + margin : rule.threshold - margin;
+    const value = rule.operator.startsWith('>') ? rule.threshold + margin : rule.threshold - margin;
     return { metric: rule.metric, value: Math.round(value * 10) / 10, ts: new Date(at).toISOString() };
   }
 
@@ -217,4 +221,22 @@ export function startDemoFeed(opts: DemoFeedOptions): DemoFeed {
       await Promise.all(calls);
     },
   };
+}
+
+interface Trippable {
+  metric: string;
+  operator: '>' | '>=' | '<' | '<=';
+  threshold: number;
+  /** Readings beyond the threshold it takes to fire. */
+  count: number;
+}
+
+/** The first rule of a metric that readings beyond a threshold trip (threshold or consecutive). */
+function trippable(rules: RuleSet, metric: string): Trippable | null {
+  for (const rule of rules.byMetric.get(metric) ?? []) {
+    const when = rule.when;
+    if (when.kind === 'threshold') return { metric, operator: when.operator, threshold: when.threshold, count: 1 };
+    if (when.kind === 'consecutive') return { metric, operator: when.operator, threshold: when.threshold, count: when.count };
+  }
+  return null;
 }

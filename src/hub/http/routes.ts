@@ -17,6 +17,8 @@ import { DeviceIdSchema } from '../../shared/domain';
 import { mayReassignInBulk, REFUSALS } from '../../shared/policy';
 import { authenticateDevice } from '../auth/device-tokens';
 import { createLogin } from '../auth/login';
+import { createRefreshTokens, type RevokedAccess } from '../auth/refresh-tokens';
+import { LogoutRequestSchema, RefreshRequestSchema, type RefreshResponse } from '../../shared/session-tokens';
 import { LOGIN_LIMIT_PER_ADDRESS } from '../auth/login-backoff';
 import { TelemetryError } from '../devices/ingest';
 import { getCaseDetail, listCases } from '../repos/cases';
@@ -65,7 +67,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
     return reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 
-  const login = await createLogin(ctx.db, ctx.tokens);
+  const refreshTokens = createRefreshTokens(ctx.db, ctx.tokens);
+  const login = await createLogin(ctx.db, refreshTokens);
   // Failed sign-ins back off per account and address (auth/login-backoff.ts); the limit per address is a ceiling.
   app.post('/api/auth/login', { config: { rateLimit: { max: LOGIN_LIMIT_PER_ADDRESS, timeWindow: '1 minute' } } }, async (request, reply) => {
     const body = parseOr400(reply, LoginRequestSchema, request.body);
@@ -83,23 +86,65 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
     return outcome.response;
   });
 
+  /** An access token that must stop working now, on every hub, with its live sockets. */
+  const endAccess = async (access: RevokedAccess | null | undefined) => {
+    if (!access) return;
+    await ctx.sessions.revoke(access);
+    await ctx.disconnectToken(access.jti);
+  };
+
+  // Outside the bearer guard: a console back after days holds an expired access token and its refresh token.
+  // With a refresh token: rotated (auth/refresh-tokens.ts). Without: the bearer token, still valid, for a fresh one.
+  // Either way the session keeps its sign-in time: refreshing never extends it past its lifetime.
+  app.post('/api/auth/refresh', async (request, reply) => {
+    const body: unknown = request.body ?? {};
+    if (typeof body === 'object' && body !== null && 'refreshToken' in body) {
+      const parsed = parseOr400(reply, RefreshRequestSchema, body);
+      if (!parsed) return reply;
+      const outcome = await refreshTokens.rotate(parsed.refreshToken);
+      if (outcome.status === 'refused') {
+        if (outcome.reason === 'reused') request.log.warn({ userId: outcome.userId, familyId: outcome.familyId }, 'refresh token presented again after rotation: its sign-in is revoked');
+        else request.log.info({ userId: outcome.userId, reason: outcome.reason }, 'refresh refused');
+        await endAccess(outcome.revoked);
+        return sendError(reply, 401, 'unauthorized', outcome.reason === 'reused' ? 'this refresh token was already used: the sign-in is revoked, sign in again' : 'the refresh token is no longer valid: sign in again');
+      }
+      // The family keeps one live access token: the one it replaced stops now (its sockets are the console's old ones).
+      if (outcome.replaced) await ctx.sessions.revoke(outcome.replaced);
+      const response: RefreshResponse = { token: outcome.access.token, refreshToken: outcome.refreshToken, expiresIn: outcome.access.expiresIn };
+      return response;
+    }
+    const token = bearerToken(request);
+    const session = token ? await ctx.sessions.resolve(token) : null;
+    if (!session) return sendError(reply, 401, 'unauthorized', 'a valid bearer token or refresh token is required');
+    const { actor, claims } = session;
+    // The old token is revoked so only one stays in use.
+    const fresh = await ctx.tokens.issue({ userId: actor.id, role: actor.role, epoch: actor.sessionEpoch, sessionStartedAt: claims.sessionStartedAt, familyId: claims.familyId });
+    if (claims.familyId) await refreshTokens.recordAccess(claims.familyId, fresh);
+    await ctx.sessions.revoke(claims);
+    return { token: fresh.token, expiresIn: fresh.expiresIn };
+  });
+
+  // Signs out the bearer token and the sign-in it belongs to (its refresh-token family); with an
+  // expired bearer token, the refresh token alone names the sign-in.
+  app.post('/api/auth/logout', async (request, reply) => {
+    const body = parseOr400(reply, LogoutRequestSchema, request.body ?? {});
+    if (!body) return reply;
+    const token = bearerToken(request);
+    const session = token ? await ctx.sessions.resolve(token) : null;
+    const family = body.refreshToken ? await refreshTokens.familyOf(body.refreshToken) : null;
+    if (!session && !family) return sendError(reply, 401, 'unauthorized', 'a valid bearer token or refresh token is required');
+    if (session && family && family.userId !== session.actor.id) return sendError(reply, 401, 'unauthorized', 'the refresh token belongs to another user');
+    if (session) await endAccess(session.claims);
+    for (const familyId of new Set([session?.claims.familyId, family?.familyId])) {
+      if (!familyId) continue;
+      const access = await refreshTokens.revokeFamily(familyId, 'logout');
+      if (access?.jti !== session?.claims.jti) await endAccess(access);
+    }
+    return reply.code(204).send();
+  });
+
   app.register(async (api) => {
     api.addHook('preHandler', requireUser(ctx));
-
-    // A fresh token for a still-valid one; the old one is revoked so only one stays in use.
-    // The session keeps its sign-in time: refreshing never extends it past its lifetime.
-    api.post('/api/auth/refresh', async (request) => {
-      const { actor, claims } = request;
-      const token = await ctx.tokens.sign({ userId: actor!.id, role: actor!.role, epoch: actor!.sessionEpoch, sessionStartedAt: claims!.sessionStartedAt });
-      await ctx.sessions.revoke(request.claims!);
-      return { token };
-    });
-
-    api.post('/api/auth/logout', async (request, reply) => {
-      await ctx.sessions.revoke(request.claims!);
-      await ctx.disconnectToken(request.claims!.jti);
-      return reply.code(204).send();
-    });
 
     api.get('/api/me', async (request) => ({ user: await findUser(ctx.db, request.actor!.id), queueIds: request.actor!.queueIds, presence: await presenceOf(ctx.db, request.actor!.id) }));
     api.get('/api/queues', async () => ({ queues: await listQueues(ctx.db) }));
@@ -204,7 +249,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
     }
     try {
       const result = await ctx.ingest.ingest(params.deviceId, request.body);
-      return reply.code(202).send({ stored: result.stored, casesOpened: result.opened.map((o) => o.case.id) });
+      return reply.code(202).send({ stored: result.stored, casesOpened: result.fired.cases.filter((c) => c.opened).map((c) => c.case.id) });
     } catch (error) {
       if (error instanceof TelemetryError) return sendError(reply, error.code === 'busy' ? 503 : 400, error.code, error.message);
       throw error;

@@ -1,6 +1,7 @@
 /** Sends hub changes to exactly the consoles whose scope includes them. */
 import type { Alert, Case, Customer, Device, Mention, Message } from '../../shared/domain';
 import { type CallOffered, CASES_BATCH_MAX, type PresenceState } from '../../shared/protocol';
+import type { Notice } from '../automation/act';
 import { type LiveServer, overseerRooms, roomsForCase } from './io';
 
 export type Publisher = ReturnType<typeof createPublisher>;
@@ -62,6 +63,10 @@ export function createPublisher(io: LiveServer, onChange: () => void = () => und
       io.to([...overseerRooms(), ...(mention.queueId ? [`queue:${mention.queueId}`] : [])]).emit(event, mention);
     },
     /** To the one agent the call is offered to. */
+    /** A rule's notify action: to the members of a queue or everyone of a role, and those who oversee. */
+    ruleNotice(notice: Notice): void {
+      io.to([...overseerRooms(), ...(notice.queueId ? [`queue:${notice.queueId}`] : []), ...(notice.role ? [`role:${notice.role}`] : [])]).emit('rule:notify', notice);
+    },
     callOffered(offer: CallOffered): void {
       io.to(`user:${offer.userId}`).emit('call:offered', offer);
     },

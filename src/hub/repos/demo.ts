@@ -23,7 +23,6 @@ export async function insertDemoData(db: Db, data: DemoData, passwordHash: strin
   if (members.length > 0) await db.insert(s.queueMembers).values(members);
   await db.insert(s.customers).values(data.customers);
   await db.insert(s.devices).values(data.devices.map((d) => ({ ...d, tokenHash: deviceTokenHash(d.id) })));
-  await db.insert(s.deviceRules).values(data.rules.map((r) => ({ ...r, enabled: true })));
   // Postgres evaluates the number and rev defaults row by row in VALUES order, so the order given here is the order they get.
   await insertInBatches(data.cases, (batch) => db.insert(s.cases).values(batch));
   await insertInBatches(data.messages, (batch) => db.insert(s.messages).values(batch));

@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
-import { type Alert, type Device, DONE_STATUSES, type TelemetryReading } from '../../shared/domain';
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Alert, Device, TelemetryReading } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { toDevice } from '../db/rows';
-import { alerts, cases, deviceRules, devices, ruleState, telemetry } from '../db/schema';
+import { alerts, devices, telemetry } from '../db/schema';
 
 export async function findDevice(db: Db, id: string): Promise<(Device & { tokenHash: string }) | null> {
   const [row] = await db.select().from(devices).where(eq(devices.id, id));
@@ -32,17 +32,6 @@ export async function insertReadings(db: Db, deviceId: string, readings: Telemet
   return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
-/** The last `n` readings of one metric up to and including reading `uptoId`, oldest first. */
-export async function recentReadings(db: Db, deviceId: string, metric: string, uptoId: number, n: number): Promise<TelemetryReading[]> {
-  const rows = await db
-    .select({ metric: telemetry.metric, value: telemetry.value, ts: telemetry.ts })
-    .from(telemetry)
-    .where(and(eq(telemetry.deviceId, deviceId), eq(telemetry.metric, metric), lte(telemetry.id, uptoId)))
-    .orderBy(desc(telemetry.id))
-    .limit(n);
-  return rows.reverse().map((r) => ({ metric: r.metric, value: r.value, ts: r.ts.toISOString() }));
-}
-
 export async function countReadings(db: Db, deviceId: string): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)` }).from(telemetry).where(eq(telemetry.deviceId, deviceId));
   return Number(row?.n ?? 0);
@@ -63,44 +52,6 @@ export async function markDeviceSeen(db: Db, deviceId: string, at: Date, health:
     .where(eq(devices.id, deviceId))
     .returning();
   return row ? toDevice(row) : null;
-}
-
-export type Rule = typeof deviceRules.$inferSelect;
-
-/** Enabled rules that apply to this device and metric (device-specific or fleet-wide). */
-export async function rulesFor(db: Db, deviceId: string, metric: string): Promise<Rule[]> {
-  return db
-    .select()
-    .from(deviceRules)
-    .where(and(eq(deviceRules.enabled, true), eq(deviceRules.metric, metric), or(isNull(deviceRules.deviceId), eq(deviceRules.deviceId, deviceId))))
-    .orderBy(asc(deviceRules.id));
-}
-
-/** Enabled fleet-wide or device rules, for the demo feed to choose a metric a device can trip. */
-export async function listEnabledRules(db: Db): Promise<Rule[]> {
-  return db.select().from(deviceRules).where(eq(deviceRules.enabled, true)).orderBy(asc(deviceRules.id));
-}
-
-export async function getRuleState(db: Db, ruleId: string, deviceId: string): Promise<{ streak: number; openCaseId: string | null }> {
-  const [row] = await db.select().from(ruleState).where(and(eq(ruleState.ruleId, ruleId), eq(ruleState.deviceId, deviceId)));
-  return { streak: row?.streak ?? 0, openCaseId: row?.openCaseId ?? null };
-}
-
-export async function setRuleState(db: Db, ruleId: string, deviceId: string, streak: number, openCaseId: string | null): Promise<void> {
-  await db
-    .insert(ruleState)
-    .values({ ruleId, deviceId, streak, openCaseId })
-    .onConflictDoUpdate({ target: [ruleState.ruleId, ruleState.deviceId], set: { streak, openCaseId } });
-}
-
-/** Devices that have a rule-opened case still being worked (not solved or closed). */
-export async function devicesWithOpenRuleCase(db: Db): Promise<Set<string>> {
-  const rows = await db
-    .selectDistinct({ deviceId: ruleState.deviceId })
-    .from(ruleState)
-    .innerJoin(cases, eq(cases.id, ruleState.openCaseId))
-    .where(notInArray(cases.status, [...DONE_STATUSES]));
-  return new Set(rows.map((r) => r.deviceId));
 }
 
 export async function insertAlert(db: Db, alert: Alert): Promise<void> {

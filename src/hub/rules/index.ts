@@ -1,7 +1,7 @@
 /** The rules engine's interface for the hub: load (and watch) a brand's rules document, evaluate readings, messages and silence. */
 import { fileURLToPath } from 'node:url';
 
-export { compileRules, customerMatches, decideCase, emptyDeviceState, evaluateMessage, evaluateReading, evaluateSilence, firingNote } from './engine';
+export { compileRules, customerMatches, decideCase, emptyDeviceState, evaluateMessage, evaluateReading, evaluateSilence, firingNote, formatValue } from './engine';
 export type { CustomerFacts, DeviceState, Firing, Reading, RuleMessage, RuleSet, RuleState, Sample } from './engine';
 export { formatOf, loadRules } from './load';
 export type { LoadResult, RulesFormat } from './load';

@@ -16,7 +16,7 @@ export interface RulesWatcherOptions {
   format?: RulesFormat;
   debounceMs?: number;
   /** A good document was loaded (at start or after an edit). */
-  onLoad?: (rules: RuleSet, document: RulesDocument) => void;
+  onLoad?: (rules: RuleSet, document: RulesDocument, text: string) => void;
   /** A load failed; the previous good set stays in force. */
   onError?: (errors: RuleError[]) => void;
 }
@@ -55,7 +55,7 @@ export function watchRules(path: string, options: RulesWatcherOptions = {}): Rul
       if (!result.ok) return report(result.errors);
       good = result.rules;
       errors = [];
-      options.onLoad?.(result.rules, result.document);
+      options.onLoad?.(result.rules, result.document, text);
     }));
 
   function report(found: RuleError[]) {

@@ -35,6 +35,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'queue.update': 'Queue changed',
   'queue.members': 'Queue members',
   'settings.channels': 'Channel settings changed',
+  'rules.update': 'Rules changed',
 };
 const ACTION_COLOR: Partial<Record<AuditAction, string>> = { 'case.assign': 'indigo', 'consent.override': 'red', 'user.sign_out': 'red', 'presence.override': 'yellow', 'queue.members': 'teal' };
 

@@ -1,0 +1,158 @@
+/**
+ * What the rules engine needs stored: the brand's rules document (one row,
+ * versioned), each device's engine state, the open case of each rule and
+ * subject ("join instead of opening another"), and the firings.
+ */
+import { and, asc, count, eq, notInArray, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import { type Case, DONE_STATUSES, type Priority } from '../../shared/domain';
+import type { Plan } from '../../shared/entitlements';
+import { entitlementOf } from '../../shared/entitlements';
+import type { RuleFiring } from '../../shared/rules';
+import type { Db } from '../db/connect';
+import { toCase } from '../db/rows';
+import { caseChanges, cases, customers, deviceRuleStates, queues, ruleFirings, ruleOpenCases, rulesDocuments } from '../db/schema';
+import type { CustomerFacts, DeviceState, Firing } from '../rules';
+import type { RulesFormat } from '../rules/load';
+
+export interface StoredRules {
+  brand: string;
+  format: RulesFormat;
+  source: string;
+  version: number;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+export async function readRulesDocument(db: Db, brand: string): Promise<StoredRules | null> {
+  const [row] = await db.select().from(rulesDocuments).where(eq(rulesDocuments.brand, brand));
+  return row ? { ...row, format: row.format as RulesFormat, updatedAt: row.updatedAt.toISOString() } : null;
+}
+
+export async function rulesVersion(db: Db, brand: string): Promise<number | null> {
+  const [row] = await db.select({ version: rulesDocuments.version }).from(rulesDocuments).where(eq(rulesDocuments.brand, brand));
+  return row?.version ?? null;
+}
+
+/** Replaces the document (locked, so two saves at once give versions n+1 and n+2), returning what it replaced. */
+export async function writeRulesDocument(tx: Db, brand: string, next: { format: RulesFormat; source: string }, actorId: string | null): Promise<{ before: StoredRules | null; after: StoredRules }> {
+  const [locked] = await tx.select().from(rulesDocuments).where(eq(rulesDocuments.brand, brand)).for('update');
+  const before = locked ? { ...locked, format: locked.format as RulesFormat, updatedAt: locked.updatedAt.toISOString() } : null;
+  const version = (before?.version ?? 0) + 1;
+  const [row] = await tx
+    .insert(rulesDocuments)
+    .values({ brand, ...next, version, updatedBy: actorId })
+    .onConflictDoUpdate({ target: rulesDocuments.brand, set: { ...next, version, updatedBy: actorId, updatedAt: new Date() } })
+    .returning();
+  return { before, after: { ...row!, format: row!.format as RulesFormat, updatedAt: row!.updatedAt.toISOString() } };
+}
+
+export async function loadDeviceState(tx: Db, deviceId: string): Promise<DeviceState | null> {
+  const [row] = await tx.select({ state: deviceRuleStates.state }).from(deviceRuleStates).where(eq(deviceRuleStates.deviceId, deviceId));
+  return row ? (row.state as DeviceState) : null;
+}
+
+export async function saveDeviceState(tx: Db, state: DeviceState): Promise<void> {
+  await tx
+    .insert(deviceRuleStates)
+    .values({ deviceId: state.deviceId, state })
+    .onConflictDoUpdate({ target: deviceRuleStates.deviceId, set: { state, updatedAt: new Date() } });
+}
+
+/** Every device's state, for the silence tick (a row per device, no history). */
+export async function allDeviceStates(tx: Db): Promise<DeviceState[]> {
+  const rows = await tx.select({ state: deviceRuleStates.state }).from(deviceRuleStates).orderBy(asc(deviceRuleStates.deviceId));
+  return rows.map((r) => r.state as DeviceState);
+}
+
+/** The case this rule opened for this subject, if it is still being worked. */
+export async function openCaseOfRule(tx: Db, ruleId: string, subjectKey: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ caseId: ruleOpenCases.caseId })
+    .from(ruleOpenCases)
+    .innerJoin(cases, eq(cases.id, ruleOpenCases.caseId))
+    .where(and(eq(ruleOpenCases.ruleId, ruleId), eq(ruleOpenCases.subjectKey, subjectKey), notInArray(cases.status, [...DONE_STATUSES])));
+  return row?.caseId ?? null;
+}
+
+export async function setOpenCaseOfRule(tx: Db, ruleId: string, subjectKey: string, caseId: string): Promise<void> {
+  await tx.insert(ruleOpenCases).values({ ruleId, subjectKey, caseId }).onConflictDoUpdate({ target: [ruleOpenCases.ruleId, ruleOpenCases.subjectKey], set: { caseId } });
+}
+
+/** Devices with a case a rule opened that is still being worked (the demo feed leaves them alone). */
+export async function devicesWithOpenRuleCase(db: Db): Promise<Set<string>> {
+  const rows = await db
+    .selectDistinct({ key: ruleOpenCases.subjectKey })
+    .from(ruleOpenCases)
+    .innerJoin(cases, eq(cases.id, ruleOpenCases.caseId))
+    .where(and(sql`${ruleOpenCases.subjectKey} LIKE 'device:%'`, notInArray(cases.status, [...DONE_STATUSES])));
+  return new Set(rows.map((r) => r.key.slice('device:'.length)));
+}
+
+export type FiringOutcome = RuleFiring['outcome'];
+
+export async function recordFirings(tx: Db, firings: { firing: Firing; caseId: string | null; outcome: FiringOutcome }[]): Promise<void> {
+  if (firings.length === 0) return;
+  await tx.insert(ruleFirings).values(
+    firings.map(({ firing, caseId, outcome }) => ({
+      id: uuidv7(),
+      ruleId: firing.ruleId,
+      ruleName: firing.ruleName,
+      kind: firing.kind,
+      deviceId: firing.deviceId,
+      messageId: firing.message?.id ?? null,
+      customerId: firing.customerId,
+      caseId,
+      outcome,
+      because: firing.because,
+      readings: firing.readings,
+      actions: firing.actions,
+      at: new Date(firing.at),
+    })),
+  );
+}
+
+/** The firings recorded on a case, oldest first. */
+export async function firingsOfCase(db: Db, caseId: string): Promise<RuleFiring[]> {
+  const rows = await db.select().from(ruleFirings).where(eq(ruleFirings.caseId, caseId)).orderBy(asc(ruleFirings.at), asc(ruleFirings.id));
+  return rows.map((r) => ({ id: r.id, ruleId: r.ruleId, ruleName: r.ruleName, kind: r.kind, outcome: r.outcome as FiringOutcome, because: r.because, at: r.at.toISOString() }));
+}
+
+/** Queue ids by name, for the actions that name a queue. */
+export async function queueIdsByName(tx: Db): Promise<Map<string, string>> {
+  const rows = await tx.select({ id: queues.id, name: queues.name }).from(queues);
+  return new Map(rows.map((r) => [r.name, r.id]));
+}
+
+/** What a rule's conditions may read about a customer. */
+export async function customerFacts(tx: Db, customerId: string | null): Promise<CustomerFacts | null> {
+  if (!customerId) return null;
+  const [row] = await tx
+    .select({ id: customers.id, name: customers.name, plan: customers.plan, lifetimeValue: customers.lifetimeValue, openCases: count(cases.id) })
+    .from(customers)
+    .leftJoin(cases, and(eq(cases.customerId, customers.id), notInArray(cases.status, [...DONE_STATUSES])))
+    .where(eq(customers.id, customerId))
+    .groupBy(customers.id);
+  if (!row) return null;
+  const plan = row.plan as Plan;
+  return { id: row.id, name: row.name, plan, entitlement: entitlementOf({ plan }).kind, lifetimeValue: row.lifetimeValue, openCases: Number(row.openCases) };
+}
+
+/** A rule's set_priority and add_tags on a case: a new version, recorded as the hub's change (a console's edit meets it as a conflict). */
+export async function changeCaseByRule(tx: Db, caseRow: Case, change: { priority?: Priority; tags?: string[] }): Promise<Case> {
+  const fields: { priority?: Priority; tags?: string[] } = {};
+  if (change.priority && change.priority !== caseRow.priority) fields.priority = change.priority;
+  if (change.tags) {
+    const merged = [...new Set([...caseRow.tags, ...change.tags])];
+    if (merged.length !== caseRow.tags.length) fields.tags = merged;
+  }
+  if (Object.keys(fields).length === 0) return caseRow;
+  const version = caseRow.version + 1;
+  const [row] = await tx
+    .update(cases)
+    .set({ ...fields, version, rev: sql`nextval('rev_seq')`, updatedAt: new Date() })
+    .where(eq(cases.id, caseRow.id))
+    .returning();
+  await tx.insert(caseChanges).values({ caseId: caseRow.id, version, fields, userId: null });
+  return toCase(row!);
+}
