@@ -1,5 +1,5 @@
 /**
- * Whether the Electron shell seals the cache key and the session token with
+ * Whether the Electron shell seals the cache key and the session's tokens (access and refresh) with
  * safeStorage. On Linux without a secret service (gnome-keyring, KWallet),
  * safeStorage falls back to `basic_text`: a key written in Chromium's source,
  * the same on every machine, so "sealed" would protect nothing while
@@ -19,7 +19,7 @@ export interface SealingDecision {
 
 const LINUX_KEYCHAINS = new Set<StorageBackend>(['gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6']);
 
-const FALLBACK = 'the cache key is kept unsealed in cache.key, readable only by your user (mode 0600), as the headless console keeps it, and the session token only inside the encrypted cache';
+const FALLBACK = 'the cache key is kept unsealed in cache.key, readable only by your user (mode 0600), as the headless console keeps it, and the session tokens (access and refresh) only inside the encrypted cache';
 
 export function keySealing(opts: { platform: NodeJS.Platform; backend: StorageBackend | null; encryptionAvailable: boolean }): SealingDecision {
   if (!opts.encryptionAvailable) return { seal: false, warning: `this system offers no OS keychain to Electron's safeStorage: ${FALLBACK}` };

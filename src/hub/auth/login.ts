@@ -1,20 +1,22 @@
 /**
  * Signing in: the backoff of the (account name, address) pair first, then the
  * password — checked as slowly for an unknown name as for a known one — and
- * a token whose session starts now.
+ * an access token whose session starts now, with the first refresh token of
+ * the sign-in's family (refresh-tokens.ts).
  */
-import type { LoginRequest, LoginResponse } from '../../shared/protocol';
+import type { LoginRequest } from '../../shared/protocol';
+import type { SessionLoginResponse } from '../../shared/session-tokens';
 import type { Db } from '../db/connect';
 import { findUserWithHash } from '../repos/users';
 import { createLoginBackoff, type LoginBackoff } from './login-backoff';
 import { createPasswordCheck } from './passwords';
-import type { TokenService } from './tokens';
+import type { RefreshTokens } from './refresh-tokens';
 
-export type LoginOutcome = { status: 'ok'; response: LoginResponse } | { status: 'refused' } | { status: 'backoff'; retryAfterSeconds: number };
+export type LoginOutcome = { status: 'ok'; response: SessionLoginResponse } | { status: 'refused' } | { status: 'backoff'; retryAfterSeconds: number };
 
 export type Login = (credentials: LoginRequest, ip: string) => Promise<LoginOutcome>;
 
-export async function createLogin(db: Db, tokens: TokenService, backoff: LoginBackoff = createLoginBackoff(db)): Promise<Login> {
+export async function createLogin(db: Db, sessions: Pick<RefreshTokens, 'start'>, backoff: LoginBackoff = createLoginBackoff(db)): Promise<Login> {
   const checkPassword = await createPasswordCheck();
   return async ({ username, password }, ip) => {
     const attempt = await backoff.attempt(username, ip);
@@ -23,7 +25,7 @@ export async function createLogin(db: Db, tokens: TokenService, backoff: LoginBa
     // Unknown users and wrong passwords look the same to the caller, in answer and in time.
     if (!(await checkPassword(found?.passwordHash ?? null, password)) || !found) return { status: 'refused' };
     await backoff.succeeded(username, ip);
-    const token = await tokens.sign({ userId: found.user.id, role: found.user.role, epoch: found.sessionEpoch });
-    return { status: 'ok', response: { token, user: found.user } };
+    const { access, refreshToken } = await sessions.start({ userId: found.user.id, role: found.user.role, epoch: found.sessionEpoch });
+    return { status: 'ok', response: { token: access.token, refreshToken, expiresIn: access.expiresIn, user: found.user } };
   };
 }

@@ -28,7 +28,7 @@ export interface Sessions {
   /** A change made here: dropped here, then announced to the other hubs (awaited, so a logout is over everywhere when it answers). */
   changed(change: SessionChange): Promise<void>;
   /** Signs a token out for good: revoked in the database, then changed({jti}). */
-  revoke(claims: TokenClaims): Promise<void>;
+  revoke(claims: Pick<TokenClaims, 'jti' | 'expiresAt'>): Promise<void>;
   /** A change another hub announced: dropped here. */
   forget(change: SessionChange): void;
 }

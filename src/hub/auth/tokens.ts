@@ -4,7 +4,8 @@
  * revokes a token by its id, and each token carries its user's session
  * epoch, so raising the epoch ends every session the user has. A session
  * has an absolute lifetime: each token carries its sign-in time (`auth_time`),
- * kept by every refresh, and is refused past it however fresh it is.
+ * kept by every refresh, and is refused past it however fresh it is. A token
+ * issued through a refresh token names its family (`sid`, refresh-tokens.ts).
  */
 import { jwtVerify, SignJWT } from 'jose';
 import { eq, lt } from 'drizzle-orm';
@@ -32,15 +33,36 @@ export interface TokenClaims {
   epoch: number;
   /** When the session's sign-in was (for tokens signed before sign-in times were kept: when the token was). */
   sessionStartedAt: Date;
+  /** The refresh-token family of the sign-in (auth/refresh-tokens.ts); null for tokens signed without one. */
+  familyId: string | null;
+}
+
+export interface SignClaims {
+  userId: string;
+  role: Role;
+  epoch: number;
+  /** A refresh of a session keeps its sign-in time. */
+  sessionStartedAt?: Date;
+  familyId?: string | null;
+}
+
+export interface IssuedToken {
+  token: string;
+  jti: string;
+  expiresAt: Date;
+  /** Whole seconds from signing to expiry, rounded down (what a console is told: its clock may differ from the hub's). */
+  expiresIn: number;
 }
 
 export interface TokenService {
   /** A token of a new session, or with `sessionStartedAt`, a refresh of one. */
-  sign(claims: { userId: string; role: Role; epoch: number; sessionStartedAt?: Date }): Promise<string>;
+  sign(claims: SignClaims): Promise<string>;
+  /** sign(), with the id and expiry of the token. */
+  issue(claims: SignClaims): Promise<IssuedToken>;
   /** The claims of a well-signed, unexpired token of a session within its lifetime, or null; says nothing about revocation (see isRevoked). */
   verify(token: string): Promise<TokenClaims | null>;
   isRevoked(jti: string): Promise<boolean>;
-  revoke(claims: TokenClaims): Promise<void>;
+  revoke(claims: Pick<TokenClaims, 'jti' | 'expiresAt'>): Promise<void>;
 }
 
 export interface TokenServiceOptions {
@@ -58,22 +80,26 @@ export async function createTokenService(db: Db, opts: TokenServiceOptions): Pro
   const maxAgeSeconds = opts.sessionMaxAgeSeconds ?? DEFAULT_SESSION_MAX_AGE_SECONDS;
   const now = opts.now ?? (() => new Date());
   const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+  async function issue({ userId, role, epoch, sessionStartedAt, familyId }: SignClaims): Promise<IssuedToken> {
+    const signedAt = now();
+    const issuedAt = seconds(signedAt);
+    const startedAt = sessionStartedAt ? seconds(sessionStartedAt) : issuedAt;
+    const jti = uuidv7();
+    // Never past the session's end, so a console can tell when it must sign in again.
+    const expiresAt = Math.min(issuedAt + ttlSeconds, startedAt + maxAgeSeconds);
+    const token = await new SignJWT({ role, epoch, auth_time: startedAt, ...(familyId ? { sid: familyId } : {}) })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(userId)
+      .setIssuer(ISSUER)
+      .setJti(jti)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .sign(key);
+    return { token, jti, expiresAt: new Date(expiresAt * 1000), expiresIn: Math.max(0, Math.floor((expiresAt * 1000 - signedAt.getTime()) / 1000)) };
+  }
   return {
-    sign({ userId, role, epoch, sessionStartedAt }) {
-      const issuedAt = seconds(now());
-      const startedAt = sessionStartedAt ? seconds(sessionStartedAt) : issuedAt;
-      return (
-        new SignJWT({ role, epoch, auth_time: startedAt })
-          .setProtectedHeader({ alg: 'HS256' })
-          .setSubject(userId)
-          .setIssuer(ISSUER)
-          .setJti(uuidv7())
-          .setIssuedAt(issuedAt)
-          // Never past the session's end, so a console can tell when it must sign in again.
-          .setExpirationTime(Math.min(issuedAt + ttlSeconds, startedAt + maxAgeSeconds))
-          .sign(key)
-      );
-    },
+    issue,
+    sign: async (claims) => (await issue(claims)).token,
     async verify(token) {
       try {
         const at = now();
@@ -91,6 +117,7 @@ export async function createTokenService(db: Db, opts: TokenServiceOptions): Pro
           expiresAt: new Date(payload.exp * 1000),
           epoch: epoch.data,
           sessionStartedAt: new Date(startedAt.data * 1000),
+          familyId: typeof payload.sid === 'string' ? payload.sid : null,
         };
       } catch {
         return null;

@@ -9,8 +9,6 @@ import {
   type CaseDetailResponse,
   CaseDetailResponseSchema,
   ErrorResponseSchema,
-  type LoginResponse,
-  LoginResponseSchema,
   type Mutation,
   PresenceStateSchema,
   type PresenceState,
@@ -19,10 +17,14 @@ import {
   type SyncPushResponse,
   SyncPushResponseSchema,
 } from '../../shared/protocol';
+import { type RefreshResponse, RefreshResponseSchema, SessionLoginResponseSchema } from '../../shared/session-tokens';
 import { CoreError } from './errors';
 
 /** GET /api/me answers at least who the token belongs to; a full user when the hub sends one. */
 const MeResponseSchema = z.object({ user: z.looseObject({ id: z.string(), role: RoleSchema }), presence: PresenceStateSchema.nullable().optional() });
+/** A hub from before refresh tokens answers a login without them. */
+const LoginAnswerSchema = SessionLoginResponseSchema.partial({ refreshToken: true, expiresIn: true });
+export type LoginAnswer = z.output<typeof LoginAnswerSchema>;
 
 export interface HubCredentials {
   hubUrl: string;
@@ -30,7 +32,11 @@ export interface HubCredentials {
 }
 
 export interface HubClient {
-  login(hubUrl: string, username: string, password: string): Promise<LoginResponse>;
+  login(hubUrl: string, username: string, password: string): Promise<LoginAnswer>;
+  /** Rotates a refresh token: a new access token and a new refresh token (the hub refuses the old one from now on). */
+  refresh(hubUrl: string, refreshToken: string): Promise<RefreshResponse>;
+  /** Signs out on the hub: the access token (when still valid) and the refresh token's sign-in stop working. */
+  logout(credentials: HubCredentials, refreshToken: string | null): Promise<void>;
   /** Checks the token; returns the full user when the hub includes it. */
   me(): Promise<{ id: string; user: User | null; presence: PresenceState | null }>;
   pull(cursor: number, limit: number): Promise<SyncPullResponse>;
@@ -94,7 +100,21 @@ export function createHubClient(credentials: () => HubCredentials | null, fetchI
 
   return {
     login: (hubUrl, username, password) =>
-      request(hubEndpoint(hubUrl, '/api/auth/login'), { method: 'POST', headers: json, body: JSON.stringify({ username, password }) }, LoginResponseSchema),
+      request(hubEndpoint(hubUrl, '/api/auth/login'), { method: 'POST', headers: json, body: JSON.stringify({ username, password }) }, LoginAnswerSchema),
+
+    refresh: (hubUrl, refreshToken) =>
+      request(hubEndpoint(hubUrl, '/api/auth/refresh'), { method: 'POST', headers: json, body: JSON.stringify({ refreshToken }) }, RefreshResponseSchema),
+
+    async logout({ hubUrl, token }, refreshToken) {
+      const body = refreshToken ? { refreshToken } : {};
+      // 204 has no body; a short wait, since the user is signing out now.
+      await request(
+        hubEndpoint(hubUrl, '/api/auth/logout'),
+        { method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify(body) },
+        z.unknown(),
+        5_000,
+      );
+    },
 
     async me() {
       const { url, headers } = authed('/api/me');

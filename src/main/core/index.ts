@@ -14,6 +14,7 @@ import { createChanges } from './changes';
 import { createHandlers } from './handlers';
 import { createHubClient, errorText, type HubClient } from './hub-client';
 import { createSession } from './session';
+import { createTokenKeeper } from './token-refresh';
 import type { SecretBox } from './secret-box';
 import { createPusher } from './push';
 import { createPuller, PULL_PAGE_SIZE } from './sync';
@@ -84,9 +85,20 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
     pusher: createPusher(cache, hub),
     events,
     me,
-    onUnauthorized: () => endSession('the hub refused the session'),
+    // An expired access token (back after days offline) is refreshed; only a refused refresh token ends the session.
+    onUnauthorized: () => void tokens.recover('the hub refused the access token'),
     log,
     resyncIntervalMs: opts.resyncIntervalMs,
+    retryBaseMs: opts.retryBaseMs,
+  });
+  const tokens = createTokenKeeper({
+    session,
+    onRefreshed(next) {
+      // The live socket keeps the token it connected with: a new one with the new token, and a sync on connect.
+      if (!closed) connection.start(next);
+    },
+    onRefused: (why) => endSession(why),
+    log,
     retryBaseMs: opts.retryBaseMs,
   });
   const changes = createChanges({
@@ -118,11 +130,14 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
     agentStats = stats;
   });
 
-  function endSession(why: string): void {
+  /** Ends the session here (the outbox and cache stay for the next sign-in); a sign-out also revokes its tokens on the hub. */
+  function endSession(why: string, { signOut = false } = {}): void {
     if (closed || !session.current()) return;
     log(`logged out: ${why}`);
+    tokens.stop();
     connection.stop();
-    session.logout();
+    if (signOut) void session.signOut();
+    else session.logout();
     events.emit('session:changed', { user: null });
   }
 
@@ -134,7 +149,7 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
       if (me.presence) events.emit('presence:changed', me.presence);
     } catch (error) {
       if (closed) return;
-      if (error instanceof CoreError && error.code === 'unauthorized') endSession('the stored token is no longer valid');
+      if (error instanceof CoreError && error.code === 'unauthorized') void tokens.recover('the stored token is no longer valid');
       else log(`could not reach the hub to check the session: ${errorText(error)}`);
     }
   }
@@ -153,6 +168,7 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
       // The first pull fills the cache before login answers, so the queue is there when the UI asks.
       await connection.syncNow().catch((error: unknown) => log(`first pull failed: ${errorText(error)}`));
       connection.start(current);
+      tokens.start();
       events.emit('session:changed', { user: current.user });
       void refreshUser();
     },
@@ -168,7 +184,7 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
         return state;
       },
     },
-    onLogout: () => endSession('logout'),
+    onLogout: () => endSession('logout', { signOut: true }),
     log,
   });
 
@@ -180,6 +196,8 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
   } else if (restored) {
     // Logged in from a previous run: serve the cache at once, catch up in the background.
     connection.start(restored);
+    // An access token that expired while the console was closed is refreshed at once.
+    tokens.start();
     void refreshUser();
     connection.syncNow().catch((error: unknown) => log(`pull on start failed: ${errorText(error)}`));
   }
@@ -191,6 +209,7 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
     async close() {
       if (closed) return;
       closed = true;
+      tokens.stop();
       connection.stop();
       events.removeAllListeners();
       cache.close();

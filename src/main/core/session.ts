@@ -1,18 +1,27 @@
 /**
- * Who is logged in, against which hub. The token and user are kept in the
+ * Who is logged in, against which hub. The tokens and user are kept in the
  * cache's meta table so a restarted console is still logged in and can work
- * offline; the token goes through `secrets` (Electron: safeStorage) when given.
+ * offline; the tokens go through `secrets` (Electron: safeStorage) when given,
+ * as the cache key does. The access token lives hours; the refresh token
+ * (rotated by the hub on every use) lets a console back after days get a new
+ * one without a password, so its offline work syncs.
  */
 import { z } from 'zod';
 import { type User, UserSchema } from '../../shared/domain';
+import { RefreshTokenSchema } from '../../shared/session-tokens';
 import type { Cache } from './cache';
 import { CoreError } from './errors';
-import type { HubClient, HubCredentials } from './hub-client';
+import { errorText, type HubClient, type HubCredentials } from './hub-client';
 
 import type { SecretBox } from './secret-box';
 
 export interface StoredSession extends HubCredentials {
   user: User;
+  /** Null when the hub gave none (an older hub): the session then ends with its access token. */
+  refreshToken: string | null;
+  /** When the access token expires and when to refresh it, by this machine's clock (ms); null when unknown. */
+  expiresAt: number | null;
+  refreshAt: number | null;
 }
 
 export interface Session {
@@ -20,15 +29,46 @@ export interface Session {
   credentials(): HubCredentials | null;
   /** Logs in; a different user or hub than the cached one starts the cache afresh. */
   login(input: { hubUrl?: string; username: string; password: string }): Promise<StoredSession>;
-  /** Forgets the token; the cached rows stay for the same user's next login. */
+  /**
+   * A new access token (and refresh token) for the refresh token; one at a time, callers meanwhile share it.
+   * Rejects with the hub client's CoreError: `unauthorized` when the hub refuses the refresh token.
+   */
+  refresh(): Promise<StoredSession>;
+  /** Forgets the tokens; the cached rows and the outbox stay for the same user's next login. */
   logout(): void;
+  /** Forgets the tokens at once (as logout) and tells the hub, which revokes them; settles when the hub answered or could not be reached. */
+  signOut(): Promise<void>;
   /** The hub knows newer facts about this user (name, role). */
   updateUser(user: User): void;
 }
 
 const SEALED_PREFIX = 'sealed:';
+/** Refreshed this long before the access token expires (a fifth of its life when that is shorter). */
+export const REFRESH_LEAD_MS = 5 * 60_000;
 
-export function createSession(opts: { cache: Cache; hub: Pick<HubClient, 'login'>; defaultHubUrl: string; secrets?: SecretBox; log(message: string): void }): Session {
+/** What is kept under `token` (sealed as one): the tokens and when the access token expires. A bare JWT is an older console's. */
+const StoredTokensSchema = z.object({
+  token: z.string().min(1),
+  refreshToken: RefreshTokenSchema.nullable(),
+  expiresAt: z.number().nullable(),
+  refreshAt: z.number().nullable(),
+});
+type StoredTokens = z.infer<typeof StoredTokensSchema>;
+
+/** The times to keep for an access token the hub says lives `expiresIn` seconds from now. */
+export function tokenTimes(expiresIn: number | undefined, now = Date.now()): Pick<StoredSession, 'expiresAt' | 'refreshAt'> {
+  if (expiresIn === undefined) return { expiresAt: null, refreshAt: null };
+  const lifeMs = expiresIn * 1000;
+  return { expiresAt: now + lifeMs, refreshAt: now + lifeMs - Math.min(REFRESH_LEAD_MS, lifeMs / 5) };
+}
+
+export function createSession(opts: {
+  cache: Cache;
+  hub: Pick<HubClient, 'login' | 'refresh' | 'logout'>;
+  defaultHubUrl: string;
+  secrets?: SecretBox;
+  log(message: string): void;
+}): Session {
   const { meta } = opts.cache;
 
   function load(): StoredSession | null {
@@ -37,11 +77,12 @@ export function createSession(opts: { cache: Cache; hub: Pick<HubClient, 'login'
     const user = UserSchema.safeParse(safeJson(meta.get('user')));
     if (!stored || !hubUrl || !user.success) return null;
     try {
-      const token = stored.startsWith(SEALED_PREFIX) ? requireSecrets().open(stored.slice(SEALED_PREFIX.length)) : stored;
-      return { hubUrl, token, user: user.data };
+      const opened = stored.startsWith(SEALED_PREFIX) ? requireSecrets().open(stored.slice(SEALED_PREFIX.length)) : stored;
+      const tokens = opened.startsWith('{') ? StoredTokensSchema.parse(JSON.parse(opened)) : { token: opened, refreshToken: null, expiresAt: null, refreshAt: null };
+      return { hubUrl, user: user.data, ...tokens };
     } catch (error) {
       // E.g. the OS keychain changed: log in again rather than fail to start.
-      opts.log(`stored session unreadable, logging out: ${error instanceof Error ? error.message : String(error)}`);
+      opts.log(`stored session unreadable, logging out: ${errorText(error)}`);
       return null;
     }
   }
@@ -52,14 +93,34 @@ export function createSession(opts: { cache: Cache; hub: Pick<HubClient, 'login'
   }
 
   function save(next: StoredSession): void {
+    const tokens: StoredTokens = { token: next.token, refreshToken: next.refreshToken, expiresAt: next.expiresAt, refreshAt: next.refreshAt };
+    const plain = JSON.stringify(tokens);
     opts.cache.transaction(() => {
       meta.set('hubUrl', next.hubUrl);
       meta.set('user', JSON.stringify(next.user));
-      meta.set('token', opts.secrets ? SEALED_PREFIX + opts.secrets.seal(next.token) : next.token);
+      meta.set('token', opts.secrets ? SEALED_PREFIX + opts.secrets.seal(plain) : plain);
     });
   }
 
   let current = load();
+  let refreshing: Promise<StoredSession> | null = null;
+
+  function logout(): void {
+    current = null;
+    refreshing = null;
+    // The user and hub stay: they tell the next login whether the cached rows are still this scope.
+    meta.delete('token');
+  }
+
+  async function refreshOnce(from: StoredSession): Promise<StoredSession> {
+    if (!from.refreshToken) throw new CoreError('unauthorized', 'the hub gave this session no refresh token: sign in again');
+    const answer = await opts.hub.refresh(from.hubUrl, from.refreshToken);
+    // Signed out, or someone else signed in, while the hub answered: that answer is no one's now.
+    if (current !== from) throw new CoreError('unauthorized', 'the session ended while it was being refreshed');
+    current = { ...from, token: answer.token, refreshToken: answer.refreshToken, ...tokenTimes(answer.expiresIn) };
+    save(current);
+    return current;
+  }
 
   return {
     current: () => current,
@@ -84,15 +145,28 @@ export function createSession(opts: { cache: Cache; hub: Pick<HubClient, 'login'
         }
         opts.cache.resetSynced();
       }
-      current = { hubUrl, token: answer.token, user };
+      current = { hubUrl, token: answer.token, user, refreshToken: answer.refreshToken ?? null, ...tokenTimes(answer.expiresIn) };
+      refreshing = null;
       save(current);
       return current;
     },
 
-    logout() {
-      current = null;
-      // The user and hub stay: they tell the next login whether the cached rows are still this scope.
-      meta.delete('token');
+    refresh() {
+      if (!current) return Promise.reject(new CoreError('unauthorized', 'not logged in'));
+      refreshing ??= refreshOnce(current).finally(() => {
+        refreshing = null;
+      });
+      return refreshing;
+    },
+
+    logout,
+
+    async signOut() {
+      const ending = current;
+      if (!ending) return;
+      // Gone from here before the hub answers: signing out never waits for the network, and offline it still signs out here.
+      logout();
+      await opts.hub.logout({ hubUrl: ending.hubUrl, token: ending.token }, ending.refreshToken).catch((error: unknown) => opts.log(`sign-out on the hub failed: ${errorText(error)}`));
     },
 
     updateUser(user) {
