@@ -1,24 +1,72 @@
 /**
- * Hub sync at scale: a supervisor's bootstrap pull of 100,000 cases, and a
- * console pushing 1,000 mutations one request at a time.
+ * Hub sync at scale: a supervisor's bootstrap pull of 100,000 cases (and the
+ * longest the hub's event loop stalls meanwhile), and a console pushing 1,000
+ * mutations one request at a time.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import { openDatabase } from '../src/hub/db/connect';
 import { loadDemo } from '../src/hub/demo/load';
 import { startHub } from '../src/hub/hub';
-import type { SyncPullResponse, SyncPushResponse } from '../src/shared/protocol';
+import type { SyncPushResponse } from '../src/shared/protocol';
 import { loginAs, poster } from './http';
 import { ms, report, summarize } from './stats';
 
 const CASES = 100_000;
 const MUTATIONS = 1_000;
 const PUSH_BATCH = 100;
+const PAGE = 5_000;
+
+interface Pulled {
+  cases: number;
+  /** The first MUTATIONS cases pulled, to push changes to. */
+  caseIds: { id: string; version: number }[];
+  pullMs: number;
+}
+
+/** The console's side of the bootstrap pull, as plain JavaScript for a worker thread (it starts in bare Node). */
+const PULL_CLIENT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { url, token, page, keep } = workerData;
+(async () => {
+  const start = performance.now();
+  let cursor = 0;
+  let cases = 0;
+  const caseIds = [];
+  for (;;) {
+    const response = await fetch(new URL('/api/sync/pull', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token },
+      body: JSON.stringify({ cursor, limit: page }),
+    });
+    if (!response.ok) throw new Error('pull: ' + response.status + ' ' + (await response.text()));
+    const body = await response.json();
+    for (const change of body.changes) {
+      if (change.entity !== 'case') continue;
+      cases++;
+      if (caseIds.length < keep) caseIds.push({ id: change.id, version: change.row.version });
+    }
+    cursor = body.cursor;
+    if (!body.hasMore) break;
+  }
+  parentPort.postMessage({ cases, caseIds, pullMs: performance.now() - start });
+})();
+`;
+
+function pullInWorker(url: string, token: string): Promise<Pulled> {
+  const worker = new Worker(PULL_CLIENT, { eval: true, workerData: { url, token, page: PAGE, keep: MUTATIONS } });
+  return new Promise<Pulled>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`pull client stopped (exit code ${code})`)));
+  }).finally(() => void worker.terminate());
+}
 
 /** Synthetic cases straight into storage: the bench measures sync, not inserts. */
 async function seed(dataDir: string): Promise<void> {
@@ -51,26 +99,18 @@ export async function benchHubSync(): Promise<void> {
       const token = await loginAs(hub.url, 'sam');
 
       // The hub runs in this process: how long its event loop (live events, every other request) stalls.
+      // The pulling console runs in a thread of its own, as it would in its own process: parsing the
+      // pages is its work, not the hub's.
       const stalls = monitorEventLoopDelay({ resolution: 5 });
       stalls.enable();
-      const pullStart = performance.now();
-      let cursor = 0;
-      let cases = 0;
-      const caseIds: { id: string; version: number }[] = [];
-      for (;;) {
-        const page = await json<SyncPullResponse>(await post('/api/sync/pull', { cursor, limit: 5000 }, token));
-        for (const change of page.changes) {
-          if (change.entity !== 'case') continue;
-          cases++;
-          if (caseIds.length < MUTATIONS) caseIds.push({ id: change.id, version: (change.row as { version: number }).version });
-        }
-        cursor = page.cursor;
-        if (!page.hasMore) break;
-      }
-      const pullMs = performance.now() - pullStart;
+      const pulled = await pullInWorker(hub.url, token);
       stalls.disable();
-      report(`hub: sync pull of ${cases.toLocaleString('en')} cases (pages of 5,000)`, ms(pullMs), { ok: pullMs < 10_000, text: '< 10 s' });
-      report('hub: longest event-loop stall during that pull', `${ms(stalls.max / 1e6)} (p99 ${ms(stalls.percentile(99) / 1e6)})`);
+      const { cases, caseIds, pullMs } = pulled;
+      report(`hub: sync pull of ${cases.toLocaleString('en')} cases (pages of ${PAGE.toLocaleString('en')})`, ms(pullMs), { ok: pullMs < 5_000, text: '< 5 s' });
+      report('hub: longest event-loop stall during that pull', `${ms(stalls.max / 1e6)} (p99 ${ms(stalls.percentile(99) / 1e6)})`, {
+        ok: stalls.max / 1e6 < 20,
+        text: '< 20 ms',
+      });
 
       const mutationFor = (i: number) => {
         const target = caseIds[i % caseIds.length]!;

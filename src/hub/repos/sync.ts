@@ -4,8 +4,14 @@
  * merge keeps the lowest `limit` revs, so no row can be skipped between pages.
  * A case that left the actor's scope (reassigned elsewhere) comes as a
  * delete at the rev of its move.
+ *
+ * A table is read a slice at a time (READ_SLICE rows a query, each starting
+ * after the last rev of the one before) and each slice is mapped as it
+ * arrives: a page of 5,000 rows never holds the hub's event loop for the
+ * whole page at once. Revs are unique (every write draws its own from
+ * rev_seq), so the slices are exactly the rows of one read of `limit`.
  */
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Case } from '../../shared/domain';
 import type { SyncChange, SyncPullResponse } from '../../shared/protocol';
 import type { Db } from '../db/connect';
@@ -13,74 +19,137 @@ import { toArticle, toCase, toCustomer, toDevice, toMention, toMessage, toQueue,
 import { articles, caseMoves, cases, customers, devices, mentions, messages, queues, users } from '../db/schema';
 import { type Actor, caseScope, mentionScope, namedInScope, sawBeforeMove, scopeKey } from './scope';
 
-export function pullChanges(db: Db, actor: Actor, cursor: number, limit: number): Promise<SyncPullResponse> {
+/** Rows of one table read (and mapped) in one go: a few ms of the event loop each. */
+export const READ_SLICE = 500;
+
+/** `slice` is for tests: any size must give the same pages. */
+export function pullChanges(db: Db, actor: Actor, cursor: number, limit: number, slice = READ_SLICE): Promise<SyncPullResponse> {
   // One snapshot for every table read: writers commit in rev order, so a snapshot holds every rev up to
   // some point and none past it. Reads in separate snapshots (separate pool connections, or PGlite
   // letting a write in between two reads) could see a message at rev 102 but not the case at rev 101
   // committed just before it, and move the cursor past that case for good.
-  return db.transaction((tx) => pullInSnapshot(tx as unknown as Db, actor, cursor, limit), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+  return db.transaction((tx) => pullInSnapshot(tx as unknown as Db, actor, cursor, limit, slice), { isolationLevel: 'repeatable read', accessMode: 'read only' });
 }
 
-async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: number): Promise<SyncPullResponse> {
+/** One table's part of a page: its changes in rev order, and whether it had `limit` rows (more may follow). */
+interface TableRead {
+  changes: SyncChange[];
+  full: boolean;
+}
+
+async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: number, slice: number): Promise<SyncPullResponse> {
   const scope = caseScope(actor);
+  // A table's rows past the cursor: `query` reads `take` of them past a rev (`past`, on the table's `rev` column) in rev order.
+  const read = <R,>(rev: Parameters<typeof gt>[0], query: (past: SQL, take: number) => PromiseLike<R[]>, map: (row: R) => SyncChange) =>
+    inSlices(cursor, limit, slice, (after, take) => query(gt(rev, after), take), map);
 
   // One after another: the snapshot is one connection, and a client runs one query at a time anyway
   // (node-postgres deprecates queueing them on it).
-  const [head, moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows, articleRows, mentionRows] = await inTurn([
-    db.select({ rev: sql<string>`last_value` }).from(sql`rev_seq`),
-    scope
-      ? db
-          .select({ id: caseMoves.caseId, rev: caseMoves.rev })
-          .from(caseMoves)
-          .innerJoin(cases, eq(cases.id, caseMoves.caseId))
-          // NOT over a nullable condition is NULL; coalesce keeps "not visible now" a plain boolean.
-          .where(and(gt(caseMoves.rev, cursor), sawBeforeMove(actor), sql`NOT coalesce(${scope}, false)`))
-          .orderBy(asc(caseMoves.rev))
-          .limit(limit)
-      : Promise.resolve([]),
-    db.select().from(cases).where(and(gt(cases.rev, cursor), scope)).orderBy(asc(cases.rev)).limit(limit),
-    db
-      .select({ m: messages })
-      .from(messages)
-      .innerJoin(cases, eq(messages.caseId, cases.id))
-      .where(and(gt(messages.rev, cursor), scope))
-      .orderBy(asc(messages.rev))
-      .limit(limit),
-    db
-      .select()
-      .from(customers)
-      .where(and(gt(customers.rev, cursor), namedInScope(db, actor, customers.id, cases.customerId)))
-      .orderBy(asc(customers.rev))
-      .limit(limit),
-    db
-      .select()
-      .from(devices)
-      .where(and(gt(devices.rev, cursor), namedInScope(db, actor, devices.id, cases.deviceId)))
-      .orderBy(asc(devices.rev))
-      .limit(limit),
-    db.select().from(queues).where(gt(queues.rev, cursor)).orderBy(asc(queues.rev)).limit(limit),
-    db.select().from(users).where(gt(users.rev, cursor)).orderBy(asc(users.rev)).limit(limit),
+  const [head] = await db.select({ rev: sql<string>`last_value` }).from(sql`rev_seq`);
+  const tables: (() => Promise<TableRead>)[] = [
+    () =>
+      scope
+        ? read(
+            caseMoves.rev,
+            (past, take) =>
+              db
+                .select({ id: caseMoves.caseId, rev: caseMoves.rev })
+                .from(caseMoves)
+                .innerJoin(cases, eq(cases.id, caseMoves.caseId))
+                // NOT over a nullable condition is NULL; coalesce keeps "not visible now" a plain boolean.
+                .where(and(past, sawBeforeMove(actor), sql`NOT coalesce(${scope}, false)`))
+                .orderBy(asc(caseMoves.rev))
+                .limit(take),
+            (m) => ({ op: 'delete', entity: 'case', id: m.id, rev: Number(m.rev), row: null }),
+          )
+        : Promise.resolve({ changes: [], full: false }),
+    () => read(cases.rev, (past, take) => db.select().from(cases).where(and(past, scope)).orderBy(asc(cases.rev)).limit(take), (r) => upsert('case', toCase(r))),
+    () =>
+      read(
+        messages.rev,
+        (past, take) =>
+          db
+            .select({ m: messages })
+            .from(messages)
+            .innerJoin(cases, eq(messages.caseId, cases.id))
+            .where(and(past, scope))
+            .orderBy(asc(messages.rev))
+            .limit(take),
+        (r) => upsert('message', toMessage(r.m)),
+      ),
+    () =>
+      read(
+        customers.rev,
+        (past, take) =>
+          db
+            .select()
+            .from(customers)
+            .where(and(past, namedInScope(db, actor, customers.id, cases.customerId)))
+            .orderBy(asc(customers.rev))
+            .limit(take),
+        (r) => upsert('customer', toCustomer(r)),
+      ),
+    () =>
+      read(
+        devices.rev,
+        (past, take) =>
+          db
+            .select()
+            .from(devices)
+            .where(and(past, namedInScope(db, actor, devices.id, cases.deviceId)))
+            .orderBy(asc(devices.rev))
+            .limit(take),
+        (r) => upsert('device', toDevice(r)),
+      ),
+    () => read(queues.rev, (past, take) => db.select().from(queues).where(past).orderBy(asc(queues.rev)).limit(take), (r) => upsert('queue', toQueue(r))),
+    () =>
+      read(
+        users.rev,
+        (past, take) => db.select().from(users).where(past).orderBy(asc(users.rev)).limit(take),
+        (r) => ({ op: 'upsert' as const, entity: 'user' as const, id: r.id, rev: Number(r.rev), row: toUser(r) }),
+      ),
     // The whole knowledge base goes to every console: it is small beside the cases, and a technician offline needs whatever fits the case in front of them.
-    db.select().from(articles).where(gt(articles.rev, cursor)).orderBy(asc(articles.rev)).limit(limit),
-    db.select().from(mentions).where(and(gt(mentions.rev, cursor), mentionScope(actor))).orderBy(asc(mentions.rev)).limit(limit),
-  ]);
+    () => read(articles.rev, (past, take) => db.select().from(articles).where(past).orderBy(asc(articles.rev)).limit(take), (r) => upsert('article', toArticle(r))),
+    () =>
+      read(
+        mentions.rev,
+        (past, take) => db.select().from(mentions).where(and(past, mentionScope(actor))).orderBy(asc(mentions.rev)).limit(take),
+        (r) => upsert('mention', toMention(r)),
+      ),
+  ];
+  const reads: TableRead[] = [];
+  for (const table of tables) reads.push(await table());
 
-  const changes: SyncChange[] = [
-    ...moves.map((m): SyncChange => ({ op: 'delete', entity: 'case', id: m.id, rev: Number(m.rev), row: null })),
-    ...caseRows.map((r) => upsert('case', toCase(r))),
-    ...messageRows.map((r) => upsert('message', toMessage(r.m))),
-    ...customerRows.map((r) => upsert('customer', toCustomer(r))),
-    ...deviceRows.map((r) => upsert('device', toDevice(r))),
-    ...queueRows.map((r) => upsert('queue', toQueue(r))),
-    ...userRows.map((r) => ({ op: 'upsert' as const, entity: 'user' as const, id: r.id, rev: Number(r.rev), row: toUser(r) })),
-    ...articleRows.map((r) => upsert('article', toArticle(r))),
-    ...mentionRows.map((r) => upsert('mention', toMention(r))),
-  ].sort((a, b) => a.rev - b.rev);
-
-  const page = changes.slice(0, limit);
-  const hasMore = changes.length > limit || [moves, caseRows, messageRows, customerRows, deviceRows, queueRows, userRows, articleRows, mentionRows].some((rows) => rows.length === limit);
+  // Stable: changes of one rev keep the order of the tables above.
+  const changes = reads.flatMap((r) => r.changes).sort((a, b) => a.rev - b.rev);
+  const page = changes.length > limit ? changes.slice(0, limit) : changes;
+  const hasMore = changes.length > limit || reads.some((r) => r.full);
   const around = scope ? await aroundScopeChanges(db, actor, cursor, page) : [];
-  return { changes: [...page, ...around], cursor: page.at(-1)?.rev ?? cursor, hasMore, head: Number(head[0]?.rev ?? 0), scope: scopeKey(actor) };
+  return { changes: around.length > 0 ? [...page, ...around] : page, cursor: page.at(-1)?.rev ?? cursor, hasMore, head: Number(head?.rev ?? 0), scope: scopeKey(actor) };
+}
+
+/**
+ * Up to `limit` rows past `cursor` in rev order, `slice` a query: each read
+ * starts after the last rev of the one before, and its rows are mapped before
+ * the next is asked for.
+ */
+async function inSlices<R>(
+  cursor: number,
+  limit: number,
+  slice: number,
+  query: (after: number, take: number) => PromiseLike<R[]>,
+  map: (row: R) => SyncChange,
+): Promise<TableRead> {
+  const changes: SyncChange[] = [];
+  let after = cursor;
+  for (;;) {
+    const take = Math.min(slice, limit - changes.length);
+    const rows = await query(after, take);
+    for (const row of rows) changes.push(map(row));
+    if (changes.length === limit) return { changes, full: true };
+    if (rows.length < take) return { changes, full: false };
+    after = changes.at(-1)!.rev;
+  }
 }
 
 /**

@@ -1,0 +1,89 @@
+/**
+ * The pull reads each table a slice at a time (and writes its JSON a slice at
+ * a time) so a page of 5,000 rows never holds the hub's event loop: the pages
+ * must be exactly those of one read per table — the same rows, in the same
+ * order, the same cursor and hasMore — for a supervisor and for an agent with
+ * tombstones and the rows that come along with a case that entered her scope;
+ * and the JSON exactly JSON.stringify's.
+ */
+import { eq, inArray } from 'drizzle-orm';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/hub/db/connect';
+import { cases, queueMembers, queues, users } from '../../src/hub/db/schema';
+import { loadDemo } from '../../src/hub/demo/load';
+import { pageJson } from '../../src/hub/http/page-json';
+import { reassignCases } from '../../src/hub/repos/reassign';
+import type { Actor } from '../../src/hub/repos/scope';
+import { pullChanges } from '../../src/hub/repos/sync';
+import type { SyncPullResponse } from '../../src/shared/protocol';
+import { backends } from './backends';
+
+const LIMIT = 41;
+
+describe.each(backends)('sync pull pages read in slices ($name)', (backend) => {
+  let database: Database;
+  let dispose: () => Promise<void>;
+  let sam: Actor;
+  let ana: Actor;
+
+  const actorOf = async (username: string): Promise<Actor> => {
+    const [user] = await database.db.select().from(users).where(eq(users.username, username));
+    const memberships = await database.db.select({ queueId: queueMembers.queueId }).from(queueMembers).where(eq(queueMembers.userId, user!.id));
+    return { id: user!.id, name: user!.name, role: user!.role as Actor['role'], queueIds: memberships.map((m) => m.queueId), sessionEpoch: user!.sessionEpoch };
+  };
+
+  /** Every page of a pull from the start, `slice` rows a query. */
+  const walk = async (actor: Actor, slice: number): Promise<SyncPullResponse[]> => {
+    const pages: SyncPullResponse[] = [];
+    let cursor = 0;
+    for (;;) {
+      const page = await pullChanges(database.db, actor, cursor, LIMIT, slice);
+      pages.push(page);
+      cursor = page.cursor;
+      if (!page.hasMore) return pages;
+    }
+  };
+
+  beforeAll(async () => {
+    const storage = await backend.storage();
+    dispose = storage.dispose;
+    database = await openDatabase(storage.options);
+    await loadDemo(database.db, pino({ level: 'silent' }));
+    sam = await actorOf('sam');
+    ana = await actorOf('ana');
+    // Cases leave Ana's queues (tombstones for her) and others enter them (with their customers, devices and messages).
+    const [outside] = await database.db.select({ id: queues.id }).from(queues).where(eq(queues.name, 'Billing'));
+    const [inside] = await database.db.select({ id: queues.id }).from(queues).where(eq(queues.name, 'Devices'));
+    const hers = await database.db.select({ id: cases.id }).from(cases).where(inArray(cases.queueId, ana.queueIds)).orderBy(cases.number).limit(30);
+    const others = await database.db.select({ id: cases.id }).from(cases).where(eq(cases.queueId, outside!.id)).orderBy(cases.number).limit(30);
+    await reassignCases(database.db, sam, { caseIds: hers.map((c) => c.id), queueId: outside!.id, assigneeId: null });
+    await reassignCases(database.db, sam, { caseIds: others.map((c) => c.id), queueId: inside!.id });
+  }, 60_000);
+
+  afterAll(async () => {
+    await database?.close();
+    await dispose?.();
+  });
+
+  it.each([
+    ['a supervisor', () => sam],
+    ['an agent', () => ana],
+  ])('gives %s the pages of one read per table', async (_who, actor) => {
+    const whole = await walk(actor(), LIMIT);
+    expect(whole.length).toBeGreaterThan(5);
+    expect(whole.flatMap((p) => p.changes).some((c) => c.op === 'delete')).toBe(actor() === ana);
+    // Slices that do and do not divide the limit, down to one row a query.
+    for (const slice of [1, 4, 7]) expect(await walk(actor(), slice)).toEqual(whole);
+  });
+
+  it('writes a page as the bytes of JSON.stringify', async () => {
+    const [page] = await walk(ana, 4);
+    for (const slice of [1, 3, LIMIT, 1000]) expect((await pageJson(page!, slice)).toString('utf8')).toBe(JSON.stringify(page));
+    const bare: SyncPullResponse = { changes: [], cursor: 12, hasMore: false };
+    expect((await pageJson(bare, 3)).toString('utf8')).toBe(JSON.stringify(bare));
+    const odd = { op: 'upsert', entity: 'case', id: 'x', rev: 1, row: { subject: 'Ñandú “quoted” \u2028 😀 \\ "' } } as const;
+    const unicode: SyncPullResponse = { ...page!, changes: [odd, ...page!.changes] };
+    expect((await pageJson(unicode, 2)).toString('utf8')).toBe(JSON.stringify(unicode));
+  });
+});
