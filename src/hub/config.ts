@@ -90,6 +90,10 @@ export interface HubOptions {
   surgeKeywords?: string[];
   /** No second alert for the same channel or keyword within this time (default 30). */
   surgeCooldownMinutes?: number;
+  /** SLA breach watcher (sla/watch.ts): how often each hub looks (default 30 s; tests set it long and call `sla.check`). */
+  slaIntervalMs?: number;
+  /** How long before an SLA due time the warning goes out, in minutes (default 15). */
+  slaWarnMinutes?: number;
   /**
    * The brand's rules document (YAML or JSON, rules/README.md): stored at first start and watched, an edit
    * that loads is saved as a new version. Without it the database's document stands (at first start: the
@@ -98,6 +102,10 @@ export interface HubOptions {
   rulesFile?: string;
   /** How often the silence rules are judged (default 30 s). */
   silenceIntervalMs?: number;
+  /** How long a console may go without refreshing its sign-in before its refresh token lapses (default 30 days). */
+  refreshIdleSeconds?: number;
+  /** How often push routing looks for offers to make and lapsed ones (default 1 s; it also runs when work arrives). */
+  routingIntervalMs?: number;
 }
 
 /** The per-user application data folder of this platform. */
@@ -162,8 +170,12 @@ const OPTIONS = {
   surgeMinimum: { env: 'SWITCHBOARD_SURGE_MINIMUM', schema: z.coerce.number().int().min(1).max(1_000_000) },
   surgeKeywords: { env: 'SWITCHBOARD_SURGE_KEYWORDS', schema: commaList(z.string().min(2).max(100), 'keywords') },
   surgeCooldownMinutes: { env: 'SWITCHBOARD_SURGE_COOLDOWN_MINUTES', schema: z.coerce.number().int().min(1).max(10_080) },
+  slaIntervalMs: { env: 'SWITCHBOARD_SLA_INTERVAL_MS', schema: z.coerce.number().int().min(1000).max(3_600_000) },
+  slaWarnMinutes: { env: 'SWITCHBOARD_SLA_WARN_MINUTES', schema: z.coerce.number().int().min(0).max(10_080) },
   rulesFile: { env: 'SWITCHBOARD_RULES_FILE', schema: z.string().min(1).max(4096) },
   silenceIntervalMs: { env: 'SWITCHBOARD_SILENCE_INTERVAL_MS', schema: z.coerce.number().int().min(1000).max(3_600_000) },
+  refreshIdleSeconds: { env: 'SWITCHBOARD_REFRESH_IDLE_SECONDS', schema: z.coerce.number().int().min(60).max(365 * 24 * 3600) },
+  routingIntervalMs: { env: 'SWITCHBOARD_ROUTING_INTERVAL_MS', schema: z.coerce.number().int().min(100).max(60_000) },
 } as const satisfies Record<string, { env: string; schema: z.ZodType }>;
 type OptionKey = keyof typeof OPTIONS;
 

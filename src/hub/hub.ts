@@ -15,6 +15,7 @@ import { createCurrentRules } from './automation/current-rules';
 import type { DeviceFired } from './automation/device-rules';
 import { judgeSilence } from './automation/silence';
 import { createTelemetryIngest } from './devices/ingest';
+import { type RoutingLoop, startRouting } from './routing/loop';
 import { DEFAULT_RULES_PATH } from './rules';
 import { startEmbeddedBroker } from './devices/broker';
 import type { MqttCredentials } from './devices/credentials';
@@ -26,6 +27,8 @@ import { createLiveServer, disconnectToken, disconnectUser, shareSessionChanges,
 import { createPublisher } from './live/publish';
 import { broadcastQueueStats } from './live/queue-stats';
 import { type SurgeWatch, watchSurges } from './live/surge';
+import { type SlaWatch, watchSla } from './sla/watch';
+import { slaSettingsSource } from './sla/policies';
 import { createMetrics } from './ops/metrics';
 import { createLogger } from './ops/logger';
 import { redactCredentials } from './ops/redact';
@@ -58,6 +61,10 @@ export interface RunningHub {
   smtpUrl: string | null;
   /** Surge alerts: `check(now)` looks once now (tests use it instead of waiting for the interval). */
   surges: Pick<SurgeWatch, 'check'>;
+  /** SLA warnings and breaches: `check(now)` looks once now (tests use it instead of waiting for the interval). */
+  sla: Pick<SlaWatch, 'check'>;
+  /** Push routing: `round(now)` runs one round now and publishes it (tests use it instead of waiting for the interval). */
+  routing: Pick<RoutingLoop, 'round'>;
   close(): Promise<void>;
 }
 
@@ -95,6 +102,9 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const io = createLiveServer(app.server, sessions);
     const stats = broadcastQueueStats(io, db, log.child({ component: 'queue-stats' }), { intervalMs: opts.queueStatsIntervalMs });
     const publish = createPublisher(io, () => stats.changed());
+    // Push routing: offers to available agents, on a short clock and when work arrives.
+    const routing = startRouting(db, publish, log.child({ component: 'routing' }), { intervalMs: opts.routingIntervalMs });
+    closers.push(async () => routing.stop());
     const presence = trackPresence(io, db, publish, log.child({ component: 'presence' }));
     const watchers = watchCases(io, db, sessions, log.child({ component: 'watchers' }));
     const metrics = createMetrics({ sockets: () => io.engine.clientsCount });
@@ -108,7 +118,10 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     closers.push(async () => rules.close());
     const announceFired = (fired: DeviceFired) => {
       for (const touched of fired.cases) {
-        if (touched.opened) metrics.casesCreated.inc({ source: 'device' });
+        if (touched.opened) {
+          metrics.casesCreated.inc({ source: 'device' });
+          routing.kick();
+        }
         if (touched.changed) publish.case(touched.case);
         for (const message of touched.messages) publish.message(message, touched.case);
         for (const alert of touched.alerts) publish.alert(alert, touched.case);
@@ -118,7 +131,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     };
     const ingest = countReadings(createTelemetryIngest(db, rules, announceFired), metrics);
     const silence = judgeSilence(db, rules, announceFired, log.child({ component: 'silence' }), { intervalMs: opts.silenceIntervalMs });
-    closers.push(async () => silence.stop());
+    closers.push(() => silence.stop());
     // close() runs these in reverse: the database closes only after in-flight requests and telemetry have finished.
     closers.push(() => ingest.drain());
     // In-flight requests get a grace period; a connection still open after it (a console's socket
@@ -192,6 +205,10 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       cooldownMinutes: opts.surgeCooldownMinutes,
     });
     closers.push(() => surges.stop());
+    // [sla] Warnings before and breaches of SLA due times, to the assignee and those who oversee.
+    const slaSettings = slaSettingsSource(db);
+    const slaWatch = watchSla(io, db, slaSettings, log.child({ component: 'sla' }), { intervalMs: opts.slaIntervalMs, warnMinutes: opts.slaWarnMinutes });
+    closers.push(() => slaWatch.stop());
     // Started once the routes are ready; a reply queued before only waits for the first poll.
     let deliveryWorker: DeliveryWorker | null = null;
     await registerRoutes(app, {
@@ -209,6 +226,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         if (actor) syncUserRooms(io, actor, queues.map((q) => q.id));
       },
       channelSettings,
+      rules,
+      slaSettings, // [sla]
       metrics,
       metricsToken: opts.metricsToken,
       health: async () => ({
@@ -220,7 +239,10 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       }),
     });
     // Social, email and phone webhooks: one pipeline for every channel (channels/).
-    const inbound = createInboundPipeline(db, publish, (opened) => metrics.casesCreated.inc({ source: opened.channel }));
+    const inbound = createInboundPipeline(db, publish, { onCaseOpened: (opened) => {
+        metrics.casesCreated.inc({ source: opened.channel });
+        routing.kick();
+      }, rules });
     await registerChannelRoutes(app, channels, inbound, { db, offerCall: (offer) => publish.callOffered(offer) });
     // Mastodon's and Bluesky's streams: closed before the database (closers run in reverse).
     const streams = await startChannelStreams(channels, inbound, {
@@ -284,7 +306,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       });
       closers.push(() => feed.stop());
     }
-    return { url: `http://${host}:${port}`, mqttUrl, smtpUrl, surges: { check: (now) => surges.check(now) }, close };
+    return { url: `http://${host}:${port}`, mqttUrl, smtpUrl, surges: { check: (now) => surges.check(now) }, sla: { check: (now) => slaWatch.check(now) }, routing: { round: (now) => routing.round(now) }, close };
   } catch (error) {
     await close();
     throw error;

@@ -9,16 +9,21 @@ import type { Alert, Article, Case, Customer, Device, Mention, Message, Queue, U
 import { BodySchema, CaseStatusSchema, ChannelSchema, DeviceIdSchema, IdSchema, LanguageSchema, MentionStatusSchema, PrioritySchema, SubjectSchema, TagsSchema } from './domain';
 import { type AgentStats, type CallOffered, type CaseField, CaseFieldsSchema, type CaseWatchers, WatchModeSchema, PresenceSetSchema, type PresenceState, type PresenceUpdate, type QueueStats, ReassignRequestSchema, type ReassignResponse } from './protocol';
 import { ConsentOverrideSchema } from './replies';
-import type { SurgeAlert } from './protocol';
+import type { SlaAlert, SurgeAlert } from './protocol';
 import { type AdminUser, MembersSchema, NewQueueSchema, NewUserSchema, QueuePatchSchema, UserPatchSchema } from './admin';
 import { type AuditEntry, AuditFilterSchema } from './audit';
 import { type ChannelSettings, ChannelSettingsSchema } from './channel-settings';
+import { type RuleFiring, type RulesCheck, RulesDocumentInputSchema, type RulesDocumentView, RulesSaveInputSchema, type RulesSaveResult } from './rules';
 
 export const CONNECTION_STATES = ['online', 'offline', 'reconnecting'] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
 /** A case as the queue shows it: the row plus what the list needs to display. */
 export interface QueueItem extends Case {
+  /** 0–100, the queue's order (src/shared/priority.ts), as of the read. */
+  priorityScore: number;
+  /** Why, in a line: "SLA due in 12 min · premium plan · negative sentiment". */
+  priorityWhy: string;
   customerName: string | null;
   queueName: string;
   assigneeName: string | null;
@@ -129,6 +134,8 @@ export const apiInputs = {
     status: z.union([CaseStatusSchema, z.literal('active')]).optional(),
     assignee: z.enum(['me', 'unassigned', 'any']).optional(),
     search: z.string().max(200).optional(),
+    /** Only cases with an open conflict, whatever their status (the top bar's "N conflicts" list). */
+    conflicts: z.boolean().optional(),
     limit: z.number().int().min(1).max(10_000).default(5000),
   }),
   'cases.get': z.object({ id: z.uuid() }),
@@ -210,6 +217,14 @@ export const apiInputs = {
   'settings.channels': z.object({}),
   /** Replaces them (admins; online only, the hub's word). */
   'admin.settings.channels.update': ChannelSettingsSchema,
+  /** The brand's rules document, as the hub runs it (admins; online only). */
+  'admin.rules.get': z.object({}),
+  /** The hub's own validation of a document being edited (line and field of each error); nothing is saved. */
+  'admin.rules.check': RulesDocumentInputSchema,
+  /** Saves it: a new version, audited, applied by every hub within seconds; or its errors, nothing saved. */
+  'admin.rules.save': RulesSaveInputSchema,
+  /** What the rules did to a case ("Opened by rule … because …"), oldest first; online only, the hub's word. */
+  'cases.firings': z.object({ id: IdSchema }),
 } as const;
 
 export type ApiMethod = keyof typeof apiInputs;
@@ -266,6 +281,10 @@ export interface ApiOutputs {
   'surges.list': SurgeAlert[];
   'settings.channels': ChannelSettings;
   'admin.settings.channels.update': ChannelSettings;
+  'admin.rules.get': RulesDocumentView;
+  'admin.rules.check': RulesCheck;
+  'admin.rules.save': RulesSaveResult;
+  'cases.firings': RuleFiring[];
 }
 export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
 
@@ -299,6 +318,8 @@ export interface ApiEvents {
   'case:watchers': CaseWatchers;
   /** Arrivals on a channel or keyword far above the usual rate (supervisors and admins). */
   'surge:alert': SurgeAlert;
+  /** An SLA target of a case falls due soon, or was missed (the hub's watcher): the assignee and those who oversee. */
+  'sla:alert': SlaAlert;
   /** The channel settings changed (an admin saved them, here or elsewhere), or this console heard newer ones on connecting. */
   'settings:changed': ChannelSettings;
 }
@@ -316,6 +337,7 @@ export const API_EVENT_NAMES = [
   'agent:stats',
   'case:watchers',
   'surge:alert',
+  'sla:alert',
   'settings:changed',
 ] as const satisfies readonly ApiEventName[];
 

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'queue.members',
   'settings.channels',
   'rules.update',
+  'sla.update',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

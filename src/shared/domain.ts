@@ -233,7 +233,8 @@ export const DeviceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'device 
 export const AlertSchema = z.object({
   id: IdSchema,
   deviceId: z.string(),
-  ruleId: IdSchema,
+  /** The id of the rule in the brand's rules document (src/shared/rules.ts). */
+  ruleId: z.string().min(1).max(64),
   caseId: IdSchema,
   metric: z.string(),
   value: z.number(),

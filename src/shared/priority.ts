@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { type Case, type Customer, isDone, type Priority, PRIORITIES } from './domain';
 import { ENTITLEMENT_KINDS, ENTITLEMENT_LABELS, type EntitlementKind, type Plan } from './entitlements';
+import { timeLeft } from './sla';
 
 export const PRIORITY_FACTORS = ['sla', 'entitlement', 'lifetimeValue', 'influence', 'sentiment', 'severity'] as const;
 export type PriorityFactor = (typeof PRIORITY_FACTORS)[number];
@@ -168,7 +169,7 @@ export function priorityInputOf(
 ): PriorityInput {
   const done = isDone(c.status);
   return {
-    slaRemainingMs: done || c.slaDueAt === null ? null : Date.parse(c.slaDueAt) - now,
+    slaRemainingMs: done || c.slaDueAt === null ? null : timeLeft(c.slaDueAt, now),
     entitlement,
     plan: customer?.plan ?? null,
     lifetimeValue: customer?.lifetimeValue ?? null,

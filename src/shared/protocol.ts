@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { ConsentOverrideSchema } from './replies';
 import type { ChannelSettingsAnswer } from './channel-settings';
 import type { RuleNotice } from './rules';
+import type { Offer, OfferGone } from './routing';
+import { BusinessCalendarSchema, SlaPoliciesSchema } from './sla';
 import {
   type Alert,
   ArticleSchema,
@@ -242,6 +244,41 @@ export const SurgeSampleSchema = z.object({
 });
 export type SurgeSample = z.infer<typeof SurgeSampleSchema>;
 
+/* ------------------------------------------------------------------ SLA */
+
+export const SLA_TARGETS = ['first_response', 'resolution'] as const;
+export const SlaTargetSchema = z.enum(SLA_TARGETS);
+export type SlaTarget = z.infer<typeof SlaTargetSchema>;
+
+/**
+ * `sla:warning` / `sla:breach` (hub sla/watch.ts): one target of one case,
+ * told once per due time, whichever hub recorded it first.
+ */
+export const SlaAlertSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(['warning', 'breach']),
+  target: SlaTargetSchema,
+  caseId: z.uuid(),
+  caseNumber: z.number().int(),
+  subject: z.string(),
+  queueId: z.uuid(),
+  assigneeId: z.uuid().nullable(),
+  dueAt: z.iso.datetime({ offset: true }),
+  at: z.iso.datetime({ offset: true }),
+});
+export type SlaAlert = z.infer<typeof SlaAlertSchema>;
+
+/**
+ * GET/PUT /api/admin/sla-policies: the policies per plan (targets per
+ * priority, a calendar), and the queues whose cases run on their own
+ * business hours instead of the policy's calendar.
+ */
+export const SlaSettingsSchema = z.object({
+  policies: SlaPoliciesSchema,
+  queueCalendars: z.record(z.uuid(), BusinessCalendarSchema).default({}),
+});
+export type SlaSettings = z.infer<typeof SlaSettingsSchema>;
+
 /**
  * `surge:alert`, to supervisors and admins (and `GET /api/surges`): arrivals on
  * one channel, or naming one keyword, in the last window far above the usual
@@ -315,6 +352,14 @@ export interface HubToConsoleEvents {
   'settings:changed': (answer: ChannelSettingsAnswer) => void;
   /** A rule's notify action (src/shared/rules.ts): to a queue's members or a role, and those who oversee. */
   'rule:notify': (notice: RuleNotice) => void;
+  /** A case offered to this agent by push routing (src/shared/routing.ts): accept or decline before it lapses. */
+  'offer:new': (offer: Offer) => void;
+  /** An offer to this agent is over: accepted, declined, lapsed or withdrawn. */
+  'offer:gone': (gone: OfferGone) => void;
+  /** An SLA target of a case falls due soon (the watcher's window): to its assignee and those who oversee. */
+  'sla:warning': (alert: SlaAlert) => void;
+  /** An SLA target of a case was missed: to its assignee and those who oversee. */
+  'sla:breach': (alert: SlaAlert) => void;
 }
 
 /** Writes go through HTTP; over the socket a console says only which case it has open (collision detection). */

@@ -245,3 +245,14 @@ export const RuleNoticeSchema = z.object({
   caseNumber: z.number().int().nullable(),
 });
 export type RuleNotice = z.infer<typeof RuleNoticeSchema>;
+
+export const RuleErrorSchema = z.object({ line: z.number().int().min(0), path: z.string(), message: z.string() });
+
+/** The hub's verdict on a document: how many rules it holds, or where it is wrong. */
+export const RulesCheckSchema = z.union([z.object({ ok: z.literal(true), rules: z.number().int().min(0) }), z.object({ ok: z.literal(false), errors: z.array(RuleErrorSchema) })]);
+export type RulesCheck = z.infer<typeof RulesCheckSchema>;
+
+/** An admin's save: a new version, or why the document does not load (nothing saved). */
+export type RulesSaveResult = { ok: true; view: RulesDocumentView } | { ok: false; errors: RuleError[] };
+
+export const RulesSaveInputSchema = RulesDocumentInputSchema.extend({ reason: z.string().trim().max(500).optional() });

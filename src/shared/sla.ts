@@ -331,7 +331,16 @@ export function slaStateOf(remainingMs: number, warnLeadMinutes: number = DEFAUL
  */
 export function dueState(dueAt: string | Date | null, now: number, done: boolean, warnLeadMinutes: number = DEFAULT_WARN_LEAD_MINUTES): SlaState | 'none' {
   if (dueAt === null || done) return 'none';
-  return slaStateOf(instant(dueAt) - now, warnLeadMinutes);
+  return slaStateOf(timeLeft(dueAt, now), warnLeadMinutes);
+}
+
+/**
+ * What the countdown shows: the time until a stored due time (negative once
+ * past). The due time already holds the business calendar and the pauses
+ * (the hub computed it with this clock), so what is left is plain time.
+ */
+export function timeLeft(dueAt: string | Date | number, now: number): number {
+  return instant(dueAt) - now;
 }
 
 export interface SlaReading {

@@ -38,12 +38,12 @@ describe('cache migrations', () => {
       expect(tables).toEqual(['articles', 'cases', 'conflicts', 'customers', 'devices', 'drafts', 'mentions', 'messages', 'meta', 'notices', 'outbox', 'queues', 'sqlite_sequence', 'unconfirmed', 'users']);
       const plan = db
         .prepare<[], { detail: string }>(
-          "EXPLAIN QUERY PLAN SELECT id FROM cases WHERE queue_id = 'q' AND status = 'open' ORDER BY priority_rank, sla_sort_ms, created_ms, id",
+          "EXPLAIN QUERY PLAN SELECT id FROM cases WHERE queue_id = 'q' AND status = 'open' ORDER BY score DESC, created_ms, id",
         )
         .all()
         .map((r) => r.detail)
         .join(' ');
-      expect(plan).toContain('cases_queue_order');
+      expect(plan).toContain('cases_queue_score');
       // The index alone gives the queue order: no sort of every matching row.
       expect(plan).not.toContain('TEMP B-TREE');
     } finally {
@@ -190,34 +190,45 @@ describe('queue query', () => {
   });
   afterEach(() => cache.close());
 
-  it('orders by priority, then SLA due (none last, any offset), then age, and joins names', () => {
+  it('orders by the explained priority score — SLA time left, severity, the customer — and again as time passes; names joined', () => {
     const devices = aQueue({ name: 'Devices' });
     const billing = aQueue({ name: 'Billing' });
-    const customer = aCustomer({ name: 'Þórunn Jónsdóttir' });
+    const vip = aCustomer({ name: 'Þórunn Jónsdóttir', plan: 'enterprise', lifetimeValue: 10_000, influence: 80 });
     const agent = aUser({ name: 'Ivan Petrov', username: 'ivan' });
     cache.apply('queue', devices, 1);
     cache.apply('queue', billing, 1);
-    cache.apply('customer', customer, 1);
+    cache.apply('customer', vip, 1);
     cache.apply('user', agent, 1);
 
+    const now = Date.now();
+    const inMinutes = (m: number) => new Date(now + m * 60_000).toISOString();
+    const dueSoon = aCase({ queueId: devices.id, priority: 'normal', slaDueAt: inMinutes(10), createdAt: at(3) });
+    const dueLater = aCase({ queueId: billing.id, priority: 'normal', slaDueAt: inMinutes(20 * 60), createdAt: at(2) });
+    const urgentNoSla = aCase({ queueId: billing.id, priority: 'urgent', createdAt: at(4) });
+    const forVip = aCase({ queueId: devices.id, priority: 'normal', createdAt: at(9), customerId: vip.id, assigneeId: agent.id });
     const lowOld = aCase({ queueId: devices.id, priority: 'low', createdAt: at(0) });
-    const normalNoSla = aCase({ queueId: devices.id, priority: 'normal', createdAt: at(1) });
-    // 10:30+02:00 is 08:30Z: earlier than 09:00Z although it sorts later as text.
-    const normalSlaLaterText = aCase({ queueId: billing.id, priority: 'normal', slaDueAt: '2026-01-10T10:30:00+02:00', createdAt: at(2) });
-    const normalSlaEarlierText = aCase({ queueId: devices.id, priority: 'normal', slaDueAt: '2026-01-10T09:00:00Z', createdAt: at(3) });
-    const urgentNew = aCase({ queueId: devices.id, priority: 'urgent', createdAt: at(9), customerId: customer.id, assigneeId: agent.id });
-    const urgentOld = aCase({ queueId: billing.id, priority: 'urgent', createdAt: at(4) });
-    for (const c of [lowOld, normalNoSla, normalSlaLaterText, normalSlaEarlierText, urgentNew, urgentOld]) cache.apply('case', c, c.rev);
+    for (const c of [lowOld, dueLater, urgentNoSla, dueSoon, forVip]) cache.apply('case', c, c.rev);
 
+    // Due in 10 min (≈50 points) before the enterprise customer (43), the urgent case with no SLA (20), due in 20 h (17), low (5).
     const { items, total } = cache.cases.queue({ limit: 100 });
-    expect(total).toBe(6);
-    expect(items.map((i) => i.id)).toEqual([urgentOld.id, urgentNew.id, normalSlaLaterText.id, normalSlaEarlierText.id, normalNoSla.id, lowOld.id]);
-    const joined = items.find((i) => i.id === urgentNew.id);
+    expect(total).toBe(5);
+    expect(items.map((i) => i.id)).toEqual([dueSoon.id, forVip.id, urgentNoSla.id, dueLater.id, lowOld.id]);
+    expect(items[0]!.priorityWhy).toMatch(/^SLA due in 1\d min/);
+    const joined = items.find((i) => i.id === forVip.id)!;
     expect(joined).toMatchObject({ customerName: 'Þórunn Jónsdóttir', queueName: 'Devices', assigneeName: 'Ivan Petrov' });
+    expect(joined.priorityWhy).toContain('enterprise plan');
+    expect(items.map((i) => i.priorityScore)).toEqual([...items.map((i) => i.priorityScore)].sort((a, b) => b - a));
 
-    const devicesOnly = cache.cases.queue({ queueId: devices.id, limit: 2 });
-    expect(devicesOnly.total).toBe(4);
-    expect(devicesOnly.items.map((i) => i.id)).toEqual([urgentNew.id, normalSlaEarlierText.id]);
+    // 19 hours on, the case due in 20 h is due within the hour: it passes the enterprise customer's.
+    cache.cases.rescore(now + 19 * 3_600_000);
+    expect(cache.cases.queue({ limit: 100 }).items.map((i) => i.id)).toEqual([dueSoon.id, dueLater.id, forVip.id, urgentNoSla.id, lowOld.id]);
+
+    // A customer's plan changing moves their cases at once.
+    cache.apply('customer', { ...vip, plan: 'basic', lifetimeValue: 0, influence: 0, rev: 2 }, 2);
+    const devicesOnly = cache.cases.queue({ queueId: devices.id, limit: 10 });
+    expect(devicesOnly.total).toBe(3);
+    expect(devicesOnly.items.map((i) => i.id)).toEqual([dueSoon.id, forVip.id, lowOld.id]);
+    expect(devicesOnly.items[1]!.priorityWhy).not.toContain('enterprise');
   });
 
   it('filters by status ("active"), assignee and search (Unicode-folded subject and customer, case number)', () => {

@@ -8,7 +8,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Case, Channel, Message } from '../../shared/domain';
 import type { Action, RuleNotice } from '../../shared/rules';
 import type { Db } from '../db/connect';
-import { slaDueAt } from '../devices/sla';
+import { openCaseSla, writeRoutingNote } from '../sla'; // [sla]
 import { findCase, insertCase, insertMessage } from '../repos/cases';
 import { changeCaseByRule, type FiringOutcome, openCaseOfRule, queueIdsByName, recordFirings, setOpenCaseOfRule } from '../repos/rules';
 import { decideCase, type Firing, firingNote, formatValue } from '../rules';
@@ -47,69 +47,77 @@ export function queueNames(tx: Db): (name: string) => Promise<string | null> {
   return async (name) => (await (names ??= queueIdsByName(tx))).get(name) ?? null;
 }
 
+/** Where a firing's case stands before its other actions: what open_case did (or the case it is about). */
+export interface Started {
+  case: Case | null;
+  outcome: FiringOutcome;
+  opened: boolean;
+  /** The note posted on the case, if any. */
+  message: Message | null;
+  /** The firing's add_tags are on the case already (given when it was inserted). */
+  tagged: boolean;
+  because: string;
+}
+
+export const openCaseAction = (firing: Firing) => firing.actions.find((a): a is Extract<Action, { type: 'open_case' }> => a.type === 'open_case');
+
 export async function carryOut(tx: Db, firing: Firing, subject: FiringSubject, queueId: (name: string) => Promise<string | null>): Promise<Acted> {
-  const open = firing.actions.find((a): a is Extract<Action, { type: 'open_case' }> => a.type === 'open_case');
+  return finishFiring(tx, firing, await openStep(tx, firing, subject, queueId), queueId);
+}
+
+/** open_case: join the rule's open case for the subject, or open one in the named queue, with the note. */
+async function openStep(tx: Db, firing: Firing, subject: FiringSubject, queueId: (name: string) => Promise<string | null>): Promise<Started> {
+  const open = openCaseAction(firing);
+  if (!open) return { case: subject.caseId ? await findCase(tx, subject.caseId) : null, outcome: 'notified', opened: false, message: null, tagged: false, because: firing.because };
+  const existing = open.join ? await openCaseOfRule(tx, firing.ruleId, firing.subjectKey) : null;
+  const decision = decideCase(open, existing);
+  let caseRow: Case | null = null;
+  if (decision.do === 'join') caseRow = await findCase(tx, decision.caseId);
+  else {
+    const queue = await queueId(open.queue);
+    // A queue renamed or deleted since the rules were saved: nothing opens, and the firing says why.
+    if (!queue) return { case: null, outcome: 'notified', opened: false, message: null, tagged: false, because: `${firing.because} (no queue named "${open.queue}": no case opened)` };
+    const newCaseId = uuidv7();
+    // [sla] Entitlement routing and the due times of the plan's policy.
+    const sla = await openCaseSla(tx, { caseId: newCaseId, customerId: subject.customerId, priority: open.priority, queueId: queue });
+    caseRow = await insertCase(tx, {
+      id: newCaseId,
+      subject: open.subject,
+      status: 'new',
+      priority: open.priority,
+      channel: subject.channel,
+      customerId: subject.customerId,
+      deviceId: subject.deviceId,
+      queueId: sla.queueId, // [sla]
+      assigneeId: null,
+      slaDueAt: sla.slaDueAt, // [sla]
+      resolutionDueAt: sla.resolutionDueAt, // [sla]
+      language: subject.language,
+      sentiment: subject.sentiment,
+      tags: [...new Set(firing.actions.flatMap((a) => (a.type === 'add_tags' ? a.tags : [])))],
+    });
+    await setOpenCaseOfRule(tx, firing.ruleId, firing.subjectKey, caseRow.id);
+    await writeRoutingNote(tx, caseRow.id, subject.channel, sla.note); // [sla]
+  }
+  if (!caseRow) return { case: null, outcome: 'notified', opened: false, message: null, tagged: false, because: firing.because };
+  const did = decision.do === 'join' ? 'joined' : 'opened';
+  const message = await postNote(tx, caseRow, subject.channel, subject.author, `${firingNote(firing, did)}${readingsText(firing)}`);
+  return { case: caseRow, outcome: did, opened: did === 'opened', message, tagged: did === 'opened', because: firing.because };
+}
+
+/** A rule's note on a case, as an inbound line of its channel. */
+export function postNote(tx: Db, caseRow: Case, channel: Channel, author: string, body: string): Promise<Message> {
+  return insertMessage(tx, { id: uuidv7(), caseId: caseRow.id, direction: 'in', channel, author, body, externalId: null });
+}
+
+/** The firing's other actions on the case it started with (priority, tags, notify), then the firing recorded. */
+export async function finishFiring(tx: Db, firing: Firing, start: Started, queueId: (name: string) => Promise<string | null>): Promise<Acted> {
   const tags = firing.actions.flatMap((a) => (a.type === 'add_tags' ? a.tags : []));
   const priority = firing.actions.findLast((a): a is Extract<Action, { type: 'set_priority' }> => a.type === 'set_priority')?.priority;
-  const note = (did: 'opened' | 'joined') => `${firingNote(firing, did)}${readingsText(firing)}`;
-
-  let caseRow: Case | null = null;
-  let outcome: FiringOutcome = 'notified';
-  let opened = false;
+  let { case: caseRow, outcome } = start;
   let changed = false;
-  let message: Message | null = null;
-  let because = firing.because;
-
-  if (open) {
-    const existing = open.join ? await openCaseOfRule(tx, firing.ruleId, firing.subjectKey) : null;
-    const decision = decideCase(open, existing);
-    if (decision.do === 'join') {
-      caseRow = await findCase(tx, decision.caseId);
-      outcome = 'joined';
-    } else {
-      const queue = await queueId(open.queue);
-      if (queue) {
-        const now = new Date();
-        caseRow = await insertCase(tx, {
-          id: uuidv7(),
-          subject: open.subject,
-          status: 'new',
-          priority: open.priority,
-          channel: subject.channel,
-          customerId: subject.customerId,
-          deviceId: subject.deviceId,
-          queueId: queue,
-          assigneeId: null,
-          slaDueAt: slaDueAt(open.priority, now),
-          language: subject.language,
-          sentiment: subject.sentiment,
-          tags: [...new Set(tags)],
-        });
-        await setOpenCaseOfRule(tx, firing.ruleId, firing.subjectKey, caseRow.id);
-        outcome = 'opened';
-        opened = true;
-      } else {
-        // A queue renamed or deleted since the rules were saved: nothing opens, and the firing says why.
-        because = `${because} (no queue named "${open.queue}": no case opened)`;
-      }
-    }
-    if (caseRow) {
-      message = await insertMessage(tx, {
-        id: uuidv7(),
-        caseId: caseRow.id,
-        direction: 'in',
-        channel: subject.channel,
-        author: subject.author,
-        body: note(outcome === 'joined' ? 'joined' : 'opened'),
-        externalId: null,
-      });
-    }
-  } else if (subject.caseId) {
-    caseRow = await findCase(tx, subject.caseId);
-  }
-
-  if (caseRow && (priority || tags.length > 0)) {
-    const after = await changeCaseByRule(tx, caseRow, { priority, tags: opened ? undefined : tags });
+  if (caseRow && (priority || (tags.length > 0 && !start.tagged))) {
+    const after = await changeCaseByRule(tx, caseRow, { priority, tags: start.tagged ? undefined : tags });
     changed = after !== caseRow;
     if (changed && outcome === 'notified') outcome = 'updated';
     caseRow = after;
@@ -120,11 +128,11 @@ export async function carryOut(tx: Db, firing: Firing, subject: FiringSubject, q
     if (action.type !== 'notify') continue;
     const queue = action.queue ? await queueId(action.queue) : null;
     if (action.queue && !queue) continue;
-    notices.push({ queueId: queue, role: action.role ?? null, ruleId: firing.ruleId, ruleName: firing.ruleName, because, caseId: caseRow?.id ?? null, caseNumber: caseRow?.number ?? null });
+    notices.push({ queueId: queue, role: action.role ?? null, ruleId: firing.ruleId, ruleName: firing.ruleName, because: start.because, caseId: caseRow?.id ?? null, caseNumber: caseRow?.number ?? null });
   }
 
-  await recordFirings(tx, [{ firing: { ...firing, because }, caseId: caseRow?.id ?? null, outcome }]);
-  return { outcome, case: caseRow, opened, changed: changed || opened, message, notices };
+  await recordFirings(tx, [{ firing: { ...firing, because: start.because }, caseId: caseRow?.id ?? null, outcome }]);
+  return { outcome, case: caseRow, opened: start.opened, changed: changed || start.opened || start.outcome === 'updated', message: start.message, notices };
 }
 
 /** The readings that made a device rule fire, one per line under the note. */

@@ -34,6 +34,8 @@ export interface BatchWrites {
   createdCustomer(customerId: string): boolean;
   /** The transaction, once what is held is written. */
   db(): Promise<Db>;
+  /** The transaction as it is, for reads that nothing the batch holds can change (policies, settings). */
+  readonly tx: Db;
   flush(): Promise<void>;
   /** What the database made of a row written by this batch (its number, rev, times); after flush. */
   customerRow(id: string): Customer;
@@ -108,6 +110,7 @@ export function createBatchWrites(tx: Db): BatchWrites {
       await flush();
       return tx;
     },
+    tx,
     flush,
     customerRow: (id) => found(written.customers, id, 'customer'),
     stored: (customer) => (created.has(customer.id) ? found(written.customers, customer.id, 'customer') : customer),

@@ -13,7 +13,7 @@ import type { Case, Channel, Customer, Mention, Message } from '../../shared/dom
 import { TEXT_LIMITS } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { writeTransaction } from '../db/write';
-import { slaDueAt } from '../devices/sla';
+import { openCaseSla, routingNote } from '../sla'; // [sla] entitlement routing + due times
 import { toCustomer } from '../db/rows';
 import {
   hasIdentityLike,
@@ -23,7 +23,11 @@ import {
   openCaseOfThread,
   reopenOnCustomerReply,
 } from '../repos/inbound';
-import { analyseInbound } from './analysis';
+import { type Analysis, analyseInbound } from './analysis';
+import { type MessageFired, runMessageRules } from './message-rules';
+import type { Notice } from '../automation/act';
+import type { CurrentRules } from '../automation/current-rules';
+import type { RuleSet } from '../rules';
 import { type BatchWrites, createBatchWrites } from './batch-writes';
 import { displayHandle, normaliseIdentity, userIdIdentity } from './identity';
 import type { InboundMessage } from './inbound';
@@ -31,8 +35,8 @@ import { batchLookups, directLookups, type Lookups } from './lookups';
 
 export type InboundOutcome =
   | { status: 'duplicate' }
-  | { status: 'joined' | 'opened'; case: Case; message: Message; customer: Customer; customerCreated: boolean }
-  | { status: 'mention'; mention: Mention; queueId: string | null; customerCreated: boolean };
+  | { status: 'joined' | 'opened'; case: Case; message: Message; customer: Customer; customerCreated: boolean; analysis: Analysis; fired?: MessageFired }
+  | { status: 'mention'; mention: Mention; queueId: string | null; customerCreated: boolean; customer: Customer | null; analysis: Analysis; fired?: MessageFired };
 
 export class InboundError extends Error {
   constructor(
@@ -49,6 +53,13 @@ export interface InboundPublisher {
   case(row: Case): void;
   message(message: Message, caseRow: Pick<Case, 'queueId' | 'assigneeId'>): void;
   mention(mention: Mention): void;
+  ruleNotice?(notice: Notice): void;
+}
+
+export interface InboundOptions {
+  onCaseOpened?: (opened: Case) => void;
+  /** The message rules; without them none run. */
+  rules?: CurrentRules;
 }
 
 /** Runs in the pipeline's transaction once the message is routed: an adapter's own record commits with it, or neither does. */
@@ -76,12 +87,15 @@ interface Waiting {
  * wrote. If one fails, the batch is rolled back and each message runs alone,
  * so only that one fails.
  */
-export function createInboundPipeline(db: Db, publish: InboundPublisher, onCaseOpened?: (opened: Case) => void): InboundPipeline {
+export function createInboundPipeline(db: Db, publish: InboundPublisher, opts: InboundOptions = {}): InboundPipeline {
+  const { onCaseOpened, rules } = opts;
   const waiting: Waiting[] = [];
   let draining = false;
 
-  const routeAll = (batch: Waiting[]) =>
-    writeTransaction(db, async (tx) => {
+  const routeAll = async (batch: Waiting[]) => {
+    // Read before the transaction: embedded PGlite has one connection, which the transaction holds.
+    const current = rules ? await rules.get() : null;
+    return writeTransaction(db, async (tx) => {
       const lookups = await batchLookups(tx, batch.map((item) => item.inbound));
       const writes = createBatchWrites(tx);
       const drafts: Draft[] = [];
@@ -95,14 +109,30 @@ export function createInboundPipeline(db: Db, publish: InboundPublisher, onCaseO
         drafts.push(draft);
       }
       await writes.flush();
-      return drafts.map((draft) => draft());
+      const outcomes = drafts.map((draft) => draft());
+      if (current) for (const outcome of outcomes) await applyMessageRules(tx, current, outcome);
+      return outcomes;
     });
+  };
 
   function announce(outcome: InboundOutcome): void {
-    if (outcome.status === 'opened' || outcome.status === 'joined') publish.case(outcome.case);
-    if (outcome.status === 'opened') onCaseOpened?.(outcome.case);
-    if (outcome.status === 'opened' || outcome.status === 'joined') publish.message(outcome.message, outcome.case);
-    if (outcome.status === 'mention') publish.mention(outcome.mention);
+    if (outcome.status === 'duplicate') return;
+    const fired = outcome.fired;
+    if (outcome.status === 'mention') {
+      publish.mention(outcome.mention);
+      // A rule made the mention a case.
+      if (fired?.case) {
+        publish.case(fired.case);
+        onCaseOpened?.(fired.case);
+      }
+    } else {
+      publish.case(outcome.case);
+      if (outcome.status === 'opened') onCaseOpened?.(outcome.case);
+      publish.message(outcome.message, outcome.case);
+    }
+    const caseRow = outcome.status === 'mention' ? fired?.case : outcome.case;
+    if (caseRow) for (const message of fired?.messages ?? []) publish.message(message, caseRow);
+    for (const notice of fired?.notices ?? []) publish.ruleNotice?.(notice);
   }
 
   async function drain(): Promise<void> {
@@ -152,6 +182,24 @@ export function createInboundPipeline(db: Db, publish: InboundPublisher, onCaseO
   };
 }
 
+/** The message rules on a routed message: what they change is laid onto its outcome (published with it). */
+async function applyMessageRules(tx: Db, rules: RuleSet, outcome: InboundOutcome): Promise<void> {
+  if (outcome.status === 'duplicate') return;
+  const onCase = outcome.status !== 'mention';
+  const message = onCase ? outcome.message : outcome.mention;
+  const fired = await runMessageRules(tx, rules, {
+    message: { id: message.id, channel: message.channel, author: message.author, body: message.body, language: outcome.analysis.language, sentiment: outcome.analysis.sentiment },
+    customer: outcome.customer,
+    case: onCase ? outcome.case : null,
+    openedIt: outcome.status === 'opened',
+    mention: onCase ? null : outcome.mention,
+  });
+  if (!fired) return;
+  outcome.fired = fired;
+  if (onCase && fired.case) outcome.case = fired.case;
+  if (!onCase && fired.mention) outcome.mention = fired.mention;
+}
+
 /** An outcome whose rows the batch has yet to write: read once they are (BatchWrites.flush). */
 type Draft = () => InboundOutcome;
 
@@ -184,7 +232,7 @@ async function route(inbound: InboundMessage, lookups: Lookups, writes: BatchWri
     const messageId = holdMessage(writes, named.id, inbound, author, threadRef);
     // The customer wrote again: a case waiting on them is open again, and every console sees it move.
     const touched = await reopenOnCustomerReply(await writes.db(), named);
-    return () => ({ status: 'joined', case: touched, message: writes.messageRow(messageId), customer: writes.stored(customer), customerCreated: created });
+    return () => ({ status: 'joined', case: touched, message: writes.messageRow(messageId), customer: writes.stored(customer), customerCreated: created, analysis });
   }
 
   const queueId = inbound.queueId ?? (await lookups.channelQueue(channel));
@@ -212,13 +260,17 @@ async function route(inbound: InboundMessage, lookups: Lookups, writes: BatchWri
       updatedAt: now,
     };
     writes.mention(mention, inbound.replyContext ?? null);
-    return () => ({ status: 'mention', mention: { ...mention, rev: writes.mentionRev(mention.id) }, queueId, customerCreated: false });
+    return () => ({ status: 'mention', mention: { ...mention, rev: writes.mentionRev(mention.id) }, queueId, customerCreated: false, customer: resolved?.customer ?? null, analysis });
   }
   // Not a mention: resolveCustomer above found or made one.
   const { customer, created } = resolved!;
 
   if (!queueId) throw new InboundError('no_queue', `no queue owns the ${channel} channel: an admin must set one`);
   const caseId = uuidv7();
+  // [sla] Entitlement routing (a customer without support goes to Sales) and the due times of the plan's policy.
+  // It reads the policies and, for a customer on record, their row: only one the batch holds must be written first.
+  const slaDb = !created && writes.createdCustomer(customer.id) ? await writes.db() : writes.tx;
+  const sla = await openCaseSla(slaDb, { caseId, customerId: customer.id, newCustomer: created, plan: customer.plan, priority: 'normal', queueId });
   writes.case({
     id: caseId,
     subject: subjectOf(inbound, author),
@@ -227,15 +279,17 @@ async function route(inbound: InboundMessage, lookups: Lookups, writes: BatchWri
     channel,
     customerId: customer.id,
     deviceId: null,
-    queueId,
+    queueId: sla.queueId, // [sla]
     assigneeId: null,
-    slaDueAt: slaDueAt('normal', new Date()),
+    slaDueAt: sla.slaDueAt, // [sla]
+    resolutionDueAt: sla.resolutionDueAt, // [sla]
     language: analysis.language,
     sentiment: analysis.sentiment,
     tags: [],
   });
   const messageId = holdMessage(writes, caseId, inbound, author, threadRef);
-  return () => ({ status: 'opened', case: writes.caseRow(caseId), message: writes.messageRow(messageId), customer: writes.stored(customer), customerCreated: created });
+  if (sla.note) writes.message({ values: routingNote(caseId, channel, sla.note), files: [], thread: null }); // [sla] the reason, for the agent
+  return () => ({ status: 'opened', case: writes.caseRow(caseId), message: writes.messageRow(messageId), customer: writes.stored(customer), customerCreated: created, analysis });
 }
 
 function holdMessage(writes: BatchWrites, caseId: string, inbound: InboundMessage, author: string, threadRef: string | null): string {
@@ -290,6 +344,7 @@ export async function customerOfAuthor(
     handles: channel === 'email' || channel === 'phone' ? {} : { [channel]: displayHandle(channel, handle) },
     // As the demo's least plan: nothing is known of them yet.
     plan: 'basic',
+    planOnRecord: false, // [sla] a placeholder: entitlement routing leaves them where the channel sends them
     lifetimeValue: 0,
     influence: 0,
     language: language(),

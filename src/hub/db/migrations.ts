@@ -580,4 +580,75 @@ ALTER TABLE alerts DROP CONSTRAINT IF EXISTS alerts_rule_id_fkey;
 ALTER TABLE alerts ALTER COLUMN rule_id TYPE text USING rule_id::text;
 `,
   },
+  {
+    version: 18,
+    name: 'sla policies, queue calendars, support incidents, sla events',
+    sql: `
+-- SLA policies (src/shared/sla.ts SlaPolicySchema): one per plan, and 'default' for plans without one.
+CREATE TABLE sla_policies (
+  plan text PRIMARY KEY CHECK (plan IN ('default','basic','plus','premium','enterprise')),
+  policy jsonb NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  updated_by uuid REFERENCES users(id) ON DELETE SET NULL
+);
+-- A queue's business hours: its cases' clocks run on them instead of the policy's calendar.
+CREATE TABLE sla_queue_calendars (
+  queue_id uuid PRIMARY KEY REFERENCES queues(id) ON DELETE CASCADE,
+  calendar jsonb NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+-- Per-incident support used: one row per case that took an incident (no FK to cases: a deleted case stays used).
+CREATE TABLE support_incidents (
+  case_id uuid PRIMARY KEY,
+  customer_id uuid NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX support_incidents_customer ON support_incidents (customer_id, at);
+-- A customer the hub made from an unknown author has a placeholder plan: not routed by it (sla/entitlement.ts).
+ALTER TABLE customers ADD COLUMN plan_on_record boolean NOT NULL DEFAULT true;
+-- The resolution target's due time (hub-side; the console shows the first-response one, sla_due_at).
+ALTER TABLE cases ADD COLUMN resolution_due_at timestamptz;
+-- Warnings and breaches, once per case, target and due time (several hubs tick: the insert that lands tells).
+CREATE TABLE sla_events (
+  id uuid PRIMARY KEY,
+  case_id uuid NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  target text NOT NULL CHECK (target IN ('first_response','resolution')),
+  kind text NOT NULL CHECK (kind IN ('warning','breach')),
+  due_at timestamptz NOT NULL,
+  assignee_id uuid,
+  at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (case_id, target, kind, due_at)
+);
+CREATE INDEX sla_events_at ON sla_events (at);
+`,
+  },
+  {
+    version: 19,
+    name: 'routing: offers and pull',
+    sql: `
+-- How a queue hands out its work (routing/README.md): 'manual' (agents pick, supervisors assign), 'push'
+-- (offered to the available agent who has waited longest) or 'pull' ("Next case").
+ALTER TABLE queues ADD COLUMN routing text NOT NULL DEFAULT 'manual' CHECK (routing IN ('manual', 'push', 'pull'));
+ALTER TABLE queues ADD COLUMN required_skills jsonb NOT NULL DEFAULT '[]';
+ALTER TABLE queues ADD COLUMN offer_seconds integer NOT NULL DEFAULT 30 CHECK (offer_seconds BETWEEN 5 AND 600);
+-- When the agent last got work: whoever has waited longest is offered first.
+ALTER TABLE users ADD COLUMN last_routed_at timestamptz;
+-- The offer of a case: one at a time per case (its key) and per agent, also with several hubs.
+CREATE TABLE case_offers (
+  case_id uuid PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+  user_id uuid NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+  offered_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX case_offers_expires ON case_offers (expires_at);
+-- Who declined a case or let its offer lapse: not offered it again.
+CREATE TABLE case_offer_refusals (
+  case_id uuid NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  reason text NOT NULL CHECK (reason IN ('declined', 'timeout')),
+  at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (case_id, user_id)
+);
+`,
+  },
 ];

@@ -35,6 +35,8 @@ export const users = pgTable('users', {
   sessionEpoch: integer('session_epoch').notNull().default(0),
   /** The number that rings this user directly (migration 9). */
   extension: text('extension'),
+  /** Migration 19: when routing last gave the user work. */
+  lastRoutedAt: ts('last_routed_at'),
   ...synced,
 });
 
@@ -42,6 +44,10 @@ export const queues = pgTable('queues', {
   id: uuid('id').primaryKey(),
   name: text('name').notNull(),
   description: text('description').notNull(),
+  /** Migration 19: how the queue hands out work (routing/). */
+  routing: text('routing').notNull().default('manual'),
+  requiredSkills: jsonb('required_skills').$type<string[]>().notNull().default([]),
+  offerSeconds: integer('offer_seconds').notNull().default(30),
   ...synced,
 });
 
@@ -58,6 +64,8 @@ export const customers = pgTable('customers', {
   phone: text('phone'),
   handles: jsonb('handles').$type<Record<string, string>>().notNull(),
   plan: text('plan').notNull(),
+  /** Migration 18: false for a customer made from an unknown author (the plan is a placeholder). */
+  planOnRecord: boolean('plan_on_record').notNull().default(true),
   lifetimeValue: doublePrecision('lifetime_value').notNull(),
   influence: doublePrecision('influence').notNull(),
   language: text('language').notNull(),
@@ -101,6 +109,8 @@ export const cases = pgTable('cases', {
   queueId: uuid('queue_id').notNull(),
   assigneeId: uuid('assignee_id'),
   slaDueAt: ts('sla_due_at'),
+  /** Hub-side only (migration 18): the resolution target's due time, read by the SLA watcher. */
+  resolutionDueAt: ts('resolution_due_at'),
   language: text('language').notNull(),
   sentiment: doublePrecision('sentiment'),
   tags: jsonb('tags').$type<string[]>().notNull(),
@@ -411,3 +421,50 @@ export const ruleFirings = pgTable('rule_firings', {
   actions: jsonb('actions').notNull(),
   at: ts('at').notNull().defaultNow(),
 });
+
+/** SLA policies per plan and 'default' (migration 18, sla/policies.ts); `policy` is a SlaPolicy. */
+export const slaPolicies = pgTable('sla_policies', {
+  plan: text('plan').primaryKey(),
+  policy: jsonb('policy').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  updatedBy: uuid('updated_by'),
+});
+
+/** A queue's business calendar for the SLA clock (migration 18). */
+export const slaQueueCalendars = pgTable('sla_queue_calendars', {
+  queueId: uuid('queue_id').primaryKey(),
+  calendar: jsonb('calendar').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Per-incident support used, one row per case (migration 18, sla/entitlement.ts). */
+export const supportIncidents = pgTable('support_incidents', {
+  caseId: uuid('case_id').primaryKey(),
+  customerId: uuid('customer_id').notNull(),
+  at: ts('at').notNull().defaultNow(),
+});
+
+/** SLA warnings and breaches (migration 18, sla/watch.ts). */
+export const slaEvents = pgTable('sla_events', {
+  id: uuid('id').primaryKey(),
+  caseId: uuid('case_id').notNull(),
+  target: text('target').notNull(),
+  kind: text('kind').notNull(),
+  dueAt: ts('due_at').notNull(),
+  assigneeId: uuid('assignee_id'),
+  at: ts('at').notNull().defaultNow(),
+});
+
+/** A case offered to one agent (migration 19, routing/). */
+export const caseOffers = pgTable('case_offers', {
+  caseId: uuid('case_id').primaryKey(),
+  userId: uuid('user_id').notNull(),
+  offeredAt: ts('offered_at').notNull().defaultNow(),
+  expiresAt: ts('expires_at').notNull(),
+});
+
+export const caseOfferRefusals = pgTable(
+  'case_offer_refusals',
+  { caseId: uuid('case_id').notNull(), userId: uuid('user_id').notNull(), reason: text('reason').notNull(), at: ts('at').notNull().defaultNow() },
+  (t) => [primaryKey({ columns: [t.caseId, t.userId] })],
+);

@@ -9,7 +9,8 @@ import texts from '../../../resources/demo/texts.json';
 import { type CaseStatus, type Channel, isDone, type Priority } from '../../shared/domain';
 import { asciiName } from './ascii';
 import { seededRandom } from './random';
-import { slaDueAt } from '../devices/sla';
+import { DEFAULT_SLA_POLICY } from '../../shared/sla';
+import { dueTimesOf } from '../sla/due';
 import { normaliseIdentity } from '../channels/identity';
 
 export type Lang = 'en' | 'ru' | 'id' | 'is';
@@ -27,6 +28,8 @@ export const DEMO_QUEUES = [
   { name: 'Social', description: 'Mentions and messages on X and Facebook' },
   { name: 'Billing', description: 'Invoices, refunds and plans' },
   { name: 'Field Service', description: 'On-site repairs by field technicians' },
+  // [sla] Where cases of customers without support go (the service routing label, src/shared/entitlements.ts).
+  { name: 'Sales', description: 'Questions and cases from customers without support: plans, upgrades, incidents to buy' },
 ] as const;
 type QueueName = (typeof DEMO_QUEUES)[number]['name'];
 
@@ -35,7 +38,7 @@ export const DEMO_USERS: { username: string; name: string; role: 'agent' | 'supe
   { username: 'ana', name: 'Ana Pereira', role: 'agent', queues: ['Devices', 'Social'], skills: ['devices', 'social', 'en', 'pt'], capacity: 30 },
   { username: 'ivan', name: 'Ivan Petrov', role: 'agent', queues: ['Support', 'Billing'], skills: ['billing', 'support', 'phone', 'en', 'ru'], capacity: 30, extension: '+3545550101' },
   { username: 'dewi', name: 'Dewi Kusuma', role: 'agent', queues: ['Social', 'Support'], skills: ['social', 'support', 'en', 'id'], capacity: 35 },
-  { username: 'jon', name: 'Jón Arnarson', role: 'agent', queues: ['Devices', 'Billing'], skills: ['devices', 'billing', 'en', 'is'], capacity: 25 },
+  { username: 'jon', name: 'Jón Arnarson', role: 'agent', queues: ['Devices', 'Billing', 'Sales'], skills: ['devices', 'billing', 'en', 'is'], capacity: 25 },
   { username: 'sam', name: 'Sam Okafor', role: 'supervisor', queues: [], skills: [], capacity: 10 },
   { username: 'tess', name: 'Tess Lindqvist', role: 'technician', queues: ['Field Service'], skills: ['field', 'devices', 'en'], capacity: 15 },
   { username: 'admin', name: 'Administrator', role: 'admin', queues: [], skills: [], capacity: 10 },
@@ -168,7 +171,7 @@ export function buildDemoData(now = new Date()): DemoData {
       deviceId: device?.id ?? null,
       queueId: queueId(queue),
       assigneeId: assignee,
-      slaDueAt: active ? slaDueAt(priority, new Date(Math.max(createdAt.getTime(), now.getTime() - rnd.int(0, 8) * HOUR))) : null,
+      slaDueAt: active ? dueTimesOf({ policy: DEFAULT_SLA_POLICY, queueCalendar: null }, priority, new Date(Math.max(createdAt.getTime(), now.getTime() - rnd.int(0, 8) * HOUR))).firstResponseDueAt : null,
       language,
       sentiment: Math.round((rnd.next() * 2 - 1) * 100) / 100,
       tags: [theme.key],

@@ -1,4 +1,7 @@
 /** What the routes share: the database, token service, ingest and the live publisher. */
+import type { SlaSettingsSource } from '../sla/policies';
+import type { CurrentRules } from '../automation/current-rules';
+import type { RoutingLoop } from '../routing/loop';
 import type { Db } from '../db/connect';
 import type { Sessions } from '../auth/sessions';
 import type { TokenService } from '../auth/tokens';
@@ -40,4 +43,12 @@ export interface HubContext {
   syncUserRooms(userId: string): Promise<void>;
   /** The channel settings (repos/channel-settings.ts); `announce` tells every console, on every hub, they changed. */
   channelSettings: ChannelSettingsSource & { announce(settings: ChannelSettings): void };
+  /** The rules document in force (automation/current-rules.ts). */
+  rules: CurrentRules;
+  /** How long a refresh token lives unused (auth/refresh-tokens.ts; default 30 days). */
+  refreshIdleSeconds?: number;
+  /** Push routing's rounds (routing/loop.ts), kicked when an offer is answered. */
+  routing?: RoutingLoop;
+  /** The SLA policies' cached copy (sla/policies.ts): the admin route forgets it after a save. Optional: absent, nothing is cached. */
+  slaSettings?: Pick<SlaSettingsSource, 'invalidate'>;
 }

@@ -34,10 +34,14 @@ import { findUser, listUsers, presenceOf } from '../repos/users';
 import { registerAdminRoutes } from './admin-routes';
 import { registerAuditRoutes } from './audit-routes';
 import { registerSurgeRoutes } from './surge-routes';
+import { registerRulesRoutes } from './rules-routes';
+import { registerRoutingRoutes } from './routing-routes';
 import { registerSettingsRoutes } from './settings-routes';
+import { registerSlaRoutes } from './sla-routes';
 import { bearerToken, requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
+import { pageJson } from './page-json';
 
 const CaseIdParams = z.object({ id: z.uuid() });
 const AttachmentParams = z.object({ id: z.uuid(), attachmentId: z.uuid() });
@@ -53,6 +57,9 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
   await registerAuditRoutes(app, ctx);
   await registerSurgeRoutes(app, ctx);
   await registerSettingsRoutes(app, ctx);
+  await registerRulesRoutes(app, ctx);
+  await registerRoutingRoutes(app, ctx);
+  await registerSlaRoutes(app, ctx);
 
   app.get('/health', async (_request, reply) => {
     const health = await ctx.health();
@@ -67,7 +74,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
     return reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 
-  const refreshTokens = createRefreshTokens(ctx.db, ctx.tokens);
+  const refreshTokens = createRefreshTokens(ctx.db, ctx.tokens, { idleSeconds: ctx.refreshIdleSeconds });
   const login = await createLogin(ctx.db, refreshTokens);
   // Failed sign-ins back off per account and address (auth/login-backoff.ts); the limit per address is a ceiling.
   app.post('/api/auth/login', { config: { rateLimit: { max: LOGIN_LIMIT_PER_ADDRESS, timeWindow: '1 minute' } } }, async (request, reply) => {
@@ -235,7 +242,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
       const timer = ctx.metrics.syncDuration.startTimer({ op: 'pull' });
       const page = await pullChanges(ctx.db, request.actor!, body.cursor, body.limit);
       timer();
-      return page;
+      // Serialised a slice at a time (the bytes of JSON.stringify): a page of 5,000 rows in one go would stall the event loop.
+      return reply.type('application/json; charset=utf-8').send(await pageJson(page));
     });
   });
 

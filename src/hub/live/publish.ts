@@ -1,6 +1,7 @@
 /** Sends hub changes to exactly the consoles whose scope includes them. */
 import type { Alert, Case, Customer, Device, Mention, Message } from '../../shared/domain';
 import { type CallOffered, CASES_BATCH_MAX, type PresenceState } from '../../shared/protocol';
+import type { Offer, OfferGone } from '../../shared/routing';
 import type { Notice } from '../automation/act';
 import { type LiveServer, overseerRooms, roomsForCase } from './io';
 
@@ -66,6 +67,13 @@ export function createPublisher(io: LiveServer, onChange: () => void = () => und
     /** A rule's notify action: to the members of a queue or everyone of a role, and those who oversee. */
     ruleNotice(notice: Notice): void {
       io.to([...overseerRooms(), ...(notice.queueId ? [`queue:${notice.queueId}`] : []), ...(notice.role ? [`role:${notice.role}`] : [])]).emit('rule:notify', notice);
+    },
+    /** A case offered to one agent (routing/): only they hear of it. */
+    offer(userId: string, offer: Offer): void {
+      io.to(`user:${userId}`).emit('offer:new', offer);
+    },
+    offerGone(userId: string, gone: OfferGone): void {
+      io.to(`user:${userId}`).emit('offer:gone', gone);
     },
     callOffered(offer: CallOffered): void {
       io.to(`user:${offer.userId}`).emit('call:offered', offer);

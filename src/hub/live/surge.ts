@@ -11,6 +11,7 @@
  * lands (repos/surges.ts: one per key within the cooldown) sends `surge:alert`
  * to supervisors and admins on every hub, through the adapter.
  */
+import { periodic } from '../ops/periodic';
 import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import type { SurgeAlert } from '../../shared/protocol';
@@ -55,9 +56,6 @@ export function watchSurges(io: LiveServer, db: Db, log: Logger, opts: SurgeOpti
   const cooldownMs = cooldownMinutes * 60_000;
   /** The usual rates, for the keywords they were counted for: a keyword added since has none yet. */
   let usual: { at: number; keywords: string; rates: Map<string, number> } | null = null;
-  let last: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  let stopped = false;
 
   /** Arrivals per window over the week and over the hour before this window, the higher; none while there is less than one window of history. */
   async function usualRates(now: Date, windowFrom: Date, keywords: string[]): Promise<Map<string, number>> {
@@ -75,7 +73,7 @@ export function watchSurges(io: LiveServer, db: Db, log: Logger, opts: SurgeOpti
     return rates;
   }
 
-  async function run(now: Date): Promise<SurgeAlert[]> {
+  async function run(now: Date, stopped: () => boolean): Promise<SurgeAlert[]> {
     const windowFrom = new Date(now.getTime() - windowMs);
     const keywords = await currentKeywords();
     const counts = await countArrivals(db, windowFrom, now, keywords);
@@ -101,7 +99,7 @@ export function watchSurges(io: LiveServer, db: Db, log: Logger, opts: SurgeOpti
       };
       // Another hub may have raised it meanwhile: only the one whose insert lands tells the consoles.
       if (!(await insertSurgeAlert(db, alert, windowFrom, cooldownMs))) continue;
-      if (stopped) break;
+      if (stopped()) break;
       io.to(WATCHERS).emit('surge:alert', alert);
       log.info({ kind, key: surge.key, count, usual: alert.usual, cases: alert.caseIds.length }, 'surge alert');
       raised.push(alert);
@@ -109,32 +107,7 @@ export function watchSurges(io: LiveServer, db: Db, log: Logger, opts: SurgeOpti
     return raised;
   }
 
-  const check = (now = new Date()): Promise<SurgeAlert[]> => {
-    // One look at a time: two overlapping would both read "not alerted yet" and wait on the same insert lock.
-    const next = last.then(() => run(now));
-    last = next.catch(() => undefined);
-    return next;
-  };
-
-  const timer = setInterval(() => {
-    if (busy || stopped) return;
-    busy = true;
-    check()
-      .catch((error: unknown) => log.warn({ err: error }, 'surge check failed'))
-      .finally(() => {
-        busy = false;
-      });
-  }, intervalMs);
-  timer.unref();
-
-  return {
-    check,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await last;
-    },
-  };
+  return periodic(run, { intervalMs, log, what: 'surge check' });
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -10,7 +10,7 @@ export function createLogger(opts: { logLevel?: string; logStream?: { write(line
   const options = {
     level: opts.logLevel ?? 'info',
     // Tokens and passwords never reach a log line, whatever logs them.
-    redact: ['req.headers.authorization', 'password', '*.password', 'token', '*.token'],
+    redact: ['req.headers.authorization', 'password', '*.password', 'token', '*.token', 'refreshToken', '*.refreshToken'],
     serializers: { err: errorForLog },
     hooks: { streamWrite: redactCredentials },
   };

@@ -4,6 +4,7 @@
  * one, the hub's options are the settings (`defaultChannelSettings`), so a
  * hub upgraded in place keeps behaving as it did.
  */
+import { cachedRead } from '../ops/cached-read';
 import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import {
@@ -112,23 +113,5 @@ export interface ChannelSettingsSource {
 }
 
 export function channelSettingsSource(db: Db, defaults: ChannelSettings, ttlMs = CHANNEL_SETTINGS_TTL_MS): ChannelSettingsSource {
-  let cached: { at: number; value: Promise<ChannelSettings> } | null = null;
-  return {
-    defaults,
-    current() {
-      const now = Date.now();
-      if (cached && now - cached.at < ttlMs) return cached.value;
-      const value = readChannelSettings(db, defaults);
-      const entry = { at: now, value };
-      cached = entry;
-      // A failed read is not kept: the next use tries again.
-      value.catch(() => {
-        if (cached === entry) cached = null;
-      });
-      return value;
-    },
-    invalidate() {
-      cached = null;
-    },
-  };
+  return { defaults, ...cachedRead(() => readChannelSettings(db, defaults), ttlMs) };
 }

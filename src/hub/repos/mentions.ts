@@ -26,3 +26,14 @@ export async function setMentionStatus(tx: Db, id: string, status: MentionStatus
     .returning();
   return toMention(row!);
 }
+
+export async function findMentionRow(tx: Db, id: string): Promise<MentionRow | null> {
+  const [row] = await tx.select().from(mentions).where(eq(mentions.id, id));
+  return row ?? null;
+}
+
+/** A rev drawn from the sequence, for an update that sets its rev explicitly. */
+export async function drawRev(tx: Db): Promise<number> {
+  const drawn = (await tx.execute(sql`SELECT nextval('rev_seq') AS rev`)) as unknown as { rows: { rev: string }[] };
+  return Number(drawn.rows[0]!.rev);
+}

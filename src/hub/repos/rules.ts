@@ -138,10 +138,14 @@ export async function customerFacts(tx: Db, customerId: string | null): Promise<
   return { id: row.id, name: row.name, plan, entitlement: entitlementOf({ plan }).kind, lifetimeValue: row.lifetimeValue, openCases: Number(row.openCases) };
 }
 
-/** A rule's set_priority and add_tags on a case: a new version, recorded as the hub's change (a console's edit meets it as a conflict). */
-export async function changeCaseByRule(tx: Db, caseRow: Case, change: { priority?: Priority; tags?: string[] }): Promise<Case> {
-  const fields: { priority?: Priority; tags?: string[] } = {};
+/**
+ * A rule's set_priority and add_tags on a case, or its open_case routing a case a message just opened to
+ * another queue: a new version, recorded as the hub's change (a console's edit meets it as a conflict).
+ */
+export async function changeCaseByRule(tx: Db, caseRow: Case, change: { priority?: Priority; tags?: string[]; queueId?: string }): Promise<Case> {
+  const fields: { priority?: Priority; tags?: string[]; queueId?: string } = {};
   if (change.priority && change.priority !== caseRow.priority) fields.priority = change.priority;
+  if (change.queueId && change.queueId !== caseRow.queueId) fields.queueId = change.queueId;
   if (change.tags) {
     const merged = [...new Set([...caseRow.tags, ...change.tags])];
     if (merged.length !== caseRow.tags.length) fields.tags = merged;

@@ -13,6 +13,7 @@ import type { ApiHandlers, ApiParsedInput } from '../../shared/api';
 import { type AuditEntry, AuditEntrySchema, type AuditFilter, auditCsv } from '../../shared/audit';
 import { IdSchema, QueueSchema } from '../../shared/domain';
 import { PresenceUpdateSchema } from '../../shared/protocol';
+import { RuleFiringSchema, RulesCheckSchema, type RulesDocumentInput, RulesDocumentViewSchema, type RulesSaveResult } from '../../shared/rules';
 import type { Cache } from './cache';
 import { ChannelSettingsAnswerSchema } from '../../shared/channel-settings';
 import { keepChannelSettings, storedChannelSettings } from './channel-settings';
@@ -40,7 +41,11 @@ type AdminMethod =
   | 'audit.list'
   | 'audit.export'
   | 'settings.channels'
-  | 'admin.settings.channels.update';
+  | 'admin.settings.channels.update'
+  | 'admin.rules.get'
+  | 'admin.rules.check'
+  | 'admin.rules.save'
+  | 'cases.firings';
 
 const UserAnswer = z.object({ user: AdminUserSchema });
 const QueueAnswer = z.object({ queue: QueueSchema });
@@ -106,7 +111,19 @@ export function createAdminHandlers({ cache, hub, session, connection }: AdminDe
     return { entries, more: entries.length === filter.limit };
   }
 
+  const checkRules = (input: RulesDocumentInput) => hub.json('POST', '/api/admin/rules/check', RulesCheckSchema, input);
+
   return {
+    'admin.rules.get': () => call(() => hub.json('GET', '/api/admin/rules', RulesDocumentViewSchema)),
+    'admin.rules.check': (input) => call(() => checkRules(input)),
+    // Checked first, so a document that does not load comes back with its errors rather than as a failed call.
+    'admin.rules.save': ({ reason, ...document }) =>
+      call(async (): Promise<RulesSaveResult> => {
+        const verdict = await checkRules(document);
+        if (!verdict.ok) return verdict;
+        return { ok: true, view: await hub.json('PUT', '/api/admin/rules', RulesDocumentViewSchema, { ...document, ...(reason ? { reason } : {}) }) };
+      }),
+    'cases.firings': ({ id }) => call(async () => (await hub.json('GET', `${path('/api/cases', id)}/firings`, z.object({ firings: z.array(RuleFiringSchema) }))).firings),
     'admin.users.list': () => call(async () => (await hub.json('GET', '/api/admin/users', z.object({ users: z.array(AdminUserSchema) }))).users),
     'admin.users.create': (input) => call(async () => (await hub.json('POST', '/api/admin/users', UserAnswer, input)).user),
     'admin.users.update': ({ id, patch }) => call(async () => (await hub.json('PATCH', path('/api/admin/users', id), UserAnswer, patch)).user),

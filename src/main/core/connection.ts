@@ -222,6 +222,7 @@ export function createConnection(opts: {
         },
         onQueueStats: (stats) => events.emit('queue:stats', stats),
         onSurge: (alert) => events.emit('surge:alert', alert),
+        onSla: (alert) => events.emit('sla:alert', alert),
         onSettings(settings) {
           keepChannelSettings(cache, settings);
           events.emit('settings:changed', settings);

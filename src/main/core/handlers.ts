@@ -92,7 +92,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       if (input.assignee === 'me' && !me) throw new CoreError('unauthorized', 'not logged in');
       const assigneeId = input.assignee === 'me' ? me : input.assignee === 'unassigned' ? null : undefined;
       const queueId = input.queueId ?? (input.queue ? queueIdOf(input.queue) : undefined);
-      return cache.cases.queue({ queueId, status: input.status, assigneeId, search: input.search, limit: input.limit });
+      return cache.cases.queue({ queueId, status: input.status, assigneeId, search: input.search, conflicted: input.conflicts, limit: input.limit });
     },
     async 'cases.get'({ id }) {
       // Fill in what the cache may lack (messages of a case seen only through a live event), then answer from the cache.

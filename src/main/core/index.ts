@@ -28,6 +28,9 @@ export type { SecretBox } from './secret-box';
 
 export const DEFAULT_HUB_URL = 'http://127.0.0.1:4710';
 
+/** How often the queue's priority scores are brought up to the clock. */
+const RESCORE_INTERVAL_MS = 60_000;
+
 export interface ConsoleCoreOptions {
   /** Where cache.sqlite lives. */
   dataDir: string;
@@ -115,6 +118,11 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
   });
 
   let closed = false;
+  // SLA time left moves with the clock, and with it each case's priority: the queue is scored again every minute.
+  const rescoring = setInterval(() => {
+    if (!closed && cache.cases.rescore() > 0) events.emit('cases:changed', { ids: [] });
+  }, RESCORE_INTERVAL_MS);
+  rescoring.unref?.();
   // The user's presence as last heard (the hub's answer to /api/me, a live update, or the user's own choice).
   let presence: PresenceState | null = null;
   events.on('presence:changed', (state) => {
@@ -209,6 +217,7 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(rescoring);
       tokens.stop();
       connection.stop();
       events.removeAllListeners();

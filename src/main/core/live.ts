@@ -10,7 +10,7 @@ import type { ConnectionState } from '../../shared/api';
 import { type CaseWatch, type CaseWatchers, CaseRemovedSchema, CasesBatchSchema } from '../../shared/protocol';
 import { type Alert, AlertSchema, CaseSchema, type Mention, MentionSchema, MessageSchema } from '../../shared/domain';
 import { type AgentStats, AgentStatsSchema, type CallOffered, CallOfferedSchema, type ConsoleToHubEvents, type HubToConsoleEvents, type PresenceUpdate, PresenceUpdateSchema, type QueueStats, QueueStatsSchema } from '../../shared/protocol';
-import { type SurgeAlert, SurgeAlertSchema } from '../../shared/protocol';
+import { type SlaAlert, SlaAlertSchema, type SurgeAlert, SurgeAlertSchema } from '../../shared/protocol';
 import { type ChannelSettings, ChannelSettingsAnswerSchema } from '../../shared/channel-settings';
 import type { Cache } from './cache';
 import { caseOfTheUser, noticeIfReassigned } from './reassignment';
@@ -57,6 +57,8 @@ export interface LiveOptions {
   onWatchers(watchers: CaseWatchers): void;
   /** Arrivals on a channel or keyword far above the usual rate (supervisors and admins). */
   onSurge(alert: SurgeAlert): void;
+  /** `sla:warning` / `sla:breach`: an SLA target of a case falls due soon or was missed (its assignee and those who oversee). */
+  onSla?(alert: SlaAlert): void;
   /** An admin saved the channel settings (to every console). */
   onSettings(settings: ChannelSettings): void;
   log(message: string): void;
@@ -182,6 +184,14 @@ export function connectLive(opts: LiveOptions): LiveConnection {
     if (parsed.success) opts.onSurge(parsed.data);
     else opts.log(`ignored malformed surge:alert: ${z.prettifyError(parsed.error)}`);
   });
+
+  for (const event of ['sla:warning', 'sla:breach'] as const) {
+    socket.on(event, (raw) => {
+      const parsed = SlaAlertSchema.safeParse(raw);
+      if (parsed.success) opts.onSla?.(parsed.data);
+      else opts.log(`ignored malformed ${event}: ${z.prettifyError(parsed.error)}`);
+    });
+  }
 
   socket.on('settings:changed', (raw) => {
     const parsed = ChannelSettingsAnswerSchema.safeParse(raw);

@@ -8,6 +8,7 @@ import '@mantine/charts/styles.css';
 import '@mantine/notifications/styles.css';
 import './global.css';
 import { App } from './App';
+import { contrastResolver } from './contrast';
 import { theme } from './theme';
 
 // The core answers from its local cache and pushes what changed, so neither
@@ -21,9 +22,9 @@ if (!root) throw new Error('index.html has no #root element');
 
 createRoot(root).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light">
-      {/* Bottom left, over the rail's keyboard hints: bottom right would cover the composer's Send button. */}
-      <Notifications position="bottom-left" containerWidth={380} limit={4} />
+    <MantineProvider theme={theme} cssVariablesResolver={contrastResolver} defaultColorScheme="light">
+      {/* Top centre, under the top bar: never over the composer (always at the bottom) nor the supervisors' surge alerts (top right). */}
+      <Notifications position="top-center" containerWidth={380} limit={3} classNames={{ root: 'toasts' }} />
       <QueryClientProvider client={queryClient}>
         <App />
       </QueryClientProvider>

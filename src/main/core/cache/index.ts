@@ -73,7 +73,10 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
     apply<E extends SyncEntity>(entity: E, row: EntityRows[E], rev: number): boolean {
       // Local changes the hub's row now holds are done; the rest stay laid over it.
       if (entity === 'case' || entity === 'mention') outbox.pruneAcked(row.id, (row as Case | Mention).version);
-      return (byEntity[entity] as { upsert(row: EntityRows[E], rev: number): boolean }).upsert(row, rev);
+      const changed = (byEntity[entity] as { upsert(row: EntityRows[E], rev: number): boolean }).upsert(row, rev);
+      // A customer's plan, value or influence is part of their cases' priority.
+      if (changed && entity === 'customer') repos.cases.rescoreCustomer(row.id);
+      return changed;
     },
     /** Removes a row unless the cache holds a newer rev of it (a stale tombstone). */
     remove(entity: SyncEntity, id: string, rev: number): boolean {
@@ -87,7 +90,10 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
         outbox.pruneAcked(detail.case.id, detail.case.version);
         let changed = repos.cases.upsert(detail.case, detail.case.rev);
         for (const message of detail.messages) changed = repos.messages.upsert(message, message.rev) || changed;
-        if (detail.customer) changed = repos.customers.upsert(detail.customer, detail.customer.rev) || changed;
+        if (detail.customer && repos.customers.upsert(detail.customer, detail.customer.rev)) {
+          repos.cases.rescoreCustomer(detail.customer.id);
+          changed = true;
+        }
         if (detail.device) changed = repos.devices.upsert(detail.device, detail.device.rev) || changed;
         return changed;
       })();

@@ -11,6 +11,7 @@
  * No foreign keys between synced tables: a pull page may bring a message
  * before its case, and live events arrive in any order.
  */
+import { scoreOfJson } from './score';
 import type { CacheDb } from './database';
 import { fold } from './columns';
 
@@ -203,6 +204,24 @@ DELETE FROM meta WHERE key IN ('cursor', 'lastSyncAt');
       const rows = db.prepare<[], { id: string; data: string }>('SELECT id, data FROM customers').all();
       const set = db.prepare<[string, string]>('UPDATE customers SET search_folded = ? WHERE id = ?');
       for (const row of rows) set.run(customerSearchText(JSON.parse(row.data) as Parameters<typeof customerSearchText>[0]), row.id);
+    },
+  },
+  {
+    version: 6,
+    name: 'priority score',
+    sql: `
+-- The queue is ordered by the explained priority score (cache/score.ts), kept per case and refreshed as time passes.
+ALTER TABLE cases ADD COLUMN score REAL NOT NULL DEFAULT 0;
+DROP INDEX cases_queue_order;
+DROP INDEX cases_status_order;
+CREATE INDEX cases_queue_score ON cases (queue_id, status, score DESC, created_ms, id);
+CREATE INDEX cases_status_score ON cases (status, score DESC, created_ms, id);
+`,
+    backfill(db) {
+      const rows = db.prepare<[], { id: string; data: string; customer: string | null }>('SELECT c.id, c.data, cu.data AS customer FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id').all();
+      const set = db.prepare<[number, string]>('UPDATE cases SET score = ? WHERE id = ?');
+      const now = Date.now();
+      for (const row of rows) set.run(scoreOfJson(row.data, row.customer, now), row.id);
     },
   },
 ];

@@ -18,9 +18,10 @@ interface Props {
   onSyncNow: () => void;
   onLogout: () => void;
   onOpenCase: (id: string) => void;
+  onShowConflicts: () => void;
 }
 
-export function AppHeader({ session, status, syncing, onSyncNow, onLogout, onOpenCase }: Props) {
+export function AppHeader({ session, status, syncing, onSyncNow, onLogout, onOpenCase, onShowConflicts }: Props) {
   const now = useNow(5000);
   const { user } = session;
   return (
@@ -33,14 +34,15 @@ export function AppHeader({ session, status, syncing, onSyncNow, onLogout, onOpe
       </Group>
       <Group gap="md" wrap="nowrap">
         <PresenceMenu />
-        <ConnectionIndicator status={status} now={now} />
+        <ConnectionIndicator status={status} now={now} onShowConflicts={onShowConflicts} />
         <Tooltip label="Sync now">
           <ActionIcon variant="subtle" color="gray.4" onClick={onSyncNow} loading={syncing} aria-label="Sync now" data-testid="sync-now">
             <IconRefresh size={16} />
           </ActionIcon>
         </Tooltip>
         <NoticesButton onOpenCase={onOpenCase} />
-        <Menu position="bottom-end" width={240} shadow="md">
+        {/* Focus goes to Sign out (the one action) when it opens: Mantine's focus placeholder is a bare div a menu may not hold. */}
+        <Menu position="bottom-end" width={240} shadow="md" withInitialFocusPlaceholder={false}>
           <Menu.Target>
             <UnstyledButton data-testid="user-menu" aria-label="User menu" style={{ color: 'white' }}>
               <Group gap={8} wrap="nowrap">
@@ -61,7 +63,8 @@ export function AppHeader({ session, status, syncing, onSyncNow, onLogout, onOpe
           </Menu.Target>
           <Menu.Dropdown>
             <Menu.Label>Signed in as</Menu.Label>
-            <Group px="sm" pb={8} gap={8} wrap="nowrap">
+            {/* A group, not loose text: a menu may only hold items and groups. */}
+            <Group px="sm" pb={8} gap={8} wrap="nowrap" role="group" aria-label="Signed in as">
               <div>
                 <Text size="sm" fw={600}>
                   {user.name}
@@ -80,7 +83,7 @@ export function AppHeader({ session, status, syncing, onSyncNow, onLogout, onOpe
                 {session.hubUrl}
               </Text>
             </Menu.Item>
-            <Menu.Item leftSection={<IconLogout size={14} />} onClick={onLogout} data-testid="logout">
+            <Menu.Item leftSection={<IconLogout size={14} />} onClick={onLogout} data-autofocus data-testid="logout">
               Sign out
             </Menu.Item>
           </Menu.Dropdown>

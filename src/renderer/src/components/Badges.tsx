@@ -1,4 +1,4 @@
-import { Badge } from '@mantine/core';
+import { Badge, Tooltip } from '@mantine/core';
 import type { CaseStatus, Priority } from '../../../shared/domain';
 import { STATUS_TEXT } from '../lib/fields';
 
@@ -6,11 +6,18 @@ const PRIORITY_COLORS: Record<Priority, string> = { urgent: 'red', high: 'orange
 const STATUS_COLORS: Record<CaseStatus, string> = { new: 'yellow', open: 'red', pending: 'blue', on_hold: 'dark', solved: 'gray', closed: 'gray' };
 
 
-export function PriorityBadge({ priority, fixedWidth = false }: { priority: Priority; fixedWidth?: boolean }) {
-  return (
+/** The case's priority; with `why` (the explained score, src/shared/priority.ts) it says, on hover, why the case sits where it does. */
+export function PriorityBadge({ priority, fixedWidth = false, why }: { priority: Priority; fixedWidth?: boolean; why?: { score: number; text: string } }) {
+  const badge = (
     <Badge size="xs" variant={priority === 'urgent' ? 'filled' : 'light'} color={PRIORITY_COLORS[priority]} w={fixedWidth ? 60 : undefined} style={{ flex: 'none' }}>
       {priority}
     </Badge>
+  );
+  if (!why) return badge;
+  return (
+    <Tooltip label={`Score ${why.score}: ${why.text}`} openDelay={300} withArrow>
+      {badge}
+    </Tooltip>
   );
 }
 

@@ -2,12 +2,15 @@
  * One case beside the queue: conflicts to decide first, the header with the
  * facts, the conversation and the composer; beside it the editable properties,
  * field work, knowledge articles for the reply and the customer at a glance.
+ * On a small laptop (below 1200 px) those side panels fold into a drawer, so
+ * the conversation and the composer keep the width and the height.
  * Every edit goes to the core, which applies it to its cache at once and sends
  * it to the hub when it can.
  */
 import { type ReactNode, useRef, useState } from 'react';
-import { ActionIcon, Badge, Box, Center, Group, Loader, Text, Tooltip } from '@mantine/core';
-import { IconClock, IconFileOff, IconX } from '@tabler/icons-react';
+import { ActionIcon, Badge, Box, Button, Center, Drawer, Group, Loader, Text, Tooltip } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { IconClock, IconFileOff, IconLayoutSidebarRightExpand, IconX } from '@tabler/icons-react';
 import type { CaseView as CaseViewData } from '../../../shared/api';
 import type { User } from '../../../shared/domain';
 import { useUpdateCase } from '../api/mutations';
@@ -31,6 +34,9 @@ import { MessageTimeline } from './MessageTimeline';
 import { SlaCountdown } from './SlaCountdown';
 import { EmptyState, ErrorState } from './States';
 import classes from './CaseView.module.css';
+
+/** Below this the side panels are a drawer: beside the list they would leave the conversation a sliver. */
+const SIDE_AS_DRAWER = '(max-width: 1199px)';
 
 interface Props {
   caseId: string;
@@ -92,6 +98,31 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
   const [replying, setReplying] = useState(false);
   useWatchCase(c.id, replying);
   const watchers = useCaseWatchers(c.id);
+  const sideAsDrawer = useMediaQuery(SIDE_AS_DRAWER, false, { getInitialValueInEffect: false });
+  const [detailsOpen, setDetailsOpen] = useState(false);
+  // Across the breakpoint the drawer starts shut (React's "adjust state while rendering", no effect).
+  const [drawerLayout, setDrawerLayout] = useState(sideAsDrawer);
+  if (drawerLayout !== sideAsDrawer) {
+    setDrawerLayout(sideAsDrawer);
+    setDetailsOpen(false);
+  }
+  const side = (
+    <>
+      <CaseProperties item={c} me={me} />
+      <FieldWork item={c} />
+      <KnowledgePanel
+        caseId={c.id}
+        caseTags={c.tags}
+        caseLanguage={c.language}
+        suggested={view.articles}
+        onInsert={(article) => {
+          composer.current?.insertInReply(`${article.title}\n\n${article.body}`);
+          setDetailsOpen(false);
+        }}
+      />
+      <CustomerSummary customer={view.customer} device={view.device} otherCases={view.customerCases} onOpenCase={onOpenCase} />
+    </>
+  );
   return (
     <Box className={classes.root} data-testid="case-view" data-case-id={c.id} data-pending={c.pendingChanges} data-local-only={c.localOnly || undefined}>
       <Box className={classes.main}>
@@ -109,16 +140,24 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
               {c.queueName}
             </Text>
             <CaseSyncBadges item={c} online={online} />
+            {sideAsDrawer && (
+              <Button size="compact-xs" variant="light" color="gray" ml="auto" leftSection={<IconLayoutSidebarRightExpand size={14} />} onClick={() => setDetailsOpen(true)} data-testid="case-details-open">
+                Details
+              </Button>
+            )}
           </Group>
           <CloseButton onClose={onClose} />
           <SubjectEditor key={c.subject} subject={c.subject} language={c.language} onSave={(subject) => update.mutate({ id: c.id, fields: { subject } })} />
           <Group gap={6} mt={8}>
             <StatusBadge status={c.status} />
-            <PriorityBadge priority={c.priority} />
+            <PriorityBadge priority={c.priority} why={{ score: c.priorityScore, text: c.priorityWhy }} />
             <Group gap={4} wrap="nowrap" px={4} data-testid="case-sla">
               <IconClock size={14} color="var(--mantine-color-gray-6)" />
               <SlaCountdown dueAt={c.slaDueAt} now={now} done={isDone(c.status)} />
             </Group>
+            <Text span size="xs" c="dimmed" data-testid="case-priority-why" title="Where the case sits in the queue, and why">
+              Score {c.priorityScore} · {c.priorityWhy}
+            </Text>
             {c.tags.map((tag) => (
               <Badge key={tag} size="xs" variant="outline" color="gray" tt="none" fw={500}>
                 {tag}
@@ -161,12 +200,15 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
         <MessageTimeline messages={view.messages} language={c.language} caseId={c.id} online={online} />
         <Composer ref={composer} item={c} draft={view.draft} noteDraft={view.noteDraft} customer={view.customer} messages={view.messages} me={me} onReplyingChange={setReplying} />
       </Box>
-      <Box className={classes.side}>
-        <CaseProperties item={c} me={me} />
-        <FieldWork item={c} />
-        <KnowledgePanel caseId={c.id} caseTags={c.tags} caseLanguage={c.language} suggested={view.articles} onInsert={(article) => composer.current?.insertInReply(`${article.title}\n\n${article.body}`)} />
-        <CustomerSummary customer={view.customer} device={view.device} otherCases={view.customerCases} onOpenCase={onOpenCase} />
-      </Box>
+      {sideAsDrawer ? (
+        <Drawer opened={detailsOpen} onClose={() => setDetailsOpen(false)} position="right" size={360} title="Case details" padding={0} classNames={{ header: classes.drawerHeader }} data-testid="case-details-drawer">
+          <Box className={classes.drawerSide}>{side}</Box>
+        </Drawer>
+      ) : (
+        <Box className={classes.side} data-testid="case-side">
+          {side}
+        </Box>
+      )}
     </Box>
   );
 }

@@ -3,11 +3,12 @@
  * a push or pull takes a moment), the changes made here that wait for the hub,
  * fields in conflict, and when the cache last synced.
  */
-import { Badge, Group, Loader, Text, Tooltip } from '@mantine/core';
+import { Badge, Group, Loader, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconAlertTriangleFilled, IconCloudUpload } from '@tabler/icons-react';
 import type { ConnectionState, SyncStatus } from '../../../shared/api';
 import { agoText, fullTimestamp } from '../lib/time';
+import classes from './ConnectionIndicator.module.css';
 
 const LOOK: Record<ConnectionState, { color: string; label: string; help: string }> = {
   online: { color: 'teal', label: 'Online', help: 'Live updates from the hub' },
@@ -30,7 +31,8 @@ function useShownState(connection: ConnectionState): ConnectionState {
   return connection === 'reconnecting' && settled === 'reconnecting' ? 'offline' : connection;
 }
 
-export function ConnectionIndicator({ status, now }: { status: SyncStatus | undefined; now: number }) {
+/** `onShowConflicts`: the "N conflicts" opens the list of every case with an open conflict. */
+export function ConnectionIndicator({ status, now, onShowConflicts }: { status: SyncStatus | undefined; now: number; onShowConflicts: () => void }) {
   const connection = status?.connection ?? 'offline';
   const state = useShownState(connection);
   const look = LOOK[state];
@@ -71,21 +73,23 @@ export function ConnectionIndicator({ status, now }: { status: SyncStatus | unde
         >
           {syncing ? 'Syncing…' : look.label}
         </Badge>
-        <Group gap={4} wrap="nowrap" data-testid="sync-pending" data-count={pending} style={{ color: pending > 0 ? 'var(--mantine-color-orange-3)' : 'var(--mantine-color-gray-5)' }}>
+        <Group gap={4} wrap="nowrap" className={pending > 0 ? undefined : classes.wide} data-testid="sync-pending" data-count={pending} style={{ color: pending > 0 ? 'var(--mantine-color-orange-3)' : 'var(--mantine-color-gray-5)' }}>
           {pending > 0 && <IconCloudUpload size={14} />}
           <Text size="xs" c="inherit" className="tabular" style={{ whiteSpace: 'nowrap' }}>
             {pending > 0 ? `${plural(pending, 'change', 'changes')} waiting` : 'All changes synced'}
           </Text>
         </Group>
         {conflicts > 0 && (
-          <Group gap={4} wrap="nowrap" data-testid="sync-conflicts" data-count={conflicts} style={{ color: 'var(--mantine-color-orange-4)' }}>
-            <IconAlertTriangleFilled size={13} />
-            <Text size="xs" c="inherit" fw={600} className="tabular" style={{ whiteSpace: 'nowrap' }}>
-              {plural(conflicts, 'conflict', 'conflicts')}
-            </Text>
-          </Group>
+          <UnstyledButton onClick={onShowConflicts} className={classes.conflicts} aria-label={`${plural(conflicts, 'conflict', 'conflicts')}: show the cases`} data-testid="sync-conflicts" data-count={conflicts}>
+            <Group gap={4} wrap="nowrap">
+              <IconAlertTriangleFilled size={13} />
+              <Text size="xs" c="inherit" fw={600} className="tabular" style={{ whiteSpace: 'nowrap' }}>
+                {plural(conflicts, 'conflict', 'conflicts')}
+              </Text>
+            </Group>
+          </UnstyledButton>
         )}
-        <Text size="xs" c="gray.5" className="tabular" style={{ whiteSpace: 'nowrap' }} data-testid="last-sync">
+        <Text size="xs" c="gray.5" className={`tabular ${classes.wide}`} style={{ whiteSpace: 'nowrap' }} data-testid="last-sync">
           {lastSync ? `Synced ${agoText(lastSync, now)}` : 'Not synced yet'}
         </Text>
       </Group>

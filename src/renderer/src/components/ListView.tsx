@@ -23,10 +23,11 @@ export function ViewToolbar({ title, total, noun, hint, children, testId }: Tool
   return (
     <Group className={classes.toolbar} justify="space-between" wrap="nowrap" data-testid={testId}>
       <Group gap={10} wrap="nowrap" style={{ minWidth: 0 }}>
-        <Text fw={600} size="md" truncate data-testid="view-title">
+        {/* The view's heading for screen readers' heading navigation; its count is read out as it changes (new work). */}
+        <Text component="h1" m={0} fw={600} size="md" truncate data-testid="view-title">
           {title}
         </Text>
-        <Text size="xs" c="dimmed" className="tabular" style={{ whiteSpace: 'nowrap' }} data-testid="view-total">
+        <Text size="xs" c="dimmed" className="tabular" style={{ whiteSpace: 'nowrap' }} aria-live="polite" data-testid="view-total">
           {total === undefined ? '' : `${total} ${total === 1 ? noun : `${noun}s`}`}
         </Text>
         {hint}

@@ -33,7 +33,8 @@ export function MessageTimeline({ messages, language, caseId, online }: Props) {
   }, [caseId, messages.length]);
 
   return (
-    <div ref={scroller} className={classes.scroller}>
+    // Focusable, so the keyboard can scroll the conversation; a log, so a screen reader hears what arrives.
+    <div ref={scroller} className={classes.scroller} tabIndex={0} role="log" aria-label="Conversation">
       <div className={classes.timeline} data-testid="message-timeline" lang={language}>
         {messages.length === 0 ? (
           <EmptyState icon={<IconMessages size={20} />} title="No messages yet" />
@@ -117,7 +118,7 @@ function DeliveryState({ message, delivery }: { message: Message; delivery: NonN
     return (
       <Group gap={4} mt={6} wrap="nowrap" data-testid="message-delivery" data-status="sent" title={delivery.externalId ? `Provider id: ${delivery.externalId}` : 'Sent'}>
         <IconCheck size={12} color="var(--mantine-color-teal-7)" />
-        <Text size="xs" c="teal.8">
+        <Text size="xs" c="teal">
           Sent {formatTimestamp(delivery.at)}
         </Text>
       </Group>
@@ -125,7 +126,7 @@ function DeliveryState({ message, delivery }: { message: Message; delivery: NonN
   }
   return (
     <Group gap={8} mt={6} wrap="nowrap" justify="space-between" data-testid="message-delivery" data-status="failed">
-      <Text size="xs" c="red.7" style={{ minWidth: 0, overflowWrap: 'anywhere' }} data-testid="message-delivery-reason">
+      <Text size="xs" c="red" style={{ minWidth: 0, overflowWrap: 'anywhere' }} data-testid="message-delivery-reason">
         Not delivered{delivery.reason ? `: ${delivery.reason}` : ''}
         {attempts}
       </Text>

@@ -166,7 +166,7 @@ function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated, callerPhone 
         data-testid="new-case-note"
       />
       {queues.length === 0 && (
-        <Text size="xs" c="red.7">
+        <Text size="xs" c="red">
           You are not a member of any queue, so there is nowhere to put a new case.
         </Text>
       )}

@@ -87,7 +87,7 @@ export function QueueBoard() {
                       {row.agentsAvailable} <Text span size="xs" c="dimmed">of {row.agentsSignedIn}</Text>
                     </Table.Td>
                     <Table.Td className="tabular">
-                      <Text span fw={row.agentsNeeded > row.agentsAvailable ? 700 : undefined} c={row.agentsNeeded > row.agentsAvailable ? 'red.7' : undefined} data-testid="queue-board-needed">
+                      <Text span fw={row.agentsNeeded > row.agentsAvailable ? 700 : undefined} c={row.agentsNeeded > row.agentsAvailable ? 'red' : undefined} data-testid="queue-board-needed">
                         {row.agentsNeeded}
                       </Text>
                     </Table.Td>

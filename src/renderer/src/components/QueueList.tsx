@@ -1,6 +1,7 @@
 /**
  * The unified queue: a dense, virtualized list in the order the core sorts it
- * (priority, then SLA). Full width it is a table; beside an open case each row
+ * (the explained priority score: SLA time left, severity, the customer's plan,
+ * value and influence, sentiment — each row says why, src/shared/priority.ts). Full width it is a table; beside an open case each row
  * folds into two lines so the subject stays readable.
  *
  * Supervisors and admins also pick cases (`picking`): ctrl/cmd-click or the
@@ -9,7 +10,7 @@
  * queue or a person.
  */
 import { type DragEvent, memo, type MouseEvent, useCallback } from 'react';
-import { Checkbox, Group, Skeleton, Text } from '@mantine/core';
+import { Checkbox, Group, Skeleton, Text, VisuallyHidden } from '@mantine/core';
 import { IconInbox, IconSearch } from '@tabler/icons-react';
 import type { QueueItem } from '../../../shared/api';
 import { ageLabel, fullTimestamp } from '../lib/time';
@@ -43,6 +44,8 @@ interface Props {
   stacked: boolean;
   /** Supervisors and admins: the picked cases, and dragging them (to reassign). */
   picking?: Picking;
+  /** What an empty list says, when the view means something else than active work (the conflicts list). */
+  emptyText?: { title: string; hint: string };
 }
 
 export interface Picking {
@@ -51,7 +54,7 @@ export interface Picking {
   onDrag: (ids: string[] | null) => void;
 }
 
-export function QueueList({ items, loading, error, onRetry, searching, selectedId, openId, fresh, onOpen, stacked, picking }: Props) {
+export function QueueList({ items, loading, error, onRetry, searching, selectedId, openId, fresh, onOpen, stacked, picking, emptyText }: Props) {
   const now = useNow(1000);
   const rowHeight = stacked ? STACKED_ROW : TABLE_ROW;
   const selection = picking?.selection;
@@ -88,6 +91,7 @@ export function QueueList({ items, loading, error, onRetry, searching, selectedI
   return (
     <VirtualTable
       testId="queue-list"
+      className={classes.table}
       data-stacked={stacked || undefined}
       label="Cases"
       viewportProps={{ 'data-queue-viewport': true }}
@@ -111,16 +115,20 @@ export function QueueList({ items, loading, error, onRetry, searching, selectedI
                 data-testid="queue-select-all"
               />
             )}
-            <span aria-label="Channel" />
+            <span>
+            <VisuallyHidden>Channel</VisuallyHidden>
+          </span>
             <span>Priority</span>
             <span>#</span>
             <span>Subject</span>
             <span>Customer</span>
-            <span>Queue</span>
-            <span>Assignee</span>
+            <span className={classes.queue}>Queue</span>
+            <span className={classes.assignee}>Assignee</span>
             <span>Status</span>
-            <span>SLA</span>
-            <span className={classes.right}>Age</span>
+            <span data-testid="queue-header-sla">SLA</span>
+            <span className={classes.right} data-testid="queue-header-age">
+              Age
+            </span>
           </>
         )
       }
@@ -147,7 +155,7 @@ export function QueueList({ items, loading, error, onRetry, searching, selectedI
         searching ? (
           <EmptyState testId="queue-empty" icon={<IconSearch size={20} />} title="No cases match your search" hint="Search looks at the subject, the customer's name and the case number." />
         ) : (
-          <EmptyState testId="queue-empty" icon={<IconInbox size={20} />} title="Nothing here" hint="No active cases in this view. New work appears here as soon as it arrives." />
+          <EmptyState testId="queue-empty" icon={<IconInbox size={20} />} title={emptyText?.title ?? 'Nothing here'} hint={emptyText?.hint ?? 'No active cases in this view. New work appears here as soon as it arrives.'} />
         )
       }
       renderRow={(item, top) => (
@@ -200,6 +208,7 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
       {ageLabel(now - Date.parse(item.createdAt))}
     </Text>
   );
+  const why = { score: item.priorityScore, text: item.priorityWhy };
   return (
     <TableRow
       top={top}
@@ -231,7 +240,7 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
             <SlaCountdown dueAt={item.slaDueAt} now={now} done={done} />
           </Group>
           <Group gap={8} wrap="nowrap" className={classes.line}>
-            <PriorityBadge priority={item.priority} fixedWidth />
+            <PriorityBadge priority={item.priority} fixedWidth why={why} />
             <Text span size="xs" c="dimmed" className="tabular">
               {number}
             </Text>
@@ -262,23 +271,26 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
             />
           )}
           <ChannelIcon channel={item.channel} />
-          <PriorityBadge priority={item.priority} fixedWidth />
+          <PriorityBadge priority={item.priority} fixedWidth why={why} />
           <Text span size="xs" c="dimmed" className="tabular">
             {number}
           </Text>
           <span className={classes.subject}>
-            <Text span size="sm" truncate fw={unread ? 600 : 400} title={item.subject}>
+            <Text span size="sm" truncate fw={unread ? 600 : 400} title={item.subject} style={{ flex: '1 1 auto', minWidth: 48 }}>
               {item.subject}
             </Text>
             <RowSyncIcons item={item} />
+            <Text span size="xs" c="dimmed" truncate title={`Priority score ${item.priorityScore}`} data-testid="queue-row-why" style={{ flex: '0 1 auto', minWidth: 0, maxWidth: '40%' }}>
+              {item.priorityWhy}
+            </Text>
           </span>
           <Text span size="sm" truncate c={item.customerName ? undefined : 'dimmed'}>
             {item.customerName ?? '—'}
           </Text>
-          <Text span size="sm" c="dimmed" truncate>
+          <Text span size="sm" c="dimmed" truncate className={classes.queue}>
             {item.queueName}
           </Text>
-          <Text span size="sm" c={item.assigneeName ? undefined : 'dimmed'} fs={item.assigneeName ? undefined : 'italic'} truncate>
+          <Text span size="sm" c={item.assigneeName ? undefined : 'dimmed'} fs={item.assigneeName ? undefined : 'italic'} truncate className={classes.assignee}>
             {item.assigneeName ?? 'Unassigned'}
           </Text>
           <StatusBadge status={item.status} />

@@ -3,7 +3,7 @@
  * inbox. It keeps the keyboard cursor's row in view, and while there are no
  * rows says why: the error, the first load, or the table's own empty state.
  */
-import { type CSSProperties, Fragment, type HTMLAttributes, type ReactNode, useEffect, useRef } from 'react';
+import { Children, type CSSProperties, Fragment, type HTMLAttributes, isValidElement, type ReactNode, useEffect, useId, useRef } from 'react';
 import { Group, type MantineColor, Stack } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ErrorState } from './States';
@@ -50,6 +50,7 @@ export function VirtualTable<T extends { id: string }>(props: Props<T>) {
     overscan: 10,
   });
   const selectedIndex = items.findIndex((item) => item.id === selectedId);
+  const headerId = useId();
 
   // A table whose rows change height (the queue beside an open case) lays them out again.
   useEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
@@ -66,11 +67,11 @@ export function VirtualTable<T extends { id: string }>(props: Props<T>) {
   return (
     <div className={`${classes.table} ${className ?? ''}`} style={colors} data-testid={testId} {...data}>
       {header && (
-        <div className={`${classes.header} ${headerClassName ?? ''}`} role="row">
-          {header}
+        <div id={headerId} className={`${classes.header} ${headerClassName ?? ''}`} role="row">
+          {asCells(header, 'columnheader')}
         </div>
       )}
-      <div ref={parentRef} className={classes.viewport} tabIndex={0} role="grid" aria-label={label} aria-rowcount={items.length} {...viewportProps}>
+      <div ref={parentRef} className={classes.viewport} tabIndex={0} role="grid" aria-label={label} aria-rowcount={items.length} aria-owns={header ? headerId : undefined} {...viewportProps}>
         {body ?? (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((row) => (
@@ -91,7 +92,7 @@ interface RowProps extends Omit<HTMLAttributes<HTMLDivElement>, 'style' | 'role'
 }
 
 /** One row of a `VirtualTable`, placed at `top`: the cursor (`data-selected`) and the highlight of a change that just came in (`data-fresh`). */
-export function TableRow({ top, height, selected, fresh, className, ...rest }: RowProps) {
+export function TableRow({ top, height, selected, fresh, className, children, ...rest }: RowProps) {
   return (
     <div
       role="row"
@@ -101,8 +102,30 @@ export function TableRow({ top, height, selected, fresh, className, ...rest }: R
       className={`${classes.row} ${className ?? ''}`}
       style={{ height, transform: `translateY(${top}px)` }}
       {...rest}
-    />
+    >
+      {asCells(children, 'gridcell')}
+    </div>
   );
+}
+
+/**
+ * A row's pieces as the cells a grid's row must hold (for screen readers), each
+ * wrapped in a `display: contents` element so the CSS grid of columns still
+ * lays out the pieces themselves. Fragments are opened; empty slots make no cell.
+ */
+function asCells(children: ReactNode, role: 'gridcell' | 'columnheader'): ReactNode[] {
+  const pieces: ReactNode[] = [];
+  const flatten = (node: ReactNode) =>
+    Children.forEach(node, (child) => {
+      if (isValidElement<{ children?: ReactNode }>(child) && child.type === Fragment) flatten(child.props.children);
+      else if (child !== null && child !== undefined && typeof child !== 'boolean') pieces.push(child);
+    });
+  flatten(children);
+  return pieces.map((piece, i) => (
+    <div key={i} role={role} style={{ display: 'contents' }}>
+      {piece}
+    </div>
+  ));
 }
 
 /** Placeholder rows while the first page loads: `cells(i)` are the i-th row's skeletons. */

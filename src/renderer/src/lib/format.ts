@@ -19,8 +19,8 @@ export function initials(name: string): string {
 
 export function sentimentLabel(value: number | null): { label: string; color: string } {
   if (value === null) return { label: 'Unknown', color: 'dimmed' };
-  if (value <= -0.3) return { label: 'Negative', color: 'red.7' };
-  if (value >= 0.3) return { label: 'Positive', color: 'teal.7' };
+  if (value <= -0.3) return { label: 'Negative', color: 'red' };
+  if (value >= 0.3) return { label: 'Positive', color: 'teal' };
   return { label: 'Neutral', color: 'gray.7' };
 }
 

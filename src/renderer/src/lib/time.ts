@@ -1,4 +1,5 @@
 import dayjs from 'dayjs';
+import { timeLeft } from '../../../shared/sla';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -26,7 +27,7 @@ export function ageLabel(ms: number): string {
 }
 
 export function slaText(dueAt: string, now: number): string {
-  const left = Date.parse(dueAt) - now;
+  const left = timeLeft(dueAt, now); // the shared SLA clock (src/shared/sla.ts)
   return left < 0 ? `breached ${compactDuration(left)} ago` : `in ${compactDuration(left)}`;
 }
 

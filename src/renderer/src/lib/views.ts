@@ -8,6 +8,8 @@ export type View =
   | { kind: 'briefcase' }
   | { kind: 'mentions' }
   | { kind: 'queue'; queueId: string }
+  // Every case with an open conflict, opened from the top bar's "N conflicts".
+  | { kind: 'conflicts' }
   // Supervisors' and admins' screens, which list no cases.
   | { kind: 'board' }
   | { kind: 'agents' }
@@ -24,10 +26,13 @@ export const sameView = (a: View, b: View): boolean =>
 
 /**
  * Every view lists active work only — solved and closed cases leave the queue —
- * except the briefcase: everything this console holds offline, whatever its status.
+ * except the briefcase: everything this console holds offline, whatever its status
+ * (a case with an open conflict counts as active: it waits for the user).
  */
 export function filterFor(view: View, search = ''): CaseFilter {
   if (view.kind === 'briefcase') return search ? { search } : {};
+  // Whatever their status: a case solved here can still wait for a decision.
+  if (view.kind === 'conflicts') return { conflicts: true, ...(search ? { search } : {}) };
   const base: CaseFilter = { status: 'active', ...(search ? { search } : {}) };
   switch (view.kind) {
     case 'mine':

@@ -18,6 +18,8 @@ import { MentionsView } from '../components/mentions/MentionsView';
 import { OversightScreen } from '../components/OversightScreen';
 import { MentionToasts } from '../components/mentions/MentionToasts';
 import { SurgeAlerts } from '../components/SurgeAlerts';
+import { SlaToasts } from '../components/SlaToasts';
+import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { CaseView } from '../components/CaseView';
 import { SplitView, ViewToolbar } from '../components/ListView';
 import { NewCaseModal } from '../components/NewCaseModal';
@@ -41,7 +43,9 @@ function likelyQueue(view: View, items: QueueItem[], openId: string | null): str
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
-const VIEW_TITLES = { mine: 'My work', unassigned: 'Unassigned', all: 'All active', briefcase: 'Briefcase', mentions: 'Mentions', board: 'Queue board', agents: 'Agents board', audit: 'Audit log', admin: 'Administration' } as const;
+const VIEW_TITLES = { mine: 'My work', unassigned: 'Unassigned', all: 'All active', briefcase: 'Briefcase', mentions: 'Mentions', board: 'Queue board', agents: 'Agents board', audit: 'Audit log', admin: 'Administration', conflicts: 'Conflicts' } as const;
+
+const NO_CONFLICTS = { title: 'No conflicts', hint: 'Every change made here is settled with the hub.' };
 
 /** How long to wait for the case the hub opens for a converted mention before saying so. */
 const AWAIT_CASE_MS = 30_000;
@@ -114,6 +118,7 @@ export function Console({ session }: { session: SessionInfo }) {
 
   const awaitCase = useOpenWhenArrives(open);
   const showMentions = useCallback(() => setView({ kind: 'mentions' }), []);
+  const showConflicts = useCallback(() => setView({ kind: 'conflicts' }), []);
   const mentionsShown = view.kind === 'mentions';
 
   const syncNow = useMutation({
@@ -149,7 +154,7 @@ export function Console({ session }: { session: SessionInfo }) {
   return (
     <AppShell header={{ height: 48 }} navbar={{ width: 232, breakpoint: 0 }} padding={0}>
       <AppShell.Header className={classes.header} withBorder={false}>
-        <AppHeader session={session} status={sync.data} syncing={syncNow.isPending} onSyncNow={() => syncNow.mutate()} onLogout={logout} onOpenCase={open} />
+        <AppHeader session={session} status={sync.data} syncing={syncNow.isPending} onSyncNow={() => syncNow.mutate()} onLogout={logout} onOpenCase={open} onShowConflicts={showConflicts} />
       </AppShell.Header>
 
       <AppShell.Navbar className={classes.navbar}>
@@ -173,7 +178,9 @@ export function Console({ session }: { session: SessionInfo }) {
 
       <AppShell.Main className={classes.main}>
         <AlertToasts onOpenCase={open} />
+        <SlaToasts onOpenCase={open} />
         <MentionToasts onShowMentions={showMentions} />
+        <ShortcutsDialog />
         <SurgeAlerts role={session.user.role} onOpenCase={open} onShowMentions={showMentions} />
         <CallPop
           onOpenCase={open}
@@ -200,6 +207,7 @@ export function Console({ session }: { session: SessionInfo }) {
                 ref={searchRef}
                 size="xs"
                 w={340}
+                maw="45%"
                 placeholder="Search subject, customer or #number"
                 aria-label="Search cases"
                 leftSection={<IconSearch size={14} />}
@@ -238,6 +246,7 @@ export function Console({ session }: { session: SessionInfo }) {
                 onOpen={open}
                 stacked={openId !== null}
                 picking={reassign.picking}
+                emptyText={view.kind === 'conflicts' ? NO_CONFLICTS : undefined}
               />
             </SplitView>
           </>

@@ -3,6 +3,7 @@ import { type Case, type CaseStatus, PRIORITY_RANK } from '../../../../shared/do
 import { containsPattern, epochMs, fold } from '../columns';
 import type { CacheDb } from '../database';
 import { createDocumentRepo } from './documents';
+import { caseScore, caseScoreValue, type ScoredCustomer, scoreOfJson } from '../score';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { OutboxRepo } from './outbox';
 
@@ -12,6 +13,8 @@ export interface QueueFilter {
   /** A user id, `null` for unassigned, undefined for anyone. */
   assigneeId?: string | null;
   search?: string;
+  /** Only cases with an open conflict. */
+  conflicted?: boolean;
   limit: number;
   offset?: number;
 }
@@ -21,17 +24,19 @@ export type CaseSummary = CaseView['customerCases'][number];
 /** Statuses someone still has to work on. */
 export const ACTIVE_STATUSES: readonly CaseStatus[] = ['new', 'open', 'pending', 'on_hold'];
 
-// Cases without an SLA go after those with one in the same priority (their sort key is the largest).
-const QUEUE_ORDER = 'ORDER BY c.priority_rank, c.sla_sort_ms, c.created_ms, c.id';
+// The explained priority score (cache/score.ts), then the oldest first.
+const QUEUE_ORDER = 'ORDER BY c.score DESC, c.created_ms, c.id';
 const NO_SLA = Number.MAX_SAFE_INTEGER;
-const ITEM_COLUMNS = `c.data, cu.name AS customer_name, q.name AS queue_name, u.name AS assignee_name, c.rev = 0 AS local_only,
+const ITEM_COLUMNS = `c.data, cu.name AS customer_name, cu.data AS customer_data, q.name AS queue_name, u.name AS assignee_name, c.rev = 0 AS local_only,
   (SELECT count(*) FROM outbox o WHERE o.entity_id = c.id AND o.acked_version IS NULL) AS pending,
   (SELECT count(*) FROM conflicts x WHERE x.case_id = c.id) AS conflicts`;
+const HAS_CONFLICT = 'EXISTS (SELECT 1 FROM conflicts x WHERE x.case_id = c.id)';
 const ITEM_JOINS = 'LEFT JOIN customers cu ON cu.id = c.customer_id LEFT JOIN queues q ON q.id = c.queue_id LEFT JOIN users u ON u.id = c.assignee_id';
 
 interface ItemRow {
   data: string;
   customer_name: string | null;
+  customer_data: string | null;
   queue_name: string | null;
   assignee_name: string | null;
   local_only: number;
@@ -39,9 +44,13 @@ interface ItemRow {
   conflicts: number;
 }
 
-function toItem(row: ItemRow): QueueItem {
+function toItem(row: ItemRow, now: number): QueueItem {
+  const c = JSON.parse(row.data) as Case;
+  const score = caseScore(c, row.customer_data === null ? null : (JSON.parse(row.customer_data) as ScoredCustomer), now);
   return {
-    ...(JSON.parse(row.data) as Case),
+    ...c,
+    priorityScore: Math.round(score.score),
+    priorityWhy: score.explanation,
     customerName: row.customer_name,
     queueName: row.queue_name ?? '',
     assigneeName: row.assignee_name,
@@ -59,12 +68,14 @@ function whereOf(filter: QueueFilter): { clause: string; params: (string | numbe
     params.push(filter.queueId);
   }
   if (filter.status === 'active') {
-    where.push(`c.status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')})`);
+    // A case with a conflict still waits for the user's decision: it stays in the active views even when solved here.
+    where.push(`(c.status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')}) OR ${HAS_CONFLICT})`);
     params.push(...ACTIVE_STATUSES);
   } else if (filter.status) {
     where.push('c.status = ?');
     params.push(filter.status);
   }
+  if (filter.conflicted) where.push(HAS_CONFLICT);
   if (filter.assigneeId === null) where.push('c.assignee_id IS NULL');
   else if (filter.assigneeId !== undefined) {
     where.push('c.assignee_id = ?');
@@ -90,6 +101,16 @@ function withLocal(outbox: OutboxRepo) {
 }
 
 export function createCasesRepo(db: CacheDb, outbox: OutboxRepo) {
+  const customerOf = db.prepare<[string], { data: string }>('SELECT data FROM customers WHERE id = ?');
+  const customerFor = (c: Case): ScoredCustomer | null => {
+    const row = c.customerId ? customerOf.get(c.customerId) : undefined;
+    return row ? (JSON.parse(row.data) as ScoredCustomer) : null;
+  };
+  db.function('priority_score', { deterministic: false }, (caseJson, customerJson, now) => scoreOfJson(String(caseJson), customerJson === null ? null : String(customerJson), Number(now)));
+  const rescore = db.prepare<[number, ...string[]]>(
+    `UPDATE cases SET score = priority_score(data, (SELECT cu.data FROM customers cu WHERE cu.id = cases.customer_id), ?) WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')})`,
+  );
+  const rescoreCustomer = db.prepare<[number, string]>('UPDATE cases SET score = priority_score(data, (SELECT cu.data FROM customers cu WHERE cu.id = cases.customer_id), ?) WHERE customer_id = ?');
   const itemById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLUMNS} FROM cases c ${ITEM_JOINS} WHERE c.id = ?`);
   const ofCustomer = db.prepare<[string, string, number], { data: string }>(
     'SELECT data FROM cases WHERE customer_id = ? AND id <> ? ORDER BY created_ms DESC LIMIT ?',
@@ -116,9 +137,15 @@ export function createCasesRepo(db: CacheDb, outbox: OutboxRepo) {
       customer_id: (c) => c.customerId,
       sla_sort_ms: (c) => (c.slaDueAt === null ? NO_SLA : epochMs(c.slaDueAt)),
       created_ms: (c) => epochMs(c.createdAt),
+      score: (c) => caseScoreValue(c, customerFor(c), Date.now()),
     }, { overlay: withLocal(outbox) }),
 
-    /** The queue: filtered, ordered by priority, then SLA due, then age. */
+    /** Scores again every case still being worked (SLA time left moves with the clock); the number rescored. */
+    rescore: (now = Date.now()): number => rescore.run(now, ...ACTIVE_STATUSES).changes,
+    /** A customer's plan, value or influence changed: their cases' scores follow. */
+    rescoreCustomer: (customerId: string, now = Date.now()): number => rescoreCustomer.run(now, customerId).changes,
+
+    /** The queue: filtered, ordered by the priority score, then age. */
     queue(filter: QueueFilter): { items: QueueItem[]; total: number } {
       const { clause, params } = whereOf(filter);
       const from = `FROM cases c ${ITEM_JOINS} ${clause}`;
@@ -126,12 +153,13 @@ export function createCasesRepo(db: CacheDb, outbox: OutboxRepo) {
       // The count needs the customer join only to search by name; the other joins would only slow it.
       const countJoin = filter.search?.trim() ? 'LEFT JOIN customers cu ON cu.id = c.customer_id' : '';
       const total = (prepared(`SELECT count(*) AS n FROM cases c ${countJoin} ${clause}`).get(...params) as { n: number }).n;
-      return { items: rows.map(toItem), total };
+      const now = Date.now();
+      return { items: rows.map((row) => toItem(row, now)), total };
     },
 
     item(id: string): QueueItem | null {
       const row = itemById.get(id);
-      return row ? toItem(row) : null;
+      return row ? toItem(row, Date.now()) : null;
     },
 
     /** The customer's other cases, most recent first. */

@@ -2,18 +2,20 @@
  * Administration (admins; the hub refuses these calls to everyone else):
  * users — role, skills, capacity, password, sign out everywhere, presence —,
  * queues with their members, and the channel settings that are not secrets
- * (handles, keywords, consent policy). Every change goes to the hub at once.
+ * (handles, keywords, consent policy), and the rules document (validated as it
+ * is typed). Every change goes to the hub at once.
  */
 import { useState } from 'react';
 import { Box, Tabs, Text } from '@mantine/core';
-import { IconBroadcast, IconStack2, IconUsers } from '@tabler/icons-react';
+import { IconBroadcast, IconGitBranch, IconStack2, IconUsers } from '@tabler/icons-react';
 import { useApiQuery, useQueues } from '../../api/queries';
 import { ViewToolbar } from '../ListView';
 import { ChannelsTab } from './ChannelsTab';
 import { QueuesTab } from './QueuesTab';
+import { RulesTab } from './RulesTab';
 import { UsersTab } from './UsersTab';
 
-type Tab = 'users' | 'queues' | 'channels';
+type Tab = 'users' | 'queues' | 'channels' | 'rules';
 
 export function AdminScreen() {
   const [tab, setTab] = useState<Tab>('users');
@@ -39,6 +41,9 @@ export function AdminScreen() {
           <Tabs.Tab value="channels" leftSection={<IconBroadcast size={14} />} data-testid="admin-tab-channels">
             Channels
           </Tabs.Tab>
+          <Tabs.Tab value="rules" leftSection={<IconGitBranch size={14} />} data-testid="admin-tab-rules">
+            Rules
+          </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="users" style={{ minHeight: 0, flex: 1, display: 'flex', flexDirection: 'column' }}>
           <UsersTab users={users} queues={queues} />
@@ -48,6 +53,9 @@ export function AdminScreen() {
         </Tabs.Panel>
         <Tabs.Panel value="channels" style={{ minHeight: 0, flex: 1, display: 'flex', flexDirection: 'column' }}>
           <ChannelsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="rules" style={{ minHeight: 0, flex: 1, display: 'flex', flexDirection: 'column' }}>
+          <RulesTab users={users.data ?? []} />
         </Tabs.Panel>
       </Tabs>
     </Box>

@@ -36,6 +36,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'queue.members': 'Queue members',
   'settings.channels': 'Channel settings changed',
   'rules.update': 'Rules changed',
+  'sla.update': 'SLA policies changed',
 };
 const ACTION_COLOR: Partial<Record<AuditAction, string>> = { 'case.assign': 'indigo', 'consent.override': 'red', 'user.sign_out': 'red', 'presence.override': 'yellow', 'queue.members': 'teal' };
 

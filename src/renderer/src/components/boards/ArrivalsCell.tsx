@@ -19,11 +19,12 @@ export function ArrivalsCell({ row }: { row: QueueStats }) {
         fillOpacity={0.35}
         strokeWidth={1.5}
         data-testid="queue-board-sparkline"
+        role="img"
         aria-label={`Arrivals per quarter-hour over the last 4 hours: ${row.arrivalsSeries.join(', ')}`}
         style={{ flex: 'none' }}
       />
       <Stack gap={0}>
-        <Text size="sm" className="tabular" fw={busy ? 700 : undefined} c={busy ? 'orange.8' : undefined} style={{ whiteSpace: 'nowrap' }}>
+        <Text size="sm" className="tabular" fw={busy ? 700 : undefined} c={busy ? 'orange' : undefined} style={{ whiteSpace: 'nowrap' }}>
           {row.arrivals15m} now
         </Text>
         <Text size="xs" c="dimmed" className="tabular" style={{ whiteSpace: 'nowrap' }}>

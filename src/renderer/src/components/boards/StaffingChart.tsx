@@ -18,7 +18,7 @@ export function StaffingChart({ stats, nameOf }: { stats: QueueStats[]; nameOf: 
         <Text size="sm" fw={600}>
           Staffing now
         </Text>
-        <Text size="sm" data-testid="staffing-summary" data-short={missing} c={missing > 0 ? 'red.7' : 'teal.8'} fw={missing > 0 ? 700 : 500} truncate>
+        <Text size="sm" data-testid="staffing-summary" data-short={missing} c={missing > 0 ? 'red' : 'teal'} fw={missing > 0 ? 700 : 500} truncate>
           {missing > 0
             ? `Short ${missing} agent${missing === 1 ? '' : 's'}: ${short.map((r) => `${nameOf(r.queueId)} ${r.agentsAvailable} of ${r.agentsNeeded}`).join(', ')}`
             : 'Every queue has the agents it needs'}

@@ -9,7 +9,7 @@
  * channel's limit, and the consent rule is said before sending: a supervisor
  * may send anyway, with a reason kept beside the reply.
  */
-import { type Ref, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { type Ref, useEffect, useId, useImperativeHandle, useRef, useState } from 'react';
 import { Alert, Button, Checkbox, Group, Kbd, Select, Tabs, Text, Textarea, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconLock, IconMessageReply, IconSend } from '@tabler/icons-react';
 import type { QueueItem } from '../../../../shared/api';
@@ -64,6 +64,8 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
   const reply = useDraft(item.id, 'reply', draft);
   const note = useDraft(item.id, 'note', noteDraft);
   const input = useRef<HTMLTextAreaElement>(null);
+  // Both tabs switch what the one text box writes: it is the panel they control.
+  const inputId = useId();
   const replyMutation = useReply(item.id);
   const noteMutation = useAddNote(item.id);
   // The admin's consent policy, as the core and the hub apply it (today's rule until it is known).
@@ -165,16 +167,17 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
       />
       <Tabs value={tab} onChange={(value) => value && setTab(value as Tab)} variant="default" classNames={{ list: classes.tabs }}>
         <Tabs.List>
-          <Tabs.Tab value="reply" leftSection={<IconMessageReply size={14} />} rightSection={unsent(reply.text, tab !== 'reply')} data-testid="composer-tab-reply">
+          <Tabs.Tab value="reply" leftSection={<IconMessageReply size={14} />} rightSection={unsent(reply.text, tab !== 'reply')} aria-controls={inputId} data-testid="composer-tab-reply">
             Reply
           </Tabs.Tab>
-          <Tabs.Tab value="note" leftSection={<IconLock size={14} />} rightSection={unsent(note.text, tab !== 'note')} data-testid="composer-tab-note">
+          <Tabs.Tab value="note" leftSection={<IconLock size={14} />} rightSection={unsent(note.text, tab !== 'note')} aria-controls={inputId} data-testid="composer-tab-note">
             Internal note
           </Tabs.Tab>
         </Tabs.List>
       </Tabs>
       <Textarea
         className={classes.input}
+        id={inputId}
         data-kind={tab}
         autosize
         minRows={2}
@@ -246,7 +249,7 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
               comboboxProps={{ withinPortal: true }}
               data-testid="composer-channel"
             />
-            <Text size="11px" c={tooLong ? 'red.7' : 'dimmed'} fw={tooLong ? 700 : undefined} className={`tabular ${classes.counter}`} data-testid="composer-counter" data-over={tooLong || undefined}>
+            <Text size="11px" c={tooLong ? 'red' : 'dimmed'} fw={tooLong ? 700 : undefined} className={`tabular ${classes.counter}`} data-testid="composer-counter" data-over={tooLong || undefined}>
               {length.toLocaleString()} / {limit!.toLocaleString()}
             </Text>
             <Text size="11px" c="dimmed" truncate className={classes.draftState} data-testid="composer-draft-state">

@@ -21,7 +21,7 @@ export function ConflictBanner({ caseId, conflicts }: { caseId: string; conflict
       variant="light"
       radius={0}
       icon={<IconGitMerge size={18} />}
-      styles={{ title: { color: 'var(--mantine-color-orange-9)' } }}
+      styles={{ title: { color: 'var(--mantine-color-orange-text)' } }}
       title={conflicts.length === 1 ? 'Someone else changed this field while you did' : `Someone else changed ${conflicts.length} fields while you did`}
       data-testid="conflict-banner"
     >
@@ -52,7 +52,7 @@ export function ConflictBanner({ caseId, conflicts }: { caseId: string; conflict
               </span>
               <span className={classes.chunk}>
                 on the hub:{' '}
-                <Text span fw={600} size="sm" c="orange.9" data-testid="conflict-theirs">
+                <Text span fw={600} size="sm" c="orange" data-testid="conflict-theirs">
                   {fieldValueText(conflict.field, conflict.theirs)}
                 </Text>
               </span>

@@ -6,7 +6,7 @@
  * on the row; the keyboard reaches them too (↑/↓, Enter or c, d).
  */
 import { memo, type ReactNode } from 'react';
-import { Anchor, Badge, Button, type ButtonProps, Group, Skeleton, Text, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Skeleton, Text, Tooltip, type ButtonProps, VisuallyHidden } from '@mantine/core';
 import { IconAt, IconCloudUp, IconFilterOff } from '@tabler/icons-react';
 import type { MentionItem } from '../../../../shared/api';
 import { languageName, sentimentLabel } from '../../lib/format';
@@ -48,7 +48,9 @@ export function MentionList({ items, loading, error, onRetry, filtered, selected
       headerClassName={classes.columns}
       header={
         <>
-          <span aria-label="Channel" />
+          <span>
+            <VisuallyHidden>Channel</VisuallyHidden>
+          </span>
           <span className={classes.wide}>Author</span>
           <span>Post</span>
           <span className={classes.mid}>Language</span>

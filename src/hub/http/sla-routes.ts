@@ -1,0 +1,39 @@
+/**
+ * The SLA policies (hub sla/policies.ts): read and replaced by admins only,
+ * the replacement audited (`sla.update`). New cases use it at once on every
+ * hub (they read it in their own transaction); the breach watcher's copy
+ * follows within seconds.
+ */
+import type { FastifyInstance } from 'fastify';
+import { type SlaSettings, SlaSettingsSchema } from '../../shared/protocol';
+import { readSlaSettings, writeSlaSettings } from '../sla/policies';
+import { requireUser } from './auth-guard';
+import type { HubContext } from './context';
+import { parseOr400, sendError } from './errors';
+
+export async function registerSlaRoutes(app: FastifyInstance, ctx: HubContext): Promise<void> {
+  await app.register(async (api) => {
+    api.addHook('preHandler', requireUser(ctx));
+
+    api.get('/api/admin/sla-policies', async (request, reply) => {
+      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may read the SLA policies');
+      const answer: SlaSettings = await readSlaSettings(ctx.db);
+      return answer;
+    });
+
+    api.put('/api/admin/sla-policies', async (request, reply) => {
+      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may change the SLA policies');
+      const body = parseOr400(reply, SlaSettingsSchema, request.body);
+      if (!body) return reply;
+      try {
+        const { after } = await writeSlaSettings(ctx.db, body, request.actor!.id);
+        ctx.slaSettings?.invalidate();
+        return after;
+      } catch (error) {
+        // A calendar for a queue that does not exist (the foreign key).
+        if ((error as { code?: string }).code === '23503' || /foreign key/i.test(String((error as Error).message))) return sendError(reply, 400, 'bad_request', 'a queue calendar names a queue that does not exist');
+        throw error;
+      }
+    });
+  });
+}

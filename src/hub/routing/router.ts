@@ -1,0 +1,141 @@
+/**
+ * Push routing: the highest-priority waiting case of a push queue is offered
+ * to the available agent with the skills and free capacity who has waited
+ * longest; the agent accepts or declines before the offer lapses, and
+ * otherwise it goes to the next. Each round runs in a write transaction with
+ * the waiting cases locked (SKIP LOCKED: a "Next case" or another hub's round
+ * takes others), and an offer's key is its case, so a case is never offered
+ * to two agents at once, also with several hubs.
+ */
+import { and, asc, eq, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
+import type { Case } from '../../shared/domain';
+import { entitlementOf, type Plan } from '../../shared/entitlements';
+import { priorityInputOf, priorityScore } from '../../shared/priority';
+import { hasRoomFor, hasSkills, type Load, LOADING_STATUSES, type Offer, type OfferGone } from '../../shared/routing';
+import type { Db } from '../db/connect';
+import { toCase } from '../db/rows';
+import { caseOfferRefusals, caseOffers, cases, customers, queueMembers, queues, users } from '../db/schema';
+import { writeTransaction } from '../db/write';
+
+/** Waiting cases read per push queue and round: the most urgent by SLA; the score orders them. */
+const WAITING_PER_QUEUE = 200;
+
+export interface RoundResult {
+  offers: { userId: string; offer: Offer }[];
+  gone: { userId: string; gone: OfferGone }[];
+}
+
+interface Agent {
+  id: string;
+  skills: string[];
+  capacity: number;
+  working: Load[];
+  queueIds: Set<string>;
+  refused: Set<string>;
+}
+
+/** Scores a waiting case as the queue shows it (src/shared/priority.ts), with why. */
+export function scoreOf(c: Case, customer: { plan: string; lifetimeValue: number; influence: number } | null, now: number) {
+  const known = customer ? { plan: customer.plan as Plan, lifetimeValue: customer.lifetimeValue, influence: customer.influence } : null;
+  return priorityScore(priorityInputOf(c, known, known ? entitlementOf(known).kind : null, now));
+}
+
+/** One round: lapsed offers withdrawn (and remembered as refused), then new offers made. Events are the caller's, after commit. */
+export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
+  return writeTransaction(db, async (tx) => {
+    const result: RoundResult = { offers: [], gone: [] };
+    const lapsed = await tx.delete(caseOffers).where(lte(caseOffers.expiresAt, now)).returning();
+    if (lapsed.length > 0) {
+      await tx
+        .insert(caseOfferRefusals)
+        .values(lapsed.map((o) => ({ caseId: o.caseId, userId: o.userId, reason: 'timeout' })))
+        .onConflictDoNothing();
+      for (const o of lapsed) result.gone.push({ userId: o.userId, gone: { caseId: o.caseId, reason: 'timeout' } });
+    }
+
+    const pushQueues = await tx.select().from(queues).where(eq(queues.routing, 'push'));
+    if (pushQueues.length === 0) return result;
+    const agents = await availableAgents(tx, pushQueues.map((q) => q.id));
+    if (agents.length === 0) return result;
+
+    // Waiting: unassigned, still to start, not on offer; the most urgent first by the score.
+    const waiting: { row: Case; score: number; why: string; offerSeconds: number; required: string[] }[] = [];
+    for (const queue of pushQueues) {
+      const rows = await tx
+        .select({ c: cases, cu: { plan: customers.plan, lifetimeValue: customers.lifetimeValue, influence: customers.influence } })
+        .from(cases)
+        .leftJoin(customers, eq(customers.id, cases.customerId))
+        .where(
+          and(
+            eq(cases.queueId, queue.id),
+            isNull(cases.assigneeId),
+            inArray(cases.status, [...LOADING_STATUSES]),
+            notExists(tx.select({ one: sql`1` }).from(caseOffers).where(eq(caseOffers.caseId, cases.id))),
+          ),
+        )
+        .orderBy(sql`${cases.slaDueAt} ASC NULLS LAST`, asc(cases.createdAt))
+        .limit(WAITING_PER_QUEUE)
+        .for('update', { of: cases, skipLocked: true });
+      for (const { c, cu } of rows) {
+        const row = toCase(c);
+        const score = scoreOf(row, cu, now.getTime());
+        waiting.push({ row, score: score.score, why: score.explanation, offerSeconds: queue.offerSeconds, required: queue.requiredSkills });
+      }
+    }
+    waiting.sort((a, b) => b.score - a.score || Date.parse(a.row.createdAt) - Date.parse(b.row.createdAt));
+
+    const busy = new Set<string>();
+    for (const item of waiting) {
+      const agent = agents.find(
+        (a) => !busy.has(a.id) && a.queueIds.has(item.row.queueId) && !a.refused.has(item.row.id) && hasSkills(a.skills, item.required) && hasRoomFor(a.capacity, a.working, item.row),
+      );
+      if (!agent) continue;
+      busy.add(agent.id);
+      const expiresAt = new Date(now.getTime() + item.offerSeconds * 1000);
+      await tx.insert(caseOffers).values({ caseId: item.row.id, userId: agent.id, offeredAt: now, expiresAt });
+      result.offers.push({ userId: agent.id, offer: { case: item.row, expiresAt: expiresAt.toISOString(), why: item.why } });
+      if (busy.size === agents.length) break;
+    }
+    return result;
+  });
+}
+
+/**
+ * Agents who may get an offer now: available, in a push queue, holding no
+ * offer; those who have waited longest (since their last routed case, else
+ * since they became available) first.
+ */
+async function availableAgents(tx: Db, queueIds: string[]): Promise<Agent[]> {
+  const rows = await tx
+    .select({ id: users.id, skills: users.skills, capacity: users.capacity, lastRoutedAt: users.lastRoutedAt, since: users.presenceSince })
+    .from(users)
+    .where(
+      and(
+        eq(users.role, 'agent'),
+        eq(users.presence, 'available'),
+        notExists(tx.select({ one: sql`1` }).from(caseOffers).where(eq(caseOffers.userId, users.id))),
+        inArray(users.id, tx.select({ id: queueMembers.userId }).from(queueMembers).where(inArray(queueMembers.queueId, queueIds))),
+      ),
+    );
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [memberships, working, refusals] = await Promise.all([
+    tx.select().from(queueMembers).where(inArray(queueMembers.userId, ids)),
+    tx
+      .select({ assigneeId: cases.assigneeId, channel: cases.channel, status: cases.status })
+      .from(cases)
+      .where(and(inArray(cases.assigneeId, ids), inArray(cases.status, [...LOADING_STATUSES]))),
+    tx.select().from(caseOfferRefusals).where(inArray(caseOfferRefusals.userId, ids)),
+  ]);
+  const waitedSince = (r: (typeof rows)[number]) => Math.max(r.lastRoutedAt?.getTime() ?? 0, r.since.getTime());
+  return rows
+    .sort((a, b) => waitedSince(a) - waitedSince(b) || a.id.localeCompare(b.id))
+    .map((r) => ({
+      id: r.id,
+      skills: r.skills,
+      capacity: r.capacity,
+      working: working.filter((w) => w.assigneeId === r.id).map((w) => ({ channel: w.channel as Case['channel'], status: w.status })),
+      queueIds: new Set(memberships.filter((m) => m.userId === r.id).map((m) => m.queueId)),
+      refused: new Set(refusals.filter((x) => x.userId === r.id).map((x) => x.caseId)),
+    }));
+}

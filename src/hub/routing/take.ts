@@ -1,0 +1,93 @@
+/**
+ * An agent answering an offer, or asking for the next case (pull queues).
+ * Accepting and "Next case" assign through the same move as a supervisor's
+ * (repos/reassign.ts: change record, move, audit), in one write transaction
+ * that first makes sure the case is still theirs to take: an offer that
+ * lapsed or a case someone else took is refused, never taken twice.
+ */
+import { and, asc, eq, gt, inArray, isNull, notExists, sql } from 'drizzle-orm';
+import type { Case } from '../../shared/domain';
+import { hasRoomFor, hasSkills, type Load, LOADING_STATUSES } from '../../shared/routing';
+import type { Db } from '../db/connect';
+import { toCase } from '../db/rows';
+import { caseOfferRefusals, caseOffers, cases, customers, queueMembers, queues, users } from '../db/schema';
+import { writeTransactionLockingLate } from '../db/write';
+import { moveCases, type Reassigned } from '../repos/reassign';
+import { Rejection } from '../repos/rejection';
+import type { Actor } from '../repos/scope';
+import { scoreOf } from './router';
+
+export async function acceptOffer(db: Db, actor: Actor, caseId: string, now = new Date()): Promise<Reassigned> {
+  return writeTransactionLockingLate(db, async (tx, drawRevs) => {
+    const [offer] = await tx
+      .delete(caseOffers)
+      .where(and(eq(caseOffers.caseId, caseId), eq(caseOffers.userId, actor.id), gt(caseOffers.expiresAt, now)))
+      .returning();
+    if (!offer) throw new Rejection('not_found', 'no such offer: it lapsed or went to someone else');
+    const [row] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update');
+    if (!row || row.assigneeId !== null) throw new Rejection('conflict', 'the case was taken meanwhile');
+    await tx.update(users).set({ lastRoutedAt: now }).where(eq(users.id, actor.id));
+    return moveCases(tx, drawRevs, actor, { caseIds: [caseId], assigneeId: actor.id });
+  });
+}
+
+/** Declined: not offered to this agent again; the next round offers it to the next one. */
+export async function declineOffer(db: Db, actor: Actor, caseId: string): Promise<void> {
+  await db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const [offer] = await tx.delete(caseOffers).where(and(eq(caseOffers.caseId, caseId), eq(caseOffers.userId, actor.id))).returning();
+    if (!offer) throw new Rejection('not_found', 'no such offer: it lapsed or went to someone else');
+    await tx.insert(caseOfferRefusals).values({ caseId, userId: actor.id, reason: 'declined' }).onConflictDoNothing();
+  });
+}
+
+/**
+ * "Next case": the best waiting case of the agent's pull queues that they
+ * have the skills and room for, assigned to them at once. Candidates are
+ * locked SKIP LOCKED, so two agents pressing at once get two cases.
+ */
+/** Unassigned, still to start, not on offer. */
+const waiting = (tx: Db) =>
+  and(isNull(cases.assigneeId), inArray(cases.status, [...LOADING_STATUSES]), notExists(tx.select({ one: sql`1` }).from(caseOffers).where(eq(caseOffers.caseId, cases.id))));
+
+export async function takeNext(db: Db, actor: Actor, now = new Date()): Promise<{ taken: Reassigned; case: Case } | null> {
+  return writeTransactionLockingLate(db, async (tx, drawRevs) => {
+    const [me] = await tx.select({ skills: users.skills, capacity: users.capacity }).from(users).where(eq(users.id, actor.id));
+    if (!me) throw new Rejection('not_found', 'no such user');
+    const pull = await tx
+      .select({ id: queues.id, required: queues.requiredSkills })
+      .from(queues)
+      .innerJoin(queueMembers, and(eq(queueMembers.queueId, queues.id), eq(queueMembers.userId, actor.id)))
+      .where(eq(queues.routing, 'pull'));
+    const mine = pull.filter((q) => hasSkills(me.skills, q.required)).map((q) => q.id);
+    if (mine.length === 0) return null;
+    const working = await tx
+      .select({ channel: cases.channel, status: cases.status })
+      .from(cases)
+      .where(and(eq(cases.assigneeId, actor.id), inArray(cases.status, [...LOADING_STATUSES])));
+    const rows = await tx
+      .select({ c: cases, cu: { plan: customers.plan, lifetimeValue: customers.lifetimeValue, influence: customers.influence } })
+      .from(cases)
+      .leftJoin(customers, eq(customers.id, cases.customerId))
+      .where(and(inArray(cases.queueId, mine), waiting(tx)))
+      .orderBy(sql`${cases.slaDueAt} ASC NULLS LAST`, asc(cases.createdAt))
+      .limit(200);
+    const ranked = rows
+      .map(({ c, cu }) => ({ row: toCase(c), score: scoreOf(toCase(c), cu, now.getTime()).score }))
+      .filter((x) => hasRoomFor(me.capacity, working as Load[], x.row))
+      .sort((a, b) => b.score - a.score || Date.parse(a.row.createdAt) - Date.parse(b.row.createdAt));
+    // The best one nobody else is taking right now: locked, and still waiting once locked.
+    let best: (typeof ranked)[number] | undefined;
+    for (const candidate of ranked) {
+      const [locked] = await tx.select({ id: cases.id }).from(cases).where(and(eq(cases.id, candidate.row.id), waiting(tx))).for('update', { skipLocked: true });
+      if (locked) {
+        best = candidate;
+        break;
+      }
+    }
+    if (!best) return null;
+    await tx.update(users).set({ lastRoutedAt: now }).where(eq(users.id, actor.id));
+    const taken = await moveCases(tx, drawRevs, actor, { caseIds: [best.row.id], assigneeId: actor.id });
+    return { taken, case: taken.moves[0]!.row };
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * What every place that opens a case calls (inbound pipeline, mention
+ * convert, console-created cases, rule-opened cases): entitlement routing
+ * (entitlement.ts) and then the due times (due.ts) for the queue the case
+ * ends up in.
+ */
+import type { Priority } from '../../shared/domain';
+import type { Plan } from '../../shared/entitlements';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/connect';
+import { dueColumns, dueTimes } from './due';
+import { routeByEntitlement } from './entitlement';
+
+export interface OpeningCase {
+  caseId: string;
+  customerId: string | null;
+  /** A customer this very message created has no plan on record (the 'basic' they get is a placeholder): they are not routed by it. */
+  newCustomer?: boolean;
+  plan?: Plan | null;
+  priority: Priority;
+  queueId: string;
+  openedAt?: Date;
+  /** False: the queue is kept (an agent chose it) and only the incident is counted and the note written. */
+  reroute?: boolean;
+}
+
+export interface OpenedCaseSla {
+  queueId: string;
+  /** Why the case is where it is, for a note on the case; null: nothing to tell. */
+  note: string | null;
+  slaDueAt: Date | null;
+  resolutionDueAt: Date | null;
+}
+
+export async function openCaseSla(db: Db, c: OpeningCase): Promise<OpenedCaseSla> {
+  // The transaction's now(): what the case row's created_at will say, so the clock starts when the case did.
+  const openedAt = c.openedAt ?? (await transactionNow(db));
+  // No customer (a device case, an agent's case without one): nobody's entitlement to weigh.
+  const routed = c.newCustomer || !c.customerId ? null : await routeByEntitlement(db, { caseId: c.caseId, customerId: c.customerId, queueId: c.queueId, at: openedAt });
+  const keep = c.reroute === false;
+  const queueId = routed && !keep ? routed.queueId : c.queueId;
+  let note = routed?.note ?? null;
+  if (note && keep && routed!.queueId !== c.queueId) note = `${note.replace(/: routed to .*$/, '')}: kept in this queue, as created by an agent`;
+  const due = await dueTimes(db, { customerId: c.customerId, plan: c.plan ?? null, priority: c.priority, queueId, openedAt });
+  return { queueId, note, ...dueColumns(due) };
+}
+
+async function transactionNow(db: Db): Promise<Date> {
+  const { rows } = (await db.execute(sql`SELECT now() AS now`)) as unknown as { rows: { now: Date | string }[] };
+  return new Date(rows[0]!.now);
+}

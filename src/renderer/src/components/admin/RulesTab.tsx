@@ -1,0 +1,168 @@
+/**
+ * The brand's rules document (rules as data): edited as YAML or JSON with the
+ * hub's own validation as the admin types — each error marked at its line and
+ * listed with its field — and saved as a new version with an optional reason
+ * (audited); every hub applies it within seconds.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Badge, Box, Button, Group, SegmentedControl, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { IconAlertTriangle, IconCircleCheck, IconDeviceFloppy } from '@tabler/icons-react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import CodeMirror, { type ReactCodeMirrorRef } from '@uiw/react-codemirror';
+import { json } from '@codemirror/lang-json';
+import { yaml } from '@codemirror/lang-yaml';
+import { type Diagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
+import type { EditorView } from '@codemirror/view';
+import type { AdminUser } from '../../../../shared/admin';
+import { formatRuleError, type RuleError, type RulesCheck, type RulesDocumentView } from '../../../../shared/rules';
+import { call } from '../../api/client';
+import { apiKey, useApiQuery } from '../../api/queries';
+import { formatTimestamp } from '../../lib/time';
+
+const CHECK_DELAY_MS = 400;
+
+export function RulesTab({ users }: { users: AdminUser[] }) {
+  const document = useApiQuery('admin.rules.get', {}, { retry: false });
+  if (!document.data) {
+    return (
+      <Text size="sm" c="dimmed" p="md">
+        {document.error ? document.error.message : 'Loading…'}
+      </Text>
+    );
+  }
+  // A save (here or by another admin) starts the editor again from what the hub keeps.
+  return <RulesEditor key={document.data.version} saved={document.data} users={users} />;
+}
+
+function RulesEditor({ saved, users }: { saved: RulesDocumentView; users: AdminUser[] }) {
+  const client = useQueryClient();
+  const editor = useRef<ReactCodeMirrorRef>(null);
+  const [source, setSource] = useState(saved.source);
+  const [format, setFormat] = useState(saved.format);
+  const [reason, setReason] = useState('');
+  const [verdict, setVerdict] = useState<RulesCheck | null>(null);
+  const dirty = source !== saved.source || format !== saved.format;
+
+  // The hub's verdict on what is in the editor, once typing pauses.
+  useEffect(() => {
+    let current = true;
+    const timer = setTimeout(() => {
+      call('admin.rules.check', { format, source }).then(
+        (answer) => current && setVerdict(answer),
+        () => current && setVerdict(null),
+      );
+    }, CHECK_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [format, source]);
+
+  const errors = useMemo(() => (verdict && !verdict.ok ? verdict.errors : []), [verdict]);
+  useEffect(() => {
+    const view = editor.current?.view;
+    if (view) view.dispatch(setDiagnostics(view.state, errors.map((e) => diagnosticOf(view, e))));
+  }, [errors]);
+
+  const save = useMutation({
+    mutationFn: () => call('admin.rules.save', { format, source, reason: reason.trim() || undefined }),
+    onSuccess: (result) => {
+      if (result.ok) client.setQueryData(apiKey('admin.rules.get', {}), result.view);
+      else setVerdict({ ok: false, errors: result.errors });
+    },
+  });
+  const extensions = useMemo(() => [format === 'json' ? json() : yaml(), lintGutter()], [format]);
+  const savedBy = users.find((u) => u.id === saved.updatedBy)?.name ?? (saved.updatedBy ? 'an admin' : 'the rules file');
+
+  const goTo = (line: number) => {
+    const view = editor.current?.view;
+    if (!view || line < 1 || line > view.state.doc.lines) return;
+    view.dispatch({ selection: { anchor: view.state.doc.line(line).from }, scrollIntoView: true });
+    view.focus();
+  };
+
+  return (
+    <Stack gap="sm" p="md" style={{ minHeight: 0, flex: 1 }} data-testid="admin-rules">
+      <Group justify="space-between" wrap="wrap" gap="xs">
+        <Group gap="xs">
+          <Badge variant="light" data-testid="rules-version">
+            Version {saved.version}
+          </Badge>
+          <Text size="xs" c="dimmed">
+            {saved.updatedAt ? `Saved ${formatTimestamp(saved.updatedAt)} by ${savedBy}` : 'Not saved yet'} · applied by every hub within seconds
+          </Text>
+        </Group>
+        <SegmentedControl
+          size="xs"
+          value={format}
+          onChange={(value) => setFormat(value === 'json' ? 'json' : 'yaml')}
+          data={[
+            { value: 'yaml', label: 'YAML' },
+            { value: 'json', label: 'JSON' },
+          ]}
+          aria-label="Format of the rules document"
+        />
+      </Group>
+      <Box style={{ flex: 1, minHeight: 200, overflow: 'auto', border: '1px solid var(--mantine-color-default-border)', borderRadius: 4 }}>
+        <CodeMirror ref={editor} value={source} onChange={setSource} extensions={extensions} basicSetup={{ foldGutter: true, highlightActiveLine: true }} aria-label="Rules document" data-testid="rules-editor" />
+      </Box>
+      <Verdict verdict={verdict} errors={errors} onError={goTo} />
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (dirty && verdict?.ok && !save.isPending) save.mutate();
+        }}
+      >
+        <Group align="flex-end" gap="sm">
+          <TextInput label="Why (kept in the audit log)" placeholder="e.g. a quieter threshold for the new thermostats" value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={500} style={{ flex: 1 }} />
+          <Button type="submit" leftSection={<IconDeviceFloppy size={16} />} disabled={!dirty || !verdict?.ok} loading={save.isPending} data-testid="rules-save">
+            Save rules
+          </Button>
+        </Group>
+      </form>
+      {save.error && (
+        <Alert color="red" title="The rules were not saved">
+          {save.error.message}
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+function Verdict({ verdict, errors, onError }: { verdict: RulesCheck | null; errors: RuleError[]; onError: (line: number) => void }) {
+  if (!verdict) return null;
+  if (verdict.ok) {
+    return (
+      <Group gap={6} data-testid="rules-verdict">
+        <IconCircleCheck size={16} color="var(--mantine-color-teal-6)" aria-hidden />
+        <Text size="sm">
+          The document loads: {verdict.rules} rule{verdict.rules === 1 ? '' : 's'}
+        </Text>
+      </Group>
+    );
+  }
+  return (
+    <Stack gap={4} data-testid="rules-verdict" role="alert">
+      <Group gap={6}>
+        <IconAlertTriangle size={16} color="var(--mantine-color-red-6)" aria-hidden />
+        <Text size="sm" fw={500}>
+          {errors.length} error{errors.length === 1 ? '' : 's'}: the hub would refuse this document
+        </Text>
+      </Group>
+      {errors.slice(0, 20).map((e, i) => (
+        <UnstyledButton key={`${i}-${e.line}-${e.path}`} onClick={() => onError(e.line)} data-testid="rules-error">
+          <Text size="sm" ff="monospace" c="red.8">
+            {formatRuleError(e)}
+          </Text>
+        </UnstyledButton>
+      ))}
+    </Stack>
+  );
+}
+
+/** An error as the editor marks it: its whole line (or the document's first, when the place is unknown). */
+function diagnosticOf(view: EditorView, error: RuleError): Diagnostic {
+  const doc = view.state.doc;
+  const line = doc.line(Math.min(Math.max(error.line, 1), doc.lines));
+  return { from: line.from, to: line.to, severity: 'error', message: error.path ? `${error.path}: ${error.message}` : error.message };
+}

@@ -1,0 +1,60 @@
+/**
+ * Routing's rules of the domain, written once: how a queue hands out work,
+ * how much of an agent's capacity each channel takes (a call takes all of
+ * it; chats, mails and mentions fit several together, as in Omni-Channel),
+ * and what an offer says to the console it is made to.
+ */
+import { z } from 'zod';
+import { CaseSchema, type Channel } from './domain';
+
+export const ROUTING_MODES = ['manual', 'push', 'pull'] as const;
+export const RoutingModeSchema = z.enum(ROUTING_MODES);
+export type RoutingMode = z.infer<typeof RoutingModeSchema>;
+
+/** Statuses of an assigned case that keep taking the agent's capacity. */
+export const LOADING_STATUSES = ['new', 'open'] as const;
+
+export interface Load {
+  channel: Channel;
+  status: string;
+}
+
+/**
+ * How much of an agent's capacity a case takes: one unit each, so chats,
+ * mails and mentions fit several together. A live call is not a case here:
+ * it rings through the phone channel (`call:offered`) to the agents of its
+ * queue, and its case counts once logged.
+ */
+export const loadOf = (_c: Load): number => 1;
+
+/** Whether an agent with this capacity, already working `cases`, may get one more. */
+export function hasRoomFor(capacity: number, cases: readonly Load[], next: Load): boolean {
+  const used = cases.reduce((sum, c) => sum + loadOf(c), 0);
+  return used + loadOf(next) <= capacity;
+}
+
+/** An agent's skills cover what the queue requires. */
+export const hasSkills = (skills: readonly string[], required: readonly string[]): boolean => required.every((s) => skills.includes(s));
+
+/** A case offered to this agent (`offer:new`): accept or decline before `expiresAt`, or it goes to the next agent. */
+export const OfferSchema = z.object({
+  case: CaseSchema,
+  expiresAt: z.iso.datetime({ offset: true }),
+  /** The priority line the agent reads: why this case, now. */
+  why: z.string(),
+});
+export type Offer = z.infer<typeof OfferSchema>;
+
+/** An offer withdrawn from this agent (`offer:gone`): taken, declined, lapsed, or the case moved. */
+export const OfferGoneSchema = z.object({ caseId: z.uuid(), reason: z.enum(['accepted', 'declined', 'timeout', 'withdrawn']) });
+export type OfferGone = z.infer<typeof OfferGoneSchema>;
+
+/** How an admin sets a queue's routing (PUT /api/admin/queues/:id/routing). */
+export const QueueRoutingSchema = z.strictObject({
+  routing: RoutingModeSchema,
+  /** Skills an agent needs for the queue's work (a language, a product, a channel). */
+  requiredSkills: z.array(z.string().trim().min(1).max(40)).max(20).default([]),
+  /** How long an offer waits for its agent before it goes to the next (5–600 s). */
+  offerSeconds: z.number().int().min(5).max(600).default(30),
+});
+export type QueueRouting = z.infer<typeof QueueRoutingSchema>;
