@@ -205,7 +205,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       cooldownMinutes: opts.surgeCooldownMinutes,
     });
     closers.push(() => surges.stop());
-    // [sla] Warnings before and breaches of SLA due times, to the assignee and those who oversee.
+    // Warnings before and breaches of SLA due times, to the assignee and those who oversee.
     const slaSettings = slaSettingsSource(db);
     const slaWatch = watchSla(io, db, slaSettings, log.child({ component: 'sla' }), { intervalMs: opts.slaIntervalMs, warnMinutes: opts.slaWarnMinutes });
     closers.push(() => slaWatch.stop());
@@ -227,7 +227,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       },
       channelSettings,
       rules,
-      slaSettings, // [sla]
+      slaSettings,
       metrics,
       metricsToken: opts.metricsToken,
       health: async () => ({

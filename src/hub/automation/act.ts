@@ -8,7 +8,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Case, Channel, Message } from '../../shared/domain';
 import type { Action, RuleNotice } from '../../shared/rules';
 import type { Db } from '../db/connect';
-import { openCaseSla, writeRoutingNote } from '../sla'; // [sla]
+import { openCaseSla, writeRoutingNote } from '../sla';
 import { findCase, insertCase, insertMessage } from '../repos/cases';
 import { changeCaseByRule, type FiringOutcome, openCaseOfRule, queueIdsByName, recordFirings, setOpenCaseOfRule } from '../repos/rules';
 import { decideCase, type Firing, firingNote, formatValue } from '../rules';
@@ -78,7 +78,7 @@ async function openStep(tx: Db, firing: Firing, subject: FiringSubject, queueId:
     // A queue renamed or deleted since the rules were saved: nothing opens, and the firing says why.
     if (!queue) return { case: null, outcome: 'notified', opened: false, message: null, tagged: false, because: `${firing.because} (no queue named "${open.queue}": no case opened)` };
     const newCaseId = uuidv7();
-    // [sla] Entitlement routing and the due times of the plan's policy.
+    // Entitlement routing and the due times of the plan's policy.
     const sla = await openCaseSla(tx, { caseId: newCaseId, customerId: subject.customerId, priority: open.priority, queueId: queue });
     caseRow = await insertCase(tx, {
       id: newCaseId,
@@ -88,16 +88,16 @@ async function openStep(tx: Db, firing: Firing, subject: FiringSubject, queueId:
       channel: subject.channel,
       customerId: subject.customerId,
       deviceId: subject.deviceId,
-      queueId: sla.queueId, // [sla]
+      queueId: sla.queueId,
       assigneeId: null,
-      slaDueAt: sla.slaDueAt, // [sla]
-      resolutionDueAt: sla.resolutionDueAt, // [sla]
+      slaDueAt: sla.slaDueAt,
+      resolutionDueAt: sla.resolutionDueAt,
       language: subject.language,
       sentiment: subject.sentiment,
       tags: [...new Set(firing.actions.flatMap((a) => (a.type === 'add_tags' ? a.tags : [])))],
     });
     await setOpenCaseOfRule(tx, firing.ruleId, firing.subjectKey, caseRow.id);
-    await writeRoutingNote(tx, caseRow.id, subject.channel, sla.note); // [sla]
+    await writeRoutingNote(tx, caseRow.id, subject.channel, sla.note);
   }
   if (!caseRow) return { case: null, outcome: 'notified', opened: false, message: null, tagged: false, because: firing.because };
   const did = decision.do === 'join' ? 'joined' : 'opened';

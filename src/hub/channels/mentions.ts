@@ -11,7 +11,7 @@ import { insertCase, insertMessage } from '../repos/cases';
 import type { MentionRow } from '../repos/mentions';
 import { createBatchWrites } from './batch-writes';
 import { customerOfAuthor, subjectOf } from './pipeline';
-import { openCaseSla, writeRoutingNote } from '../sla'; // [sla]
+import { openCaseSla, writeRoutingNote } from '../sla';
 
 export async function convertMention(
   tx: Db,
@@ -23,7 +23,7 @@ export async function convertMention(
   const author = await customerOfAuthor(writes, { channel, handle: mention.author, displayName: '' }, () => mention.language);
   await writes.flush();
   const customer = writes.stored(author.customer);
-  // [sla] Entitlement routing and the due times of the plan's policy, for a new case.
+  // Entitlement routing and the due times of the plan's policy, for a new case.
   const sla = 'existing' in into ? null : await openCaseSla(tx, { caseId: into.newCaseId, customerId: customer.id, newCustomer: author.created, plan: customer.plan, priority: 'normal', queueId: into.queueId });
   const caseRow =
     'existing' in into
@@ -36,10 +36,10 @@ export async function convertMention(
           channel,
           customerId: customer.id,
           deviceId: null,
-          queueId: sla!.queueId, // [sla]
+          queueId: sla!.queueId,
           assigneeId: null,
-          slaDueAt: sla!.slaDueAt, // [sla]
-          resolutionDueAt: sla!.resolutionDueAt, // [sla]
+          slaDueAt: sla!.slaDueAt,
+          resolutionDueAt: sla!.resolutionDueAt,
           language: mention.language,
           sentiment: mention.sentiment,
           tags: [],
@@ -57,6 +57,6 @@ export async function convertMention(
     addressed: mention.addressed,
     replyContext: mention.replyContext,
   });
-  if (sla) await writeRoutingNote(tx, caseRow.id, channel, sla.note); // [sla]
+  if (sla) await writeRoutingNote(tx, caseRow.id, channel, sla.note);
   return { case: caseRow, created: !('existing' in into), message, customer };
 }

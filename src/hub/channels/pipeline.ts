@@ -13,7 +13,7 @@ import type { Case, Channel, Customer, Mention, Message } from '../../shared/dom
 import { TEXT_LIMITS } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { writeTransaction } from '../db/write';
-import { openCaseSla, routingNote } from '../sla'; // [sla] entitlement routing + due times
+import { openCaseSla, routingNote } from '../sla';
 import { toCustomer } from '../db/rows';
 import {
   hasIdentityLike,
@@ -267,7 +267,7 @@ async function route(inbound: InboundMessage, lookups: Lookups, writes: BatchWri
 
   if (!queueId) throw new InboundError('no_queue', `no queue owns the ${channel} channel: an admin must set one`);
   const caseId = uuidv7();
-  // [sla] Entitlement routing (a customer without support goes to Sales) and the due times of the plan's policy.
+  // Entitlement routing (a customer without support goes to Sales) and the due times of the plan's policy.
   // It reads the policies and, for a customer on record, their row: only one the batch holds must be written first.
   const slaDb = !created && writes.createdCustomer(customer.id) ? await writes.db() : writes.tx;
   const sla = await openCaseSla(slaDb, { caseId, customerId: customer.id, newCustomer: created, plan: customer.plan, priority: 'normal', queueId });
@@ -279,16 +279,16 @@ async function route(inbound: InboundMessage, lookups: Lookups, writes: BatchWri
     channel,
     customerId: customer.id,
     deviceId: null,
-    queueId: sla.queueId, // [sla]
+    queueId: sla.queueId,
     assigneeId: null,
-    slaDueAt: sla.slaDueAt, // [sla]
-    resolutionDueAt: sla.resolutionDueAt, // [sla]
+    slaDueAt: sla.slaDueAt,
+    resolutionDueAt: sla.resolutionDueAt,
     language: analysis.language,
     sentiment: analysis.sentiment,
     tags: [],
   });
   const messageId = holdMessage(writes, caseId, inbound, author, threadRef);
-  if (sla.note) writes.message({ values: routingNote(caseId, channel, sla.note), files: [], thread: null }); // [sla] the reason, for the agent
+  if (sla.note) writes.message({ values: routingNote(caseId, channel, sla.note), files: [], thread: null });
   return () => ({ status: 'opened', case: writes.caseRow(caseId), message: writes.messageRow(messageId), customer: writes.stored(customer), customerCreated: created, analysis });
 }
 
@@ -344,7 +344,7 @@ export async function customerOfAuthor(
     handles: channel === 'email' || channel === 'phone' ? {} : { [channel]: displayHandle(channel, handle) },
     // As the demo's least plan: nothing is known of them yet.
     plan: 'basic',
-    planOnRecord: false, // [sla] a placeholder: entitlement routing leaves them where the channel sends them
+    planOnRecord: false,
     lifetimeValue: 0,
     influence: 0,
     language: language(),

@@ -28,7 +28,7 @@ export const DEMO_QUEUES = [
   { name: 'Social', description: 'Mentions and messages on X and Facebook' },
   { name: 'Billing', description: 'Invoices, refunds and plans' },
   { name: 'Field Service', description: 'On-site repairs by field technicians' },
-  // [sla] Where cases of customers without support go (the service routing label, src/shared/entitlements.ts).
+  // Where cases of customers without support go (the service routing label, src/shared/entitlements.ts).
   { name: 'Sales', description: 'Questions and cases from customers without support: plans, upgrades, incidents to buy' },
 ] as const;
 type QueueName = (typeof DEMO_QUEUES)[number]['name'];

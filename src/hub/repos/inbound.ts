@@ -1,5 +1,5 @@
 /** The queries of the inbound pipeline (channels/pipeline.ts); run inside its write transaction. */
-import { dueColumns, dueTimesAfterChange } from '../sla'; // [sla]
+import { dueColumns, dueTimesAfterChange } from '../sla';
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { type Case, type Channel, type Customer, DONE_STATUSES } from '../../shared/domain';
 import type { Db } from '../db/connect';
@@ -135,7 +135,7 @@ export async function setChannelQueue(db: Db, channel: Channel, queueId: string)
  */
 export async function reopenOnCustomerReply(db: Db, caseRow: Case): Promise<Case> {
   const reopen = caseRow.status === 'pending' || caseRow.status === 'on_hold';
-  // [sla] Open again: the clock runs on from where the wait on the customer stopped it.
+  // Open again: the clock runs on from where the wait on the customer stopped it.
   const due = reopen ? await dueTimesAfterChange(db, { ...caseRow, createdAt: new Date(caseRow.createdAt) }, { status: 'open', priority: caseRow.priority }, new Date()) : null;
   const [row] = await db
     .update(cases)

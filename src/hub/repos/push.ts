@@ -14,7 +14,7 @@ import type { Db } from '../db/connect';
 import { toCase, toCustomer, toMessage } from '../db/rows';
 import { caseChanges, caseMoves, cases, customers, deliveries, devices, messages, mutations, queues, users } from '../db/schema';
 import { type DrawRevs, writeTransactionLockingLate } from '../db/write';
-import { dueColumns, dueTimesAfterChange, openCaseSla, writeRoutingNote } from '../sla'; // [sla]
+import { dueColumns, dueTimesAfterChange, openCaseSla, writeRoutingNote } from '../sla';
 import { type Actor, caseScope, namedInScope } from './scope';
 import { setPresence } from './users';
 import { Rejection } from './rejection';
@@ -355,7 +355,7 @@ async function updateFields(work: Batch, id: string, caseId: string, baseVersion
   let updated = row;
   if (Object.keys(apply).length > 0) {
     const set: Partial<CaseRow> = { ...(apply as Partial<CaseRow>) };
-    // [sla] A new priority or status: the due times of its targets, from when the case opened, less the time it waited on the customer.
+    // A new priority or status: the due times of its targets, from when the case opened, less the time it waited on the customer.
     const nextStatus = (apply.status ?? current.status) as Case['status'];
     if ((apply.priority || apply.status) && !isDone(nextStatus)) {
       const due = await dueTimesAfterChange(work.tx, row, { status: nextStatus, priority: (apply.priority ?? current.priority) as Priority }, new Date());
@@ -415,13 +415,13 @@ async function create(work: Batch, id: string, entityId: string, draft: Extract<
     const [assignee] = await tx.select({ id: users.id }).from(users).where(eq(users.id, assigneeId));
     if (!assignee) throw new Rejection('no such assignee');
   }
-  // [sla] The agent chose the queue: kept; a per-incident customer's incident is counted, and a note says when they have no support.
+  // The agent chose the queue: kept; a per-incident customer's incident is counted, and a note says when they have no support.
   const sla = await openCaseSla(tx, { caseId: draft.id, customerId: draft.customerId, priority: draft.priority, queueId: draft.queueId, reroute: false });
   const [row] = await tx
     .insert(cases)
     .values({ ...draft, assigneeId, slaDueAt: sla.slaDueAt, resolutionDueAt: sla.resolutionDueAt, sentiment: null, rev: await nextRev(work) })
     .returning();
-  await writeRoutingNote(tx, row!.id, row!.channel, sla.note); // [sla]
+  await writeRoutingNote(tx, row!.id, row!.channel, sla.note);
   // Later mutations of this batch (a note on the new case) find it here.
   work.cases.set(row!.id, row!);
   return { result: { id, status: 'applied', version: row!.version, rev: Number(row!.rev) }, cases: [toCase(row!)], messages: [] };
