@@ -85,8 +85,8 @@ describe('console core with a real hub', () => {
 
   it('lists the queue by its explained priority score, with names joined', async () => {
     const { items } = await ok(core, 'cases.list', { limit: 10_000 });
-    // Scored when stored and read now: SLA time left may have moved a point since.
-    for (let i = 1; i < items.length; i++) expect(items[i - 1]!.priorityScore, `${items[i - 1]!.number} before ${items[i]!.number}`).toBeGreaterThanOrEqual(items[i]!.priorityScore - 1);
+    const scores = items.map((i) => i.priorityScore);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(items.every((i) => i.priorityWhy.length > 0)).toBe(true);
     expect(items.every((i) => i.queueName.length > 0)).toBe(true);
     expect(items.some((i) => i.customerName !== null)).toBe(true);

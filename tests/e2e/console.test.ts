@@ -46,16 +46,13 @@ describe('console end to end in Chromium', () => {
     await expect.poll(() => page.getByTestId('login-error').isVisible(), { timeout: 10_000 }).toBe(true);
   });
 
-  it('logs in as an agent and shows the demo queue sorted by priority', async () => {
+  it('logs in as an agent and shows the demo queue in the order of its explained priority score', async () => {
     await signIn(page, 'ana');
     await expect.poll(async () => (await caseNumbers(page)).length, { timeout: 20_000 }).toBeGreaterThan(5);
 
-    const priorities = await page.locator('[data-testid="queue-row"]').evaluateAll((rows) =>
-      rows.map((row) => row.getAttribute('data-priority')),
-    );
-    const rank = { urgent: 0, high: 1, normal: 2, low: 3 } as Record<string, number>;
-    const ranks = priorities.map((p) => rank[p ?? ''] ?? 99);
-    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    const scores = await page.getByTestId('queue-row-why').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('title')?.replace('Priority score ', ''))));
+    expect(scores.every((score) => Number.isFinite(score))).toBe(true);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
   });
 
   it('shows a device case live when telemetry crosses the rule over real MQTT', async () => {

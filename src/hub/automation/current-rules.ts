@@ -69,23 +69,25 @@ export async function createCurrentRules(db: Db, opts: CurrentRulesOptions = {})
   async function save(input: RulesDocumentInput, actorId: string | null, reason: string | null = null): Promise<RulesSave> {
     const loaded = loadRules(input.source, input.format);
     if (!loaded.ok) return { ok: false, errors: loaded.errors };
-    const { before, after } = await db.transaction(async (t) => {
+    const after = await db.transaction(async (t) => {
       const tx = t as unknown as Db;
       const written = await writeRulesDocument(tx, RULES_KEY, input, actorId);
-      await recordAudit(tx, [
-        {
-          actorId,
-          action: 'rules.update',
-          entity: 'rules',
-          entityId: RULES_KEY,
-          before: written.before ? { version: written.before.version, rules: ruleIds(written.before.source, written.before.format) } : null,
-          after: { version: written.after.version, rules: loaded.document.rules.map((r) => r.id) },
-          reason,
-        },
-      ]);
-      return written;
+      // The first version is the installation's, not a change: only what replaces a version is audited.
+      if (written.before) {
+        await recordAudit(tx, [
+          {
+            actorId,
+            action: 'rules.update',
+            entity: 'rules',
+            entityId: RULES_KEY,
+            before: { version: written.before.version, rules: ruleIds(written.before.source, written.before.format) },
+            after: { version: written.after.version, rules: loaded.document.rules.map((r) => r.id) },
+            reason,
+          },
+        ]);
+      }
+      return written.after;
     });
-    void before;
     compiled = { version: after.version, rules: loaded.rules };
     checkedAt = Date.now();
     opts.onChange?.(after.version);

@@ -27,7 +27,7 @@ export const ACTIVE_STATUSES: readonly CaseStatus[] = ['new', 'open', 'pending',
 // The explained priority score (cache/score.ts), then the oldest first.
 const QUEUE_ORDER = 'ORDER BY c.score DESC, c.created_ms, c.id';
 const NO_SLA = Number.MAX_SAFE_INTEGER;
-const ITEM_COLUMNS = `c.data, cu.name AS customer_name, cu.data AS customer_data, q.name AS queue_name, u.name AS assignee_name, c.rev = 0 AS local_only,
+const ITEM_COLUMNS = `c.data, c.score, cu.name AS customer_name, cu.data AS customer_data, q.name AS queue_name, u.name AS assignee_name, c.rev = 0 AS local_only,
   (SELECT count(*) FROM outbox o WHERE o.entity_id = c.id AND o.acked_version IS NULL) AS pending,
   (SELECT count(*) FROM conflicts x WHERE x.case_id = c.id) AS conflicts`;
 const HAS_CONFLICT = 'EXISTS (SELECT 1 FROM conflicts x WHERE x.case_id = c.id)';
@@ -35,6 +35,7 @@ const ITEM_JOINS = 'LEFT JOIN customers cu ON cu.id = c.customer_id LEFT JOIN qu
 
 interface ItemRow {
   data: string;
+  score: number;
   customer_name: string | null;
   customer_data: string | null;
   queue_name: string | null;
@@ -49,7 +50,8 @@ function toItem(row: ItemRow, now: number): QueueItem {
   const score = caseScore(c, row.customer_data === null ? null : (JSON.parse(row.customer_data) as ScoredCustomer), now);
   return {
     ...c,
-    priorityScore: Math.round(score.score),
+    // The stored score the queue is ordered by (at most a minute old), and why as of now.
+    priorityScore: Math.round(row.score),
     priorityWhy: score.explanation,
     customerName: row.customer_name,
     queueName: row.queue_name ?? '',
