@@ -165,6 +165,15 @@ describe('accessibility (axe-core, WCAG 2.1 AA, Chromium)', () => {
     await page.getByTestId('agent-board-row').first().waitFor(WAIT);
     findings.push(...(await audit(page, 'agent board')));
 
+    // Something in the audit log to read: a supervisor sets an agent away (a fresh hub has recorded nothing yet).
+    const supervisor = await hubLogin(env.hub.url, 'sam');
+    const dewi = (await hubGet<{ users: { id: string; username: string }[] }>(env.hub.url, supervisor, '/api/users')).users.find((u) => u.username === 'dewi')!;
+    const away = await fetch(new URL(`/api/admin/users/${dewi.id}/presence`, env.hub.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${supervisor}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ presence: 'away', reason: 'Training' }),
+    });
+    expect(away.status).toBe(200);
     await nav(page, 'audit').click();
     await page.getByTestId('audit-row').first().waitFor(WAIT);
     findings.push(...(await audit(page, 'audit log')));
