@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { type Case, type Customer, isDone, type Priority, PRIORITIES } from './domain';
-import { ENTITLEMENT_KINDS, ENTITLEMENT_LABELS, type EntitlementKind, type Plan } from './entitlements';
+import { ENTITLEMENT_KINDS, ENTITLEMENT_LABELS, type EntitlementKind, entitlementOf, type Plan } from './entitlements';
 import { timeLeft } from './sla';
 
 export const PRIORITY_FACTORS = ['sla', 'entitlement', 'lifetimeValue', 'influence', 'sentiment', 'severity'] as const;
@@ -177,4 +177,9 @@ export function priorityInputOf(
     sentiment: c.sentiment,
     priority: c.priority,
   };
+}
+
+/** The input for a case and its customer as stored, the entitlement read from the customer's plan: what the queue and routing score alike. */
+export function casePriorityInput(c: Pick<Case, 'priority' | 'sentiment' | 'slaDueAt' | 'status'>, customer: Pick<Customer, 'plan' | 'lifetimeValue' | 'influence'> | null, now: number): PriorityInput {
+  return priorityInputOf(c, customer, customer ? entitlementOf(customer).kind : null, now);
 }

@@ -9,8 +9,8 @@
  */
 import { and, asc, eq, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
 import type { Case } from '../../shared/domain';
-import { entitlementOf, type Plan } from '../../shared/entitlements';
-import { priorityInputOf, priorityScore } from '../../shared/priority';
+import type { Plan } from '../../shared/entitlements';
+import { casePriorityInput, priorityScore } from '../../shared/priority';
 import { hasRoomFor, hasSkills, type Load, LOADING_STATUSES, type Offer, type OfferGone } from '../../shared/routing';
 import type { Db } from '../db/connect';
 import { toCase } from '../db/rows';
@@ -36,8 +36,7 @@ interface Agent {
 
 /** Scores a waiting case as the queue shows it (src/shared/priority.ts), with why. */
 export function scoreOf(c: Case, customer: { plan: string; lifetimeValue: number; influence: number } | null, now: number) {
-  const known = customer ? { plan: customer.plan as Plan, lifetimeValue: customer.lifetimeValue, influence: customer.influence } : null;
-  return priorityScore(priorityInputOf(c, known, known ? entitlementOf(known).kind : null, now));
+  return priorityScore(casePriorityInput(c, customer ? { ...customer, plan: customer.plan as Plan } : null, now));
 }
 
 /** One round: lapsed offers withdrawn (and remembered as refused), then new offers made. Events are the caller's, after commit. */

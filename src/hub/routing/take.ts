@@ -73,7 +73,10 @@ export async function takeNext(db: Db, actor: Actor, now = new Date()): Promise<
       .orderBy(sql`${cases.slaDueAt} ASC NULLS LAST`, asc(cases.createdAt))
       .limit(200);
     const ranked = rows
-      .map(({ c, cu }) => ({ row: toCase(c), score: scoreOf(toCase(c), cu, now.getTime()).score }))
+      .map(({ c, cu }) => {
+        const row = toCase(c);
+        return { row, score: scoreOf(row, cu, now.getTime()).score };
+      })
       .filter((x) => hasRoomFor(me.capacity, working as Load[], x.row))
       .sort((a, b) => b.score - a.score || Date.parse(a.row.createdAt) - Date.parse(b.row.createdAt));
     // The best one nobody else is taking right now: locked, and still waiting once locked.

@@ -7,15 +7,12 @@
  * changes as time passes.
  */
 import type { Case, Customer } from '../../../shared/domain';
-import { entitlementOf } from '../../../shared/entitlements';
-import { type PriorityScore, priorityInputOf, priorityScore, priorityScoreValue } from '../../../shared/priority';
+import { casePriorityInput, type PriorityScore, priorityScore, priorityScoreValue } from '../../../shared/priority';
 
 export type ScoredCustomer = Pick<Customer, 'plan' | 'lifetimeValue' | 'influence'>;
 
-const inputOf = (c: Case, customer: ScoredCustomer | null, now: number) => priorityInputOf(c, customer, customer ? entitlementOf(customer).kind : null, now);
-
-export const caseScoreValue = (c: Case, customer: ScoredCustomer | null, now: number): number => priorityScoreValue(inputOf(c, customer, now));
-export const caseScore = (c: Case, customer: ScoredCustomer | null, now: number): PriorityScore => priorityScore(inputOf(c, customer, now));
+export const caseScoreValue = (c: Case, customer: ScoredCustomer | null, now: number): number => priorityScoreValue(casePriorityInput(c, customer, now));
+export const caseScore = (c: Case, customer: ScoredCustomer | null, now: number): PriorityScore => priorityScore(casePriorityInput(c, customer, now));
 
 /** For SQL (`priority_score(cases.data, customers.data, now)`): the JSON as stored. */
 export function scoreOfJson(caseJson: string, customerJson: string | null, now: number): number {
