@@ -34,6 +34,10 @@ interface Agent {
   refused: Set<string>;
 }
 
+/** Waiting for an agent: unassigned, still to start, not on offer (push rounds and "Next case" alike). */
+export const waitingForAgent = (tx: Db) =>
+  and(isNull(cases.assigneeId), inArray(cases.status, [...LOADING_STATUSES]), notExists(tx.select({ one: sql`1` }).from(caseOffers).where(eq(caseOffers.caseId, cases.id))));
+
 /** Scores a waiting case as the queue shows it (src/shared/priority.ts), with why. */
 export function scoreOf(c: Case, customer: { plan: string; lifetimeValue: number; influence: number } | null, now: number) {
   return priorityScore(casePriorityInput(c, customer ? { ...customer, plan: customer.plan as Plan } : null, now));
@@ -65,12 +69,7 @@ export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
         .from(cases)
         .leftJoin(customers, eq(customers.id, cases.customerId))
         .where(
-          and(
-            eq(cases.queueId, queue.id),
-            isNull(cases.assigneeId),
-            inArray(cases.status, [...LOADING_STATUSES]),
-            notExists(tx.select({ one: sql`1` }).from(caseOffers).where(eq(caseOffers.caseId, cases.id))),
-          ),
+          and(eq(cases.queueId, queue.id), waitingForAgent(tx)),
         )
         .orderBy(sql`${cases.slaDueAt} ASC NULLS LAST`, asc(cases.createdAt))
         .limit(WAITING_PER_QUEUE)

@@ -5,7 +5,7 @@
  * that first makes sure the case is still theirs to take: an offer that
  * lapsed or a case someone else took is refused, never taken twice.
  */
-import { and, asc, eq, gt, inArray, isNull, notExists, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Case } from '../../shared/domain';
 import { hasRoomFor, hasSkills, type Load, LOADING_STATUSES } from '../../shared/routing';
 import type { Db } from '../db/connect';
@@ -15,7 +15,7 @@ import { writeTransactionLockingLate } from '../db/write';
 import { moveCases, type Reassigned } from '../repos/reassign';
 import { Rejection } from '../repos/rejection';
 import type { Actor } from '../repos/scope';
-import { scoreOf } from './router';
+import { scoreOf, waitingForAgent } from './router';
 
 export async function acceptOffer(db: Db, actor: Actor, caseId: string, now = new Date()): Promise<Reassigned> {
   return writeTransactionLockingLate(db, async (tx, drawRevs) => {
@@ -46,10 +46,6 @@ export async function declineOffer(db: Db, actor: Actor, caseId: string): Promis
  * have the skills and room for, assigned to them at once. Candidates are
  * locked SKIP LOCKED, so two agents pressing at once get two cases.
  */
-/** Unassigned, still to start, not on offer. */
-const waiting = (tx: Db) =>
-  and(isNull(cases.assigneeId), inArray(cases.status, [...LOADING_STATUSES]), notExists(tx.select({ one: sql`1` }).from(caseOffers).where(eq(caseOffers.caseId, cases.id))));
-
 export async function takeNext(db: Db, actor: Actor, now = new Date()): Promise<{ taken: Reassigned; case: Case } | null> {
   return writeTransactionLockingLate(db, async (tx, drawRevs) => {
     const [me] = await tx.select({ skills: users.skills, capacity: users.capacity }).from(users).where(eq(users.id, actor.id));
@@ -69,7 +65,7 @@ export async function takeNext(db: Db, actor: Actor, now = new Date()): Promise<
       .select({ c: cases, cu: { plan: customers.plan, lifetimeValue: customers.lifetimeValue, influence: customers.influence } })
       .from(cases)
       .leftJoin(customers, eq(customers.id, cases.customerId))
-      .where(and(inArray(cases.queueId, mine), waiting(tx)))
+      .where(and(inArray(cases.queueId, mine), waitingForAgent(tx)))
       .orderBy(sql`${cases.slaDueAt} ASC NULLS LAST`, asc(cases.createdAt))
       .limit(200);
     const ranked = rows
@@ -82,7 +78,7 @@ export async function takeNext(db: Db, actor: Actor, now = new Date()): Promise<
     // The best one nobody else is taking right now: locked, and still waiting once locked.
     let best: (typeof ranked)[number] | undefined;
     for (const candidate of ranked) {
-      const [locked] = await tx.select({ id: cases.id }).from(cases).where(and(eq(cases.id, candidate.row.id), waiting(tx))).for('update', { skipLocked: true });
+      const [locked] = await tx.select({ id: cases.id }).from(cases).where(and(eq(cases.id, candidate.row.id), waitingForAgent(tx))).for('update', { skipLocked: true });
       if (locked) {
         best = candidate;
         break;
