@@ -23,8 +23,9 @@ if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <MantineProvider theme={theme} cssVariablesResolver={contrastResolver} defaultColorScheme="light">
-      {/* Top centre, under the top bar: never over the composer (always at the bottom) nor the supervisors' surge alerts (top right). */}
-      <Notifications position="top-center" containerWidth={380} limit={3} classNames={{ root: 'toasts' }} />
+      {/* Bottom left, over the rail's key hints and the queue's last rows: never over the queue's first rows and its
+          selection bar (top), the composer (bottom, right of the queue) nor the supervisors' surge alerts (top right). */}
+      <Notifications position="bottom-left" containerWidth={360} limit={3} classNames={{ root: 'toasts' }} />
       <QueryClientProvider client={queryClient}>
         <App />
       </QueryClientProvider>
