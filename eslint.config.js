@@ -6,6 +6,7 @@ import js from '@eslint/js';
 import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import i18next from 'eslint-plugin-i18next';
 import globals from 'globals';
 
 /**
@@ -75,6 +76,35 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       // Only about the React Compiler, which this project does not use.
       'react-hooks/incompatible-library': 'off',
+    },
+  },
+  // No hard-coded user-facing text in the renderer: JSX text and the props people read go through t()
+  // (src/renderer/src/i18n). tests/setup/i18n-lint.test.ts proves a hard-coded string fails.
+  {
+    files: ['src/renderer/src/**/*.tsx'],
+    // Not translated yet (being reworked elsewhere): remove a file from here once it is.
+    ignores: [
+      'src/renderer/src/components/admin/**',
+      'src/renderer/src/components/routing/**',
+      'src/renderer/src/screens/Console.tsx',
+      'src/renderer/src/components/QueueNav.tsx',
+      'src/renderer/src/components/ShortcutsDialog.tsx',
+    ],
+    plugins: { i18next },
+    rules: {
+      'i18next/no-literal-string': [
+        'error',
+        {
+          mode: 'jsx-only',
+          // Props a person reads or hears; test ids, class names, colours and sizes are not text.
+          'jsx-attributes': { include: ['label', 'title', 'placeholder', 'aria-label', 'alt', 'description', 'error', 'hint', 'errorTitle', 'nothingFoundMessage', 'submitLabel', 'message'] },
+          // Key caps (<Kbd>) name keys, not words; <Trans> holds its own text.
+          'jsx-components': { exclude: ['Trans', 'Kbd'] },
+          // Punctuation, symbols and numbers (·, —, →, #12) and ALL_CAPS names (SLA) are not words to translate.
+          words: { exclude: ['[0-9!-/:-@[-`{-~]+', '[A-Z_-]+', /^[\s\p{P}\p{S}\p{N}]+$/u, 'https?://\\S+'] },
+          message: 'Hard-coded text: use t() from react-i18next (src/renderer/src/i18n)',
+        },
+      ],
     },
   },
 );

@@ -8,6 +8,7 @@ import { benchFanoutFloor } from './fanout-floor';
 import { benchLiveFanout } from './live-fanout';
 import { benchLiveFanoutCluster } from './live-fanout-cluster';
 import { benchReassign } from './reassign';
+import { benchRouting } from './routing';
 import { benchRules } from './rules';
 import { benchTextAnalysis } from './text-analysis';
 
@@ -24,6 +25,7 @@ const PARTS: Record<string, () => Promise<void>> = {
   reassign: benchReassign,
   text: benchTextAnalysis,
   rules: benchRules,
+  routing: benchRouting,
 };
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(name in PARTS));

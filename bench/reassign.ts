@@ -5,7 +5,16 @@
  * cases, agents who gain them, supervisors who see them change. Timed from the
  * call until each console's cache holds the change (its `cases:changed` has
  * named every moved case); the caches are checked afterwards.
+ *
+ * Then the same 50 consoles as bare sockets (bench/reassign-sockets.ts, in a
+ * process of their own, as consoles are other machines): the 1,000 cases
+ * move back to Social, to Dewi, timed until every socket's `cases:batch`
+ * events have named every case (arrived or left its scope). The first figure
+ * holds 50 console caches applying the move on this one Node thread; the
+ * second is what the hub delivers to 50 consoles.
  */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +24,7 @@ import type { QueueItem, SyncStatus } from '../src/shared/api';
 import type { Queue, User } from '../src/shared/domain';
 import type { ReassignResponse } from '../src/shared/protocol';
 import { coreCaller, startDemoHubProcess } from './console-hub';
+import { loginAs, poster } from './http';
 import { ms, report, summarize } from './stats';
 
 const CASES = 1_000;
@@ -80,9 +90,53 @@ export async function benchReassign(): Promise<void> {
       `hub answered in ${ms(answered)} (moved ${answer.moved}); every console: p50 ${ms(p50)}, last ${ms(max)}`,
       { ok: max < 1_000, text: 'last console < 1 s' },
     );
+
+    // The consoles' sockets alone: the cores go (their apply would share this thread with nothing to measure).
+    const dewi = (await supervisor.call<User[]>('users.list', {})).find((u) => u.username === 'dewi')!.id;
+    await Promise.all(cores.splice(0).map((core) => core.close()));
+    const tokens = new Map<string, string>();
+    for (const username of new Set(CONSOLES)) tokens.set(username, await loginAs(hub.url, username));
+    await socketsSeeMove(hub.url, CONSOLES.map((u) => tokens.get(u)!), ids, () => poster(hub.url)('/api/cases/reassign', { caseIds: ids, assigneeId: dewi, queueId: social }, tokens.get('sam')));
   } finally {
     await Promise.all(cores.map((core) => core.close()));
     await hub.stop();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** 50 sockets in a child process; `move` runs once they watch the ids; prints when each had seen every case change. */
+async function socketsSeeMove(url: string, tokens: string[], ids: string[], move: () => Promise<Response>): Promise<void> {
+  const child = fork(fileURLToPath(new URL('./reassign-sockets.ts', import.meta.url)), [JSON.stringify({ url, tokens })], { execArgv: ['--import', 'tsx'] });
+  const next = <T>(type: string) =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the sockets' process sent no ${type} within 60 s`)), 60_000);
+      const onMessage = (m: { type: string }) => {
+        if (m.type !== type) return;
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve(m as T);
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`the sockets' process exited with ${code}`)));
+    });
+  try {
+    await next('ready');
+    child.send({ type: 'watch', ids });
+    await next('watching');
+    const done = next<{ at: number[] }>('done');
+    const started = Date.now();
+    const response = await move();
+    const answered = Date.now() - started;
+    if (!response.ok) throw new Error(`reassign: ${response.status} ${await response.text()}`);
+    const { moved } = (await response.json()) as ReassignResponse;
+    const samples = (await done).at.map((at) => at - started);
+    const { p50, max } = summarize(samples);
+    report(
+      `bulk reassign ${ids.length} cases → ${tokens.length} consoles' sockets`,
+      `hub answered in ${ms(answered)} (moved ${moved}); every socket had every case: p50 ${ms(p50)}, last ${ms(max)}`,
+      { ok: max < 1_000, text: 'last console < 1 s' },
+    );
+  } finally {
+    if (child.connected) child.send({ type: 'close' });
   }
 }

@@ -120,7 +120,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       for (const touched of fired.cases) {
         if (touched.opened) {
           metrics.casesCreated.inc({ source: 'device' });
-          routing.kick();
+          routing.kick(touched.case.queueId);
         }
         if (touched.changed) publish.case(touched.case);
         for (const message of touched.messages) publish.message(message, touched.case);
@@ -241,7 +241,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     // Social, email and phone webhooks: one pipeline for every channel (channels/).
     const inbound = createInboundPipeline(db, publish, { onCaseOpened: (opened) => {
         metrics.casesCreated.inc({ source: opened.channel });
-        routing.kick();
+        routing.kick(opened.queueId);
       }, rules });
     await registerChannelRoutes(app, channels, inbound, { db, offerCall: (offer) => publish.callOffered(offer) });
     // Mastodon's and Bluesky's streams: closed before the database (closers run in reverse).

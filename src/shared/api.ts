@@ -8,6 +8,8 @@ import { z } from 'zod';
 import type { Alert, Article, Case, Customer, Device, Mention, Message, Queue, User } from './domain';
 import { BodySchema, CaseStatusSchema, ChannelSchema, DeviceIdSchema, IdSchema, LanguageSchema, MentionStatusSchema, PrioritySchema, SubjectSchema, TagsSchema } from './domain';
 import { type AgentStats, type CallOffered, type CaseField, CaseFieldsSchema, type CaseWatchers, WatchModeSchema, PresenceSetSchema, type PresenceState, type PresenceUpdate, type QueueStats, ReassignRequestSchema, type ReassignResponse } from './protocol';
+import { type QueueRoutingView, SlaSaveInputSchema, type SlaSettings } from './protocol';
+import { type Offer, type OfferGone, type QueueRouting, QueueRoutingSchema } from './routing';
 import { ConsentOverrideSchema } from './replies';
 import type { SlaAlert, SurgeAlert } from './protocol';
 import { type AdminUser, MembersSchema, NewQueueSchema, NewUserSchema, QueuePatchSchema, UserPatchSchema } from './admin';
@@ -82,6 +84,15 @@ export interface MentionItem extends Mention {
   customerName: string | null;
   /** This console's convert/dismiss of it the hub has not confirmed yet. */
   pendingChanges: number;
+}
+
+/** A case push routing offers this agent (src/shared/routing.ts), as the offer card shows it: accept or decline before `expiresAt`. */
+export interface OfferItem extends Offer {
+  /** The case's customer as this console knows them (null: none, or not cached). */
+  customerName: string | null;
+  queueName: string | null;
+  /** When this console heard of it: with `expiresAt`, how much of the time to answer is left (the countdown's ring). */
+  receivedAt: string;
 }
 
 /** An attachment's bytes, fetched from the hub on demand (base64: every transport carries it, the headless JSON-RPC too). */
@@ -203,6 +214,14 @@ export const apiInputs = {
   'admin.queues.create': NewQueueSchema,
   'admin.queues.update': z.object({ id: IdSchema, patch: QueuePatchSchema }),
   'admin.queues.setMembers': z.object({ id: IdSchema, userIds: MembersSchema.shape.userIds }),
+  /** How every queue hands out work: push, pull or manual, offer time, required skills (admins; online only). */
+  'admin.queues.routing': z.object({}),
+  /** Sets one queue's (admins; audited as a queue change; push rounds follow at once). */
+  'admin.queues.setRouting': z.object({ id: IdSchema, routing: QueueRoutingSchema }),
+  /** The SLA policies per plan and the queues' business calendars, as the hub keeps them (admins; online only). */
+  'admin.sla.get': z.object({}),
+  /** Replaces them, with an optional reason (audited `sla.update`); new cases use them at once. */
+  'admin.sla.save': SlaSaveInputSchema,
   /** The audit log, newest first (supervisors and admins; online only). */
   'audit.list': AuditFilterSchema,
   /** The same filter as CSV text, for a download. */
@@ -225,6 +244,14 @@ export const apiInputs = {
   'admin.rules.save': RulesSaveInputSchema,
   /** What the rules did to a case ("Opened by rule … because …"), oldest first; online only, the hub's word. */
   'cases.firings': z.object({ id: IdSchema }),
+  /** The cases push routing offers this user now (kept by the core from the live events; lapsed ones dropped), soonest to lapse first. */
+  'routing.offers': z.object({}),
+  /** Takes an offered case (online only, the hub's word): it is the user's at once, in the cache too. */
+  'routing.accept': z.object({ caseId: IdSchema }),
+  /** Turns an offer down (online only): the hub offers it to the next agent. */
+  'routing.decline': z.object({ caseId: IdSchema }),
+  /** "Next case" (pull queues): the best waiting case the user may take, theirs at once; null when nothing waits. Online only. */
+  'routing.next': z.object({}),
 } as const;
 
 export type ApiMethod = keyof typeof apiInputs;
@@ -273,6 +300,10 @@ export interface ApiOutputs {
   'admin.queues.create': Queue;
   'admin.queues.update': Queue;
   'admin.queues.setMembers': { queueId: string; userIds: string[] };
+  'admin.queues.routing': QueueRoutingView[];
+  'admin.queues.setRouting': QueueRouting;
+  'admin.sla.get': SlaSettings;
+  'admin.sla.save': SlaSettings;
   /** `more`: the limit was reached, older entries match too; `names`: the users, queues and cases (`#1042`) the entries name, by id, as this console knows them. */
   'audit.list': { entries: AuditEntry[]; more: boolean; names: Record<string, string> };
   'audit.export': string;
@@ -285,6 +316,10 @@ export interface ApiOutputs {
   'admin.rules.check': RulesCheck;
   'admin.rules.save': RulesSaveResult;
   'cases.firings': RuleFiring[];
+  'routing.offers': OfferItem[];
+  'routing.accept': QueueItem;
+  'routing.decline': null;
+  'routing.next': QueueItem | null;
 }
 export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
 
@@ -322,6 +357,10 @@ export interface ApiEvents {
   'sla:alert': SlaAlert;
   /** The channel settings changed (an admin saved them, here or elsewhere), or this console heard newer ones on connecting. */
   'settings:changed': ChannelSettings;
+  /** Push routing offers this user a case (the offer card). */
+  'offer:new': OfferItem;
+  /** An offer to this user is over: accepted, declined, lapsed or withdrawn (the card leaves). */
+  'offer:gone': OfferGone;
 }
 export type ApiEventName = keyof ApiEvents;
 export const API_EVENT_NAMES = [
@@ -339,6 +378,8 @@ export const API_EVENT_NAMES = [
   'surge:alert',
   'sla:alert',
   'settings:changed',
+  'offer:new',
+  'offer:gone',
 ] as const satisfies readonly ApiEventName[];
 
 /** The handlers the core implements; also the shape the renderer calls. */

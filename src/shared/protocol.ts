@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ConsentOverrideSchema } from './replies';
 import type { ChannelSettingsAnswer } from './channel-settings';
 import type { RuleNotice } from './rules';
-import type { Offer, OfferGone } from './routing';
+import { type Offer, type OfferGone, RoutingModeSchema } from './routing';
 import { BusinessCalendarSchema, SlaPoliciesSchema } from './sla';
 import {
   type Alert,
@@ -278,6 +278,18 @@ export const SlaSettingsSchema = z.object({
   queueCalendars: z.record(z.uuid(), BusinessCalendarSchema).default({}),
 });
 export type SlaSettings = z.infer<typeof SlaSettingsSchema>;
+/** PUT /api/admin/sla-policies: the document and, optionally, why (kept in the audit log). */
+export const SlaSaveInputSchema = SlaSettingsSchema.extend({ reason: z.string().trim().max(500).optional() });
+export type SlaSaveInput = z.input<typeof SlaSaveInputSchema>;
+
+/** GET /api/admin/queues/routing (admins): how each queue hands out work, as PUT …/:id/routing sets it. */
+export const QueueRoutingViewSchema = z.object({
+  queueId: z.uuid(),
+  routing: RoutingModeSchema,
+  requiredSkills: z.array(z.string()),
+  offerSeconds: z.number().int(),
+});
+export type QueueRoutingView = z.infer<typeof QueueRoutingViewSchema>;
 
 /**
  * `surge:alert`, to supervisors and admins (and `GET /api/surges`): arrivals on

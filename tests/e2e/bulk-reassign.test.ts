@@ -83,13 +83,28 @@ async function dialogShown(page: Page): Promise<void> {
   );
 }
 
-/** Drags with the mouse (the browser's own drag and drop), stopping on the way so the drop panel can be looked at. */
+/**
+ * Drags with the mouse (the browser's own drag and drop), stopping on the way so the drop panel can be
+ * looked at. A gesture the browser did not take as a drag (the row re-rendered under the pointer by a live
+ * update as the button went down) is let go and made again, as a person would.
+ */
 async function drag(page: Page, from: Locator, to: () => Locator, beforeDrop?: () => Promise<void>): Promise<void> {
-  const start = (await from.boundingBox())!;
-  await page.mouse.move(start.x + start.width / 2, start.y + start.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(start.x + start.width / 2 + 30, start.y + start.height / 2 + 20, { steps: 5 });
-  await page.getByTestId('drop-panel').waitFor(WAIT);
+  for (let attempt = 1; ; attempt++) {
+    const start = (await from.boundingBox())!;
+    await page.mouse.move(start.x + start.width / 2, start.y + start.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(start.x + start.width / 2 + 30, start.y + start.height / 2 + 20, { steps: 5 });
+    const shown = await page
+      .getByTestId('drop-panel')
+      .waitFor({ timeout: attempt < 3 ? 5_000 : WAIT.timeout })
+      .then(() => true)
+      .catch((error: unknown) => {
+        if (attempt >= 3) throw error;
+        return false;
+      });
+    if (shown) break;
+    await page.mouse.up();
+  }
   await beforeDrop?.();
   const end = (await to().boundingBox())!;
   await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2, { steps: 8 });

@@ -48,6 +48,9 @@ describe('console end to end in Chromium', () => {
 
   it('logs in as an agent and shows the demo queue in the order of its explained priority score', async () => {
     await signIn(page, 'ana');
+    // An agent starts on her own work; the queues' cases are a click away.
+    await expect.poll(() => page.locator('[data-testid="queue-nav-item"][data-view="mine"]').getAttribute('data-active'), { timeout: 20_000 }).not.toBeNull();
+    await page.locator('[data-testid="queue-nav-item"][data-view="all"]').click();
     await expect.poll(async () => (await caseNumbers(page)).length, { timeout: 20_000 }).toBeGreaterThan(5);
 
     const scores = await page.getByTestId('queue-row-why').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('title')?.replace('Priority score ', ''))));

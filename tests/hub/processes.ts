@@ -14,7 +14,7 @@ export function runHub(args: string[], env: Record<string, string> = {}): Run {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SWITCHBOARD_')));
   // Node itself with tsx's loader, not the tsx wrapper: a signal the test sends reaches the hub, not a relay
   // that on a loaded machine may deliver it twice or die of it.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/hub/cli.ts', ...args], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(process.env.HUB_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.HUB_PROF] : []), '--import', 'tsx', 'src/hub/cli.ts', ...args], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -69,6 +69,11 @@ describe.each(backends)('routing on $name', (backend) => {
     expect(heard.ana.offers[0]).toMatchObject({ case: { id: waiting!.id } });
     expect(heard.ana.offers[0]!.why.length).toBeGreaterThan(0);
 
+    // A console that restarts asks for what it holds: the same offer; Dewi holds none.
+    const held = (await (await hub.get('/api/offers', ana)).json()) as { offers: Offer[] };
+    expect(held.offers.map((o) => [o.case.id, o.expiresAt, o.why])).toEqual([[waiting!.id, heard.ana.offers[0]!.expiresAt, heard.ana.offers[0]!.why]]);
+    expect(((await (await hub.get('/api/offers', dewi)).json()) as { offers: Offer[] }).offers).toEqual([]);
+
     // A second round while Ana's offer stands offers it to nobody else.
     expect((await hub.routing.round()).offers).toEqual([]);
     expect((await hub.post(`/api/offers/${waiting!.id}/accept`, {}, dewi)).status).toBe(404);
@@ -98,6 +103,9 @@ describe.each(backends)('routing on $name', (backend) => {
     const anas = offers.find((o) => o.userId === ids.ana)!.offer.case.id;
     const accepted = await hub.post(`/api/offers/${anas}/accept`, {}, ana);
     expect(accepted.status).toBe(200);
+    // Her other consoles drop it; she holds no offer any more.
+    await waitFor(async () => (heard.ana.gone.some((g) => g.caseId === anas && g.reason === 'accepted') ? true : undefined));
+    expect(((await (await hub.get('/api/offers', ana)).json()) as { offers: Offer[] }).offers).toEqual([]);
     expect(((await accepted.json()) as { case: Case }).case).toMatchObject({ id: anas, assigneeId: ids.ana });
     expect((await hub.post(`/api/offers/${anas}/accept`, {}, ana)).status).toBe(404);
     expect((await casesFor(hub, ana)).find((c) => c.id === anas)).toMatchObject({ assigneeId: ids.ana });

@@ -1,13 +1,14 @@
 /**
  * Language and sentiment of an inbound message: the ONE place the pipeline
- * asks for them (pipeline.ts calls analyseInbound inside its transaction).
+ * asks for them (pipeline.ts calls analyseInbound inside its transaction, on
+ * the text analysis it made before).
  * The language is the one the provider tags the message with (X's detector
  * knows far more languages than ours), else the offline detector's, else the
  * customer's; the sentiment is the offline analyser's (null for a language
  * it cannot score).
  */
 import type { InboundMessage } from './inbound';
-import { analyseText } from './text/analyse';
+import type { TextAnalysis } from './text/analyse';
 
 export interface Analysis {
   language: string;
@@ -29,7 +30,11 @@ export function providerLanguage(tag: string | null): string | null {
   }
 }
 
-export function analyseInbound(message: Pick<InboundMessage, 'body' | 'language'>, customerLanguage: string): Analysis {
-  const detected = analyseText(message.body);
-  return { language: providerLanguage(message.language) ?? detected.language ?? customerLanguage, sentiment: detected.sentiment };
+/**
+ * The message's language and sentiment from what its text said (`analyseText(body)`, the costliest step on
+ * the hub's thread, so the pipeline reads every text before its batch's transaction opens) and, when neither
+ * the provider nor the text tells its language, the customer's.
+ */
+export function analyseInbound(message: Pick<InboundMessage, 'language'>, text: TextAnalysis, customerLanguage: string): Analysis {
+  return { language: providerLanguage(message.language) ?? text.language ?? customerLanguage, sentiment: text.sentiment };
 }

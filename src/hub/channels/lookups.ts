@@ -1,12 +1,14 @@
 /**
  * The look-ups the inbound pipeline makes for every message — is it stored
- * already, who is its author, which queue owns its channel — answered for a
+ * already, who is its author, which queue owns its channel, the clock and SLA
+ * policy of a case it opens — answered for a
  * whole batch of messages at once and kept up to date as the batch writes
  * (a customer created by the batch's first message is found by its second).
  * Outside a batch (a mention converted by a push) each one is a query.
  */
 import type { Channel, Customer } from '../../shared/domain';
 import type { Db } from '../db/connect';
+import { batchSlaReads, directSlaReads, type SlaReads } from '../sla';
 import { channelQueueId, customersByIdentities, externalIdTaken, findCustomerByIdentity, identityKey, takenExternalIds, takenKey } from '../repos/inbound';
 import { normaliseIdentity, userIdIdentity } from './identity';
 import type { InboundMessage } from './inbound';
@@ -18,6 +20,8 @@ export interface Lookups {
   customerByIdentity(channel: Channel, value: string): Promise<Customer | null>;
   /** An identity the batch just gave a customer. */
   identityAdded(channel: Channel, value: string, customer: Customer): void;
+  /** What opening a case reads besides the customer (the clock, the policies). */
+  sla: SlaReads;
 }
 
 /** Each look-up a query of its own. */
@@ -27,6 +31,7 @@ export function directLookups(tx: Db): Lookups {
     channelQueue: (channel) => channelQueueId(tx, channel),
     customerByIdentity: (channel, value) => findCustomerByIdentity(tx, channel, value),
     identityAdded: () => undefined,
+    sla: directSlaReads(tx),
   };
 }
 
@@ -36,13 +41,20 @@ function identitiesOf(message: InboundMessage): { channel: Channel; value: strin
   return [{ channel, value: normaliseIdentity(channel, handle) }, ...(userId ? [{ channel, value: userIdIdentity(userId) }] : [])];
 }
 
-/** Everything the batch's messages will ask, read in two queries; kept current as the batch writes. */
+/**
+ * Everything the batch's messages will ask, sent at once (each query waiting on the one before would cost a
+ * round trip to the database, and its thread, apiece); kept current as the batch writes.
+ */
 export async function batchLookups(tx: Db, batch: InboundMessage[]): Promise<Lookups> {
-  const taken = await takenExternalIds(tx, batch);
-  const known = await customersByIdentities(tx, batch.flatMap(identitiesOf));
+  const channels = [...new Set(batch.map((message) => message.channel))];
+  const [taken, known, owners] = await Promise.all([
+    takenExternalIds(tx, batch),
+    customersByIdentities(tx, batch.flatMap(identitiesOf)),
+    Promise.all(channels.map(async (channel) => [channel, await channelQueueId(tx, channel)] as const)),
+  ]);
   // Asked and not found: nothing else writes while the batch holds the write transaction.
   const asked = new Set(batch.flatMap(identitiesOf).map((i) => identityKey(i.channel, i.value)));
-  const queues = new Map<Channel, string | null>();
+  const queues = new Map<Channel, string | null>(owners);
   return {
     async claim(channel, externalId) {
       const key = takenKey(channel, externalId);
@@ -62,5 +74,6 @@ export async function batchLookups(tx: Db, batch: InboundMessage[]): Promise<Loo
     identityAdded(channel, value, customer) {
       known.set(identityKey(channel, value), customer);
     },
+    sla: batchSlaReads(tx),
   };
 }

@@ -24,6 +24,7 @@ import {
   reopenOnCustomerReply,
 } from '../repos/inbound';
 import { type Analysis, analyseInbound } from './analysis';
+import { analyseText, type TextAnalysis } from './text/analyse';
 import { type MessageFired, runMessageRules } from './message-rules';
 import type { Notice } from '../automation/act';
 import type { CurrentRules } from '../automation/current-rules';
@@ -74,6 +75,8 @@ const MAX_BATCH = 64;
 
 interface Waiting {
   inbound: InboundMessage;
+  /** Read as the message arrived: while the previous batch's transaction ran, not inside this one. */
+  text: TextAnalysis;
   after?: InboundAfter;
   resolve(outcome: InboundOutcome): void;
   reject(error: unknown): void;
@@ -100,7 +103,7 @@ export function createInboundPipeline(db: Db, publish: InboundPublisher, opts: I
       const writes = createBatchWrites(tx);
       const drafts: Draft[] = [];
       for (const item of batch) {
-        const draft = await route(item.inbound, lookups, writes);
+        const draft = await route(item.inbound, item.text, lookups, writes);
         if (item.after) {
           // An adapter's own record may refer to the rows: they are written first.
           await writes.flush();
@@ -170,7 +173,7 @@ export function createInboundPipeline(db: Db, publish: InboundPublisher, opts: I
   return {
     receive(inbound, after) {
       return new Promise((resolve, reject) => {
-        waiting.push({ inbound, after, resolve, reject });
+        waiting.push({ inbound, text: analyseText(inbound.body), after, resolve, reject });
         // After the I/O callbacks now running: the requests read in the same turn of the event loop join this batch;
         // those that arrive while it is written wait for the next one.
         if (!draining) {
@@ -203,14 +206,14 @@ async function applyMessageRules(tx: Db, rules: RuleSet, outcome: InboundOutcome
 /** An outcome whose rows the batch has yet to write: read once they are (BatchWrites.flush). */
 type Draft = () => InboundOutcome;
 
-async function route(inbound: InboundMessage, lookups: Lookups, writes: BatchWrites): Promise<Draft> {
+async function route(inbound: InboundMessage, text: TextAnalysis, lookups: Lookups, writes: BatchWrites): Promise<Draft> {
   const { channel } = inbound;
   if (await lookups.claim(channel, inbound.externalId)) return () => ({ status: 'duplicate' });
   // Someone who merely mentions the brand is not made a customer for it (the seeds' privacy concern): only a
   // customer already known by that identity is linked. Writing to the brand, or in a thread it has, makes one.
   const known = inbound.addressing === 'mention' ? await knownAuthor(inbound.author, lookups, writes) : null;
-  const resolved = inbound.addressing === 'mention' ? (known ? { customer: known, created: false } : null) : await resolveCustomer(inbound, lookups, writes);
-  const analysis = analyseInbound(inbound, resolved?.customer.language ?? 'en');
+  const resolved = inbound.addressing === 'mention' ? (known ? { customer: known, created: false } : null) : await resolveCustomer(inbound, text, lookups, writes);
+  const analysis = analyseInbound(inbound, text, resolved?.customer.language ?? 'en');
 
   const thread = inbound.thread;
   const joined =
@@ -228,7 +231,7 @@ async function route(inbound: InboundMessage, lookups: Lookups, writes: BatchWri
   // (anyone can type a number: a stranger's mail about case N opens a case of its own).
   const named = joined ?? (inbound.caseNumber !== undefined && resolved ? await openCaseByNumber(await writes.db(), inbound.caseNumber, resolved.customer.id) : null);
   if (named) {
-    const { customer, created } = resolved ?? (await resolveCustomer(inbound, lookups, writes));
+    const { customer, created } = resolved ?? (await resolveCustomer(inbound, text, lookups, writes));
     const messageId = holdMessage(writes, named.id, inbound, author, threadRef);
     // The customer wrote again: a case waiting on them is open again, and every console sees it move.
     const touched = await reopenOnCustomerReply(await writes.db(), named);
@@ -270,7 +273,7 @@ async function route(inbound: InboundMessage, lookups: Lookups, writes: BatchWri
   // Entitlement routing (a customer without support goes to Sales) and the due times of the plan's policy.
   // It reads the policies and, for a customer on record, their row: only one the batch holds must be written first.
   const slaDb = !created && writes.createdCustomer(customer.id) ? await writes.db() : writes.tx;
-  const sla = await openCaseSla(slaDb, { caseId, customerId: customer.id, newCustomer: created, plan: customer.plan, priority: 'normal', queueId });
+  const sla = await openCaseSla(slaDb, { caseId, customerId: customer.id, newCustomer: created, plan: customer.plan, priority: 'normal', queueId }, lookups.sla);
   writes.case({
     id: caseId,
     subject: subjectOf(inbound, author),
@@ -315,8 +318,8 @@ async function openCaseOfAuthor(customerId: string, writes: BatchWrites): Promis
 }
 
 /** The customer the author's identity belongs to; an unknown author becomes a customer with that identity. */
-async function resolveCustomer(inbound: InboundMessage, lookups: Lookups, writes: BatchWrites): Promise<{ customer: Customer; created: boolean }> {
-  return customerOfAuthor(writes, inbound.author, () => analyseInbound(inbound, 'en').language, lookups);
+async function resolveCustomer(inbound: InboundMessage, text: TextAnalysis, lookups: Lookups, writes: BatchWrites): Promise<{ customer: Customer; created: boolean }> {
+  return customerOfAuthor(writes, inbound.author, () => analyseInbound(inbound, text, 'en').language, lookups);
 }
 
 /**

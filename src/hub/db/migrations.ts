@@ -651,4 +651,13 @@ CREATE TABLE case_offer_refusals (
 );
 `,
   },
+  {
+    version: 20,
+    name: 'routing: waiting cases by due time',
+    sql: `
+-- A routing round reads each queue's unassigned cases most due first (routing/router.ts): straight off this
+-- index, not by sorting the queue's whole backlog.
+CREATE INDEX cases_waiting ON cases (queue_id, sla_due_at, created_at) WHERE assignee_id IS NULL;
+`,
+  },
 ];

@@ -1,14 +1,14 @@
 /**
- * Routing for agents: accept or decline an offer (push queues), take the
+ * Routing for agents: the offers they hold, accept or decline one (push queues), take the
  * next case (pull queues), each answering with the case or why not; and for
- * admins, how a queue routes.
+ * admins, how every queue routes (read) and how one routes (set).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { QueueRoutingSchema } from '../../shared/routing';
 import { Rejection } from '../repos/rejection';
-import { setQueueRouting } from '../routing/settings';
-import { acceptOffer, declineOffer, takeNext } from '../routing/take';
+import { listQueueRouting, setQueueRouting } from '../routing/settings';
+import { acceptOffer, declineOffer, openOffers, takeNext } from '../routing/take';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
@@ -30,12 +30,16 @@ export async function registerRoutingRoutes(app: FastifyInstance, ctx: HubContex
       try {
         const done = await acceptOffer(ctx.db, request.actor!, params.caseId);
         ctx.publish.casesMoved(done.moves, done.notes, done);
+        // The agent's other consoles drop the offer too.
+        ctx.publish.offerGone(request.actor!.id, { caseId: params.caseId, reason: 'accepted' });
         ctx.routing?.kick();
         return { case: done.moves[0]?.row ?? null };
       } catch (error) {
         return refused(reply, error);
       }
     });
+
+    api.get('/api/offers', async (request) => ({ offers: await openOffers(ctx.db, request.actor!.id) }));
 
     api.post('/api/offers/:caseId/decline', async (request, reply) => {
       const params = parseOr400(reply, OfferParams, request.params);
@@ -49,6 +53,11 @@ export async function registerRoutingRoutes(app: FastifyInstance, ctx: HubContex
       } catch (error) {
         return refused(reply, error);
       }
+    });
+
+    api.get('/api/admin/queues/routing', async (request, reply) => {
+      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may read how queues route');
+      return { queues: await listQueueRouting(ctx.db) };
     });
 
     api.put('/api/admin/queues/:id/routing', async (request, reply) => {

@@ -2,10 +2,11 @@
  * The SLA policies (hub sla/policies.ts): read and replaced by admins only,
  * the replacement audited (`sla.update`). New cases use it at once on every
  * hub (they read it in their own transaction); the breach watcher's copy
- * follows within seconds.
+ * follows within seconds. The admin may say why (`reason`, kept with the
+ * audit row).
  */
 import type { FastifyInstance } from 'fastify';
-import { type SlaSettings, SlaSettingsSchema } from '../../shared/protocol';
+import { type SlaSettings, SlaSaveInputSchema } from '../../shared/protocol';
 import { readSlaSettings, writeSlaSettings } from '../sla/policies';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
@@ -23,10 +24,11 @@ export async function registerSlaRoutes(app: FastifyInstance, ctx: HubContext): 
 
     api.put('/api/admin/sla-policies', async (request, reply) => {
       if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may change the SLA policies');
-      const body = parseOr400(reply, SlaSettingsSchema, request.body);
+      const body = parseOr400(reply, SlaSaveInputSchema, request.body);
       if (!body) return reply;
+      const { reason, ...settings } = body;
       try {
-        const { after } = await writeSlaSettings(ctx.db, body, request.actor!.id);
+        const { after } = await writeSlaSettings(ctx.db, settings, request.actor!.id, reason || null);
         ctx.slaSettings?.invalidate();
         return after;
       } catch (error) {

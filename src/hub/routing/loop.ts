@@ -12,8 +12,12 @@ import { type RoundResult, routeRound } from './router';
 export const ROUTING_INTERVAL_MS = 1_000;
 
 export interface RoutingLoop {
-  /** A round soon (coalesced with one already under way). */
-  kick(): void;
+  /**
+   * A round soon (coalesced with one already under way). For work arriving in `queueId`, none when the
+   * last round found that queue pulls: a burst of mail into pull queues costs no rounds (a queue switched
+   * to push since, by another hub, is routed on the next tick).
+   */
+  kick(queueId?: string): void;
   /** A round now, its offers published (tests). */
   round(now?: Date): Promise<RoundResult>;
   stop(): void;
@@ -23,16 +27,19 @@ export function startRouting(db: Db, publish: Publisher, log: Logger, opts: { in
   let running: Promise<RoundResult> | null = null;
   let again = false;
   let stopped = false;
+  /** As the last round read them; unknown before the first. */
+  let pushQueueIds: Set<string> | null = null;
 
   const round = async (now?: Date): Promise<RoundResult> => {
     const result = await routeRound(db, now);
+    pushQueueIds = new Set(result.pushQueueIds);
     // After commit: an agent never hears of an offer that is not stored.
     for (const { userId, gone } of result.gone) publish.offerGone(userId, gone);
     for (const { userId, offer } of result.offers) publish.offer(userId, offer);
     return result;
   };
-  const kick = () => {
-    if (stopped) return;
+  const kick = (queueId?: string) => {
+    if (stopped || (queueId !== undefined && pushQueueIds !== null && !pushQueueIds.has(queueId))) return;
     if (running) {
       again = true;
       return;
@@ -40,7 +47,7 @@ export function startRouting(db: Db, publish: Publisher, log: Logger, opts: { in
     running = round()
       .catch((error: unknown) => {
         log.error({ err: error }, 'routing round failed');
-        return { offers: [], gone: [] };
+        return { offers: [], gone: [], pushQueueIds: [] };
       })
       .finally(() => {
         running = null;
@@ -50,7 +57,7 @@ export function startRouting(db: Db, publish: Publisher, log: Logger, opts: { in
         }
       });
   };
-  const timer = setInterval(kick, opts.intervalMs ?? ROUTING_INTERVAL_MS);
+  const timer = setInterval(() => kick(), opts.intervalMs ?? ROUTING_INTERVAL_MS);
   timer.unref();
   return {
     kick,

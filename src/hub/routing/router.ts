@@ -2,13 +2,13 @@
  * Push routing: the highest-priority waiting case of a push queue is offered
  * to the available agent with the skills and free capacity who has waited
  * longest; the agent accepts or declines before the offer lapses, and
- * otherwise it goes to the next. Each round runs in a write transaction with
- * the waiting cases locked (SKIP LOCKED: a "Next case" or another hub's round
- * takes others), and an offer's key is its case, so a case is never offered
- * to two agents at once, also with several hubs.
+ * otherwise it goes to the next. Each round runs in a write transaction that
+ * locks the cases it offers (SKIP LOCKED: one a "Next case" is taking is left
+ * to it), and an offer's key is its case, so a case is never offered to two
+ * agents at once, also with several hubs.
  */
-import { and, asc, eq, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
-import type { Case } from '../../shared/domain';
+import { and, asc, eq, gt, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
+import type { Case, CaseStatus, Channel, Priority } from '../../shared/domain';
 import type { Plan } from '../../shared/entitlements';
 import { casePriorityInput, priorityScore } from '../../shared/priority';
 import { hasRoomFor, hasSkills, type Load, LOADING_STATUSES, type Offer, type OfferGone } from '../../shared/routing';
@@ -23,6 +23,8 @@ const WAITING_PER_QUEUE = 200;
 export interface RoundResult {
   offers: { userId: string; offer: Offer }[];
   gone: { userId: string; gone: OfferGone }[];
+  /** The queues that push, as the round read them. */
+  pushQueueIds: string[];
 }
 
 interface Agent {
@@ -34,19 +36,26 @@ interface Agent {
   refused: Set<string>;
 }
 
-/** Waiting for an agent: unassigned, still to start, not on offer (push rounds and "Next case" alike). */
-export const waitingForAgent = (tx: Db) =>
-  and(isNull(cases.assigneeId), inArray(cases.status, [...LOADING_STATUSES]), notExists(tx.select({ one: sql`1` }).from(caseOffers).where(eq(caseOffers.caseId, cases.id))));
+/**
+ * Waiting for an agent: unassigned, still to start, not on offer (push rounds and "Next case" alike). An
+ * offer past its time no longer holds the case, though the next round has yet to withdraw it.
+ */
+export const waitingForAgent = (tx: Db, now: Date) =>
+  and(
+    isNull(cases.assigneeId),
+    inArray(cases.status, [...LOADING_STATUSES]),
+    notExists(tx.select({ one: sql`1` }).from(caseOffers).where(and(eq(caseOffers.caseId, cases.id), gt(caseOffers.expiresAt, now)))),
+  );
 
 /** Scores a waiting case as the queue shows it (src/shared/priority.ts), with why. */
-export function scoreOf(c: Case, customer: { plan: string; lifetimeValue: number; influence: number } | null, now: number) {
+export function scoreOf(c: Pick<Case, 'priority' | 'sentiment' | 'slaDueAt' | 'status'>, customer: { plan: string; lifetimeValue: number; influence: number } | null, now: number) {
   return priorityScore(casePriorityInput(c, customer ? { ...customer, plan: customer.plan as Plan } : null, now));
 }
 
 /** One round: lapsed offers withdrawn (and remembered as refused), then new offers made. Events are the caller's, after commit. */
 export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
   return writeTransaction(db, async (tx) => {
-    const result: RoundResult = { offers: [], gone: [] };
+    const result: RoundResult = { offers: [], gone: [], pushQueueIds: [] };
     const lapsed = await tx.delete(caseOffers).where(lte(caseOffers.expiresAt, now)).returning();
     if (lapsed.length > 0) {
       await tx
@@ -57,43 +66,73 @@ export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
     }
 
     const pushQueues = await tx.select().from(queues).where(eq(queues.routing, 'push'));
+    result.pushQueueIds = pushQueues.map((q) => q.id);
     if (pushQueues.length === 0) return result;
     const agents = await availableAgents(tx, pushQueues.map((q) => q.id));
     if (agents.length === 0) return result;
 
-    // Waiting: unassigned, still to start, not on offer; the most urgent first by the score.
-    const waiting: { row: Case; score: number; why: string; offerSeconds: number; required: string[] }[] = [];
-    for (const queue of pushQueues) {
-      const rows = await tx
-        .select({ c: cases, cu: { plan: customers.plan, lifetimeValue: customers.lifetimeValue, influence: customers.influence } })
+    // Waiting: unassigned, still to start, not on offer; the most urgent first by the score. Only in queues an
+    // agent free now could take work from (one agent freed: their queues, not every queue's backlog); all at once.
+    const served = pushQueues.filter((q) => agents.some((a) => a.queueIds.has(q.id) && hasSkills(a.skills, q.requiredSkills)));
+    // What scoring and matching read of a candidate; the whole row only of those offered.
+    const reads = served.map(async (queue) => ({
+      queue,
+      rows: await tx
+        .select({
+          id: cases.id,
+          queueId: cases.queueId,
+          priority: cases.priority,
+          sentiment: cases.sentiment,
+          slaDueAt: cases.slaDueAt,
+          status: cases.status,
+          channel: cases.channel,
+          createdAt: cases.createdAt,
+          cu: { plan: customers.plan, lifetimeValue: customers.lifetimeValue, influence: customers.influence },
+        })
         .from(cases)
         .leftJoin(customers, eq(customers.id, cases.customerId))
-        .where(
-          and(eq(cases.queueId, queue.id), waitingForAgent(tx)),
-        )
+        .where(and(eq(cases.queueId, queue.id), waitingForAgent(tx, now)))
         .orderBy(sql`${cases.slaDueAt} ASC NULLS LAST`, asc(cases.createdAt))
-        .limit(WAITING_PER_QUEUE)
-        .for('update', { of: cases, skipLocked: true });
-      for (const { c, cu } of rows) {
-        const row = toCase(c);
-        const score = scoreOf(row, cu, now.getTime());
-        waiting.push({ row, score: score.score, why: score.explanation, offerSeconds: queue.offerSeconds, required: queue.requiredSkills });
+        .limit(WAITING_PER_QUEUE),
+    }));
+    const waiting: { id: string; queueId: string; load: Load; createdAt: number; score: number; why: string; offerSeconds: number; required: string[] }[] = [];
+    for (const { queue, rows } of await Promise.all(reads)) {
+      for (const r of rows) {
+        const c = { priority: r.priority as Priority, sentiment: r.sentiment, slaDueAt: r.slaDueAt?.toISOString() ?? null, status: r.status as CaseStatus };
+        const score = scoreOf(c, r.cu, now.getTime());
+        const load = { channel: r.channel as Channel, status: r.status };
+        waiting.push({ id: r.id, queueId: r.queueId, load, createdAt: r.createdAt.getTime(), score: score.score, why: score.explanation, offerSeconds: queue.offerSeconds, required: queue.requiredSkills });
       }
     }
-    waiting.sort((a, b) => b.score - a.score || Date.parse(a.row.createdAt) - Date.parse(b.row.createdAt));
+    waiting.sort((a, b) => b.score - a.score || a.createdAt - b.createdAt);
 
     const busy = new Set<string>();
+    const chosen: { item: (typeof waiting)[number]; agentId: string }[] = [];
     for (const item of waiting) {
       const agent = agents.find(
-        (a) => !busy.has(a.id) && a.queueIds.has(item.row.queueId) && !a.refused.has(item.row.id) && hasSkills(a.skills, item.required) && hasRoomFor(a.capacity, a.working, item.row),
+        (a) => !busy.has(a.id) && a.queueIds.has(item.queueId) && !a.refused.has(item.id) && hasSkills(a.skills, item.required) && hasRoomFor(a.capacity, a.working, item.load),
       );
       if (!agent) continue;
       busy.add(agent.id);
-      const expiresAt = new Date(now.getTime() + item.offerSeconds * 1000);
-      await tx.insert(caseOffers).values({ caseId: item.row.id, userId: agent.id, offeredAt: now, expiresAt });
-      result.offers.push({ userId: agent.id, offer: { case: item.row, expiresAt: expiresAt.toISOString(), why: item.why } });
+      chosen.push({ item, agentId: agent.id });
       if (busy.size === agents.length) break;
     }
+    if (chosen.length === 0) return result;
+    // Locked only now, and only what is offered: a case another transaction is taking meanwhile ("Next case",
+    // an accept) is skipped — its agent gets the next round's best — and a round locks a few rows, not backlogs.
+    const locked = await tx
+      .select()
+      .from(cases)
+      .where(and(inArray(cases.id, chosen.map((c) => c.item.id)), waitingForAgent(tx, now)))
+      .for('update', { skipLocked: true });
+    const rows = new Map(locked.map((r) => [r.id, toCase(r)]));
+    const made = chosen.flatMap(({ item, agentId }) => {
+      const row = rows.get(item.id);
+      return row ? [{ row, why: item.why, agentId, expiresAt: new Date(now.getTime() + item.offerSeconds * 1000) }] : [];
+    });
+    if (made.length === 0) return result;
+    await tx.insert(caseOffers).values(made.map(({ row, agentId, expiresAt }) => ({ caseId: row.id, userId: agentId, offeredAt: now, expiresAt })));
+    for (const { row, why, agentId, expiresAt } of made) result.offers.push({ userId: agentId, offer: { case: row, expiresAt: expiresAt.toISOString(), why } });
     return result;
   });
 }

@@ -1,5 +1,6 @@
 /** A queue's routing settings: read, and replaced by admins (audited as a queue change). */
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
+import type { QueueRoutingView } from '../../shared/protocol';
 import type { QueueRouting } from '../../shared/routing';
 import type { Db } from '../db/connect';
 import { queues } from '../db/schema';
@@ -14,4 +15,10 @@ export async function setQueueRouting(db: Db, queueId: string, next: QueueRoutin
     await recordAudit(tx, [{ actorId, action: 'queue.update', entity: 'queue', entityId: queueId, before, after: next }]);
     return next;
   });
+}
+
+/** Every queue's routing, for the admin screen (by queue name). */
+export async function listQueueRouting(db: Db): Promise<QueueRoutingView[]> {
+  const rows = await db.select({ queueId: queues.id, routing: queues.routing, requiredSkills: queues.requiredSkills, offerSeconds: queues.offerSeconds }).from(queues).orderBy(asc(queues.name));
+  return rows.map((r) => ({ ...r, routing: r.routing as QueueRoutingView['routing'] }));
 }

@@ -7,7 +7,7 @@
  */
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Case } from '../../shared/domain';
-import { hasRoomFor, hasSkills, type Load, LOADING_STATUSES } from '../../shared/routing';
+import { hasRoomFor, hasSkills, type Load, LOADING_STATUSES, type Offer } from '../../shared/routing';
 import type { Db } from '../db/connect';
 import { toCase } from '../db/rows';
 import { caseOfferRefusals, caseOffers, cases, customers, queueMembers, queues, users } from '../db/schema';
@@ -28,6 +28,21 @@ export async function acceptOffer(db: Db, actor: Actor, caseId: string, now = ne
     if (!row || row.assigneeId !== null) throw new Rejection('conflict', 'the case was taken meanwhile');
     await tx.update(users).set({ lastRoutedAt: now }).where(eq(users.id, actor.id));
     return moveCases(tx, drawRevs, actor, { caseIds: [caseId], assigneeId: actor.id });
+  });
+}
+
+/** The offers an agent holds now, as `offer:new` said them (a console that restarts asks for them again). */
+export async function openOffers(db: Db, userId: string, now = new Date()): Promise<Offer[]> {
+  const rows = await db
+    .select({ c: cases, expiresAt: caseOffers.expiresAt, cu: { plan: customers.plan, lifetimeValue: customers.lifetimeValue, influence: customers.influence } })
+    .from(caseOffers)
+    .innerJoin(cases, eq(cases.id, caseOffers.caseId))
+    .leftJoin(customers, eq(customers.id, cases.customerId))
+    .where(and(eq(caseOffers.userId, userId), gt(caseOffers.expiresAt, now)))
+    .orderBy(asc(caseOffers.offeredAt));
+  return rows.map(({ c, expiresAt, cu }) => {
+    const row = toCase(c);
+    return { case: row, expiresAt: expiresAt.toISOString(), why: scoreOf(row, cu, now.getTime()).explanation };
   });
 }
 
@@ -65,7 +80,7 @@ export async function takeNext(db: Db, actor: Actor, now = new Date()): Promise<
       .select({ c: cases, cu: { plan: customers.plan, lifetimeValue: customers.lifetimeValue, influence: customers.influence } })
       .from(cases)
       .leftJoin(customers, eq(customers.id, cases.customerId))
-      .where(and(inArray(cases.queueId, mine), waitingForAgent(tx)))
+      .where(and(inArray(cases.queueId, mine), waitingForAgent(tx, now)))
       .orderBy(sql`${cases.slaDueAt} ASC NULLS LAST`, asc(cases.createdAt))
       .limit(200);
     const ranked = rows
@@ -78,7 +93,7 @@ export async function takeNext(db: Db, actor: Actor, now = new Date()): Promise<
     // The best one nobody else is taking right now: locked, and still waiting once locked.
     let best: (typeof ranked)[number] | undefined;
     for (const candidate of ranked) {
-      const [locked] = await tx.select({ id: cases.id }).from(cases).where(and(eq(cases.id, candidate.row.id), waitingForAgent(tx))).for('update', { skipLocked: true });
+      const [locked] = await tx.select({ id: cases.id }).from(cases).where(and(eq(cases.id, candidate.row.id), waitingForAgent(tx, now))).for('update', { skipLocked: true });
       if (locked) {
         best = candidate;
         break;

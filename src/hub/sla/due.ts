@@ -38,14 +38,17 @@ export interface CaseFacts {
   pauses?: readonly Pause[];
 }
 
+/** The policy and calendar read for a case (readCaseSla), or a batch's memo of them (open.ts). */
+export type ReadCaseSla = (plan: Plan | null, queueId: string) => ReturnType<typeof readCaseSla>;
+
 /** Reads the plan, the policy and the queue's calendar in `db` (a transaction: what every hub saved last). */
-export async function dueTimes(db: Db, facts: CaseFacts): Promise<DueTimes> {
+export async function dueTimes(db: Db, facts: CaseFacts, read: ReadCaseSla = (plan, queueId) => readCaseSla(db, plan, queueId)): Promise<DueTimes> {
   let plan: Plan | null = facts.plan ?? null;
   if (plan === null && facts.customerId) {
     const [row] = await db.select({ plan: customers.plan }).from(customers).where(eq(customers.id, facts.customerId));
     plan = (row?.plan as Plan | undefined) ?? null;
   }
-  return dueTimesOf(await readCaseSla(db, plan, facts.queueId), facts.priority, facts.openedAt, facts.pauses);
+  return dueTimesOf(await read(plan, facts.queueId), facts.priority, facts.openedAt, facts.pauses);
 }
 
 /** The columns a case row stores them in. */

@@ -1,6 +1,6 @@
 /** The hub's SLA and entitlement module (README.md): what other hub modules import. */
 export { type DueTimes, dueColumns, dueTimes, dueTimesOf } from './due';
 export { routeByEntitlement, routingNote, termStart, writeRoutingNote } from './entitlement';
-export { openCaseSla, type OpenedCaseSla, type OpeningCase } from './open';
+export { batchSlaReads, directSlaReads, openCaseSla, type OpenedCaseSla, type OpeningCase, type SlaReads } from './open';
 export { readSlaSettings, type SlaSettingsSource, slaSettingsSource, writeSlaSettings } from './policies';
 export { type CaseClockFacts, dueTimesAfterChange } from './pause';

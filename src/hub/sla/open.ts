@@ -8,7 +8,8 @@ import type { Priority } from '../../shared/domain';
 import type { Plan } from '../../shared/entitlements';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/connect';
-import { dueColumns, dueTimes } from './due';
+import { dueColumns, dueTimes, type ReadCaseSla } from './due';
+import { readCaseSla } from './policies';
 import { routeByEntitlement } from './entitlement';
 
 export interface OpeningCase {
@@ -32,16 +33,42 @@ export interface OpenedCaseSla {
   resolutionDueAt: Date | null;
 }
 
-export async function openCaseSla(db: Db, c: OpeningCase): Promise<OpenedCaseSla> {
+/**
+ * What opening cases reads besides the customer: the transaction's now() and the policies. A batch that
+ * opens many cases in one transaction reads each once (batchSlaReads); the same in every statement of it.
+ */
+export interface SlaReads {
+  now(): Promise<Date>;
+  caseSla: ReadCaseSla;
+}
+
+export const directSlaReads = (db: Db): SlaReads => ({ now: () => transactionNow(db), caseSla: (plan, queueId) => readCaseSla(db, plan, queueId) });
+
+/** Reads of one transaction, each made once: now() is the transaction's start, and nothing in it changes the policies. */
+export function batchSlaReads(db: Db): SlaReads {
+  let now: Promise<Date> | null = null;
+  const slas = new Map<string, ReturnType<ReadCaseSla>>();
+  return {
+    now: () => (now ??= transactionNow(db)),
+    caseSla(plan, queueId) {
+      const key = `${plan ?? ''}\u0000${queueId}`;
+      let read = slas.get(key);
+      if (!read) slas.set(key, (read = readCaseSla(db, plan, queueId)));
+      return read;
+    },
+  };
+}
+
+export async function openCaseSla(db: Db, c: OpeningCase, reads: SlaReads = directSlaReads(db)): Promise<OpenedCaseSla> {
   // The transaction's now(): what the case row's created_at will say, so the clock starts when the case did.
-  const openedAt = c.openedAt ?? (await transactionNow(db));
+  const openedAt = c.openedAt ?? (await reads.now());
   // No customer (a device case, an agent's case without one): nobody's entitlement to weigh.
   const routed = c.newCustomer || !c.customerId ? null : await routeByEntitlement(db, { caseId: c.caseId, customerId: c.customerId, queueId: c.queueId, at: openedAt });
   const keep = c.reroute === false;
   const queueId = routed && !keep ? routed.queueId : c.queueId;
   let note = routed?.note ?? null;
   if (note && keep && routed!.queueId !== c.queueId) note = `${note.replace(/: routed to .*$/, '')}: kept in this queue, as created by an agent`;
-  const due = await dueTimes(db, { customerId: c.customerId, plan: c.plan ?? null, priority: c.priority, queueId, openedAt });
+  const due = await dueTimes(db, { customerId: c.customerId, plan: c.plan ?? null, priority: c.priority, queueId, openedAt }, reads.caseSla);
   return { queueId, note, ...dueColumns(due) };
 }
 

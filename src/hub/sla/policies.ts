@@ -55,8 +55,8 @@ export async function readCaseSla(db: Db, plan: Plan | null, queueId: string): P
   return { policy: (plan && policies.byPlan[plan]) || policies.default, queueCalendar: calendarsOf(calendarRows)[queueId] ?? null };
 }
 
-/** Replaces the document, audited (`sla.update`, before and after) in the same transaction. */
-export async function writeSlaSettings(db: Db, next: SlaSettings, actorId: string | null): Promise<{ before: SlaSettings; after: SlaSettings }> {
+/** Replaces the document, audited (`sla.update`, before and after, and the admin's reason) in the same transaction. */
+export async function writeSlaSettings(db: Db, next: SlaSettings, actorId: string | null, reason: string | null = null): Promise<{ before: SlaSettings; after: SlaSettings }> {
   const after = SlaSettingsSchema.parse(next);
   return db.transaction(async (t) => {
     const tx = t as unknown as Db;
@@ -67,7 +67,7 @@ export async function writeSlaSettings(db: Db, next: SlaSettings, actorId: strin
     await tx.delete(slaQueueCalendars);
     const calendars = Object.entries(after.queueCalendars).map(([queueId, calendar]) => ({ queueId, calendar }));
     if (calendars.length > 0) await tx.insert(slaQueueCalendars).values(calendars);
-    await recordAudit(tx, [{ actorId, action: 'sla.update', entity: 'settings', entityId: 'sla-policies', before, after }]);
+    await recordAudit(tx, [{ actorId, action: 'sla.update', entity: 'settings', entityId: 'sla-policies', before, after, reason }]);
     return { before, after };
   });
 }

@@ -12,7 +12,8 @@ import { AdminUserSchema } from '../../shared/admin';
 import type { ApiHandlers, ApiParsedInput } from '../../shared/api';
 import { type AuditEntry, AuditEntrySchema, type AuditFilter, auditCsv } from '../../shared/audit';
 import { IdSchema, QueueSchema } from '../../shared/domain';
-import { PresenceUpdateSchema } from '../../shared/protocol';
+import { PresenceUpdateSchema, QueueRoutingViewSchema, SlaSettingsSchema } from '../../shared/protocol';
+import { QueueRoutingSchema } from '../../shared/routing';
 import { RuleFiringSchema, RulesCheckSchema, type RulesDocumentInput, RulesDocumentViewSchema, type RulesSaveResult } from '../../shared/rules';
 import type { Cache } from './cache';
 import { ChannelSettingsAnswerSchema } from '../../shared/channel-settings';
@@ -38,6 +39,10 @@ type AdminMethod =
   | 'admin.queues.create'
   | 'admin.queues.update'
   | 'admin.queues.setMembers'
+  | 'admin.queues.routing'
+  | 'admin.queues.setRouting'
+  | 'admin.sla.get'
+  | 'admin.sla.save'
   | 'audit.list'
   | 'audit.export'
   | 'settings.channels'
@@ -134,6 +139,11 @@ export function createAdminHandlers({ cache, hub, session, connection }: AdminDe
     'admin.queues.update': ({ id, patch }) => call(async () => (await hub.json('PATCH', path('/api/admin/queues', id), QueueAnswer, patch)).queue),
     'admin.queues.setMembers': ({ id, userIds }) =>
       call(() => hub.json('PUT', `${path('/api/admin/queues', id)}/members`, z.object({ queueId: z.string(), userIds: z.array(z.string()) }), { userIds })),
+    'admin.queues.routing': () => call(async () => (await hub.json('GET', '/api/admin/queues/routing', z.object({ queues: z.array(QueueRoutingViewSchema) }))).queues),
+    'admin.queues.setRouting': ({ id, routing }) => call(() => hub.json('PUT', `${path('/api/admin/queues', id)}/routing`, QueueRoutingSchema, routing)),
+    'admin.sla.get': () => call(() => hub.json('GET', '/api/admin/sla-policies', SlaSettingsSchema)),
+    // The reason goes only when given: the hub keeps it with the audit row, not in the document.
+    'admin.sla.save': ({ reason, ...settings }) => call(() => hub.json('PUT', '/api/admin/sla-policies', SlaSettingsSchema, { ...settings, ...(reason ? { reason } : {}) })),
     'audit.list': (filter) =>
       call(async () => {
         const found = await auditEntries(filter);

@@ -8,6 +8,7 @@
  */
 import type { ConnectionState, MentionItem, SyncStatus } from '../../shared/api';
 import type { CaseWatch } from '../../shared/protocol';
+import type { Offer, OfferGone } from '../../shared/routing';
 import type { Cache } from './cache';
 import type { CoreEvents } from './emitter';
 import { CoreError } from './errors';
@@ -51,6 +52,11 @@ export function createConnection(opts: {
   me(): string | null;
   /** The hub no longer accepts this session's token. */
   onUnauthorized(): void;
+  /** Push routing's offers to this user, and their end (src/main/core/routing.ts keeps them). */
+  onOffer?(offer: Offer): void;
+  onOfferGone?(gone: OfferGone): void;
+  /** Every successful (re)connect, after the pull it starts (the offers held while away, say). */
+  onConnected?(): void;
   log(message: string): void;
   resyncIntervalMs?: number;
   /** Tests shorten the backoff. */
@@ -238,6 +244,7 @@ export function createConnection(opts: {
           retry = null;
           failures = 0;
           syncInBackground('reconnect');
+          opts.onConnected?.();
           // Saved while this console was away: the last known stays in force until the hub answers.
           const asked = live;
           fetchChannelSettings(hub)
@@ -252,6 +259,8 @@ export function createConnection(opts: {
         onScopeChanged: () => syncInBackground('scope changed'),
         onUnauthorized: opts.onUnauthorized,
         onWatchers: (watchers) => events.emit('case:watchers', watchers),
+        onOffer: opts.onOffer,
+        onOfferGone: opts.onOfferGone,
         log,
       });
       timer = setInterval(() => syncInBackground('timer'), opts.resyncIntervalMs ?? RESYNC_INTERVAL_MS);

@@ -10,6 +10,7 @@ import { SurgeListResponseSchema } from '../../shared/protocol';
 import type { Cache } from './cache';
 import type { Changes } from './changes';
 import type { Connection } from './connection';
+import type { Routing } from './routing';
 import { CoreError } from './errors';
 import { errorText, type HubClient } from './hub-client';
 import type { Session, StoredSession } from './session';
@@ -25,6 +26,8 @@ export interface HandlerDeps {
   session: Session;
   connection: Connection;
   changes: Changes;
+  /** Offers and "Next case" (src/main/core/routing.ts). */
+  routing: Routing['handlers'];
   /** Login succeeded: pull, go live, tell the windows. */
   onLogin(session: StoredSession): Promise<void>;
   onLogout(): void;
@@ -71,6 +74,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
   };
   return {
     ...createAdminHandlers(deps),
+    ...deps.routing,
     async 'session.login'(input) {
       const current = await session.login(input);
       await deps.onLogin(current);

@@ -18,6 +18,7 @@ import { createTokenKeeper } from './token-refresh';
 import type { SecretBox } from './secret-box';
 import { createPusher } from './push';
 import { createPuller, PULL_PAGE_SIZE } from './sync';
+import { createRouting } from './routing';
 
 export { CacheKeyError, CacheTooNewError } from './cache';
 export { CoreError } from './errors';
@@ -90,6 +91,9 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
     me,
     // An expired access token (back after days offline) is refreshed; only a refused refresh token ends the session.
     onUnauthorized: () => void tokens.recover('the hub refused the access token'),
+    onOffer: (offer) => routing.offered(offer),
+    onOfferGone: (gone) => routing.gone(gone),
+    onConnected: () => void routing.resume(),
     log,
     resyncIntervalMs: opts.resyncIntervalMs,
     retryBaseMs: opts.retryBaseMs,
@@ -116,6 +120,10 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
       connection.changed();
     },
   });
+
+  // Push routing's open offers, kept here so a reloaded window shows them again.
+  const routing = createRouting({ cache, hub, session, connection, events, log });
+  events.on('cases:changed', ({ ids }) => routing.casesChanged(ids));
 
   let closed = false;
   // SLA time left moves with the clock, and with it each case's priority: the queue is scored again every minute.
@@ -144,6 +152,7 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
     log(`logged out: ${why}`);
     tokens.stop();
     connection.stop();
+    routing.clear();
     if (signOut) void session.signOut();
     else session.logout();
     events.emit('session:changed', { user: null });
@@ -168,8 +177,10 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
     session,
     connection,
     changes,
+    routing: routing.handlers,
     async onLogin(current) {
       connection.stop();
+      routing.clear();
       presence = null;
       queueStats = null;
       agentStats = null;
@@ -220,6 +231,7 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
       clearInterval(rescoring);
       tokens.stop();
       connection.stop();
+      routing.clear();
       events.removeAllListeners();
       cache.close();
     },

@@ -12,6 +12,7 @@ import { type Alert, AlertSchema, CaseSchema, type Mention, MentionSchema, Messa
 import { type AgentStats, AgentStatsSchema, type CallOffered, CallOfferedSchema, type ConsoleToHubEvents, type HubToConsoleEvents, type PresenceUpdate, PresenceUpdateSchema, type QueueStats, QueueStatsSchema } from '../../shared/protocol';
 import { type SlaAlert, SlaAlertSchema, type SurgeAlert, SurgeAlertSchema } from '../../shared/protocol';
 import { type ChannelSettings, ChannelSettingsAnswerSchema } from '../../shared/channel-settings';
+import { type Offer, type OfferGone, OfferGoneSchema, OfferSchema } from '../../shared/routing';
 import type { Cache } from './cache';
 import { caseOfTheUser, noticeIfReassigned } from './reassignment';
 import { followWatching } from './watching';
@@ -61,6 +62,10 @@ export interface LiveOptions {
   onSla?(alert: SlaAlert): void;
   /** An admin saved the channel settings (to every console). */
   onSettings(settings: ChannelSettings): void;
+  /** Push routing offers this user a case (the hub sends it to their room only). */
+  onOffer?(offer: Offer): void;
+  /** An offer to this user is over (declined, lapsed, withdrawn). */
+  onOfferGone?(gone: OfferGone): void;
   log(message: string): void;
 }
 
@@ -192,6 +197,17 @@ export function connectLive(opts: LiveOptions): LiveConnection {
       else opts.log(`ignored malformed ${event}: ${z.prettifyError(parsed.error)}`);
     });
   }
+
+  socket.on('offer:new', (raw) => {
+    const parsed = OfferSchema.safeParse(raw);
+    if (parsed.success) opts.onOffer?.(parsed.data);
+    else opts.log(`ignored malformed offer:new: ${z.prettifyError(parsed.error)}`);
+  });
+  socket.on('offer:gone', (raw) => {
+    const parsed = OfferGoneSchema.safeParse(raw);
+    if (parsed.success) opts.onOfferGone?.(parsed.data);
+    else opts.log(`ignored malformed offer:gone: ${z.prettifyError(parsed.error)}`);
+  });
 
   socket.on('settings:changed', (raw) => {
     const parsed = ChannelSettingsAnswerSchema.safeParse(raw);

@@ -7,6 +7,8 @@ import '@mantine/core/styles.css';
 import '@mantine/charts/styles.css';
 import '@mantine/notifications/styles.css';
 import './global.css';
+// Before the first render: the language is chosen and <html lang> set.
+import './i18n';
 import { App } from './App';
 import { contrastResolver } from './contrast';
 import { theme } from './theme';

@@ -122,3 +122,9 @@ export function useSaveDraft(caseId: string, kind: DraftKind = 'reply') {
     }
   };
 }
+
+/** Push routing: takes an offered case (the hub's word, online only); the core has it in the cache already, so it opens at once. */
+export const useAcceptOffer = (onAccepted: (item: QueueItem) => void) => useApiMutation('routing.accept', { onSuccess: onAccepted, errorTitle: 'The offer could not be accepted' });
+export const useDeclineOffer = () => useApiMutation('routing.decline', { errorTitle: 'The offer could not be declined' });
+/** Pull routing: the best waiting case, the user's at once (null: nothing waits). */
+export const useNextCase = (onAnswer: (item: QueueItem | null) => void) => useApiMutation('routing.next', { onSuccess: onAnswer, errorTitle: 'No case could be taken' });

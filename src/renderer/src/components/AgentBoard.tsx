@@ -4,6 +4,8 @@
  * current work against capacity, cases handled today and the handle time —
  * filtered by queue and skills, sortable by any column.
  */
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { Badge, Box, Group, MultiSelect, Progress, Select, Table, Text } from '@mantine/core';
 import type { AgentStats } from '../../../shared/protocol';
@@ -16,18 +18,14 @@ import { type SortColumn, SortHeader, useSorted } from './boards/sorting';
 import { ViewToolbar } from './ListView';
 
 type Key = 'name' | 'presence' | 'queues' | 'skills' | 'load' | 'handledToday' | 'averageHandleSeconds';
-const COLUMNS: SortColumn<Key>[] = [
-  { key: 'name', label: 'Name', title: 'Agents and technicians, and supervisors holding cases' },
-  { key: 'presence', label: 'Presence', title: 'Available, busy, away (with the reason) or offline, and for how long' },
-  { key: 'queues', label: 'Queues', title: 'The queues they take work from' },
-  { key: 'skills', label: 'Skills', title: 'Their skills' },
-  { key: 'load', label: 'Current work', title: 'Cases assigned and not solved or closed, against their capacity' },
-  { key: 'handledToday', label: 'Handled today', title: 'Cases they solved since midnight UTC' },
-  { key: 'averageHandleSeconds', label: 'Handle time', title: 'Average, over the cases handled today: from when each became theirs to solved' },
-];
+const KEYS: Key[] = ['name', 'presence', 'queues', 'skills', 'load', 'handledToday', 'averageHandleSeconds'];
+const columns = (t: TFunction): SortColumn<Key>[] => KEYS.map((key) => ({ key, label: t(`agentBoard.columns.${key}.label`), title: t(`agentBoard.columns.${key}.title`) }));
 const TEXT_KEYS: Key[] = ['name', 'queues', 'skills'];
+const PRESENCES = ['available', 'busy', 'away', 'offline'] as const;
 
 export function AgentBoard() {
+  const { t } = useTranslation();
+  const COLUMNS = columns(t);
   const queues = useQueues().data ?? [];
   const now = useNow(1000);
   const [stats, setStats] = useState<AgentStats[] | null>(null);
@@ -71,7 +69,7 @@ export function AgentBoard() {
   return (
     <Box data-testid="agent-board" style={{ display: 'flex', flexDirection: 'column', minHeight: 0, height: '100%' }}>
       <ViewToolbar
-        title="Agent board"
+        title={t('agentBoard.title')}
         // Counted in the hint: "people", not "persons".
         total={undefined}
         noun=""
@@ -79,12 +77,12 @@ export function AgentBoard() {
           <Group gap={4} wrap="nowrap">
             {stats !== null && (
               <Text size="xs" c="dimmed" className="tabular" mr={6} style={{ whiteSpace: 'nowrap' }} data-testid="agent-board-total">
-                {rows.length === 1 ? '1 person' : `${rows.length} people`}
+                {t('agentBoard.people', { count: rows.length })}
               </Text>
             )}
-            {(['available', 'busy', 'away', 'offline'] as const).map((p) => (
+            {PRESENCES.map((p) => (
               <Badge key={p} size="sm" variant="dot" color={PRESENCE_LOOK[p].color} tt="none" fw={500} visibleFrom="lg" style={{ flex: 'none' }} data-testid={`agent-board-count-${p}`}>
-                {counts[p] ?? 0} {PRESENCE_LOOK[p].label.toLowerCase()}
+                {t(`agentBoard.count.${p}`, { count: counts[p] ?? 0 })}
               </Badge>
             ))}
           </Group>
@@ -94,26 +92,26 @@ export function AgentBoard() {
           <Select
             size="xs"
             w={150}
-            placeholder="All queues"
-            aria-label="Filter by queue"
+            placeholder={t('agentBoard.allQueues')}
+            aria-label={t('agentBoard.filterQueue')}
             data={queues.map((q) => ({ value: q.id, label: q.name }))}
             value={queueFilter}
             onChange={setQueueFilter}
             clearable
-            clearButtonProps={{ 'aria-label': 'Clear the queue filter' }}
+            clearButtonProps={{ 'aria-label': t('agentBoard.clearQueue') }}
             data-testid="agent-board-queue-filter"
           />
           <MultiSelect
             size="xs"
             w={180}
-            placeholder={skillFilter.length ? undefined : skills.length ? 'Any skills' : 'No skills recorded'}
-            aria-label="Filter by skills"
+            placeholder={skillFilter.length ? undefined : skills.length ? t('agentBoard.anySkills') : t('agentBoard.noSkills')}
+            aria-label={t('agentBoard.filterSkills')}
             data={skills}
             value={skillFilter}
             onChange={setSkillFilter}
             disabled={skills.length === 0}
             clearable
-            clearButtonProps={{ 'aria-label': 'Clear the skill filter' }}
+            clearButtonProps={{ 'aria-label': t('agentBoard.clearSkills') }}
             searchable
             data-testid="agent-board-skill-filter"
           />
@@ -121,7 +119,7 @@ export function AgentBoard() {
       </ViewToolbar>
       {stats === null ? (
         <Text size="sm" c="dimmed" p="md" data-testid="agent-board-waiting">
-          Waiting for the hub’s first figures…
+          {t('boards.waiting')}
         </Text>
       ) : (
         <Box style={{ overflow: 'auto', flex: 1, minHeight: 0 }}>
@@ -138,7 +136,7 @@ export function AgentBoard() {
                 <Table.Tr>
                   <Table.Td colSpan={COLUMNS.length}>
                     <Text size="sm" c="dimmed" data-testid="agent-board-empty">
-                      Nobody matches the filters.
+                      {t('agentBoard.nobody')}
                     </Text>
                   </Table.Td>
                 </Table.Tr>
@@ -153,7 +151,7 @@ export function AgentBoard() {
                       </Text>
                       {row.role !== 'agent' && (
                         <Text size="xs" c="dimmed">
-                          {row.role}
+                          {t(`roles.${row.role}`)}
                         </Text>
                       )}
                     </Table.Td>
@@ -162,7 +160,7 @@ export function AgentBoard() {
                     </Table.Td>
                     <Table.Td>
                       <Text size="xs" c={row.queueIds.length ? undefined : 'dimmed'} lineClamp={2}>
-                        {row.queueIds.length ? queueNames(row).join(', ') : 'none'}
+                        {row.queueIds.length ? queueNames(row).join(', ') : t('agentBoard.noQueues')}
                       </Text>
                     </Table.Td>
                     <Table.Td>
@@ -182,9 +180,9 @@ export function AgentBoard() {
                     </Table.Td>
                     <Table.Td miw={110}>
                       <Text size="xs" className="tabular" mb={3} data-testid="agent-board-load">
-                        {row.activeCases} of {row.capacity}
+                        {t('agentBoard.load', { active: row.activeCases, capacity: row.capacity })}
                       </Text>
-                      <Progress value={used} size="sm" color={used >= 100 ? 'red' : used >= 80 ? 'orange' : 'blue'} aria-label={`${row.activeCases} of ${row.capacity} cases`} />
+                      <Progress value={used} size="sm" color={used >= 100 ? 'red' : used >= 80 ? 'orange' : 'blue'} aria-label={t('agentBoard.loadLabel', { active: row.activeCases, capacity: row.capacity })} />
                     </Table.Td>
                     <Table.Td className="tabular">{row.handledToday}</Table.Td>
                     <Table.Td className="tabular">{row.averageHandleSeconds === null ? '—' : compactDuration(row.averageHandleSeconds * 1000)}</Table.Td>

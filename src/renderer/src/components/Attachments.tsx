@@ -1,4 +1,5 @@
 /** A message's attachments: name and size, each downloaded from the hub through the console API when asked for. */
+import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { Button, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -23,6 +24,7 @@ function saveFile(fileName: string, contentType: string, base64: string): void {
 }
 
 export function Attachments({ caseId, attachments }: { caseId: string; attachments: AttachmentMeta[] }) {
+  const { t } = useTranslation();
   const [busy, setBusy] = useState<string | null>(null);
   const download = async (attachment: AttachmentMeta) => {
     setBusy(attachment.id);
@@ -30,7 +32,7 @@ export function Attachments({ caseId, attachments }: { caseId: string; attachmen
       const file = await call('attachments.download', { caseId, attachmentId: attachment.id });
       saveFile(file.fileName, file.contentType, file.base64);
     } catch (error) {
-      notifications.show({ color: 'red', title: `${attachment.fileName} could not be downloaded`, message: (error as Error).message });
+      notifications.show({ color: 'red', title: t('attachments.failed', { name: attachment.fileName }), message: (error as Error).message });
     } finally {
       setBusy(null);
     }
@@ -52,10 +54,10 @@ export function Attachments({ caseId, attachments }: { caseId: string; attachmen
             leftSection={<IconDownload size={12} />}
             loading={busy === attachment.id}
             onClick={() => void download(attachment)}
-            aria-label={`Download ${attachment.fileName}`}
+            aria-label={t('attachments.downloadNamed', { name: attachment.fileName })}
             data-testid="attachment-download"
           >
-            Download
+            {t('attachments.download')}
           </Button>
         </Group>
       ))}

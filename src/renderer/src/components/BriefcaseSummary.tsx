@@ -1,4 +1,5 @@
 /** Above the briefcase list: what this laptop holds for working offline, and how fresh it is. */
+import { useTranslation } from 'react-i18next';
 import { Group, Text } from '@mantine/core';
 import { IconBook2, IconBriefcase, IconCloudUpload, IconRefresh } from '@tabler/icons-react';
 import type { SyncStatus } from '../../../shared/api';
@@ -7,6 +8,7 @@ import { useNow } from '../lib/useNow';
 import classes from './BriefcaseSummary.module.css';
 
 export function BriefcaseSummary({ status }: { status: SyncStatus | undefined }) {
+  const { t } = useTranslation();
   const now = useNow(5000);
   const lastSync = status?.lastSyncAt ?? null;
   const pending = status?.pending ?? 0;
@@ -19,7 +21,7 @@ export function BriefcaseSummary({ status }: { status: SyncStatus | undefined })
             <Text span fw={600} className="tabular" data-testid="briefcase-cached">
               {status?.cachedCases ?? '…'}
             </Text>{' '}
-            cases available offline
+            {t('briefcase.casesOffline', { count: status?.cachedCases ?? 0 })}
           </Text>
         </Group>
         <Group gap={6} wrap="nowrap">
@@ -28,24 +30,24 @@ export function BriefcaseSummary({ status }: { status: SyncStatus | undefined })
             <Text span fw={600} className="tabular">
               {status?.cachedArticles ?? '…'}
             </Text>{' '}
-            {status?.cachedArticles === 1 ? 'article' : 'articles'}
+            {t('briefcase.articles', { count: status?.cachedArticles ?? 0 })}
           </Text>
         </Group>
         <Group gap={6} wrap="nowrap">
           <IconCloudUpload size={16} color={pending > 0 ? 'var(--mantine-color-orange-7)' : 'var(--mantine-color-gray-6)'} />
           <Text size="sm" c={pending > 0 ? 'orange.8' : undefined} data-testid="briefcase-pending" data-count={pending}>
-            {pending > 0 ? `${pending} change${pending === 1 ? '' : 's'} waiting to sync` : 'All changes synced'}
+            {pending > 0 ? t('briefcase.pending', { count: pending }) : t('connection.allSynced')}
           </Text>
         </Group>
         <Group gap={6} wrap="nowrap">
           <IconRefresh size={16} color="var(--mantine-color-gray-6)" />
           <Text size="sm" c="dimmed" title={lastSync ? fullTimestamp(lastSync) : undefined} data-testid="briefcase-last-sync">
-            {lastSync ? `Last synced ${agoText(lastSync, now)}` : 'Never synced'}
+            {lastSync ? t('briefcase.lastSynced', { ago: agoText(lastSync, now) }) : t('briefcase.neverSynced')}
           </Text>
         </Group>
       </Group>
       <Text size="xs" c="dimmed" mt={4}>
-        Every case here opens without a connection, with its customer, device, conversation and knowledge articles. Changes you make offline are sent when the hub is back.
+        {t('briefcase.hint')}
       </Text>
     </div>
   );

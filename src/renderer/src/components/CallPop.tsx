@@ -4,6 +4,7 @@
  * and their open cases, one click from each; an unknown number offers a new
  * case for the caller. Esc or the close button dismisses it.
  */
+import { useTranslation } from 'react-i18next';
 import { useEffect, useState } from 'react';
 import { Badge, Button, Group, Modal, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { IconPhoneCall, IconPlus } from '@tabler/icons-react';
@@ -22,6 +23,7 @@ interface Props {
 }
 
 export function CallPop({ onOpenCase, onNewCustomer }: Props) {
+  const { t } = useTranslation();
   const [offer, setOffer] = useState<CallOffered | null>(null);
   // The latest call wins: a second ring replaces the first pop.
   useEffect(() => api.on('call:offered', setOffer), []);
@@ -45,7 +47,7 @@ export function CallPop({ onOpenCase, onNewCustomer }: Props) {
           </ThemeIcon>
           <div>
             <Text fw={700} size="md">
-              Incoming call
+              {t('call.incoming')}
             </Text>
             <Text size="sm" className="tabular" data-testid="call-pop-from">
               {offer?.from}
@@ -68,17 +70,17 @@ export function CallPop({ onOpenCase, onNewCustomer }: Props) {
                 </Badge>
                 {customer.doNotEngage && (
                   <Badge variant="light" color="red">
-                    Do not engage
+                    {t('customer.doNotEngageItem')}
                   </Badge>
                 )}
               </Group>
               <Text size="xs" c="dimmed">
-                {[customer.email, customer.phone, `lifetime value ${formatMoney(customer.lifetimeValue)}`].filter(Boolean).join(' · ')}
+                {[customer.email, customer.phone, t('call.lifetimeValue', { value: formatMoney(customer.lifetimeValue) })].filter(Boolean).join(' · ')}
               </Text>
             </div>
           ) : (
             <Stack gap={6} data-testid="call-pop-unknown">
-              <Text size="sm">This number belongs to no customer we know.</Text>
+              <Text size="sm">{t('call.unknown')}</Text>
               <Button
                 leftSection={<IconPlus size={14} />}
                 variant="light"
@@ -88,18 +90,18 @@ export function CallPop({ onOpenCase, onNewCustomer }: Props) {
                 }}
                 data-testid="call-pop-new-customer"
               >
-                New customer case
+                {t('call.newCustomerCase')}
               </Button>
             </Stack>
           )}
           {customer && (
             <div>
               <Text size="11px" c="dimmed" tt="uppercase" fw={600} mb={4} style={{ letterSpacing: '0.04em' }}>
-                Open cases
+                {t('call.openCases')}
               </Text>
               {open.length === 0 ? (
                 <Text size="sm" c="dimmed" data-testid="call-pop-no-cases">
-                  None open.
+                  {t('call.noneOpen')}
                 </Text>
               ) : (
                 <Stack gap={2}>
@@ -137,7 +139,7 @@ export function CallPop({ onOpenCase, onNewCustomer }: Props) {
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={close} data-testid="call-pop-dismiss">
-              Dismiss
+              {t('common.dismiss')}
             </Button>
           </Group>
         </Stack>

@@ -11,6 +11,7 @@ import { type ReactNode, useRef, useState } from 'react';
 import { ActionIcon, Badge, Box, Button, Center, Drawer, Group, Loader, Text, Tooltip } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconClock, IconFileOff, IconLayoutSidebarRightExpand, IconX } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 import type { CaseView as CaseViewData } from '../../../shared/api';
 import type { User } from '../../../shared/domain';
 import { useUpdateCase } from '../api/mutations';
@@ -46,6 +47,7 @@ interface Props {
 }
 
 export function CaseView({ caseId, me, onClose, onOpenCase }: Props) {
+  const { t } = useTranslation();
   const { data, isPending, error, refetch } = useCaseView(caseId);
   let content: ReactNode;
   if (isPending) {
@@ -55,9 +57,9 @@ export function CaseView({ caseId, me, onClose, onOpenCase }: Props) {
       </Center>
     );
   } else if (error) {
-    content = <ErrorState title="This case could not be opened" error={error} onRetry={() => void refetch()} />;
+    content = <ErrorState title={t('case.openFailed')} error={error} onRetry={() => void refetch()} />;
   } else if (!data) {
-    content = <EmptyState icon={<IconFileOff size={20} />} title="Case not available" hint="It is not in your local cache: it may have left your queues, or it has not synced yet." />;
+    content = <EmptyState icon={<IconFileOff size={20} />} title={t('case.unavailableTitle')} hint={t('case.unavailableHint')} />;
   }
   if (content) {
     return (
@@ -71,9 +73,10 @@ export function CaseView({ caseId, me, onClose, onOpenCase }: Props) {
 }
 
 function CloseButton({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   return (
-    <Tooltip label="Close (Esc)">
-      <ActionIcon variant="subtle" color="gray" size="sm" onClick={onClose} aria-label="Close case" className={classes.close} data-testid="case-close">
+    <Tooltip label={t('case.closeTooltip')}>
+      <ActionIcon variant="subtle" color="gray" size="sm" onClick={onClose} aria-label={t('case.close')} className={classes.close} data-testid="case-close">
         <IconX size={16} />
       </ActionIcon>
     </Tooltip>
@@ -88,6 +91,7 @@ interface DetailProps {
 }
 
 function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
+  const { t } = useTranslation();
   const now = useNow(1000);
   const online = useSyncStatus().data?.online ?? false;
   const update = useUpdateCase(view.case.id);
@@ -131,7 +135,7 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
           <Group gap={8} wrap="nowrap" pr={32}>
             <ChannelIcon channel={c.channel} size={16} />
             <Text size="xs" c="dimmed" className="tabular" data-testid="case-number" style={{ whiteSpace: 'nowrap' }}>
-              {c.localOnly ? 'New case' : `Case #${c.number}`}
+              {c.localOnly ? t('case.newCase') : t('case.number', { number: c.number })}
             </Text>
             <Text size="xs" c="dimmed">
               ·
@@ -142,7 +146,7 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
             <CaseSyncBadges item={c} online={online} />
             {sideAsDrawer && (
               <Button size="compact-xs" variant="light" color="gray" ml="auto" leftSection={<IconLayoutSidebarRightExpand size={14} />} onClick={() => setDetailsOpen(true)} data-testid="case-details-open">
-                Details
+                {t('case.details')}
               </Button>
             )}
           </Group>
@@ -155,8 +159,8 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
               <IconClock size={14} color="var(--mantine-color-gray-6)" />
               <SlaCountdown dueAt={c.slaDueAt} now={now} done={isDone(c.status)} />
             </Group>
-            <Text span size="xs" c="dimmed" data-testid="case-priority-why" title="Where the case sits in the queue, and why">
-              Score {c.priorityScore} · {c.priorityWhy}
+            <Text span size="xs" c="dimmed" data-testid="case-priority-why" title={t('case.priorityWhyTitle')}>
+              {t('case.score', { score: c.priorityScore, text: c.priorityWhy })}
             </Text>
             {c.tags.map((tag) => (
               <Badge key={tag} size="xs" variant="outline" color="gray" tt="none" fw={500}>
@@ -169,12 +173,12 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
             </Box>
           </Group>
           <div className={classes.facts}>
-            <Fact label="Assignee">
+            <Fact label={t('case.facts.assignee')}>
               <Text span size="sm" c={c.assigneeName ? undefined : 'dimmed'} fs={c.assigneeName ? undefined : 'italic'}>
-                {c.assigneeName ?? 'Unassigned'}
+                {c.assigneeName ?? t('queue.unassigned')}
               </Text>
             </Fact>
-            <Fact label="Channel">
+            <Fact label={t('case.facts.channel')}>
               <Group gap={6} wrap="nowrap">
                 <ChannelIcon channel={c.channel} size={14} tooltip={false} />
                 <Text span size="sm">
@@ -182,15 +186,15 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
                 </Text>
               </Group>
             </Fact>
-            <Fact label="Queue">{c.queueName}</Fact>
-            <Fact label="Created">
+            <Fact label={t('case.facts.queue')}>{c.queueName}</Fact>
+            <Fact label={t('case.facts.created')}>
               <span title={fullTimestamp(c.createdAt)}>{formatTimestamp(c.createdAt, now)}</span>
             </Fact>
-            <Fact label="Updated">
+            <Fact label={t('case.facts.updated')}>
               <span title={fullTimestamp(c.updatedAt)}>{formatTimestamp(c.updatedAt, now)}</span>
             </Fact>
-            <Fact label="Language">{languageName(c.language)}</Fact>
-            <Fact label="Sentiment">
+            <Fact label={t('case.facts.language')}>{languageName(c.language)}</Fact>
+            <Fact label={t('case.facts.sentiment')}>
               <Text span size="sm" c={sentiment.color}>
                 {sentiment.label}
               </Text>
@@ -201,7 +205,7 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
         <Composer ref={composer} item={c} draft={view.draft} noteDraft={view.noteDraft} customer={view.customer} messages={view.messages} me={me} onReplyingChange={setReplying} />
       </Box>
       {sideAsDrawer ? (
-        <Drawer opened={detailsOpen} onClose={() => setDetailsOpen(false)} position="right" size={360} title="Case details" padding={0} classNames={{ header: classes.drawerHeader }} data-testid="case-details-drawer">
+        <Drawer opened={detailsOpen} onClose={() => setDetailsOpen(false)} position="right" size={360} title={t('case.detailsTitle')} padding={0} classNames={{ header: classes.drawerHeader }} data-testid="case-details-drawer">
           <Box className={classes.drawerSide}>{side}</Box>
         </Drawer>
       ) : (

@@ -1,18 +1,19 @@
 /** The customer at a glance: entitlement, value, reach, how to reach them, their device and other cases. */
+import { useTranslation } from 'react-i18next';
 import type { ReactNode } from 'react';
 import { ActionIcon, Avatar, Badge, Group, Menu, Progress, SimpleGrid, Stack, Text, UnstyledButton } from '@mantine/core';
 import { IconAt, IconCheck, IconDots, IconMail, IconPhone, IconUserOff } from '@tabler/icons-react';
 import { useSetConsent } from '../api/mutations';
 import type { CaseView } from '../../../shared/api';
 import type { Customer, Device } from '../../../shared/domain';
-import { formatMoney, initials, languageName } from '../lib/format';
+import { formatMoney, formatNumber, initials, languageName } from '../lib/format';
 import { formatTimestamp, fullTimestamp } from '../lib/time';
 import { StatusBadge } from './Badges';
 import { ChannelIcon, channelLabel, isChannel } from './ChannelIcon';
 import { EmptyState } from './States';
 import classes from './CustomerSummary.module.css';
 
-const HEALTH = { ok: { color: 'teal', label: 'Healthy' }, warning: { color: 'orange', label: 'Warning' }, critical: { color: 'red', label: 'Critical' } } as const;
+const HEALTH_COLORS = { ok: 'teal', warning: 'orange', critical: 'red' } as const;
 const PLAN_COLORS = { basic: 'gray', plus: 'blue', premium: 'violet', enterprise: 'grape' } as const;
 
 interface Props {
@@ -23,21 +24,22 @@ interface Props {
 }
 
 export function CustomerSummary({ customer, device, otherCases, onOpenCase }: Props) {
+  const { t } = useTranslation();
   return (
     <Stack gap={0} data-testid="customer-summary">
-      <Section title="Customer">
-        {customer ? <CustomerCard customer={customer} /> : <EmptyState icon={<IconUserOff size={20} />} title="No customer linked" />}
+      <Section title={t('customer.title')}>
+        {customer ? <CustomerCard customer={customer} /> : <EmptyState icon={<IconUserOff size={20} />} title={t('customer.none')} />}
       </Section>
       {device && (
-        <Section title="Device">
+        <Section title={t('customer.device')}>
           <DeviceCard device={device} />
         </Section>
       )}
       {customer && (
-        <Section title={`Other cases (${otherCases.length})`}>
+        <Section title={t('customer.otherCases', { count: otherCases.length })}>
           {otherCases.length === 0 ? (
             <Text size="xs" c="dimmed">
-              No other cases.
+              {t('customer.noOtherCases')}
             </Text>
           ) : (
             <Stack gap={2} data-testid="customer-cases">
@@ -75,9 +77,10 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 }
 
 function CustomerCard({ customer }: { customer: Customer }) {
+  const { t } = useTranslation();
   const identities: { key: string; icon: ReactNode; label: string; value: string }[] = [
-    ...(customer.email ? [{ key: 'email', icon: <IconMail size={14} color="var(--mantine-color-gray-6)" />, label: 'Email', value: customer.email }] : []),
-    ...(customer.phone ? [{ key: 'phone', icon: <IconPhone size={14} color="var(--mantine-color-gray-6)" />, label: 'Phone', value: customer.phone }] : []),
+    ...(customer.email ? [{ key: 'email', icon: <IconMail size={14} color="var(--mantine-color-gray-6)" />, label: t('channels.email'), value: customer.email }] : []),
+    ...(customer.phone ? [{ key: 'phone', icon: <IconPhone size={14} color="var(--mantine-color-gray-6)" />, label: t('channels.phone'), value: customer.phone }] : []),
     ...Object.entries(customer.handles).map(([network, handle]) => ({
       key: network,
       icon: isChannel(network) ? <ChannelIcon channel={network} size={14} tooltip={false} /> : <IconAt size={14} color="var(--mantine-color-gray-6)" />,
@@ -96,17 +99,17 @@ function CustomerCard({ customer }: { customer: Customer }) {
             {customer.name}
           </Text>
           <Group gap={4} mt={2}>
-            <Badge size="xs" color={PLAN_COLORS[customer.plan]} variant="light" title="Plan / entitlement">
-              {customer.plan}
+            <Badge size="xs" color={PLAN_COLORS[customer.plan]} variant="light" title={t('customer.plan')}>
+              {t(`plans.${customer.plan}`)}
             </Badge>
             {customer.doNotEngage ? (
-              <Badge size="xs" variant="filled" color="red" tt="none" title="Asked not to be contacted: replies need a supervisor's override" data-testid="do-not-engage">
-                do not engage
+              <Badge size="xs" variant="filled" color="red" tt="none" title={t('customer.doNotEngageHelp')} data-testid="do-not-engage">
+                {t('customer.doNotEngage')}
               </Badge>
             ) : (
               !customer.consent && (
-                <Badge size="xs" variant="outline" color="red" tt="none" title="Has not consented to being contacted proactively">
-                  no consent
+                <Badge size="xs" variant="outline" color="red" tt="none" title={t('customer.noConsentHelp')}>
+                  {t('customer.noConsent')}
                 </Badge>
               )
             )}
@@ -115,17 +118,17 @@ function CustomerCard({ customer }: { customer: Customer }) {
         <ConsentMenu customer={customer} />
       </Group>
       <SimpleGrid cols={2} spacing={10} verticalSpacing={10}>
-        <Stat label="Lifetime value">
+        <Stat label={t('customer.lifetimeValue')}>
           <span className="tabular">{formatMoney(customer.lifetimeValue)}</span>
         </Stat>
-        <Stat label="Influence">
+        <Stat label={t('customer.influence')}>
           <Group gap={6} wrap="nowrap">
-            <span className="tabular">{Math.round(customer.influence)}</span>
-            <Progress value={customer.influence} size={4} color={customer.influence >= 70 ? 'orange' : 'indigo'} style={{ flex: 1 }} aria-label="Influence" />
+            <span className="tabular">{formatNumber(Math.round(customer.influence))}</span>
+            <Progress value={customer.influence} size={4} color={customer.influence >= 70 ? 'orange' : 'indigo'} style={{ flex: 1 }} aria-label={t('customer.influence')} />
           </Group>
         </Stat>
-        <Stat label="Language">{languageName(customer.language)}</Stat>
-        <Stat label="Prefers">
+        <Stat label={t('case.facts.language')}>{languageName(customer.language)}</Stat>
+        <Stat label={t('customer.prefers')}>
           <Group gap={5} wrap="nowrap">
             <ChannelIcon channel={customer.preferredChannel} size={13} tooltip={false} />
             {channelLabel(customer.preferredChannel)}
@@ -149,7 +152,8 @@ function CustomerCard({ customer }: { customer: Customer }) {
 }
 
 function DeviceCard({ device }: { device: Device }) {
-  const health = HEALTH[device.health];
+  const { t } = useTranslation();
+  const health = { color: HEALTH_COLORS[device.health], label: t(`health.${device.health}`) };
   return (
     <Stack gap={6} data-testid="customer-device">
       <Group justify="space-between" wrap="nowrap">
@@ -160,12 +164,12 @@ function DeviceCard({ device }: { device: Device }) {
           {health.label}
         </Badge>
       </Group>
-      <Field label="Model">{device.model}</Field>
-      <Field label="Serial">
+      <Field label={t('customer.model')}>{device.model}</Field>
+      <Field label={t('customer.serial')}>
         <span style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>{device.serial}</span>
       </Field>
-      <Field label="Last telemetry">
-        {device.lastTelemetryAt ? <span title={fullTimestamp(device.lastTelemetryAt)}>{formatTimestamp(device.lastTelemetryAt)}</span> : 'none received'}
+      <Field label={t('customer.lastTelemetry')}>
+        {device.lastTelemetryAt ? <span title={fullTimestamp(device.lastTelemetryAt)}>{formatTimestamp(device.lastTelemetryAt)}</span> : t('customer.noTelemetry')}
       </Field>
     </Stack>
   );
@@ -199,22 +203,23 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 
 /** What the customer agreed to, as they told an agent: opted in to being contacted, or not to be contacted at all. */
 function ConsentMenu({ customer }: { customer: Customer }) {
+  const { t } = useTranslation();
   const setConsent = useSetConsent();
   const toggle = (field: 'consent' | 'doNotEngage') => setConsent.mutate({ id: customer.id, [field]: !customer[field] });
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <ActionIcon variant="subtle" color="gray" ml="auto" aria-label="Consent" data-testid="consent-menu">
+        <ActionIcon variant="subtle" color="gray" ml="auto" aria-label={t('customer.consent')} data-testid="consent-menu">
           <IconDots size={16} />
         </ActionIcon>
       </Menu.Target>
       <Menu.Dropdown>
-        <Menu.Label>The customer agreed to</Menu.Label>
+        <Menu.Label>{t('customer.agreedTo')}</Menu.Label>
         <Menu.Item leftSection={customer.consent ? <IconCheck size={14} /> : <span style={{ width: 14 }} />} onClick={() => toggle('consent')}>
-          Being contacted first (opted in)
+          {t('customer.optedIn')}
         </Menu.Item>
         <Menu.Item leftSection={customer.doNotEngage ? <IconCheck size={14} /> : <span style={{ width: 14 }} />} onClick={() => toggle('doNotEngage')} color="red">
-          Do not engage
+          {t('customer.doNotEngageItem')}
         </Menu.Item>
       </Menu.Dropdown>
     </Menu>

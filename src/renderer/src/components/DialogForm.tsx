@@ -1,4 +1,5 @@
 /** The form inside a dialog: its fields, then Cancel and the submit button. Enter submits. */
+import { useTranslation } from 'react-i18next';
 import type { ReactNode } from 'react';
 import { Button, Group, Stack } from '@mantine/core';
 
@@ -15,6 +16,7 @@ interface Props {
 }
 
 export function DialogForm({ children, onSubmit, onCancel, submitLabel, submitTestId, busy, disabled, focusSubmit }: Props) {
+  const { t } = useTranslation();
   return (
     <form
       onSubmit={(event) => {
@@ -26,7 +28,7 @@ export function DialogForm({ children, onSubmit, onCancel, submitLabel, submitTe
         {children}
         <Group justify="flex-end" gap={8} mt={4}>
           <Button variant="default" onClick={onCancel}>
-            Cancel
+            {t('common.cancel')}
           </Button>
           <Button type="submit" disabled={disabled} loading={busy} data-autofocus={focusSubmit || undefined} data-testid={submitTestId}>
             {submitLabel}

@@ -3,6 +3,7 @@
  * the title, how many there are and the list's controls; below it the list,
  * which narrows to make room for the open case beside it.
  */
+import { useTranslation } from 'react-i18next';
 import type { ReactNode } from 'react';
 import { Box, Group, Text } from '@mantine/core';
 import classes from './ListView.module.css';
@@ -19,7 +20,12 @@ interface ToolbarProps {
   testId?: string;
 }
 
+/** The nouns lists count in, with their plural forms in every language. */
+const COUNTED = ['case', 'post', 'change', 'queue', 'user'] as const;
+const isCounted = (noun: string): noun is (typeof COUNTED)[number] => (COUNTED as readonly string[]).includes(noun);
+
 export function ViewToolbar({ title, total, noun, hint, children, testId }: ToolbarProps) {
+  const { t } = useTranslation();
   return (
     <Group className={classes.toolbar} justify="space-between" wrap="nowrap" data-testid={testId}>
       <Group gap={10} wrap="nowrap" style={{ minWidth: 0 }}>
@@ -28,7 +34,7 @@ export function ViewToolbar({ title, total, noun, hint, children, testId }: Tool
           {title}
         </Text>
         <Text size="xs" c="dimmed" className="tabular" style={{ whiteSpace: 'nowrap' }} aria-live="polite" data-testid="view-total">
-          {total === undefined ? '' : `${total} ${total === 1 ? noun : `${noun}s`}`}
+          {total === undefined ? '' : isCounted(noun) ? t(`counts.${noun}`, { count: total }) : `${total} ${total === 1 ? noun : `${noun}s`}`}
         </Text>
         {hint}
       </Group>

@@ -5,6 +5,7 @@
  * consent override it went out under; attachments are listed and downloaded
  * from the hub on demand.
  */
+import { useTranslation } from 'react-i18next';
 import { useEffect, useRef } from 'react';
 import { Badge, Button, Group, Loader, Text, Tooltip } from '@mantine/core';
 import { IconCheck, IconClockUp, IconLock, IconMessages, IconShieldExclamation } from '@tabler/icons-react';
@@ -12,6 +13,7 @@ import type { Message } from '../../../shared/domain';
 import { useRetryReply } from '../api/mutations';
 import { formatTimestamp, fullTimestamp } from '../lib/time';
 import { Attachments } from './Attachments';
+import { i18n } from '../i18n';
 import { ChannelIcon, channelLabel } from './ChannelIcon';
 import { EmptyState } from './States';
 import classes from './MessageTimeline.module.css';
@@ -25,6 +27,7 @@ interface Props {
 }
 
 export function MessageTimeline({ messages, language, caseId, online }: Props) {
+  const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   // Open at the latest message, and follow new ones as they arrive.
   useEffect(() => {
@@ -34,10 +37,10 @@ export function MessageTimeline({ messages, language, caseId, online }: Props) {
 
   return (
     // Focusable, so the keyboard can scroll the conversation; a log, so a screen reader hears what arrives.
-    <div ref={scroller} className={classes.scroller} tabIndex={0} role="log" aria-label="Conversation">
+    <div ref={scroller} className={classes.scroller} tabIndex={0} role="log" aria-label={t('timeline.label')}>
       <div className={classes.timeline} data-testid="message-timeline" lang={language}>
         {messages.length === 0 ? (
-          <EmptyState icon={<IconMessages size={20} />} title="No messages yet" />
+          <EmptyState icon={<IconMessages size={20} />} title={t('timeline.empty')} />
         ) : (
           messages.map((message) => <MessageItem key={message.id} message={message} online={online} />)
         )}
@@ -47,12 +50,13 @@ export function MessageTimeline({ messages, language, caseId, online }: Props) {
 }
 
 function directionLabel({ direction, channel }: Message): string {
-  if (direction === 'note') return 'Internal note';
-  return direction === 'out' ? `Reply via ${channelLabel(channel)}` : `via ${channelLabel(channel)}`;
+  if (direction === 'note') return i18n.t('composer.note');
+  return i18n.t(direction === 'out' ? 'timeline.replyVia' : 'timeline.via', { channel: channelLabel(channel) });
 }
 
 function MessageItem({ message, online }: { message: Message; online: boolean }) {
   // rev 0: written here, not confirmed by the hub yet.
+  const { t } = useTranslation();
   const local = message.rev === 0;
   return (
     <div className={classes.message} data-direction={message.direction} data-local={local || undefined} data-testid="message">
@@ -71,11 +75,11 @@ function MessageItem({ message, online }: { message: Message; online: boolean })
             ml="auto"
             pl={8}
             className={classes.pending}
-            title={online ? 'Being sent to the hub' : 'Saved here; it is sent when the hub is reachable'}
+            title={online ? t('timeline.sendingHelp') : t('timeline.queuedHelp')}
             data-testid="message-pending"
           >
             <IconClockUp size={12} />
-            {online ? 'Sending…' : 'Queued'}
+            {online ? t('timeline.sending') : t('timeline.queued')}
           </Text>
         ) : (
           <Text size="xs" c="dimmed" ml="auto" pl={8} style={{ whiteSpace: 'nowrap' }} title={fullTimestamp(message.createdAt)}>
@@ -89,9 +93,9 @@ function MessageItem({ message, online }: { message: Message; online: boolean })
       {message.attachments.length > 0 && <Attachments caseId={message.caseId} attachments={message.attachments} />}
       {message.direction === 'out' && !local && message.delivery && <DeliveryState message={message} delivery={message.delivery} />}
       {message.delivery?.consentOverride && (
-        <Tooltip label={`Sent past the consent rule by a supervisor: ${message.delivery.consentOverride}`} multiline w={280}>
+        <Tooltip label={t('timeline.overrideHelp', { reason: message.delivery.consentOverride })} multiline w={280}>
           <Badge size="xs" mt={6} variant="light" color="orange" tt="none" leftSection={<IconShieldExclamation size={11} />} data-testid="message-override">
-            Consent overridden: {message.delivery.consentOverride}
+            {t('timeline.override', { reason: message.delivery.consentOverride })}
           </Badge>
         </Tooltip>
       )}
@@ -101,14 +105,15 @@ function MessageItem({ message, online }: { message: Message; online: boolean })
 
 /** Where a reply is on its channel. */
 function DeliveryState({ message, delivery }: { message: Message; delivery: NonNullable<Message['delivery']> }) {
+  const { t } = useTranslation();
   const retry = useRetryReply(message.caseId);
-  const attempts = delivery.attempts > 1 ? ` · ${delivery.attempts} attempts` : '';
+  const attempts = delivery.attempts > 1 ? ` · ${t('timeline.attempts', { count: delivery.attempts })}` : '';
   if (delivery.status === 'queued') {
     return (
-      <Group gap={6} mt={6} wrap="nowrap" data-testid="message-delivery" data-status="queued" title={delivery.reason ? `Last attempt: ${delivery.reason}` : undefined}>
+      <Group gap={6} mt={6} wrap="nowrap" data-testid="message-delivery" data-status="queued" title={delivery.reason ? t('timeline.lastAttempt', { reason: delivery.reason }) : undefined}>
         <Loader size={10} color="gray" />
         <Text size="xs" c="dimmed">
-          Queued for {message.channel === 'email' ? 'sending' : 'posting'}
+          {message.channel === 'email' ? t('timeline.queuedSending') : t('timeline.queuedPosting')}
           {attempts}
         </Text>
       </Group>
@@ -116,10 +121,10 @@ function DeliveryState({ message, delivery }: { message: Message; delivery: NonN
   }
   if (delivery.status === 'sent') {
     return (
-      <Group gap={4} mt={6} wrap="nowrap" data-testid="message-delivery" data-status="sent" title={delivery.externalId ? `Provider id: ${delivery.externalId}` : 'Sent'}>
+      <Group gap={4} mt={6} wrap="nowrap" data-testid="message-delivery" data-status="sent" title={delivery.externalId ? t('timeline.providerId', { id: delivery.externalId }) : t('timeline.sentTitle')}>
         <IconCheck size={12} color="var(--mantine-color-teal-7)" />
         <Text size="xs" c="teal">
-          Sent {formatTimestamp(delivery.at)}
+          {t('timeline.sent', { time: formatTimestamp(delivery.at) })}
         </Text>
       </Group>
     );
@@ -127,11 +132,11 @@ function DeliveryState({ message, delivery }: { message: Message; delivery: NonN
   return (
     <Group gap={8} mt={6} wrap="nowrap" justify="space-between" data-testid="message-delivery" data-status="failed">
       <Text size="xs" c="red" style={{ minWidth: 0, overflowWrap: 'anywhere' }} data-testid="message-delivery-reason">
-        Not delivered{delivery.reason ? `: ${delivery.reason}` : ''}
+        {delivery.reason ? t('timeline.notDeliveredBecause', { reason: delivery.reason }) : t('timeline.notDelivered')}
         {attempts}
       </Text>
       <Button size="compact-xs" variant="light" color="red" style={{ flex: 'none' }} loading={retry.isPending} onClick={() => retry.mutate({ id: message.id })} data-testid="message-retry">
-        Retry
+        {t('common.retry')}
       </Button>
     </Group>
   );

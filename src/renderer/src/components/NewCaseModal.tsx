@@ -4,6 +4,7 @@
  * by name, email, phone or handle and then one of their devices, both from the
  * local cache, so the form works offline too.
  */
+import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { Group, Modal, SegmentedControl, Select, Text, Textarea, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -11,12 +12,12 @@ import type { Customer, Queue } from '../../../shared/domain';
 import { CHANNELS, type Channel, type Priority, TEXT_LIMITS } from '../../../shared/domain';
 import { useApiMutation } from '../api/mutations';
 import { useCustomerDevices, useCustomerSearch } from '../api/queries';
-import { PRIORITY_OPTIONS } from '../lib/fields';
+import { priorityOptions } from '../lib/fields';
 import { channelLabel } from './ChannelIcon';
 import { DialogForm } from './DialogForm';
 
 // Device cases come from device rules, not from people.
-const CHANNEL_OPTIONS = CHANNELS.filter((c) => c !== 'device').map((value) => ({ value, label: channelLabel(value) }));
+const channelOptions = () => CHANNELS.filter((c) => c !== 'device').map((value) => ({ value, label: channelLabel(value) }));
 
 interface Props {
   opened: boolean;
@@ -30,8 +31,9 @@ interface Props {
 }
 
 export function NewCaseModal({ opened, onClose, queues, defaultQueueId, onCreated, callerPhone = null }: Props) {
+  const { t } = useTranslation();
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>New case</Text>} size={520} data-testid="new-case-modal">
+    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>{t('case.newCase')}</Text>} size={520} data-testid="new-case-modal">
       {/* Mounted only while open, so every new case starts from a clean form. */}
       {opened && <NewCaseForm queues={queues} defaultQueueId={defaultQueueId} onCancel={onClose} onCreated={onCreated} callerPhone={callerPhone} />}
     </Modal>
@@ -43,11 +45,12 @@ function customerLine(c: Customer): string {
 }
 
 function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated, callerPhone }: Omit<Props, 'opened' | 'onClose'> & { onCancel: () => void }) {
-  const [subject, setSubject] = useState(callerPhone ? `Call from ${callerPhone}` : '');
+  const { t } = useTranslation();
+  const [subject, setSubject] = useState(callerPhone ? t('newCase.callFrom', { phone: callerPhone }) : '');
   const [queueId, setQueueId] = useState<string | null>(defaultQueueId ?? queues[0]?.id ?? null);
   const [priority, setPriority] = useState<Priority>('normal');
   const [channel, setChannel] = useState<Channel>('phone');
-  const [note, setNote] = useState(callerPhone ? `Caller: ${callerPhone}` : '');
+  const [note, setNote] = useState(callerPhone ? t('newCase.caller', { phone: callerPhone }) : '');
   const [touched, setTouched] = useState(false);
   const [customerSearch, setCustomerSearch] = useState(callerPhone ?? '');
   const [debouncedSearch] = useDebouncedValue(customerSearch, 150);
@@ -57,10 +60,10 @@ function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated, callerPhone 
   // The chosen one stays an option while the search text shows its name.
   const customers = customer && !found.some((c) => c.id === customer.id) ? [customer, ...found] : found;
   const devices = useCustomerDevices(customer?.id ?? null).data ?? [];
-  const create = useApiMutation('cases.create', { onSuccess: (item) => onCreated(item.id), errorTitle: 'The case was not created' });
+  const create = useApiMutation('cases.create', { onSuccess: (item) => onCreated(item.id), errorTitle: t('newCase.failed') });
 
-  const subjectError = touched && subject.trim() === '' ? 'What is it about?' : undefined;
-  const queueError = touched && !queueId ? 'Choose a queue' : undefined;
+  const subjectError = touched && subject.trim() === '' ? t('newCase.subjectRequired') : undefined;
+  const queueError = touched && !queueId ? t('newCase.queueRequired') : undefined;
   const submit = () => {
     setTouched(true);
     if (subject.trim() === '' || !queueId) return;
@@ -68,10 +71,10 @@ function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated, callerPhone 
   };
 
   return (
-    <DialogForm onSubmit={submit} onCancel={onCancel} submitLabel="Create case" submitTestId="new-case-submit" busy={create.isPending}>
+    <DialogForm onSubmit={submit} onCancel={onCancel} submitLabel={t('newCase.submit')} submitTestId="new-case-submit" busy={create.isPending}>
       <TextInput
-        label="Subject"
-        placeholder="Short summary of the request"
+        label={t('fields.subject')}
+        placeholder={t('newCase.subjectPlaceholder')}
         data-autofocus
         maxLength={TEXT_LIMITS.subject}
         value={subject}
@@ -80,9 +83,9 @@ function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated, callerPhone 
         data-testid="new-case-subject"
       />
       <Select
-        label="Customer"
-        placeholder="Name, email, phone or handle"
-        description={customer ? customerLine(customer) : callerPhone && found.length === 0 ? 'No customer has this number' : undefined}
+        label={t('customer.title')}
+        placeholder={t('newCase.customerPlaceholder')}
+        description={customer ? customerLine(customer) : callerPhone && found.length === 0 ? t('newCase.noCustomerForNumber') : undefined}
         searchable
         clearable
         searchValue={customerSearch}
@@ -108,13 +111,13 @@ function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated, callerPhone 
         }}
         // The core searched name, email, phone and handles: show what it found.
         filter={({ options }) => options}
-        nothingFoundMessage={debouncedSearch.trim() ? 'No customer matches' : 'Type to search'}
+        nothingFoundMessage={debouncedSearch.trim() ? t('newCase.noCustomerMatch') : t('newCase.typeToSearch')}
         comboboxProps={{ withinPortal: true }}
         data-testid="new-case-customer"
       />
       <Select
-        label="Device"
-        placeholder={!customer ? 'Pick a customer first' : devices.length === 0 ? 'No devices' : 'None'}
+        label={t('customer.device')}
+        placeholder={!customer ? t('newCase.pickCustomerFirst') : devices.length === 0 ? t('newCase.noDevices') : t('newCase.noDevice')}
         disabled={!customer || devices.length === 0}
         clearable
         data={devices.map((d) => ({ value: d.id, label: `${d.model} · ${d.serial}` }))}
@@ -125,20 +128,20 @@ function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated, callerPhone 
       />
       <Group grow gap={12} align="flex-start">
         <Select
-          label="Queue"
+          label={t('case.facts.queue')}
           data={queues.map((q) => ({ value: q.id, label: q.name }))}
           value={queueId}
           onChange={setQueueId}
           allowDeselect={false}
           searchable
-          nothingFoundMessage="No such queue"
+          nothingFoundMessage={t('newCase.noSuchQueue')}
           error={queueError}
           comboboxProps={{ withinPortal: true }}
           data-testid="new-case-queue"
         />
         <Select
-          label="Channel"
-          data={CHANNEL_OPTIONS}
+          label={t('case.facts.channel')}
+          data={channelOptions()}
           value={channel}
           onChange={(value) => value && setChannel(value as Channel)}
           allowDeselect={false}
@@ -147,13 +150,13 @@ function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated, callerPhone 
       </Group>
       <div>
         <Text size="sm" fw={500} mb={4}>
-          Priority
+          {t('fields.priority')}
         </Text>
-        <SegmentedControl fullWidth size="xs" data={PRIORITY_OPTIONS} value={priority} onChange={(value) => setPriority(value as Priority)} data-testid="new-case-priority" />
+        <SegmentedControl fullWidth size="xs" data={priorityOptions()} value={priority} onChange={(value) => setPriority(value as Priority)} data-testid="new-case-priority" />
       </div>
       <Textarea
-        label="First internal note"
-        description="Optional — what you know so far; only your team sees it"
+        label={t('newCase.firstNote')}
+        description={t('newCase.firstNoteHint')}
         autosize
         minRows={3}
         maxRows={8}
@@ -167,7 +170,7 @@ function NewCaseForm({ queues, defaultQueueId, onCancel, onCreated, callerPhone 
       />
       {queues.length === 0 && (
         <Text size="xs" c="red">
-          You are not a member of any queue, so there is nowhere to put a new case.
+          {t('newCase.noQueue')}
         </Text>
       )}
     </DialogForm>

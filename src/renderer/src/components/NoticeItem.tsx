@@ -6,6 +6,7 @@
  */
 import { Button, Group, Paper, Text, ThemeIcon } from '@mantine/core';
 import { IconArrowsExchange, IconExternalLink, IconX } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 import type { Notice } from '../../../shared/api';
 import { fieldLabel, fieldValueText } from '../lib/fields';
 import { formatTimestamp, fullTimestamp } from '../lib/time';
@@ -47,6 +48,7 @@ interface Props {
 }
 
 export function NoticeItem({ notice, dismissing, onDismiss, onOpenCase }: Props) {
+  const { t } = useTranslation();
   const { body, noteBody, fields, caseStays } = carried(notice);
   const rejected = notice.kind === 'rejected';
   return (
@@ -57,7 +59,7 @@ export function NoticeItem({ notice, dismissing, onDismiss, onOpenCase }: Props)
         </ThemeIcon>
         <div className={classes.content}>
           <Text size="11px" c="dimmed" title={fullTimestamp(notice.createdAt)}>
-            {rejected ? 'Refused by the hub' : 'Reassigned'} · {formatTimestamp(notice.createdAt)}
+            {rejected ? t('notices.refused') : t('notices.reassigned')} · {formatTimestamp(notice.createdAt)}
           </Text>
           <Text size="sm" mt={2} className={classes.text} data-testid="notice-text">
             {notice.text}
@@ -67,23 +69,23 @@ export function NoticeItem({ notice, dismissing, onDismiss, onOpenCase }: Props)
               {fields.map(([field, value]) => (
                 <Text key={field} size="xs">
                   <Text span size="xs" c="dimmed">
-                    {fieldLabel(field)}:
+                    {t('notices.fieldLabel', { field: fieldLabel(field) })}
                   </Text>{' '}
                   {fieldValueText(field, value)}
                 </Text>
               ))}
             </div>
           )}
-          {body !== null && <NoticeText label={notice.kind === 'reassigned' ? 'Your reply draft' : 'What you wrote'} text={body} testId="notice-body" copyTestId="notice-copy" />}
-          {noteBody !== null && <NoticeText label="Your internal note draft" text={noteBody} note testId="notice-note-body" copyTestId="notice-note-copy" />}
+          {body !== null && <NoticeText label={notice.kind === 'reassigned' ? t('notices.replyDraft') : t('notices.whatYouWrote')} text={body} testId="notice-body" copyTestId="notice-copy" />}
+          {noteBody !== null && <NoticeText label={t('notices.noteDraft')} text={noteBody} note testId="notice-note-body" copyTestId="notice-note-copy" />}
           <Group gap={6} mt={10}>
             {rejected && caseStays && notice.caseId && onOpenCase && (
               <Button size="compact-xs" variant="subtle" leftSection={<IconExternalLink size={12} />} onClick={() => onOpenCase(notice.caseId!)} data-testid="notice-open-case">
-                Open case
+                {t('common.openCase')}
               </Button>
             )}
             <Button size="compact-xs" variant="default" ml="auto" loading={dismissing} onClick={onDismiss} data-testid="notice-dismiss">
-              Dismiss
+              {t('common.dismiss')}
             </Button>
           </Group>
         </div>

@@ -1,6 +1,7 @@
 /** Text the user wrote, kept in a notice (a refused message, a reassigned case's drafts): shown whole, with a button to copy it. */
 import { Button, CopyButton, Group, Text } from '@mantine/core';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 import classes from './NoticeText.module.css';
 
 interface Props {
@@ -13,6 +14,7 @@ interface Props {
 }
 
 export function NoticeText({ label, text, note = false, testId, copyTestId }: Props) {
+  const { t } = useTranslation();
   return (
     <div className={classes.root}>
       <Group justify="space-between" gap={8} wrap="nowrap" mb={4}>
@@ -22,7 +24,7 @@ export function NoticeText({ label, text, note = false, testId, copyTestId }: Pr
         <CopyButton value={text} timeout={1500}>
           {({ copied, copy }) => (
             <Button size="compact-xs" variant="light" color={copied ? 'teal' : 'indigo'} leftSection={copied ? <IconCheck size={12} /> : <IconCopy size={12} />} onClick={copy} style={{ flex: 'none' }} data-testid={copyTestId}>
-              {copied ? 'Copied' : 'Copy text'}
+              {copied ? t('common.copied') : t('common.copyText')}
             </Button>
           )}
         </CopyButton>

@@ -1,6 +1,7 @@
 /** Everything a sync had to tell the user: changes the hub refused (with all they carried) and cases reassigned away. */
 import { Drawer, Stack, Text } from '@mantine/core';
 import { IconBellOff } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Notice } from '../../../shared/api';
 import { useApiMutation } from '../api/mutations';
@@ -16,10 +17,11 @@ interface Props {
 }
 
 export function NoticesDrawer({ opened, onClose, notices, onOpenCase }: Props) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const dismiss = useApiMutation('notices.dismiss', {
     onSuccess: () => void client.invalidateQueries({ queryKey: methodKey('notices.list') }),
-    errorTitle: 'The notice could not be dismissed',
+    errorTitle: t('notices.dismissFailed'),
   });
   // A case reassigned away has left this console: a refused change of it has no case to open.
   const gone = new Set(notices.filter((n) => n.kind === 'reassigned' && n.caseId).map((n) => n.caseId!));
@@ -31,12 +33,12 @@ export function NoticesDrawer({ opened, onClose, notices, onOpenCase }: Props) {
       size={420}
       title={
         <Text fw={600} size="md">
-          Notices
+          {t('notices.title')}
         </Text>
       }
     >
       {notices.length === 0 ? (
-        <EmptyState icon={<IconBellOff size={20} />} title="Nothing to tell" hint="Changes the hub refuses and cases reassigned away from you are listed here." testId="notices-empty" />
+        <EmptyState icon={<IconBellOff size={20} />} title={t('notices.emptyTitle')} hint={t('notices.emptyHint')} testId="notices-empty" />
       ) : (
         <Stack gap={10}>
           {notices.map((notice) => (

@@ -4,6 +4,8 @@
  * last 4 hours against the usual for the time of day, agents available against
  * agents needed (Erlang C) — under a staffing chart, sortable by any column.
  */
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { Badge, Box, Table, Text } from '@mantine/core';
 import type { QueueStats } from '../../../shared/protocol';
@@ -16,23 +18,12 @@ import { StaffingChart } from './boards/StaffingChart';
 import { ViewToolbar } from './ListView';
 
 type Key = keyof QueueStats | 'name';
-const COLUMNS: SortColumn<Key>[] = [
-  { key: 'name', label: 'Queue', title: 'The queue' },
-  { key: 'waiting', label: 'Waiting', title: 'New or open cases nobody has taken yet' },
-  { key: 'oldestWaitSeconds', label: 'Oldest', title: 'How long the longest-waiting case has waited' },
-  { key: 'atRisk', label: 'At risk', title: 'Cases whose SLA falls due within the hour' },
-  { key: 'breached', label: 'Breached', title: 'Cases past their SLA' },
-  {
-    key: 'arrivals15m',
-    label: 'Arrivals',
-    title: 'Cases opened per quarter-hour over the last 4 hours; the last 15 minutes against the usual: the same quarter-hour’s mean over the previous 7 days',
-  },
-  { key: 'agentsAvailable', label: 'Available', title: 'Members available now (of those signed in)' },
-  { key: 'agentsNeeded', label: 'Needed', title: 'Agents needed now for 80 % answered within 60 s (Erlang C, last hour’s arrivals)' },
-  { key: 'averageHandleSeconds', label: 'Handle time', title: 'Opened to solved, over the cases solved in the last 24 hours' },
-];
+const KEYS = ['name', 'waiting', 'oldestWaitSeconds', 'atRisk', 'breached', 'arrivals15m', 'agentsAvailable', 'agentsNeeded', 'averageHandleSeconds'] as const satisfies readonly Key[];
+const columns = (t: TFunction): SortColumn<Key>[] => KEYS.map((key) => ({ key, label: t(`queueBoard.columns.${key}.label`), title: t(`queueBoard.columns.${key}.title`) }));
 
 export function QueueBoard() {
+  const { t } = useTranslation();
+  const COLUMNS = columns(t);
   const queues = useQueues().data ?? [];
   const [stats, setStats] = useState<QueueStats[] | null>(null);
   useEffect(() => {
@@ -49,14 +40,14 @@ export function QueueBoard() {
 
   return (
     <Box data-testid="queue-board" style={{ display: 'flex', flexDirection: 'column', minHeight: 0, height: '100%' }}>
-      <ViewToolbar title="Queue board" total={stats?.length} noun="queue">
+      <ViewToolbar title={t('queueBoard.title')} total={stats?.length} noun="queue">
         <Text size="xs" c="dimmed" truncate>
-          Live; needed agents by Erlang C for 80 % answered within 60 s
+          {t('queueBoard.hint')}
         </Text>
       </ViewToolbar>
       {stats === null ? (
         <Text size="sm" c="dimmed" p="md" data-testid="queue-board-waiting">
-          Waiting for the hub’s first figures…
+          {t('boards.waiting')}
         </Text>
       ) : (
         <>
@@ -84,7 +75,10 @@ export function QueueBoard() {
                       <ArrivalsCell row={row} />
                     </Table.Td>
                     <Table.Td className="tabular" style={{ whiteSpace: 'nowrap' }}>
-                      {row.agentsAvailable} <Text span size="xs" c="dimmed">of {row.agentsSignedIn}</Text>
+                      {row.agentsAvailable}{' '}
+                      <Text span size="xs" c="dimmed">
+                        {t('queueBoard.ofSignedIn', { count: row.agentsSignedIn })}
+                      </Text>
                     </Table.Td>
                     <Table.Td className="tabular">
                       <Text span fw={row.agentsNeeded > row.agentsAvailable ? 700 : undefined} c={row.agentsNeeded > row.agentsAvailable ? 'red' : undefined} data-testid="queue-board-needed">

@@ -12,6 +12,7 @@
 import { type DragEvent, memo, type MouseEvent, useCallback } from 'react';
 import { Checkbox, Group, Skeleton, Text, VisuallyHidden } from '@mantine/core';
 import { IconInbox, IconSearch } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 import type { QueueItem } from '../../../shared/api';
 import { ageLabel, fullTimestamp } from '../lib/time';
 import { useNow } from '../lib/useNow';
@@ -55,6 +56,7 @@ export interface Picking {
 }
 
 export function QueueList({ items, loading, error, onRetry, searching, selectedId, openId, fresh, onOpen, stacked, picking, emptyText }: Props) {
+  const { t } = useTranslation();
   const now = useNow(1000);
   const rowHeight = stacked ? STACKED_ROW : TABLE_ROW;
   const selection = picking?.selection;
@@ -93,7 +95,7 @@ export function QueueList({ items, loading, error, onRetry, searching, selectedI
       testId="queue-list"
       className={classes.table}
       data-stacked={stacked || undefined}
-      label="Cases"
+      label={t('queue.label')}
       viewportProps={{ 'data-queue-viewport': true }}
       accent="indigo"
       items={items}
@@ -106,8 +108,8 @@ export function QueueList({ items, loading, error, onRetry, searching, selectedI
             {selection && (
               <Checkbox
                 size="xs"
-                aria-label={pickedCount > 0 ? 'Clear the selection' : `Select all ${allCount} cases`}
-                title={pickedCount > 0 ? 'Clear the selection' : items.length > MOVE_CAP ? `Select the first ${MOVE_CAP} (one move takes at most ${MOVE_CAP})` : 'Select all'}
+                aria-label={pickedCount > 0 ? t('queue.clearSelection') : t('queue.selectAllCount', { count: allCount })}
+                title={pickedCount > 0 ? t('queue.clearSelection') : items.length > MOVE_CAP ? t('queue.selectFirst', { cap: MOVE_CAP }) : t('queue.selectAll')}
                 checked={pickedCount > 0 && pickedCount >= allCount}
                 indeterminate={pickedCount > 0 && pickedCount < allCount}
                 disabled={items.length === 0}
@@ -116,24 +118,28 @@ export function QueueList({ items, loading, error, onRetry, searching, selectedI
               />
             )}
             <span>
-            <VisuallyHidden>Channel</VisuallyHidden>
+            <VisuallyHidden>{t('queue.columns.channel')}</VisuallyHidden>
           </span>
-            <span>Priority</span>
+            <span className={classes.head} title={t('queue.columns.priority')}>
+              {t('queue.columns.priority')}
+            </span>
             <span>#</span>
-            <span>Subject</span>
-            <span>Customer</span>
-            <span className={classes.queue}>Queue</span>
-            <span className={classes.assignee}>Assignee</span>
-            <span>Status</span>
-            <span data-testid="queue-header-sla">SLA</span>
-            <span className={classes.right} data-testid="queue-header-age">
-              Age
+            <span className={classes.head}>{t('queue.columns.subject')}</span>
+            <span className={classes.head}>{t('queue.columns.customer')}</span>
+            <span className={`${classes.queue} ${classes.head}`}>{t('queue.columns.queue')}</span>
+            <span className={`${classes.assignee} ${classes.head}`}>{t('queue.columns.assignee')}</span>
+            <span className={classes.head}>{t('queue.columns.status')}</span>
+            <span className={classes.head} data-testid="queue-header-sla">
+              {t('queue.columns.sla')}
+            </span>
+            <span className={`${classes.right} ${classes.head}`} title={t('queue.columns.age')} data-testid="queue-header-age">
+              {t('queue.columns.age')}
             </span>
           </>
         )
       }
       error={error}
-      errorTitle="The queue could not be loaded"
+      errorTitle={t('queue.loadFailed')}
       onRetry={onRetry}
       loading={loading}
       skeleton={
@@ -153,9 +159,9 @@ export function QueueList({ items, loading, error, onRetry, searching, selectedI
       }
       empty={
         searching ? (
-          <EmptyState testId="queue-empty" icon={<IconSearch size={20} />} title="No cases match your search" hint="Search looks at the subject, the customer's name and the case number." />
+          <EmptyState testId="queue-empty" icon={<IconSearch size={20} />} title={t('queue.noMatchTitle')} hint={t('queue.noMatchHint')} />
         ) : (
-          <EmptyState testId="queue-empty" icon={<IconInbox size={20} />} title={emptyText?.title ?? 'Nothing here'} hint={emptyText?.hint ?? 'No active cases in this view. New work appears here as soon as it arrives.'} />
+          <EmptyState testId="queue-empty" icon={<IconInbox size={20} />} title={emptyText?.title ?? t('queue.emptyTitle')} hint={emptyText?.hint ?? t('queue.emptyHint')} />
         )
       }
       renderRow={(item, top) => (
@@ -199,12 +205,14 @@ interface RowProps {
 }
 
 const Row = memo(function Row({ item, top, height, now, stacked, selected, open, fresh, picking, picked, onClick, onToggle, onDragStart, onDragEnd }: RowProps) {
+  // The rows are memoised: each follows the language itself.
+  const { t } = useTranslation();
   const done = isDone(item.status);
   const unread = item.status === 'new';
   // A case created here has no number until the hub confirms it.
-  const number = item.localOnly ? 'new' : stacked ? `#${item.number}` : item.number;
+  const number = item.localOnly ? t('queue.newNumber') : stacked ? `#${item.number}` : item.number;
   const age = (
-    <Text span size="xs" c="dimmed" className="tabular" title={`Created ${fullTimestamp(item.createdAt)}`}>
+    <Text span size="xs" c="dimmed" className="tabular" style={{ whiteSpace: 'nowrap' }} title={t('time.created', { time: fullTimestamp(item.createdAt) })}>
       {ageLabel(now - Date.parse(item.createdAt))}
     </Text>
   );
@@ -245,12 +253,12 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
               {number}
             </Text>
             <Text span size="xs" truncate style={{ flex: 1 }}>
-              {item.customerName ?? 'Unknown customer'}
+              {item.customerName ?? t('queue.unknownCustomer')}
               <Text span size="xs" c="dimmed">
                 {' · '}
                 {item.queueName}
                 {' · '}
-                {item.assigneeName ?? 'Unassigned'}
+                {item.assigneeName ?? t('queue.unassigned')}
               </Text>
             </Text>
             <StatusBadge status={item.status} />
@@ -262,7 +270,7 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
           {picking && (
             <Checkbox
               size="xs"
-              aria-label={`Select case ${item.number}`}
+              aria-label={t('queue.selectCase', { number: item.number })}
               checked={picked}
               onChange={() => onToggle?.(item.id)}
               // The row's own click opens the case: the box only picks.
@@ -280,7 +288,7 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
               {item.subject}
             </Text>
             <RowSyncIcons item={item} />
-            <Text span size="xs" c="dimmed" truncate title={`Priority score ${item.priorityScore}`} data-testid="queue-row-why" style={{ flex: '0 1 auto', minWidth: 0, maxWidth: '40%' }}>
+            <Text span size="xs" c="dimmed" truncate title={t('queue.priorityScore', { score: item.priorityScore })} data-testid="queue-row-why" style={{ flex: '0 1 auto', minWidth: 0, maxWidth: '40%' }}>
               {item.priorityWhy}
             </Text>
           </span>
@@ -291,7 +299,7 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
             {item.queueName}
           </Text>
           <Text span size="sm" c={item.assigneeName ? undefined : 'dimmed'} fs={item.assigneeName ? undefined : 'italic'} truncate className={classes.assignee}>
-            {item.assigneeName ?? 'Unassigned'}
+            {item.assigneeName ?? t('queue.unassigned')}
           </Text>
           <StatusBadge status={item.status} />
           <SlaCountdown dueAt={item.slaDueAt} now={now} done={done} />

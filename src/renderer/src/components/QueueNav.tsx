@@ -31,9 +31,11 @@ interface Props {
   onNewCase: () => void;
   /** Supervisors and admins: cases dropped on a queue (to reassign them there). */
   onDropCases?: (ids: string[], queueId: string) => void;
+  /** Agents: "Next case" (components/routing), under "New case". */
+  nextCase?: ReactNode;
 }
 
-export function QueueNav({ queues, role, view, onView, onNewCase, onDropCases }: Props) {
+export function QueueNav({ queues, role, view, onView, onNewCase, onDropCases, nextCase }: Props) {
   // Technicians work from what their laptop holds: the briefcase comes first for them.
   const personal = role === 'technician' ? [BRIEFCASE, ...PERSONAL] : PERSONAL;
   const entries = [
@@ -89,6 +91,7 @@ export function QueueNav({ queues, role, view, onView, onNewCase, onDropCases }:
         >
           New case
         </Button>
+        {nextCase && <Box mt={8}>{nextCase}</Box>}
       </Box>
       <ScrollArea style={{ flex: 1 }} px={8} py={10}>
         <SectionTitle>Views</SectionTitle>

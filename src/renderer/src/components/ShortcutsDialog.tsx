@@ -24,6 +24,14 @@ const SECTIONS: { title: string; shortcuts: Shortcut[] }[] = [
     ],
   },
   {
+    title: 'Routing (agents)',
+    shortcuts: [
+      { keys: ['y'], what: 'Accept the case offered to you (it opens)' },
+      { keys: ['Shift', 'D'], what: 'Decline the offer' },
+      { keys: ['Shift', 'N'], what: 'Next case: take the best waiting case (pull queues)' },
+    ],
+  },
+  {
     title: 'Picking cases (supervisors)',
     shortcuts: [
       { keys: ['x'], what: 'Pick the case under the cursor' },

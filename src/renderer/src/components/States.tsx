@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { Button, Stack, Text, ThemeIcon } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 
 export function EmptyState({ icon, title, hint, testId }: { icon: ReactNode; title: string; hint?: string; testId?: string }) {
   return (
@@ -22,6 +23,7 @@ export function EmptyState({ icon, title, hint, testId }: { icon: ReactNode; tit
 }
 
 export function ErrorState({ title, error, onRetry }: { title: string; error: Error; onRetry?: () => void }) {
+  const { t } = useTranslation();
   return (
     <Stack align="center" gap={6} py={48} px="md" data-testid="error-state">
       <ThemeIcon variant="light" color="red" size={40} radius="xl">
@@ -35,7 +37,7 @@ export function ErrorState({ title, error, onRetry }: { title: string; error: Er
       </Text>
       {onRetry && (
         <Button size="compact-xs" variant="default" mt={4} onClick={onRetry}>
-          Try again
+          {t('common.tryAgain')}
         </Button>
       )}
     </Stack>

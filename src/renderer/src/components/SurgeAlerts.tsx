@@ -5,6 +5,7 @@
  * cases to a queue (cases.reassign: one atomic move on the hub). A console
  * opened later shows the alerts of the last hour (surges.list).
  */
+import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useState } from 'react';
 import { ActionIcon, Affix, Badge, Button, CloseButton, Collapse, Group, Paper, Select, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { IconArrowRight, IconCheck, IconChevronDown, IconChevronUp, IconTrendingUp } from '@tabler/icons-react';
@@ -15,8 +16,8 @@ import type { SurgeAlert, SurgeSample } from '../../../shared/protocol';
 import { api, call } from '../api/client';
 import { useQueues } from '../api/queries';
 import { formatTimestamp } from '../lib/time';
+import { i18n } from '../i18n';
 import { ChannelIcon, channelLabel, isChannel } from './ChannelIcon';
-import { plural } from './reassign/people';
 import classes from './SurgeAlerts.module.css';
 
 /** Alerts older than this are not brought back when the console opens. */
@@ -35,7 +36,7 @@ const dismissedIds = (): string[] => {
 };
 
 /** "X" for a channel, "“zephyr”" for a keyword. */
-export const surgeName = (alert: Pick<SurgeAlert, 'kind' | 'key'>): string => (alert.kind === 'channel' && isChannel(alert.key) ? channelLabel(alert.key) : `“${alert.key}”`);
+export const surgeName = (alert: Pick<SurgeAlert, 'kind' | 'key'>): string => (alert.kind === 'channel' && isChannel(alert.key) ? channelLabel(alert.key) : i18n.t('surge.keyword', { keyword: alert.key }));
 
 /** The queue a surge most likely belongs in: one named like the keyword or channel (a "Zephyr" queue for "zephyr"); none, the supervisor picks. */
 function matchingQueue(alert: SurgeAlert, queues: Queue[]): string | null {
@@ -55,6 +56,7 @@ interface Props {
 }
 
 export function SurgeAlerts({ role, onOpenCase, onShowMentions }: Props) {
+  const { t } = useTranslation();
   const watcher = mayOversee(role);
   const [alerts, setAlerts] = useState<SurgeAlert[]>([]);
   // One card open at a time, the newest when it comes; the others show their title only, so little of the work is hidden.
@@ -104,7 +106,7 @@ export function SurgeAlerts({ role, onOpenCase, onShowMentions }: Props) {
         ))}
         {alerts.length > SHOWN && (
           <Text size="xs" c="dimmed" ta="right" data-testid="surge-more">
-            {plural(alerts.length - SHOWN, 'more surge alert')} behind these
+            {t('surge.more', { count: alerts.length - SHOWN })}
           </Text>
         )}
       </Stack>
@@ -122,6 +124,7 @@ interface CardProps {
 }
 
 function SurgeCard({ alert, expanded, onToggle, onDismiss, onOpenCase, onShowMentions }: CardProps) {
+  const { t } = useTranslation();
   const queues = useQueues();
   const [queueId, setQueueId] = useState<string | null>(null);
   const chosen = queueId ?? matchingQueue(alert, queues.data ?? []);
@@ -138,17 +141,17 @@ function SurgeCard({ alert, expanded, onToggle, onDismiss, onOpenCase, onShowMen
         </ThemeIcon>
         <UnstyledButton style={{ flex: 1, minWidth: 0 }} onClick={onToggle} aria-expanded={expanded} data-testid="surge-toggle">
           <Text size="sm" fw={700} data-testid="surge-title">
-            Surge on {surgeName(alert)}: {alert.count.toLocaleString('en')} in {alert.windowMinutes} min (usual {formatUsual(alert.usual)})
+            {t('surge.title', { name: surgeName(alert), count: alert.count, minutes: alert.windowMinutes, usual: formatUsual(alert.usual) })}
           </Text>
           <Text size="xs" c="dimmed">
-            {alert.kind === 'keyword' ? 'Keyword, on every channel' : 'All arrivals on the channel'} · {formatTimestamp(alert.at)}
-            {expanded || n === 0 ? '' : ` · ${plural(n, 'case')}`}
+            {alert.kind === 'keyword' ? t('surge.kindKeyword') : t('surge.kindChannel')} · {formatTimestamp(alert.at)}
+            {expanded || n === 0 ? '' : ` · ${t('counts.case', { count: n })}`}
           </Text>
         </UnstyledButton>
-        <ActionIcon variant="subtle" color="gray" size="sm" aria-label={expanded ? 'Collapse' : 'Expand'} onClick={onToggle}>
+        <ActionIcon variant="subtle" color="gray" size="sm" aria-label={expanded ? t('common.collapse') : t('common.expand')} onClick={onToggle}>
           {expanded ? <IconChevronUp size={16} /> : <IconChevronDown size={16} />}
         </ActionIcon>
-        <CloseButton size="sm" aria-label="Dismiss the surge alert" onClick={onDismiss} data-testid="surge-dismiss" />
+        <CloseButton size="sm" aria-label={t('surge.dismiss')} onClick={onDismiss} data-testid="surge-dismiss" />
       </Group>
 
       <Collapse in={expanded}>
@@ -163,9 +166,8 @@ function SurgeCard({ alert, expanded, onToggle, onDismiss, onOpenCase, onShowMen
             <Group gap={6} mt="sm" data-testid="surge-moved" data-moved={move.data.moved}>
               <IconCheck size={16} color="var(--mantine-color-teal-6)" />
               <Text size="sm" c="teal.7">
-                Moved {plural(move.data.moved, 'case')}
-                {movedTo ? ` to ${movedTo}` : ''}
-                {move.data.moved < n ? ` (${n - move.data.moved} already there)` : ''}
+                {movedTo ? t('surge.movedTo', { count: move.data.moved, queue: movedTo }) : t('surge.moved', { count: move.data.moved })}
+                {move.data.moved < n ? ` ${t('surge.alreadyThere', { count: n - move.data.moved })}` : ''}
               </Text>
             </Group>
           ) : (
@@ -173,8 +175,8 @@ function SurgeCard({ alert, expanded, onToggle, onDismiss, onOpenCase, onShowMen
               <Select
                 size="xs"
                 style={{ flex: 1 }}
-                label={`${plural(n, 'open unassigned case')} to`}
-                placeholder="Choose a queue"
+                label={t('surge.moveLabel', { count: n })}
+                placeholder={t('newCase.queueRequired')}
                 data={(queues.data ?? []).map((q) => ({ value: q.id, label: q.name }))}
                 value={chosen}
                 onChange={setQueueId}
@@ -191,18 +193,18 @@ function SurgeCard({ alert, expanded, onToggle, onDismiss, onOpenCase, onShowMen
                 onClick={() => chosen && move.mutate(chosen)}
                 data-testid="surge-move"
               >
-                Move all {n.toLocaleString('en')}
+                {t('surge.moveAll', { count: n })}
               </Button>
             </Group>
           )
         ) : (
           <Text size="xs" c="dimmed" mt="sm">
-            {mentionsOnly ? 'These are posts in the mentions inbox: convert the ones that need an answer.' : 'No open, unassigned case left to move.'}
+            {mentionsOnly ? t('surge.mentionsOnly') : t('surge.nothingToMove')}
           </Text>
         )}
         {move.isError && (
           <Text size="xs" c="red" mt={4} data-testid="surge-move-error">
-            {move.error instanceof Error ? move.error.message : 'The move failed'}: nothing moved.
+            {t('surge.moveFailed', { error: move.error instanceof Error ? move.error.message : t('surge.moveFailedGeneric') })}
           </Text>
         )}
       </Collapse>
@@ -211,6 +213,7 @@ function SurgeCard({ alert, expanded, onToggle, onDismiss, onOpenCase, onShowMen
 }
 
 function SampleRow({ item, onOpenCase, onShowMentions }: { item: SurgeSample; onOpenCase: (id: string) => void; onShowMentions?: () => void }) {
+  const { t } = useTranslation();
   const open = item.caseId ? () => onOpenCase(item.caseId!) : onShowMentions;
   return (
     <UnstyledButton onClick={open} disabled={!open} data-testid="surge-sample" className={classes.sample}>
@@ -222,7 +225,7 @@ function SampleRow({ item, onOpenCase, onShowMentions }: { item: SurgeSample; on
           </Badge>
         ) : (
           <Badge size="xs" variant="light" color="grape" style={{ flexShrink: 0 }}>
-            mention
+            {t('surge.mention')}
           </Badge>
         )}
         <Text size="xs" fw={500} style={{ flexShrink: 0, maxWidth: 110 }} truncate>

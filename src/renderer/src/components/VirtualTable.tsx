@@ -39,6 +39,10 @@ interface Props<T extends { id: string }> {
   [data: `data-${string}`]: string | boolean | undefined;
 }
 
+/** ARIA roles of the cells (a grid's header and body). */
+const HEADER_CELL = 'columnheader';
+const BODY_CELL = 'gridcell';
+
 export function VirtualTable<T extends { id: string }>(props: Props<T>) {
   const { items, rowHeight, selectedId, accent, label, testId, className, viewportProps, header, headerClassName, loading, error, errorTitle, onRetry, skeleton, empty, renderRow, ...data } = props;
   const parentRef = useRef<HTMLDivElement>(null);
@@ -68,7 +72,7 @@ export function VirtualTable<T extends { id: string }>(props: Props<T>) {
     <div className={`${classes.table} ${className ?? ''}`} style={colors} data-testid={testId} {...data}>
       {header && (
         <div id={headerId} className={`${classes.header} ${headerClassName ?? ''}`} role="row">
-          {asCells(header, 'columnheader')}
+          {asCells(header, HEADER_CELL)}
         </div>
       )}
       <div ref={parentRef} className={classes.viewport} tabIndex={0} role="grid" aria-label={label} aria-rowcount={items.length} aria-owns={header ? headerId : undefined} {...viewportProps}>
@@ -103,7 +107,7 @@ export function TableRow({ top, height, selected, fresh, className, children, ..
       style={{ height, transform: `translateY(${top}px)` }}
       {...rest}
     >
-      {asCells(children, 'gridcell')}
+      {asCells(children, BODY_CELL)}
     </div>
   );
 }

@@ -26,6 +26,8 @@ import { NewCaseModal } from '../components/NewCaseModal';
 import { QueueList } from '../components/QueueList';
 import { QueueNav } from '../components/QueueNav';
 import { useReassign } from '../components/reassign/useReassign';
+import { NextCaseButton } from '../components/routing/NextCaseButton';
+import { OfferStrip } from '../components/routing/OfferCard';
 import { stepSelection, useQueueKeys } from '../lib/useQueueKeys';
 import { filterFor, isScreenView, type View } from '../lib/views';
 import classes from './Console.module.css';
@@ -92,7 +94,8 @@ export function Console({ session }: { session: SessionInfo }) {
   const fresh = useCoreEvents();
   const sync = useSyncStatus();
   const queues = useQueues();
-  const [view, setView] = useState<View>({ kind: 'all' });
+  // An agent starts on their own work (offers come on top of it, components/routing); those who oversee on everything.
+  const [view, setView] = useState<View>(() => (session.user.role === 'agent' ? { kind: 'mine' } : { kind: 'all' }));
   const [search, setSearch] = useState('');
   const [debouncedSearch] = useDebouncedValue(search.trim(), 150);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -158,7 +161,15 @@ export function Console({ session }: { session: SessionInfo }) {
       </AppShell.Header>
 
       <AppShell.Navbar className={classes.navbar}>
-        <QueueNav queues={queues.data} role={session.user.role} view={view} onView={setView} onNewCase={() => setNewCaseOpen(true)} onDropCases={reassign.onDropOnQueue} />
+        <QueueNav
+          queues={queues.data}
+          role={session.user.role}
+          view={view}
+          onView={setView}
+          onNewCase={() => setNewCaseOpen(true)}
+          onDropCases={reassign.onDropOnQueue}
+          nextCase={session.user.role === 'agent' ? <NextCaseButton onOpenCase={open} /> : undefined}
+        />
         <NewCaseModal
           opened={newCaseOpen}
           onClose={() => {
@@ -177,6 +188,8 @@ export function Console({ session }: { session: SessionInfo }) {
       </AppShell.Navbar>
 
       <AppShell.Main className={classes.main}>
+        {/* In the flow at the top: it pushes the work down, never lies over the queue's first rows or the composer. */}
+        <OfferStrip enabled onOpenCase={open} />
         <AlertToasts onOpenCase={open} />
         <SlaToasts onOpenCase={open} />
         <MentionToasts onShowMentions={showMentions} />

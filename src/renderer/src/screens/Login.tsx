@@ -1,5 +1,7 @@
 /** Sign in to the hub through the console core; the hub address hides under "Advanced". */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { Alert, Box, Button, Collapse, Group, Paper, PasswordInput, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { IconAlertCircle, IconChevronRight, IconHeadset, IconInfoCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -8,20 +10,21 @@ import { apiKey } from '../api/queries';
 import { SignInSyncProgress } from '../components/SyncProgress';
 import classes from './Login.module.css';
 
-function loginErrorText(error: Error): string {
+function loginErrorText(error: Error, t: TFunction): string {
   switch (errorCode(error)) {
     case 'unauthorized':
-      return 'Wrong username or password.';
+      return t('login.error.unauthorized');
     case 'unavailable':
-      return `The hub cannot be reached. Check the hub address under Advanced, or your network. (${error.message})`;
+      return t('login.error.unavailable', { detail: error.message });
     case 'invalid_input':
-      return `Please check the form: ${error.message}`;
+      return t('login.error.invalidInput', { detail: error.message });
     default:
       return error.message;
   }
 }
 
 export function Login({ notice = null }: { notice?: string | null }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -50,10 +53,10 @@ export function Login({ notice = null }: { notice?: string | null }) {
               </Box>
               <div>
                 <Title order={3} fz={20} lh={1.2}>
-                  Switchboard
+                  {t('app.name')}
                 </Title>
                 <Text size="xs" c="dimmed">
-                  Contact-center console
+                  {t('login.tagline')}
                 </Text>
               </div>
             </Group>
@@ -64,12 +67,12 @@ export function Login({ notice = null }: { notice?: string | null }) {
             )}
             {login.isError && (
               <Alert data-testid="login-error" data-code={errorCode(login.error) ?? 'internal'} color="red" variant="light" icon={<IconAlertCircle size={16} />} py={8} px="sm">
-                {loginErrorText(login.error)}
+                {loginErrorText(login.error, t)}
               </Alert>
             )}
             <TextInput
               data-testid="login-username"
-              label="Username"
+              label={t('login.username')}
               autoComplete="username"
               autoFocus
               spellCheck={false}
@@ -79,7 +82,7 @@ export function Login({ notice = null }: { notice?: string | null }) {
             />
             <PasswordInput
               data-testid="login-password"
-              label="Password"
+              label={t('login.password')}
               autoComplete="current-password"
               value={password}
               onChange={(event) => setPassword(event.currentTarget.value)}
@@ -89,7 +92,7 @@ export function Login({ notice = null }: { notice?: string | null }) {
                 <Group gap={4}>
                   <IconChevronRight size={14} className={classes.chevron} data-open={advanced || undefined} />
                   <Text size="xs" c="dimmed" fw={500}>
-                    Advanced
+                    {t('login.advanced')}
                   </Text>
                 </Group>
               </UnstyledButton>
@@ -97,8 +100,8 @@ export function Login({ notice = null }: { notice?: string | null }) {
                 <TextInput
                   mt="xs"
                   size="xs"
-                  label="Hub address"
-                  description="Leave empty to use the console's configured hub."
+                  label={t('login.hubAddress')}
+                  description={t('login.hubAddressHint')}
                   placeholder="https://hub.example.com"
                   spellCheck={false}
                   value={hubUrl}
@@ -108,7 +111,7 @@ export function Login({ notice = null }: { notice?: string | null }) {
               </Collapse>
             </div>
             <Button data-testid="login-submit" type="submit" loading={login.isPending} disabled={!username.trim() || !password} fullWidth>
-              Sign in
+              {t('login.submit')}
             </Button>
             <SignInSyncProgress active={login.isPending} />
           </Stack>

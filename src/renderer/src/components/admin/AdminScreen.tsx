@@ -1,26 +1,30 @@
 /**
  * Administration (admins; the hub refuses these calls to everyone else):
  * users — role, skills, capacity, password, sign out everywhere, presence —,
- * queues with their members, and the channel settings that are not secrets
- * (handles, keywords, consent policy), and the rules document (validated as it
- * is typed). Every change goes to the hub at once.
+ * queues with their members and routing, the channel settings that are not
+ * secrets (handles, keywords, consent policy), the rules document (validated as
+ * it is typed) and the SLA policies per plan. Every change goes to the hub at
+ * once.
  */
 import { useState } from 'react';
 import { Box, Tabs, Text } from '@mantine/core';
-import { IconBroadcast, IconGitBranch, IconStack2, IconUsers } from '@tabler/icons-react';
-import { useApiQuery, useQueues } from '../../api/queries';
+import { IconAlarm, IconBroadcast, IconGitBranch, IconStack2, IconUsers } from '@tabler/icons-react';
+import { useApiQuery, useQueues, useSession } from '../../api/queries';
 import { ViewToolbar } from '../ListView';
 import { ChannelsTab } from './ChannelsTab';
 import { QueuesTab } from './QueuesTab';
 import { RulesTab } from './RulesTab';
+import { SlaTab } from './SlaTab';
 import { UsersTab } from './UsersTab';
 
-type Tab = 'users' | 'queues' | 'channels' | 'rules';
+type Tab = 'users' | 'queues' | 'channels' | 'rules' | 'sla';
 
 export function AdminScreen() {
   const [tab, setTab] = useState<Tab>('users');
   const users = useApiQuery('admin.users.list', {}, { retry: false });
   const queues = useQueues().data ?? [];
+  // The hub refuses the SLA policies to everyone but admins: nobody else is shown the tab.
+  const isAdmin = useSession().data?.user.role === 'admin';
   const total = tab === 'users' ? users.data?.length : tab === 'queues' ? queues.length : undefined;
 
   return (
@@ -44,6 +48,11 @@ export function AdminScreen() {
           <Tabs.Tab value="rules" leftSection={<IconGitBranch size={14} />} data-testid="admin-tab-rules">
             Rules
           </Tabs.Tab>
+          {isAdmin && (
+            <Tabs.Tab value="sla" leftSection={<IconAlarm size={14} />} data-testid="admin-tab-sla">
+              SLA
+            </Tabs.Tab>
+          )}
         </Tabs.List>
         <Tabs.Panel value="users" style={{ minHeight: 0, flex: 1, display: 'flex', flexDirection: 'column' }}>
           <UsersTab users={users} queues={queues} />
@@ -57,6 +66,11 @@ export function AdminScreen() {
         <Tabs.Panel value="rules" style={{ minHeight: 0, flex: 1, display: 'flex', flexDirection: 'column' }}>
           <RulesTab users={users.data ?? []} />
         </Tabs.Panel>
+        {isAdmin && (
+          <Tabs.Panel value="sla" style={{ minHeight: 0, flex: 1, display: 'flex', flexDirection: 'column' }}>
+            <SlaTab queues={queues} />
+          </Tabs.Panel>
+        )}
       </Tabs>
     </Box>
   );

@@ -1,7 +1,15 @@
-/** Queues and who works them: create, rename, describe, and set the members (live on their consoles). */
+/**
+ * Queues and who works them: create, rename, describe, set the members (live
+ * on their consoles) and how each hands out work (push, pull or manual, offer
+ * time, required skills); each queue's business hours as the SLA tab sets them.
+ */
 import { useState } from 'react';
-import { ActionIcon, Box, Button, Group, Modal, MultiSelect, Table, Text, Textarea, TextInput, Tooltip } from '@mantine/core';
-import { IconPencil, IconPlus, IconUsersGroup } from '@tabler/icons-react';
+import { ActionIcon, Badge, Box, Button, Group, Modal, MultiSelect, Stack, Table, Text, Textarea, TextInput, Tooltip } from '@mantine/core';
+import { IconPencil, IconPlus, IconRoute, IconUsersGroup } from '@tabler/icons-react';
+import { useApiQuery } from '../../api/queries';
+import type { QueueRoutingView } from '../../../../shared/protocol';
+import { calendarSummary } from './sla-form';
+import { RoutingForm, ROUTING_NAMES } from './RoutingForm';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { AdminUser } from '../../../../shared/admin';
 import type { Queue } from '../../../../shared/domain';
@@ -9,13 +17,16 @@ import { DialogForm } from '../DialogForm';
 import { FormError } from './UserDialogs';
 import { useAdminMutation } from './useAdminMutation';
 
-type Dialog = { kind: 'create' } | { kind: 'edit' | 'members'; queue: Queue } | null;
+type Dialog = { kind: 'create' } | { kind: 'edit' | 'members'; queue: Queue } | { kind: 'routing'; queue: Queue; routing: QueueRoutingView } | null;
 
 export function QueuesTab({ users, queues }: { users: UseQueryResult<AdminUser[], Error>; queues: Queue[] }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const close = () => setDialog(null);
   const all = users.data ?? [];
   const membersOf = (queueId: string) => all.filter((u) => u.queueIds.includes(queueId));
+  const routing = useApiQuery('admin.queues.routing', {}, { retry: false });
+  const sla = useApiQuery('admin.sla.get', {}, { retry: false });
+  const routingOf = (queueId: string) => routing.data?.find((r) => r.queueId === queueId);
 
   return (
     <>
@@ -34,7 +45,9 @@ export function QueuesTab({ users, queues }: { users: UseQueryResult<AdminUser[]
               <Table.Th>Queue</Table.Th>
               <Table.Th>Description</Table.Th>
               <Table.Th>Members</Table.Th>
-              <Table.Th w={84} aria-label="Actions" />
+              <Table.Th>Routing</Table.Th>
+              <Table.Th>Business hours</Table.Th>
+              <Table.Th w={110} aria-label="Actions" />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -42,6 +55,8 @@ export function QueuesTab({ users, queues }: { users: UseQueryResult<AdminUser[]
               .sort((a, b) => a.name.localeCompare(b.name))
               .map((queue) => {
                 const members = membersOf(queue.id);
+                const routes = routingOf(queue.id);
+                const calendar = sla.data?.queueCalendars[queue.id];
                 return (
                   <Table.Tr key={queue.id} data-testid="admin-queue-row" data-queue={queue.name}>
                     <Table.Td fw={600} style={{ whiteSpace: 'nowrap' }}>
@@ -57,8 +72,36 @@ export function QueuesTab({ users, queues }: { users: UseQueryResult<AdminUser[]
                         {members.length ? members.map((u) => u.name).join(', ') : users.isLoading ? '…' : 'nobody'}
                       </Text>
                     </Table.Td>
+                    <Table.Td data-testid="admin-queue-routing" data-routing={routes?.routing} miw={96}>
+                      {routes ? (
+                        <Stack gap={2} align="flex-start">
+                          <Badge size="sm" variant="light" color={routes.routing === 'push' ? 'blue' : routes.routing === 'pull' ? 'teal' : 'gray'} style={{ flexShrink: 0 }}>
+                            {ROUTING_NAMES[routes.routing]}
+                          </Badge>
+                          {(routes.routing === 'push' || routes.requiredSkills.length > 0) && (
+                            <Text size="xs" c="dimmed" lineClamp={2}>
+                              {[routes.routing === 'push' ? `offer ${routes.offerSeconds} s` : '', routes.requiredSkills.length ? `skills: ${routes.requiredSkills.join(', ')}` : ''].filter(Boolean).join(' · ')}
+                            </Text>
+                          )}
+                        </Stack>
+                      ) : (
+                        <Text size="xs" c="dimmed">
+                          {routing.error ? 'unavailable' : '…'}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td data-testid="admin-queue-hours">
+                      <Text size="xs" c={calendar ? undefined : 'dimmed'} lineClamp={2}>
+                        {calendar ? calendarSummary(calendar) : 'policy calendar'}
+                      </Text>
+                    </Table.Td>
                     <Table.Td>
                       <Group gap={2} wrap="nowrap">
+                        <Tooltip label="Routing">
+                          <ActionIcon variant="subtle" color="gray" aria-label={`Routing of ${queue.name}`} disabled={!routes} onClick={() => routes && setDialog({ kind: 'routing', queue, routing: routes })} data-testid="admin-queue-routing-edit">
+                            <IconRoute size={16} />
+                          </ActionIcon>
+                        </Tooltip>
                         <Tooltip label="Members">
                           <ActionIcon variant="subtle" color="gray" aria-label={`Members of ${queue.name}`} onClick={() => setDialog({ kind: 'members', queue })} data-testid="admin-queue-members-edit">
                             <IconUsersGroup size={16} />
@@ -82,6 +125,9 @@ export function QueuesTab({ users, queues }: { users: UseQueryResult<AdminUser[]
       </Modal>
       <Modal opened={dialog?.kind === 'members'} onClose={close} title={<Text fw={600} size="sm">{dialog?.kind === 'members' ? `Members of ${dialog.queue.name}` : ''}</Text>} size={520} data-testid="admin-members-dialog">
         {dialog?.kind === 'members' && <MembersForm queue={dialog.queue} users={all} onClose={close} />}
+      </Modal>
+      <Modal opened={dialog?.kind === 'routing'} onClose={close} title={<Text fw={600} size="sm">{dialog?.kind === 'routing' ? `Routing of ${dialog.queue.name}` : ''}</Text>} size={520} data-testid="admin-routing-dialog">
+        {dialog?.kind === 'routing' && <RoutingForm queue={dialog.queue} current={dialog.routing} skills={[...new Set(all.flatMap((u) => u.skills))]} onClose={close} />}
       </Modal>
     </>
   );

@@ -15,7 +15,7 @@ export function useAdminMutation<M extends ApiMethod>(method: M, opts: { onSucce
     onSuccess: async (value) => {
       // Users and queues reach the console's cache through the sync pull (the left rail, assignment menus): pull now, not at the next minute.
       await call('sync.now', {}).catch(() => undefined);
-      await Promise.all(['admin.users.list', 'users.list', 'queues.list'].map((m) => client.invalidateQueries({ queryKey: methodKey(m as ApiMethod) })));
+      await Promise.all(['admin.users.list', 'users.list', 'queues.list', 'admin.queues.routing'].map((m) => client.invalidateQueries({ queryKey: methodKey(m as ApiMethod) })));
       opts.onSuccess?.(value);
     },
   });

@@ -3,6 +3,7 @@
  * to what and why — newest first, filtered by who, what kind of change, a
  * case and a date range, and exported as CSV with the same filter.
  */
+import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { Badge, Button, Group, Select, Text, TextInput, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -17,33 +18,24 @@ import { useApiQuery, useUsers } from '../../api/queries';
 import { ViewToolbar } from '../ListView';
 import { EmptyState } from '../States';
 import { LoadingRows, skeletonWidth, TableRow, VirtualTable } from '../VirtualTable';
+import { currentLocale } from '../../i18n';
+import { translatedRecord } from '../../i18n/labels';
+import { fullTimestamp, preciseTimestamp } from '../../lib/time';
 import classes from './AuditLog.module.css';
 import { changeOf } from './describe';
 
 const ROW = 36;
 const PAGE = 500;
 
-export const ACTION_LABELS: Record<AuditAction, string> = {
-  'case.assign': 'Case reassigned',
-  'consent.override': 'Consent overridden',
-  'customer.consent': 'Consent changed',
-  'presence.override': 'Presence set',
-  'user.create': 'User created',
-  'user.update': 'User changed',
-  'user.sign_out': 'Signed out everywhere',
-  'queue.create': 'Queue created',
-  'queue.update': 'Queue changed',
-  'queue.members': 'Queue members',
-  'settings.channels': 'Channel settings changed',
-  'rules.update': 'Rules changed',
-  'sla.update': 'SLA policies changed',
-};
+/** Each action's name in the current language (keys: the action with its dots as underscores). */
+export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = translatedRecord('audit.actions', AUDIT_ACTIONS, (action) => action.replace('.', '_'));
 const ACTION_COLOR: Partial<Record<AuditAction, string>> = { 'case.assign': 'indigo', 'consent.override': 'red', 'user.sign_out': 'red', 'presence.override': 'yellow', 'queue.members': 'teal' };
 
 /** A local date (yyyy-mm-dd) as the start of that day, or of the next one (an "until" date includes its day). */
 const dayStart = (date: string, next = false) => (date ? dayjs(date).add(next ? 1 : 0, 'day').startOf('day').toISOString() : undefined);
 
 export function AuditLog() {
+  const { t } = useTranslation();
   const [actor, setActor] = useState<string | null>(null);
   const [action, setAction] = useState<AuditAction | null>(null);
   const [caseRef, setCaseRef] = useState('');
@@ -65,7 +57,7 @@ export function AuditLog() {
   const audit = useApiQuery('audit.list', filter, { placeholderData: keepPreviousData, retry: false });
   const entries = audit.data?.entries ?? [];
   const names = audit.data?.names ?? {};
-  const name = (id: string | null) => (id === null ? 'the hub' : (names[id] ?? `${id.slice(0, 8)}…`));
+  const name = (id: string | null) => (id === null ? t('audit.theHub') : (names[id] ?? `${id.slice(0, 8)}…`));
   const filtered = Boolean(actor || action || debouncedCase || from || to);
 
   async function exportCsv() {
@@ -79,7 +71,7 @@ export function AuditLog() {
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
     } catch (error) {
-      notifications.show({ color: 'red', title: 'The audit log was not exported', message: error instanceof Error ? error.message : String(error) });
+      notifications.show({ color: 'red', title: t('audit.exportFailed'), message: error instanceof Error ? error.message : String(error) });
     } finally {
       setExporting(false);
     }
@@ -88,28 +80,28 @@ export function AuditLog() {
   return (
     <div data-testid="audit-log" style={{ display: 'flex', flexDirection: 'column', minHeight: 0, height: '100%' }}>
       <ViewToolbar
-        title="Audit log"
+        title={t('audit.title')}
         total={audit.data ? entries.length : undefined}
         noun="change"
         hint={
           audit.data?.more ? (
             <Text size="xs" c="dimmed">
-              (newest; older ones match too)
+              {t('audit.more')}
             </Text>
           ) : undefined
         }
       >
         <Button size="xs" variant="default" leftSection={<IconDownload size={14} />} loading={exporting} onClick={() => void exportCsv()} data-testid="audit-export">
-          Export CSV
+          {t('audit.export')}
         </Button>
       </ViewToolbar>
       <Group gap={8} px="md" py={8} wrap="wrap" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
         <Select
           size="xs"
           w={150}
-          placeholder="Anyone"
-          aria-label="Who"
-          data={[...users].sort((a, b) => a.name.localeCompare(b.name)).map((u) => ({ value: u.id, label: u.name }))}
+          placeholder={t('audit.anyone')}
+          aria-label={t('audit.columns.who')}
+          data={[...users].sort((a, b) => a.name.localeCompare(b.name, currentLocale())).map((u) => ({ value: u.id, label: u.name }))}
           value={actor}
           onChange={(value) => {
             setActor(value);
@@ -122,8 +114,8 @@ export function AuditLog() {
         <Select
           size="xs"
           w={175}
-          placeholder="Any change"
-          aria-label="Action"
+          placeholder={t('audit.anyChange')}
+          aria-label={t('audit.columns.action')}
           data={AUDIT_ACTIONS.map((value) => ({ value, label: ACTION_LABELS[value] }))}
           value={action}
           onChange={(value) => {
@@ -133,13 +125,13 @@ export function AuditLog() {
           clearable
           data-testid="audit-filter-action"
         />
-        <TextInput size="xs" w={120} placeholder="Case # or id" aria-label="Case" value={caseRef} onChange={(e) => setCaseRef(e.currentTarget.value)} data-testid="audit-filter-case" />
+        <TextInput size="xs" w={120} placeholder={t('audit.casePlaceholder')} aria-label={t('convert.case')} value={caseRef} onChange={(e) => setCaseRef(e.currentTarget.value)} data-testid="audit-filter-case" />
         <Group gap={4} wrap="nowrap">
-          <TextInput size="xs" w={128} type="date" aria-label="From" value={from} max={to || undefined} onChange={(e) => setFrom(e.currentTarget.value)} data-testid="audit-filter-from" />
+          <TextInput size="xs" w={128} type="date" aria-label={t('audit.from')} value={from} max={to || undefined} onChange={(e) => setFrom(e.currentTarget.value)} data-testid="audit-filter-from" />
           <Text size="xs" c="dimmed">
-            to
+            {t('audit.to')}
           </Text>
-          <TextInput size="xs" w={128} type="date" aria-label="To" value={to} min={from || undefined} onChange={(e) => setTo(e.currentTarget.value)} data-testid="audit-filter-to" />
+          <TextInput size="xs" w={128} type="date" aria-label={t('audit.toLabel')} value={to} min={from || undefined} onChange={(e) => setTo(e.currentTarget.value)} data-testid="audit-filter-to" />
         </Group>
         {filtered && (
           <Button
@@ -155,7 +147,7 @@ export function AuditLog() {
               setLimit(PAGE);
             }}
           >
-            Clear
+            {t('selection.clear')}
           </Button>
         )}
       </Group>
@@ -163,7 +155,7 @@ export function AuditLog() {
         <VirtualTable<AuditEntry>
           testId="audit-table"
           className={classes.table}
-          label="Audit log"
+          label={t('audit.title')}
           accent="indigo"
           items={entries}
           rowHeight={ROW}
@@ -171,26 +163,26 @@ export function AuditLog() {
           headerClassName={classes.columns}
           header={
             <>
-              <span>When</span>
-              <span>Who</span>
-              <span>Action</span>
-              <span>What</span>
-              <span>From → to</span>
-              <span className={classes.wide}>Why</span>
+              <span className={classes.cell}>{t('audit.columns.when')}</span>
+              <span className={classes.cell}>{t('audit.columns.who')}</span>
+              <span className={classes.cell}>{t('audit.columns.action')}</span>
+              <span className={classes.cell}>{t('audit.columns.what')}</span>
+              <span className={classes.cell}>{t('audit.columns.change')}</span>
+              <span className={`${classes.cell} ${classes.wide}`}>{t('audit.columns.why')}</span>
             </>
           }
           loading={audit.isLoading}
           error={audit.error}
-          errorTitle="The audit log could not be loaded"
+          errorTitle={t('audit.loadFailed')}
           onRetry={() => void audit.refetch()}
           skeleton={<LoadingRows count={10} height={ROW} cells={(i) => <Text size="xs" c="gray.3" w={skeletonWidth(i)}>…</Text>} />}
-          empty={<EmptyState icon={<IconHistory size={20} />} title={filtered ? 'Nothing matches the filter' : 'Nothing recorded yet'} testId="audit-empty" />}
+          empty={<EmptyState icon={<IconHistory size={20} />} title={filtered ? t('audit.noMatch') : t('audit.empty')} testId="audit-empty" />}
           renderRow={(entry, top) => {
             const change = changeOf(entry, name);
             return (
               <TableRow key={entry.id} top={top} height={ROW} selected={false} fresh={false} className={classes.columns} data-testid="audit-row" data-action={entry.action}>
-                <span className={`${classes.cell} tabular`} title={dayjs(entry.at).format('YYYY-MM-DD HH:mm:ss')}>
-                  {dayjs(entry.at).format(dayjs(entry.at).isSame(dayjs(), 'day') ? 'HH:mm:ss' : 'D MMM HH:mm')}
+                <span className={`${classes.cell} tabular`} title={fullTimestamp(entry.at)}>
+                  {preciseTimestamp(entry.at)}
                 </span>
                 <span className={classes.cell} title={name(entry.actorId)} data-testid="audit-row-actor">
                   {name(entry.actorId)}
@@ -200,9 +192,9 @@ export function AuditLog() {
                     {ACTION_LABELS[entry.action]}
                   </Badge>
                 </span>
-                <span className={classes.cell} title={`${entry.entity} ${entry.entityId}`} data-testid="audit-row-target">
+                <span className={classes.cell} title={`${t(`audit.entities.${entry.entity}`, { defaultValue: entry.entity })} ${entry.entityId}`} data-testid="audit-row-target">
                   <Text span size="xs" c="dimmed">
-                    {entry.entity}{' '}
+                    {t(`audit.entities.${entry.entity}`, { defaultValue: entry.entity })}{' '}
                   </Text>
                   {name(entry.entityId)}
                 </span>
@@ -217,7 +209,7 @@ export function AuditLog() {
                         <span key={part.key}>
                           {i > 0 && '; '}
                           <Text span size="xs" c="dimmed">
-                            {part.key}:{' '}
+                            {t('notices.fieldLabel', { field: part.key })}{' '}
                           </Text>
                           {part.from !== null && <span className={classes.from}>{part.from}</span>}
                           {part.from !== null && ' → '}
@@ -238,7 +230,7 @@ export function AuditLog() {
       {audit.data?.more && limit < 10_000 && (
         <Group justify="center" py={6} style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
           <Button size="compact-xs" variant="subtle" onClick={() => setLimit((n) => Math.min(10_000, n + PAGE * 2))} loading={audit.isFetching} data-testid="audit-more">
-            Show older entries
+            {t('audit.older')}
           </Button>
         </Group>
       )}

@@ -1,5 +1,6 @@
 /** An audit entry's change in words: each field from → to, ids as the names this console knows, a member list as who joined and who left. */
 import type { AuditEntry } from '../../../../shared/audit';
+import { i18n } from '../../i18n';
 
 export interface ChangePart {
   key: string;
@@ -9,7 +10,9 @@ export interface ChangePart {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const LABELS: Record<string, string> = { queueId: 'queue', assigneeId: 'assignee', userIds: 'members' };
+/** The fields entries carry, named in the current language; another field shows its own key. */
+const LABELED = new Set(['queueId', 'assigneeId', 'userIds', 'name', 'presence', 'reason', 'role', 'skills', 'capacity', 'description']);
+const label = (key: string): string => (LABELED.has(key) ? i18n.t(`audit.fields.${key}` as never) : key);
 /** The stored JSON keeps no key order (Postgres jsonb): what matters most first, the rest by name. */
 const ORDER = ['name', 'presence', 'reason', 'role', 'skills', 'capacity', 'queueId', 'assigneeId', 'description', 'userIds'];
 const rank = (key: string) => (ORDER.includes(key) ? ORDER.indexOf(key) : ORDER.length);
@@ -29,19 +32,19 @@ export function changeOf(entry: Pick<AuditEntry, 'before' | 'after'>, name: (id:
   const parts: ChangePart[] = [];
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   for (const key of keys) {
-    const label = LABELS[key] ?? key;
+    const shown = label(key);
     const [was, is] = [before[key], after[key]];
     if (Array.isArray(was) && Array.isArray(is)) {
       // A member list: who joined (+) and who left (−) says more than two long lists.
       const joined = is.filter((x) => !was.includes(x)).map((x) => `+${show(x, name)}`);
       const left = was.filter((x) => !is.includes(x)).map((x) => `−${show(x, name)}`);
-      parts.push({ key: label, from: null, to: [...joined, ...left].join(' ') || 'unchanged' });
+      parts.push({ key: shown, from: null, to: [...joined, ...left].join(' ') || i18n.t('audit.unchanged') });
     } else if (!(key in after)) {
       // A field the change did not touch (a move of the assignee only keeps its queue).
       continue;
     } else if (!(key in before) || show(was, name) !== show(is, name)) {
       // Unchanged fields (a move that kept the queue) say nothing.
-      parts.push({ key: label, from: key in before ? show(was, name) : null, to: show(is, name) });
+      parts.push({ key: shown, from: key in before ? show(was, name) : null, to: show(is, name) });
     }
   }
   const text = parts.map((p) => `${p.key}: ${p.from === null ? '' : `${p.from} → `}${p.to}`).join('; ');

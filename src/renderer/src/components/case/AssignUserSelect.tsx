@@ -6,14 +6,12 @@
 import type { KeyboardEvent } from 'react';
 import { Select } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 import type { User } from '../../../../shared/domain';
 import { useUsers } from '../../api/queries';
 
 /** Who takes cases: supervisors and admins assign them (to themselves with "Assign to me"). */
-const GROUPS = [
-  { role: 'agent', label: 'Agents' },
-  { role: 'technician', label: 'Technicians' },
-] as const satisfies readonly { role: User['role']; label: string }[];
+const GROUPS = ['agent', 'technician'] as const satisfies readonly User['role'][];
 
 /** The menu moves its focus on arrow keys; in the select they move through the options. */
 const keepKeys = (event: KeyboardEvent) => {
@@ -21,26 +19,27 @@ const keepKeys = (event: KeyboardEvent) => {
 };
 
 export function AssignUserSelect({ currentAssigneeId, onPick }: { currentAssigneeId: string | null; onPick: (userId: string) => void }) {
+  const { t, i18n } = useTranslation();
   const users = useUsers();
-  const data = GROUPS.map(({ role, label }) => ({
-    group: label,
+  const data = GROUPS.map((role) => ({
+    group: t(`assign.groups.${role}`),
     items: (users.data ?? [])
       .filter((u) => u.role === role && u.id !== currentAssigneeId)
-      .sort((a, b) => a.name.localeCompare(b.name))
+      .sort((a, b) => a.name.localeCompare(b.name, i18n.language))
       .map((u) => ({ value: u.id, label: u.name })),
   })).filter((g) => g.items.length > 0);
   return (
     <div onKeyDown={keepKeys} style={{ padding: '0 6px 6px' }}>
       <Select
         size="xs"
-        placeholder={users.isPending ? 'Loading people…' : 'Find an agent or technician'}
-        aria-label="Assign to an agent or technician"
+        placeholder={users.isPending ? t('assign.loadingPeople') : t('assign.find')}
+        aria-label={t('assign.findLabel')}
         leftSection={<IconSearch size={13} />}
         data={data}
         value={null}
         searchable
         clearable={false}
-        nothingFoundMessage={users.isError ? 'The list could not be loaded' : 'Nobody by that name'}
+        nothingFoundMessage={users.isError ? t('assign.listFailed') : t('assign.nobody')}
         maxDropdownHeight={240}
         comboboxProps={{ withinPortal: false, shadow: 'md' }}
         onChange={(id) => id && onPick(id)}

@@ -1,25 +1,27 @@
 /** The case's editable properties in the side panel: status, priority, tags and who has it. Each change is saved at once. */
 import { Group, Select, Stack, TagsInput, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { QueueItem } from '../../../../shared/api';
 import { type CaseStatus, type Priority, TEXT_LIMITS, type User } from '../../../../shared/domain';
 import { useUpdateCase } from '../../api/mutations';
-import { PRIORITY_OPTIONS, STATUS_OPTIONS } from '../../lib/fields';
+import { priorityOptions, statusOptions } from '../../lib/fields';
 import { AssignControls } from './AssignControls';
 import { SideSection } from './SideSection';
 
 const LABEL_STYLES = { label: { fontSize: 11, fontWeight: 600, color: 'var(--mantine-color-dimmed)', marginBottom: 2 } };
 
 export function CaseProperties({ item, me }: { item: QueueItem; me: User }) {
+  const { t } = useTranslation();
   const update = useUpdateCase(item.id);
   const save = (fields: Parameters<typeof update.mutate>[0]['fields']) => update.mutate({ id: item.id, fields });
   return (
-    <SideSection title="Properties" testId="case-properties">
+    <SideSection title={t('properties.title')} testId="case-properties">
       <Stack gap={10}>
         <Group gap={8} grow wrap="nowrap">
           <Select
             size="xs"
-            label="Status"
-            data={STATUS_OPTIONS}
+            label={t('fields.status')}
+            data={statusOptions()}
             value={item.status}
             allowDeselect={false}
             checkIconPosition="right"
@@ -29,8 +31,8 @@ export function CaseProperties({ item, me }: { item: QueueItem; me: User }) {
           />
           <Select
             size="xs"
-            label="Priority"
-            data={PRIORITY_OPTIONS}
+            label={t('fields.priority')}
+            data={priorityOptions()}
             value={item.priority}
             allowDeselect={false}
             checkIconPosition="right"
@@ -41,20 +43,20 @@ export function CaseProperties({ item, me }: { item: QueueItem; me: User }) {
         </Group>
         <TagsInput
           size="xs"
-          label="Tags"
-          placeholder={item.tags.length === 0 ? 'Add a tag, Enter' : undefined}
+          label={t('fields.tags')}
+          placeholder={item.tags.length === 0 ? t('properties.addTag') : undefined}
           value={item.tags}
           maxTags={TEXT_LIMITS.tags}
           clearable
           acceptValueOnBlur
           splitChars={[',']}
-          onChange={(tags) => save({ tags: tags.map((t) => t.trim()).filter(Boolean) })}
+          onChange={(tags) => save({ tags: tags.map((tag) => tag.trim()).filter(Boolean) })}
           styles={LABEL_STYLES}
           data-testid="case-tags"
         />
         <div>
           <Text size="11px" fw={600} c="dimmed" mb={4}>
-            Assignee
+            {t('case.facts.assignee')}
           </Text>
           <AssignControls item={item} me={me} />
         </div>

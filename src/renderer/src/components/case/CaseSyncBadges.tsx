@@ -1,21 +1,22 @@
 /** Says when what the case shows is not on the hub yet: local edits waiting, or a case created here. */
 import { Badge, Tooltip } from '@mantine/core';
 import { IconCloudUpload, IconSparkles } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 import type { QueueItem } from '../../../../shared/api';
 
 export function CaseSyncBadges({ item, online }: { item: QueueItem; online: boolean }) {
-  const waiting = online ? 'They are being sent to the hub.' : 'They are saved on this computer and will be sent when the hub is reachable.';
+  const { t } = useTranslation();
   return (
     <>
       {item.localOnly && (
-        <Tooltip label="Created on this computer; it gets its number when the hub confirms it." multiline w={240}>
+        <Tooltip label={t('caseSync.localOnlyHelp')} multiline w={240}>
           <Badge size="xs" variant="light" color="violet" tt="none" leftSection={<IconSparkles size={11} />} data-testid="case-local-only" style={{ flex: 'none' }}>
-            New — not on the hub yet
+            {t('caseSync.localOnly')}
           </Badge>
         </Tooltip>
       )}
       {item.pendingChanges > 0 && (
-        <Tooltip label={`${item.pendingChanges} change${item.pendingChanges === 1 ? '' : 's'} to this case made here. ${waiting}`} multiline w={240}>
+        <Tooltip label={t(online ? 'caseSync.pendingOnline' : 'caseSync.pendingOffline', { count: item.pendingChanges })} multiline w={240}>
           <Badge
             size="xs"
             variant="light"
@@ -26,7 +27,7 @@ export function CaseSyncBadges({ item, online }: { item: QueueItem; online: bool
             data-count={item.pendingChanges}
             style={{ flex: 'none' }}
           >
-            Not synced yet
+            {t('connection.notSynced')}
           </Badge>
         </Tooltip>
       )}

@@ -12,11 +12,14 @@
 import { type Ref, useEffect, useId, useImperativeHandle, useRef, useState } from 'react';
 import { Alert, Button, Checkbox, Group, Kbd, Select, Tabs, Text, Textarea, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconLock, IconMessageReply, IconSend } from '@tabler/icons-react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import type { QueueItem } from '../../../../shared/api';
 import { type Customer, type Message, TEXT_LIMITS, type User } from '../../../../shared/domain';
 import { absorbOwnChange, changedWhileWriting, replyBasis, type ReplyBasis, type WhileWriting } from '../../../../shared/collision';
 import { canOverrideConsent, ConsentOverrideSchema, consentRefusal, REPLY_LIMITS, type ReplyChannel, replyChannels, replyLength } from '../../../../shared/replies';
 import { useAddNote, useReply } from '../../api/mutations';
+import { consentText } from '../../i18n/consent';
 import { ChannelIcon, channelLabel } from '../ChannelIcon';
 import { StaleReplyWarning } from './StaleReplyWarning';
 import { useChannelSettings } from '../admin/useChannelSettings';
@@ -47,12 +50,13 @@ interface Props {
 }
 
 /** A dot on the other tab when it holds text not sent yet. */
-const unsent = (text: string, hidden: boolean) => (hidden && text.trim() ? <span className={classes.unsent} title="Not sent yet" /> : null);
+const unsent = (text: string, hidden: boolean, t: TFunction) => (hidden && text.trim() ? <span className={classes.unsent} title={t('composer.notSent')} /> : null);
 
-const draftText = (state: DraftState, idle: string): string =>
-  state === 'saving' ? 'Saving draft…' : state === 'saved' ? 'Draft saved' : state === 'failed' ? 'Draft not saved — keep this window open' : idle;
+const draftText = (state: DraftState, idle: string, t: TFunction): string =>
+  state === 'saving' ? t('composer.draft.saving') : state === 'saved' ? t('composer.draft.saved') : state === 'failed' ? t('composer.draft.failed') : idle;
 
 export function Composer({ item, draft, noteDraft, customer, messages, me, ref, onReplyingChange }: Props) {
+  const { t } = useTranslation();
   const customerName = customer?.name ?? null;
   const channels = replyChannels(item.channel, customer);
   const [picked, setPicked] = useState<ReplyChannel | null>(null);
@@ -149,7 +153,6 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
     } else if (tab === 'note') noteMutation.mutate({ id: item.id, body }, callbacks);
   };
 
-  const to = customerName ? ` to ${customerName}` : '';
   const via = channel ? channelLabel(channel) : null;
   return (
     <div className={classes.root} data-testid="composer" data-tab={tab}>
@@ -167,11 +170,11 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
       />
       <Tabs value={tab} onChange={(value) => value && setTab(value as Tab)} variant="default" classNames={{ list: classes.tabs }}>
         <Tabs.List>
-          <Tabs.Tab value="reply" leftSection={<IconMessageReply size={14} />} rightSection={unsent(reply.text, tab !== 'reply')} aria-controls={inputId} data-testid="composer-tab-reply">
-            Reply
+          <Tabs.Tab value="reply" leftSection={<IconMessageReply size={14} />} rightSection={unsent(reply.text, tab !== 'reply', t)} aria-controls={inputId} data-testid="composer-tab-reply">
+            {t('composer.reply')}
           </Tabs.Tab>
-          <Tabs.Tab value="note" leftSection={<IconLock size={14} />} rightSection={unsent(note.text, tab !== 'note')} aria-controls={inputId} data-testid="composer-tab-note">
-            Internal note
+          <Tabs.Tab value="note" leftSection={<IconLock size={14} />} rightSection={unsent(note.text, tab !== 'note', t)} aria-controls={inputId} data-testid="composer-tab-note">
+            {t('composer.note')}
           </Tabs.Tab>
         </Tabs.List>
       </Tabs>
@@ -183,8 +186,8 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
         minRows={2}
         maxRows={8}
         maxLength={TEXT_LIMITS.body}
-        placeholder={tab === 'note' ? 'Only your team sees internal notes…' : via ? `Reply${to} via ${via}…` : 'No channel to reply on: write an internal note instead'}
-        aria-label={tab === 'reply' ? 'Reply' : 'Internal note'}
+        placeholder={tab === 'note' ? t('composer.notePlaceholder') : via ? (customerName ? t('composer.replyToPlaceholder', { name: customerName, channel: via }) : t('composer.replyPlaceholder', { channel: via })) : t('composer.noChannelPlaceholder')}
+        aria-label={tab === 'reply' ? t('composer.reply') : t('composer.note')}
         value={text}
         onChange={(event) => current.setText(event.currentTarget.value)}
         ref={input}
@@ -201,25 +204,26 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
       {tab === 'reply' && !channel && (
         <Alert color="gray" variant="light" p={8} mt={6} data-testid="composer-no-channel">
           <Text size="xs">
-            This {channelLabel(item.channel).toLowerCase()} case has no channel to reply on: {customer ? `${customer.name} has no email address or social handle on file` : 'no customer is attached'}. Add an internal note, or
-            call back.
+            {customer
+              ? t('composer.noChannel', { channel: channelLabel(item.channel).toLocaleLowerCase(), name: customer.name })
+              : t('composer.noChannelNoCustomer', { channel: channelLabel(item.channel).toLocaleLowerCase() })}
           </Text>
         </Alert>
       )}
       {tab === 'reply' && consent && (
         <Alert color={overriding ? 'orange' : 'yellow'} variant="light" p={8} mt={6} icon={<IconAlertTriangle size={16} />} data-testid="composer-consent" data-reason={consent}>
           <Text size="xs" fw={600}>
-            The consent rule stops this reply: {consent}.
+            {t('composer.consent', { reason: consentText(consent) })}
           </Text>
           {mayOverride ? (
             <Group gap={8} mt={6} wrap="wrap" align="center">
-              <Checkbox size="xs" label="Send anyway" checked={overriding} onChange={(event) => setOverriding(event.currentTarget.checked)} data-testid="composer-override" />
+              <Checkbox size="xs" label={t('collision.sendAnyway')} checked={overriding} onChange={(event) => setOverriding(event.currentTarget.checked)} data-testid="composer-override" />
               {overriding && (
                 <TextInput
                   size="xs"
                   style={{ flex: '1 1 200px' }}
-                  placeholder="Why (kept with the reply)"
-                  aria-label="Reason for sending anyway"
+                  placeholder={t('composer.overridePlaceholder')}
+                  aria-label={t('composer.overrideLabel')}
                   value={overrideReason}
                   onChange={(event) => setOverrideReason(event.currentTarget.value)}
                   error={overrideReason && !reason.success ? reason.error.issues[0]?.message : undefined}
@@ -229,7 +233,7 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
             </Group>
           ) : (
             <Text size="xs" mt={2}>
-              Only a supervisor can send it anyway.
+              {t('composer.supervisorOnly')}
             </Text>
           )}
         </Alert>
@@ -245,25 +249,25 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
               onChange={(value) => value && setPicked(value as ReplyChannel)}
               allowDeselect={false}
               leftSection={<ChannelIcon channel={channel} size={14} tooltip={false} />}
-              aria-label="Reply channel"
+              aria-label={t('composer.channel')}
               comboboxProps={{ withinPortal: true }}
               data-testid="composer-channel"
             />
             <Text size="11px" c={tooLong ? 'red' : 'dimmed'} fw={tooLong ? 700 : undefined} className={`tabular ${classes.counter}`} data-testid="composer-counter" data-over={tooLong || undefined}>
-              {length.toLocaleString()} / {limit!.toLocaleString()}
+              {t('composer.counter', { length, limit: limit! })}
             </Text>
             <Text size="11px" c="dimmed" truncate className={classes.draftState} data-testid="composer-draft-state">
-              {draftText(reply.state, '')}
+              {draftText(reply.state, '', t)}
             </Text>
           </Group>
         ) : (
           <Text size="11px" c="dimmed" truncate style={{ minWidth: 0 }} data-testid="composer-draft-state">
-            {tab === 'reply' ? draftText(reply.state, '') : draftText(note.state, 'Visible to your team only')}
+            {tab === 'reply' ? draftText(reply.state, '', t) : draftText(note.state, t('composer.noteVisibility'), t)}
           </Text>
         )}
         <Group gap={8} wrap="nowrap" style={{ flex: 'none' }}>
           <Text size="11px" c="dimmed" className={classes.hint}>
-            <Kbd size="xs">{isMac ? '⌘' : 'Ctrl'}</Kbd> + <Kbd size="xs">Enter</Kbd>
+            <Kbd size="xs">{isMac ? '⌘' : t('keys.ctrl')}</Kbd> + <Kbd size="xs">{t('keys.enter')}</Kbd>
           </Text>
           <Button
             size="compact-sm"
@@ -274,7 +278,7 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
             onClick={() => send()}
             data-testid="composer-send"
           >
-            {tab === 'reply' ? (consent && overriding ? 'Send anyway' : 'Send reply') : 'Add note'}
+            {tab === 'reply' ? (consent && overriding ? t('collision.sendAnyway') : t('composer.sendReply')) : t('composer.addNote')}
           </Button>
         </Group>
       </Group>

@@ -3,6 +3,7 @@
  * side, and the user decides each one. Until then the case shows the hub's
  * value and the user's is kept here, never dropped.
  */
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { IconGitMerge } from '@tabler/icons-react';
 import type { CaseConflict } from '../../../../shared/api';
@@ -11,6 +12,7 @@ import { fieldLabel, fieldValueText } from '../../lib/fields';
 import classes from './ConflictBanner.module.css';
 
 export function ConflictBanner({ caseId, conflicts }: { caseId: string; conflicts: CaseConflict[] }) {
+  const { t } = useTranslation();
   const resolve = useResolveConflict(caseId);
   if (conflicts.length === 0) return null;
   const busyId = resolve.isPending ? resolve.variables?.id : undefined;
@@ -22,11 +24,11 @@ export function ConflictBanner({ caseId, conflicts }: { caseId: string; conflict
       radius={0}
       icon={<IconGitMerge size={18} />}
       styles={{ title: { color: 'var(--mantine-color-orange-text)' } }}
-      title={conflicts.length === 1 ? 'Someone else changed this field while you did' : `Someone else changed ${conflicts.length} fields while you did`}
+      title={t('conflicts.title', { count: conflicts.length })}
       data-testid="conflict-banner"
     >
       <Text size="xs" c="dimmed" mb={8}>
-        The hub kept its value. Choose which one the case should have.
+        {t('conflicts.hint')}
       </Text>
       <Stack gap={6}>
         {conflicts.map((conflict) => (
@@ -42,7 +44,7 @@ export function ConflictBanner({ caseId, conflicts }: { caseId: string; conflict
               </span>
               {/* Each "who: value" wraps as a unit, so a label never ends a line without its value. */}
               <span className={classes.chunk}>
-                yours:{' '}
+                {t('conflicts.yours')}{' '}
                 <Text span fw={600} size="sm" c="indigo.8" data-testid="conflict-yours">
                   {fieldValueText(conflict.field, conflict.yours)}
                 </Text>
@@ -51,7 +53,7 @@ export function ConflictBanner({ caseId, conflicts }: { caseId: string; conflict
                 </Text>
               </span>
               <span className={classes.chunk}>
-                on the hub:{' '}
+                {t('conflicts.theirs')}{' '}
                 <Text span fw={600} size="sm" c="orange" data-testid="conflict-theirs">
                   {fieldValueText(conflict.field, conflict.theirs)}
                 </Text>
@@ -65,7 +67,7 @@ export function ConflictBanner({ caseId, conflicts }: { caseId: string; conflict
                 onClick={() => resolve.mutate({ id: conflict.id, keep: 'mine' })}
                 data-testid="conflict-keep-mine"
               >
-                Keep mine
+                {t('conflicts.keepMine')}
               </Button>
               <Button
                 size="compact-xs"
@@ -75,7 +77,7 @@ export function ConflictBanner({ caseId, conflicts }: { caseId: string; conflict
                 onClick={() => resolve.mutate({ id: conflict.id, keep: 'theirs' })}
                 data-testid="conflict-take-theirs"
               >
-                Take the hub’s
+                {t('conflicts.takeTheirs')}
               </Button>
             </Group>
           </Group>

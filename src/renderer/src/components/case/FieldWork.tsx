@@ -1,4 +1,5 @@
 /** What a technician records on site: the resolution (saved on leaving the field or with Save) and the parts used. */
+import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { Button, Group, Stack, Text, Textarea } from '@mantine/core';
 import type { QueueItem } from '../../../../shared/api';
@@ -7,6 +8,7 @@ import { PartsEditor } from './PartsEditor';
 import { SideSection } from './SideSection';
 
 export function FieldWork({ item }: { item: QueueItem }) {
+  const { t } = useTranslation();
   const update = useUpdateCase(item.id);
   // null while not edited: the field then follows the case (a sync or a resolved conflict may change it).
   const [editing, setEditing] = useState<string | null>(null);
@@ -21,13 +23,13 @@ export function FieldWork({ item }: { item: QueueItem }) {
   };
 
   return (
-    <SideSection title="Field work" testId="field-work">
+    <SideSection title={t('fieldWork.title')} testId="field-work">
       <Stack gap={10}>
         <div>
           <Textarea
             size="xs"
-            label="Resolution"
-            placeholder="What was found, what fixed it"
+            label={t('fields.resolution')}
+            placeholder={t('fieldWork.resolutionPlaceholder')}
             autosize
             minRows={3}
             maxRows={10}
@@ -44,10 +46,10 @@ export function FieldWork({ item }: { item: QueueItem }) {
           {dirty && (
             <Group justify="space-between" mt={4} wrap="nowrap">
               <Text size="11px" c="dimmed">
-                Saved when you leave the field
+                {t('fieldWork.savedOnLeave')}
               </Text>
               <Button size="compact-xs" onMouseDown={(event) => event.preventDefault()} onClick={saveResolution} data-testid="case-resolution-save">
-                Save
+                {t('common.save')}
               </Button>
             </Group>
           )}

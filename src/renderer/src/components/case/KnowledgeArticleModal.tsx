@@ -1,4 +1,5 @@
 /** An article to read in full, and to insert into the reply. A community answer says so: check it before sending it to a customer. */
+import { useTranslation } from 'react-i18next';
 import { Badge, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { IconDeviceMobile, IconTextPlus, IconUsersGroup } from '@tabler/icons-react';
 import type { Article } from '../../../../shared/domain';
@@ -19,6 +20,7 @@ interface Props {
 }
 
 export function KnowledgeArticleModal({ article, opened, returnFocus, caseTags, caseLanguage, onClose, onInsert }: Props) {
+  const { t } = useTranslation();
   return (
     <Modal opened={opened && article !== null} returnFocus={returnFocus} onClose={onClose} size="lg" title={article && <ArticleTitle article={article} />} data-testid="knowledge-article-modal">
       {article && (
@@ -37,7 +39,7 @@ export function KnowledgeArticleModal({ article, opened, returnFocus, caseTags, 
           </Group>
           {article.source === 'community' && (
             <Text size="xs" className={classes.community}>
-              A community answer promoted into the knowledge base: check it fits this customer before you send it.
+              {t('knowledge.communityWarning')}
             </Text>
           )}
           <div className={classes.body} data-testid="knowledge-article-body">
@@ -45,15 +47,15 @@ export function KnowledgeArticleModal({ article, opened, returnFocus, caseTags, 
           </div>
           <Group justify="space-between" gap={8} mt={4}>
             <Text size="xs" c="dimmed">
-              {article.source === 'community' ? 'Community answer' : 'Internal article'} · {languageName(article.language)}
-              {article.language !== caseLanguage && ` — the case is in ${languageName(caseLanguage)}`}
+              {article.source === 'community' ? t('knowledge.communityAnswer') : t('knowledge.internal')} · {languageName(article.language)}
+              {article.language !== caseLanguage && t('knowledge.caseLanguage', { language: languageName(caseLanguage) })}
             </Text>
             <Group gap={8}>
               <Button variant="default" size="xs" onClick={onClose}>
-                Close
+                {t('common.close')}
               </Button>
               <Button size="xs" leftSection={<IconTextPlus size={14} />} onClick={() => onInsert(article)} data-testid="knowledge-insert">
-                Insert in reply
+                {t('knowledge.insert')}
               </Button>
             </Group>
           </Group>
@@ -64,6 +66,7 @@ export function KnowledgeArticleModal({ article, opened, returnFocus, caseTags, 
 }
 
 function ArticleTitle({ article }: { article: Article }) {
+  const { t } = useTranslation();
   return (
     <Group gap={8} wrap="nowrap" align="flex-start">
       <Text fw={600} size="md" style={{ overflowWrap: 'anywhere' }}>
@@ -71,7 +74,7 @@ function ArticleTitle({ article }: { article: Article }) {
       </Text>
       {article.source === 'community' && (
         <Badge size="sm" variant="light" color="grape" leftSection={<IconUsersGroup size={11} />} style={{ flex: 'none', marginTop: 2 }}>
-          Community
+          {t('knowledge.community')}
         </Badge>
       )}
     </Group>

@@ -1,4 +1,5 @@
 /** One article in the knowledge panel: its title, a badge for a community answer, its tags (the case's own highlighted). Opens to read. */
+import { useTranslation } from 'react-i18next';
 import { Badge, Group, Text, UnstyledButton } from '@mantine/core';
 import { IconFileText, IconUsersGroup } from '@tabler/icons-react';
 import type { Article } from '../../../../shared/domain';
@@ -7,6 +8,7 @@ import classes from './Knowledge.module.css';
 const MAX_TAGS = 3;
 
 export function KnowledgeArticleRow({ article, caseTags, onOpen }: { article: Article; caseTags: string[]; onOpen: () => void }) {
+  const { t } = useTranslation();
   const community = article.source === 'community';
   // The tags the case shares first: they say why the article is here.
   const tags = [...article.tags].sort((a, b) => Number(caseTags.includes(b)) - Number(caseTags.includes(a)));
@@ -26,7 +28,7 @@ export function KnowledgeArticleRow({ article, caseTags, onOpen }: { article: Ar
           <Group gap={4} mt={4} wrap="wrap">
             {community && (
               <Badge size="xs" variant="light" color="grape" data-testid="knowledge-community">
-                Community
+                {t('knowledge.community')}
               </Badge>
             )}
             {shown.map((tag) => (

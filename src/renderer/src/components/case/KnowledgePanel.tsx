@@ -5,6 +5,7 @@
  * offline. An article opens to read; "Insert in reply" puts it into the
  * reply's draft.
  */
+import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { CloseButton, Loader, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -27,6 +28,7 @@ interface Props {
 }
 
 export function KnowledgePanel({ caseId, caseTags, caseLanguage, suggested, onInsert }: Props) {
+  const { t } = useTranslation();
   const [query, setQuery] = useState('');
   const [debounced] = useDebouncedValue(query.trim(), SEARCH_DEBOUNCE_MS);
   const search = useArticleSearch(caseId, debounced);
@@ -44,27 +46,27 @@ export function KnowledgePanel({ caseId, caseTags, caseLanguage, suggested, onIn
   const waiting = searching && (debounced !== query.trim() || search.isFetching);
 
   let hint: string | null = null;
-  if (searching && search.isError) hint = 'The search failed. Try again.';
-  else if (searching && !waiting && articles.length === 0) hint = `No articles match “${query.trim()}”.`;
-  else if (!searching && articles.length === 0) hint = 'No articles fit this case. Search the knowledge base above.';
+  if (searching && search.isError) hint = t('knowledge.searchFailed');
+  else if (searching && !waiting && articles.length === 0) hint = t('knowledge.noMatch', { query: query.trim() });
+  else if (!searching && articles.length === 0) hint = t('knowledge.noneFit');
 
   return (
     <SideSection
-      title="Knowledge"
+      title={t('knowledge.title')}
       testId="knowledge"
       right={
         <Text size="11px" c="dimmed">
-          {searching ? (waiting && !search.data ? '' : `${articles.length} found`) : articles.length > 0 ? 'Suggested' : ''}
+          {searching ? (waiting && !search.data ? '' : t('knowledge.found', { count: articles.length })) : articles.length > 0 ? t('knowledge.suggested') : ''}
         </Text>
       }
     >
       <TextInput
         size="xs"
-        placeholder="Search articles…"
-        aria-label="Search knowledge articles"
+        placeholder={t('knowledge.searchPlaceholder')}
+        aria-label={t('knowledge.searchLabel')}
         leftSection={<IconSearch size={13} />}
         rightSection={
-          waiting ? <Loader size={12} /> : query ? <CloseButton size="xs" aria-label="Clear the search" onClick={() => setQuery('')} data-testid="knowledge-search-clear" /> : null
+          waiting ? <Loader size={12} /> : query ? <CloseButton size="xs" aria-label={t('knowledge.clearSearch')} onClick={() => setQuery('')} data-testid="knowledge-search-clear" /> : null
         }
         value={query}
         maxLength={200}

@@ -1,4 +1,5 @@
 /** Parts used on site: one row per part (name, quantity), edited in place, added and removed one at a time. */
+import { useTranslation } from 'react-i18next';
 import { type KeyboardEvent, useState } from 'react';
 import { ActionIcon, Button, Group, NumberInput, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
@@ -12,16 +13,17 @@ const validQuantity = (value: string | number): number | null => {
 };
 
 export function PartsEditor({ parts, onChange }: { parts: Part[]; onChange: (parts: Part[]) => void }) {
+  const { t } = useTranslation();
   const replace = (index: number, part: Part) => onChange(parts.map((p, i) => (i === index ? part : p)));
   return (
     <div data-testid="parts-editor">
       <Text size="11px" fw={600} c="dimmed" mb={4}>
-        Parts used
+        {t('fields.parts')}
       </Text>
       <Stack gap={4}>
         {parts.length === 0 && (
           <Text size="xs" c="dimmed">
-            No parts recorded.
+            {t('parts.none')}
           </Text>
         )}
         {parts.map((part, index) => (
@@ -35,6 +37,7 @@ export function PartsEditor({ parts, onChange }: { parts: Part[]; onChange: (par
 }
 
 function PartRow({ part, onSave, onRemove }: { part: Part; onSave: (part: Part) => void; onRemove: () => void }) {
+  const { t } = useTranslation();
   const [name, setName] = useState(part.name);
   const [quantity, setQuantity] = useState<string | number>(part.quantity);
   const commit = () => {
@@ -53,10 +56,10 @@ function PartRow({ part, onSave, onRemove }: { part: Part; onSave: (part: Part) 
   };
   return (
     <Group gap={4} wrap="nowrap" className={classes.row} data-testid="part-row" data-name={part.name} data-quantity={part.quantity}>
-      <TextInput size="xs" value={name} maxLength={200} aria-label="Part" onChange={(e) => setName(e.currentTarget.value)} onBlur={commit} onKeyDown={onKeyDown} className={classes.name} data-testid="part-name" />
-      <NumberInput size="xs" value={quantity} min={1} max={MAX_QUANTITY} allowDecimal={false} allowNegative={false} hideControls aria-label="Quantity" onChange={setQuantity} onBlur={commit} onKeyDown={onKeyDown} className={classes.quantity} data-testid="part-quantity" />
-      <Tooltip label="Remove part">
-        <ActionIcon variant="subtle" color="gray" size="md" onClick={onRemove} aria-label={`Remove ${part.name}`} data-testid="part-remove">
+      <TextInput size="xs" value={name} maxLength={200} aria-label={t('parts.part')} onChange={(e) => setName(e.currentTarget.value)} onBlur={commit} onKeyDown={onKeyDown} className={classes.name} data-testid="part-name" />
+      <NumberInput size="xs" value={quantity} min={1} max={MAX_QUANTITY} allowDecimal={false} allowNegative={false} hideControls aria-label={t('parts.quantity')} onChange={setQuantity} onBlur={commit} onKeyDown={onKeyDown} className={classes.quantity} data-testid="part-quantity" />
+      <Tooltip label={t('parts.remove')}>
+        <ActionIcon variant="subtle" color="gray" size="md" onClick={onRemove} aria-label={t('parts.removeNamed', { name: part.name })} data-testid="part-remove">
           <IconTrash size={14} />
         </ActionIcon>
       </Tooltip>
@@ -65,6 +68,7 @@ function PartRow({ part, onSave, onRemove }: { part: Part; onSave: (part: Part) 
 }
 
 function NewPart({ onAdd }: { onAdd: (part: Part) => void }) {
+  const { t } = useTranslation();
   const [name, setName] = useState('');
   const [quantity, setQuantity] = useState<string | number>(1);
   const q = validQuantity(quantity);
@@ -80,9 +84,9 @@ function NewPart({ onAdd }: { onAdd: (part: Part) => void }) {
   };
   return (
     <Group gap={4} wrap="nowrap" className={classes.row} mt={2}>
-      <TextInput size="xs" value={name} placeholder="Part name" maxLength={200} aria-label="New part" onChange={(e) => setName(e.currentTarget.value)} onKeyDown={onKeyDown} className={classes.name} data-testid="part-new-name" />
-      <NumberInput size="xs" value={quantity} min={1} max={MAX_QUANTITY} allowDecimal={false} allowNegative={false} hideControls aria-label="New part quantity" onChange={setQuantity} onKeyDown={onKeyDown} className={classes.quantity} data-testid="part-new-quantity" />
-      <Button size="xs" px={8} variant="light" disabled={!ready} onClick={add} aria-label="Add part" title="Add part" data-testid="part-add">
+      <TextInput size="xs" value={name} placeholder={t('parts.name')} maxLength={200} aria-label={t('parts.new')} onChange={(e) => setName(e.currentTarget.value)} onKeyDown={onKeyDown} className={classes.name} data-testid="part-new-name" />
+      <NumberInput size="xs" value={quantity} min={1} max={MAX_QUANTITY} allowDecimal={false} allowNegative={false} hideControls aria-label={t('parts.newQuantity')} onChange={setQuantity} onKeyDown={onKeyDown} className={classes.quantity} data-testid="part-new-quantity" />
+      <Button size="xs" px={8} variant="light" disabled={!ready} onClick={add} aria-label={t('parts.add')} title={t('parts.add')} data-testid="part-add">
         <IconPlus size={14} />
       </Button>
     </Group>

@@ -6,7 +6,9 @@
  */
 import { Button, Group, List, Modal, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconSend } from '@tabler/icons-react';
-import { describeChange, whileWritingSummary, type WhileWriting } from '../../../../shared/collision';
+import { useTranslation } from 'react-i18next';
+import type { WhileWriting } from '../../../../shared/collision';
+import { describeChange, whileWritingSummary } from '../../i18n/collision';
 
 interface Props {
   changes: readonly WhileWriting[] | null;
@@ -15,6 +17,7 @@ interface Props {
 }
 
 export function StaleReplyWarning({ changes, onSendAnyway, onReview }: Props) {
+  const { t } = useTranslation();
   const opened = changes !== null && changes.length > 0;
   return (
     <Modal
@@ -23,7 +26,7 @@ export function StaleReplyWarning({ changes, onSendAnyway, onReview }: Props) {
       title={
         <Group gap={8} wrap="nowrap">
           <IconAlertTriangle size={18} color="var(--mantine-color-orange-6)" />
-          <Text fw={600}>The case changed while you were writing</Text>
+          <Text fw={600}>{t('collision.title')}</Text>
         </Group>
       }
       size="md"
@@ -33,7 +36,7 @@ export function StaleReplyWarning({ changes, onSendAnyway, onReview }: Props) {
         <Stack gap={12} data-testid="stale-reply-warning">
           {/* The whole sentence for screen readers and tests; the list for the eye. */}
           <Text size="sm" data-testid="stale-reply-summary" aria-label={whileWritingSummary(changes) ?? undefined}>
-            While you were writing:
+            {t('collision.whileWriting')}
           </Text>
           <List size="sm" spacing={4} withPadding>
             {changes.map((change, i) => (
@@ -43,14 +46,14 @@ export function StaleReplyWarning({ changes, onSendAnyway, onReview }: Props) {
             ))}
           </List>
           <Text size="xs" c="dimmed">
-            Your reply is kept as it is. Review the case first, or send it as written.
+            {t('collision.kept')}
           </Text>
           <Group justify="flex-end" gap={8}>
             <Button variant="default" leftSection={<IconSend size={14} />} onClick={onSendAnyway} data-testid="stale-reply-send">
-              Send anyway
+              {t('collision.sendAnyway')}
             </Button>
             <Button onClick={onReview} data-autofocus data-testid="stale-reply-review">
-              Review first
+              {t('collision.review')}
             </Button>
           </Group>
         </Stack>

@@ -1,4 +1,5 @@
 /** The case subject as the title; click it (or the pencil) to edit in place. Enter or leaving the field saves, Esc cancels. */
+import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { ActionIcon, Group, TextInput, Title, Tooltip, UnstyledButton } from '@mantine/core';
 import { IconPencil } from '@tabler/icons-react';
@@ -12,6 +13,7 @@ interface Props {
 }
 
 export function SubjectEditor({ subject, language, onSave }: Props) {
+  const { t } = useTranslation();
   const [editing, setEditing] = useState<string | null>(null);
 
   const finish = (save: boolean) => {
@@ -28,7 +30,7 @@ export function SubjectEditor({ subject, language, onSave }: Props) {
         size="sm"
         value={editing}
         maxLength={TEXT_LIMITS.subject}
-        aria-label="Subject"
+        aria-label={t('fields.subject')}
         onChange={(event) => setEditing(event.currentTarget.value)}
         onBlur={() => finish(true)}
         onKeyDown={(event) => {
@@ -38,7 +40,7 @@ export function SubjectEditor({ subject, language, onSave }: Props) {
             finish(false);
           }
         }}
-        error={editing.trim() === '' ? 'A case needs a subject' : undefined}
+        error={editing.trim() === '' ? t('subject.required') : undefined}
         data-testid="case-subject-input"
         styles={{ input: { fontSize: 16, fontWeight: 600 } }}
       />
@@ -46,13 +48,13 @@ export function SubjectEditor({ subject, language, onSave }: Props) {
   }
   return (
     <Group gap={4} wrap="nowrap" align="flex-start" mt={4} className={classes.view}>
-      <UnstyledButton onClick={() => setEditing(subject)} className={classes.title} title="Click to edit the subject">
+      <UnstyledButton onClick={() => setEditing(subject)} className={classes.title} title={t('subject.clickToEdit')}>
         <Title order={4} fz={17} lh={1.3} data-testid="case-subject" lang={language} style={{ overflowWrap: 'anywhere' }}>
           {subject}
         </Title>
       </UnstyledButton>
-      <Tooltip label="Edit subject">
-        <ActionIcon variant="subtle" color="gray" size="sm" className={classes.pencil} onClick={() => setEditing(subject)} aria-label="Edit subject" data-testid="case-subject-edit">
+      <Tooltip label={t('subject.edit')}>
+        <ActionIcon variant="subtle" color="gray" size="sm" className={classes.pencil} onClick={() => setEditing(subject)} aria-label={t('subject.edit')} data-testid="case-subject-edit">
           <IconPencil size={14} />
         </ActionIcon>
       </Tooltip>

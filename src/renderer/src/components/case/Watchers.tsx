@@ -6,7 +6,9 @@
  */
 import { useEffect, useState } from 'react';
 import { Avatar, Group, Text, Tooltip } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { CaseWatcher, WatchMode } from '../../../../shared/protocol';
+import { i18n } from '../../i18n';
 import { api, call } from '../../api/client';
 import { formatTimestamp } from '../../lib/time';
 
@@ -41,7 +43,8 @@ const initials = (name: string) =>
     .map((part) => part[0]!.toUpperCase())
     .join('') || '?';
 const firstName = (name: string) => name.split(/\s+/)[0] || name;
-const verb = (mode: WatchMode) => (mode === 'replying' ? 'is replying' : 'is viewing');
+/** "Dewi is replying": the whole phrase, as languages order it differently. */
+const doing = (name: string, mode: WatchMode) => i18n.t(mode === 'replying' ? 'watchers.replying' : 'watchers.viewing', { name });
 
 /** How many faces are shown before "+N". */
 const MAX_AVATARS = 4;
@@ -50,12 +53,13 @@ const MAX_AVATARS = 4;
 export function watchersText(watchers: readonly CaseWatcher[]): string {
   if (watchers.length > 3) {
     const replying = watchers.filter((w) => w.mode === 'replying').length;
-    return `${watchers.length} others here${replying > 0 ? ` · ${replying} replying` : ''}`;
+    return replying > 0 ? i18n.t('watchers.manyReplying', { count: watchers.length, replying }) : i18n.t('watchers.many', { count: watchers.length });
   }
-  return watchers.map((w) => `${firstName(w.name)} ${verb(w.mode)}`).join(' · ');
+  return watchers.map((w) => doing(firstName(w.name), w.mode)).join(' · ');
 }
 
 export function Watchers({ watchers, now }: { watchers: readonly CaseWatcher[]; now: number }) {
+  useTranslation(); // shown again when the language changes
   if (watchers.length === 0) return null;
   const replying = watchers.some((w) => w.mode === 'replying');
   const shown = watchers.slice(0, MAX_AVATARS);
@@ -64,7 +68,7 @@ export function Watchers({ watchers, now }: { watchers: readonly CaseWatcher[]; 
     <Group gap={6} wrap="nowrap" style={{ flex: '0 1 auto', minWidth: 0 }} data-testid="case-watchers" data-count={watchers.length} aria-live="polite">
       <Avatar.Group spacing={6} style={{ flex: 'none' }}>
         {shown.map((w) => (
-          <Tooltip key={w.userId} label={`${w.name} ${verb(w.mode)} — since ${formatTimestamp(w.since, now)}`} withArrow>
+          <Tooltip key={w.userId} label={i18n.t('watchers.since', { doing: doing(w.name, w.mode), time: formatTimestamp(w.since, now) })} withArrow>
             <Avatar
               size={22}
               radius="xl"
@@ -73,7 +77,7 @@ export function Watchers({ watchers, now }: { watchers: readonly CaseWatcher[]; 
               data-testid="case-watcher"
               data-user-id={w.userId}
               data-mode={w.mode}
-              aria-label={`${w.name} ${verb(w.mode)}`}
+              aria-label={doing(w.name, w.mode)}
             >
               <Text span size="9px" fw={700}>
                 {initials(w.name)}

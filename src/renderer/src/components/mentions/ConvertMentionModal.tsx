@@ -3,6 +3,7 @@
  * queue, with the post as its first message), or into an existing case found
  * by number, subject or customer. Enter converts.
  */
+import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { Blockquote, Modal, SegmentedControl, Select, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -21,14 +22,16 @@ interface Props {
 }
 
 export function ConvertMentionModal({ mention, onClose, onConvert, busy }: Props) {
+  const { t } = useTranslation();
   return (
-    <Modal opened={mention !== null} onClose={onClose} title={<Text fw={600}>Convert mention</Text>} size={520} data-testid="convert-mention-modal">
+    <Modal opened={mention !== null} onClose={onClose} title={<Text fw={600}>{t('convert.title')}</Text>} size={520} data-testid="convert-mention-modal">
       {mention && <ConvertForm key={mention.id} mention={mention} onCancel={onClose} onConvert={onConvert} busy={busy} />}
     </Modal>
   );
 }
 
 function ConvertForm({ mention, onCancel, onConvert, busy }: { mention: MentionItem; onCancel: () => void; onConvert: Props['onConvert']; busy: boolean }) {
+  const { t } = useTranslation();
   const [into, setInto] = useState<'new' | 'existing'>('new');
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search.trim(), 150);
@@ -45,7 +48,7 @@ function ConvertForm({ mention, onCancel, onConvert, busy }: { mention: MentionI
     <DialogForm
       onSubmit={submit}
       onCancel={onCancel}
-      submitLabel={into === 'new' ? 'Create case' : 'Add to case'}
+      submitLabel={into === 'new' ? t('newCase.submit') : t('convert.addToCase')}
       submitTestId="convert-submit"
       busy={busy}
       disabled={!ready}
@@ -65,19 +68,19 @@ function ConvertForm({ mention, onCancel, onConvert, busy }: { mention: MentionI
         value={into}
         onChange={(value) => setInto(value as 'new' | 'existing')}
         data={[
-          { value: 'new', label: 'New case' },
-          { value: 'existing', label: 'Add to an existing case' },
+          { value: 'new', label: t('case.newCase') },
+          { value: 'existing', label: t('convert.existing') },
         ]}
         data-testid="convert-into"
       />
       {into === 'new' ? (
         <Text size="xs" c="dimmed">
-          The hub opens a case in the channel&apos;s queue with this post as its first message; it opens here as soon as it arrives.
+          {t('convert.newHint')}
         </Text>
       ) : (
         <Select
-          label="Case"
-          placeholder="Number, subject or customer"
+          label={t('convert.case')}
+          placeholder={t('convert.casePlaceholder')}
           searchable
           data-autofocus
           searchValue={search}
@@ -87,7 +90,7 @@ function ConvertForm({ mention, onCancel, onConvert, busy }: { mention: MentionI
           onChange={setCaseId}
           // The core already searched: show what it found, as it ranks it.
           filter={({ options: all }) => all}
-          nothingFoundMessage={debounced ? 'No case matches' : 'Type to search'}
+          nothingFoundMessage={debounced ? t('convert.noMatch') : t('newCase.typeToSearch')}
           comboboxProps={{ withinPortal: true }}
           data-testid="convert-case"
         />

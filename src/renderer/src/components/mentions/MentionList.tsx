@@ -5,6 +5,7 @@
  * marked: replying to it needs the author's consent). Convert and Dismiss sit
  * on the row; the keyboard reaches them too (↑/↓, Enter or c, d).
  */
+import { useTranslation } from 'react-i18next';
 import { memo, type ReactNode } from 'react';
 import { Anchor, Badge, Button, Group, Skeleton, Text, Tooltip, type ButtonProps, VisuallyHidden } from '@mantine/core';
 import { IconAt, IconCloudUp, IconFilterOff } from '@tabler/icons-react';
@@ -34,12 +35,13 @@ interface Props {
 }
 
 export function MentionList({ items, loading, error, onRetry, filtered, selectedId, fresh, onSelect, onConvert, onDismiss, onOpenCase }: Props) {
+  const { t } = useTranslation();
   const now = useNow(30_000);
   return (
     <VirtualTable
       testId="mention-list"
       className={classes.table}
-      label="Mentions"
+      label={t('mentions.title')}
       viewportProps={{ 'data-mentions-viewport': true }}
       accent="grape"
       items={items}
@@ -49,19 +51,19 @@ export function MentionList({ items, loading, error, onRetry, filtered, selected
       header={
         <>
           <span>
-            <VisuallyHidden>Channel</VisuallyHidden>
+            <VisuallyHidden>{t('queue.columns.channel')}</VisuallyHidden>
           </span>
-          <span className={classes.wide}>Author</span>
-          <span>Post</span>
-          <span className={classes.mid}>Language</span>
-          <span className={classes.mid}>Mood</span>
-          <span className={classes.wide}>Age</span>
-          <span className={classes.wide}>Status</span>
+          <span className={`${classes.wide} ${classes.head}`}>{t('mentions.columns.author')}</span>
+          <span className={classes.head}>{t('mentions.columns.post')}</span>
+          <span className={`${classes.mid} ${classes.head}`}>{t('case.facts.language')}</span>
+          <span className={`${classes.mid} ${classes.head}`}>{t('mentions.columns.mood')}</span>
+          <span className={`${classes.wide} ${classes.head}`}>{t('queue.columns.age')}</span>
+          <span className={`${classes.wide} ${classes.head}`}>{t('queue.columns.status')}</span>
           <span />
         </>
       }
       error={error}
-      errorTitle="The mentions could not be loaded"
+      errorTitle={t('mentions.loadFailed')}
       onRetry={onRetry}
       loading={loading}
       skeleton={
@@ -79,9 +81,9 @@ export function MentionList({ items, loading, error, onRetry, filtered, selected
       }
       empty={
         filtered ? (
-          <EmptyState testId="mentions-empty" icon={<IconFilterOff size={20} />} title="No mentions match these filters" />
+          <EmptyState testId="mentions-empty" icon={<IconFilterOff size={20} />} title={t('mentions.noMatch')} />
         ) : (
-          <EmptyState testId="mentions-empty" icon={<IconAt size={20} />} title="No mentions" hint="Posts that name the brand appear here as soon as they are found." />
+          <EmptyState testId="mentions-empty" icon={<IconAt size={20} />} title={t('mentions.emptyTitle')} hint={t('mentions.emptyHint')} />
         )
       }
       renderRow={(item, top) => (
@@ -113,11 +115,13 @@ interface RowProps {
   onOpenCase: (caseId: string) => void;
 }
 
-const STATUS = { new: { label: 'New', color: 'grape' }, converted: { label: 'Converted', color: 'teal' }, dismissed: { label: 'Dismissed', color: 'gray' } } as const;
+const STATUS_COLORS = { new: 'grape', converted: 'teal', dismissed: 'gray' } as const;
 
 const Row = memo(function Row({ item, top, now, selected, fresh, onSelect, onConvert, onDismiss, onOpenCase }: RowProps) {
+  // The rows are memoised: each follows the language itself.
+  const { t } = useTranslation();
   const mood = sentimentLabel(item.sentiment);
-  const status = STATUS[item.status];
+  const status = { color: STATUS_COLORS[item.status], label: t(`mentions.status.${item.status}`) };
   return (
     <TableRow
       top={top}
@@ -138,7 +142,7 @@ const Row = memo(function Row({ item, top, now, selected, fresh, onSelect, onCon
           {item.author}
         </Text>
         <Text span size="xs" c="dimmed" truncate>
-          {item.customerName ?? 'Not a customer'}
+          {item.customerName ?? t('mentions.notCustomer')}
         </Text>
       </div>
       <div className={classes.text}>
@@ -157,9 +161,9 @@ const Row = memo(function Row({ item, top, now, selected, fresh, onSelect, onCon
         </Text>
         <Group gap={6} wrap="nowrap">
           {!item.addressed && (
-            <Tooltip label="Found by a keyword, not addressed to the brand: reply only if the author has opted in" multiline w={260}>
+            <Tooltip label={t('mentions.notAddressedHelp')} multiline w={260}>
               <Badge size="xs" variant="outline" color="orange" tt="none" style={{ flex: 'none' }} data-testid="mention-not-addressed">
-                not addressed to us
+                {t('mentions.notAddressed')}
               </Badge>
             </Tooltip>
           )}
@@ -186,7 +190,7 @@ const Row = memo(function Row({ item, top, now, selected, fresh, onSelect, onCon
             {status.label}
           </Badge>
           {item.pendingChanges > 0 && (
-            <Tooltip label="Not synced yet">
+            <Tooltip label={t('connection.notSynced')}>
               <IconCloudUp size={14} color="var(--mantine-color-orange-7)" data-testid="mention-pending" />
             </Tooltip>
           )}
@@ -196,15 +200,15 @@ const Row = memo(function Row({ item, top, now, selected, fresh, onSelect, onCon
         {item.status === 'new' ? (
           <>
             <RowAction variant="light" onClick={() => onConvert(item)} data-testid="mention-convert">
-              Convert
+              {t('mentions.convert')}
             </RowAction>
             <RowAction variant="subtle" color="gray" onClick={() => onDismiss(item)} data-testid="mention-dismiss">
-              Dismiss
+              {t('common.dismiss')}
             </RowAction>
           </>
         ) : item.caseId ? (
           <RowAction variant="subtle" onClick={() => onOpenCase(item.caseId!)} data-testid="mention-open-case">
-            Open case
+            {t('common.openCase')}
           </RowAction>
         ) : null}
       </div>

@@ -1,5 +1,6 @@
 /** A toast for each mention that arrives live, with a way to the inbox. */
 import { type ReactNode, useEffect } from 'react';
+import { i18n } from '../../i18n';
 import { ChannelIcon, channelLabel } from '../ChannelIcon';
 import { api } from '../../api/client';
 import { showLinkToast } from '../linkToast';
@@ -21,14 +22,14 @@ export function MentionToasts({ onShowMentions }: { onShowMentions: () => void }
             autoClose: 8_000,
             lineClamp: 2,
             testId: 'mention-toast',
-            link: { label: 'Show mentions', testId: 'mention-toast-open', onClick: onShowMentions },
+            link: { label: i18n.t('mentions.show'), testId: 'mention-toast-open', onClick: onShowMentions },
           });
         if (arrived.length > MAX_TOASTS) {
-          show(`mentions-${arrived[0]!.id}`, `${arrived.length} new mentions`, arrived.map((m) => m.author).join(', '), <ChannelIcon channel={arrived[0]!.channel} tooltip={false} />);
+          show(`mentions-${arrived[0]!.id}`, i18n.t('mentions.arrived', { count: arrived.length }), arrived.map((m) => m.author).join(', '), <ChannelIcon channel={arrived[0]!.channel} tooltip={false} />);
           return;
         }
         for (const mention of arrived) {
-          show(`mention-${mention.id}`, `New mention on ${channelLabel(mention.channel)} · ${mention.author}`, mention.body, <ChannelIcon channel={mention.channel} tooltip={false} />);
+          show(`mention-${mention.id}`, i18n.t('mentions.newOn', { channel: channelLabel(mention.channel), author: mention.author }), mention.body, <ChannelIcon channel={mention.channel} tooltip={false} />);
         }
       }),
     [onShowMentions],

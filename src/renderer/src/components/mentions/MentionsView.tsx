@@ -3,6 +3,7 @@
  * the convert dialog, and the open case beside it. Keyboard: ↑/↓ move,
  * Enter or c converts, d dismisses, Esc closes the case, n a new case.
  */
+import { useTranslation } from 'react-i18next';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Group, Kbd, SegmentedControl, Select, Text } from '@mantine/core';
 import type { MentionItem } from '../../../../shared/api';
@@ -21,7 +22,7 @@ import { MentionList } from './MentionList';
 type StatusFilter = MentionStatus | 'all';
 
 // Posts come from the networks (and the web); phone, mail and devices never mention.
-const CHANNEL_OPTIONS = CHANNELS.filter((c) => c !== 'phone' && c !== 'email' && c !== 'device').map((value) => ({ value, label: channelLabel(value) }));
+const channelOptions = () => CHANNELS.filter((c) => c !== 'phone' && c !== 'email' && c !== 'device').map((value) => ({ value, label: channelLabel(value) }));
 
 interface Props {
   /** The case open beside the list, if any. */
@@ -36,6 +37,7 @@ interface Props {
 }
 
 export function MentionsView({ openCase, onOpenCase, onAwaitCase, onCloseCase, onNewCase, keysEnabled }: Props) {
+  const { t } = useTranslation();
   const [status, setStatus] = useState<StatusFilter>('new');
   const [channel, setChannel] = useState<Channel | null>(null);
   const [language, setLanguage] = useState<string | null>(null);
@@ -49,11 +51,13 @@ export function MentionsView({ openCase, onOpenCase, onAwaitCase, onCloseCase, o
   const mentions = useMentions(filter);
   // The languages to filter by: those of the posts the other filters show.
   const unfiltered = useMentions(base);
-  const languages = useMemo(() => {
-    const tags = new Set((unfiltered.data?.items ?? []).map((m) => m.language.split('-')[0]!));
-    if (language) tags.add(language);
-    return [...tags].sort().map((tag) => ({ value: tag, label: languageName(tag) }));
+  const tags = useMemo(() => {
+    const found = new Set((unfiltered.data?.items ?? []).map((m) => m.language.split('-')[0]!));
+    if (language) found.add(language);
+    return [...found].sort();
   }, [unfiltered.data, language]);
+  // Named at each render: in the language the console shows.
+  const languages = tags.map((tag) => ({ value: tag, label: languageName(tag) }));
   const items = mentions.data?.items ?? [];
   const selected = items.find((m) => m.id === selectedId) ?? null;
 
@@ -90,12 +94,12 @@ export function MentionsView({ openCase, onOpenCase, onAwaitCase, onCloseCase, o
   return (
     <>
       <ViewToolbar
-        title="Mentions"
+        title={t('mentions.title')}
         total={mentions.data?.total}
         noun="post"
         hint={
           <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }} visibleFrom="lg">
-            <Kbd size="xs">c</Kbd> convert · <Kbd size="xs">d</Kbd> dismiss
+            <Kbd size="xs">c</Kbd> {t('mentions.keyConvert')} · <Kbd size="xs">d</Kbd> {t('mentions.keyDismiss')}
           </Text>
         }
         testId="mentions-view"
@@ -106,16 +110,16 @@ export function MentionsView({ openCase, onOpenCase, onAwaitCase, onCloseCase, o
             value={status}
             onChange={(value) => setStatus(value as StatusFilter)}
             data={[
-              { value: 'new', label: 'New' },
-              { value: 'converted', label: 'Converted' },
-              { value: 'dismissed', label: 'Dismissed' },
-              { value: 'all', label: 'All' },
+              { value: 'new', label: t('mentions.status.new') },
+              { value: 'converted', label: t('mentions.status.converted') },
+              { value: 'dismissed', label: t('mentions.status.dismissed') },
+              { value: 'all', label: t('mentions.status.all') },
             ]}
-            aria-label="Status"
+            aria-label={t('fields.status')}
             data-testid="mentions-status"
           />
-          <Select size="xs" w={140} placeholder="Any channel" clearable data={CHANNEL_OPTIONS} value={channel} onChange={(value) => setChannel(value as Channel | null)} aria-label="Channel" data-testid="mentions-channel" />
-          <Select size="xs" w={140} placeholder="Any language" clearable data={languages} value={language} onChange={setLanguage} aria-label="Language" data-testid="mentions-language" />
+          <Select size="xs" w={140} placeholder={t('mentions.anyChannel')} clearable data={channelOptions()} value={channel} onChange={(value) => setChannel(value as Channel | null)} aria-label={t('case.facts.channel')} data-testid="mentions-channel" />
+          <Select size="xs" w={140} placeholder={t('mentions.anyLanguage')} clearable data={languages} value={language} onChange={setLanguage} aria-label={t('case.facts.language')} data-testid="mentions-language" />
         </Group>
       </ViewToolbar>
       <SplitView detail={openCase}>

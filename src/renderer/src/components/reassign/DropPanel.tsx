@@ -3,13 +3,14 @@
  * technicians, or nobody), beside the queues in the left rail that take drops
  * too. A drop opens the reassign dialog pre-filled.
  */
+import { useTranslation } from 'react-i18next';
 import { Avatar, Badge, Paper, ScrollArea, Stack, Text } from '@mantine/core';
 import { IconUserOff } from '@tabler/icons-react';
 import type { User } from '../../../../shared/domain';
 import { useUsers } from '../../api/queries';
 import { caseDropTarget } from './dnd';
 import { PresenceDot, usePresence } from './PresenceDot';
-import { ASSIGNEE_ROLES, assignees, plural } from './people';
+import { ASSIGNEE_ROLES, assignees } from './people';
 import classes from './Reassign.module.css';
 
 interface Props {
@@ -28,6 +29,7 @@ const initials = (name: string): string =>
     .toUpperCase();
 
 export function DropPanel({ count, onDrop }: Props) {
+  const { t } = useTranslation();
   const users = useUsers().data ?? [];
   const presence = usePresence();
   const person = (user: User) => {
@@ -48,10 +50,10 @@ export function DropPanel({ count, onDrop }: Props) {
   return (
     <Paper className={classes.panel} shadow="lg" withBorder radius="md" p={12} data-testid="drop-panel">
       <Text fw={600} size="sm">
-        Drop {plural(count, 'case')} on…
+        {t('drop.title', { count })}
       </Text>
       <Text size="xs" c="dimmed" mb={8}>
-        a person here, or a queue in the left rail. You confirm (and can add a note) before anything moves.
+        {t('drop.hint')}
       </Text>
       <ScrollArea.Autosize mah="calc(100vh - 200px)" type="auto" offsetScrollbars>
         <Stack gap={6}>
@@ -72,7 +74,7 @@ export function DropPanel({ count, onDrop }: Props) {
               <IconUserOff size={14} />
             </Avatar>
             <Text size="sm" c="dimmed">
-              Nobody (unassign)
+              {t('drop.nobody')}
             </Text>
           </div>
         </Stack>

@@ -2,6 +2,7 @@
 import { Box } from '@mantine/core';
 import { PRESENCE, type Presence } from '../../../../shared/protocol';
 import { useApiQuery } from '../../api/queries';
+import { i18n } from '../../i18n';
 
 const COLOR: Record<Presence, string> = {
   available: 'var(--mantine-color-teal-5)',
@@ -26,5 +27,5 @@ export function usePresence(): ReadonlyMap<string, Presence> {
 
 export function PresenceDot({ presence }: { presence: Presence | undefined }) {
   if (!presence) return null;
-  return <Box aria-hidden w={8} h={8} title={presence[0]!.toUpperCase() + presence.slice(1)} style={{ borderRadius: '50%', background: COLOR[presence], flex: 'none' }} data-testid="presence-dot" data-presence={presence} />;
+  return <Box aria-hidden w={8} h={8} title={i18n.t(`presence.${presence}`)} style={{ borderRadius: '50%', background: COLOR[presence], flex: 'none' }} data-testid="presence-dot" data-presence={presence} />;
 }

@@ -4,6 +4,7 @@
  * so it needs the hub: offline it says so and nothing moves. The moved cases
  * come back through the live feed like anyone's change.
  */
+import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { Alert, Group, Modal, Progress, Select, Text, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -14,7 +15,7 @@ import { TEXT_LIMITS } from '../../../../shared/domain';
 import { call, errorCode } from '../../api/client';
 import { useQueues, useSyncStatus, useUsers } from '../../api/queries';
 import { DialogForm } from '../DialogForm';
-import { assigneeGroups, destination, NOBODY, plural } from './people';
+import { assigneeGroups, casesCount, destination, NOBODY } from './people';
 import { PresenceDot, usePresence } from './PresenceDot';
 
 /** What to move and, from a drop, where to (the dialog opens pre-filled). */
@@ -40,9 +41,10 @@ const sentence = (text: string): string => {
 };
 
 export function ReassignDialog({ target, onClose, onMoved }: Props) {
+  const { t } = useTranslation();
   const count = target?.caseIds.length ?? 0;
   return (
-    <Modal opened={target !== null} onClose={onClose} title={<Text fw={600}>Reassign {plural(count, 'case')}</Text>} size={480} data-testid="reassign-dialog">
+    <Modal opened={target !== null} onClose={onClose} title={<Text fw={600}>{t('reassign.title', { count })}</Text>} size={480} data-testid="reassign-dialog">
       {/* Mounted only while open: every move starts from its own (pre-filled) form. */}
       {target && <ReassignForm target={target} onClose={onClose} onMoved={onMoved} />}
     </Modal>
@@ -50,6 +52,7 @@ export function ReassignDialog({ target, onClose, onMoved }: Props) {
 }
 
 function ReassignForm({ target, onClose, onMoved }: { target: ReassignTarget; onClose: () => void; onMoved: (ids: string[]) => void }) {
+  const { t } = useTranslation();
   const users = useUsers();
   const queues = useQueues();
   const online = useSyncStatus().data?.online ?? true;
@@ -61,7 +64,7 @@ function ReassignForm({ target, onClose, onMoved }: { target: ReassignTarget; on
   const n = target.caseIds.length;
   const prefilled = target.assigneeId !== undefined || target.queueId !== undefined;
 
-  const assigneeName = assignee === NOBODY ? 'nobody' : (users.data?.find((u) => u.id === assignee)?.name ?? null);
+  const assigneeName = assignee === NOBODY ? t('reassign.nobodyName') : (users.data?.find((u) => u.id === assignee)?.name ?? null);
   const queueName = queues.data?.find((q) => q.id === queueId)?.name ?? null;
   const where = destination(assignee === NOBODY ? null : assigneeName, assignee === NOBODY, queueName);
 
@@ -72,11 +75,12 @@ function ReassignForm({ target, onClose, onMoved }: { target: ReassignTarget; on
       notifications.show({
         color: 'teal',
         icon: <IconCheck size={16} />,
-        title: `Moved ${plural(result.moved, 'case')}${where ? ` to ${where}` : ''}`,
+        title: where ? t('reassign.movedTo', { count: result.moved, where }) : t('reassign.moved', { count: result.moved }),
         message: (
           <span data-testid="reassign-result" data-moved={result.moved}>
-            {already > 0 ? `${plural(already, 'case was', 'cases were')} already there. ` : ''}
-            {note.trim() ? 'The note is on each case. ' : ''}Every console shows the change now.
+            {already > 0 ? `${t('reassign.already', { count: already })} ` : ''}
+            {note.trim() ? `${t('reassign.noteOnEach')} ` : ''}
+            {t('reassign.everyConsole')}
           </span>
         ),
         autoClose: 6000,
@@ -103,7 +107,7 @@ function ReassignForm({ target, onClose, onMoved }: { target: ReassignTarget; on
     <DialogForm
       onSubmit={submit}
       onCancel={onClose}
-      submitLabel={`Move ${plural(n, 'case')}`}
+      submitLabel={t('reassign.submit', { count: n })}
       submitTestId="reassign-submit"
       busy={move.isPending}
       disabled={assignee === null && queueId === null}
@@ -111,9 +115,9 @@ function ReassignForm({ target, onClose, onMoved }: { target: ReassignTarget; on
       focusSubmit={prefilled}
     >
       <Select
-        label="Assign to"
-        placeholder="Keep each case's assignee"
-        description={assignee === null ? undefined : assignee === NOBODY ? 'The cases go back to their queue, unassigned.' : undefined}
+        label={t('reassign.assignTo')}
+        placeholder={t('reassign.keepAssignee')}
+        description={assignee === null ? undefined : assignee === NOBODY ? t('reassign.backToQueue') : undefined}
         leftSection={<IconSearch size={14} />}
         data={assigneeGroups(users.data ?? [])}
         renderOption={({ option }) => (
@@ -129,26 +133,26 @@ function ReassignForm({ target, onClose, onMoved }: { target: ReassignTarget; on
         searchable
         clearable
         data-autofocus={prefilled ? undefined : true}
-        nothingFoundMessage={users.isError ? 'The list could not be loaded' : 'Nobody by that name'}
+        nothingFoundMessage={users.isError ? t('assign.listFailed') : t('assign.nobody')}
         comboboxProps={{ withinPortal: true }}
         data-testid="reassign-assignee"
       />
       <Select
-        label="Move to queue"
-        placeholder="Keep each case's queue"
+        label={t('reassign.moveToQueue')}
+        placeholder={t('reassign.keepQueue')}
         data={(queues.data ?? []).map((q) => ({ value: q.id, label: q.name }))}
         value={queueId}
         onChange={setQueueId}
         searchable
         clearable
-        nothingFoundMessage="No such queue"
+        nothingFoundMessage={t('newCase.noSuchQueue')}
         comboboxProps={{ withinPortal: true }}
         data-testid="reassign-queue"
       />
       <Textarea
-        label="Note to the new assignee"
-        description="Optional: added as an internal note on each case."
-        placeholder="e.g. Customers from the outage on Friday — please call back first"
+        label={t('reassign.note')}
+        description={t('reassign.noteHint')}
+        placeholder={t('reassign.notePlaceholder')}
         autosize
         minRows={2}
         maxRows={6}
@@ -160,7 +164,7 @@ function ReassignForm({ target, onClose, onMoved }: { target: ReassignTarget; on
       {move.isPending && (
         <div data-testid="reassign-progress">
           <Text size="xs" c="dimmed" mb={4}>
-            Moving {plural(n, 'case')} on the hub — all or none…
+            {t('reassign.moving', { count: n })}
           </Text>
           <Progress value={100} animated striped size="sm" />
         </div>
@@ -169,23 +173,23 @@ function ReassignForm({ target, onClose, onMoved }: { target: ReassignTarget; on
         <Alert
           color={offline ? 'orange' : 'red'}
           icon={offline ? <IconPlugConnectedX size={16} /> : <IconAlertTriangle size={16} />}
-          title="Nothing was moved"
+          title={t('reassign.nothingMoved')}
           data-testid="reassign-error"
           data-code={errorCode(move.error) ?? undefined}
         >
           {sentence(move.error.message)}
-          {offline ? ' A bulk move happens on the hub: try again once the console is online.' : ''}
+          {offline ? ` ${t('reassign.offlineRetry')}` : ''}
         </Alert>
       ) : (
         !online && (
           <Alert color="orange" icon={<IconPlugConnectedX size={16} />} data-testid="reassign-offline">
-            The console is offline. A bulk move happens on the hub, all or none: it can be sent once the console is back online.
+            {t('reassign.offline')}
           </Alert>
         )
       )}
       {where && !move.isError && (
         <Text size="xs" c="dimmed" data-testid="reassign-summary">
-          {plural(n, 'case')} → {where}
+          {casesCount(n)} → {where}
         </Text>
       )}
     </DialogForm>

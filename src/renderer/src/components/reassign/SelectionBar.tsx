@@ -1,7 +1,8 @@
 /** Under the toolbar while cases are selected: how many, select all that match, reassign, clear. */
+import { useTranslation } from 'react-i18next';
 import { Anchor, Button, Kbd, Text } from '@mantine/core';
 import { IconArrowsExchange, IconX } from '@tabler/icons-react';
-import { MOVE_CAP, plural } from './people';
+import { MOVE_CAP } from './people';
 import classes from './Reassign.module.css';
 
 interface Props {
@@ -14,20 +15,21 @@ interface Props {
 }
 
 export function SelectionBar({ selected, matching, onSelectAll, onReassign, onClear }: Props) {
+  const { t } = useTranslation();
   const all = Math.min(matching, MOVE_CAP);
   return (
     <div className={classes.bar} data-testid="selection-bar" data-count={selected}>
       <Text size="sm" fw={600} className="tabular" data-testid="selection-count">
-        {selected.toLocaleString('en')} selected
+        {t('selection.selected', { count: selected })}
       </Text>
       {selected < all ? (
         <Anchor component="button" size="sm" onClick={onSelectAll} data-testid="select-all-matching">
-          Select all {matching.toLocaleString('en')} matching
+          {t('selection.selectAllMatching', { count: matching })}
         </Anchor>
       ) : (
         matching > 1 && (
           <Text size="xs" c="dimmed">
-            {matching > MOVE_CAP ? `The first ${plural(MOVE_CAP, 'case')} of ${matching.toLocaleString('en')}: one move takes at most ${MOVE_CAP.toLocaleString('en')}` : 'All matching'}
+            {matching > MOVE_CAP ? t('selection.firstOf', { cap: MOVE_CAP, count: matching }) : t('selection.allMatching')}
           </Text>
         )
       )}
@@ -42,13 +44,13 @@ export function SelectionBar({ selected, matching, onSelectAll, onReassign, onCl
         onClick={onReassign}
         data-testid="selection-reassign"
       >
-        Reassign…
+        {t('selection.reassign')}
       </Button>
-      <Button size="compact-sm" variant="subtle" color="gray" leftSection={<IconX size={14} />} rightSection={<Kbd size="xs">Esc</Kbd>} onClick={onClear} data-testid="selection-clear">
-        Clear
+      <Button size="compact-sm" variant="subtle" color="gray" leftSection={<IconX size={14} />} rightSection={<Kbd size="xs">{t('keys.esc')}</Kbd>} onClick={onClear} data-testid="selection-clear">
+        {t('selection.clear')}
       </Button>
       <Text size="xs" c="dimmed" ml="auto" visibleFrom="lg">
-        Drag them onto a queue or a person · Ctrl/⌘-click or <Kbd size="xs">x</Kbd> adds one · Shift-click a range
+        {t('selection.hintBefore')} <Kbd size="xs">x</Kbd> {t('selection.hintAfter')}
       </Text>
     </div>
   );

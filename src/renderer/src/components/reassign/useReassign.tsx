@@ -13,7 +13,8 @@ import type { Picking } from '../QueueList';
 import { DropPanel } from './DropPanel';
 import { ReassignDialog, type ReassignTarget } from './ReassignDialog';
 import { SelectionBar } from './SelectionBar';
-import { MOVE_CAP, plural } from './people';
+import { i18n } from '../../i18n';
+import { MOVE_CAP } from './people';
 
 interface Options {
   enabled: boolean;
@@ -59,7 +60,7 @@ export function useReassign({ enabled, items, viewKey, cursorId, setCursor }: Op
 
   const reassign = useCallback((next: ReassignTarget) => {
     if (next.caseIds.length > MOVE_CAP) {
-      notifications.show({ color: 'orange', title: 'Too many cases for one move', message: `One move takes at most ${plural(MOVE_CAP, 'case')}; ${next.caseIds.length.toLocaleString('en')} are selected.` });
+      notifications.show({ color: 'orange', title: i18n.t('reassign.tooMany'), message: i18n.t('reassign.tooManyDetail', { cap: MOVE_CAP, count: next.caseIds.length }) });
       return;
     }
     setDragging(null);
