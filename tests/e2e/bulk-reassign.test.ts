@@ -85,30 +85,42 @@ async function dialogShown(page: Page): Promise<void> {
 
 /**
  * Drags with the mouse (the browser's own drag and drop), stopping on the way so the drop panel can be
- * looked at. A gesture the browser did not take as a drag (the row re-rendered under the pointer by a live
- * update as the button went down) is let go and made again, as a person would.
+ * looked at, until the reassign dialog opens. A gesture the browser did not take as a drag or a drop (the
+ * row re-rendered under the pointer by a live update, a busy machine dropping a move) is made again, as a
+ * person would; a drop that opened the dialog is never repeated.
  */
 async function drag(page: Page, from: Locator, to: () => Locator, beforeDrop?: () => Promise<void>): Promise<void> {
+  const submit = page.getByTestId('reassign-submit');
   for (let attempt = 1; ; attempt++) {
+    const last = attempt >= 3;
+    const within = (ms: number) => ({ timeout: last ? WAIT.timeout : ms });
     const start = (await from.boundingBox())!;
     await page.mouse.move(start.x + start.width / 2, start.y + start.height / 2);
     await page.mouse.down();
     await page.mouse.move(start.x + start.width / 2 + 30, start.y + start.height / 2 + 20, { steps: 5 });
-    const shown = await page
-      .getByTestId('drop-panel')
-      .waitFor({ timeout: attempt < 3 ? 5_000 : WAIT.timeout })
-      .then(() => true)
-      .catch((error: unknown) => {
-        if (attempt >= 3) throw error;
+    const dragging = await page.getByTestId('drop-panel').waitFor(within(5_000)).then(
+      () => true,
+      (error: unknown) => {
+        if (last) throw error;
         return false;
-      });
-    if (shown) break;
+      },
+    );
+    if (dragging) {
+      if (attempt === 1) await beforeDrop?.();
+      const end = (await to().boundingBox())!;
+      await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2, { steps: 8 });
+    }
     await page.mouse.up();
+    if (!dragging) continue;
+    const dropped = await submit.waitFor(within(5_000)).then(
+      () => true,
+      (error: unknown) => {
+        if (last) throw error;
+        return false;
+      },
+    );
+    if (dropped) return;
   }
-  await beforeDrop?.();
-  const end = (await to().boundingBox())!;
-  await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2, { steps: 8 });
-  await page.mouse.up();
 }
 
 describe('bulk reassignment (Chromium, a supervisor and an agent on one hub)', () => {
