@@ -47,6 +47,9 @@ export const waitingForAgent = (tx: Db, now: Date) =>
     notExists(tx.select({ one: sql`1` }).from(caseOffers).where(and(eq(caseOffers.caseId, cases.id), gt(caseOffers.expiresAt, now)))),
   );
 
+/** What scoreOf reads of a case's customer: the columns every routing read selects. */
+export const scoringCustomer = { plan: customers.plan, lifetimeValue: customers.lifetimeValue, influence: customers.influence };
+
 /** Scores a waiting case as the queue shows it (src/shared/priority.ts), with why. */
 export function scoreOf(c: Pick<Case, 'priority' | 'sentiment' | 'slaDueAt' | 'status'>, customer: { plan: string; lifetimeValue: number; influence: number } | null, now: number) {
   return priorityScore(casePriorityInput(c, customer ? { ...customer, plan: customer.plan as Plan } : null, now));
@@ -87,7 +90,7 @@ export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
           status: cases.status,
           channel: cases.channel,
           createdAt: cases.createdAt,
-          cu: { plan: customers.plan, lifetimeValue: customers.lifetimeValue, influence: customers.influence },
+          cu: scoringCustomer,
         })
         .from(cases)
         .leftJoin(customers, eq(customers.id, cases.customerId))

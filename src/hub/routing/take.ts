@@ -15,7 +15,7 @@ import { writeTransactionLockingLate } from '../db/write';
 import { moveCases, type Reassigned } from '../repos/reassign';
 import { Rejection } from '../repos/rejection';
 import type { Actor } from '../repos/scope';
-import { scoreOf, waitingForAgent } from './router';
+import { scoreOf, scoringCustomer, waitingForAgent } from './router';
 
 export async function acceptOffer(db: Db, actor: Actor, caseId: string, now = new Date()): Promise<Reassigned> {
   return writeTransactionLockingLate(db, async (tx, drawRevs) => {
@@ -34,7 +34,7 @@ export async function acceptOffer(db: Db, actor: Actor, caseId: string, now = ne
 /** The offers an agent holds now, as `offer:new` said them (a console that restarts asks for them again). */
 export async function openOffers(db: Db, userId: string, now = new Date()): Promise<Offer[]> {
   const rows = await db
-    .select({ c: cases, expiresAt: caseOffers.expiresAt, cu: { plan: customers.plan, lifetimeValue: customers.lifetimeValue, influence: customers.influence } })
+    .select({ c: cases, expiresAt: caseOffers.expiresAt, cu: scoringCustomer })
     .from(caseOffers)
     .innerJoin(cases, eq(cases.id, caseOffers.caseId))
     .leftJoin(customers, eq(customers.id, cases.customerId))
@@ -77,7 +77,7 @@ export async function takeNext(db: Db, actor: Actor, now = new Date()): Promise<
       .from(cases)
       .where(and(eq(cases.assigneeId, actor.id), inArray(cases.status, [...LOADING_STATUSES])));
     const rows = await tx
-      .select({ c: cases, cu: { plan: customers.plan, lifetimeValue: customers.lifetimeValue, influence: customers.influence } })
+      .select({ c: cases, cu: scoringCustomer })
       .from(cases)
       .leftJoin(customers, eq(customers.id, cases.customerId))
       .where(and(inArray(cases.queueId, mine), waitingForAgent(tx, now)))
