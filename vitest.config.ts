@@ -10,5 +10,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default'],
+    // One migrated PGlite cluster per run, copied for each test hub (creating one costs seconds).
+    globalSetup: ['tests/support/pglite-template.global.ts'],
   },
 });

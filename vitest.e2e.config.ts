@@ -8,5 +8,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,
+    // One migrated PGlite cluster per run, copied for each test hub (creating one costs seconds).
+    globalSetup: ['tests/support/pglite-template.global.ts'],
   },
 });

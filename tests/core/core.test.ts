@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningHub, startHub } from '../../src/hub/hub';
+import type { RunningHub } from '../../src/hub/hub';
 import { type ConsoleCore, createConsoleCore, dispatch } from '../../src/main/core';
 import type { ApiEvents, ApiInput, ApiMethod, ApiOutput, ApiResult } from '../../src/shared/api';
-import { hubCases, hubToken, publishTelemetry, startDemoHub, waitFor } from './hub-fixture';
+import { hubCases, hubToken, publishTelemetry, startDemoHub, startLocalHub, waitFor } from './hub-fixture';
 import { tempDir } from './fixtures';
 
 function call<M extends ApiMethod>(core: ConsoleCore, method: M, input: ApiInput<M>): Promise<ApiResult<ApiOutput<M>>> {
@@ -277,7 +277,7 @@ describe('reconnection', () => {
       const pullsWhileDown = pulls;
 
       // Same data, same port: the hub comes back with a change the console has not seen.
-      hub = await startHub({ port, mqttPort: 0, smtpPort: 0, dataDir: join(dir.path, 'hub'), logLevel: 'silent' });
+      hub = await startLocalHub(dir.path, { port });
       await publishTelemetry(hub.mqttUrl, 'car-0001', 'engine_temp', [120, 120, 120]);
       await waitFor(() => states.at(-1)?.state === 'online', { timeoutMs: 15_000, what: 'online again' });
       const device = await waitFor(

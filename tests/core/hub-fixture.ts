@@ -2,12 +2,20 @@
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { demoDeviceToken } from '../../src/hub/demo/dataset';
-import { startHub, type RunningHub } from '../../src/hub/hub';
+import { startHub, type HubOptions, type RunningHub } from '../../src/hub/hub';
 import type { Case } from '../../src/shared/domain';
 import { CaseListResponseSchema, LoginResponseSchema } from '../../src/shared/protocol';
+import { seedPglite } from '../support/pglite-template';
 
 export async function startDemoHub(dataDir: string): Promise<RunningHub> {
-  return startHub({ port: 0, mqttPort: 0, smtpPort: 0, dataDir: join(dataDir, 'hub'), demo: true, logLevel: 'silent' });
+  return startLocalHub(dataDir, { demo: true });
+}
+
+/** A hub on embedded PGlite in `<dataDir>/hub` (migrated from the run's template at first start), on ephemeral ports unless told. */
+export async function startLocalHub(dataDir: string, extra: Partial<HubOptions> = {}): Promise<RunningHub> {
+  const hubDir = join(dataDir, 'hub');
+  await seedPglite(hubDir);
+  return startHub({ port: 0, mqttPort: 0, smtpPort: 0, dataDir: hubDir, logLevel: 'silent', ...extra });
 }
 
 export async function hubToken(hubUrl: string, username: string): Promise<string> {

@@ -7,15 +7,14 @@
  * revokes the tokens on the hub; the refresh token is sealed like the cache key.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleCore, createConsoleCore, type SecretBox } from '../../src/main/core';
-import { startHub, type RunningHub } from '../../src/hub/hub';
+import type { RunningHub } from '../../src/hub/hub';
 import type { Case } from '../../src/shared/domain';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { call, consoleDir, goOffline, hubCase, loginVia, ok, type ProxiedConsole, settle } from './console-fixture';
 import { tempDir } from './fixtures';
-import { hubCases, hubToken, waitFor } from './hub-fixture';
+import { hubCases, hubToken, startLocalHub, waitFor } from './hub-fixture';
 
 const TTL_SECONDS = 3;
 
@@ -99,7 +98,7 @@ describe('sessions that fit field work', () => {
 
   beforeAll(async () => {
     dir = await tempDir('switchboard-sessions-');
-    hub = await startHub({ port: 0, mqttPort: 0, smtpPort: 0, dataDir: join(dir.path, 'hub'), demo: true, logLevel: 'silent', tokenTtlSeconds: TTL_SECONDS });
+    hub = await startLocalHub(dir.path, { demo: true, tokenTtlSeconds: TTL_SECONDS });
   });
   afterAll(async () => {
     for (const c of consoles) await c.close();

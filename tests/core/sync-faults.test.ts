@@ -4,13 +4,12 @@
  * restarted during a sync, and the same push delivered twice. After each, the
  * hub holds every change exactly once and the console holds the hub's state.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningHub, startHub } from '../../src/hub/hub';
+import type { RunningHub } from '../../src/hub/hub';
 import type { Case } from '../../src/shared/domain';
 import { consoleDir, goOffline, hubCase, hubFields, hubPush, loginVia, ok, type ProxiedConsole, proxiedConsole, settle } from './console-fixture';
 import { tempDir } from './fixtures';
-import { hubCases, hubToken, waitFor } from './hub-fixture';
+import { hubCases, hubToken, startLocalHub, waitFor } from './hub-fixture';
 
 describe('sync under faults', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -18,7 +17,7 @@ describe('sync under faults', () => {
   let port: number;
   let sam: string;
   const consoles: ProxiedConsole[] = [];
-  const startOnPort = (p: number) => startHub({ port: p, mqttPort: 0, smtpPort: 0, dataDir: join(dir.path, 'hub'), demo: true, logLevel: 'silent' });
+  const startOnPort = (p: number) => startLocalHub(dir.path, { port: p, demo: true });
 
   const open = async (name: string, opts: { pullPageSize?: number } = {}) => {
     const c = await proxiedConsole(`http://127.0.0.1:${port}`, consoleDir(dir.path, name), opts);

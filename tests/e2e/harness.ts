@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { type HubOptions, startHub, type RunningHub } from '../../src/hub/hub';
+import { seedPglite } from '../support/pglite-template';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 export const CHROMIUM_PATH = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium';
@@ -62,34 +63,50 @@ export interface E2eOptions {
 }
 
 export async function startE2e(opts: E2eOptions = {}): Promise<E2eEnv> {
+  // Chromium starts while the hub and the console do: a second or so of every e2e file.
+  const launching = chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  const launched = launching.then(
+    (browser) => ({ browser, error: null }),
+    (error: unknown) => ({ browser: null, error }),
+  );
   const root = await mkdtemp(join(tmpdir(), 'switchboard-e2e-'));
-  const hub = await startHub({ port: 0, mqttPort: 0, smtpPort: 0, dataDir: join(root, 'hub'), demo: true, logLevel: 'silent', ...opts.hub });
-  const proxy = opts.proxy ? await startTcpProxy(hub.url) : null;
-  const extra = opts.pullPageSize === undefined ? [] : ['--pull-page-size', String(opts.pullPageSize)];
-  const { child, url } = await startConsoleCli(proxy?.url ?? hub.url, join(root, 'console'), extra);
+  let hub: RunningHub | null = null;
+  let proxy: TcpProxy | null = null;
+  let child: ChildProcess | null = null;
   const stopAllButBrowser = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
     }
     await proxy?.close();
-    await hub.close();
+    await hub?.close();
     await rm(root, { recursive: true, force: true });
   };
-  let browser: Browser;
+  let url: string;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    if (!opts.hub?.databaseUrl) await seedPglite(join(root, 'hub'));
+    hub = await startHub({ port: 0, mqttPort: 0, smtpPort: 0, dataDir: join(root, 'hub'), demo: true, logLevel: 'silent', ...opts.hub });
+    proxy = opts.proxy ? await startTcpProxy(hub.url) : null;
+    const extra = opts.pullPageSize === undefined ? [] : ['--pull-page-size', String(opts.pullPageSize)];
+    ({ child, url } = await startConsoleCli(proxy?.url ?? hub.url, join(root, 'console'), extra));
   } catch (error) {
+    await stopAllButBrowser();
+    await (await launched).browser?.close();
+    throw error;
+  }
+  const { browser, error } = await launched;
+  if (!browser) {
     // No Chromium (or it failed to start): what was started must not outlive the test.
     await stopAllButBrowser();
     throw error;
   }
+  const running = hub;
   return {
-    hub,
+    hub: running,
     proxy,
     consoleUrl: url,
     browser,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { openDatabase, type Db } from '../../src/hub/db/connect';
 import { startHub, type HubOptions, type RunningHub } from '../../src/hub/hub';
+import { pgliteDataDir } from '../support/pglite-template';
 
 export const PG_ADMIN_URL = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -32,7 +33,7 @@ export const backends: Backend[] = [
   {
     name: 'pglite',
     async storage() {
-      const dir = await mkdtemp(join(tmpdir(), 'switchboard-hub-'));
+      const dir = await pgliteDataDir();
       return { options: { dataDir: dir }, dispose: () => rm(dir, { recursive: true, force: true }) };
     },
   },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { startHub, type RunningHub } from '../../src/hub/hub';
+import { seedPglite } from '../support/pglite-template';
 import { backupEmbedded, restoreEmbedded } from '../../src/hub/ops/backup';
 import { TOKEN_WRAP_KEY_FILE, TOKEN_WRAP_KEY_VARIABLE } from '../../src/hub/auth/token-key';
 import type { Case } from '../../src/shared/domain';
@@ -28,6 +29,7 @@ describe('backup and restore of the embedded database', () => {
     root = await mkdtemp(join(tmpdir(), 'switchboard-backup-'));
     const source = join(root, 'source');
     const archive = join(root, 'hub.tar.gz');
+    await seedPglite(source);
     const hub = await startHub({ dataDir: source, port: 0, mqttPort: 0, smtpPort: 0, demo: true, logLevel: 'silent' });
     const sam = await login(hub);
     const { cases } = (await (await fetch(`${hub.url}/api/cases?limit=1`, { headers: { authorization: `Bearer ${sam}` } })).json()) as { cases: Case[] };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runHub, waitForOutput, type Run } from './processes';
+import { pgliteDataDir } from '../support/pglite-template';
 
 const DEFAULT_MQTT_PORT = 1883;
 
@@ -23,8 +24,9 @@ describe('hub command line', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function tempDir() {
-    const dir = await mkdtemp(join(tmpdir(), 'switchboard-cli-'));
+  /** A data dir; `migrated`: holding the run's migrated PGlite template (the first test starts on a bare one, as a new install does). */
+  async function tempDir(migrated = false) {
+    const dir = migrated ? await pgliteDataDir('switchboard-cli-') : await mkdtemp(join(tmpdir(), 'switchboard-cli-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     return dir;
   }
@@ -41,7 +43,8 @@ describe('hub command line', () => {
     const held = await holdPort(DEFAULT_MQTT_PORT);
     if (held) cleanups.push(() => new Promise((r) => held.close(r)));
     const run = track(runHub(['--port', '0', '--data-dir', await tempDir()]));
-    const [, hubUrl] = await waitForOutput(run, /^hub listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
+    // A bare data dir: the hub creates its database first (seconds of initdb on a busy machine).
+    const [, hubUrl] = await waitForOutput(run, /^hub listening on (http:\/\/127\.0\.0\.1:\d+)$/m, 55_000);
     const [, mqttPort] = await waitForOutput(run, /^mqtt listening on mqtt:\/\/127\.0\.0\.1:(\d+)$/m);
     expect(Number(mqttPort)).not.toBe(DEFAULT_MQTT_PORT);
     expect(run.output()).toContain(`default port ${DEFAULT_MQTT_PORT} is taken`);
@@ -55,7 +58,7 @@ describe('hub command line', () => {
     const held = await holdPort(0);
     cleanups.push(() => new Promise((r) => held!.close(r)));
     const port = (held!.address() as { port: number }).port;
-    const run = track(runHub(['--mqtt-port', '0', '--data-dir', await tempDir()], { SWITCHBOARD_HUB_PORT: String(port) }));
+    const run = track(runHub(['--mqtt-port', '0', '--data-dir', await tempDir(true)], { SWITCHBOARD_HUB_PORT: String(port) }));
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain(`hub failed to start: hub: port ${port} is already in use`);
   });

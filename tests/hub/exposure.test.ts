@@ -3,9 +3,7 @@
  * no customer's words in an error log; /metrics only with a token.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
@@ -13,6 +11,7 @@ import type { Case } from '../../src/shared/domain';
 import type { CaseDetailResponse } from '../../src/shared/protocol';
 import { hubOptionsFromCli } from '../../src/hub/config';
 import { startHub, type RunningHub } from '../../src/hub/hub';
+import { pgliteDataDir } from '../support/pglite-template';
 import { createLogger } from '../../src/hub/ops/logger';
 import { redactCredentials } from '../../src/hub/ops/redact';
 import { backends, withDatabase } from './backends';
@@ -122,7 +121,7 @@ describe('what a hub prints', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
   async function tempDir() {
-    const dir = await mkdtemp(join(tmpdir(), 'switchboard-exposure-'));
+    const dir = await pgliteDataDir('switchboard-exposure-');
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     return dir;
   }

@@ -1,12 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { startHub } from '../../src/hub/hub';
+import { pgliteDataDir } from '../support/pglite-template';
 
 describe('logs', () => {
   it('are structured JSON and never contain a password or a token', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'switchboard-logs-'));
+    const dir = await pgliteDataDir('switchboard-logs-');
     const lines: string[] = [];
     const hub = await startHub({ dataDir: dir, port: 0, mqttPort: 0, smtpPort: 0, demo: true, logLevel: 'debug', logStream: { write: (line) => void lines.push(line) } });
     try {

@@ -41,7 +41,9 @@ export async function openDatabase(opts: DatabaseOptions, warn: (message: string
   let database: Database;
   const url = opts.databaseUrl;
   if (url) {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // Pipelined: the reads a transaction sends at once (batch look-ups, a routing round) go out together on its one
+    // connection instead of queueing behind each other (which node-postgres 8 deprecates and 9 refuses).
+    const pool = new pg.Pool({ connectionString: url, max: 10, pipeline: true });
     // An idle connection dropped by the server must not crash the hub; the pool reconnects on next use.
     pool.on('error', (error) => warn(`postgres connection lost: ${error.message}`));
     // Reached once on its own first, so a wrong URL or a server that is down is told with the URL — never its password.
