@@ -36,6 +36,7 @@ function makeCases(): { cases: Case[]; queueIds: string[] } {
       queueId: rnd.pick(queueIds),
       assigneeId: null,
       slaDueAt: rnd.next() < 0.8 ? new Date(now + rnd.int(-48, 72) * 3_600_000).toISOString() : null,
+      resolutionDueAt: null,
       language: rnd.pick(['en', 'ru', 'id', 'is']),
       sentiment: null,
       tags: [],

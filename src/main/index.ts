@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, nativeTheme, safeStorage, session } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 import { CacheKeyError, type ConsoleCore, createConsoleCore, DEFAULT_HUB_URL, type SecretBox } from './core';
 import { unsealCacheKeyFile } from './core/cache/key';
@@ -58,8 +58,12 @@ function osSecretBox(dataDir: string): SecretBox | undefined {
   return undefined;
 }
 
+/** The page's background before it paints and while it resizes: Mantine's body colour in the OS's scheme (the renderer follows the OS too). */
+const windowBackground = (): string => (nativeTheme.shouldUseDarkColors ? '#242424' : '#ffffff');
+
 function createWindow(renderer: RendererSource): BrowserWindow {
   const window = new BrowserWindow({
+    backgroundColor: windowBackground(),
     width: 1440,
     height: 900,
     minWidth: 1024,
@@ -81,6 +85,9 @@ function createWindow(renderer: RendererSource): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
+  const followTheme = () => window.setBackgroundColor(windowBackground());
+  nativeTheme.on('updated', followTheme);
+  window.once('closed', () => nativeTheme.off('updated', followTheme));
   if (renderer.kind === 'url') void window.loadURL(renderer.url);
   else void window.loadFile(renderer.path);
   return window;

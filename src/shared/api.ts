@@ -13,7 +13,8 @@ import { type Offer, type OfferGone, type QueueRouting, QueueRoutingSchema } fro
 import { ConsentOverrideSchema } from './replies';
 import type { SlaAlert, SurgeAlert } from './protocol';
 import { type AdminUser, MembersSchema, NewQueueSchema, NewUserSchema, QueuePatchSchema, UserPatchSchema } from './admin';
-import { type AuditEntry, AuditFilterSchema } from './audit';
+import { type AuditEntry, AuditFilterSchema, AuditReasonSchema } from './audit';
+import { PlansSaveInputSchema, type PlansSettings } from './entitlements';
 import { type ChannelSettings, ChannelSettingsSchema } from './channel-settings';
 import { type RuleFiring, type RulesCheck, RulesDocumentInputSchema, type RulesDocumentView, RulesSaveInputSchema, type RulesSaveResult } from './rules';
 
@@ -101,6 +102,11 @@ export interface AttachmentFile {
   contentType: string;
   size: number;
   base64: string;
+}
+
+/** A queue as the console lists it: the synced row, and whether the user works it (the hub's pull says so). */
+export interface QueueView extends Queue {
+  member: boolean;
 }
 
 export interface SessionInfo {
@@ -217,11 +223,15 @@ export const apiInputs = {
   /** How every queue hands out work: push, pull or manual, offer time, required skills (admins; online only). */
   'admin.queues.routing': z.object({}),
   /** Sets one queue's (admins; audited as a queue change; push rounds follow at once). */
-  'admin.queues.setRouting': z.object({ id: IdSchema, routing: QueueRoutingSchema }),
+  'admin.queues.setRouting': z.object({ id: IdSchema, routing: QueueRoutingSchema, reason: AuditReasonSchema.optional() }),
   /** The SLA policies per plan and the queues' business calendars, as the hub keeps them (admins; online only). */
   'admin.sla.get': z.object({}),
   /** Replaces them, with an optional reason (audited `sla.update`); new cases use them at once. */
   'admin.sla.save': SlaSaveInputSchema,
+  /** What each plan includes (no support, per-incident with incidents per contract year, package, premium), as the hub keeps it (admins; online only). */
+  'admin.plans.get': z.object({}),
+  /** Replaces it, with an optional reason (audited `plans.update`); new cases are routed by it at once. */
+  'admin.plans.save': PlansSaveInputSchema,
   /** The audit log, newest first (supervisors and admins; online only). */
   'audit.list': AuditFilterSchema,
   /** The same filter as CSV text, for a download. */
@@ -262,7 +272,7 @@ export interface ApiOutputs {
   'session.login': SessionInfo;
   'session.current': SessionInfo | null;
   'session.logout': null;
-  'queues.list': Queue[];
+  'queues.list': QueueView[];
   'cases.list': { items: QueueItem[]; total: number };
   'cases.get': CaseView | null;
   'cases.update': QueueItem;
@@ -304,6 +314,8 @@ export interface ApiOutputs {
   'admin.queues.setRouting': QueueRouting;
   'admin.sla.get': SlaSettings;
   'admin.sla.save': SlaSettings;
+  'admin.plans.get': PlansSettings;
+  'admin.plans.save': PlansSettings;
   /** `more`: the limit was reached, older entries match too; `names`: the users, queues and cases (`#1042`) the entries name, by id, as this console knows them. */
   'audit.list': { entries: AuditEntry[]; more: boolean; names: Record<string, string> };
   'audit.export': string;

@@ -16,8 +16,12 @@ export const AUDIT_ACTIONS = [
   'settings.channels',
   'rules.update',
   'sla.update',
+  'plans.update',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Why an admin made a change, as they typed it: kept with its audit row. */
+export const AuditReasonSchema = z.string().trim().max(500);
 
 export const AuditEntrySchema = z.object({
   id: z.uuid(),

@@ -79,10 +79,17 @@ export const ArticleSchema = z.object({
 });
 export type Article = z.infer<typeof ArticleSchema>;
 
+/** How a queue hands out work (src/shared/routing.ts): offers to one agent at a time, "Next case", or by hand. Here, not in routing.ts, because a queue row carries it. */
+export const ROUTING_MODES = ['manual', 'push', 'pull'] as const;
+export const RoutingModeSchema = z.enum(ROUTING_MODES);
+export type RoutingMode = z.infer<typeof RoutingModeSchema>;
+
 export const QueueSchema = z.object({
   id: IdSchema,
   name: z.string().min(1),
   description: z.string(),
+  /** A hub from before routing sends none: its queues are assigned by hand. */
+  routing: RoutingModeSchema.default('manual'),
   ...synced,
 });
 export type Queue = z.infer<typeof QueueSchema>;
@@ -147,7 +154,10 @@ export const CaseSchema = z.object({
   deviceId: z.string().nullable(),
   queueId: IdSchema,
   assigneeId: IdSchema.nullable(),
+  /** First response due (the SLA clock of src/shared/sla.ts, computed by the hub). */
   slaDueAt: z.iso.datetime({ offset: true }).nullable(),
+  /** Resolution due, on the same clock (a hub from before it sends none). */
+  resolutionDueAt: z.iso.datetime({ offset: true }).nullable().default(null),
   language: z.string().min(2),
   /** -1 (angry) … 1 (delighted); null when unknown. */
   sentiment: z.number().min(-1).max(1).nullable(),

@@ -11,6 +11,7 @@
  * the same words.
  */
 import { z } from 'zod';
+import { AuditReasonSchema } from './audit';
 import { PLANS } from './domain';
 
 export type Plan = (typeof PLANS)[number];
@@ -27,10 +28,13 @@ export const ENTITLEMENT_LABELS: Record<EntitlementKind, string> = {
   premium: 'premium support',
 };
 
+/** More than anyone sells per contract year: a typo, not a plan. */
+export const MAX_INCIDENTS_PER_TERM = 1000;
+
 /** What a plan includes. `incidentsPerTerm` is for per-incident plans only: how many incidents a term (the contract year) allows. */
 export const PlanEntitlementSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }),
-  z.object({ kind: z.literal('per-incident'), incidentsPerTerm: z.number().int().positive() }),
+  z.object({ kind: z.literal('per-incident'), incidentsPerTerm: z.number({ error: 'incidents per contract year must be a number' }).int('incidents per contract year must be a whole number').min(1, 'at least 1 incident per contract year').max(MAX_INCIDENTS_PER_TERM, `at most ${MAX_INCIDENTS_PER_TERM} incidents per contract year`) }),
   z.object({ kind: z.literal('package') }),
   z.object({ kind: z.literal('premium') }),
 ]);
@@ -52,6 +56,17 @@ export const DEFAULT_PLAN_ENTITLEMENTS: PlanEntitlements = {
   premium: { kind: 'package' },
   enterprise: { kind: 'premium' },
 };
+
+/**
+ * GET /api/admin/plans (admins): what each plan includes, as the hub keeps
+ * it — the defaults above until an admin saves. Every plan must be there,
+ * and no other.
+ */
+export const PlansSettingsSchema = z.object({ entitlements: PlanEntitlementsSchema.strict() });
+export type PlansSettings = z.infer<typeof PlansSettingsSchema>;
+/** PUT /api/admin/plans: the whole table and, optionally, why (kept with the audit row `plans.update`, not in the table). */
+export const PlansSaveInputSchema = PlansSettingsSchema.extend({ reason: AuditReasonSchema.optional() });
+export type PlansSaveInput = z.input<typeof PlansSaveInputSchema>;
 
 /** A customer's entitlement now: for per-incident support, with the incidents used this term counted. */
 export type Entitlement =

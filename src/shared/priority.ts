@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { type Case, type Customer, isDone, type Priority, PRIORITIES } from './domain';
-import { ENTITLEMENT_KINDS, ENTITLEMENT_LABELS, type EntitlementKind, entitlementOf, type Plan } from './entitlements';
+import { DEFAULT_PLAN_ENTITLEMENTS, ENTITLEMENT_KINDS, ENTITLEMENT_LABELS, type EntitlementKind, entitlementOf, type Plan, type PlanEntitlements } from './entitlements';
 import { timeLeft } from './sla';
 
 export const PRIORITY_FACTORS = ['sla', 'entitlement', 'lifetimeValue', 'influence', 'sentiment', 'severity'] as const;
@@ -179,7 +179,16 @@ export function priorityInputOf(
   };
 }
 
-/** The input for a case and its customer as stored, the entitlement read from the customer's plan: what the queue and routing score alike. */
-export function casePriorityInput(c: Pick<Case, 'priority' | 'sentiment' | 'slaDueAt' | 'status'>, customer: Pick<Customer, 'plan' | 'lifetimeValue' | 'influence'> | null, now: number): PriorityInput {
-  return priorityInputOf(c, customer, customer ? entitlementOf(customer).kind : null, now);
+/**
+ * The input for a case and its customer as stored, the entitlement read from the customer's plan in the plan
+ * table in force (what an admin saved: the hub reads it, consoles keep the copy the hub last sent): what the
+ * queue and routing score alike.
+ */
+export function casePriorityInput(
+  c: Pick<Case, 'priority' | 'sentiment' | 'slaDueAt' | 'status'>,
+  customer: Pick<Customer, 'plan' | 'lifetimeValue' | 'influence'> | null,
+  now: number,
+  plans: PlanEntitlements = DEFAULT_PLAN_ENTITLEMENTS,
+): PriorityInput {
+  return priorityInputOf(c, customer, customer ? entitlementOf(customer, 0, plans).kind : null, now);
 }

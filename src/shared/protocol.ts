@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ConsentOverrideSchema } from './replies';
 import type { ChannelSettingsAnswer } from './channel-settings';
+import type { PlansSettings } from './entitlements';
 import type { RuleNotice } from './rules';
 import { type Offer, type OfferGone, RoutingModeSchema } from './routing';
 import { BusinessCalendarSchema, SlaPoliciesSchema } from './sla';
@@ -107,6 +108,8 @@ export const SyncPullResponseSchema = z.object({
   head: z.number().int().optional(),
   /** What decides the caller's scope (role, and an agent's queues): when it changes, a console pulls everything again and drops what it no longer may see. */
   scope: z.string().optional(),
+  /** The queues the caller works (is a member of): what "Next case" and an agent's own queues are decided by. */
+  queueIds: z.array(z.string()).max(10_000).optional(),
 });
 export type SyncPullResponse = z.infer<typeof SyncPullResponseSchema>;
 
@@ -358,10 +361,12 @@ export interface HubToConsoleEvents {
   'agent:stats': (stats: AgentStats[]) => void;
   /** Arrivals on a channel or keyword far above the usual rate (supervisors and admins). */
   'surge:alert': (alert: SurgeAlert) => void;
-  /** The user's queues or role changed (an admin or supervisor): their console pulls again to learn its new scope. */
+  /** The user's queues or role changed (an admin or supervisor), or how one of their queues routes: their console pulls again. */
   'scope:changed': () => void;
   /** An admin saved the channel settings (handles, keywords, consent policy): to every console. */
   'settings:changed': (answer: ChannelSettingsAnswer) => void;
+  /** An admin saved what each plan includes (PUT /api/admin/plans): consoles score their queues with it. */
+  'plans:changed': (answer: PlansSettings) => void;
   /** A rule's notify action (src/shared/rules.ts): to a queue's members or a role, and those who oversee. */
   'rule:notify': (notice: RuleNotice) => void;
   /** A case offered to this agent by push routing (src/shared/routing.ts): accept or decline before it lapses. */

@@ -5,11 +5,18 @@
  * and what an offer says to the console it is made to.
  */
 import { z } from 'zod';
-import { CaseSchema, type Channel } from './domain';
+import { CaseSchema, type Channel, type Queue, type Role, RoutingModeSchema } from './domain';
 
-export const ROUTING_MODES = ['manual', 'push', 'pull'] as const;
-export const RoutingModeSchema = z.enum(ROUTING_MODES);
-export type RoutingMode = z.infer<typeof RoutingModeSchema>;
+// Defined beside the queue row that carries them (domain.ts imports nothing from here).
+export { ROUTING_MODES, RoutingModeSchema, type RoutingMode } from './domain';
+
+/**
+ * "Next case" means something only to an agent who works at least one queue
+ * in pull mode: push queues offer their work, manual ones are assigned by hand.
+ */
+export function mayTakeNextCase(role: Role, queues: readonly (Pick<Queue, 'routing'> & { member: boolean })[]): boolean {
+  return role === 'agent' && queues.some((q) => q.member && q.routing === 'pull');
+}
 
 /** Statuses of an assigned case that keep taking the agent's capacity. */
 export const LOADING_STATUSES = ['new', 'open'] as const;

@@ -303,7 +303,7 @@ export function pausesFromHistory(history: readonly { status: CaseStatus; at: Da
   const pauses: Pause[] = [];
   let open: number | null = null;
   for (const change of sorted) {
-    const paused = pausedStatuses.includes(change.status);
+    const paused = clockPausedIn(change.status, pausedStatuses);
     if (paused && open === null) open = instant(change.at);
     else if (!paused && open !== null) {
       pauses.push({ from: open, to: instant(change.at) });
@@ -312,6 +312,15 @@ export function pausesFromHistory(history: readonly { status: CaseStatus; at: Da
   }
   if (open !== null) pauses.push({ from: open, to: null });
   return pauses;
+}
+
+/**
+ * Whether the clock stands for a case in `status` (it waits on the customer).
+ * The console holds no policies: it reads the default's paused statuses, and
+ * the hub's stored due times move on when the case resumes.
+ */
+export function clockPausedIn(status: CaseStatus, pausedStatuses: readonly CaseStatus[] = DEFAULT_SLA_POLICY.pausedStatuses): boolean {
+  return pausedStatuses.includes(status);
 }
 
 export const SLA_STATES = ['ok', 'at-risk', 'breached'] as const;

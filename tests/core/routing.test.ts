@@ -5,15 +5,14 @@
  * gone; offline, answering fails as `unavailable`; in a pull queue "Next
  * case" takes the best waiting case, then says nothing waits.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type RunningHub } from '../../src/hub/hub';
+import type { RunningHub } from '../../src/hub/hub';
 import type { OfferItem } from '../../src/shared/api';
 import type { Case, Queue } from '../../src/shared/domain';
-import type { OfferGone } from '../../src/shared/routing';
+import { mayTakeNextCase, type OfferGone } from '../../src/shared/routing';
 import { call, consoleDir, goOffline, loginVia, ok, type ProxiedConsole, proxiedConsole, settle } from './console-fixture';
 import { tempDir } from './fixtures';
-import { hubCases, hubToken, waitFor } from './hub-fixture';
+import { hubCases, hubToken, startLocalHub, waitFor } from './hub-fixture';
 
 /**
  * Runs `fn` while every transaction of the core's cache — the live feed's
@@ -71,7 +70,7 @@ describe('routing through the console core', () => {
   beforeAll(async () => {
     dir = await tempDir('switchboard-routing-core-');
     // Rounds when the test runs one (or when work arrives), not on a clock.
-    hub = await startHub({ port: 0, mqttPort: 0, smtpPort: 0, dataDir: join(dir.path, 'hub'), demo: true, logLevel: 'silent', routingIntervalMs: 60_000 });
+    hub = await startLocalHub(dir.path, { demo: true, routingIntervalMs: 60_000 });
     [admin, sam] = await Promise.all([hubToken(hub.url, 'admin'), hubToken(hub.url, 'sam')]);
     ana = await proxiedConsole(hub.url, consoleDir(dir.path, 'ana'));
     await loginVia(ana, 'ana');
@@ -171,5 +170,24 @@ describe('routing through the console core', () => {
     }
     expect(taken).toHaveLength(3);
     expect(new Set(taken).size).toBe(3);
+  });
+
+  it('lists each queue with its routing and whether she works it, and learns a new mode or membership live', async () => {
+    const listed = () => ok(ana.core, 'queues.list', {});
+    const returns = async () => (await listed()).find((q) => q.id === queue.id);
+    await waitFor(async () => ((await returns())?.routing === 'pull' ? true : null), { what: 'pull mode in the list' });
+    expect((await listed()).filter((q) => q.member).map((q) => q.name).sort()).toEqual(['Devices', 'Returns', 'Social']);
+    expect(mayTakeNextCase('agent', await listed())).toBe(true);
+
+    // The core pulls only once an hour here: what comes sooner is the hub telling the queue's members.
+    await setRouting({ routing: 'push', offerSeconds: 30 });
+    await waitFor(async () => ((await returns())?.routing === 'push' ? true : null), { what: 'push mode reached the core' });
+    expect(ana.core.cache.queues.all().find((q) => q.id === queue.id)?.routing).toBe('push');
+
+    // Out of the queue, then in again: the pull page names her queues.
+    expect((await send('PUT', `/api/admin/queues/${queue.id}/members`, admin, { userIds: [] })).status).toBe(200);
+    await waitFor(async () => ((await returns())?.member === false ? true : null), { what: 'no longer a member' });
+    expect((await send('PUT', `/api/admin/queues/${queue.id}/members`, admin, { userIds: [anaId] })).status).toBe(200);
+    await waitFor(async () => ((await returns())?.member ? true : null), { what: 'a member again' });
   });
 });

@@ -3,7 +3,9 @@
  * queue of hers in push mode offers her a waiting case as a card with a
  * countdown; `y` accepts it and the case opens, hers on the hub; a second
  * offer declined with Shift+D leaves; with the queue in pull mode "Next case"
- * takes the best waiting case, then says plainly that nothing waits.
+ * takes the best waiting case, then says plainly that nothing waits. "Next case"
+ * shows only once one of her queues pulls; the case shows its resolution due
+ * time beside the first response's, both paused while it waits on the customer.
  */
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +61,8 @@ describe('routing (Chromium, an agent in a push queue, then a pull queue)', () =
 
   it("starts an agent on her own work, offers her a case with a countdown, and opens it when she accepts with 'y'", async () => {
     await expect.poll(() => page.getByTestId('view-title').textContent(), WAIT).toBe('My work');
+    // None of her queues is in pull mode (the demo's are manual, Returns pushes): no "Next case".
+    expect(await page.getByTestId('next-case-button').count()).toBe(0);
     // One of her own cases open: the offer must leave the composer and the queue's rows in view.
     await page.getByTestId('queue-row').first().click();
     await page.getByTestId('composer').waitFor(WAIT);
@@ -93,6 +97,24 @@ describe('routing (Chromium, an agent in a push queue, then a pull queue)', () =
     expect((await hubCase(id)).assigneeId).toBe(anaId);
     // Hers now: in My work.
     await page.locator(`[data-testid="queue-row"][data-case-id="${id}"]`).waitFor(WAIT);
+
+    // Both SLA targets on the case, on the hub's due times; paused while it waits on the customer.
+    const resolution = page.getByTestId('case-resolution-sla').locator('[data-sla]');
+    await expect.poll(() => resolution.getAttribute('data-sla'), WAIT).toBe('ok');
+    const due = (await hubCase(id)).resolutionDueAt!;
+    expect(Date.parse(due)).toBeGreaterThan(Date.parse((await hubCase(id)).slaDueAt!));
+    expect(await resolution.textContent()).toMatch(/^in \d/);
+    await resolution.hover();
+    await expect.poll(() => page.getByRole('tooltip').textContent(), WAIT).toMatch(/^Resolution due /);
+    await page.screenshot({ path: shotPath('case-resolution-1440.png') });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.screenshot({ path: shotPath('case-resolution-1024.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const pending = { id: uuidv7(), kind: 'case.update', entityId: id, baseVersion: (await hubCase(id)).version, createdAt: new Date().toISOString(), payload: { fields: { status: 'pending' } } };
+    expect((await send(env.hub.url, 'POST', '/api/sync/push', sam, { mutations: [pending] })).status).toBe(200);
+    await expect.poll(() => resolution.getAttribute('data-sla'), WAIT).toBe('paused');
+    expect(await page.getByTestId('case-sla').locator('[data-sla]').getAttribute('data-sla')).toBe('paused');
+    await page.screenshot({ path: shotPath('case-sla-paused-1440.png') });
   });
 
   it('lets the card go when she declines with Shift+D; the case stays unassigned on the hub', async () => {
@@ -108,6 +130,12 @@ describe('routing (Chromium, an agent in a push queue, then a pull queue)', () =
 
   it('in a pull queue, "Next case" takes the best waiting case and opens it, then says nothing waits', async () => {
     await setRouting({ routing: 'pull' });
+    // The hub tells the queue's members; her console shows "Next case" without a reload.
+    await page.getByTestId('next-case-button').waitFor(WAIT);
+    await page.screenshot({ path: shotPath('next-case-shown-1440.png') });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.screenshot({ path: shotPath('next-case-shown-1024.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
     // Waiting now: the declined charger (normal) and this urgent one.
     const urgent = await waitingCase(`${WORD} 3: refund a double charge`, 'urgent');
     await page.getByTestId('next-case-button').click();

@@ -1,7 +1,8 @@
 /**
  * What the admin screen reads and saves (both backends): every queue's
  * routing (GET /api/admin/queues/routing, admins only) follows a PUT of one
- * queue's; an SLA save carries the admin's reason into its audit row.
+ * queue's, whose optional reason goes into its audit row; an SLA save carries
+ * the admin's reason into its audit row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueRoutingView, SlaSettings } from '../../src/shared/protocol';
@@ -34,8 +35,15 @@ describe.each(backends)('admin routing and SLA settings on $name', (backend) => 
     expect(before.map((q) => q.queueId).sort()).toEqual(((await (await hub.get('/api/queues', admin)).json()) as { queues: { id: string }[] }).queues.map((q) => q.id).sort());
     expect(before.find((q) => q.queueId === support.id)?.routing).not.toBe('pull');
 
-    expect((await put(hub, admin, `/api/admin/queues/${support.id}/routing`, { routing: 'pull', offerSeconds: 45, requiredSkills: ['en'] })).status).toBe(200);
+    expect((await put(hub, admin, `/api/admin/queues/${support.id}/routing`, { routing: 'pull', offerSeconds: 45, requiredSkills: ['en'], reason: 'Support agents pick their own cases' })).status).toBe(200);
     expect((await read()).find((q) => q.queueId === support.id)).toEqual({ queueId: support.id, routing: 'pull', offerSeconds: 45, requiredSkills: ['en'] });
+    // The reason is the audit row's, not the queue's.
+    const audit = (await (await hub.get('/api/audit?action=queue.update', admin)).json()) as { entries: { entityId: string; after: unknown; reason: string | null }[] };
+    expect(audit.entries.find((e) => e.entityId === support.id)).toMatchObject({ after: { routing: 'pull', offerSeconds: 45, requiredSkills: ['en'] }, reason: 'Support agents pick their own cases' });
+    // Without one the row says none; an overlong one is refused.
+    expect((await put(hub, admin, `/api/admin/queues/${support.id}/routing`, { routing: 'pull', offerSeconds: 50, requiredSkills: ['en'] })).status).toBe(200);
+    expect((await put(hub, admin, `/api/admin/queues/${support.id}/routing`, { routing: 'pull', offerSeconds: 60, requiredSkills: ['en'], reason: 'x'.repeat(501) })).status).toBe(400);
+    expect((await read()).find((q) => q.queueId === support.id)?.offerSeconds).toBe(50);
   });
 
   it("keeps the admin's reason with the SLA change's audit row", async () => {

@@ -2,8 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PLANS, PRIORITIES } from '../../src/shared/domain';
-import { ENTITLEMENT_KINDS } from '../../src/shared/entitlements';
-import { DEFAULT_PRIORITY_CONFIG, durationWords, PriorityConfigSchema, type PriorityInput, priorityInputOf, priorityScore, priorityScoreValue } from '../../src/shared/priority';
+import { DEFAULT_PLAN_ENTITLEMENTS, ENTITLEMENT_KINDS } from '../../src/shared/entitlements';
+import { casePriorityInput, DEFAULT_PRIORITY_CONFIG, durationWords, PriorityConfigSchema, type PriorityInput, priorityInputOf, priorityScore, priorityScoreValue } from '../../src/shared/priority';
 
 const MIN = 60_000;
 
@@ -154,5 +154,12 @@ describe('priorityInputOf', () => {
   });
   it('runs no SLA once the case is done', () => {
     expect(priorityInputOf({ ...c, status: 'solved' }, null, null, now).slaRemainingMs).toBeNull();
+  });
+  it('reads the entitlement from the plan table in force, the defaults when none is given', () => {
+    const customer = { plan: 'basic' as const, lifetimeValue: 100, influence: 0 };
+    expect(casePriorityInput(c, customer, now).entitlement).toBe('none');
+    const table = { ...DEFAULT_PLAN_ENTITLEMENTS, basic: { kind: 'premium' as const } };
+    expect(casePriorityInput(c, customer, now, table).entitlement).toBe('premium');
+    expect(priorityScoreValue(casePriorityInput(c, customer, now, table))).toBeGreaterThan(priorityScoreValue(casePriorityInput(c, customer, now)));
   });
 });

@@ -91,5 +91,6 @@ async function startOf(tx: Db, firing: Firing, out: MessageFired, openedIt: bool
 async function factsOf(tx: Db, rules: RuleSet, customer: Customer | null): Promise<CustomerFacts | null> {
   if (!customer) return null;
   if (rules.messages.some(readsCustomer)) return customerFacts(tx, customer.id);
+  // No rule reads the customer: these facts are only the author's name for templates (the entitlement goes unread).
   return { id: customer.id, name: customer.name, plan: customer.plan, entitlement: entitlementOf(customer).kind, lifetimeValue: customer.lifetimeValue, openCases: 0 };
 }

@@ -26,6 +26,7 @@ export function toCase(r: Row<typeof s.cases>): Case {
     queueId: r.queueId,
     assigneeId: r.assigneeId,
     slaDueAt: isoOrNull(r.slaDueAt),
+    resolutionDueAt: isoOrNull(r.resolutionDueAt),
     language: r.language,
     sentiment: r.sentiment,
     tags: r.tags,
@@ -86,7 +87,7 @@ export function toArticle(r: Row<typeof s.articles>): Article {
 }
 
 export function toQueue(r: Row<typeof s.queues>): Queue {
-  return { id: r.id, name: r.name, description: r.description, ...meta(r) };
+  return { id: r.id, name: r.name, description: r.description, routing: r.routing as Queue['routing'], ...meta(r) };
 }
 
 /** Public fields only: never the password hash. */

@@ -109,7 +109,7 @@ export const cases = pgTable('cases', {
   queueId: uuid('queue_id').notNull(),
   assigneeId: uuid('assignee_id'),
   slaDueAt: ts('sla_due_at'),
-  /** Hub-side only (migration 18): the resolution target's due time, read by the SLA watcher. */
+  /** Migration 18: the resolution target's due time, read by the SLA watcher; syncs with the case (the console shows it). */
   resolutionDueAt: ts('resolution_due_at'),
   language: text('language').notNull(),
   sentiment: doublePrecision('sentiment'),

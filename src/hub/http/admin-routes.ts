@@ -17,7 +17,8 @@ import { parseOr400, sendError } from './errors';
 
 const IdParams = z.object({ id: z.uuid() });
 
-function allow(...roles: readonly Role[]) {
+/** The route guard: 403 for anyone whose role is not one of `roles` (also used by plans-routes.ts). */
+export function allow(...roles: readonly Role[]) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (!roles.includes(request.actor!.role)) return sendError(reply, 403, 'forbidden', `only ${roles.join(' and ')} may do this`);
   };

@@ -38,6 +38,7 @@ import { registerRulesRoutes } from './rules-routes';
 import { registerRoutingRoutes } from './routing-routes';
 import { registerSettingsRoutes } from './settings-routes';
 import { registerSlaRoutes } from './sla-routes';
+import { registerPlansRoutes } from './plans-routes';
 import { bearerToken, requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
@@ -60,6 +61,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
   await registerRulesRoutes(app, ctx);
   await registerRoutingRoutes(app, ctx);
   await registerSlaRoutes(app, ctx);
+  await registerPlansRoutes(app, ctx);
 
   app.get('/health', async (_request, reply) => {
     const health = await ctx.health();

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { AuditReasonSchema } from '../../shared/audit';
 import { QueueRoutingSchema } from '../../shared/routing';
 import { Rejection } from '../repos/rejection';
 import { listQueueRouting, setQueueRouting } from '../routing/settings';
@@ -15,6 +16,8 @@ import { parseOr400, sendError } from './errors';
 
 const OfferParams = z.object({ caseId: z.uuid() });
 const QueueParams = z.object({ id: z.uuid() });
+/** The routing and, optionally, why (kept with the audit row, not on the queue). */
+const QueueRoutingSaveSchema = QueueRoutingSchema.extend({ reason: AuditReasonSchema.optional() });
 
 export async function registerRoutingRoutes(app: FastifyInstance, ctx: HubContext): Promise<void> {
   await app.register(async (api) => {
@@ -63,10 +66,13 @@ export async function registerRoutingRoutes(app: FastifyInstance, ctx: HubContex
     api.put('/api/admin/queues/:id/routing', async (request, reply) => {
       if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may change how a queue routes');
       const params = parseOr400(reply, QueueParams, request.params);
-      const body = params && parseOr400(reply, QueueRoutingSchema, request.body);
+      const body = params && parseOr400(reply, QueueRoutingSaveSchema, request.body);
       if (!params || !body) return reply;
-      const saved = await setQueueRouting(ctx.db, params.id, body, request.actor!.id);
+      const { reason, ...routing } = body;
+      const saved = await setQueueRouting(ctx.db, params.id, routing, request.actor!.id, reason || null);
       if (!saved) return sendError(reply, 404, 'not_found', 'no such queue');
+      // Its members' consoles pull the queue row now ("Next case" follows the mode); the others at their next pull.
+      ctx.publish.queueChanged(params.id);
       ctx.routing?.kick();
       return saved;
     });

@@ -2,6 +2,7 @@
 import type { Alert, Case, Customer, Device, Mention, Message } from '../../shared/domain';
 import { type CallOffered, CASES_BATCH_MAX, type PresenceState } from '../../shared/protocol';
 import type { Offer, OfferGone } from '../../shared/routing';
+import type { PlansSettings } from '../../shared/entitlements';
 import type { Notice } from '../automation/act';
 import { type LiveServer, overseerRooms, roomsForCase } from './io';
 
@@ -90,6 +91,14 @@ export function createPublisher(io: LiveServer, onChange: () => void = () => und
     staffChanged(rescoped: string[] = []): void {
       if (rescoped.length > 0) io.to(rescoped.map((id) => `user:${id}`)).emit('scope:changed');
       onChange();
+    },
+    /** What each plan includes changed: every console (on every hub) scores its queue with the new table. */
+    plansChanged(answer: PlansSettings): void {
+      io.emit('plans:changed', answer);
+    },
+    /** How a queue routes changed: its members' consoles pull now (the row's new rev brings the mode). */
+    queueChanged(queueId: string): void {
+      io.to(`queue:${queueId}`).emit('scope:changed');
     },
   };
 }

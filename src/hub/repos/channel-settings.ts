@@ -5,7 +5,6 @@
  * hub upgraded in place keeps behaving as it did.
  */
 import { cachedRead } from '../ops/cached-read';
-import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import {
   BrandHandlesSchema,
@@ -20,6 +19,7 @@ import {
 import type { Db } from '../db/connect';
 import { settings } from '../db/schema';
 import { recordAudit } from './audit';
+import { readSettingsDocument } from './settings';
 
 export const CHANNEL_SETTINGS_KEY = 'channel-settings';
 
@@ -45,19 +45,7 @@ export function defaultChannelSettings(opts: ChannelSettingsOptions): ChannelSet
 }
 
 /** The stored document, or null when none is stored (or it no longer passes today's schema: the defaults then apply). */
-async function readStored(db: Db, forUpdate = false): Promise<ChannelSettings | null> {
-  const query = db.select({ value: settings.value }).from(settings).where(eq(settings.key, CHANNEL_SETTINGS_KEY));
-  const [row] = forUpdate ? await query.for('update') : await query;
-  if (!row) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(row.value);
-  } catch {
-    return null;
-  }
-  const parsed = ChannelSettingsSchema.safeParse(json);
-  return parsed.success ? parsed.data : null;
-}
+const readStored = (db: Db, forUpdate = false): Promise<ChannelSettings | null> => readSettingsDocument(db, CHANNEL_SETTINGS_KEY, ChannelSettingsSchema, forUpdate);
 
 export async function readChannelSettings(db: Db, defaults: ChannelSettings): Promise<ChannelSettings> {
   return (await readStored(db)) ?? defaults;

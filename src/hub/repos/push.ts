@@ -14,7 +14,7 @@ import type { Db } from '../db/connect';
 import { toCase, toCustomer, toMessage } from '../db/rows';
 import { caseChanges, caseMoves, cases, customers, deliveries, devices, messages, mutations, queues, users } from '../db/schema';
 import { type DrawRevs, writeTransactionLockingLate } from '../db/write';
-import { dueColumns, dueTimesAfterChange, openCaseSla, writeRoutingNote } from '../sla';
+import { dueColumns, dueTimesAfterChange, dueTimesInQueue, openCaseSla, writeRoutingNote } from '../sla';
 import { type Actor, caseScope, namedInScope } from './scope';
 import { setPresence } from './users';
 import { Rejection } from './rejection';
@@ -150,6 +150,7 @@ async function flush(work: Batch): Promise<void> {
           queueId: excluded('queue_id'),
           assigneeId: excluded('assignee_id'),
           slaDueAt: excluded('sla_due_at'),
+          resolutionDueAt: excluded('resolution_due_at'),
           version: excluded('version'),
           rev: excluded('rev'),
           updatedAt: excluded('updated_at'),
@@ -384,7 +385,9 @@ async function assign(work: Batch, id: string, caseId: string, baseVersion: numb
     if (!queue) throw new Rejection('no such queue');
   }
   const set = { assigneeId: payload.assigneeId, queueId: payload.queueId ?? row.queueId };
-  const updated = await writeCase(work, row, set, set);
+  // Another queue, another business calendar: the due times follow it (sla/move.ts, as a bulk reassign).
+  const due = set.queueId !== row.queueId ? (await dueTimesInQueue(tx, [row], set.queueId)).get(row.id) : undefined;
+  const updated = await writeCase(work, row, due ? { ...set, ...dueColumns(due) } : set, set);
   const rev = Number(updated.rev);
   const moved = set.queueId !== row.queueId || set.assigneeId !== row.assigneeId;
   if (moved) {

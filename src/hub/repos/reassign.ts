@@ -13,6 +13,7 @@ import type { Db } from '../db/connect';
 import { toCase, toCustomer, toDevice, toMessage } from '../db/rows';
 import { caseChanges, caseMoves, cases, customers, devices, messages, queues, users } from '../db/schema';
 import { type DrawRevs, writeTransactionLockingLate } from '../db/write';
+import { type DueTimes, dueTimesInQueue } from '../sla';
 import { recordAudit } from './audit';
 import { Rejection } from './rejection';
 import type { Actor } from './scope';
@@ -46,15 +47,31 @@ export async function moveCases(tx: Db, drawRevs: DrawRevs, actor: Actor, reques
   }
   const changing = rows.filter((r) => (request.queueId ?? r.queueId) !== r.queueId || (request.assigneeId === undefined ? r.assigneeId : request.assigneeId) !== r.assigneeId);
   if (changing.length === 0) return { moves: [], notes: [], customers: [], devices: [] };
+  // Cases that change queue run on the new queue's calendar: read before the rev lock, written with the move.
+  const toQueue = request.queueId;
+  const requeued = toQueue ? changing.filter((r) => r.queueId !== toQueue) : [];
+  const due = toQueue ? await dueTimesInQueue(tx, requeued, toQueue) : new Map<string, DueTimes>();
   const revs = await drawRevs(changing.length * (request.note ? 2 : 1));
   const now = new Date();
   const movingIds = changing.map((r) => r.id);
   // One statement for every case, each with its own rev: a bulk move of a thousand is two round trips, not a thousand.
   const queueId = request.queueId === undefined ? sql`queue_id` : sql`${request.queueId}::uuid`;
   const assigneeId = request.assigneeId === undefined ? sql`assignee_id` : request.assigneeId === null ? sql`NULL` : sql`${request.assigneeId}::uuid`;
+  // Each case's due times: the new queue's for those that change queue, what it had for the rest ('' is NULL).
+  const dueOf = (r: (typeof changing)[number]) => {
+    const d = due.get(r.id);
+    return d ? { slaDueAt: d.firstResponseDueAt, resolutionDueAt: d.resolutionDueAt } : r;
+  };
+  const dueList = (pick: (d: { slaDueAt: Date | null; resolutionDueAt: Date | null }) => Date | null) => changing.map((r) => pick(dueOf(r))?.toISOString() ?? '').join(',');
+  const dueSet = due.size === 0 ? sql`` : sql`, sla_due_at = m.sla_due_at, resolution_due_at = m.resolution_due_at`;
   await tx.execute(sql`
-    UPDATE cases SET queue_id = ${queueId}, assignee_id = ${assigneeId}, version = version + 1, rev = m.rev, updated_at = ${now.toISOString()}::timestamptz
-    FROM unnest(string_to_array(${movingIds.join(',')}, ',')::uuid[], string_to_array(${revs.slice(0, movingIds.length).join(',')}, ',')::bigint[]) AS m(id, rev)
+    UPDATE cases SET queue_id = ${queueId}, assignee_id = ${assigneeId}, version = version + 1, rev = m.rev, updated_at = ${now.toISOString()}::timestamptz${dueSet}
+    FROM unnest(
+      string_to_array(${movingIds.join(',')}, ',')::uuid[],
+      string_to_array(${revs.slice(0, movingIds.length).join(',')}, ',')::bigint[],
+      string_to_array(${dueList((d) => d.slaDueAt)}, ',', '')::timestamptz[],
+      string_to_array(${dueList((d) => d.resolutionDueAt)}, ',', '')::timestamptz[]
+    ) AS m(id, rev, sla_due_at, resolution_due_at)
     WHERE cases.id = m.id`);
   const updated = new Map((await tx.select().from(cases).where(inArray(cases.id, movingIds))).map((row) => [row.id, toCase(row)]));
   const out: Reassigned = { moves: [], notes: [], customers: [], devices: [] };

@@ -8,6 +8,7 @@ import { uuidv7 } from 'uuidv7';
 import { type Case, DONE_STATUSES, type Priority } from '../../shared/domain';
 import type { Plan } from '../../shared/entitlements';
 import { entitlementOf } from '../../shared/entitlements';
+import { readPlanEntitlements } from '../sla/plans';
 import type { RuleFiring } from '../../shared/rules';
 import type { Db } from '../db/connect';
 import { toCase } from '../db/rows';
@@ -127,15 +128,19 @@ export async function queueIdsByName(tx: Db): Promise<Map<string, string>> {
 /** What a rule's conditions may read about a customer. */
 export async function customerFacts(tx: Db, customerId: string | null): Promise<CustomerFacts | null> {
   if (!customerId) return null;
-  const [row] = await tx
-    .select({ id: customers.id, name: customers.name, plan: customers.plan, lifetimeValue: customers.lifetimeValue, openCases: count(cases.id) })
-    .from(customers)
-    .leftJoin(cases, and(eq(cases.customerId, customers.id), notInArray(cases.status, [...DONE_STATUSES])))
-    .where(eq(customers.id, customerId))
-    .groupBy(customers.id);
+  const [[row], plans] = await Promise.all([
+    tx
+      .select({ id: customers.id, name: customers.name, plan: customers.plan, lifetimeValue: customers.lifetimeValue, openCases: count(cases.id) })
+      .from(customers)
+      .leftJoin(cases, and(eq(cases.customerId, customers.id), notInArray(cases.status, [...DONE_STATUSES])))
+      .where(eq(customers.id, customerId))
+      .groupBy(customers.id),
+    readPlanEntitlements(tx),
+  ]);
   if (!row) return null;
   const plan = row.plan as Plan;
-  return { id: row.id, name: row.name, plan, entitlement: entitlementOf({ plan }).kind, lifetimeValue: row.lifetimeValue, openCases: Number(row.openCases) };
+  // The entitlement by the plan table in force, as routing and the queue's score read it.
+  return { id: row.id, name: row.name, plan, entitlement: entitlementOf({ plan }, 0, plans).kind, lifetimeValue: row.lifetimeValue, openCases: Number(row.openCases) };
 }
 
 /**

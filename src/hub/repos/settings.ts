@@ -1,10 +1,30 @@
 import { and, eq } from 'drizzle-orm';
+import type { z } from 'zod';
 import type { Db } from '../db/connect';
 import { settings } from '../db/schema';
 
 export async function getSetting(db: Db, key: string): Promise<string | null> {
   const [row] = await db.select().from(settings).where(eq(settings.key, key));
   return row?.value ?? null;
+}
+
+/**
+ * A settings document stored as JSON (channel settings, the plan table): null when none is stored, or when
+ * what is stored no longer passes today's schema (the caller's defaults then apply rather than failing).
+ * `forUpdate` locks the row for a read-then-replace.
+ */
+export async function readSettingsDocument<S extends z.ZodType>(db: Db, key: string, schema: S, forUpdate = false): Promise<z.output<S> | null> {
+  const query = db.select({ value: settings.value }).from(settings).where(eq(settings.key, key));
+  const [row] = forUpdate ? await query.for('update') : await query;
+  if (!row) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(row.value);
+  } catch {
+    return null;
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? parsed.data : null;
 }
 
 /** Sets the value unless one exists; returns whichever won (several hubs may race). */

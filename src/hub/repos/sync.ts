@@ -125,7 +125,7 @@ async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: numbe
   const page = changes.length > limit ? changes.slice(0, limit) : changes;
   const hasMore = changes.length > limit || reads.some((r) => r.full);
   const around = scope ? await aroundScopeChanges(db, actor, cursor, page) : [];
-  return { changes: around.length > 0 ? [...page, ...around] : page, cursor: page.at(-1)?.rev ?? cursor, hasMore, head: Number(head?.rev ?? 0), scope: scopeKey(actor) };
+  return { changes: around.length > 0 ? [...page, ...around] : page, cursor: page.at(-1)?.rev ?? cursor, hasMore, head: Number(head?.rev ?? 0), scope: scopeKey(actor), queueIds: actor.queueIds };
 }
 
 /**

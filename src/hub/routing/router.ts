@@ -9,13 +9,15 @@
  */
 import { and, asc, eq, gt, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
 import type { Case, CaseStatus, Channel, Priority } from '../../shared/domain';
-import type { Plan } from '../../shared/entitlements';
+import type { Plan, PlanEntitlements } from '../../shared/entitlements';
 import { casePriorityInput, priorityScore } from '../../shared/priority';
-import { hasRoomFor, hasSkills, type Load, LOADING_STATUSES, type Offer, type OfferGone } from '../../shared/routing';
+import { hasSkills, type Load, LOADING_STATUSES, type Offer, type OfferGone } from '../../shared/routing';
 import type { Db } from '../db/connect';
 import { toCase } from '../db/rows';
 import { caseOfferRefusals, caseOffers, cases, customers, queueMembers, queues, users } from '../db/schema';
 import { writeTransaction } from '../db/write';
+import { readPlanEntitlements } from '../sla/plans';
+import { type MatchAgent, matchOffers } from './match';
 
 /** Waiting cases read per push queue and round: the most urgent by SLA; the score orders them. */
 const WAITING_PER_QUEUE = 200;
@@ -27,14 +29,7 @@ export interface RoundResult {
   pushQueueIds: string[];
 }
 
-interface Agent {
-  id: string;
-  skills: string[];
-  capacity: number;
-  working: Load[];
-  queueIds: Set<string>;
-  refused: Set<string>;
-}
+type Agent = MatchAgent;
 
 /**
  * Waiting for an agent: unassigned, still to start, not on offer (push rounds and "Next case" alike). An
@@ -50,9 +45,14 @@ export const waitingForAgent = (tx: Db, now: Date) =>
 /** What scoreOf reads of a case's customer: the columns every routing read selects. */
 export const scoringCustomer = { plan: customers.plan, lifetimeValue: customers.lifetimeValue, influence: customers.influence };
 
-/** Scores a waiting case as the queue shows it (src/shared/priority.ts), with why. */
-export function scoreOf(c: Pick<Case, 'priority' | 'sentiment' | 'slaDueAt' | 'status'>, customer: { plan: string; lifetimeValue: number; influence: number } | null, now: number) {
-  return priorityScore(casePriorityInput(c, customer ? { ...customer, plan: customer.plan as Plan } : null, now));
+/** Scores a waiting case as the queue shows it (src/shared/priority.ts), with why, by the plan table in force. */
+export function scoreOf(
+  c: Pick<Case, 'priority' | 'sentiment' | 'slaDueAt' | 'status'>,
+  customer: { plan: string; lifetimeValue: number; influence: number } | null,
+  now: number,
+  plans: PlanEntitlements,
+) {
+  return priorityScore(casePriorityInput(c, customer ? { ...customer, plan: customer.plan as Plan } : null, now, plans));
 }
 
 /** One round: lapsed offers withdrawn (and remembered as refused), then new offers made. Events are the caller's, after commit. */
@@ -77,6 +77,7 @@ export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
     // Waiting: unassigned, still to start, not on offer; the most urgent first by the score. Only in queues an
     // agent free now could take work from (one agent freed: their queues, not every queue's backlog); all at once.
     const served = pushQueues.filter((q) => agents.some((a) => a.queueIds.has(q.id) && hasSkills(a.skills, q.requiredSkills)));
+    const plans = readPlanEntitlements(tx);
     // What scoring and matching read of a candidate; the whole row only of those offered.
     const reads = served.map(async (queue) => ({
       queue,
@@ -99,27 +100,18 @@ export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
         .limit(WAITING_PER_QUEUE),
     }));
     const waiting: { id: string; queueId: string; load: Load; createdAt: number; score: number; why: string; offerSeconds: number; required: string[] }[] = [];
-    for (const { queue, rows } of await Promise.all(reads)) {
+    const [table, read] = await Promise.all([plans, Promise.all(reads)]);
+    for (const { queue, rows } of read) {
       for (const r of rows) {
         const c = { priority: r.priority as Priority, sentiment: r.sentiment, slaDueAt: r.slaDueAt?.toISOString() ?? null, status: r.status as CaseStatus };
-        const score = scoreOf(c, r.cu, now.getTime());
+        const score = scoreOf(c, r.cu, now.getTime(), table);
         const load = { channel: r.channel as Channel, status: r.status };
         waiting.push({ id: r.id, queueId: r.queueId, load, createdAt: r.createdAt.getTime(), score: score.score, why: score.explanation, offerSeconds: queue.offerSeconds, required: queue.requiredSkills });
       }
     }
     waiting.sort((a, b) => b.score - a.score || a.createdAt - b.createdAt);
 
-    const busy = new Set<string>();
-    const chosen: { item: (typeof waiting)[number]; agentId: string }[] = [];
-    for (const item of waiting) {
-      const agent = agents.find(
-        (a) => !busy.has(a.id) && a.queueIds.has(item.queueId) && !a.refused.has(item.id) && hasSkills(a.skills, item.required) && hasRoomFor(a.capacity, a.working, item.load),
-      );
-      if (!agent) continue;
-      busy.add(agent.id);
-      chosen.push({ item, agentId: agent.id });
-      if (busy.size === agents.length) break;
-    }
+    const chosen = matchOffers(waiting, agents);
     if (chosen.length === 0) return result;
     // Locked only now, and only what is offered: a case another transaction is taking meanwhile ("Next case",
     // an accept) is skipped — its agent gets the next round's best — and a round locks a few rows, not backlogs.

@@ -14,6 +14,7 @@ import { caseOfferRefusals, caseOffers, cases, customers, queueMembers, queues, 
 import { writeTransactionLockingLate } from '../db/write';
 import { moveCases, type Reassigned } from '../repos/reassign';
 import { Rejection } from '../repos/rejection';
+import { readPlanEntitlements } from '../sla/plans';
 import type { Actor } from '../repos/scope';
 import { scoreOf, scoringCustomer, waitingForAgent } from './router';
 
@@ -33,6 +34,7 @@ export async function acceptOffer(db: Db, actor: Actor, caseId: string, now = ne
 
 /** The offers an agent holds now, as `offer:new` said them (a console that restarts asks for them again). */
 export async function openOffers(db: Db, userId: string, now = new Date()): Promise<Offer[]> {
+  const plans = await readPlanEntitlements(db);
   const rows = await db
     .select({ c: cases, expiresAt: caseOffers.expiresAt, cu: scoringCustomer })
     .from(caseOffers)
@@ -42,7 +44,7 @@ export async function openOffers(db: Db, userId: string, now = new Date()): Prom
     .orderBy(asc(caseOffers.offeredAt));
   return rows.map(({ c, expiresAt, cu }) => {
     const row = toCase(c);
-    return { case: row, expiresAt: expiresAt.toISOString(), why: scoreOf(row, cu, now.getTime()).explanation };
+    return { case: row, expiresAt: expiresAt.toISOString(), why: scoreOf(row, cu, now.getTime(), plans).explanation };
   });
 }
 
@@ -76,6 +78,7 @@ export async function takeNext(db: Db, actor: Actor, now = new Date()): Promise<
       .select({ channel: cases.channel, status: cases.status })
       .from(cases)
       .where(and(eq(cases.assigneeId, actor.id), inArray(cases.status, [...LOADING_STATUSES])));
+    const plans = await readPlanEntitlements(tx);
     const rows = await tx
       .select({ c: cases, cu: scoringCustomer })
       .from(cases)
@@ -86,7 +89,7 @@ export async function takeNext(db: Db, actor: Actor, now = new Date()): Promise<
     const ranked = rows
       .map(({ c, cu }) => {
         const row = toCase(c);
-        return { row, score: scoreOf(row, cu, now.getTime()).score };
+        return { row, score: scoreOf(row, cu, now.getTime(), plans).score };
       })
       .filter((x) => hasRoomFor(me.capacity, working as Load[], x.row))
       .sort((a, b) => b.score - a.score || Date.parse(a.row.createdAt) - Date.parse(b.row.createdAt));

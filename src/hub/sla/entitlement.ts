@@ -14,9 +14,10 @@
  */
 import { and, count, eq, gte, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { DEFAULT_ROUTING_LABELS, type Entitlement, entitlementOf, type Plan, routeNewCase, type RoutingLabels } from '../../shared/entitlements';
+import { DEFAULT_ROUTING_LABELS, type Entitlement, entitlementOf, type Plan, type PlanEntitlements, routeNewCase, type RoutingLabels } from '../../shared/entitlements';
 import type { Db } from '../db/connect';
 import { customers, messages, queues, supportIncidents } from '../db/schema';
+import { readPlanEntitlements } from './plans';
 
 /** The last anniversary of `start` at or before `now` (29 February falls on 28 February in other years). */
 export function termStart(start: Date, now: Date): Date {
@@ -48,11 +49,14 @@ export interface EntitlementRouting {
 /**
  * Decides and counts, in the case's transaction (the customer's row is locked
  * so two cases opening at once cannot both take the last incident). The
- * customer must be written already; the case need not be.
+ * customer must be written already; the case need not be. What each plan
+ * includes is the admin's table (plans.ts), read through `db` unless the
+ * caller's transaction has it already (`plans`, asked only for a case bound
+ * for support).
  */
 export async function routeByEntitlement(
   db: Db,
-  opts: { caseId: string; customerId: string | null; queueId: string; at?: Date; labels?: RoutingLabels },
+  opts: { caseId: string; customerId: string | null; queueId: string; at?: Date; labels?: RoutingLabels; plans?: () => Promise<PlanEntitlements> },
 ): Promise<EntitlementRouting> {
   const at = opts.at ?? new Date();
   const labels = opts.labels ?? DEFAULT_ROUTING_LABELS;
@@ -66,8 +70,8 @@ export async function routeByEntitlement(
     if (row && !row.planOnRecord) return { queueId: opts.queueId, entitlement: entitlementOf(null), note: null, counted: false };
     if (row) customer = { id: row.id, plan: row.plan as Plan, createdAt: row.createdAt };
   }
-  const used = customer ? await incidentsUsed(db, customer.id, termStart(customer.createdAt, at)) : 0;
-  const entitlement = entitlementOf(customer, used);
+  const [used, table] = await Promise.all([customer ? incidentsUsed(db, customer.id, termStart(customer.createdAt, at)) : 0, opts.plans ? opts.plans() : readPlanEntitlements(db)]);
+  const entitlement = entitlementOf(customer, used, table);
   const decision = routeNewCase(entitlement, labels);
   if (decision.to === 'service') {
     const [service] = await db.select({ id: queues.id }).from(queues).where(sql`lower(${queues.name}) = lower(${labels.service})`);

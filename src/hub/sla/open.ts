@@ -5,12 +5,13 @@
  * ends up in.
  */
 import type { Priority } from '../../shared/domain';
-import type { Plan } from '../../shared/entitlements';
+import type { Plan, PlanEntitlements } from '../../shared/entitlements';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import { dueColumns, dueTimes, type ReadCaseSla } from './due';
 import { readCaseSla } from './policies';
 import { routeByEntitlement } from './entitlement';
+import { readPlanEntitlements } from './plans';
 
 export interface OpeningCase {
   caseId: string;
@@ -40,16 +41,20 @@ export interface OpenedCaseSla {
 export interface SlaReads {
   now(): Promise<Date>;
   caseSla: ReadCaseSla;
+  /** What each plan includes (plans.ts), read on the transaction's own connection. */
+  plans(): Promise<PlanEntitlements>;
 }
 
-export const directSlaReads = (db: Db): SlaReads => ({ now: () => transactionNow(db), caseSla: (plan, queueId) => readCaseSla(db, plan, queueId) });
+export const directSlaReads = (db: Db): SlaReads => ({ now: () => transactionNow(db), caseSla: (plan, queueId) => readCaseSla(db, plan, queueId), plans: () => readPlanEntitlements(db) });
 
 /** Reads of one transaction, each made once: now() is the transaction's start, and nothing in it changes the policies. */
 export function batchSlaReads(db: Db): SlaReads {
   let now: Promise<Date> | null = null;
+  let plans: Promise<PlanEntitlements> | null = null;
   const slas = new Map<string, ReturnType<ReadCaseSla>>();
   return {
     now: () => (now ??= transactionNow(db)),
+    plans: () => (plans ??= readPlanEntitlements(db)),
     caseSla(plan, queueId) {
       const key = `${plan ?? ''}\u0000${queueId}`;
       let read = slas.get(key);
@@ -63,7 +68,7 @@ export async function openCaseSla(db: Db, c: OpeningCase, reads: SlaReads = dire
   // The transaction's now(): what the case row's created_at will say, so the clock starts when the case did.
   const openedAt = c.openedAt ?? (await reads.now());
   // No customer (a device case, an agent's case without one): nobody's entitlement to weigh.
-  const routed = c.newCustomer || !c.customerId ? null : await routeByEntitlement(db, { caseId: c.caseId, customerId: c.customerId, queueId: c.queueId, at: openedAt });
+  const routed = c.newCustomer || !c.customerId ? null : await routeByEntitlement(db, { caseId: c.caseId, customerId: c.customerId, queueId: c.queueId, at: openedAt, plans: reads.plans });
   const keep = c.reroute === false;
   const queueId = routed && !keep ? routed.queueId : c.queueId;
   let note = routed?.note ?? null;

@@ -12,6 +12,7 @@ import { AdminUserSchema } from '../../shared/admin';
 import type { ApiHandlers, ApiParsedInput } from '../../shared/api';
 import { type AuditEntry, AuditEntrySchema, type AuditFilter, auditCsv } from '../../shared/audit';
 import { IdSchema, QueueSchema } from '../../shared/domain';
+import { PlansSettingsSchema } from '../../shared/entitlements';
 import { PresenceUpdateSchema, QueueRoutingViewSchema, SlaSettingsSchema } from '../../shared/protocol';
 import { QueueRoutingSchema } from '../../shared/routing';
 import { RuleFiringSchema, RulesCheckSchema, type RulesDocumentInput, RulesDocumentViewSchema, type RulesSaveResult } from '../../shared/rules';
@@ -43,6 +44,8 @@ type AdminMethod =
   | 'admin.queues.setRouting'
   | 'admin.sla.get'
   | 'admin.sla.save'
+  | 'admin.plans.get'
+  | 'admin.plans.save'
   | 'audit.list'
   | 'audit.export'
   | 'settings.channels'
@@ -140,10 +143,12 @@ export function createAdminHandlers({ cache, hub, session, connection }: AdminDe
     'admin.queues.setMembers': ({ id, userIds }) =>
       call(() => hub.json('PUT', `${path('/api/admin/queues', id)}/members`, z.object({ queueId: z.string(), userIds: z.array(z.string()) }), { userIds })),
     'admin.queues.routing': () => call(async () => (await hub.json('GET', '/api/admin/queues/routing', z.object({ queues: z.array(QueueRoutingViewSchema) }))).queues),
-    'admin.queues.setRouting': ({ id, routing }) => call(() => hub.json('PUT', `${path('/api/admin/queues', id)}/routing`, QueueRoutingSchema, routing)),
+    'admin.queues.setRouting': ({ id, routing, reason }) => call(() => hub.json('PUT', `${path('/api/admin/queues', id)}/routing`, QueueRoutingSchema, { ...routing, ...(reason ? { reason } : {}) })),
     'admin.sla.get': () => call(() => hub.json('GET', '/api/admin/sla-policies', SlaSettingsSchema)),
     // The reason goes only when given: the hub keeps it with the audit row, not in the document.
     'admin.sla.save': ({ reason, ...settings }) => call(() => hub.json('PUT', '/api/admin/sla-policies', SlaSettingsSchema, { ...settings, ...(reason ? { reason } : {}) })),
+    'admin.plans.get': () => call(() => hub.json('GET', '/api/admin/plans', PlansSettingsSchema)),
+    'admin.plans.save': ({ reason, entitlements }) => call(() => hub.json('PUT', '/api/admin/plans', PlansSettingsSchema, { entitlements, ...(reason ? { reason } : {}) })),
     'audit.list': (filter) =>
       call(async () => {
         const found = await auditEntries(filter);

@@ -174,7 +174,7 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
       const refused = refuseNewCase(user, { queueId: input.queueId, assigneeId });
       if (refused) throw new CoreError('invalid_input', refused);
       const draft = { id, subject: input.subject, status: 'new' as const, priority: input.priority, channel: input.channel, customerId: input.customerId, deviceId: input.deviceId, queueId: input.queueId, language: input.language, tags: input.tags, assigneeId };
-      const row: Case = { ...draft, number: 0, slaDueAt: null, sentiment: null, resolution: null, parts: [], version: 0, rev: 0, createdAt: now, updatedAt: now };
+      const row: Case = { ...draft, number: 0, slaDueAt: null, resolutionDueAt: null, sentiment: null, resolution: null, parts: [], version: 0, rev: 0, createdAt: now, updatedAt: now };
       cache.transaction(() => {
         record({ kind: 'case.create', entityId: id, payload: { case: draft } }, () => cache.cases.upsert(row, 0));
         if (input.note) {

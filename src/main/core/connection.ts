@@ -9,6 +9,7 @@
 import type { ConnectionState, MentionItem, SyncStatus } from '../../shared/api';
 import type { CaseWatch } from '../../shared/protocol';
 import type { Offer, OfferGone } from '../../shared/routing';
+import { type PlanEntitlements, PlansSettingsSchema } from '../../shared/entitlements';
 import type { Cache } from './cache';
 import type { CoreEvents } from './emitter';
 import { CoreError } from './errors';
@@ -184,6 +185,13 @@ export function createConnection(opts: {
     if (detail && cache.applyCaseDetail(detail)) events.emit('cases:changed', { ids: [id] });
   }
 
+  /** The hub's plan table: the queue is scored again by it when it changed (the entitlement weighs in every score). */
+  function keepPlans(table: PlanEntitlements): void {
+    if (!cache.plans.keep(table)) return;
+    cache.cases.rescore();
+    events.emit('cases:changed', { ids: [] });
+  }
+
   function clearTimers(): void {
     for (const t of [timer, retry, pushSoon]) if (t) clearTimeout(t);
     timer = retry = pushSoon = null;
@@ -233,6 +241,7 @@ export function createConnection(opts: {
           keepChannelSettings(cache, settings);
           events.emit('settings:changed', settings);
         },
+        onPlans: keepPlans,
         onAgentStats: (stats) => events.emit('agent:stats', stats),
         onPresence({ userId, ...state }) {
           // A supervisor hears everyone's; the console's own is the user's.
@@ -254,6 +263,10 @@ export function createConnection(opts: {
               if (keepChannelSettings(cache, settings)) events.emit('settings:changed', settings);
             })
             .catch((error: unknown) => log(`channel settings: ${errorText(error)}`));
+          hub
+            .json('GET', '/api/settings/plans', PlansSettingsSchema)
+            .then(({ entitlements }) => asked === live && keepPlans(entitlements))
+            .catch((error: unknown) => log(`plan table: ${errorText(error)}`));
         },
         // Moved between queues or given another role: the pull sees the new scope and fetches it (sync.ts).
         onScopeChanged: () => syncInBackground('scope changed'),

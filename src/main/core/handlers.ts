@@ -89,7 +89,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       return null;
     },
     async 'queues.list'() {
-      return cache.queues.all();
+      return cache.queues.views();
     },
     async 'cases.list'(input) {
       const me = session.current()?.user.id;

@@ -13,6 +13,7 @@ import { type AgentStats, AgentStatsSchema, type CallOffered, CallOfferedSchema,
 import { type SlaAlert, SlaAlertSchema, type SurgeAlert, SurgeAlertSchema } from '../../shared/protocol';
 import { type ChannelSettings, ChannelSettingsAnswerSchema } from '../../shared/channel-settings';
 import { type Offer, type OfferGone, OfferGoneSchema, OfferSchema } from '../../shared/routing';
+import { type PlanEntitlements, PlansSettingsSchema } from '../../shared/entitlements';
 import type { Cache } from './cache';
 import { caseOfTheUser, noticeIfReassigned } from './reassignment';
 import { followWatching } from './watching';
@@ -62,6 +63,8 @@ export interface LiveOptions {
   onSla?(alert: SlaAlert): void;
   /** An admin saved the channel settings (to every console). */
   onSettings(settings: ChannelSettings): void;
+  /** What each plan includes, as an admin just saved it. */
+  onPlans(plans: PlanEntitlements): void;
   /** Push routing offers this user a case (the hub sends it to their room only). */
   onOffer?(offer: Offer): void;
   /** An offer to this user is over (declined, lapsed, withdrawn). */
@@ -213,6 +216,11 @@ export function connectLive(opts: LiveOptions): LiveConnection {
     const parsed = ChannelSettingsAnswerSchema.safeParse(raw);
     if (parsed.success) opts.onSettings(parsed.data.channels);
     else opts.log(`ignored malformed settings:changed: ${z.prettifyError(parsed.error)}`);
+  });
+  socket.on('plans:changed', (raw) => {
+    const parsed = PlansSettingsSchema.safeParse(raw);
+    if (parsed.success) opts.onPlans(parsed.data.entitlements);
+    else opts.log(`ignored malformed plans:changed: ${z.prettifyError(parsed.error)}`);
   });
 
   const watching = followWatching(socket, { me: opts.me, onWatchers: (w) => opts.onWatchers(w), log: opts.log });

@@ -89,6 +89,11 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
       cache.meta.set('cursor', String(nextCursor));
       cache.meta.set('lastSyncAt', new Date().toISOString());
       if (page.scope !== undefined) cache.meta.set('scope', page.scope);
+      // Joined or left a queue: what the console offers (Next case) follows, like a changed queue row.
+      if (page.queueIds !== undefined && cache.queues.setMemberOf(page.queueIds)) {
+        othersChanged = true;
+        applied++;
+      }
       // The last page of the full pull after a scope change (or of any later pull while cases it kept for
       // unsent work are marked): what was not sent again is no longer the user's.
       if (confirming && !page.hasMore) for (const id of cache.rescope.dropUnconfirmed()) caseIds.add(id);

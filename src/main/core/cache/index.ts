@@ -17,6 +17,7 @@ import { createMessagesRepo } from './repos/messages';
 import { createMetaRepo } from './repos/meta';
 import { createNoticesRepo } from './repos/notices';
 import { createOutboxRepo } from './repos/outbox';
+import { createPlansRepo } from './repos/plans';
 import { createQueuesRepo } from './repos/queues';
 import { createRescopeRepo } from './repos/rescope';
 import { createUsersRepo } from './repos/users';
@@ -40,13 +41,17 @@ export interface EntityRows {
 export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
   const db: CacheDb = openCacheDb(dataDir, opts);
   const outbox = createOutboxRepo(db);
+  const meta = createMetaRepo(db);
+  const plans = createPlansRepo(meta);
+  const cases = createCasesRepo(db, outbox, plans.current);
   const repos = {
-    meta: createMetaRepo(db),
+    meta,
+    plans,
     outbox,
     conflicts: createConflictsRepo(db),
     notices: createNoticesRepo(db),
     drafts: createDraftsRepo(db),
-    cases: createCasesRepo(db, outbox),
+    cases,
     messages: createMessagesRepo(db),
     customers: createCustomersRepo(db),
     devices: createDevicesRepo(db),
@@ -107,6 +112,7 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
         repos.meta.delete('cursor');
         repos.meta.delete('lastSyncAt');
         repos.meta.delete('scope');
+        repos.meta.delete('queueIds');
       })();
     },
     close(): void {

@@ -11,6 +11,7 @@
  * No foreign keys between synced tables: a pull page may bring a message
  * before its case, and live events arrive in any order.
  */
+import { DEFAULT_PLAN_ENTITLEMENTS } from '../../../shared/entitlements';
 import { scoreOfJson } from './score';
 import type { CacheDb } from './database';
 import { fold } from './columns';
@@ -221,7 +222,21 @@ CREATE INDEX cases_status_score ON cases (status, score DESC, created_ms, id);
       const rows = db.prepare<[], { id: string; data: string; customer: string | null }>('SELECT c.id, c.data, cu.data AS customer FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id').all();
       const set = db.prepare<[number, string]>('UPDATE cases SET score = ? WHERE id = ?');
       const now = Date.now();
-      for (const row of rows) set.run(scoreOfJson(row.data, row.customer, now), row.id);
+      // No plan table was kept before this version: the defaults, until the hub sends its own and every case is scored again.
+      for (const row of rows) set.run(scoreOfJson(row.data, row.customer, now, DEFAULT_PLAN_ENTITLEMENTS), row.id);
     },
+  },
+  {
+    version: 7,
+    name: 'queue routing, resolution due',
+    sql: `
+-- Rows stored before these fields existed read as the hub's defaults until the pull below sends them again.
+UPDATE queues SET data = json_set(data, '$.routing', 'manual') WHERE json_type(data, '$.routing') IS NULL;
+UPDATE cases SET data = json_set(data, '$.resolutionDueAt', json('null')) WHERE json_type(data, '$.resolutionDueAt') IS NULL;
+UPDATE cases SET base = json_set(base, '$.resolutionDueAt', json('null')) WHERE base IS NOT NULL AND json_type(base, '$.resolutionDueAt') IS NULL;
+
+-- Queues gained their routing mode and cases their resolution due time, below the cursor: pull everything again.
+DELETE FROM meta WHERE key IN ('cursor', 'lastSyncAt');
+`,
   },
 ];

@@ -1,6 +1,6 @@
 /** The top bar: product, the user's presence, connection and sync state, notices, and the signed-in user. */
-import { ActionIcon, Avatar, Badge, Group, Menu, Text, Tooltip, UnstyledButton } from '@mantine/core';
-import { IconCheck, IconChevronDown, IconHeadset, IconLanguage, IconLogout, IconRefresh, IconServer } from '@tabler/icons-react';
+import { ActionIcon, Avatar, Badge, Group, type MantineColorScheme, Menu, Text, Tooltip, UnstyledButton, useMantineColorScheme } from '@mantine/core';
+import { IconCheck, IconChevronDown, IconHeadset, IconLanguage, IconLogout, IconRefresh, IconServer, IconSunMoon } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { SessionInfo, SyncStatus } from '../../../shared/api';
 import { LANGUAGES, setLanguage } from '../i18n';
@@ -21,8 +21,12 @@ interface Props {
   onShowConflicts: () => void;
 }
 
+/** System follows the OS (prefers-color-scheme) and changes with it; Light and Dark are fixed. */
+const COLOR_SCHEMES: readonly MantineColorScheme[] = ['auto', 'light', 'dark'];
+
 export function AppHeader({ session, status, syncing, onSyncNow, onLogout, onOpenCase, onShowConflicts }: Props) {
   const { t, i18n } = useTranslation();
+  const { colorScheme, setColorScheme } = useMantineColorScheme();
   const now = useNow(5000);
   const { user } = session;
   return (
@@ -103,6 +107,26 @@ export function AppHeader({ session, status, syncing, onSyncNow, onLogout, onOpe
                 data-language={code}
               >
                 {name}
+              </Menu.Item>
+            ))}
+            <Menu.Divider />
+            {/* The theme on this machine (main.tsx remembers it): the OS's until they pick one. */}
+            <Menu.Label>
+              <Group gap={6} wrap="nowrap">
+                <IconSunMoon size={12} />
+                {t('theme.label')}
+              </Group>
+            </Menu.Label>
+            {COLOR_SCHEMES.map((scheme) => (
+              <Menu.Item
+                key={scheme}
+                onClick={() => setColorScheme(scheme)}
+                rightSection={colorScheme === scheme ? <IconCheck size={14} /> : null}
+                aria-current={colorScheme === scheme || undefined}
+                data-testid="theme-option"
+                data-scheme={scheme}
+              >
+                {t(`theme.${scheme}`)}
               </Menu.Item>
             ))}
             <Menu.Divider />

@@ -41,7 +41,7 @@ export function Attachments({ caseId, attachments }: { caseId: string; attachmen
     <Stack gap={2} mt={6} data-testid="message-attachments">
       {attachments.map((attachment) => (
         <Group key={attachment.id} gap={6} wrap="nowrap" data-testid="message-attachment" data-attachment-id={attachment.id}>
-          <IconPaperclip size={13} color="var(--mantine-color-gray-6)" style={{ flex: 'none' }} />
+          <IconPaperclip size={13} color="var(--mantine-color-dimmed)" style={{ flex: 'none' }} />
           <Text size="xs" truncate title={attachment.fileName} style={{ minWidth: 0 }}>
             {attachment.fileName}
           </Text>

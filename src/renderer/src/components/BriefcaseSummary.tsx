@@ -34,13 +34,13 @@ export function BriefcaseSummary({ status }: { status: SyncStatus | undefined })
           </Text>
         </Group>
         <Group gap={6} wrap="nowrap">
-          <IconCloudUpload size={16} color={pending > 0 ? 'var(--mantine-color-orange-7)' : 'var(--mantine-color-gray-6)'} />
+          <IconCloudUpload size={16} color={pending > 0 ? 'var(--mantine-color-orange-7)' : 'var(--mantine-color-dimmed)'} />
           <Text size="sm" c={pending > 0 ? 'orange.8' : undefined} data-testid="briefcase-pending" data-count={pending}>
             {pending > 0 ? t('briefcase.pending', { count: pending }) : t('connection.allSynced')}
           </Text>
         </Group>
         <Group gap={6} wrap="nowrap">
-          <IconRefresh size={16} color="var(--mantine-color-gray-6)" />
+          <IconRefresh size={16} color="var(--mantine-color-dimmed)" />
           <Text size="sm" c="dimmed" title={lastSync ? fullTimestamp(lastSync) : undefined} data-testid="briefcase-last-sync">
             {lastSync ? t('briefcase.lastSynced', { ago: agoText(lastSync, now) }) : t('briefcase.neverSynced')}
           </Text>

@@ -113,7 +113,7 @@ export function CallPop({ onOpenCase, onNewCustomer }: Props) {
                         onOpenCase(c.id);
                       }}
                       p={6}
-                      style={{ borderRadius: 4, border: '1px solid var(--mantine-color-gray-3)' }}
+                      style={{ borderRadius: 4, border: '1px solid var(--mantine-color-default-border)' }}
                       data-testid="call-pop-case"
                       data-case-id={c.id}
                     >

@@ -10,7 +10,7 @@
 import { type ReactNode, useRef, useState } from 'react';
 import { ActionIcon, Badge, Box, Button, Center, Drawer, Group, Loader, Text, Tooltip } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { IconClock, IconFileOff, IconLayoutSidebarRightExpand, IconX } from '@tabler/icons-react';
+import { IconClock, IconFileOff, IconFlag, IconLayoutSidebarRightExpand, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { CaseView as CaseViewData } from '../../../shared/api';
 import type { User } from '../../../shared/domain';
@@ -20,6 +20,7 @@ import { languageName, sentimentLabel } from '../lib/format';
 import { formatTimestamp, fullTimestamp } from '../lib/time';
 import { useNow } from '../lib/useNow';
 import { isDone } from '../../../shared/policy';
+import { clockPausedIn } from '../../../shared/sla';
 import { PriorityBadge, StatusBadge } from './Badges';
 import { CaseProperties } from './case/CaseProperties';
 import { CaseSyncBadges } from './case/CaseSyncBadges';
@@ -156,8 +157,19 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
             <StatusBadge status={c.status} />
             <PriorityBadge priority={c.priority} why={{ score: c.priorityScore, text: c.priorityWhy }} />
             <Group gap={4} wrap="nowrap" px={4} data-testid="case-sla">
-              <IconClock size={14} color="var(--mantine-color-gray-6)" />
-              <SlaCountdown dueAt={c.slaDueAt} now={now} done={isDone(c.status)} />
+              <IconClock size={14} color="var(--mantine-color-dimmed)" />
+              <Text span size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                {t('sla.firstResponse')}
+              </Text>
+              <SlaCountdown dueAt={c.slaDueAt} now={now} done={isDone(c.status)} paused={clockPausedIn(c.status)} />
+            </Group>
+            {/* Both targets on the shared clock (src/shared/sla.ts); paused while the case waits on the customer. */}
+            <Group gap={4} wrap="nowrap" px={4} data-testid="case-resolution-sla">
+              <IconFlag size={14} color="var(--mantine-color-dimmed)" />
+              <Text span size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                {t('sla.resolution')}
+              </Text>
+              <SlaCountdown dueAt={c.resolutionDueAt} now={now} done={isDone(c.status)} paused={clockPausedIn(c.status)} target="resolution" />
             </Group>
             <Text span size="xs" c="dimmed" data-testid="case-priority-why" title={t('case.priorityWhyTitle')}>
               {t('case.score', { score: c.priorityScore, text: c.priorityWhy })}

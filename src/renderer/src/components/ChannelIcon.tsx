@@ -7,7 +7,7 @@ import { i18n } from '../i18n';
 const CHANNELS = {
   phone: { Icon: IconPhone, color: 'var(--mantine-color-green-7)' },
   email: { Icon: IconMail, color: 'var(--mantine-color-blue-7)' },
-  x: { Icon: IconBrandX, color: 'var(--mantine-color-dark-6)' },
+  x: { Icon: IconBrandX, color: 'var(--mantine-color-text)' },
   facebook: { Icon: IconBrandFacebook, color: '#1877f2' },
   instagram: { Icon: IconBrandInstagram, color: '#d62976' },
   mastodon: { Icon: IconBrandMastodon, color: '#6364ff' },

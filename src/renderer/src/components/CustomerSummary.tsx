@@ -79,11 +79,11 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 function CustomerCard({ customer }: { customer: Customer }) {
   const { t } = useTranslation();
   const identities: { key: string; icon: ReactNode; label: string; value: string }[] = [
-    ...(customer.email ? [{ key: 'email', icon: <IconMail size={14} color="var(--mantine-color-gray-6)" />, label: t('channels.email'), value: customer.email }] : []),
-    ...(customer.phone ? [{ key: 'phone', icon: <IconPhone size={14} color="var(--mantine-color-gray-6)" />, label: t('channels.phone'), value: customer.phone }] : []),
+    ...(customer.email ? [{ key: 'email', icon: <IconMail size={14} color="var(--mantine-color-dimmed)" />, label: t('channels.email'), value: customer.email }] : []),
+    ...(customer.phone ? [{ key: 'phone', icon: <IconPhone size={14} color="var(--mantine-color-dimmed)" />, label: t('channels.phone'), value: customer.phone }] : []),
     ...Object.entries(customer.handles).map(([network, handle]) => ({
       key: network,
-      icon: isChannel(network) ? <ChannelIcon channel={network} size={14} tooltip={false} /> : <IconAt size={14} color="var(--mantine-color-gray-6)" />,
+      icon: isChannel(network) ? <ChannelIcon channel={network} size={14} tooltip={false} /> : <IconAt size={14} color="var(--mantine-color-dimmed)" />,
       label: isChannel(network) ? channelLabel(network) : network,
       value: handle,
     })),

@@ -19,6 +19,7 @@ import { useNow } from '../lib/useNow';
 import { isDone } from '../../../shared/policy';
 import { PriorityBadge, StatusBadge } from './Badges';
 import { ChannelIcon } from './ChannelIcon';
+import { clockPausedIn } from '../../../shared/sla';
 import { SlaCountdown } from './SlaCountdown';
 import { RowSyncIcons } from './RowSyncIcons';
 import { EmptyState } from './States';
@@ -245,7 +246,7 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
               {item.subject}
             </Text>
             <RowSyncIcons item={item} />
-            <SlaCountdown dueAt={item.slaDueAt} now={now} done={done} />
+            <SlaCountdown dueAt={item.slaDueAt} now={now} done={done} paused={clockPausedIn(item.status)} resolutionDueAt={item.resolutionDueAt} />
           </Group>
           <Group gap={8} wrap="nowrap" className={classes.line}>
             <PriorityBadge priority={item.priority} fixedWidth why={why} />
@@ -302,7 +303,7 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
             {item.assigneeName ?? t('queue.unassigned')}
           </Text>
           <StatusBadge status={item.status} />
-          <SlaCountdown dueAt={item.slaDueAt} now={now} done={done} />
+          <SlaCountdown dueAt={item.slaDueAt} now={now} done={done} paused={clockPausedIn(item.status)} resolutionDueAt={item.resolutionDueAt} />
           <span className={classes.right}>{age}</span>
         </>
       )}

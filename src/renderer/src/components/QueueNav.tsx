@@ -1,5 +1,6 @@
 /** The left rail: a new case, personal views (a technician's briefcase first) and the user's queues, each with its count. */
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Badge, Box, Button, Kbd, NavLink, ScrollArea, Skeleton, Stack, Text } from '@mantine/core';
 import { IconAt, IconBriefcase, IconChartBar, IconHistory, IconInbox, IconPlus, IconSettings, IconStack2, IconUser, IconUserQuestion, IconUsers } from '@tabler/icons-react';
 import type { Queue, Role } from '../../../shared/domain';
@@ -8,19 +9,20 @@ import { useCaseCounts, useNewMentionCount } from '../api/queries';
 import { filterFor, sameView, type View } from '../lib/views';
 import { caseDropTarget } from './reassign/dnd';
 
-const BRIEFCASE = { label: 'Briefcase', view: { kind: 'briefcase' } as View, icon: <IconBriefcase size={16} stroke={1.7} /> };
-const PERSONAL: { label: string; view: View; icon: ReactNode }[] = [
-  { label: 'My work', view: { kind: 'mine' }, icon: <IconUser size={16} stroke={1.7} /> },
-  { label: 'Unassigned', view: { kind: 'unassigned' }, icon: <IconUserQuestion size={16} stroke={1.7} /> },
-  { label: 'All active', view: { kind: 'all' }, icon: <IconInbox size={16} stroke={1.7} /> },
+type PersonalKind = 'briefcase' | 'mine' | 'unassigned' | 'all';
+const BRIEFCASE = { kind: 'briefcase' as PersonalKind, view: { kind: 'briefcase' } as View, icon: <IconBriefcase size={16} stroke={1.7} /> };
+const PERSONAL: { kind: PersonalKind; view: View; icon: ReactNode }[] = [
+  { kind: 'mine', view: { kind: 'mine' }, icon: <IconUser size={16} stroke={1.7} /> },
+  { kind: 'unassigned', view: { kind: 'unassigned' }, icon: <IconUserQuestion size={16} stroke={1.7} /> },
+  { kind: 'all', view: { kind: 'all' }, icon: <IconInbox size={16} stroke={1.7} /> },
 ];
 
 /** Supervisors' and admins' screens (the hub refuses their calls to everyone else too). */
-const OVERSIGHT: { label: string; title: string; view: View; icon: ReactNode; roles: readonly Role[] }[] = [
-  { label: 'Queue board', title: "Every queue's live figures: waiting, SLAs, arrivals, agents available and needed", view: { kind: 'board' }, icon: <IconChartBar size={16} stroke={1.7} />, roles: OVERSEER_ROLES },
-  { label: 'Agents board', title: 'Every agent live: presence and time in it, current work and capacity, handled today', view: { kind: 'agents' }, icon: <IconUsers size={16} stroke={1.7} />, roles: OVERSEER_ROLES },
-  { label: 'Audit log', title: 'Who changed what, when and why: reassignments, membership, presence, consent, sign-outs, admin changes', view: { kind: 'audit' }, icon: <IconHistory size={16} stroke={1.7} />, roles: OVERSEER_ROLES },
-  { label: 'Administration', title: 'Users, queues and members, channel settings', view: { kind: 'admin' }, icon: <IconSettings size={16} stroke={1.7} />, roles: ['admin'] },
+const OVERSIGHT: { kind: 'board' | 'agents' | 'audit' | 'admin'; view: View; icon: ReactNode; roles: readonly Role[] }[] = [
+  { kind: 'board', view: { kind: 'board' }, icon: <IconChartBar size={16} stroke={1.7} />, roles: OVERSEER_ROLES },
+  { kind: 'agents', view: { kind: 'agents' }, icon: <IconUsers size={16} stroke={1.7} />, roles: OVERSEER_ROLES },
+  { kind: 'audit', view: { kind: 'audit' }, icon: <IconHistory size={16} stroke={1.7} />, roles: OVERSEER_ROLES },
+  { kind: 'admin', view: { kind: 'admin' }, icon: <IconSettings size={16} stroke={1.7} />, roles: ['admin'] },
 ];
 
 interface Props {
@@ -36,10 +38,11 @@ interface Props {
 }
 
 export function QueueNav({ queues, role, view, onView, onNewCase, onDropCases, nextCase }: Props) {
+  const { t } = useTranslation();
   // Technicians work from what their laptop holds: the briefcase comes first for them.
   const personal = role === 'technician' ? [BRIEFCASE, ...PERSONAL] : PERSONAL;
   const entries = [
-    ...personal.map((entry) => ({ ...entry, key: entry.view.kind })),
+    ...personal.map((entry) => ({ label: t(`views.${entry.kind}`), view: entry.view, icon: entry.icon, key: entry.view.kind })),
     ...(queues ?? []).map((q) => ({ label: q.name, view: { kind: 'queue', queueId: q.id } as View, icon: <IconStack2 size={16} stroke={1.7} />, key: q.id, description: q.description })),
   ];
   const counts = useCaseCounts(entries.map((entry) => filterFor(entry.view)));
@@ -89,16 +92,16 @@ export function QueueNav({ queues, role, view, onView, onNewCase, onDropCases, n
           onClick={onNewCase}
           data-testid="new-case-button"
         >
-          New case
+          {t('nav.newCase')}
         </Button>
         {nextCase && <Box mt={8}>{nextCase}</Box>}
       </Box>
       <ScrollArea style={{ flex: 1 }} px={8} py={10}>
-        <SectionTitle>Views</SectionTitle>
+        <SectionTitle>{t('nav.views')}</SectionTitle>
         {entries.slice(0, personal.length).map(link)}
         <NavLink
-          label="Mentions"
-          title="Posts that name the brand: convert them into cases or dismiss them"
+          label={t('views.mentions')}
+          title={t('nav.mentionsHint')}
           leftSection={<IconAt size={16} stroke={1.7} />}
           active={mentionsActive}
           onClick={() => onView({ kind: 'mentions' })}
@@ -111,7 +114,7 @@ export function QueueNav({ queues, role, view, onView, onNewCase, onDropCases, n
                 variant={mentionsActive ? 'filled' : 'light'}
                 color={newMentions > 0 ? 'grape' : 'gray'}
                 className="tabular"
-                title={`${newMentions} new`}
+                title={t('nav.newMentions', { count: newMentions })}
                 data-testid="mentions-count"
                 data-count={newMentions}
               >
@@ -124,9 +127,9 @@ export function QueueNav({ queues, role, view, onView, onNewCase, onDropCases, n
         />
         {OVERSIGHT.filter((entry) => entry.roles.includes(role)).map((entry) => (
           <NavLink
-            key={entry.view.kind}
-            label={entry.label}
-            title={entry.title}
+            key={entry.kind}
+            label={t(`views.${entry.kind}`)}
+            title={t(`nav.${entry.kind}Hint`)}
             leftSection={entry.icon}
             active={view.kind === entry.view.kind}
             onClick={() => onView(entry.view)}
@@ -136,23 +139,23 @@ export function QueueNav({ queues, role, view, onView, onNewCase, onDropCases, n
             style={{ borderRadius: 'var(--mantine-radius-sm)' }}
           />
         ))}
-        <SectionTitle mt={14}>Queues</SectionTitle>
+        <SectionTitle mt={14}>{t('nav.queues')}</SectionTitle>
         {queues === undefined
           ? Array.from({ length: 4 }, (_, i) => <Skeleton key={i} h={14} my={10} mx={10} w="70%" />)
           : entries.slice(personal.length).map((entry, i) => link(entry, personal.length + i))}
         {queues?.length === 0 && (
           <Text size="xs" c="dimmed" px={10} py={6}>
-            You are not a member of any queue.
+            {t('nav.noQueues')}
           </Text>
         )}
       </ScrollArea>
-      <Box px={14} py={10} style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
+      <Box px={14} py={10} style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
         <Text size="xs" c="dimmed" lh={1.9}>
-          <Kbd size="xs">↑</Kbd> <Kbd size="xs">↓</Kbd> move · <Kbd size="xs">Enter</Kbd> open
+          <Kbd size="xs">↑</Kbd> <Kbd size="xs">↓</Kbd> {t('nav.keyMove')} · <Kbd size="xs">{t('keys.enter')}</Kbd> {t('nav.keyOpen')}
           <br />
-          <Kbd size="xs">/</Kbd> search · <Kbd size="xs">Esc</Kbd> close
+          <Kbd size="xs">/</Kbd> {t('nav.keySearch')} · <Kbd size="xs">{t('keys.esc')}</Kbd> {t('nav.keyClose')}
           <br />
-          <Kbd size="xs">n</Kbd> new case
+          <Kbd size="xs">n</Kbd> {t('nav.keyNewCase')}
         </Text>
       </Box>
     </Stack>

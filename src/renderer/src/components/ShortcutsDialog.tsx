@@ -6,53 +6,58 @@
 import { Fragment } from 'react';
 import { Kbd, Modal, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure, useWindowEvent } from '@mantine/hooks';
+import { useTranslation } from 'react-i18next';
+import type en from '../i18n/locales/en.json';
 
+/** Key caps name keys (not translated); `what` and `title` are keys under `shortcuts.` in the locales. */
 interface Shortcut {
   keys: string[];
-  what: string;
+  what: ShortcutText;
 }
 
-const SECTIONS: { title: string; shortcuts: Shortcut[] }[] = [
+type ShortcutText = Exclude<keyof typeof en.shortcuts, 'title'>;
+
+const SECTIONS: { title: ShortcutText; shortcuts: Shortcut[] }[] = [
   {
-    title: 'Queue',
+    title: 'queue',
     shortcuts: [
-      { keys: ['↑ ↓'], what: 'Move through the cases' },
-      { keys: ['Enter'], what: 'Open the case' },
-      { keys: ['/'], what: 'Search' },
-      { keys: ['n'], what: 'New case' },
-      { keys: ['Esc'], what: 'Close the case (none open: clear the selection)' },
+      { keys: ['↑ ↓'], what: 'move' },
+      { keys: ['Enter'], what: 'open' },
+      { keys: ['/'], what: 'search' },
+      { keys: ['n'], what: 'newCase' },
+      { keys: ['Esc'], what: 'close' },
     ],
   },
   {
-    title: 'Routing (agents)',
+    title: 'routing',
     shortcuts: [
-      { keys: ['y'], what: 'Accept the case offered to you (it opens)' },
-      { keys: ['Shift', 'D'], what: 'Decline the offer' },
-      { keys: ['Shift', 'N'], what: 'Next case: take the best waiting case (pull queues)' },
+      { keys: ['y'], what: 'accept' },
+      { keys: ['Shift', 'D'], what: 'decline' },
+      { keys: ['Shift', 'N'], what: 'next' },
     ],
   },
   {
-    title: 'Picking cases (supervisors)',
+    title: 'picking',
     shortcuts: [
-      { keys: ['x'], what: 'Pick the case under the cursor' },
-      { keys: ['Shift', '↑ ↓'], what: 'Pick the cases passed' },
-      { keys: ['a'], what: 'Reassign the picked cases' },
+      { keys: ['x'], what: 'pick' },
+      { keys: ['Shift', '↑ ↓'], what: 'pickPassed' },
+      { keys: ['a'], what: 'reassign' },
     ],
   },
   {
-    title: 'Mentions',
+    title: 'mentions',
     shortcuts: [
-      { keys: ['c'], what: 'Convert the mention to a case' },
-      { keys: ['d'], what: 'Dismiss the mention' },
+      { keys: ['c'], what: 'convert' },
+      { keys: ['d'], what: 'dismiss' },
     ],
   },
   {
-    title: 'Writing',
+    title: 'writing',
     shortcuts: [
-      { keys: ['Ctrl', 'Enter'], what: 'Send the reply or note, create the case (⌘ on a Mac)' },
-      { keys: ['Tab'], what: 'Next control; Shift+Tab the one before' },
-      { keys: ['Esc'], what: 'Close a dialog, menu or drawer (focus goes back where it was)' },
-      { keys: ['?'], what: 'This sheet' },
+      { keys: ['Ctrl', 'Enter'], what: 'send' },
+      { keys: ['Tab'], what: 'tab' },
+      { keys: ['Esc'], what: 'escape' },
+      { keys: ['?'], what: 'sheet' },
     ],
   },
 ];
@@ -61,6 +66,7 @@ const isTyping = (el: EventTarget | null): boolean =>
   el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 
 export function ShortcutsDialog() {
+  const { t } = useTranslation();
   const [opened, { open, close }] = useDisclosure(false);
   useWindowEvent('keydown', (event) => {
     if (event.key !== '?' || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
@@ -68,12 +74,12 @@ export function ShortcutsDialog() {
     open();
   });
   return (
-    <Modal opened={opened} onClose={close} title={<Text fw={600}>Keyboard shortcuts</Text>} size={560} data-testid="shortcuts-dialog">
+    <Modal opened={opened} onClose={close} title={<Text fw={600}>{t('shortcuts.title')}</Text>} size={560} data-testid="shortcuts-dialog">
       <Stack gap="md">
         {SECTIONS.map((section) => (
           <section key={section.title}>
             <Title order={3} size="sm" mb={6}>
-              {section.title}
+              {t(`shortcuts.${section.title}`)}
             </Title>
             <SimpleGrid cols={2} spacing={8} verticalSpacing={6} style={{ gridTemplateColumns: '150px 1fr' }}>
               {section.shortcuts.map((shortcut) => (
@@ -87,7 +93,7 @@ export function ShortcutsDialog() {
                     ))}
                   </Text>
                   <Text span size="sm">
-                    {shortcut.what}
+                    {t(`shortcuts.${shortcut.what}`)}
                   </Text>
                 </Fragment>
               ))}

@@ -67,7 +67,7 @@ export function VirtualTable<T extends { id: string }>(props: Props<T>) {
   else if (loading && items.length === 0) body = skeleton;
   else if (items.length === 0) body = empty;
 
-  const colors = { '--table-accent': `var(--mantine-color-${accent}-6)`, '--table-accent-light': `var(--mantine-color-${accent}-0)` } as CSSProperties;
+  const colors = { '--table-accent': `var(--mantine-color-${accent}-6)`, '--table-accent-light': `light-dark(var(--mantine-color-${accent}-0), var(--mantine-color-${accent}-light))` } as CSSProperties;
   return (
     <div className={`${classes.table} ${className ?? ''}`} style={colors} data-testid={testId} {...data}>
       {header && (
@@ -137,7 +137,7 @@ export function LoadingRows({ count, height, testId, cells }: { count: number; h
   return (
     <Stack gap={0} data-testid={testId} aria-busy>
       {Array.from({ length: count }, (_, i) => (
-        <Group key={i} h={height} px={12} gap={12} wrap="nowrap" style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
+        <Group key={i} h={height} px={12} gap={12} wrap="nowrap" style={{ borderBottom: '1px solid light-dark(var(--mantine-color-gray-2), var(--mantine-color-dark-5))' }}>
           {cells(i)}
         </Group>
       ))}

@@ -51,7 +51,7 @@ export function sentimentLabel(value: number | null): { label: string; color: st
   if (value === null) return { label: i18n.t('sentiment.unknown'), color: 'dimmed' };
   if (value <= -0.3) return { label: i18n.t('sentiment.negative'), color: 'red' };
   if (value >= 0.3) return { label: i18n.t('sentiment.positive'), color: 'teal' };
-  return { label: i18n.t('sentiment.neutral'), color: 'gray.7' };
+  return { label: i18n.t('sentiment.neutral'), color: 'light-dark(var(--mantine-color-gray-7), var(--mantine-color-dark-1))' };
 }
 
 /** "812 B", "14 KB", "3.2 MB": a file's size at a glance. */

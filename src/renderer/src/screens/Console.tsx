@@ -5,6 +5,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconSearch } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import type { QueueItem, SessionInfo } from '../../../shared/api';
 import { mayReassignInBulk } from '../../../shared/policy';
 import { api, call } from '../api/client';
@@ -27,9 +28,11 @@ import { QueueList } from '../components/QueueList';
 import { QueueNav } from '../components/QueueNav';
 import { useReassign } from '../components/reassign/useReassign';
 import { NextCaseButton } from '../components/routing/NextCaseButton';
+import { mayTakeNextCase } from '../../../shared/routing';
 import { OfferStrip } from '../components/routing/OfferCard';
 import { stepSelection, useQueueKeys } from '../lib/useQueueKeys';
 import { filterFor, isScreenView, type View } from '../lib/views';
+import { i18n } from '../i18n';
 import classes from './Console.module.css';
 
 /**
@@ -45,9 +48,6 @@ function likelyQueue(view: View, items: QueueItem[], openId: string | null): str
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
-const VIEW_TITLES = { mine: 'My work', unassigned: 'Unassigned', all: 'All active', briefcase: 'Briefcase', mentions: 'Mentions', board: 'Queue board', agents: 'Agents board', audit: 'Audit log', admin: 'Administration', conflicts: 'Conflicts' } as const;
-
-const NO_CONFLICTS = { title: 'No conflicts', hint: 'Every change made here is settled with the hub.' };
 
 /** How long to wait for the case the hub opens for a converted mention before saying so. */
 const AWAIT_CASE_MS = 30_000;
@@ -61,7 +61,7 @@ function useOpenWhenArrives(open: (id: string) => void): (id: string) => void {
   useEffect(() => {
     if (!awaited) return;
     const toast = `await-${awaited}`;
-    notifications.show({ id: toast, loading: true, autoClose: false, withCloseButton: false, title: 'Converting the mention', message: 'The case opens as soon as the hub has created it.' });
+    notifications.show({ id: toast, loading: true, autoClose: false, withCloseButton: false, title: i18n.t('console.converting'), message: i18n.t('console.convertingHint') });
     let done = false;
     const check = async () => {
       const view = await call('cases.get', { id: awaited }).catch(() => null);
@@ -76,7 +76,7 @@ function useOpenWhenArrives(open: (id: string) => void): (id: string) => void {
     });
     const giveUp = setTimeout(() => {
       if (done) return;
-      notifications.update({ id: toast, loading: false, autoClose: 8_000, withCloseButton: true, color: 'orange', title: 'The case has not arrived yet', message: 'It opens in its queue once the hub has synced it.' });
+      notifications.update({ id: toast, loading: false, autoClose: 8_000, withCloseButton: true, color: 'orange', title: i18n.t('console.notArrived'), message: i18n.t('console.notArrivedHint') });
       setAwaited(null);
     }, AWAIT_CASE_MS);
     void check();
@@ -90,6 +90,7 @@ function useOpenWhenArrives(open: (id: string) => void): (id: string) => void {
 }
 
 export function Console({ session }: { session: SessionInfo }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const fresh = useCoreEvents();
   const sync = useSyncStatus();
@@ -127,7 +128,7 @@ export function Console({ session }: { session: SessionInfo }) {
   const syncNow = useMutation({
     mutationFn: () => call('sync.now', {}),
     onSuccess: () => client.invalidateQueries(),
-    onError: (error) => notifications.show({ color: 'red', title: 'Sync failed', message: error.message }),
+    onError: (error) => notifications.show({ color: 'red', title: t('console.syncFailed'), message: error.message }),
   });
   const logout = () => {
     // Forget locally first: the core's session:changed that follows is then known to be ours.
@@ -152,7 +153,7 @@ export function Console({ session }: { session: SessionInfo }) {
 
   const caseView = openId ? <CaseView key={openId} caseId={openId} me={session.user} onClose={() => setOpenId(null)} onOpenCase={open} /> : null;
 
-  const title = view.kind === 'queue' ? (queues.data?.find((q) => q.id === view.queueId)?.name ?? 'Queue') : VIEW_TITLES[view.kind];
+  const title = view.kind === 'queue' ? (queues.data?.find((q) => q.id === view.queueId)?.name ?? t('views.queue')) : t(`views.${view.kind}`);
 
   return (
     <AppShell header={{ height: 48 }} navbar={{ width: 232, breakpoint: 0 }} padding={0}>
@@ -168,7 +169,7 @@ export function Console({ session }: { session: SessionInfo }) {
           onView={setView}
           onNewCase={() => setNewCaseOpen(true)}
           onDropCases={reassign.onDropOnQueue}
-          nextCase={session.user.role === 'agent' ? <NextCaseButton onOpenCase={open} /> : undefined}
+          nextCase={mayTakeNextCase(session.user.role, queues.data ?? []) ? <NextCaseButton onOpenCase={open} /> : undefined}
         />
         <NewCaseModal
           opened={newCaseOpen}
@@ -221,11 +222,11 @@ export function Console({ session }: { session: SessionInfo }) {
                 size="xs"
                 w={340}
                 maw="45%"
-                placeholder="Search subject, customer or #number"
-                aria-label="Search cases"
+                placeholder={t('console.searchPlaceholder')}
+                aria-label={t('console.searchLabel')}
                 leftSection={<IconSearch size={14} />}
                 rightSectionWidth={search ? 28 : 36}
-                rightSection={search ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearch('')} /> : <Kbd size="xs">/</Kbd>}
+                rightSection={search ? <CloseButton size="sm" aria-label={t('console.clearSearch')} onClick={() => setSearch('')} /> : <Kbd size="xs">/</Kbd>}
                 value={search}
                 onChange={(event) => setSearch(event.currentTarget.value)}
                 onKeyDown={(event) => {
@@ -259,7 +260,7 @@ export function Console({ session }: { session: SessionInfo }) {
                 onOpen={open}
                 stacked={openId !== null}
                 picking={reassign.picking}
-                emptyText={view.kind === 'conflicts' ? NO_CONFLICTS : undefined}
+                emptyText={view.kind === 'conflicts' ? { title: t('console.noConflictsTitle'), hint: t('console.noConflictsHint') } : undefined}
               />
             </SplitView>
           </>

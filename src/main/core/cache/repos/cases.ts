@@ -3,6 +3,7 @@ import { type Case, type CaseStatus, PRIORITY_RANK } from '../../../../shared/do
 import { containsPattern, epochMs, fold } from '../columns';
 import type { CacheDb } from '../database';
 import { createDocumentRepo } from './documents';
+import type { PlanEntitlements } from '../../../../shared/entitlements';
 import { caseScore, caseScoreValue, type ScoredCustomer, scoreOfJson } from '../score';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { OutboxRepo } from './outbox';
@@ -45,9 +46,9 @@ interface ItemRow {
   conflicts: number;
 }
 
-function toItem(row: ItemRow, now: number): QueueItem {
+function toItem(row: ItemRow, now: number, plans: PlanEntitlements): QueueItem {
   const c = JSON.parse(row.data) as Case;
-  const score = caseScore(c, row.customer_data === null ? null : (JSON.parse(row.customer_data) as ScoredCustomer), now);
+  const score = caseScore(c, row.customer_data === null ? null : (JSON.parse(row.customer_data) as ScoredCustomer), now, plans);
   return {
     ...c,
     // The stored score the queue is ordered by (at most a minute old), and why as of now.
@@ -102,13 +103,14 @@ function withLocal(outbox: OutboxRepo) {
   };
 }
 
-export function createCasesRepo(db: CacheDb, outbox: OutboxRepo) {
+/** `plans`: the plan table in force (repos/plans.ts), which every score weighs. */
+export function createCasesRepo(db: CacheDb, outbox: OutboxRepo, plans: () => PlanEntitlements) {
   const customerOf = db.prepare<[string], { data: string }>('SELECT data FROM customers WHERE id = ?');
   const customerFor = (c: Case): ScoredCustomer | null => {
     const row = c.customerId ? customerOf.get(c.customerId) : undefined;
     return row ? (JSON.parse(row.data) as ScoredCustomer) : null;
   };
-  db.function('priority_score', { deterministic: false }, (caseJson, customerJson, now) => scoreOfJson(String(caseJson), customerJson === null ? null : String(customerJson), Number(now)));
+  db.function('priority_score', { deterministic: false }, (caseJson, customerJson, now) => scoreOfJson(String(caseJson), customerJson === null ? null : String(customerJson), Number(now), plans()));
   const rescore = db.prepare<[number, ...string[]]>(
     `UPDATE cases SET score = priority_score(data, (SELECT cu.data FROM customers cu WHERE cu.id = cases.customer_id), ?) WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')})`,
   );
@@ -139,7 +141,7 @@ export function createCasesRepo(db: CacheDb, outbox: OutboxRepo) {
       customer_id: (c) => c.customerId,
       sla_sort_ms: (c) => (c.slaDueAt === null ? NO_SLA : epochMs(c.slaDueAt)),
       created_ms: (c) => epochMs(c.createdAt),
-      score: (c) => caseScoreValue(c, customerFor(c), Date.now()),
+      score: (c) => caseScoreValue(c, customerFor(c), Date.now(), plans()),
     }, { overlay: withLocal(outbox) }),
 
     /** Scores again every case still being worked (SLA time left moves with the clock); the number rescored. */
@@ -156,12 +158,13 @@ export function createCasesRepo(db: CacheDb, outbox: OutboxRepo) {
       const countJoin = filter.search?.trim() ? 'LEFT JOIN customers cu ON cu.id = c.customer_id' : '';
       const total = (prepared(`SELECT count(*) AS n FROM cases c ${countJoin} ${clause}`).get(...params) as { n: number }).n;
       const now = Date.now();
-      return { items: rows.map((row) => toItem(row, now)), total };
+      const table = plans();
+      return { items: rows.map((row) => toItem(row, now, table)), total };
     },
 
     item(id: string): QueueItem | null {
       const row = itemById.get(id);
-      return row ? toItem(row, Date.now()) : null;
+      return row ? toItem(row, Date.now(), plans()) : null;
     },
 
     /** The customer's other cases, most recent first. */

@@ -1,8 +1,11 @@
 /** Small key/value facts about this console: session, cursor, last sync, the scope it was synced for. */
 import type { CacheDb } from '../database';
 
-/** `channelSettings`: the hub's channel settings as last heard (src/main/core/channel-settings.ts). */
-export type MetaKey = 'token' | 'user' | 'hubUrl' | 'cursor' | 'lastSyncAt' | 'scope' | 'channelSettings';
+/**
+ * `channelSettings`: the hub's channel settings as last heard (src/main/core/channel-settings.ts); `queueIds`: the queues the user works, as
+ * the last pull said (JSON); `plans`: what each plan includes, as the hub last said (repos/plans.ts).
+ */
+export type MetaKey = 'token' | 'user' | 'hubUrl' | 'cursor' | 'lastSyncAt' | 'scope' | 'channelSettings' | 'queueIds' | 'plans';
 
 export function createMetaRepo(db: CacheDb) {
   const get = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');

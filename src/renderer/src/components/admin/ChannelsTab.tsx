@@ -5,6 +5,8 @@
  * console; the hub's word on a bad value is shown here, beside Save.
  */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { Alert, Box, Button, Group, Paper, Radio, SimpleGrid, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
 import { IconBrandBluesky, IconBrandFacebook, IconBrandInstagram, IconBrandMastodon, IconBrandX, IconDeviceFloppy, IconShieldLock } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -15,11 +17,12 @@ import { apiKey } from '../../api/queries';
 import { useChannelSettings } from './useChannelSettings';
 
 export function ChannelsTab() {
+  const { t } = useTranslation();
   const settings = useChannelSettings();
   if (!settings.data) {
     return (
       <Text size="sm" c="dimmed" p="md">
-        {settings.error ? settings.error.message : 'Loading…'}
+        {settings.error ? settings.error.message : t('admin.loading')}
       </Text>
     );
   }
@@ -27,34 +30,21 @@ export function ChannelsTab() {
   return <ChannelsForm key={JSON.stringify(settings.data)} saved={settings.data} />;
 }
 
-const HANDLES: { key: keyof BrandHandles; label: string; icon: ReactNode; placeholder: string }[] = [
+/** Network names are product names; the examples show each network's handle format. */
+const handles = (t: TFunction): { key: keyof BrandHandles; label: string; icon: ReactNode; placeholder: string }[] => [
   { key: 'x', label: 'X', icon: <IconBrandX size={16} />, placeholder: '@brand' },
   { key: 'mastodon', label: 'Mastodon', icon: <IconBrandMastodon size={16} />, placeholder: '@brand@mastodon.social' },
   { key: 'bluesky', label: 'Bluesky', icon: <IconBrandBluesky size={16} />, placeholder: 'brand.bsky.social' },
-  { key: 'facebook', label: 'Facebook page', icon: <IconBrandFacebook size={16} />, placeholder: 'Brand Support' },
+  { key: 'facebook', label: t('admin.channels.facebookPage'), icon: <IconBrandFacebook size={16} />, placeholder: t('admin.channels.facebookExample') },
   { key: 'instagram', label: 'Instagram', icon: <IconBrandInstagram size={16} />, placeholder: '@brand' },
 ];
 
-const CONSENT: { key: keyof ConsentPolicy; title: string; choices: Record<ConsentChoice, { label: string; explain: string }> }[] = [
-  {
-    key: 'unaddressed',
-    title: 'Posts not addressed to the brand',
-    choices: {
-      'opt-in': { label: 'Only with the author’s opt-in', explain: 'A keyword match or a post naming the brand in passing is answered only if its author opted in.' },
-      allowed: { label: 'Allowed', explain: 'Agents may answer any public post about the brand, addressed to it or not.' },
-    },
-  },
-  {
-    key: 'firstContact',
-    title: 'First contact on a public network',
-    choices: {
-      'opt-in': { label: 'Only with the customer’s opt-in', explain: 'Agents write first on X, Mastodon, Bluesky, Facebook or Instagram only to customers who opted in.' },
-      allowed: { label: 'Allowed', explain: 'Agents may write first to any customer with a handle on the network.' },
-    },
-  },
-];
+const CONSENT_KEYS: (keyof ConsentPolicy)[] = ['unaddressed', 'firstContact'];
+const CHOICES: ConsentChoice[] = ['opt-in', 'allowed'];
+const CHOICE_KEY: Record<ConsentChoice, 'optIn' | 'allowed'> = { 'opt-in': 'optIn', allowed: 'allowed' };
 
 function ChannelsForm({ saved }: { saved: ChannelSettings }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const [draft, setDraft] = useState<ChannelSettings>(saved);
   const save = useMutation({
@@ -63,6 +53,9 @@ function ChannelsForm({ saved }: { saved: ChannelSettings }) {
   });
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
   const issues = save.error ? issuesOf(save.error.message) : new Map<string, string>();
+  // Each list's problem, under its input.
+  const listeningError = fieldError(issues, 'listeningKeywords');
+  const surgeError = fieldError(issues, 'surgeKeywords');
   const setHandle = (key: keyof BrandHandles, value: string) => setDraft((d) => ({ ...d, handles: { ...d.handles, [key]: value === '' ? null : value } }));
 
   return (
@@ -74,9 +67,9 @@ function ChannelsForm({ saved }: { saved: ChannelSettings }) {
         }}
       >
         <Stack gap="md" p="md" maw={960}>
-          <Section title="Brand handles" hint="Shown to agents as the brand’s accounts. For display only: tokens, app passwords and account ids stay in the hub’s configuration.">
+          <Section title={t('admin.channels.handles')} hint={t('admin.channels.handlesHint')}>
             <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm" verticalSpacing="xs">
-              {HANDLES.map(({ key, label, icon, placeholder }) => (
+              {handles(t).map(({ key, label, icon, placeholder }) => (
                 <TextInput
                   key={key}
                   label={label}
@@ -92,12 +85,12 @@ function ChannelsForm({ saved }: { saved: ChannelSettings }) {
             </SimpleGrid>
           </Section>
 
-          <Section title="Keywords" hint="In any case. Press Enter or type a comma after each.">
+          <Section title={t('admin.channels.keywords')} hint={t('admin.channels.keywordsHint')}>
             <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
               <TagsInput
-                label="Listening keywords"
-                description="A Bluesky post with one of these words is a mention even when it does not name the brand"
-                error={fieldError(issues, 'listeningKeywords')}
+                label={t('admin.channels.listening')}
+                description={t('admin.channels.listeningHint')}
+                error={listeningError}
                 value={draft.listeningKeywords}
                 onChange={(listeningKeywords) => setDraft((d) => ({ ...d, listeningKeywords }))}
                 maxTags={MAX_KEYWORDS}
@@ -106,9 +99,9 @@ function ChannelsForm({ saved }: { saved: ChannelSettings }) {
                 data-testid="admin-channels-listening-input"
               />
               <TagsInput
-                label="Surge keywords"
-                description="Supervisors are alerted when arrivals containing one of these jump far above the usual"
-                error={fieldError(issues, 'surgeKeywords')}
+                label={t('admin.channels.surge')}
+                description={t('admin.channels.surgeHint')}
+                error={surgeError}
                 value={draft.surgeKeywords}
                 onChange={(surgeKeywords) => setDraft((d) => ({ ...d, surgeKeywords }))}
                 maxTags={MAX_KEYWORDS}
@@ -119,27 +112,27 @@ function ChannelsForm({ saved }: { saved: ChannelSettings }) {
             </SimpleGrid>
           </Section>
 
-          <Section title="Consent policy" hint="What agents may answer on public networks. The composer, the console and the hub all apply it.">
+          <Section title={t('admin.channels.consent')} hint={t('admin.channels.consentHint')}>
             <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
-              {CONSENT.map(({ key, title, choices }) => (
+              {CONSENT_KEYS.map((key) => (
                 <Radio.Group
                   key={key}
-                  label={title}
+                  label={t(`admin.channels.${key}.title`)}
                   value={draft.consent[key]}
                   onChange={(value) => setDraft((d) => ({ ...d, consent: { ...d.consent, [key]: value as ConsentChoice } }))}
                   data-testid={`admin-channels-consent-${key}`}
                 >
                   <Stack gap={6} mt={6}>
-                    {(Object.keys(choices) as ConsentChoice[]).map((choice) => (
+                    {CHOICES.map((choice) => (
                       <Radio.Card key={choice} value={choice} radius="sm" p={8} withBorder data-testid={`admin-channels-consent-${key}-${choice}`}>
                         <Group wrap="nowrap" align="flex-start" gap={8}>
                           <Radio.Indicator size="xs" mt={2} />
                           <div>
                             <Text size="sm" fw={500}>
-                              {choices[choice].label}
+                              {t(`admin.channels.${key}.${CHOICE_KEY[choice]}`)}
                             </Text>
                             <Text size="xs" c="dimmed">
-                              {choices[choice].explain}
+                              {t(`admin.channels.${key}.${CHOICE_KEY[choice]}Explain`)}
                             </Text>
                           </div>
                         </Group>
@@ -152,7 +145,7 @@ function ChannelsForm({ saved }: { saved: ChannelSettings }) {
             <Group gap={6} mt="xs" wrap="nowrap">
               <IconShieldLock size={14} color="var(--mantine-color-dimmed)" />
               <Text size="xs" c="dimmed">
-                A customer marked do-not-engage is never answered, whatever the policy — only a supervisor may override a refusal, with a reason kept in the audit log.
+                {t('admin.channels.doNotEngage')}
               </Text>
             </Group>
           </Section>
@@ -165,7 +158,7 @@ function ChannelsForm({ saved }: { saved: ChannelSettings }) {
               {save.error ? (
                 <Alert color="red" variant="light" p={6} data-testid="admin-channels-error">
                   <Text size="xs" fw={600}>
-                    The hub refused the settings
+                    {t('admin.channels.refused')}
                   </Text>
                   <Text size="xs" style={{ whiteSpace: 'pre-wrap' }}>
                     {[...new Set(issues.values())].join('; ') || save.error.message}
@@ -173,16 +166,16 @@ function ChannelsForm({ saved }: { saved: ChannelSettings }) {
                 </Alert>
               ) : (
                 <Text size="xs" c="dimmed">
-                  {dirty ? 'Unsaved changes' : 'Saved settings reach every console at once and are kept in the audit log'}
+                  {dirty ? t('admin.unsaved') : t('admin.channels.savedHint')}
                 </Text>
               )}
             </Box>
             <Group gap="xs" wrap="nowrap">
               <Button variant="default" size="xs" disabled={!dirty || save.isPending} onClick={() => (setDraft(saved), save.reset())} data-testid="admin-channels-reset">
-                Discard
+                {t('admin.discard')}
               </Button>
               <Button type="submit" size="xs" leftSection={<IconDeviceFloppy size={14} />} disabled={!dirty} loading={save.isPending} data-testid="admin-channels-save">
-                Save
+                {t('common.save')}
               </Button>
             </Group>
           </Group>

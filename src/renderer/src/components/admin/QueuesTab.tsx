@@ -4,12 +4,13 @@
  * time, required skills); each queue's business hours as the SLA tab sets them.
  */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ActionIcon, Badge, Box, Button, Group, Modal, MultiSelect, Stack, Table, Text, Textarea, TextInput, Tooltip } from '@mantine/core';
 import { IconPencil, IconPlus, IconRoute, IconUsersGroup } from '@tabler/icons-react';
 import { useApiQuery } from '../../api/queries';
 import type { QueueRoutingView } from '../../../../shared/protocol';
 import { calendarSummary } from './sla-form';
-import { RoutingForm, ROUTING_NAMES } from './RoutingForm';
+import { RoutingForm } from './RoutingForm';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { AdminUser } from '../../../../shared/admin';
 import type { Queue } from '../../../../shared/domain';
@@ -17,9 +18,13 @@ import { DialogForm } from '../DialogForm';
 import { FormError } from './UserDialogs';
 import { useAdminMutation } from './useAdminMutation';
 
+/** A badge's name whole, never cut to an ellipsis (longer in other languages): the table makes room. */
+const WHOLE_LABEL = { label: { overflow: 'visible' } } as const;
+
 type Dialog = { kind: 'create' } | { kind: 'edit' | 'members'; queue: Queue } | { kind: 'routing'; queue: Queue; routing: QueueRoutingView } | null;
 
 export function QueuesTab({ users, queues }: { users: UseQueryResult<AdminUser[], Error>; queues: Queue[] }) {
+  const { t } = useTranslation();
   const [dialog, setDialog] = useState<Dialog>(null);
   const close = () => setDialog(null);
   const all = users.data ?? [];
@@ -32,22 +37,22 @@ export function QueuesTab({ users, queues }: { users: UseQueryResult<AdminUser[]
     <>
       <Group justify="space-between" px="md" py={8}>
         <Text size="xs" c="dimmed">
-          Members see a queue&apos;s cases on their consoles as soon as they are added; the boards recount at once.
+          {t('admin.queues.hint')}
         </Text>
         <Button size="xs" leftSection={<IconPlus size={14} />} onClick={() => setDialog({ kind: 'create' })} data-testid="admin-create-queue">
-          New queue
+          {t('admin.queues.create')}
         </Button>
       </Group>
       <Box style={{ overflow: 'auto', minHeight: 0, flex: 1 }}>
         <Table striped highlightOnHover stickyHeader verticalSpacing={6} fz="sm" data-testid="admin-queues">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Queue</Table.Th>
-              <Table.Th>Description</Table.Th>
-              <Table.Th>Members</Table.Th>
-              <Table.Th>Routing</Table.Th>
-              <Table.Th>Business hours</Table.Th>
-              <Table.Th w={110} aria-label="Actions" />
+              <Table.Th>{t('admin.queues.columns.queue')}</Table.Th>
+              <Table.Th>{t('admin.queues.columns.description')}</Table.Th>
+              <Table.Th>{t('admin.queues.columns.members')}</Table.Th>
+              <Table.Th>{t('admin.queues.columns.routing')}</Table.Th>
+              <Table.Th>{t('admin.queues.columns.hours')}</Table.Th>
+              <Table.Th w={110} aria-label={t('admin.actions')} />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -69,46 +74,46 @@ export function QueuesTab({ users, queues }: { users: UseQueryResult<AdminUser[]
                     </Table.Td>
                     <Table.Td data-testid="admin-queue-members">
                       <Text size="xs" c={members.length ? undefined : 'dimmed'}>
-                        {members.length ? members.map((u) => u.name).join(', ') : users.isLoading ? '…' : 'nobody'}
+                        {members.length ? members.map((u) => u.name).join(', ') : users.isLoading ? '…' : t('admin.queues.nobody')}
                       </Text>
                     </Table.Td>
                     <Table.Td data-testid="admin-queue-routing" data-routing={routes?.routing} miw={96}>
                       {routes ? (
                         <Stack gap={2} align="flex-start">
-                          <Badge size="sm" variant="light" color={routes.routing === 'push' ? 'blue' : routes.routing === 'pull' ? 'teal' : 'gray'} style={{ flexShrink: 0 }}>
-                            {ROUTING_NAMES[routes.routing]}
+                          <Badge size="sm" variant="light" color={routes.routing === 'push' ? 'blue' : routes.routing === 'pull' ? 'teal' : 'gray'} styles={WHOLE_LABEL} style={{ flexShrink: 0 }}>
+                            {t(`admin.routing.modes.${routes.routing}`)}
                           </Badge>
                           {(routes.routing === 'push' || routes.requiredSkills.length > 0) && (
                             <Text size="xs" c="dimmed" lineClamp={2}>
-                              {[routes.routing === 'push' ? `offer ${routes.offerSeconds} s` : '', routes.requiredSkills.length ? `skills: ${routes.requiredSkills.join(', ')}` : ''].filter(Boolean).join(' · ')}
+                              {[routes.routing === 'push' ? t('admin.queues.offer', { seconds: routes.offerSeconds }) : '', routes.requiredSkills.length ? t('admin.queues.skills', { skills: routes.requiredSkills.join(', ') }) : ''].filter(Boolean).join(' · ')}
                             </Text>
                           )}
                         </Stack>
                       ) : (
                         <Text size="xs" c="dimmed">
-                          {routing.error ? 'unavailable' : '…'}
+                          {routing.error ? t('admin.queues.unavailable') : '…'}
                         </Text>
                       )}
                     </Table.Td>
                     <Table.Td data-testid="admin-queue-hours">
                       <Text size="xs" c={calendar ? undefined : 'dimmed'} lineClamp={2}>
-                        {calendar ? calendarSummary(calendar) : 'policy calendar'}
+                        {calendar ? calendarSummary(calendar, t) : t('admin.queues.policyCalendar')}
                       </Text>
                     </Table.Td>
                     <Table.Td>
                       <Group gap={2} wrap="nowrap">
-                        <Tooltip label="Routing">
-                          <ActionIcon variant="subtle" color="gray" aria-label={`Routing of ${queue.name}`} disabled={!routes} onClick={() => routes && setDialog({ kind: 'routing', queue, routing: routes })} data-testid="admin-queue-routing-edit">
+                        <Tooltip label={t('admin.queues.columns.routing')}>
+                          <ActionIcon variant="subtle" color="gray" aria-label={t('admin.queues.routingOf', { name: queue.name })} disabled={!routes} onClick={() => routes && setDialog({ kind: 'routing', queue, routing: routes })} data-testid="admin-queue-routing-edit">
                             <IconRoute size={16} />
                           </ActionIcon>
                         </Tooltip>
-                        <Tooltip label="Members">
-                          <ActionIcon variant="subtle" color="gray" aria-label={`Members of ${queue.name}`} onClick={() => setDialog({ kind: 'members', queue })} data-testid="admin-queue-members-edit">
+                        <Tooltip label={t('admin.queues.columns.members')}>
+                          <ActionIcon variant="subtle" color="gray" aria-label={t('admin.queues.membersOf', { name: queue.name })} onClick={() => setDialog({ kind: 'members', queue })} data-testid="admin-queue-members-edit">
                             <IconUsersGroup size={16} />
                           </ActionIcon>
                         </Tooltip>
-                        <Tooltip label="Rename, describe">
-                          <ActionIcon variant="subtle" color="gray" aria-label={`Edit ${queue.name}`} onClick={() => setDialog({ kind: 'edit', queue })} data-testid="admin-queue-edit">
+                        <Tooltip label={t('admin.queues.renameDescribe')}>
+                          <ActionIcon variant="subtle" color="gray" aria-label={t('admin.editTitle', { name: queue.name })} onClick={() => setDialog({ kind: 'edit', queue })} data-testid="admin-queue-edit">
                             <IconPencil size={16} />
                           </ActionIcon>
                         </Tooltip>
@@ -120,13 +125,13 @@ export function QueuesTab({ users, queues }: { users: UseQueryResult<AdminUser[]
           </Table.Tbody>
         </Table>
       </Box>
-      <Modal opened={dialog?.kind === 'create' || dialog?.kind === 'edit'} onClose={close} title={<Text fw={600} size="sm">{dialog?.kind === 'edit' ? `Edit ${dialog.queue.name}` : 'New queue'}</Text>} size={460} data-testid="admin-queue-dialog">
+      <Modal opened={dialog?.kind === 'create' || dialog?.kind === 'edit'} onClose={close} title={<Text fw={600} size="sm">{dialog?.kind === 'edit' ? t('admin.editTitle', { name: dialog.queue.name }) : t('admin.queues.create')}</Text>} size={460} data-testid="admin-queue-dialog">
         {(dialog?.kind === 'create' || dialog?.kind === 'edit') && <QueueForm queue={dialog.kind === 'edit' ? dialog.queue : null} onClose={close} />}
       </Modal>
-      <Modal opened={dialog?.kind === 'members'} onClose={close} title={<Text fw={600} size="sm">{dialog?.kind === 'members' ? `Members of ${dialog.queue.name}` : ''}</Text>} size={520} data-testid="admin-members-dialog">
+      <Modal opened={dialog?.kind === 'members'} onClose={close} title={<Text fw={600} size="sm">{dialog?.kind === 'members' ? t('admin.queues.membersOf', { name: dialog.queue.name }) : ''}</Text>} size={520} data-testid="admin-members-dialog">
         {dialog?.kind === 'members' && <MembersForm queue={dialog.queue} users={all} onClose={close} />}
       </Modal>
-      <Modal opened={dialog?.kind === 'routing'} onClose={close} title={<Text fw={600} size="sm">{dialog?.kind === 'routing' ? `Routing of ${dialog.queue.name}` : ''}</Text>} size={520} data-testid="admin-routing-dialog">
+      <Modal opened={dialog?.kind === 'routing'} onClose={close} title={<Text fw={600} size="sm">{dialog?.kind === 'routing' ? t('admin.queues.routingOf', { name: dialog.queue.name }) : ''}</Text>} size={520} data-testid="admin-routing-dialog">
         {dialog?.kind === 'routing' && <RoutingForm queue={dialog.queue} current={dialog.routing} skills={[...new Set(all.flatMap((u) => u.skills))]} onClose={close} />}
       </Modal>
     </>
@@ -134,6 +139,7 @@ export function QueuesTab({ users, queues }: { users: UseQueryResult<AdminUser[]
 }
 
 function QueueForm({ queue, onClose }: { queue: Queue | null; onClose: () => void }) {
+  const { t } = useTranslation();
   const [name, setName] = useState(queue?.name ?? '');
   const [description, setDescription] = useState(queue?.description ?? '');
   const create = useAdminMutation('admin.queues.create', { onSuccess: onClose });
@@ -144,37 +150,38 @@ function QueueForm({ queue, onClose }: { queue: Queue | null; onClose: () => voi
     <DialogForm
       onSubmit={() => (queue ? update.mutate({ id: queue.id, patch }) : create.mutate({ name: name.trim(), description }))}
       onCancel={onClose}
-      submitLabel={queue ? 'Save' : 'Create queue'}
+      submitLabel={queue ? t('common.save') : t('admin.queues.createSubmit')}
       submitTestId="admin-queue-submit"
       busy={mutation.isPending}
       disabled={!name.trim() || (queue !== null && Object.keys(patch).length === 0)}
     >
-      <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={60} required data-autofocus data-testid="admin-queue-name" />
-      <Textarea label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} maxLength={500} autosize minRows={2} maxRows={5} data-testid="admin-queue-description" />
+      <TextInput label={t('admin.users.columns.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={60} required data-autofocus data-testid="admin-queue-name" />
+      <Textarea label={t('admin.queues.columns.description')} value={description} onChange={(e) => setDescription(e.currentTarget.value)} maxLength={500} autosize minRows={2} maxRows={5} data-testid="admin-queue-description" />
       <FormError error={mutation.error} />
     </DialogForm>
   );
 }
 
 function MembersForm({ queue, users, onClose }: { queue: Queue; users: AdminUser[]; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
   const [userIds, setUserIds] = useState<string[]>(users.filter((u) => u.queueIds.includes(queue.id)).map((u) => u.id));
   const save = useAdminMutation('admin.queues.setMembers', { onSuccess: onClose });
   // Agents work queues; supervisors and admins see every queue anyway, technicians their own cases: offered last.
   const options = [...users]
     .sort((a, b) => Number(a.role !== 'agent') - Number(b.role !== 'agent') || a.name.localeCompare(b.name))
-    .map((u) => ({ value: u.id, label: u.role === 'agent' ? `${u.name} (${u.username})` : `${u.name} (${u.username}, ${u.role})` }));
+    .map((u) => ({ value: u.id, label: u.role === 'agent' ? t('admin.queues.member', { name: u.name, username: u.username }) : t('admin.queues.memberWithRole', { name: u.name, username: u.username, role: t(`roles.${u.role}`).toLocaleLowerCase(i18n.language) }) }));
   return (
-    <DialogForm onSubmit={() => save.mutate({ id: queue.id, userIds })} onCancel={onClose} submitLabel="Save members" submitTestId="admin-members-submit" busy={save.isPending}>
+    <DialogForm onSubmit={() => save.mutate({ id: queue.id, userIds })} onCancel={onClose} submitLabel={t('admin.queues.saveMembers')} submitTestId="admin-members-submit" busy={save.isPending}>
       <MultiSelect
-        label="Members"
-        description="Who works this queue: they see its cases and routing offers them its work"
+        label={t('admin.queues.columns.members')}
+        description={t('admin.queues.membersHint')}
         data={options}
         value={userIds}
         onChange={setUserIds}
         searchable
         clearable
         hidePickedOptions
-        nothingFoundMessage="No such user"
+        nothingFoundMessage={t('admin.queues.noSuchUser')}
         maxDropdownHeight={260}
         comboboxProps={{ withinPortal: true }}
         data-testid="admin-members-select"

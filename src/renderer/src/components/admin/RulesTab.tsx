@@ -5,7 +5,8 @@
  * (audited); every hub applies it within seconds.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Badge, Box, Button, Group, SegmentedControl, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Alert, Badge, Box, Button, Group, SegmentedControl, Stack, Text, TextInput, UnstyledButton, useComputedColorScheme } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconDeviceFloppy } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import CodeMirror, { type ReactCodeMirrorRef } from '@uiw/react-codemirror';
@@ -22,11 +23,12 @@ import { formatTimestamp } from '../../lib/time';
 const CHECK_DELAY_MS = 400;
 
 export function RulesTab({ users }: { users: AdminUser[] }) {
+  const { t } = useTranslation();
   const document = useApiQuery('admin.rules.get', {}, { retry: false });
   if (!document.data) {
     return (
       <Text size="sm" c="dimmed" p="md">
-        {document.error ? document.error.message : 'Loading…'}
+        {document.error ? document.error.message : t('admin.loading')}
       </Text>
     );
   }
@@ -35,8 +37,11 @@ export function RulesTab({ users }: { users: AdminUser[] }) {
 }
 
 function RulesEditor({ saved, users }: { saved: RulesDocumentView; users: AdminUser[] }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const editor = useRef<ReactCodeMirrorRef>(null);
+  // The editor paints its own surface: it follows the console's scheme, or dark text sits on white.
+  const scheme = useComputedColorScheme('light');
   const [source, setSource] = useState(saved.source);
   const [format, setFormat] = useState(saved.format);
   const [reason, setReason] = useState('');
@@ -72,7 +77,7 @@ function RulesEditor({ saved, users }: { saved: RulesDocumentView; users: AdminU
     },
   });
   const extensions = useMemo(() => [format === 'json' ? json() : yaml(), lintGutter()], [format]);
-  const savedBy = users.find((u) => u.id === saved.updatedBy)?.name ?? (saved.updatedBy ? 'an admin' : 'the rules file');
+  const savedBy = users.find((u) => u.id === saved.updatedBy)?.name ?? (saved.updatedBy ? t('admin.rules.anAdmin') : t('admin.rules.theFile'));
 
   const goTo = (line: number) => {
     const view = editor.current?.view;
@@ -86,10 +91,10 @@ function RulesEditor({ saved, users }: { saved: RulesDocumentView; users: AdminU
       <Group justify="space-between" wrap="wrap" gap="xs">
         <Group gap="xs">
           <Badge variant="light" data-testid="rules-version">
-            Version {saved.version}
+            {t('admin.rules.version', { version: saved.version })}
           </Badge>
           <Text size="xs" c="dimmed">
-            {saved.updatedAt ? `Saved ${formatTimestamp(saved.updatedAt)} by ${savedBy}` : 'Not saved yet'} · applied by every hub within seconds
+            {saved.updatedAt ? t('admin.rules.savedBy', { time: formatTimestamp(saved.updatedAt), who: savedBy }) : t('admin.rules.notSaved')} · {t('admin.rules.applied')}
           </Text>
         </Group>
         <SegmentedControl
@@ -100,11 +105,11 @@ function RulesEditor({ saved, users }: { saved: RulesDocumentView; users: AdminU
             { value: 'yaml', label: 'YAML' },
             { value: 'json', label: 'JSON' },
           ]}
-          aria-label="Format of the rules document"
+          aria-label={t('admin.rules.format')}
         />
       </Group>
       <Box style={{ flex: 1, minHeight: 200, overflow: 'auto', border: '1px solid var(--mantine-color-default-border)', borderRadius: 4 }}>
-        <CodeMirror ref={editor} value={source} onChange={setSource} extensions={extensions} basicSetup={{ foldGutter: true, highlightActiveLine: true }} aria-label="Rules document" data-testid="rules-editor" />
+        <CodeMirror ref={editor} theme={scheme} value={source} onChange={setSource} extensions={extensions} basicSetup={{ foldGutter: true, highlightActiveLine: true }} aria-label={t('admin.rules.document')} data-testid="rules-editor" />
       </Box>
       <Verdict verdict={verdict} errors={errors} onError={goTo} />
       <form
@@ -114,14 +119,14 @@ function RulesEditor({ saved, users }: { saved: RulesDocumentView; users: AdminU
         }}
       >
         <Group align="flex-end" gap="sm">
-          <TextInput label="Why (kept in the audit log)" placeholder="e.g. a quieter threshold for the new thermostats" value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={500} style={{ flex: 1 }} />
+          <TextInput label={t('admin.why')} placeholder={t('admin.rules.whyExample')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={500} style={{ flex: 1 }} />
           <Button type="submit" leftSection={<IconDeviceFloppy size={16} />} disabled={!dirty || !verdict?.ok} loading={save.isPending} data-testid="rules-save">
-            Save rules
+            {t('admin.rules.save')}
           </Button>
         </Group>
       </form>
       {save.error && (
-        <Alert color="red" title="The rules were not saved">
+        <Alert color="red" title={t('admin.rules.notSavedError')}>
           {save.error.message}
         </Alert>
       )}
@@ -130,13 +135,14 @@ function RulesEditor({ saved, users }: { saved: RulesDocumentView; users: AdminU
 }
 
 function Verdict({ verdict, errors, onError }: { verdict: RulesCheck | null; errors: RuleError[]; onError: (line: number) => void }) {
+  const { t } = useTranslation();
   if (!verdict) return null;
   if (verdict.ok) {
     return (
       <Group gap={6} data-testid="rules-verdict">
         <IconCircleCheck size={16} color="var(--mantine-color-teal-6)" aria-hidden />
         <Text size="sm">
-          The document loads: {verdict.rules} rule{verdict.rules === 1 ? '' : 's'}
+          {t('admin.rules.loads', { count: verdict.rules })}
         </Text>
       </Group>
     );
@@ -146,7 +152,7 @@ function Verdict({ verdict, errors, onError }: { verdict: RulesCheck | null; err
       <Group gap={6}>
         <IconAlertTriangle size={16} color="var(--mantine-color-red-6)" aria-hidden />
         <Text size="sm" fw={500}>
-          {errors.length} error{errors.length === 1 ? '' : 's'}: the hub would refuse this document
+          {t('admin.rules.errors', { count: errors.length })}
         </Text>
       </Group>
       {errors.slice(0, 20).map((e, i) => (

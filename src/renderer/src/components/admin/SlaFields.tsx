@@ -5,11 +5,12 @@
  * schema or the hub) where it is.
  */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ActionIcon, Box, Group, Input, MultiSelect, NumberInput, SegmentedControl, Select, Stack, Switch, TagsInput, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconMinus, IconPlus } from '@tabler/icons-react';
 import { type BusinessCalendar, type HoursRange, WEEKDAYS, type Weekday } from '../../../../shared/sla';
 import type { CaseStatus } from '../../../../shared/domain';
-import { type Issues, officeHours, toMinutes, type Unit, unitFor, UNITS, WEEKDAY_LABELS } from './sla-form';
+import { type Issues, officeHours, toMinutes, type Unit, unitFor, UNITS, weekdayLabel } from './sla-form';
 
 interface DurationProps {
   label?: string;
@@ -23,6 +24,7 @@ interface DurationProps {
 
 /** A number in minutes, hours or days; what is stored is minutes (NaN while empty, which the schema refuses). */
 export function DurationInput({ label, description, minutes, onChange, error, testId, ...rest }: DurationProps) {
+  const { t } = useTranslation();
   const [unit, setUnit] = useState<Unit>(() => unitFor(minutes));
   // What is being typed ("1." on the way to 1.5) until the value changes from outside (Discard).
   const [text, setText] = useState<number | string>(() => (Number.isFinite(minutes) ? minutes / UNITS[unit] : ''));
@@ -53,14 +55,10 @@ export function DurationInput({ label, description, minutes, onChange, error, te
             setText(shown);
             onChange(toMinutes(shown, value as Unit));
           }}
-          data={[
-            { value: 'minutes', label: 'minutes' },
-            { value: 'hours', label: 'hours' },
-            { value: 'days', label: 'days' },
-          ]}
+          data={(Object.keys(UNITS) as Unit[]).map((value) => ({ value, label: t(`admin.duration.units.${value}`) }))}
           allowDeselect={false}
           w={100}
-          aria-label="Unit"
+          aria-label={t('admin.duration.unit')}
           comboboxProps={{ withinPortal: true }}
           data-testid={`${testId}-unit`}
         />
@@ -70,11 +68,12 @@ export function DurationInput({ label, description, minutes, onChange, error, te
 }
 
 export function StatusesInput({ value, options, onChange, error }: { value: CaseStatus[]; options: readonly CaseStatus[]; onChange: (v: CaseStatus[]) => void; error?: string }) {
+  const { t } = useTranslation();
   return (
     <MultiSelect
-      label="Clock stops while"
-      description="The case waits on the customer"
-      data={options.map((s) => ({ value: s, label: s.replace('_', ' ') }))}
+      label={t('admin.sla.paused')}
+      description={t('admin.sla.pausedHint')}
+      data={options.map((s) => ({ value: s, label: t(`status.${s}`) }))}
       value={value}
       onChange={(v) => onChange(v as CaseStatus[])}
       error={error}
@@ -93,6 +92,7 @@ function timeZones(current: string): string[] {
 }
 
 export function CalendarEditor({ path, calendar, onChange, issues }: { path: string; calendar: BusinessCalendar; onChange: (c: BusinessCalendar) => void; issues: Issues }) {
+  const { t } = useTranslation();
   return (
     <Stack gap="sm" data-testid="sla-calendar">
       <SegmentedControl
@@ -100,8 +100,8 @@ export function CalendarEditor({ path, calendar, onChange, issues }: { path: str
         value={calendar.kind}
         onChange={(kind) => onChange(kind === 'always' ? { kind: 'always' } : officeHours())}
         data={[
-          { value: 'always', label: 'Around the clock (24/7)' },
-          { value: 'business', label: 'Business hours' },
+          { value: 'always', label: t('admin.calendar.aroundTheClock') },
+          { value: 'business', label: t('admin.calendar.business') },
         ]}
         style={{ alignSelf: 'flex-start' }}
         data-testid="sla-calendar-kind"
@@ -114,13 +114,14 @@ export function CalendarEditor({ path, calendar, onChange, issues }: { path: str
 type Business = Extract<BusinessCalendar, { kind: 'business' }>;
 
 function BusinessHours({ path, calendar, onChange, issues }: { path: string; calendar: Business; onChange: (c: Business) => void; issues: Issues }) {
+  const { t } = useTranslation();
   const setDay = (day: Weekday, ranges: HoursRange[]) => onChange({ ...calendar, week: { ...calendar.week, [day]: ranges } });
   const weekError = issues.get(`${path}.week`);
   return (
     <Stack gap="sm">
       <Select
-        label="Time zone"
-        description="Hours and holidays are read as local times there, across daylight-saving changes"
+        label={t('admin.calendar.timeZone')}
+        description={t('admin.calendar.timeZoneHint')}
         data={timeZones(calendar.timeZone)}
         value={calendar.timeZone}
         onChange={(timeZone) => timeZone && onChange({ ...calendar, timeZone })}
@@ -133,7 +134,7 @@ function BusinessHours({ path, calendar, onChange, issues }: { path: string; cal
         comboboxProps={{ withinPortal: true }}
         data-testid="sla-timezone"
       />
-      <Input.Wrapper label="Working hours" description="A day without hours is closed; add a second range for a break" error={weekError}>
+      <Input.Wrapper label={t('admin.calendar.hours')} description={t('admin.calendar.hoursHint')} error={weekError}>
         <Stack gap={6} mt={6}>
           {WEEKDAYS.map((day) => {
             const ranges = calendar.week[day] ?? [];
@@ -141,7 +142,7 @@ function BusinessHours({ path, calendar, onChange, issues }: { path: string; cal
             return (
               <Group key={day} gap="xs" wrap="nowrap" align="flex-start" data-testid="sla-day" data-day={day}>
                 <Switch
-                  label={WEEKDAY_LABELS[day]}
+                  label={weekdayLabel(day, t)}
                   checked={ranges.length > 0}
                   onChange={(e) => setDay(day, e.currentTarget.checked ? [{ start: '09:00', end: '17:00' }] : [])}
                   w={130}
@@ -152,7 +153,7 @@ function BusinessHours({ path, calendar, onChange, issues }: { path: string; cal
                 <Stack gap={4} style={{ flex: 1 }}>
                   {ranges.length === 0 && (
                     <Text size="xs" c="dimmed" mt={6}>
-                      Closed
+                      {t('admin.calendar.closed')}
                     </Text>
                   )}
                   {ranges.map((range, i) => {
@@ -162,17 +163,17 @@ function BusinessHours({ path, calendar, onChange, issues }: { path: string; cal
                     return (
                       <Box key={i}>
                         <Group gap={4} wrap="nowrap">
-                          <TextInput size="xs" w={64} value={range.start} onChange={(e) => set({ start: e.currentTarget.value })} placeholder="09:00" maxLength={5} error={Boolean(issues.get(`${at}.start`))} aria-label={`${WEEKDAY_LABELS[day]} opens`} data-testid="sla-range-start" />
+                          <TextInput size="xs" w={64} value={range.start} onChange={(e) => set({ start: e.currentTarget.value })} placeholder="09:00" maxLength={5} error={Boolean(issues.get(`${at}.start`))} aria-label={t('admin.calendar.opens', { day: weekdayLabel(day, t) })} data-testid="sla-range-start" />
                           <Text size="xs">–</Text>
-                          <TextInput size="xs" w={64} value={range.end} onChange={(e) => set({ end: e.currentTarget.value })} placeholder="17:00" maxLength={5} error={Boolean(issues.get(`${at}.end`))} aria-label={`${WEEKDAY_LABELS[day]} closes`} data-testid="sla-range-end" />
-                          <Tooltip label="Remove these hours">
-                            <ActionIcon variant="subtle" color="gray" size="sm" aria-label="Remove these hours" onClick={() => setDay(day, ranges.filter((_, j) => j !== i))}>
+                          <TextInput size="xs" w={64} value={range.end} onChange={(e) => set({ end: e.currentTarget.value })} placeholder="17:00" maxLength={5} error={Boolean(issues.get(`${at}.end`))} aria-label={t('admin.calendar.closes', { day: weekdayLabel(day, t) })} data-testid="sla-range-end" />
+                          <Tooltip label={t('admin.calendar.remove')}>
+                            <ActionIcon variant="subtle" color="gray" size="sm" aria-label={t('admin.calendar.remove')} onClick={() => setDay(day, ranges.filter((_, j) => j !== i))}>
                               <IconMinus size={14} />
                             </ActionIcon>
                           </Tooltip>
                           {i === ranges.length - 1 && ranges.length < 8 && (
-                            <Tooltip label="Add hours (after a break)">
-                              <ActionIcon variant="subtle" color="gray" size="sm" aria-label="Add hours" onClick={() => setDay(day, [...ranges, { start: range.end, end: '24:00' }])}>
+                            <Tooltip label={t('admin.calendar.addTitle')}>
+                              <ActionIcon variant="subtle" color="gray" size="sm" aria-label={t('admin.calendar.add')} onClick={() => setDay(day, [...ranges, { start: range.end, end: '24:00' }])}>
                                 <IconPlus size={14} />
                               </ActionIcon>
                             </Tooltip>
@@ -198,8 +199,8 @@ function BusinessHours({ path, calendar, onChange, issues }: { path: string; cal
         </Stack>
       </Input.Wrapper>
       <TagsInput
-        label="Holidays"
-        description="Local dates (YYYY-MM-DD) on which the clock does not run; Enter or a comma after each"
+        label={t('admin.calendar.holidaysLabel')}
+        description={t('admin.calendar.holidaysHint')}
         value={calendar.holidays}
         onChange={(holidays) => onChange({ ...calendar, holidays })}
         splitChars={[',', ' ']}

@@ -8,32 +8,34 @@
  * the hub's refusal is shown at its field.
  */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Box, Button, Group, NavLink, Paper, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle, IconBuildingStore, IconCalendarTime, IconDeviceFloppy, IconStack2 } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { CASE_STATUSES, PLANS, PRIORITIES, type Priority, type Queue } from '../../../../shared/domain';
-import { DEFAULT_PLAN_ENTITLEMENTS, ENTITLEMENT_LABELS, type Plan } from '../../../../shared/entitlements';
+import type { Plan, PlanEntitlements } from '../../../../shared/entitlements';
 import { type SlaSettings, SlaSaveInputSchema } from '../../../../shared/protocol';
-import type { SlaPolicy } from '../../../../shared/sla';
+import { type SlaPolicy, WEEKDAYS } from '../../../../shared/sla';
 import { call } from '../../api/client';
 import { apiKey, useApiQuery } from '../../api/queries';
+import { entitlementSummary, PLAN_NAMES } from './plans-form';
 import { CalendarEditor, DurationInput, StatusesInput } from './SlaFields';
-import { calendarSummary, formatMinutes, hasIssuesUnder, hubIssues, type Issues, localIssues, WEEKDAY_LABELS } from './sla-form';
+import { calendarSummary, formatMinutes, hasIssuesUnder, hubIssues, type Issues, localIssues, type Translate, weekdayLabel } from './sla-form';
 
 type Section = 'default' | Plan | 'calendars';
 
-const PLAN_NAMES: Record<Plan, string> = { basic: 'Basic', plus: 'Plus', premium: 'Premium', enterprise: 'Enterprise' };
-const PRIORITY_NAMES: Record<Priority, string> = { urgent: 'Urgent', high: 'High', normal: 'Normal', low: 'Low' };
+const TARGET_FIELDS = ['firstResponseMinutes', 'resolutionMinutes'] as const;
 /** Where a section's fields sit in the document (its problems are under it). */
 const pathOf = (section: Section): string => (section === 'default' ? 'policies.default' : section === 'calendars' ? 'queueCalendars' : `policies.byPlan.${section}`);
 
 export function SlaTab({ queues }: { queues: Queue[] }) {
+  const { t } = useTranslation();
   const settings = useApiQuery('admin.sla.get', {}, { retry: false });
   if (!settings.data) {
     return (
       <Text size="sm" c="dimmed" p="md">
-        {settings.error ? settings.error.message : 'Loading…'}
+        {settings.error ? settings.error.message : t('admin.loading')}
       </Text>
     );
   }
@@ -42,7 +44,10 @@ export function SlaTab({ queues }: { queues: Queue[] }) {
 }
 
 function SlaForm({ saved, queues }: { saved: SlaSettings; queues: Queue[] }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
+  // What each plan includes, as the hub keeps it (the Plans tab): named beside the plan.
+  const entitlements = useApiQuery('admin.plans.get', {}, { retry: false }).data?.entitlements ?? null;
   const [draft, setDraftState] = useState<SlaSettings>(saved);
   const [section, setSection] = useState<Section>('default');
   const [reason, setReason] = useState('');
@@ -56,7 +61,7 @@ function SlaForm({ saved, queues }: { saved: SlaSettings; queues: Queue[] }) {
     if (save.error) save.reset();
   };
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
-  const local = localIssues(SlaSaveInputSchema.safeParse({ ...draft, reason }).error);
+  const local = localIssues(SlaSaveInputSchema.safeParse({ ...draft, reason }).error, t);
   const hub = save.error ? hubIssues(save.error.message) : new Map<string, string>();
   const issues: Issues = new Map([...hub, ...local]);
   const firstProblem = [...issues.entries()][0];
@@ -78,11 +83,19 @@ function SlaForm({ saved, queues }: { saved: SlaSettings; queues: Queue[] }) {
       label={label}
       description={description}
       leftSection={icon}
-      rightSection={hasIssuesUnder(issues, pathOf(key)) ? <IconAlertCircle size={14} color="var(--mantine-color-red-6)" aria-label="has problems" /> : null}
+      rightSection={hasIssuesUnder(issues, pathOf(key)) ? <IconAlertCircle size={14} color="var(--mantine-color-red-6)" aria-label={t('admin.sla.hasProblems')} /> : null}
       data-testid="sla-section"
       data-section={key}
     />
   );
+
+  const sections = [
+    navItem('default', t('admin.sla.defaultPolicy'), draft.policies.default.name, <IconBuildingStore size={16} />),
+    ...PLANS.map((plan) =>
+      navItem(plan, PLAN_NAMES[plan], `${entitlements ? `${entitlementSummary(entitlements[plan], t)} · ` : ''}${draft.policies.byPlan[plan] ? t('admin.sla.ownPolicyNote') : t('admin.sla.defaultPolicyNote')}`, <IconStack2 size={16} />),
+    ),
+    navItem('calendars', t('admin.sla.queueHours'), t('admin.sla.queueHoursNote', { own: Object.keys(draft.queueCalendars).length, count: queues.length }), <IconCalendarTime size={16} />),
+  ];
 
   return (
     <Box style={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1 }} data-testid="admin-sla">
@@ -95,17 +108,13 @@ function SlaForm({ saved, queues }: { saved: SlaSettings; queues: Queue[] }) {
       >
         <Box style={{ display: 'flex', minHeight: 0, flex: 1 }}>
           <Box w={210} py="xs" style={{ flexShrink: 0, overflow: 'auto', borderRight: '1px solid var(--mantine-color-default-border)' }}>
-            {navItem('default', 'Default policy', draft.policies.default.name, <IconBuildingStore size={16} />)}
-            {PLANS.map((plan) =>
-              navItem(plan, PLAN_NAMES[plan], `${ENTITLEMENT_LABELS[DEFAULT_PLAN_ENTITLEMENTS[plan].kind]} · ${draft.policies.byPlan[plan] ? 'own policy' : 'default policy'}`, <IconStack2 size={16} />),
-            )}
-            {navItem('calendars', 'Queue hours', `${Object.keys(draft.queueCalendars).length} of ${queues.length} queues with their own`, <IconCalendarTime size={16} />)}
+            {sections}
           </Box>
           <Box style={{ overflow: 'auto', minHeight: 0, flex: 1 }}>
             <Stack gap="md" p="md" maw={920}>
               {section === 'default' && <PolicyEditor path="policies.default" policy={draft.policies.default} onChange={(p) => setPolicy('default', p)} issues={issues} />}
               {section !== 'default' && section !== 'calendars' && (
-                <PlanSection key={section} plan={section} policy={draft.policies.byPlan[section] ?? null} fallback={draft.policies.default} onChange={(p) => setPolicy(section, p)} issues={issues} />
+                <PlanSection key={section} plan={section} entitlements={entitlements} policy={draft.policies.byPlan[section] ?? null} fallback={draft.policies.default} onChange={(p) => setPolicy(section, p)} issues={issues} />
               )}
               {section === 'calendars' && <QueueCalendars queues={queues} calendars={draft.queueCalendars} onChange={(queueCalendars) => setDraft((d) => ({ ...d, queueCalendars }))} issues={issues} />}
             </Stack>
@@ -115,8 +124,8 @@ function SlaForm({ saved, queues }: { saved: SlaSettings; queues: Queue[] }) {
         <Box px="md" py={8} style={{ borderTop: '1px solid var(--mantine-color-default-border)', background: 'var(--mantine-color-body)' }}>
           <Group gap="sm" wrap="nowrap" align="flex-end">
             <TextInput
-              label="Why (kept in the audit log)"
-              placeholder="e.g. premium customers get a 30-minute first response"
+              label={t('admin.why')}
+              placeholder={t('admin.sla.whyExample')}
               value={reason}
               onChange={(e) => setReason(e.currentTarget.value)}
               maxLength={500}
@@ -128,7 +137,7 @@ function SlaForm({ saved, queues }: { saved: SlaSettings; queues: Queue[] }) {
               {save.error ? (
                 <Alert color="red" variant="light" p={6} data-testid="sla-error">
                   <Text size="xs" fw={600}>
-                    The hub refused the policies
+                    {t('admin.sla.refused')}
                   </Text>
                   <Text size="xs" style={{ whiteSpace: 'pre-wrap' }} lineClamp={3}>
                     {[...new Set(hub.values())].join('; ') || save.error.message}
@@ -136,19 +145,19 @@ function SlaForm({ saved, queues }: { saved: SlaSettings; queues: Queue[] }) {
                 </Alert>
               ) : firstProblem ? (
                 <Text size="xs" c="red.7" data-testid="sla-problems" lineClamp={2}>
-                  {issues.size} problem{issues.size === 1 ? '' : 's'} to fix before saving — {placeOf(firstProblem[0], queues)}: {firstProblem[1]}
+                  {t('admin.problems.toFix', { count: issues.size, place: placeOf(firstProblem[0], queues, t), problem: firstProblem[1] })}
                 </Text>
               ) : (
                 <Text size="xs" c="dimmed" data-testid="sla-state">
-                  {dirty ? 'Unsaved changes' : 'New cases get these targets as soon as they are saved'}
+                  {dirty ? t('admin.unsaved') : t('admin.sla.savedHint')}
                 </Text>
               )}
             </Box>
             <Button variant="default" size="xs" disabled={!dirty || save.isPending} onClick={() => (setDraftState(saved), setReason(''), save.reset())} data-testid="sla-discard">
-              Discard
+              {t('admin.discard')}
             </Button>
             <Button type="submit" size="xs" leftSection={<IconDeviceFloppy size={14} />} disabled={!dirty || local.size > 0} loading={save.isPending} data-testid="sla-save">
-              Save
+              {t('common.save')}
             </Button>
           </Group>
         </Box>
@@ -158,35 +167,46 @@ function SlaForm({ saved, queues }: { saved: SlaSettings; queues: Queue[] }) {
 }
 
 /** "Plus · urgent · first response" for "policies.byPlan.plus.targets.urgent.firstResponseMinutes"; a queue by its name. */
-function placeOf(key: string, queues: Queue[]): string {
+function placeOf(key: string, queues: Queue[], t: Translate): string {
   const parts = key.split('.');
-  const words: Record<string, string> = { default: 'Default', firstResponseMinutes: 'first response', resolutionMinutes: 'resolution', warnLeadMinutes: 'warning', pausedStatuses: 'paused statuses', timeZone: 'time zone', start: 'opens', end: 'closes', ...WEEKDAY_LABELS, ...PLAN_NAMES, ...Object.fromEntries(queues.map((q) => [q.id, q.name])) };
+  const words: Record<string, string> = {
+    ...Object.fromEntries((['default', 'firstResponseMinutes', 'resolutionMinutes', 'warnLeadMinutes', 'pausedStatuses', 'timeZone', 'start', 'end', 'name', 'holidays', ...PRIORITIES] as const).map((w) => [w, t(`admin.sla.place.${w}`)])),
+    ...Object.fromEntries(WEEKDAYS.map((d) => [d, weekdayLabel(d, t)])),
+    ...PLAN_NAMES,
+    ...Object.fromEntries(queues.map((q) => [q.id, q.name])),
+  };
   return (
     parts
       .filter((p) => !['policies', 'byPlan', 'targets', 'calendar', 'week', 'queueCalendars'].includes(p) && !/^\d+$/.test(p))
       .map((p) => words[p] ?? p)
-      .join(' · ') || 'the policies'
+      .join(' · ') || t('admin.sla.place.everything')
   );
 }
 
-function PlanSection({ plan, policy, fallback, onChange, issues }: { plan: Plan; policy: SlaPolicy | null; fallback: SlaPolicy; onChange: (p: SlaPolicy | null) => void; issues: Issues }) {
-  const entitlement = ENTITLEMENT_LABELS[DEFAULT_PLAN_ENTITLEMENTS[plan].kind];
+function PlanSection({ plan, entitlements, policy, fallback, onChange, issues }: { plan: Plan; entitlements: PlanEntitlements | null; policy: SlaPolicy | null; fallback: SlaPolicy; onChange: (p: SlaPolicy | null) => void; issues: Issues }) {
+  const { t } = useTranslation();
+  const entitlement = entitlements ? entitlementSummary(entitlements[plan], t) : null;
   return (
     <>
       <Paper withBorder radius="md" p="md">
         <Group justify="space-between" wrap="nowrap" gap="sm">
           <div>
             <Title order={5}>
-              {PLAN_NAMES[plan]} <Text span size="sm" c="dimmed">({entitlement})</Text>
+              {PLAN_NAMES[plan]}{' '}
+              {entitlement && (
+                <Text span size="sm" c="dimmed" data-testid="sla-plan-entitlement">
+                  ({entitlement})
+                </Text>
+              )}
             </Title>
             <Text size="xs" c="dimmed">
-              {policy ? 'Customers on this plan get the targets below.' : `Customers on this plan get the default policy, “${fallback.name}”: urgent first response in ${formatMinutes(fallback.targets.urgent.firstResponseMinutes)}.`}
+              {policy ? t('admin.sla.planOwn') : t('admin.sla.planDefault', { name: fallback.name, duration: formatMinutes(fallback.targets.urgent.firstResponseMinutes, t) })}
             </Text>
           </div>
           <Switch
-            label="Own policy"
+            label={t('admin.sla.ownPolicy')}
             checked={policy !== null}
-            onChange={(e) => onChange(e.currentTarget.checked ? { ...fallback, name: `${PLAN_NAMES[plan]} (${entitlement})` } : null)}
+            onChange={(e) => onChange(e.currentTarget.checked ? { ...fallback, name: entitlement ? `${PLAN_NAMES[plan]} (${entitlement})` : PLAN_NAMES[plan] } : null)}
             data-testid="sla-plan-own"
           />
         </Group>
@@ -197,40 +217,41 @@ function PlanSection({ plan, policy, fallback, onChange, issues }: { plan: Plan;
 }
 
 function PolicyEditor({ path, policy, onChange, issues }: { path: string; policy: SlaPolicy; onChange: (p: SlaPolicy) => void; issues: Issues }) {
+  const { t } = useTranslation();
   const setTarget = (priority: Priority, field: 'firstResponseMinutes' | 'resolutionMinutes', minutes: number) =>
     onChange({ ...policy, targets: { ...policy.targets, [priority]: { ...policy.targets[priority], [field]: minutes } } });
   return (
     <>
       <Paper withBorder radius="md" p="md">
         <Group align="flex-start" gap="md" wrap="wrap">
-          <TextInput label="Name" value={policy.name} onChange={(e) => onChange({ ...policy, name: e.currentTarget.value })} error={issues.get(`${path}.name`)} maxLength={100} w={260} data-testid="sla-policy-name" />
-          <DurationInput label="Warn before a breach" description="Supervisors see “at risk” this long before" minutes={policy.warnLeadMinutes} onChange={(warnLeadMinutes) => onChange({ ...policy, warnLeadMinutes })} error={issues.get(`${path}.warnLeadMinutes`)} testId="sla-warn" />
+          <TextInput label={t('admin.sla.name')} value={policy.name} onChange={(e) => onChange({ ...policy, name: e.currentTarget.value })} error={issues.get(`${path}.name`)} maxLength={100} w={260} data-testid="sla-policy-name" />
+          <DurationInput label={t('admin.sla.warn')} description={t('admin.sla.warnHint')} minutes={policy.warnLeadMinutes} onChange={(warnLeadMinutes) => onChange({ ...policy, warnLeadMinutes })} error={issues.get(`${path}.warnLeadMinutes`)} testId="sla-warn" />
           <StatusesInput value={policy.pausedStatuses} options={CASE_STATUSES} onChange={(pausedStatuses) => onChange({ ...policy, pausedStatuses })} error={issues.get(`${path}.pausedStatuses`)} />
         </Group>
       </Paper>
       <Paper withBorder radius="md" p="md">
-        <Title order={6}>Targets by priority</Title>
+        <Title order={6}>{t('admin.sla.targets')}</Title>
         <Text size="xs" c="dimmed" mb="xs">
-          Business time, counted on the calendar below (a queue with hours of its own uses those), with the clock stopped while a case waits on the customer.
+          {t('admin.sla.targetsHint')}
         </Text>
         <Table verticalSpacing={4} withRowBorders={false} data-testid="sla-targets">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th w={90}>Priority</Table.Th>
-              <Table.Th>First response</Table.Th>
-              <Table.Th>Resolution</Table.Th>
+              <Table.Th w={90}>{t('fields.priority')}</Table.Th>
+              <Table.Th>{t('sla.firstResponse')}</Table.Th>
+              <Table.Th>{t('sla.resolution')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {PRIORITIES.map((priority) => (
               <Table.Tr key={priority} data-priority={priority}>
                 <Table.Td fw={500} style={{ verticalAlign: 'top', paddingTop: 10 }}>
-                  {PRIORITY_NAMES[priority]}
+                  {t(`priority.${priority}`)}
                 </Table.Td>
-                {(['firstResponseMinutes', 'resolutionMinutes'] as const).map((field) => (
+                {TARGET_FIELDS.map((field) => (
                   <Table.Td key={field} style={{ verticalAlign: 'top' }}>
                     <DurationInput
-                      aria-label={`${PRIORITY_NAMES[priority]} ${field === 'firstResponseMinutes' ? 'first response' : 'resolution'}`}
+                      aria-label={t(field === 'firstResponseMinutes' ? 'admin.sla.targetFirst' : 'admin.sla.targetResolution', { priority: t(`priority.${priority}`) })}
                       minutes={policy.targets[priority][field]}
                       onChange={(minutes) => setTarget(priority, field, minutes)}
                       error={issues.get(`${path}.targets.${priority}.${field}`)}
@@ -244,9 +265,9 @@ function PolicyEditor({ path, policy, onChange, issues }: { path: string; policy
         </Table>
       </Paper>
       <Paper withBorder radius="md" p="md">
-        <Title order={6}>Business calendar</Title>
+        <Title order={6}>{t('admin.sla.calendar')}</Title>
         <Text size="xs" c="dimmed" mb="xs">
-          When the clock runs for this policy: {calendarSummary(policy.calendar)}
+          {t('admin.sla.calendarHint', { summary: calendarSummary(policy.calendar, t) })}
         </Text>
         <CalendarEditor path={`${path}.calendar`} calendar={policy.calendar} onChange={(calendar) => onChange({ ...policy, calendar })} issues={issues} />
       </Paper>
@@ -255,6 +276,7 @@ function PolicyEditor({ path, policy, onChange, issues }: { path: string; policy
 }
 
 function QueueCalendars({ queues, calendars, onChange, issues }: { queues: Queue[]; calendars: SlaSettings['queueCalendars']; onChange: (c: SlaSettings['queueCalendars']) => void; issues: Issues }) {
+  const { t } = useTranslation();
   const set = (queueId: string, calendar: SlaSettings['queueCalendars'][string] | null) => {
     const next = { ...calendars };
     if (calendar) next[queueId] = calendar;
@@ -264,7 +286,7 @@ function QueueCalendars({ queues, calendars, onChange, issues }: { queues: Queue
   return (
     <>
       <Text size="xs" c="dimmed">
-        A queue with hours of its own (a team in another time zone, a weekday-only desk) counts its cases&apos; targets on them instead of the plan policy&apos;s calendar.
+        {t('admin.sla.queueHoursHint')}
       </Text>
       {[...queues]
         .sort((a, b) => a.name.localeCompare(b.name))
@@ -278,10 +300,10 @@ function QueueCalendars({ queues, calendars, onChange, issues }: { queues: Queue
                     {queue.name}
                   </Text>
                   <Text size="xs" c="dimmed" data-testid="sla-queue-summary">
-                    {calendar ? calendarSummary(calendar) : "The plan policy's calendar"}
+                    {calendar ? calendarSummary(calendar, t) : t('admin.sla.planCalendar')}
                   </Text>
                 </div>
-                <Switch label="Own hours" checked={calendar !== undefined} onChange={(e) => set(queue.id, e.currentTarget.checked ? { kind: 'always' } : null)} data-testid="sla-queue-own" />
+                <Switch label={t('admin.sla.ownHours')} checked={calendar !== undefined} onChange={(e) => set(queue.id, e.currentTarget.checked ? { kind: 'always' } : null)} data-testid="sla-queue-own" />
               </Group>
               {calendar && (
                 <Box mt="sm">

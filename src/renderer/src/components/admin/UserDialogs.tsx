@@ -1,13 +1,18 @@
 /** The dialogs of the users tab: each sends one change to the hub and shows its refusal in place. */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { Alert, Autocomplete, Modal, NumberInput, PasswordInput, SegmentedControl, Select, TagsInput, Text, TextInput } from '@mantine/core';
 import type { AdminUser } from '../../../../shared/admin';
 import { ROLES, type Role } from '../../../../shared/domain';
-import { AWAY_REASONS } from '../../../../shared/protocol';
+import { AWAY_REASONS, PRESENCE } from '../../../../shared/protocol';
 import { DialogForm } from '../DialogForm';
 import { useAdminMutation } from './useAdminMutation';
 
-const ROLE_OPTIONS = ROLES.map((value) => ({ value, label: value[0]!.toUpperCase() + value.slice(1) }));
+const roleOptions = (t: TFunction) => ROLES.map((value) => ({ value, label: t(`roles.${value}`) }));
+/** A presence in words; one the console does not know, as the hub sent it. */
+export const presenceLabel = (t: TFunction, presence: string): string => ((PRESENCE as readonly string[]).includes(presence) ? t(`presence.${presence as (typeof PRESENCE)[number]}`) : presence);
+
 const SKILL_SUGGESTIONS = ['en', 'ru', 'id', 'is', 'email', 'phone', 'social', 'billing', 'devices', 'field'];
 
 /** The hub's (or the core's) refusal, where the admin is looking. */
@@ -27,14 +32,16 @@ const title = (text: string) => (
 );
 
 export function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
   return (
-    <Modal opened={opened} onClose={onClose} title={title('New user')} size={480} data-testid="admin-user-dialog">
+    <Modal opened={opened} onClose={onClose} title={title(t('admin.users.create'))} size={480} data-testid="admin-user-dialog">
       {opened && <CreateUserForm onClose={onClose} />}
     </Modal>
   );
 }
 
 function CreateUserForm({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   const [username, setUsername] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('agent');
@@ -46,23 +53,23 @@ function CreateUserForm({ onClose }: { onClose: () => void }) {
     <DialogForm
       onSubmit={() => create.mutate({ username: username.trim(), name: name.trim(), role, password, skills, capacity })}
       onCancel={onClose}
-      submitLabel="Create user"
+      submitLabel={t('admin.users.createSubmit')}
       submitTestId="admin-user-submit"
       busy={create.isPending}
       disabled={!username.trim() || !name.trim() || password.length === 0}
     >
-      <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={100} required data-autofocus data-testid="admin-user-name" />
+      <TextInput label={t('admin.users.columns.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={100} required data-autofocus data-testid="admin-user-name" />
       <TextInput
-        label="Username"
-        description="2–40 of a–z, 0–9, . _ -, starting with a letter"
+        label={t('admin.users.columns.username')}
+        description={t('admin.users.usernameHint')}
         value={username}
         onChange={(e) => setUsername(e.currentTarget.value.toLowerCase())}
         maxLength={40}
         required
         data-testid="admin-user-username"
       />
-      <Select label="Role" data={ROLE_OPTIONS} value={role} onChange={(value) => value && setRole(value as Role)} allowDeselect={false} data-testid="admin-user-role-select" />
-      <PasswordInput label="Password" description="At least 8 characters" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required data-testid="admin-user-password" />
+      <Select label={t('admin.users.columns.role')} data={roleOptions(t)} value={role} onChange={(value) => value && setRole(value as Role)} allowDeselect={false} data-testid="admin-user-role-select" />
+      <PasswordInput label={t('admin.users.password')} description={t('admin.users.passwordHint')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} required data-testid="admin-user-password" />
       <SkillsAndCapacity skills={skills} onSkills={setSkills} capacity={capacity} onCapacity={setCapacity} />
       <FormError error={create.error} />
     </DialogForm>
@@ -70,11 +77,12 @@ function CreateUserForm({ onClose }: { onClose: () => void }) {
 }
 
 function SkillsAndCapacity({ skills, onSkills, capacity, onCapacity }: { skills: string[]; onSkills: (s: string[]) => void; capacity: number; onCapacity: (n: number) => void }) {
+  const { t } = useTranslation();
   return (
     <>
       <TagsInput
-        label="Skills"
-        description="Languages, channels, products: routing matches them (Enter after each)"
+        label={t('admin.users.columns.skills')}
+        description={t('admin.users.skillsHint')}
         data={SKILL_SUGGESTIONS}
         value={skills}
         onChange={onSkills}
@@ -83,8 +91,8 @@ function SkillsAndCapacity({ skills, onSkills, capacity, onCapacity }: { skills:
         data-testid="admin-user-skills-input"
       />
       <NumberInput
-        label="Capacity"
-        description="Cases held at once"
+        label={t('admin.users.columns.capacity')}
+        description={t('admin.users.capacityHint')}
         value={capacity}
         onChange={(value) => onCapacity(typeof value === 'number' ? value : Number(value) || 0)}
         min={0}
@@ -98,8 +106,9 @@ function SkillsAndCapacity({ skills, onSkills, capacity, onCapacity }: { skills:
 }
 
 export function EditUserDialog({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
+  const { t } = useTranslation();
   return (
-    <Modal opened={user !== null} onClose={onClose} title={title(user ? `Edit ${user.name}` : '')} size={480} data-testid="admin-user-edit-dialog">
+    <Modal opened={user !== null} onClose={onClose} title={title(user ? t('admin.editTitle', { name: user.name }) : '')} size={480} data-testid="admin-user-edit-dialog">
       {user && <EditUserForm user={user} onClose={onClose} />}
     </Modal>
   );
@@ -108,6 +117,7 @@ export function EditUserDialog({ user, onClose }: { user: AdminUser | null; onCl
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function EditUserForm({ user, onClose }: { user: AdminUser; onClose: () => void }) {
+  const { t } = useTranslation();
   const [name, setName] = useState(user.name);
   const [role, setRole] = useState<Role>(user.role);
   const [skills, setSkills] = useState<string[]>(user.skills);
@@ -126,18 +136,18 @@ function EditUserForm({ user, onClose }: { user: AdminUser; onClose: () => void 
     <DialogForm
       onSubmit={() => update.mutate({ id: user.id, patch })}
       onCancel={onClose}
-      submitLabel="Save"
+      submitLabel={t('common.save')}
       submitTestId="admin-user-submit"
       busy={update.isPending}
       disabled={Object.keys(patch).length === 0 || !name.trim()}
     >
-      <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={100} required data-testid="admin-user-name" />
-      <TextInput label="Username" value={user.username} readOnly variant="filled" />
-      <Select label="Role" data={ROLE_OPTIONS} value={role} onChange={(value) => value && setRole(value as Role)} allowDeselect={false} data-testid="admin-user-role-select" />
+      <TextInput label={t('admin.users.columns.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={100} required data-testid="admin-user-name" />
+      <TextInput label={t('admin.users.columns.username')} value={user.username} readOnly variant="filled" />
+      <Select label={t('admin.users.columns.role')} data={roleOptions(t)} value={role} onChange={(value) => value && setRole(value as Role)} allowDeselect={false} data-testid="admin-user-role-select" />
       <SkillsAndCapacity skills={skills} onSkills={setSkills} capacity={capacity} onCapacity={setCapacity} />
       <PasswordInput
-        label="Reset password"
-        description="Leave empty to keep it. A new password signs the user out of every console."
+        label={t('admin.users.resetPassword')}
+        description={t('admin.users.resetPasswordHint')}
         value={password}
         onChange={(e) => setPassword(e.currentTarget.value)}
         autoComplete="new-password"
@@ -149,14 +159,16 @@ function EditUserForm({ user, onClose }: { user: AdminUser; onClose: () => void 
 }
 
 export function PresenceDialog({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
+  const { t } = useTranslation();
   return (
-    <Modal opened={user !== null} onClose={onClose} title={title(user ? `Presence of ${user.name}` : '')} size={420} data-testid="admin-presence-dialog">
+    <Modal opened={user !== null} onClose={onClose} title={title(user ? t('admin.users.presenceTitle', { name: user.name }) : '')} size={420} data-testid="admin-presence-dialog">
       {user && <PresenceForm user={user} onClose={onClose} />}
     </Modal>
   );
 }
 
 function PresenceForm({ user, onClose }: { user: AdminUser; onClose: () => void }) {
+  const { t } = useTranslation();
   const [presence, setPresence] = useState<'available' | 'busy' | 'away'>('away');
   const [reason, setReason] = useState('');
   const set = useAdminMutation('admin.users.setPresence', { onSuccess: onClose });
@@ -165,28 +177,28 @@ function PresenceForm({ user, onClose }: { user: AdminUser; onClose: () => void 
     <DialogForm
       onSubmit={() => set.mutate({ id: user.id, state: { presence, ...(reason.trim() && presence !== 'available' ? { reason: reason.trim() } : {}) } })}
       onCancel={onClose}
-      submitLabel="Set presence"
+      submitLabel={t('admin.users.setPresenceSubmit')}
       submitTestId="admin-presence-submit"
       busy={set.isPending}
       disabled={needsReason && !reason.trim()}
     >
       <Text size="xs" c="dimmed">
-        Now {user.presence}. The change shows on every console at once and is kept in the audit log.
+        {t('admin.users.presenceNow', { presence: presenceLabel(t, user.presence) })}
       </Text>
       <SegmentedControl
         value={presence}
         onChange={(value) => setPresence(value as typeof presence)}
         data={[
-          { value: 'available', label: 'Available' },
-          { value: 'busy', label: 'Busy' },
-          { value: 'away', label: 'Away' },
+          { value: 'available', label: t('presence.available') },
+          { value: 'busy', label: t('presence.busy') },
+          { value: 'away', label: t('presence.away') },
         ]}
         data-testid="admin-presence-choice"
       />
       {presence !== 'available' && (
         <Autocomplete
-          label="Reason"
-          placeholder={needsReason ? 'Required for away' : 'Optional'}
+          label={t('admin.users.reason')}
+          placeholder={needsReason ? t('admin.users.reasonRequired') : t('admin.users.reasonOptional')}
           data={[...AWAY_REASONS]}
           value={reason}
           onChange={setReason}
@@ -201,20 +213,21 @@ function PresenceForm({ user, onClose }: { user: AdminUser; onClose: () => void 
 }
 
 export function SignOutDialog({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
+  const { t } = useTranslation();
   return (
-    <Modal opened={user !== null} onClose={onClose} title={title('Sign out everywhere?')} size={420} data-testid="admin-sign-out-dialog">
+    <Modal opened={user !== null} onClose={onClose} title={title(t('admin.users.signOutTitle'))} size={420} data-testid="admin-sign-out-dialog">
       {user && <SignOutForm user={user} onClose={onClose} />}
     </Modal>
   );
 }
 
 function SignOutForm({ user, onClose }: { user: AdminUser; onClose: () => void }) {
+  const { t } = useTranslation();
   const signOut = useAdminMutation('admin.users.signOut', { onSuccess: onClose });
   return (
-    <DialogForm onSubmit={() => signOut.mutate({ id: user.id })} onCancel={onClose} submitLabel="Sign out everywhere" submitTestId="admin-sign-out-submit" busy={signOut.isPending} focusSubmit>
+    <DialogForm onSubmit={() => signOut.mutate({ id: user.id })} onCancel={onClose} submitLabel={t('admin.users.signOutSubmit')} submitTestId="admin-sign-out-submit" busy={signOut.isPending} focusSubmit>
       <Text size="sm">
-        {user.name} ({user.username}) is signed out of every console on every hub at once and must sign in again. Changes their consoles have not sent yet
-        stay on those consoles until then.
+        {t('admin.users.signOutText', { name: user.name, username: user.username })}
       </Text>
       <FormError error={signOut.error} />
     </DialogForm>

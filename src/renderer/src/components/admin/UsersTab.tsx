@@ -1,13 +1,18 @@
 /** The users an admin manages: who they are, their role, skills and capacity, presence and queues. */
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ActionIcon, Badge, Box, Button, Group, Menu, Table, Text } from '@mantine/core';
 import { IconDots, IconLogout, IconMoon, IconPencil, IconUserPlus } from '@tabler/icons-react';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { AdminUser } from '../../../../shared/admin';
 import type { Queue } from '../../../../shared/domain';
 import { api } from '../../api/client';
+import { awayReasonLabel } from '../../i18n/presence';
 import { ErrorState } from '../States';
-import { CreateUserDialog, EditUserDialog, PresenceDialog, SignOutDialog } from './UserDialogs';
+import { CreateUserDialog, EditUserDialog, PresenceDialog, presenceLabel, SignOutDialog } from './UserDialogs';
+
+/** A badge's name whole, never cut to an ellipsis (longer in other languages): the table makes room. */
+const WHOLE_LABEL = { label: { overflow: 'visible' } } as const;
 
 type Dialog = { kind: 'create' } | { kind: 'edit' | 'presence' | 'signOut'; user: AdminUser } | null;
 
@@ -15,6 +20,7 @@ const PRESENCE_COLOR: Record<string, string> = { available: 'teal', busy: 'orang
 const ROLE_COLOR: Record<string, string> = { admin: 'grape', supervisor: 'indigo', agent: 'blue', technician: 'cyan' };
 
 export function UsersTab({ users, queues }: { users: UseQueryResult<AdminUser[], Error>; queues: Queue[] }) {
+  const { t } = useTranslation();
   const [dialog, setDialog] = useState<Dialog>(null);
   const close = () => setDialog(null);
   const queueName = (id: string) => queues.find((q) => q.id === id)?.name ?? '…';
@@ -26,27 +32,27 @@ export function UsersTab({ users, queues }: { users: UseQueryResult<AdminUser[],
     <>
       <Group justify="space-between" px="md" py={8}>
         <Text size="xs" c="dimmed">
-          Changes go to the hub at once; a new password or a sign-out ends the user&apos;s sessions on every console.
+          {t('admin.users.hint')}
         </Text>
         <Button size="xs" leftSection={<IconUserPlus size={14} />} onClick={() => setDialog({ kind: 'create' })} data-testid="admin-create-user">
-          New user
+          {t('admin.users.create')}
         </Button>
       </Group>
       {users.error ? (
-        <ErrorState title="The users could not be loaded" error={users.error} onRetry={() => void users.refetch()} />
+        <ErrorState title={t('admin.users.loadFailed')} error={users.error} onRetry={() => void users.refetch()} />
       ) : (
         <Box style={{ overflow: 'auto', minHeight: 0, flex: 1 }}>
           <Table striped highlightOnHover stickyHeader verticalSpacing={6} fz="sm" data-testid="admin-users">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Username</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Skills</Table.Th>
-                <Table.Th title="How many cases the user is meant to hold at once">Capacity</Table.Th>
-                <Table.Th>Presence</Table.Th>
-                <Table.Th>Queues</Table.Th>
-                <Table.Th w={44} aria-label="Actions" />
+                <Table.Th>{t('admin.users.columns.name')}</Table.Th>
+                <Table.Th>{t('admin.users.columns.username')}</Table.Th>
+                <Table.Th>{t('admin.users.columns.role')}</Table.Th>
+                <Table.Th>{t('admin.users.columns.skills')}</Table.Th>
+                <Table.Th title={t('admin.users.columns.capacityTitle')}>{t('admin.users.columns.capacity')}</Table.Th>
+                <Table.Th>{t('admin.users.columns.presence')}</Table.Th>
+                <Table.Th>{t('admin.users.columns.queues')}</Table.Th>
+                <Table.Th w={44} aria-label={t('admin.actions')} />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -59,8 +65,8 @@ export function UsersTab({ users, queues }: { users: UseQueryResult<AdminUser[],
                     </Table.Td>
                     <Table.Td c="dimmed">{user.username}</Table.Td>
                     <Table.Td>
-                      <Badge size="sm" variant="light" color={ROLE_COLOR[user.role]} data-testid="admin-user-role">
-                        {user.role}
+                      <Badge size="sm" variant="light" color={ROLE_COLOR[user.role]} styles={WHOLE_LABEL} data-testid="admin-user-role">
+                        {t(`roles.${user.role}`)}
                       </Badge>
                     </Table.Td>
                     <Table.Td data-testid="admin-user-skills">
@@ -82,9 +88,9 @@ export function UsersTab({ users, queues }: { users: UseQueryResult<AdminUser[],
                       {user.capacity}
                     </Table.Td>
                     <Table.Td>
-                      <Badge size="sm" variant="dot" color={PRESENCE_COLOR[presence.presence] ?? 'gray'} tt="none" data-testid="admin-user-presence" data-presence={presence.presence}>
-                        {presence.presence}
-                        {presence.reason ? ` · ${presence.reason}` : ''}
+                      <Badge size="sm" variant="dot" color={PRESENCE_COLOR[presence.presence] ?? 'gray'} tt="none" styles={WHOLE_LABEL} data-testid="admin-user-presence" data-presence={presence.presence}>
+                        {presenceLabel(t, presence.presence)}
+                        {presence.reason ? ` · ${awayReasonLabel(presence.reason)}` : ''}
                       </Badge>
                     </Table.Td>
                     <Table.Td data-testid="admin-user-queues">
@@ -95,20 +101,20 @@ export function UsersTab({ users, queues }: { users: UseQueryResult<AdminUser[],
                     <Table.Td>
                       <Menu position="bottom-end" shadow="md" width={210}>
                         <Menu.Target>
-                          <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${user.name}`} data-testid="admin-user-actions">
+                          <ActionIcon variant="subtle" color="gray" aria-label={t('admin.users.actionsFor', { name: user.name })} data-testid="admin-user-actions">
                             <IconDots size={16} />
                           </ActionIcon>
                         </Menu.Target>
                         <Menu.Dropdown>
                           <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => setDialog({ kind: 'edit', user })} data-testid="admin-user-edit">
-                            Edit…
+                            {t('admin.users.edit')}
                           </Menu.Item>
                           <Menu.Item leftSection={<IconMoon size={14} />} onClick={() => setDialog({ kind: 'presence', user })} data-testid="admin-user-presence-set">
-                            Set presence…
+                            {t('admin.users.setPresence')}
                           </Menu.Item>
                           <Menu.Divider />
                           <Menu.Item color="red" leftSection={<IconLogout size={14} />} onClick={() => setDialog({ kind: 'signOut', user })} data-testid="admin-user-sign-out">
-                            Sign out everywhere…
+                            {t('admin.users.signOut')}
                           </Menu.Item>
                         </Menu.Dropdown>
                       </Menu>
@@ -120,7 +126,7 @@ export function UsersTab({ users, queues }: { users: UseQueryResult<AdminUser[],
           </Table>
           {users.isLoading && (
             <Text size="sm" c="dimmed" p="md">
-              Loading users from the hub…
+              {t('admin.users.loading')}
             </Text>
           )}
         </Box>

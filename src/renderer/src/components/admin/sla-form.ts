@@ -4,8 +4,15 @@
  * field, from the shared schema as the admin types and from the hub's
  * refusal (zod's pretty print) after a save — one key per field either way.
  */
+import type { TFunction } from 'i18next';
 import type { z } from 'zod';
 import { type BusinessCalendar, WEEKDAYS, type Weekday } from '../../../../shared/sla';
+import { createI18n } from '../../i18n/instance';
+
+/** The console's `t` (components pass theirs); English without one (tests, and the words the hub also speaks). */
+export type Translate = TFunction;
+let english: Translate | null = null;
+export const englishT = (): Translate => (english ??= createI18n('en').t);
 
 export const UNITS = { minutes: 1, hours: 60, days: 1440 } as const;
 export type Unit = keyof typeof UNITS;
@@ -26,12 +33,12 @@ export function toMinutes(value: number | string, unit: Unit): number {
 }
 
 /** "1 d 12 h", "45 min": how a target reads in a summary. */
-export function formatMinutes(minutes: number): string {
+export function formatMinutes(minutes: number, t: Translate = englishT()): string {
   if (!Number.isFinite(minutes)) return '—';
   const d = Math.floor(minutes / UNITS.days);
   const h = Math.floor((minutes % UNITS.days) / 60);
   const m = minutes % 60;
-  return [d ? `${d} d` : '', h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ') || '0 min';
+  return [d ? t('admin.duration.days', { n: d }) : '', h ? t('admin.duration.hours', { n: h }) : '', m ? t('admin.duration.minutes', { n: m }) : ''].filter(Boolean).join(' ') || t('admin.duration.minutes', { n: 0 });
 }
 
 /** Monday to Friday, 09:00–17:00, in the browser's zone: where business hours usually start. */
@@ -40,18 +47,19 @@ export function officeHours(timeZone = Intl.DateTimeFormat().resolvedOptions().t
   return { kind: 'business', timeZone, week: { mon: day, tue: day, wed: day, thu: day, fri: day }, holidays: [] };
 }
 
-export const WEEKDAY_LABELS: Record<Weekday, string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
+/** "Monday" (in the locale files: Chromium's Intl has no Icelandic day names). */
+export const weekdayLabel = (day: Weekday, t: Translate = englishT()): string => t(`admin.weekdays.${day}`);
 
 /** "24/7", or "Europe/Lisbon · Mon–Fri 09:00–17:00 · 2 holidays". */
-export function calendarSummary(calendar: BusinessCalendar): string {
-  if (calendar.kind === 'always') return '24/7';
+export function calendarSummary(calendar: BusinessCalendar, t: Translate = englishT()): string {
+  if (calendar.kind === 'always') return t('admin.calendar.always');
   const open = WEEKDAYS.filter((d) => (calendar.week[d] ?? []).length > 0);
   const hours = (d: Weekday) => (calendar.week[d] ?? []).map((r) => `${r.start}–${r.end}`).join(', ');
   const same = open.every((d) => hours(d) === hours(open[0]!));
   const contiguous = open.length > 1 && WEEKDAYS.indexOf(open[open.length - 1]!) - WEEKDAYS.indexOf(open[0]!) === open.length - 1;
-  const short = (d: Weekday) => WEEKDAY_LABELS[d].slice(0, 3);
+  const short = (d: Weekday) => t(`admin.weekdaysShort.${d}`);
   const days = same ? `${contiguous ? `${short(open[0]!)}–${short(open[open.length - 1]!)}` : open.map(short).join(', ')} ${hours(open[0]!)}` : open.map((d) => `${short(d)} ${hours(d)}`).join('; ');
-  const holidays = calendar.holidays.length ? ` · ${calendar.holidays.length} holiday${calendar.holidays.length === 1 ? '' : 's'}` : '';
+  const holidays = calendar.holidays.length ? ` · ${t('admin.calendar.holidays', { count: calendar.holidays.length })}` : '';
   return `${calendar.timeZone} · ${days}${holidays}`;
 }
 
@@ -61,23 +69,23 @@ export type Issues = Map<string, string>;
 const fold = (path: string) => path.replace(/\.\d+$/, '');
 
 /** A duration's problem as the admin reads it; other fields keep the schema's words. */
-function wordsFor(issue: z.core.$ZodIssue): string {
+function wordsFor(issue: z.core.$ZodIssue, t: Translate): string {
   const last = String(issue.path[issue.path.length - 1] ?? '');
   if (/Minutes$/.test(last)) {
-    if (issue.code === 'invalid_type' && issue.expected === 'number') return 'enter a duration';
-    if (issue.code === 'invalid_type' && issue.expected === 'int') return 'must be whole minutes';
-    if (issue.code === 'too_small') return issue.minimum === 0 && issue.inclusive ? 'must not be negative' : 'must be at least 1 minute';
+    if (issue.code === 'invalid_type' && issue.expected === 'number') return t('admin.problems.enterDuration');
+    if (issue.code === 'invalid_type' && issue.expected === 'int') return t('admin.problems.wholeMinutes');
+    if (issue.code === 'too_small') return issue.minimum === 0 && issue.inclusive ? t('admin.problems.notNegative') : t('admin.problems.atLeastMinute');
   }
-  if (issue.path.includes('holidays') && typeof issue.path[issue.path.length - 1] === 'number') return `not a date "YYYY-MM-DD"`;
+  if (issue.path.includes('holidays') && typeof issue.path[issue.path.length - 1] === 'number') return t('admin.problems.notDate');
   return issue.message;
 }
 
 /** The draft's problems, from the same schema the hub checks with. */
-export function localIssues(error: z.ZodError | undefined): Issues {
+export function localIssues(error: z.ZodError | undefined, t: Translate = englishT()): Issues {
   const found: Issues = new Map();
   for (const issue of error?.issues ?? []) {
     const key = fold(issue.path.map(String).join('.'));
-    if (!found.has(key)) found.set(key, wordsFor(issue));
+    if (!found.has(key)) found.set(key, wordsFor(issue, t));
   }
   return found;
 }

@@ -95,7 +95,7 @@ export function AuditLog() {
           {t('audit.export')}
         </Button>
       </ViewToolbar>
-      <Group gap={8} px="md" py={8} wrap="wrap" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+      <Group gap={8} px="md" py={8} wrap="wrap" style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
         <Select
           size="xs"
           w={150}
@@ -175,7 +175,7 @@ export function AuditLog() {
           error={audit.error}
           errorTitle={t('audit.loadFailed')}
           onRetry={() => void audit.refetch()}
-          skeleton={<LoadingRows count={10} height={ROW} cells={(i) => <Text size="xs" c="gray.3" w={skeletonWidth(i)}>…</Text>} />}
+          skeleton={<LoadingRows count={10} height={ROW} cells={(i) => <Text size="xs" c="light-dark(var(--mantine-color-gray-3), var(--mantine-color-dark-4))" w={skeletonWidth(i)}>…</Text>} />}
           empty={<EmptyState icon={<IconHistory size={20} />} title={filtered ? t('audit.noMatch') : t('audit.empty')} testId="audit-empty" />}
           renderRow={(entry, top) => {
             const change = changeOf(entry, name);
@@ -228,7 +228,7 @@ export function AuditLog() {
         />
       </div>
       {audit.data?.more && limit < 10_000 && (
-        <Group justify="center" py={6} style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
+        <Group justify="center" py={6} style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
           <Button size="compact-xs" variant="subtle" onClick={() => setLimit((n) => Math.min(10_000, n + PAGE * 2))} loading={audit.isFetching} data-testid="audit-more">
             {t('audit.older')}
           </Button>

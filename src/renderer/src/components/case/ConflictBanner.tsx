@@ -45,7 +45,7 @@ export function ConflictBanner({ caseId, conflicts }: { caseId: string; conflict
               {/* Each "who: value" wraps as a unit, so a label never ends a line without its value. */}
               <span className={classes.chunk}>
                 {t('conflicts.yours')}{' '}
-                <Text span fw={600} size="sm" c="indigo.8" data-testid="conflict-yours">
+                <Text span fw={600} size="sm" c="indigo" data-testid="conflict-yours">
                   {fieldValueText(conflict.field, conflict.yours)}
                 </Text>
                 <Text span c="dimmed" size="sm">

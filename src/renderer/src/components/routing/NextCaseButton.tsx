@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { Box, Button, Kbd, Text } from '@mantine/core';
 import { IconPlayerTrackNext } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 import { useNextCase } from '../../api/mutations';
 import { keyLabel, NEXT_CASE_KEY, useRoutingKey } from './keys';
 
@@ -13,6 +14,7 @@ import { keyLabel, NEXT_CASE_KEY, useRoutingKey } from './keys';
 const EMPTY_SHOWN_MS = 8_000;
 
 export function NextCaseButton({ onOpenCase }: { onOpenCase: (id: string) => void }) {
+  const { t } = useTranslation();
   const [empty, setEmpty] = useState<number | null>(null);
   const next = useNextCase((item) => {
     if (item) onOpenCase(item.id);
@@ -41,17 +43,17 @@ export function NextCaseButton({ onOpenCase }: { onOpenCase: (id: string) => voi
         justify="space-between"
         loading={next.isPending}
         onClick={take}
-        title="Take the best waiting case of your pull queues"
+        title={t('routing.nextCase.title')}
         aria-keyshortcuts="Shift+N"
         data-testid="next-case-button"
       >
-        Next case
+        {t('routing.nextCase.label')}
       </Button>
       {/* Always there, so a screen reader announces the words when they appear. */}
       <Text size="xs" c="dimmed" role="status">
         {empty !== null && (
           <Text span inherit display="block" mt={4} data-testid="next-case-empty">
-            Nothing waiting: no case in your pull queues you may take.
+            {t('routing.nextCase.empty')}
           </Text>
         )}
       </Text>

@@ -9,6 +9,7 @@
  */
 import { Badge, Button, Group, Kbd, Paper, RingProgress, Text, VisuallyHidden } from '@mantine/core';
 import { IconInbox } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 import type { OfferItem } from '../../../../shared/api';
 import { useAcceptOffer, useDeclineOffer } from '../../api/mutations';
 import { useNow } from '../../lib/useNow';
@@ -23,12 +24,13 @@ const HURRY = 0.5;
 const LAST_CALL = 0.25;
 
 export function OfferStrip({ enabled, onOpenCase }: { enabled: boolean; onOpenCase: (id: string) => void }) {
+  const { t } = useTranslation();
   const offers = useOffers(enabled);
   const first = offers[0];
   return (
     <>
       {/* Always mounted, so a screen reader announces each new offer (a region that mounts with its text is not read). */}
-      <VisuallyHidden role="status">{first ? `Case #${first.case.number} offered to you: ${first.case.subject}. Press y to accept, Shift+D to decline.` : ''}</VisuallyHidden>
+      <VisuallyHidden role="status">{first ? t('routing.offer.announce', { number: first.case.number, subject: first.case.subject }) : ''}</VisuallyHidden>
       {/* No clock ticking while nothing is on offer. */}
       {first && <Counting offers={offers} onOpenCase={onOpenCase} />}
     </>
@@ -45,6 +47,7 @@ function Counting({ offers, onOpenCase }: { offers: OfferItem[]; onOpenCase: (id
 }
 
 function OfferCard({ offer, behind, now, onOpenCase }: { offer: OfferItem; behind: number; now: number; onOpenCase: (id: string) => void }) {
+  const { t } = useTranslation();
   const accept = useAcceptOffer((item) => onOpenCase(item.id));
   const decline = useDeclineOffer();
   const busy = accept.isPending || decline.isPending;
@@ -69,7 +72,7 @@ function OfferCard({ offer, behind, now, onOpenCase }: { offer: OfferItem; behin
       radius={0}
       className={classes.strip}
       role="region"
-      aria-label={`Case #${c.number} offered to you`}
+      aria-label={t('routing.offer.region', { number: c.number })}
       data-testid="offer-card"
       data-case-id={c.id}
       data-seconds-left={seconds}
@@ -82,16 +85,16 @@ function OfferCard({ offer, behind, now, onOpenCase }: { offer: OfferItem; behin
           sections={[{ value: share * 100, color }]}
           label={
             <Text ta="center" size="xs" fw={700} className="tabular" c={color === 'indigo' ? undefined : color} data-testid="offer-countdown">
-              {seconds}s
+              {t('units.second', { n: seconds })}
             </Text>
           }
-          title={`${seconds} seconds left to answer`}
+          title={t('routing.offer.secondsLeft', { seconds })}
           style={{ flex: 'none' }}
         />
         <div style={{ flex: 1, minWidth: 0 }}>
           <Group gap={8} wrap="nowrap">
-            <Text size="11px" fw={700} c="indigo.8" tt="uppercase" style={{ letterSpacing: '0.05em', whiteSpace: 'nowrap' }}>
-              Offered to you
+            <Text size="11px" fw={700} c="indigo" tt="uppercase" style={{ letterSpacing: '0.05em', whiteSpace: 'nowrap' }}>
+              {t('routing.offer.heading')}
             </Text>
             <ChannelIcon channel={c.channel} size={15} />
             <Text size="sm" c="dimmed" className="tabular" style={{ flex: 'none' }} data-testid="offer-number">
@@ -103,15 +106,15 @@ function OfferCard({ offer, behind, now, onOpenCase }: { offer: OfferItem; behin
             <PriorityBadge priority={c.priority} />
           </Group>
           <Text size="xs" c="dimmed" truncate mt={2} data-testid="offer-why">
-            {[offer.customerName ?? 'Unknown customer', offer.queueName].filter(Boolean).join(' · ')}
+            {[offer.customerName ?? t('routing.offer.unknownCustomer'), offer.queueName].filter(Boolean).join(' · ')}
             {' — '}
-            <Text span size="xs" c="dark.4" inherit>
+            <Text span size="xs" c="dimmed" inherit>
               {offer.why}
             </Text>
           </Text>
         </div>
         {behind > 0 && (
-          <Badge variant="light" color="gray" style={{ flex: 'none' }} title="More offers wait behind this one" data-testid="offer-behind">
+          <Badge variant="light" color="gray" style={{ flex: 'none' }} title={t('routing.offer.behind', { count: behind })} data-testid="offer-behind">
             +{behind}
           </Badge>
         )}
@@ -126,7 +129,7 @@ function OfferCard({ offer, behind, now, onOpenCase }: { offer: OfferItem; behin
             aria-keyshortcuts="Shift+D"
             data-testid="offer-decline"
           >
-            Decline
+            {t('routing.offer.decline')}
           </Button>
           <Button
             size="xs"
@@ -139,7 +142,7 @@ function OfferCard({ offer, behind, now, onOpenCase }: { offer: OfferItem; behin
             aria-keyshortcuts="y"
             data-testid="offer-accept"
           >
-            Accept
+            {t('routing.offer.accept')}
           </Button>
         </Group>
       </Group>
