@@ -11,6 +11,7 @@ import { type AgentStats, type CallOffered, type CaseField, CaseFieldsSchema, ty
 import { type QueueRoutingView, SlaSaveInputSchema, type SlaSettings } from './protocol';
 import { type Offer, type OfferGone, type QueueRouting, QueueRoutingSchema } from './routing';
 import { ConsentOverrideSchema } from './replies';
+import type { PriorityWhyPart } from './priority';
 import type { SlaAlert, SurgeAlert } from './protocol';
 import { type AdminUser, MembersSchema, NewQueueSchema, NewUserSchema, QueuePatchSchema, UserPatchSchema } from './admin';
 import { type AuditEntry, AuditFilterSchema, AuditReasonSchema } from './audit';
@@ -25,8 +26,10 @@ export type ConnectionState = (typeof CONNECTION_STATES)[number];
 export interface QueueItem extends Case {
   /** 0–100, the queue's order (src/shared/priority.ts), as of the read. */
   priorityScore: number;
-  /** Why, in a line: "SLA due in 12 min · premium plan · negative sentiment". */
+  /** Why, in a line: "SLA due in 12 min · premium plan · negative sentiment" (English). */
   priorityWhy: string;
+  /** The same reasons as data, for the window to say in the user's language. */
+  priorityWhyParts: PriorityWhyPart[];
   customerName: string | null;
   queueName: string;
   assigneeName: string | null;

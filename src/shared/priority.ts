@@ -7,7 +7,7 @@
  * more influence, worse sentiment or a higher severity never lower the score.
  */
 import { z } from 'zod';
-import { type Case, type Customer, isDone, type Priority, PRIORITIES } from './domain';
+import { type Case, type Customer, isDone, PLANS, type Priority, PRIORITIES } from './domain';
 import { DEFAULT_PLAN_ENTITLEMENTS, ENTITLEMENT_KINDS, ENTITLEMENT_LABELS, type EntitlementKind, entitlementOf, type Plan, type PlanEntitlements } from './entitlements';
 import { timeLeft } from './sla';
 
@@ -71,6 +71,22 @@ export interface PriorityReason {
   mentioned: boolean;
 }
 
+/**
+ * A reason the explanation names, as data rather than words: each console
+ * says it in its own language (the English `explanation` is for the hub's
+ * logs and its API).
+ */
+export const PriorityWhyPartSchema = z.discriminatedUnion('factor', [
+  /** Business time left; negative once breached; null when no clock runs. */
+  z.object({ factor: z.literal('sla'), remainingMs: z.number().nullable() }),
+  z.object({ factor: z.literal('entitlement'), plan: z.enum(PLANS).nullable(), entitlement: z.enum(ENTITLEMENT_KINDS).nullable() }),
+  z.object({ factor: z.literal('lifetimeValue'), value: z.number() }),
+  z.object({ factor: z.literal('influence'), value: z.number() }),
+  z.object({ factor: z.literal('sentiment'), value: z.number().nullable() }),
+  z.object({ factor: z.literal('severity'), priority: z.enum(PRIORITIES) }),
+]);
+export type PriorityWhyPart = z.infer<typeof PriorityWhyPartSchema>;
+
 export interface PriorityScore {
   /** 0–100, higher first. */
   score: number;
@@ -78,6 +94,8 @@ export interface PriorityScore {
   reasons: PriorityReason[];
   /** "SLA due in 12 min · premium plan · negative sentiment". */
   explanation: string;
+  /** What `explanation` names, in its order, as data; empty for "nothing pressing". */
+  parts: PriorityWhyPart[];
 }
 
 const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
@@ -101,12 +119,24 @@ function slaLabel(remainingMs: number | null): string {
 
 const compactNumber = (n: number) => (n >= 1000 ? `${(Math.round(n / 100) / 10).toString()}k` : String(Math.round(n)));
 
-function sentimentLabel(s: number | null): string {
-  if (s === null) return 'sentiment unknown';
-  if (s <= -0.5) return 'very negative sentiment';
-  if (s < 0) return 'negative sentiment';
-  return s > 0 ? 'positive sentiment' : 'neutral sentiment';
+export type SentimentBand = 'unknown' | 'veryNegative' | 'negative' | 'neutral' | 'positive';
+
+/** How the explanation names a sentiment (the console says the same band in its language). */
+export function sentimentBand(s: number | null): SentimentBand {
+  if (s === null) return 'unknown';
+  if (s <= -0.5) return 'veryNegative';
+  if (s < 0) return 'negative';
+  return s > 0 ? 'positive' : 'neutral';
 }
+
+const SENTIMENT_WORDS: Record<SentimentBand, string> = {
+  unknown: 'sentiment unknown',
+  veryNegative: 'very negative sentiment',
+  negative: 'negative sentiment',
+  neutral: 'neutral sentiment',
+  positive: 'positive sentiment',
+};
+const sentimentLabel = (s: number | null): string => SENTIMENT_WORDS[sentimentBand(s)];
 
 /** Each factor read as 0…1. */
 function factorValues(input: PriorityInput, config: PriorityConfig): Record<PriorityFactor, number> {
@@ -154,7 +184,30 @@ export function priorityScore(input: PriorityInput, config: PriorityConfig = DEF
   // Most points first; ties keep the factor order, so equal inputs explain alike.
   const ordered = reasons.map((r, i) => ({ r, i })).sort((a, b) => b.r.points - a.r.points || a.i - b.i).map(({ r }) => r);
   const named = ordered.filter((r) => r.mentioned).slice(0, config.maxReasons);
-  return { score, reasons: ordered, explanation: named.length > 0 ? named.map((r) => r.label).join(' · ') : 'nothing pressing' };
+  return {
+    score,
+    reasons: ordered,
+    explanation: named.length > 0 ? named.map((r) => r.label).join(' · ') : 'nothing pressing',
+    parts: named.map((r) => whyPart(r.factor, input)),
+  };
+}
+
+/** The data a factor's words are made from (factorLabels says them in English). */
+function whyPart(factor: PriorityFactor, input: PriorityInput): PriorityWhyPart {
+  switch (factor) {
+    case 'sla':
+      return { factor, remainingMs: input.slaRemainingMs };
+    case 'entitlement':
+      return { factor, plan: input.plan, entitlement: input.entitlement };
+    case 'lifetimeValue':
+      return { factor, value: input.lifetimeValue ?? 0 };
+    case 'influence':
+      return { factor, value: input.influence ?? 0 };
+    case 'sentiment':
+      return { factor, value: input.sentiment };
+    case 'severity':
+      return { factor, priority: input.priority };
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { CaseSchema, type Channel, type Queue, type Role, RoutingModeSchema } from './domain';
+import { PriorityWhyPartSchema } from './priority';
 
 // Defined beside the queue row that carries them (domain.ts imports nothing from here).
 export { ROUTING_MODES, RoutingModeSchema, type RoutingMode } from './domain';
@@ -47,8 +48,10 @@ export const hasSkills = (skills: readonly string[], required: readonly string[]
 export const OfferSchema = z.object({
   case: CaseSchema,
   expiresAt: z.iso.datetime({ offset: true }),
-  /** The priority line the agent reads: why this case, now. */
+  /** The priority line the agent reads: why this case, now (English). */
   why: z.string(),
+  /** The same reasons as data, for the console to say in its user's language (a hub from before sends none). */
+  whyParts: z.array(PriorityWhyPartSchema).default([]),
 });
 export type Offer = z.infer<typeof OfferSchema>;
 

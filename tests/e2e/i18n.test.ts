@@ -74,6 +74,10 @@ describe('the console in the user’s language (Chromium)', () => {
     expect(await page.getByTestId('queue-header-sla').textContent()).toBe('SLA');
     expect(await page.getByTestId('queue-header-age').textContent()).toBe('Возраст');
     expect(await page.getByTestId('user-role').textContent()).toBe('Оператор');
+    // Why each case sits where it does, in Russian too (the core sends the reasons as data).
+    const why = (await page.getByTestId('queue-row-why').first().textContent())!;
+    expect(why).toMatch(/SLA (через|нарушен|не отсчитывается)|тариф|тон|приоритет|срочно|ничего срочного/);
+    expect(why).not.toMatch(/SLA due|breached|plan|sentiment|priority/);
     expect(await noHorizontalOverflow(page)).toBe(true);
     await page.screenshot({ path: shotPath('i18n-ru-queue-1440.png') });
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PLANS, PRIORITIES } from '../../src/shared/domain';
 import { DEFAULT_PLAN_ENTITLEMENTS, ENTITLEMENT_KINDS } from '../../src/shared/entitlements';
-import { casePriorityInput, DEFAULT_PRIORITY_CONFIG, durationWords, PriorityConfigSchema, type PriorityInput, priorityInputOf, priorityScore, priorityScoreValue } from '../../src/shared/priority';
+import { casePriorityInput, DEFAULT_PRIORITY_CONFIG, durationWords, sentimentBand, PriorityConfigSchema, type PriorityInput, priorityInputOf, priorityScore, priorityScoreValue } from '../../src/shared/priority';
 
 const MIN = 60_000;
 
@@ -154,6 +154,15 @@ describe('priorityInputOf', () => {
   });
   it('runs no SLA once the case is done', () => {
     expect(priorityInputOf({ ...c, status: 'solved' }, null, null, now).slaRemainingMs).toBeNull();
+  });
+  it('gives the named reasons as data, in the explanation\'s order, for a console to word', () => {
+    const input = priorityInputOf(c, { plan: 'premium', lifetimeValue: 500, influence: 40 }, 'package', now);
+    const { explanation, parts } = priorityScore(input);
+    expect(parts.length).toBe(explanation.split(' · ').length);
+    expect(parts[0]).toEqual({ factor: 'sla', remainingMs: 12 * MIN });
+    expect(explanation.startsWith('SLA due in 12 min')).toBe(true);
+    expect(priorityScore({ ...input, slaRemainingMs: null, entitlement: null, plan: null, sentiment: 1, priority: 'low' }).parts).toEqual([]);
+    expect([null, -0.7, -0.2, 0, 0.4].map(sentimentBand)).toEqual(['unknown', 'veryNegative', 'negative', 'neutral', 'positive']);
   });
   it('reads the entitlement from the plan table in force, the defaults when none is given', () => {
     const customer = { plan: 'basic' as const, lifetimeValue: 100, influence: 0 };

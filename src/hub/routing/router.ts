@@ -10,7 +10,7 @@
 import { and, asc, eq, gt, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
 import type { Case, CaseStatus, Channel, Priority } from '../../shared/domain';
 import type { Plan, PlanEntitlements } from '../../shared/entitlements';
-import { casePriorityInput, priorityScore } from '../../shared/priority';
+import { casePriorityInput, priorityScore, type PriorityWhyPart } from '../../shared/priority';
 import { hasSkills, type Load, LOADING_STATUSES, type Offer, type OfferGone } from '../../shared/routing';
 import type { Db } from '../db/connect';
 import { toCase } from '../db/rows';
@@ -99,14 +99,14 @@ export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
         .orderBy(sql`${cases.slaDueAt} ASC NULLS LAST`, asc(cases.createdAt))
         .limit(WAITING_PER_QUEUE),
     }));
-    const waiting: { id: string; queueId: string; load: Load; createdAt: number; score: number; why: string; offerSeconds: number; required: string[] }[] = [];
+    const waiting: { id: string; queueId: string; load: Load; createdAt: number; score: number; why: string; whyParts: PriorityWhyPart[]; offerSeconds: number; required: string[] }[] = [];
     const [table, read] = await Promise.all([plans, Promise.all(reads)]);
     for (const { queue, rows } of read) {
       for (const r of rows) {
         const c = { priority: r.priority as Priority, sentiment: r.sentiment, slaDueAt: r.slaDueAt?.toISOString() ?? null, status: r.status as CaseStatus };
         const score = scoreOf(c, r.cu, now.getTime(), table);
         const load = { channel: r.channel as Channel, status: r.status };
-        waiting.push({ id: r.id, queueId: r.queueId, load, createdAt: r.createdAt.getTime(), score: score.score, why: score.explanation, offerSeconds: queue.offerSeconds, required: queue.requiredSkills });
+        waiting.push({ id: r.id, queueId: r.queueId, load, createdAt: r.createdAt.getTime(), score: score.score, why: score.explanation, whyParts: score.parts, offerSeconds: queue.offerSeconds, required: queue.requiredSkills });
       }
     }
     waiting.sort((a, b) => b.score - a.score || a.createdAt - b.createdAt);
@@ -123,11 +123,11 @@ export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
     const rows = new Map(locked.map((r) => [r.id, toCase(r)]));
     const made = chosen.flatMap(({ item, agentId }) => {
       const row = rows.get(item.id);
-      return row ? [{ row, why: item.why, agentId, expiresAt: new Date(now.getTime() + item.offerSeconds * 1000) }] : [];
+      return row ? [{ row, why: item.why, whyParts: item.whyParts, agentId, expiresAt: new Date(now.getTime() + item.offerSeconds * 1000) }] : [];
     });
     if (made.length === 0) return result;
     await tx.insert(caseOffers).values(made.map(({ row, agentId, expiresAt }) => ({ caseId: row.id, userId: agentId, offeredAt: now, expiresAt })));
-    for (const { row, why, agentId, expiresAt } of made) result.offers.push({ userId: agentId, offer: { case: row, expiresAt: expiresAt.toISOString(), why } });
+    for (const { row, why, whyParts, agentId, expiresAt } of made) result.offers.push({ userId: agentId, offer: { case: row, expiresAt: expiresAt.toISOString(), why, whyParts } });
     return result;
   });
 }

@@ -44,7 +44,8 @@ export async function openOffers(db: Db, userId: string, now = new Date()): Prom
     .orderBy(asc(caseOffers.offeredAt));
   return rows.map(({ c, expiresAt, cu }) => {
     const row = toCase(c);
-    return { case: row, expiresAt: expiresAt.toISOString(), why: scoreOf(row, cu, now.getTime(), plans).explanation };
+    const { explanation, parts } = scoreOf(row, cu, now.getTime(), plans);
+    return { case: row, expiresAt: expiresAt.toISOString(), why: explanation, whyParts: parts };
   });
 }
 

@@ -36,6 +36,7 @@ import { MessageTimeline } from './MessageTimeline';
 import { SlaCountdown } from './SlaCountdown';
 import { EmptyState, ErrorState } from './States';
 import classes from './CaseView.module.css';
+import { priorityWhyText } from '../lib/priority-why';
 
 /** Below this the side panels are a drawer: beside the list they would leave the conversation a sliver. */
 const SIDE_AS_DRAWER = '(max-width: 1199px)';
@@ -155,7 +156,7 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
           <SubjectEditor key={c.subject} subject={c.subject} language={c.language} onSave={(subject) => update.mutate({ id: c.id, fields: { subject } })} />
           <Group gap={6} mt={8}>
             <StatusBadge status={c.status} />
-            <PriorityBadge priority={c.priority} why={{ score: c.priorityScore, text: c.priorityWhy }} />
+            <PriorityBadge priority={c.priority} why={{ score: c.priorityScore, text: priorityWhyText(c.priorityWhyParts) }} />
             <Group gap={4} wrap="nowrap" px={4} data-testid="case-sla">
               <IconClock size={14} color="var(--mantine-color-dimmed)" />
               <Text span size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
@@ -172,7 +173,7 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
               <SlaCountdown dueAt={c.resolutionDueAt} now={now} done={isDone(c.status)} paused={clockPausedIn(c.status)} target="resolution" />
             </Group>
             <Text span size="xs" c="dimmed" data-testid="case-priority-why" title={t('case.priorityWhyTitle')}>
-              {t('case.score', { score: c.priorityScore, text: c.priorityWhy })}
+              {t('case.score', { score: c.priorityScore, text: priorityWhyText(c.priorityWhyParts) })}
             </Text>
             {c.tags.map((tag) => (
               <Badge key={tag} size="xs" variant="outline" color="gray" tt="none" fw={500}>

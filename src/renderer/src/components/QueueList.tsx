@@ -28,6 +28,7 @@ import type { Selection } from '../lib/useSelection';
 import { startCaseDrag } from './reassign/dnd';
 import { MOVE_CAP } from './reassign/people';
 import classes from './QueueList.module.css';
+import { priorityWhyText } from '../lib/priority-why';
 
 const TABLE_ROW = 34;
 const STACKED_ROW = 54;
@@ -217,7 +218,8 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
       {ageLabel(now - Date.parse(item.createdAt))}
     </Text>
   );
-  const why = { score: item.priorityScore, text: item.priorityWhy };
+  const whyText = priorityWhyText(item.priorityWhyParts);
+  const why = { score: item.priorityScore, text: whyText };
   return (
     <TableRow
       top={top}
@@ -290,7 +292,7 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
             </Text>
             <RowSyncIcons item={item} />
             <Text span size="xs" c="dimmed" truncate title={t('queue.priorityScore', { score: item.priorityScore })} data-testid="queue-row-why" style={{ flex: '0 1 auto', minWidth: 0, maxWidth: '40%' }}>
-              {item.priorityWhy}
+              {whyText}
             </Text>
           </span>
           <Text span size="sm" truncate c={item.customerName ? undefined : 'dimmed'}>

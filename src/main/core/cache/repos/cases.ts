@@ -54,6 +54,7 @@ function toItem(row: ItemRow, now: number, plans: PlanEntitlements): QueueItem {
     // The stored score the queue is ordered by (at most a minute old), and why as of now.
     priorityScore: Math.round(row.score),
     priorityWhy: score.explanation,
+    priorityWhyParts: score.parts,
     customerName: row.customer_name,
     queueName: row.queue_name ?? '',
     assigneeName: row.assignee_name,

@@ -8,14 +8,14 @@
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Alert, Badge, Box, Button, Group, NumberInput, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
-import { IconDeviceFloppy } from '@tabler/icons-react';
+import { Badge, Box, Group, NumberInput, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { PLANS } from '../../../../shared/domain';
 import { ENTITLEMENT_KINDS, type EntitlementKind, type Plan, type PlansSettings, PlansSaveInputSchema } from '../../../../shared/entitlements';
 import { call } from '../../api/client';
 import { apiKey, useApiQuery } from '../../api/queries';
 import { type DraftTable, draftOf, kindLabel, PLAN_NAMES, routingSummary, tableOf } from './plans-form';
+import { SaveFooter } from './SaveFooter';
 import { hubIssues, type Issues, localIssues, type Translate } from './sla-form';
 
 
@@ -76,47 +76,20 @@ function PlansForm({ saved }: { saved: PlansSettings }) {
           </Stack>
         </Box>
         {/* Always in view: why, the state of the draft, Save. */}
-        <Box px="md" py={8} style={{ borderTop: '1px solid var(--mantine-color-default-border)', background: 'var(--mantine-color-body)' }}>
-          <Group gap="sm" wrap="nowrap" align="flex-end">
-            <TextInput
-              label={t('admin.why')}
-              placeholder={t('admin.plans.whyExample')}
-              value={reason}
-              onChange={(e) => setReason(e.currentTarget.value)}
-              error={reasonError}
-              maxLength={500}
-              size="xs"
-              style={{ flex: 1, minWidth: 160 }}
-              data-testid="plans-reason"
-            />
-            <Box style={{ flex: 1, minWidth: 0 }}>
-              {save.error ? (
-                <Alert color="red" variant="light" p={6} data-testid="plans-error">
-                  <Text size="xs" fw={600}>
-                    {t('admin.plans.refused')}
-                  </Text>
-                  <Text size="xs" style={{ whiteSpace: 'pre-wrap' }} lineClamp={3}>
-                    {[...new Set(hub.values())].join('; ') || save.error.message}
-                  </Text>
-                </Alert>
-              ) : firstProblem ? (
-                <Text size="xs" c="red.7" data-testid="plans-problems" lineClamp={2}>
-                  {t('admin.problems.toFix', { count: issues.size, place: placeOf(firstProblem[0], t), problem: firstProblem[1] })}
-                </Text>
-              ) : (
-                <Text size="xs" c="dimmed" data-testid="plans-state">
-                  {dirty ? t('admin.unsaved') : t('admin.plans.savedHint')}
-                </Text>
-              )}
-            </Box>
-            <Button variant="default" size="xs" disabled={!dirty || save.isPending} onClick={() => (setDraftState(draftOf(saved.entitlements)), setReason(''), save.reset())} data-testid="plans-discard">
-              {t('admin.discard')}
-            </Button>
-            <Button type="submit" size="xs" leftSection={<IconDeviceFloppy size={14} />} disabled={!dirty || local.size > 0} loading={save.isPending} data-testid="plans-save">
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Box>
+        <SaveFooter
+          testId="plans"
+          reason={reason}
+          onReason={setReason}
+          reasonError={reasonError}
+          whyExample={t('admin.plans.whyExample')}
+          refused={save.error ? { title: t('admin.plans.refused'), text: [...new Set(hub.values())].join('; ') || save.error.message } : null}
+          problem={firstProblem ? t('admin.problems.toFix', { count: issues.size, place: placeOf(firstProblem[0], t), problem: firstProblem[1] }) : null}
+          state={dirty ? t('admin.unsaved') : t('admin.plans.savedHint')}
+          dirty={dirty}
+          valid={local.size === 0}
+          pending={save.isPending}
+          onDiscard={() => (setDraftState(draftOf(saved.entitlements)), setReason(''), save.reset())}
+        />
       </form>
     </Box>
   );

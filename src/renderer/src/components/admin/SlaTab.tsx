@@ -9,8 +9,8 @@
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Alert, Box, Button, Group, NavLink, Paper, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
-import { IconAlertCircle, IconBuildingStore, IconCalendarTime, IconDeviceFloppy, IconStack2 } from '@tabler/icons-react';
+import { Box, Group, NavLink, Paper, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { IconAlertCircle, IconBuildingStore, IconCalendarTime, IconStack2 } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { CASE_STATUSES, PLANS, PRIORITIES, type Priority, type Queue } from '../../../../shared/domain';
@@ -21,6 +21,7 @@ import { call } from '../../api/client';
 import { apiKey, useApiQuery } from '../../api/queries';
 import { entitlementSummary, PLAN_NAMES } from './plans-form';
 import { CalendarEditor, DurationInput, StatusesInput } from './SlaFields';
+import { SaveFooter } from './SaveFooter';
 import { calendarSummary, formatMinutes, hasIssuesUnder, hubIssues, type Issues, localIssues, type Translate, weekdayLabel } from './sla-form';
 
 type Section = 'default' | Plan | 'calendars';
@@ -121,46 +122,19 @@ function SlaForm({ saved, queues }: { saved: SlaSettings; queues: Queue[] }) {
           </Box>
         </Box>
         {/* Always in view: why, the state of the draft, Save. */}
-        <Box px="md" py={8} style={{ borderTop: '1px solid var(--mantine-color-default-border)', background: 'var(--mantine-color-body)' }}>
-          <Group gap="sm" wrap="nowrap" align="flex-end">
-            <TextInput
-              label={t('admin.why')}
-              placeholder={t('admin.sla.whyExample')}
-              value={reason}
-              onChange={(e) => setReason(e.currentTarget.value)}
-              maxLength={500}
-              size="xs"
-              style={{ flex: 1, minWidth: 160 }}
-              data-testid="sla-reason"
-            />
-            <Box style={{ flex: 1, minWidth: 0 }}>
-              {save.error ? (
-                <Alert color="red" variant="light" p={6} data-testid="sla-error">
-                  <Text size="xs" fw={600}>
-                    {t('admin.sla.refused')}
-                  </Text>
-                  <Text size="xs" style={{ whiteSpace: 'pre-wrap' }} lineClamp={3}>
-                    {[...new Set(hub.values())].join('; ') || save.error.message}
-                  </Text>
-                </Alert>
-              ) : firstProblem ? (
-                <Text size="xs" c="red.7" data-testid="sla-problems" lineClamp={2}>
-                  {t('admin.problems.toFix', { count: issues.size, place: placeOf(firstProblem[0], queues, t), problem: firstProblem[1] })}
-                </Text>
-              ) : (
-                <Text size="xs" c="dimmed" data-testid="sla-state">
-                  {dirty ? t('admin.unsaved') : t('admin.sla.savedHint')}
-                </Text>
-              )}
-            </Box>
-            <Button variant="default" size="xs" disabled={!dirty || save.isPending} onClick={() => (setDraftState(saved), setReason(''), save.reset())} data-testid="sla-discard">
-              {t('admin.discard')}
-            </Button>
-            <Button type="submit" size="xs" leftSection={<IconDeviceFloppy size={14} />} disabled={!dirty || local.size > 0} loading={save.isPending} data-testid="sla-save">
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Box>
+        <SaveFooter
+          testId="sla"
+          reason={reason}
+          onReason={setReason}
+          whyExample={t('admin.sla.whyExample')}
+          refused={save.error ? { title: t('admin.sla.refused'), text: [...new Set(hub.values())].join('; ') || save.error.message } : null}
+          problem={firstProblem ? t('admin.problems.toFix', { count: issues.size, place: placeOf(firstProblem[0], queues, t), problem: firstProblem[1] }) : null}
+          state={dirty ? t('admin.unsaved') : t('admin.sla.savedHint')}
+          dirty={dirty}
+          valid={local.size === 0}
+          pending={save.isPending}
+          onDiscard={() => (setDraftState(saved), setReason(''), save.reset())}
+        />
       </form>
     </Box>
   );

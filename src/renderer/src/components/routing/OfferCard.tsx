@@ -18,6 +18,7 @@ import { ChannelIcon } from '../ChannelIcon';
 import { ACCEPT_KEY, DECLINE_KEY, keyLabel, useRoutingKey } from './keys';
 import classes from './OfferCard.module.css';
 import { useOffers } from './useOffers';
+import { priorityWhyText } from '../../lib/priority-why';
 
 /** Below this share of the time left the ring turns orange, then red. */
 const HURRY = 0.5;
@@ -109,7 +110,7 @@ function OfferCard({ offer, behind, now, onOpenCase }: { offer: OfferItem; behin
             {[offer.customerName ?? t('routing.offer.unknownCustomer'), offer.queueName].filter(Boolean).join(' · ')}
             {' — '}
             <Text span size="xs" c="dimmed" inherit>
-              {offer.why}
+              {offer.whyParts.length > 0 ? priorityWhyText(offer.whyParts) : offer.why}
             </Text>
           </Text>
         </div>
