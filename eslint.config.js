@@ -7,6 +7,9 @@ import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import i18next from 'eslint-plugin-i18next';
+
+/** Object properties whose string is read by a person (toasts, modals, hooks' error titles). */
+const TEXT_PROPS = 'title|message|errorTitle|label|description|placeholder|confirmLabel|cancelLabel|submitLabel|hint|error';
 import globals from 'globals';
 
 /**
@@ -20,7 +23,7 @@ const LAYERS = {
   hub: { pattern: 'src/hub', layers: ['shared', 'demo-data'], notPackages: [...NOT_UI, 'better-sqlite3*'] },
   'demo-data': { pattern: 'resources/demo', layers: [], onlyPackages: [], node: false },
   core: { pattern: 'src/main/core', layers: ['shared'], notPackages: NOT_UI },
-  headless: { pattern: 'src/main/headless', layers: ['core', 'shared'], notPackages: NOT_UI },
+  headless: { pattern: 'src/main/headless', layers: ['core', 'policy', 'shared'], notPackages: NOT_UI },
   // The managed-workstation policy: pure, so both shells and tests use it (never electron).
   policy: { pattern: 'src/main/policy', layers: ['core', 'shared'], notPackages: [...NOT_UI, 'electron-updater'] },
   'browser-shell': { pattern: 'src/main/browser', layers: ['core', 'policy', 'shared'], notPackages: [...NOT_UI, 'electron-updater'] },
@@ -95,6 +98,29 @@ export default tseslint.config(
           // Punctuation, symbols and numbers (·, —, →, #12) and ALL_CAPS names (SLA) are not words to translate.
           words: { exclude: ['[0-9!-/:-@[-`{-~]+', '[A-Z_-]+', /^[\s\p{P}\p{S}\p{N}]+$/u, 'https?://\\S+'] },
           message: 'Hard-coded text: use t() from react-i18next (src/renderer/src/i18n)',
+        },
+      ],
+    },
+  },
+  // no-literal-string (jsx-only) reads JSX and only .tsx files: a sentence given as an object's text
+  // property (a toast's `title`/`message`, a hook's `errorTitle`, in .ts or .tsx) passed it. Only
+  // words-with-spaces under those names are refused, so ids, keys and CSS values stay allowed.
+  {
+    files: ['src/renderer/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `Property[key.name=/^(${TEXT_PROPS})$/][value.type='Literal'][value.value=/\\p{L}{2,}\\s+\\p{L}{2,}/u]`,
+          message: 'Hard-coded text: use t() / i18n.t() (src/renderer/src/i18n)',
+        },
+        {
+          selector: `Property[key.name=/^(${TEXT_PROPS})$/] > AssignmentPattern > Literal.right[value=/\\p{L}{2,}\\s+\\p{L}{2,}/u]`,
+          message: 'Hard-coded text: use t() / i18n.t() (src/renderer/src/i18n)',
+        },
+        {
+          selector: `Property[key.name=/^(${TEXT_PROPS})$/] > TemplateLiteral > TemplateElement[value.raw=/\\p{L}{2,}\\s+\\p{L}{2,}/u]`,
+          message: 'Hard-coded text: use t() / i18n.t() (src/renderer/src/i18n)',
         },
       ],
     },

@@ -22,6 +22,7 @@ import { SyncPullResponseSchema, type SyncChange } from '../src/shared/protocol'
 import { runHub, waitForOutput } from '../tests/hub/processes';
 import { newXUser, signX, tweet, X_BRAND, xActivity } from '../tests/hub/x-webhooks';
 import { leanPoster, loginAs, poster } from './http';
+import { cpuPerEvent, cpuTime } from './proc-cpu';
 import { ms, report, summarize } from './stats';
 
 /** Webhooks of section 1, one tweet each (X's usual delivery; the hardest case per event), and how many in flight. */
@@ -58,6 +59,8 @@ interface ChannelHub {
   /** Keep-alive connections for the webhooks, INGEST_IN_FLIGHT of them. */
   webhooks: WebhookClient;
   smtpUrl: string;
+  /** The hub process, for its CPU time (proc-cpu.ts). */
+  pid: number | undefined;
   output(): string;
   stop(): Promise<void>;
 }
@@ -75,6 +78,7 @@ async function startChannelHub(dataDir: string, sim: ProviderSimulator): Promise
     url,
     webhooks,
     smtpUrl,
+    pid: run.child.pid,
     output: run.output,
     async stop() {
       webhooks.close();
@@ -134,6 +138,7 @@ async function benchWebhookIngest(hub: ChannelHub): Promise<void> {
   let next = 0;
   let stored = 0;
   let throttled = 0;
+  const cpuBefore = await cpuTime(hub.pid);
   const start = performance.now();
   await Promise.all(
     Array.from({ length: INGEST_IN_FLIGHT }, async () => {
@@ -145,10 +150,11 @@ async function benchWebhookIngest(hub: ChannelHub): Promise<void> {
     }),
   );
   const wall = performance.now() - start;
+  const cpu = cpuPerEvent(cpuBefore, await cpuTime(hub.pid), stored);
   const rate = (stored * 1000) / wall;
   report(
     `X webhook ingest (${INGEST_WEBHOOKS} × 1 tweet, ${INGEST_IN_FLIGHT} in flight)`,
-    `${perSecond(stored, wall)} events/s (${stored} stored in ${ms(wall)}${throttledNote(throttled)})`,
+    `${perSecond(stored, wall)} events/s (${stored} stored in ${ms(wall)}${throttledNote(throttled)}${cpu})`,
     { ok: rate >= 1000 && throttled === 0, text: '≥ 1,000 events/s' },
   );
 }
@@ -167,9 +173,11 @@ async function benchEmailIngest(hub: ChannelHub, token: string): Promise<void> {
     messageId: `<bench-${run}-${i}@example.net>`,
   }));
   try {
+    const cpuBefore = await cpuTime(hub.pid);
     const start = performance.now();
     const answers = await Promise.all(mails.map((mail) => transport.sendMail(mail)));
     const wall = performance.now() - start;
+    const cpu = cpuPerEvent(cpuBefore, await cpuTime(hub.pid), answers.length, 'mail');
     const accepted = answers.filter((a) => a.response.startsWith('250')).length;
     // Not timed: the pull confirms what the 250s promised.
     const ids = new Set(mails.map((m) => m.messageId));
@@ -177,7 +185,7 @@ async function benchEmailIngest(hub: ChannelHub, token: string): Promise<void> {
     const rate = (accepted * 1000) / wall;
     report(
       `email ingest (${MAILS} mails, SMTP pool of ${SMTP_CONNECTIONS})`,
-      `${perSecond(accepted, wall)} messages/s (${accepted} answered 250 in ${ms(wall)}; ${stored} in the pull)`,
+      `${perSecond(accepted, wall)} messages/s (${accepted} answered 250 in ${ms(wall)}; ${stored} in the pull${cpu})`,
       { ok: rate >= 200 && stored === MAILS, text: '≥ 200 messages/s' },
     );
   } finally {

@@ -92,7 +92,7 @@ export interface HubOptions {
   surgeCooldownMinutes?: number;
   /** SLA breach watcher (sla/watch.ts): how often each hub looks (default 30 s; tests set it long and call `sla.check`). */
   slaIntervalMs?: number;
-  /** How long before an SLA due time the warning goes out, in minutes (default 15). */
+  /** How long before an SLA due time the warning goes out, in minutes, for every policy alike (default: each policy's own warning lead, as the console's countdown turns). */
   slaWarnMinutes?: number;
   /**
    * The brand's rules document (YAML or JSON, rules/README.md): stored at first start and watched, an edit

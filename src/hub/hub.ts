@@ -40,6 +40,7 @@ import { listenWithFallback } from './net/listen';
 import { loadDemo } from './demo/load';
 import { startDemoFeed } from './demo/feed';
 import { channelConfigs, channelStates, DEMO_X, registerChannelRoutes, startChannelStreams } from './channels/channels';
+import { announceCallChange } from './channels/voice/answer';
 import { channelSettingsSource, defaultChannelSettings } from './repos/channel-settings';
 import type { ChannelSettings } from '../shared/channel-settings';
 import { createInboundPipeline } from './channels/pipeline';
@@ -243,7 +244,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         metrics.casesCreated.inc({ source: opened.channel });
         routing.kick(opened.queueId);
       }, rules });
-    await registerChannelRoutes(app, channels, inbound, { db, offerCall: (offer) => publish.callOffered(offer) });
+    await registerChannelRoutes(app, channels, inbound, { db, offerCall: (offer) => publish.callOffered(offer), callChanged: (change) => announceCallChange(change, { publish, routing }) });
     // Mastodon's and Bluesky's streams: closed before the database (closers run in reverse).
     const streams = await startChannelStreams(channels, inbound, {
       db,

@@ -12,7 +12,7 @@ import { CacheKeyError, type ConsoleCore, createConsoleCore, DEFAULT_HUB_URL, ty
 import { unsealCacheKeyFile } from './core/cache/key';
 import { bindIpc } from './ipc';
 import { keySealing } from './key-sealing';
-import { endSessionOnOtherHub, loadPolicy, lockHub, resolveAutoUpdate, resolveHub, userSettingsFromEnv } from './policy';
+import { loadConsoleSettings, resolveAutoUpdate } from './policy';
 import { type RendererSource, rendererSource } from './renderer-source';
 import { startAutoUpdate } from './updates';
 
@@ -120,26 +120,20 @@ async function start(): Promise<void> {
   const renderer = rendererSource({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL, rendererDir });
   if (renderer.warning) console.warn(`Switchboard: ${renderer.warning}`);
   // The workstation's policy wins over the user's settings; a policy file that is there but invalid stops the start (the dialog below).
-  const policy = loadPolicy({ platform: process.platform, readText: (path) => readFileSync(path, 'utf8') });
-  const user = userSettingsFromEnv(process.env);
-  const hub = resolveHub(policy?.policy ?? null, user, DEFAULT_HUB_URL);
+  const settings = loadConsoleSettings({ platform: process.platform, env: process.env, readText: (path) => readFileSync(path, 'utf8'), defaultHubUrl: DEFAULT_HUB_URL });
+  const { policy, user, hub } = settings;
   if (policy) console.log(`Switchboard: policy ${policy.path}${hub.locked ? `, hub fixed to ${hub.hubUrl}` : ''}`);
 
   const dataDir = app.getPath('userData');
   core = await createConsoleCore({
     dataDir,
-    hubUrl: hub.hubUrl,
-    allowInsecureHub: hub.allowInsecureHub,
+    // The core enforces a hub the policy fixes (sign-ins, a session from another hub).
+    ...settings.core,
     nativeBinding: electronNativeBinding(),
     secrets: osSecretBox(dataDir),
     log: (message) => console.error(message),
   });
-  if (hub.locked) {
-    const ended = await endSessionOnOtherHub(core.handlers, hub.hubUrl);
-    if (ended) console.warn(`Switchboard: signed out of ${ended}: the policy fixes the hub to ${hub.hubUrl}`);
-  }
-  const handlers = hub.locked ? lockHub(core.handlers, hub.hubUrl) : core.handlers;
-  bindIpc(ipcMain, { handlers, events: core.events }, () => BrowserWindow.getAllWindows(), { urlPrefixes: [renderer.source.allowedUrlPrefix] });
+  bindIpc(ipcMain, { handlers: core.handlers, events: core.events }, () => BrowserWindow.getAllWindows(), { urlPrefixes: [renderer.source.allowedUrlPrefix] });
 
   createWindow(renderer.source);
   app.on('activate', () => {

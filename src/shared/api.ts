@@ -5,13 +5,16 @@
  * this one file. Inputs are validated with these schemas on the core side.
  */
 import { z } from 'zod';
+import type { Wording } from './wording';
 import type { Alert, Article, Case, Customer, Device, Mention, Message, Queue, User } from './domain';
 import { BodySchema, CaseStatusSchema, ChannelSchema, DeviceIdSchema, IdSchema, LanguageSchema, MentionStatusSchema, PrioritySchema, SubjectSchema, TagsSchema } from './domain';
-import { type AgentStats, type CallOffered, type CaseField, CaseFieldsSchema, type CaseWatchers, WatchModeSchema, PresenceSetSchema, type PresenceState, type PresenceUpdate, type QueueStats, ReassignRequestSchema, type ReassignResponse } from './protocol';
+import { type AgentStats, type CallGone, type CallOffered, type CaseField, CaseFieldsSchema, type CaseWatchers, WatchModeSchema, PresenceSetSchema, type PresenceState, type PresenceUpdate, type QueueStats, ReassignRequestSchema, type ReassignResponse } from './protocol';
 import { type QueueRoutingView, SlaSaveInputSchema, type SlaSettings } from './protocol';
 import { type Offer, type OfferGone, type QueueRouting, QueueRoutingSchema } from './routing';
 import { ConsentOverrideSchema } from './replies';
 import type { PriorityWhyPart } from './priority';
+import type { CaseClockView } from './sla';
+import { CallSidSchema, type LiveCall } from './calls';
 import type { SlaAlert, SurgeAlert } from './protocol';
 import { type AdminUser, MembersSchema, NewQueueSchema, NewUserSchema, QueuePatchSchema, UserPatchSchema } from './admin';
 import { type AuditEntry, AuditFilterSchema, AuditReasonSchema } from './audit';
@@ -39,6 +42,8 @@ export interface QueueItem extends Case {
   conflicts: number;
   /** Created here and not on the hub yet (no number until it is). */
   localOnly: boolean;
+  /** The case's SLA clock by its own policy (plan, queue; src/shared/sla.ts caseSlaOf): paused in its status, warning lead, calendar. */
+  sla: CaseClockView;
 }
 
 export type DraftKind = 'reply' | 'note';
@@ -62,7 +67,10 @@ export interface Notice {
   /** rejected: the hub refused a change (detail holds everything it carried); reassigned: a case left this user. */
   kind: 'rejected' | 'reassigned';
   caseId: string | null;
+  /** English (logs, scripts). */
   text: string;
+  /** The same as a key and parameters, for the window to word in the user's language (absent in notices from before). */
+  wording?: Wording;
   detail: unknown;
   createdAt: string;
 }
@@ -112,6 +120,13 @@ export interface QueueView extends Queue {
   member: boolean;
 }
 
+export interface HubSetting {
+  /** The hub a sign-in without an address goes to: the policy's when it fixes one, else the last session's, else the configured one. */
+  hubUrl: string;
+  /** Fixed by the administrator's policy: a sign-in naming another hub is refused. */
+  lockedByPolicy: boolean;
+}
+
 export interface SessionInfo {
   user: User;
   hubUrl: string;
@@ -136,6 +151,8 @@ export interface SyncStatus {
   progress: { done: number; total: number } | null;
   /** Why the last sync attempt failed, while it keeps failing. */
   lastError: string | null;
+  /** The same as a key and parameters (src/shared/wording.ts), for the window to say in the user's language; absent when unknown. */
+  lastErrorWording?: Wording | null;
 }
 
 export const apiInputs = {
@@ -146,6 +163,8 @@ export const apiInputs = {
   }),
   'session.current': z.object({}),
   'session.logout': z.object({}),
+  /** The hub a sign-in uses when it names none, and whether the workstation's policy fixes it (the sign-in screen then shows it read-only). */
+  'session.hub': z.object({}),
   'queues.list': z.object({}),
   'cases.list': z.object({
     queueId: z.uuid().optional(),
@@ -265,6 +284,8 @@ export const apiInputs = {
   'routing.decline': z.object({ caseId: IdSchema }),
   /** "Next case" (pull queues): the best waiting case the user may take, theirs at once; null when nothing waits. Online only. */
   'routing.next': z.object({}),
+  /** Answers a call ringing for the user (the screen pop; online only, the hub's word): it is theirs, and takes all their capacity until it ends. */
+  'calls.answer': z.object({ callSid: CallSidSchema }),
 } as const;
 
 export type ApiMethod = keyof typeof apiInputs;
@@ -275,6 +296,7 @@ export interface ApiOutputs {
   'session.login': SessionInfo;
   'session.current': SessionInfo | null;
   'session.logout': null;
+  'session.hub': HubSetting;
   'queues.list': QueueView[];
   'cases.list': { items: QueueItem[]; total: number };
   'cases.get': CaseView | null;
@@ -335,6 +357,7 @@ export interface ApiOutputs {
   'routing.accept': QueueItem;
   'routing.decline': null;
   'routing.next': QueueItem | null;
+  'calls.answer': LiveCall;
 }
 export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
 
@@ -342,7 +365,10 @@ export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 export interface ApiError {
   code: 'invalid_input' | 'unauthorized' | 'not_found' | 'unavailable' | 'internal';
+  /** English, for logs and scripts. */
   message: string;
+  /** The same as a key and parameters, for the renderer to word in the user's language (absent: show `message`). */
+  wording?: Wording;
 }
 
 /** Events the core pushes to the renderer. */
@@ -358,6 +384,8 @@ export interface ApiEvents {
   'mentions:changed': { ids: string[]; arrived: MentionItem[] };
   /** A call is ringing for this user: the screen pop. */
   'call:offered': CallOffered;
+  /** A call that rang for this user was answered by a colleague, or ended: its pop closes. */
+  'call:gone': CallGone;
   /** New queue statistics from the hub (supervisors and admins). */
   'queue:stats': QueueStats[];
   /** The user's presence changed (here, on another of their consoles, or by the hub as their sockets came and went). */
@@ -372,6 +400,10 @@ export interface ApiEvents {
   'sla:alert': SlaAlert;
   /** The channel settings changed (an admin saved them, here or elsewhere), or this console heard newer ones on connecting. */
   'settings:changed': ChannelSettings;
+  /** What each plan includes, saved by an admin (here or elsewhere; the hub's `plans:changed`): the Plans tab shows it or warns of it. */
+  'plans:changed': PlansSettings;
+  /** The SLA policies, saved by an admin (here or elsewhere; the hub's `sla:changed`, to every console): the SLA tab shows them or warns of them. */
+  'sla:changed': SlaSettings;
   /** Push routing offers this user a case (the offer card). */
   'offer:new': OfferItem;
   /** An offer to this user is over: accepted, declined, lapsed or withdrawn (the card leaves). */
@@ -386,6 +418,7 @@ export const API_EVENT_NAMES = [
   'sync:changed',
   'mentions:changed',
   'call:offered',
+  'call:gone',
   'presence:changed',
   'queue:stats',
   'agent:stats',
@@ -393,6 +426,8 @@ export const API_EVENT_NAMES = [
   'surge:alert',
   'sla:alert',
   'settings:changed',
+  'plans:changed',
+  'sla:changed',
   'offer:new',
   'offer:gone',
 ] as const satisfies readonly ApiEventName[];

@@ -64,8 +64,11 @@ export const DEFAULT_PLAN_ENTITLEMENTS: PlanEntitlements = {
  */
 export const PlansSettingsSchema = z.object({ entitlements: PlanEntitlementsSchema.strict() });
 export type PlansSettings = z.infer<typeof PlansSettingsSchema>;
-/** PUT /api/admin/plans: the whole table and, optionally, why (kept with the audit row `plans.update`, not in the table). */
-export const PlansSaveInputSchema = PlansSettingsSchema.extend({ reason: AuditReasonSchema.optional() });
+/**
+ * PUT /api/admin/plans: the whole table and, optionally, why (kept with the audit row `plans.update`, not in the table)
+ * and `expected`, the document the admin's edit started from: the hub saves only while it still keeps that (else 409).
+ */
+export const PlansSaveInputSchema = PlansSettingsSchema.extend({ reason: AuditReasonSchema.optional(), expected: PlansSettingsSchema.optional() });
 export type PlansSaveInput = z.input<typeof PlansSaveInputSchema>;
 
 /** A customer's entitlement now: for per-incident support, with the incidents used this term counted. */

@@ -9,6 +9,8 @@ import type { PlansSettings } from './entitlements';
 import type { RuleNotice } from './rules';
 import { type Offer, type OfferGone, RoutingModeSchema } from './routing';
 import { BusinessCalendarSchema, SlaPoliciesSchema } from './sla';
+import { LiveCallSchema } from './calls';
+import { WordingSchema } from './wording';
 import {
   type Alert,
   ArticleSchema,
@@ -46,7 +48,8 @@ export const LoginResponseSchema = z.object({
 });
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 
-export const ErrorResponseSchema = z.object({ error: z.string(), message: z.string() });
+/** `message` in English (logs, scripts); `wording` the same as a key and parameters for the console to word (src/shared/wording.ts). */
+export const ErrorResponseSchema = z.object({ error: z.string(), message: z.string(), wording: WordingSchema.optional() });
 export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
 
 /** GET /api/cases query. */
@@ -184,6 +187,8 @@ export const AgentStatsSchema = z.object({
   capacity: z.number().int(),
   /** Cases assigned to the user and not solved or closed: their current work (capacity used). */
   activeCases: z.number().int(),
+  /** The call they are on now, which takes all their capacity (src/shared/calls.ts); null when none (or a hub from before). */
+  onCall: LiveCallSchema.omit({ userId: true }).nullable().default(null),
   /** Cases the user made solved (or closed) since midnight UTC, each counted once. */
   handledToday: z.number().int(),
   /** Over those cases: from when the case became theirs (its last assignment to them, else its opening) to solved; null when none. */
@@ -202,6 +207,13 @@ export const CallOfferedSchema = z.object({
   userId: z.string(),
 });
 export type CallOffered = z.infer<typeof CallOfferedSchema>;
+
+/** A call that rang for this agent is no longer theirs to answer: a colleague answered it, or it ended. */
+export const CallGoneSchema = z.object({
+  callSid: z.string().min(1),
+  reason: z.enum(['answered', 'ended']),
+});
+export type CallGone = z.infer<typeof CallGoneSchema>;
 
 /* ------------------------------------------------------- collision detection */
 
@@ -281,8 +293,11 @@ export const SlaSettingsSchema = z.object({
   queueCalendars: z.record(z.uuid(), BusinessCalendarSchema).default({}),
 });
 export type SlaSettings = z.infer<typeof SlaSettingsSchema>;
-/** PUT /api/admin/sla-policies: the document and, optionally, why (kept in the audit log). */
-export const SlaSaveInputSchema = SlaSettingsSchema.extend({ reason: z.string().trim().max(500).optional() });
+/**
+ * PUT /api/admin/sla-policies: the document and, optionally, why (kept in the audit log) and `expected`, the
+ * document the admin's edit started from: the hub saves only while it still keeps that (else 409).
+ */
+export const SlaSaveInputSchema = SlaSettingsSchema.extend({ reason: z.string().trim().max(500).optional(), expected: SlaSettingsSchema.optional() });
 export type SlaSaveInput = z.input<typeof SlaSaveInputSchema>;
 
 /** GET /api/admin/queues/routing (admins): how each queue hands out work, as PUT …/:id/routing sets it. */
@@ -354,6 +369,7 @@ export interface HubToConsoleEvents {
   /** A mention changed (converted into a case, dismissed). */
   'mention:upsert': (mention: Mention) => void;
   'call:offered': (offer: CallOffered) => void;
+  'call:gone': (gone: CallGone) => void;
   'device:alert': (alert: Alert) => void;
   'presence:update': (payload: PresenceUpdate) => void;
   'queue:stats': (stats: QueueStats[]) => void;
@@ -367,6 +383,8 @@ export interface HubToConsoleEvents {
   'settings:changed': (answer: ChannelSettingsAnswer) => void;
   /** An admin saved what each plan includes (PUT /api/admin/plans): consoles score their queues with it. */
   'plans:changed': (answer: PlansSettings) => void;
+  /** An admin saved the SLA policies (PUT /api/admin/sla-policies): to every console (the countdown follows each case's policy; GET /api/settings/sla reads them); an open SLA tab shows it or warns. */
+  'sla:changed': (answer: SlaSettings) => void;
   /** A rule's notify action (src/shared/rules.ts): to a queue's members or a role, and those who oversee. */
   'rule:notify': (notice: RuleNotice) => void;
   /** A case offered to this agent by push routing (src/shared/routing.ts): accept or decline before it lapses. */

@@ -25,15 +25,18 @@ export const LOADING_STATUSES = ['new', 'open'] as const;
 export interface Load {
   channel: Channel;
   status: string;
+  /** A call the agent is on now (src/shared/calls.ts), not a case: it rings through the phone channel (`call:offered`) and its case counts once logged. */
+  liveCall?: boolean;
 }
 
+/** What a live call weighs: all of the agent's capacity, whatever it is (as Omni-Channel counts a call). */
+export const liveCallLoad = (callSid: string): Load => ({ channel: 'phone', status: `call:${callSid}`, liveCall: true });
+
 /**
- * How much of an agent's capacity a case takes: one unit each, so chats,
- * mails and mentions fit several together. A live call is not a case here:
- * it rings through the phone channel (`call:offered`) to the agents of its
- * queue, and its case counts once logged.
+ * How much of an agent's capacity a piece of work takes: a case one unit, so
+ * chats, mails and mentions fit several together; a live call all of it.
  */
-export const loadOf = (_c: Load): number => 1;
+export const loadOf = (c: Load): number => (c.liveCall ? Number.POSITIVE_INFINITY : 1);
 
 /** Whether an agent with this capacity, already working `cases`, may get one more. */
 export function hasRoomFor(capacity: number, cases: readonly Load[], next: Load): boolean {

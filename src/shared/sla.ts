@@ -114,6 +114,33 @@ export function policyFor(policies: SlaPolicies, plan: (typeof PLANS)[number] | 
   return (plan && policies.byPlan[plan]) || policies.default;
 }
 
+/** The SLA document as the hub stores it: the policies and the queues with their own business hours (protocol.ts `SlaSettings`). */
+export interface SlaDocument {
+  policies: SlaPolicies;
+  queueCalendars: Readonly<Record<string, BusinessCalendar>>;
+}
+export const DEFAULT_SLA_DOCUMENT: SlaDocument = { policies: DEFAULT_SLA_POLICIES, queueCalendars: {} };
+
+/** The policy a case runs on and the calendar its clock reads. */
+export interface CaseSla {
+  policy: SlaPolicy;
+  calendar: BusinessCalendar;
+}
+
+/**
+ * Which policy and calendar a case runs on — the hub (due times, pauses) and
+ * the console (countdown, paused) pick them here: the customer's plan's
+ * policy, else the default; the queue's business hours, when an admin set
+ * them, replace the policy's calendar (Zendesk's "schedule" of the group).
+ */
+export function caseSlaOf(doc: SlaDocument, plan: (typeof PLANS)[number] | null | undefined, queueId: string | null | undefined): CaseSla {
+  const policy = policyFor(doc.policies, plan);
+  return { policy, calendar: calendarOf(policy, (queueId ? doc.queueCalendars[queueId] : undefined) ?? null) };
+}
+
+/** The calendar a case's clock reads: its queue's business hours when set, else its policy's. */
+export const calendarOf = (policy: SlaPolicy, queueCalendar: BusinessCalendar | null): BusinessCalendar => queueCalendar ?? policy.calendar;
+
 /* ------------------------------------------------------- wall-clock parts */
 
 interface Civil {
@@ -315,9 +342,9 @@ export function pausesFromHistory(history: readonly { status: CaseStatus; at: Da
 }
 
 /**
- * Whether the clock stands for a case in `status` (it waits on the customer).
- * The console holds no policies: it reads the default's paused statuses, and
- * the hub's stored due times move on when the case resumes.
+ * Whether the clock stands for a case in `status` (it waits on the customer),
+ * by its policy's paused statuses (`caseClockView`; the default's when none is
+ * given). The hub's stored due times move on when the case resumes.
  */
 export function clockPausedIn(status: CaseStatus, pausedStatuses: readonly CaseStatus[] = DEFAULT_SLA_POLICY.pausedStatuses): boolean {
   return pausedStatuses.includes(status);
@@ -350,6 +377,45 @@ export function dueState(dueAt: string | Date | null, now: number, done: boolean
  */
 export function timeLeft(dueAt: string | Date | number, now: number): number {
   return instant(dueAt) - now;
+}
+
+/**
+ * What the console's countdown reads of a case's own policy (the queue
+ * item's `sla`): whether its clock stands in the case's status, the warning
+ * lead, and the calendar the time left is counted on.
+ */
+export interface CaseClockView {
+  paused: boolean;
+  warnLeadMinutes: number;
+  calendar: BusinessCalendar;
+}
+
+export function caseClockView(sla: CaseSla, status: CaseStatus): CaseClockView {
+  return { paused: clockPausedIn(status, sla.policy.pausedStatuses), warnLeadMinutes: sla.policy.warnLeadMinutes, calendar: sla.calendar };
+}
+
+/** The default policy's view (a case the console has no policies for yet). */
+export const defaultClockView = (status: CaseStatus): CaseClockView => caseClockView(caseSlaOf(DEFAULT_SLA_DOCUMENT, null, null), status);
+
+/**
+ * Business time left until a stored due time on the case's calendar (what the
+ * targets count: outside working hours nothing is used up); negative, in plain
+ * time, once past. 24/7: the same as `timeLeft`.
+ */
+export function businessTimeLeft(view: Pick<CaseClockView, 'calendar'>, dueAt: string | Date | number, now: number): number {
+  const left = timeLeft(dueAt, now);
+  if (left <= 0 || view.calendar.kind === 'always') return left;
+  return businessMsBetween(view.calendar, now, dueAt);
+}
+
+/**
+ * The countdown's state by the case's own policy: 'none' without a due time
+ * or once done; else breached once past, at risk with less business time
+ * left than its warning lead.
+ */
+export function countdownState(dueAt: string | Date | null, now: number, done: boolean, view: Pick<CaseClockView, 'calendar' | 'warnLeadMinutes'>): SlaState | 'none' {
+  if (dueAt === null || done) return 'none';
+  return slaStateOf(businessTimeLeft(view, dueAt, now), view.warnLeadMinutes);
 }
 
 export interface SlaReading {

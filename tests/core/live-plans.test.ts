@@ -48,6 +48,7 @@ describe('plans:changed at the console core', () => {
         onAlert: none,
         onMention: none,
         onCallOffered: none,
+        onCallGone: none,
         onPresence: none,
         onQueueStats: none,
         onAgentStats: none,

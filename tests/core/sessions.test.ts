@@ -6,36 +6,18 @@
  * token shows the sign-in screen with the offline work kept; signing out
  * revokes the tokens on the hub; the refresh token is sealed like the cache key.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleCore, createConsoleCore, type SecretBox } from '../../src/main/core';
+import { type ConsoleCore, createConsoleCore } from '../../src/main/core';
 import type { RunningHub } from '../../src/hub/hub';
 import type { Case } from '../../src/shared/domain';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { call, consoleDir, goOffline, hubCase, loginVia, ok, type ProxiedConsole, settle } from './console-fixture';
 import { tempDir } from './fixtures';
 import { hubCases, hubToken, startLocalHub, waitFor } from './hub-fixture';
+import { keychain } from './keychain';
 
 const TTL_SECONDS = 3;
 
-/** An OS keychain stand-in: AES-GCM with a key only this object holds. */
-function keychain(): SecretBox {
-  const key = randomBytes(32);
-  return {
-    seal(plain) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
-    },
-    open(sealed) {
-      const raw = Buffer.from(sealed, 'base64');
-      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-    },
-  };
-}
 
 describe('sessions that fit field work', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;

@@ -7,10 +7,20 @@
  * The queue routing dialog keeps its reason in the audit row. An agent is
  * not offered the tab and the hub refuses them. Screenshots at 1440×900 and
  * 1024×700.
+ *
+ * The Plans and SLA tabs follow another admin's save live: another admin
+ * (their own sign-in, through the hub's API as their console does) saves
+ * while this admin has the tab open. With nothing edited, the tab shows the
+ * new values at once, without a reload. Over unsaved edits, the draft stays
+ * as typed, the notice says another admin saved, Save waits: Reload brings
+ * their values, Keep editing lets this admin go on and save over them (the
+ * save then names their document as the one it replaces: the hub takes it).
+ * Screenshots of the notice at 1440×900 and 1024×700.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { PlansSettings } from '../../src/shared/entitlements';
+import { DEFAULT_PLAN_ENTITLEMENTS, type PlanEntitlements, type PlansSettings } from '../../src/shared/entitlements';
+import type { SlaSettings } from '../../src/shared/protocol';
 import { shotPath, signIn, startSignedIn, type E2eEnv } from './harness';
 import { hubGet, hubLogin } from './hub-http';
 
@@ -26,7 +36,7 @@ describe('plan entitlements in the admin screen (Chromium)', () => {
   const audit = (action: string) => hubGet<{ entries: { entityId: string; reason: string | null; before: unknown; after: unknown }[] }>(env.hub.url, admin, `/api/audit?action=${action}`);
   /** The demo's SLA toasts (bottom left) closed, for the pictures. */
   const noToasts = async () => {
-    for (const close of await page.locator('.mantine-Notification-closeButton').all()) await close.click();
+    for (const close of await page.locator('.mantine-Notification-closeButton').all()) await close.click().catch(() => undefined);
     await page.locator('.mantine-Notification-root').first().waitFor({ state: 'detached', ...WAIT });
   };
   const openPlans = async () => {
@@ -124,6 +134,105 @@ describe('plan entitlements in the admin screen (Chromium)', () => {
     const supportId = (await hubGet<{ queues: { id: string; name: string }[] }>(env.hub.url, admin, '/api/queues')).queues.find((q) => q.name === 'Support')!.id;
     const rows = (await audit('queue.update')).entries.filter((e) => e.entityId === supportId);
     expect(rows[0]).toMatchObject({ after: { offerSeconds: 40 }, reason: 'Agents asked for more time to read an offer' });
+  });
+
+  describe('another admin’s save (live)', () => {
+    /** The other admin: a sign-in of their own, saving through the hub's API. */
+    let other: string;
+    const put = async <T,>(path: string, body: unknown): Promise<T> => {
+      const response = await fetch(new URL(path, env.hub.url), { method: 'PUT', headers: { authorization: `Bearer ${other}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (!response.ok) throw new Error(`PUT ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    };
+    const savePlans = (entitlements: PlanEntitlements, reason: string) => put<PlansSettings>('/api/admin/plans', { entitlements, reason });
+
+    beforeAll(async () => {
+      other = await hubLogin(env.hub.url, 'admin');
+    });
+
+    it('Plans: an untouched tab shows another admin’s save at once', async () => {
+      await nav('admin').click();
+      await page.getByTestId('admin-tab-plans').click();
+      await page.getByTestId('admin-plans').waitFor(WAIT);
+      // As the test above saved it.
+      expect(await row('plus').getByTestId('plan-incidents').inputValue()).toBe('5');
+
+      await savePlans({ ...DEFAULT_PLAN_ENTITLEMENTS, plus: { kind: 'per-incident', incidentsPerTerm: 7 } }, 'Seven for Plus');
+      // No reload, no other read: the hub's plans:changed reaches the tab.
+      await expect.poll(() => row('plus').getByTestId('plan-incidents').inputValue(), WAIT).toBe('7');
+      expect(await page.getByTestId('plans-newer').count()).toBe(0);
+      expect(await page.getByTestId('plans-state').textContent()).toContain('New cases are routed by these plans');
+      expect(await page.getByTestId('plans-save').isDisabled()).toBe(true);
+    });
+
+    it('Plans: over unsaved edits the draft stays, the notice shows, Save waits; Reload brings their values', async () => {
+      await row('plus').getByTestId('plan-incidents').fill('4');
+      await savePlans({ ...DEFAULT_PLAN_ENTITLEMENTS, plus: { kind: 'per-incident', incidentsPerTerm: 7 }, basic: { kind: 'package' } }, 'Basic gets a package');
+
+      const notice = page.getByTestId('plans-newer');
+      await notice.waitFor(WAIT);
+      expect(await notice.textContent()).toContain('Another admin saved changes');
+      // What the admin typed is kept; Save waits for Reload or Keep editing.
+      expect(await row('plus').getByTestId('plan-incidents').inputValue()).toBe('4');
+      expect(await row('basic').getByTestId('plan-kind').inputValue()).toBe('No support plan');
+      expect(await page.getByTestId('plans-save').isDisabled()).toBe(true);
+      await noToasts();
+      await page.screenshot({ path: shotPath('admin-plans-newer-1440.png') });
+      await page.setViewportSize({ width: 1024, height: 700 });
+      await page.screenshot({ path: shotPath('admin-plans-newer-1024.png') });
+      await page.setViewportSize({ width: 1440, height: 900 });
+
+      await page.getByTestId('plans-reload').click();
+      await expect.poll(() => row('plus').getByTestId('plan-incidents').inputValue(), WAIT).toBe('7');
+      expect(await row('basic').getByTestId('plan-kind').inputValue()).toBe('Support package');
+      expect(await page.getByTestId('plans-newer').count()).toBe(0);
+      expect(await page.getByTestId('plans-save').isDisabled()).toBe(true);
+    });
+
+    it('Plans: Keep editing keeps the draft, and a save then goes through', async () => {
+      await row('plus').getByTestId('plan-incidents').fill('9');
+      await savePlans({ ...DEFAULT_PLAN_ENTITLEMENTS, plus: { kind: 'per-incident', incidentsPerTerm: 7 }, basic: { kind: 'package' }, premium: { kind: 'premium' } }, 'Premium for Premium');
+      await page.getByTestId('plans-newer').waitFor(WAIT);
+      expect(await page.getByTestId('plans-save').isDisabled()).toBe(true);
+
+      await page.getByTestId('plans-keep').click();
+      await page.getByTestId('plans-newer').waitFor({ state: 'detached', ...WAIT });
+      expect(await row('plus').getByTestId('plan-incidents').inputValue()).toBe('9');
+      await page.getByTestId('plans-reason').fill('Nine for Plus, after reading theirs');
+      await page.getByTestId('plans-save').click();
+      await expect.poll(async () => (await hubGet<PlansSettings>(env.hub.url, other, '/api/admin/plans')).entitlements.plus, WAIT).toEqual({ kind: 'per-incident', incidentsPerTerm: 9 });
+      // Its own save is no news to the tab.
+      await expect.poll(() => page.getByTestId('plans-state').textContent(), WAIT).toContain('New cases are routed by these plans');
+      expect(await page.getByTestId('plans-newer').count()).toBe(0);
+    });
+
+    it('SLA: an untouched tab shows another admin’s save at once; over edits the notice, and Reload', async () => {
+      await page.getByTestId('admin-tab-sla').click();
+      await page.getByTestId('admin-sla').waitFor(WAIT);
+      const name = page.getByTestId('sla-policy-name');
+      const before = await hubGet<SlaSettings>(env.hub.url, other, '/api/admin/sla-policies');
+      const named = (n: string): SlaSettings => ({ ...before, policies: { ...before.policies, default: { ...before.policies.default, name: n } } });
+
+      await put<SlaSettings>('/api/admin/sla-policies', { ...named('Standard (from the other admin)'), reason: 'Renamed' });
+      await expect.poll(() => name.inputValue(), WAIT).toBe('Standard (from the other admin)');
+      expect(await page.getByTestId('sla-newer').count()).toBe(0);
+      expect(await page.getByTestId('sla-save').isDisabled()).toBe(true);
+
+      await name.fill('My own name');
+      await put<SlaSettings>('/api/admin/sla-policies', { ...named('Standard, again renamed'), reason: 'Renamed again' });
+      await page.getByTestId('sla-newer').waitFor(WAIT);
+      expect(await name.inputValue()).toBe('My own name');
+      expect(await page.getByTestId('sla-save').isDisabled()).toBe(true);
+      await noToasts();
+      await page.screenshot({ path: shotPath('admin-sla-newer-1440.png') });
+      await page.setViewportSize({ width: 1024, height: 700 });
+      await page.screenshot({ path: shotPath('admin-sla-newer-1024.png') });
+      await page.setViewportSize({ width: 1440, height: 900 });
+
+      await page.getByTestId('sla-reload').click();
+      await expect.poll(() => name.inputValue(), WAIT).toBe('Standard, again renamed');
+      expect(await page.getByTestId('sla-newer').count()).toBe(0);
+    });
   });
 
   it('is not offered to an agent, and the hub refuses them', async () => {

@@ -1,8 +1,11 @@
 /**
  * The console in the user's language, in a real Chromium: a browser whose
  * language is Russian gets the sign-in and the queue in Russian (the count's
- * plural form right for the number shown); Íslenska picked in the user menu
- * changes the texts at once and is still there after a reload. Screenshots:
+ * plural form right for the number shown), and a notice the core made (a
+ * case reassigned away) worded in Russian from its key; Íslenska picked in the user menu
+ * changes the texts at once and is still there after a reload. With the hub
+ * gone, the sync popover says why the last sync failed in Russian (the core
+ * sends the reason as a key). Screenshots:
  * Russian at 1440×900, Icelandic at 1024×700 (the longer texts keep the
  * layout: nothing off the screen, the queue's SLA and age columns in view).
  */
@@ -10,6 +13,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { shotPath, signIn, startE2e, type E2eEnv } from './harness';
+import { hubGet, hubLogin } from './hub-http';
 
 const WAIT = { timeout: 30_000, interval: 100 };
 const LAPTOP = { width: 1024, height: 700 };
@@ -42,7 +46,8 @@ describe('the console in the user’s language (Chromium)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    env = await startE2e();
+    // The proxy: one test takes the hub away to see why the sync failed, in Russian.
+    env = await startE2e({ proxy: true });
     // What a Russian OS or browser tells the page: navigator.language "ru-RU", Accept-Language ru-RU.
     context = await env.browser.newContext({ locale: 'ru-RU', viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
@@ -87,6 +92,58 @@ describe('the console in the user’s language (Chromium)', () => {
     expect(await page.getByTestId('case-number').textContent()).toMatch(/^Обращение №\d+$/);
     expect(await inViewport(page.getByTestId('composer-send'), 1440, 900)).toBe(true);
     await page.screenshot({ path: shotPath('i18n-ru-case-1440.png') });
+  });
+
+  it('words a notice the core made in Russian: a case reassigned away by a supervisor', async () => {
+    // A case of ana's, moved back to its queue by sam on the hub: the core writes the notice (key and facts), the window words it.
+    const sam = await hubLogin(env.hub.url, 'sam');
+    const me = await hubGet<{ user: { id: string } }>(env.hub.url, await hubLogin(env.hub.url, 'ana'), '/api/me');
+    type Row = { id: string; number: number; assigneeId: string | null; status: string };
+    let mine: Row | undefined;
+    for (let offset = 0; !mine; offset += 500) {
+      const page = await hubGet<{ cases: Row[] }>(env.hub.url, sam, `/api/cases?limit=500&offset=${offset}`);
+      if (page.cases.length === 0) break;
+      mine = page.cases.find((c) => c.assigneeId === me.user.id && !['solved', 'closed'].includes(c.status));
+    }
+    expect(mine).toBeDefined();
+    const moved = await fetch(new URL('/api/cases/reassign', env.hub.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${sam}` },
+      body: JSON.stringify({ caseIds: [mine!.id], assigneeId: null }),
+    });
+    expect(moved.status).toBe(200);
+    await expect.poll(() => page.getByTestId('notices-button').getAttribute('data-count'), WAIT).not.toBe('0');
+    await page.getByTestId('notices-button').click();
+    const text = page.locator(`[data-testid="notice"][data-kind="reassigned"] [data-testid="notice-text"]`).first();
+    await expect.poll(() => text.textContent(), WAIT).toMatch(new RegExp(`^Обращение №${mine!.number} «.*» передано в очередь «.*»\\.$`));
+    expect(await text.textContent()).not.toMatch(/reassigned|queue/);
+    await page.keyboard.press('Escape');
+    await page.locator('.mantine-Drawer-content').waitFor({ state: 'hidden', ...WAIT });
+  });
+
+  it('says why the last sync failed in Russian (the core sends it as a key), at 1440×900 and 1024×700', async () => {
+    env.proxy!.setOnline(false);
+    try {
+      await page.getByTestId('sync-now').click();
+      // The sync popover: the hub's address in a Russian sentence, not the core's English.
+      await page.getByTestId('connection-indicator').hover();
+      const tooltip = page.getByRole('tooltip');
+      await expect.poll(() => tooltip.textContent(), WAIT).toMatch(/Последняя синхронизация не удалась: Хаб http:\/\/127\.0\.0\.1:\d+ недоступен\./);
+      expect(await tooltip.textContent()).not.toMatch(/unreachable/);
+      await page.screenshot({ path: shotPath('i18n-ru-sync-failed-1440.png') });
+      await page.setViewportSize(LAPTOP);
+      await page.getByTestId('connection-indicator').hover();
+      await expect.poll(() => tooltip.isVisible(), WAIT).toBe(true);
+      expect(await inViewport(tooltip, LAPTOP.width, LAPTOP.height)).toBe(true);
+      await page.screenshot({ path: shotPath('i18n-ru-sync-failed-1024.png') });
+    } finally {
+      // The hub back, whatever happened above, so the tests after this one run online.
+      await page.setViewportSize({ width: 1440, height: 900 });
+      env.proxy!.setOnline(true);
+    }
+    await page.getByTestId('sync-now').click();
+    await expect.poll(() => page.getByTestId('connection-indicator').getAttribute('data-connection'), WAIT).toBe('online');
+    await page.mouse.move(0, 0);
   });
 
   it('switches to Íslenska from the user menu at once, and keeps it after a reload', async () => {

@@ -1,13 +1,12 @@
 /**
  * The console's theme follows the OS, in a real Chromium: a browser that
- * prefers dark gets the sign-in and the console dark; axe finds no serious or
- * critical WCAG 2.1 A/AA violation (colour contrast included) on the agent's
- * main screen — the queue and an open case with its composer — in dark;
- * "Light" in the user menu applies at once, survives a reload and wins over
- * the OS; "System" follows the OS again, live. Screenshots: dark at 1440×900
- * and 1024×700, light at 1440×900.
+ * prefers dark gets the sign-in and the console dark (its panels too, not white
+ * modules on a dark page); "Light" in the user menu applies at once, survives a
+ * reload and wins over the OS; "System" follows the OS again, live.
+ * Screenshots: dark at 1440×900 and 1024×700, light at 1440×900. Contrast in
+ * the dark scheme is axe's to check, on every screen and dialog, in
+ * a11y.test.ts (both schemes by default).
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { shotPath, signIn, startE2e, type E2eEnv } from './harness';
@@ -18,30 +17,11 @@ const LAPTOP = { width: 1024, height: 700 };
 const BODY = { dark: 'rgb(36, 36, 36)', light: 'rgb(255, 255, 255)' };
 
 // What runs in the page (this file is type-checked without the DOM's types).
-declare const document: { body: object; querySelectorAll(selector: string): ArrayLike<object> };
-declare function getComputedStyle(element: object): { backgroundColor: string; opacity: string; transform: string };
+declare const document: { body: object };
+declare function getComputedStyle(element: object): { backgroundColor: string };
 
 const scheme = (page: Page) => page.getAttribute('html', 'data-mantine-color-scheme');
 const bodyBackground = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-
-/** axe's serious and critical WCAG 2.1 A/AA findings on the page as it is, with the colours it measured for contrast. */
-async function axeFindings(page: Page): Promise<string[]> {
-  // Dialogs and menus fade in: axe measures what is painted.
-  await page.waitForFunction(
-    () => Array.from(document.querySelectorAll('.mantine-Modal-content, .mantine-Menu-dropdown, .mantine-Popover-dropdown')).every((el) => getComputedStyle(el).opacity === '1'),
-    undefined,
-    WAIT,
-  );
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) =>
-      v.nodes.map((n) => {
-        const data = n.any.find((c) => c.id === 'color-contrast')?.data as { fgColor?: string; bgColor?: string; contrastRatio?: number } | undefined;
-        return `${v.id}: ${n.target.join(' ')}${data?.fgColor ? ` — ${data.fgColor} on ${data.bgColor} (${data.contrastRatio}:1)` : ''}`;
-      }),
-    );
-}
 
 async function pickTheme(page: Page, choice: 'auto' | 'light' | 'dark'): Promise<void> {
   await page.getByTestId('user-menu').click();
@@ -76,34 +56,29 @@ describe('the theme follows the OS (Chromium)', () => {
     await page.getByTestId('login-form').waitFor(WAIT);
     await expect.poll(() => scheme(page), WAIT).toBe('dark');
     expect(await bodyBackground(page)).toBe(BODY.dark);
-    expect(await axeFindings(page)).toEqual([]);
     await shot('theme-dark-login-1440.png');
   });
 
-  it('shows the agent’s queue and an open case dark, with no serious or critical axe finding', async () => {
+  it('shows the agent’s queue and an open case dark', async () => {
     await signIn(page, 'ana');
     expect(await scheme(page)).toBe('dark');
     expect(await bodyBackground(page)).toBe(BODY.dark);
     // The queue's panel is dark too, not a white module on a dark page.
     expect(await page.getByTestId('queue-list').evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(BODY.light);
-    expect(await axeFindings(page)).toEqual([]);
     await shot('theme-dark-queue-1440.png');
 
     await page.getByTestId('queue-row').first().click();
     await page.getByTestId('case-view').waitFor(WAIT);
     await page.getByTestId('composer-send').waitFor(WAIT);
     expect(await page.getByTestId('case-view').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(BODY.dark);
-    expect(await axeFindings(page)).toEqual([]);
     await shot('theme-dark-case-1440.png');
 
     await page.setViewportSize(LAPTOP);
     await page.getByTestId('composer-send').waitFor(WAIT);
-    expect(await axeFindings(page)).toEqual([]);
     await shot('theme-dark-case-1024.png');
 
     await page.getByTestId('user-menu').click();
     await page.locator('[data-testid="theme-option"][data-scheme="auto"][aria-current="true"]').waitFor(WAIT);
-    expect(await axeFindings(page)).toEqual([]);
     await shot('theme-dark-user-menu-1024.png');
     await page.keyboard.press('Escape');
     await page.setViewportSize({ width: 1440, height: 900 });

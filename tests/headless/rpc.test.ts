@@ -138,7 +138,7 @@ describe('JSON-RPC requests', () => {
   it('-32602 with data.code invalid_input when the params fail the schema', async () => {
     const { handlers, seen } = standIn();
     const response = await reply(handlers, request(1, 'cases.get', { id: 'not-a-uuid' }));
-    expect(response).toEqual({ jsonrpc: '2.0', id: 1, error: { code: -32602, message: expect.stringContaining('id'), data: { code: 'invalid_input' } } });
+    expect(response).toEqual({ jsonrpc: '2.0', id: 1, error: { code: -32602, message: expect.stringContaining('id'), data: { code: 'invalid_input', wording: { key: 'core.invalidInput', params: { detail: expect.stringContaining('id') } } } } });
     expect(await reply(handlers, request(2, 'cases.list', { limit: 'lots' }))).toMatchObject({ error: { code: -32602, data: { code: 'invalid_input' } } });
     expect(seen).toEqual([]);
   });

@@ -3,7 +3,8 @@
  * backends): the defaults until a save; a save is audited (`plans.update`,
  * the changed fields before and after, the reason); only admins read or save;
  * an invalid table is refused with the plan and field named and changes
- * nothing; and new cases are routed by the saved table — a basic customer
+ * nothing; a save whose `expected` (the table the admin's edit started
+ * from) is no longer kept is refused with 409 and changes nothing; and new cases are routed by the saved table — a basic customer
  * made per-incident writes to Support and stays there instead of going to
  * Sales.
  */
@@ -103,6 +104,31 @@ describe.each(backends)('admin plan entitlements on $name', (backend) => {
     } finally {
       sockets.closeAll();
     }
+  });
+
+  it('saves only over the table the admin started from: a stale `expected` gets 409 and changes nothing', async () => {
+    const start = await read();
+    const entries = (await audit()).length;
+    // Another admin saves first (no `expected`: API clients written before it keep working).
+    const theirs: PlanEntitlements = { ...start, premium: { kind: 'premium' } };
+    expect((await put(admin, { entitlements: theirs, reason: 'the other admin' })).status).toBe(200);
+
+    // This admin's draft started from `start`: refused, nothing written, nothing audited.
+    const mine: PlanEntitlements = { ...start, plus: { kind: 'per-incident', incidentsPerTerm: 9 } };
+    const stale = await put(admin, { entitlements: mine, expected: { entitlements: start } });
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toMatchObject({ error: 'conflict', message: 'another admin saved changes since you opened this', wording: { key: 'hub.settingsConflict' } });
+    expect(await read()).toEqual(theirs);
+    expect(await audit()).toHaveLength(entries + 1);
+
+    // Over the table the hub keeps (its keys in another order: the comparison ignores order), the save goes through.
+    const reordered = Object.fromEntries(Object.entries(theirs).reverse()) as PlanEntitlements;
+    const current = await put(admin, { entitlements: mine, expected: { entitlements: reordered } });
+    expect(current.status).toBe(200);
+    expect(await read()).toEqual(mine);
+    // As it was, for the tests below.
+    expect((await put(admin, { entitlements: start, expected: { entitlements: mine } })).status).toBe(200);
+    expect((await put(admin, { entitlements: start, expected: { entitlements: { ...start, plus: { kind: 'bogus' } } } })).status).toBe(400);
   });
 
   it('refuses an invalid table with 400, naming the plan and the field, and changes nothing', async () => {

@@ -2,7 +2,9 @@
  * What the admin screen reads and saves (both backends): every queue's
  * routing (GET /api/admin/queues/routing, admins only) follows a PUT of one
  * queue's, whose optional reason goes into its audit row; an SLA save carries
- * the admin's reason into its audit row.
+ * the admin's reason into its audit row, and one whose `expected` (the
+ * document the admin's edit started from) is no longer kept gets 409 and
+ * changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueRoutingView, SlaSettings } from '../../src/shared/protocol';
@@ -55,5 +57,27 @@ describe.each(backends)('admin routing and SLA settings on $name', (backend) => 
     expect(stored.reason).toBeUndefined();
     const audit = (await (await hub.get('/api/audit?action=sla.update', admin)).json()) as { entries: { reason: string | null }[] };
     expect(audit.entries.map((e) => e.reason)).toEqual(['Plus customers asked for faster answers']);
+  });
+
+  it('saves the SLA policies only over the document the admin started from: a stale `expected` gets 409 and changes nothing', async () => {
+    const read = async () => (await (await hub.get('/api/admin/sla-policies', admin)).json()) as SlaSettings;
+    const audited = async () => ((await (await hub.get('/api/audit?action=sla.update', admin)).json()) as { entries: unknown[] }).entries.length;
+    const start = await read();
+    const named = (name: string): SlaSettings => ({ ...start, policies: { ...start.policies, default: { ...start.policies.default, name } } });
+    // Another admin saves first, without `expected` (API clients written before it keep working).
+    expect((await put(hub, admin, '/api/admin/sla-policies', named('From the other admin'))).status).toBe(200);
+    const entries = await audited();
+
+    const stale = await put(hub, admin, '/api/admin/sla-policies', { ...named('Mine'), expected: start });
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toMatchObject({ error: 'conflict', message: 'another admin saved changes since you opened this', wording: { key: 'hub.settingsConflict' } });
+    expect((await read()).policies.default.name).toBe('From the other admin');
+    expect(await audited()).toBe(entries);
+
+    // Over what the hub keeps (as it answered it: jsonb's key order), the save goes through.
+    const current = await put(hub, admin, '/api/admin/sla-policies', { ...named('Mine'), expected: await read() });
+    expect(current.status).toBe(200);
+    expect((await read()).policies.default.name).toBe('Mine');
+    expect(await audited()).toBe(entries + 1);
   });
 });

@@ -80,6 +80,7 @@ describe.each(backends)('agent statistics on $name', (backend) => {
           skills: ['billing', 'es'],
           capacity: 4,
           activeCases: 3,
+          onCall: null,
           handledToday: 3,
           averageHandleSeconds: (60 * 60 + 20 * 60 + 50 * 60) / 3,
         });

@@ -57,7 +57,7 @@ describe.each(backends)('hub API on $name', (backend) => {
       const response = await hub.post('/api/auth/login', body);
       expect(response.status).toBe(401);
       const answer = (await response.json()) as Record<string, unknown>;
-      expect(answer).toEqual({ error: 'unauthorized', message: 'wrong username or password' });
+      expect(answer).toEqual({ error: 'unauthorized', message: 'wrong username or password', wording: { key: 'hub.wrongPassword' } });
     });
 
     it('answers a malformed login body with 400 naming the field', async () => {

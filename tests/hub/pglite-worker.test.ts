@@ -145,10 +145,44 @@ describe('embedded PGlite in a worker thread', () => {
     expect(order).toEqual(['inside', 'outside']);
   });
 
+  it("sends a transaction's first statements with its BEGIN: held in the worker until the one before it ends, then run in order", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let opened!: () => void;
+    const isOpen = new Promise<void>((resolve) => (opened = resolve));
+    const first = database.db.transaction(async (tx) => {
+      await tx.execute(sql`INSERT INTO worker_probe (id, note) VALUES (8, 'eight')`);
+      opened();
+      await released;
+    });
+    await isOpen;
+    let started = false;
+    const second = database.db.transaction(async (tx) => {
+      started = true;
+      const [seen] = await Promise.all([
+        tx.execute(sql`SELECT note FROM worker_probe WHERE id = 8`),
+        tx.execute(sql`UPDATE worker_probe SET note = 'eight, then nine' WHERE id = 8`),
+      ]);
+      return (seen as unknown as { rows: { note: string }[] }).rows;
+    });
+    // One turn of the event loop: the second callback has run, though the first transaction still holds the database
+    // (waiting for its BEGIN to be answered, it could not have).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toBe(true);
+    release();
+    await first;
+    expect(await second).toEqual([{ note: 'eight' }]);
+    const after = (await database.db.execute(sql`SELECT note FROM worker_probe WHERE id = 8`)) as unknown as { rows: { note: string }[] };
+    expect(after.rows).toEqual([{ note: 'eight, then nine' }]);
+  });
+
   // Last: it closes the database the others use.
   it('closes: the worker ends and later queries fail', async () => {
     await database.close();
     expect(await database.ping()).toBe(false);
     expect(databaseError(await caught(database.db.execute(sql`SELECT 1`)))).toMatchObject({ message: 'PGlite is closed' });
+    // A transaction too: its BEGIN fails, and so does what it sent with it.
+    const error = await caught(database.db.transaction(async (tx) => tx.execute(sql`SELECT 1`)));
+    expect(String((error as Error).message) + String(databaseError(error).message)).toContain('PGlite is closed');
   });
 });

@@ -11,12 +11,12 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
-import type { Case, Priority } from '../../src/shared/domain';
+import type { Case, Customer, Priority } from '../../src/shared/domain';
 import { type SlaAlert, SlaAlertSchema, type SlaSettings, type SyncPushResponse } from '../../src/shared/protocol';
 import { DEFAULT_SLA_POLICY } from '../../src/shared/sla';
 import { startHub, type HubOptions, type RunningHub } from '../../src/hub/hub';
 import { backends, startTestHub, type TestHub } from './backends';
-import { liveSockets, me, queueNamed, waitFor } from './helpers';
+import { liveSockets, me, pullAll, queueNamed, waitFor } from './helpers';
 
 const NEVER = 3_600_000;
 const MINUTE = 60_000;
@@ -34,7 +34,7 @@ async function send(url: string, method: string, path: string, token: string, bo
 }
 
 /** An agent's new case, assigned to `assigneeId`, as the console pushes it. */
-async function createCase(url: string, token: string, queueId: string, assigneeId: string, priority: Priority): Promise<Case> {
+async function createCase(url: string, token: string, queueId: string, assigneeId: string, priority: Priority, customerId: string | null = null): Promise<Case> {
   const id = uuidv7();
   const mutation = {
     id: uuidv7(),
@@ -42,7 +42,7 @@ async function createCase(url: string, token: string, queueId: string, assigneeI
     kind: 'case.create',
     entityId: id,
     baseVersion: 0,
-    payload: { case: { id, subject: `SLA ${priority} ${id.slice(-4)}`, status: 'open', priority, channel: 'phone', customerId: null, deviceId: null, queueId, assigneeId, language: 'en', tags: [] } },
+    payload: { case: { id, subject: `SLA ${priority} ${id.slice(-4)}`, status: 'open', priority, channel: 'phone', customerId, deviceId: null, queueId, assigneeId, language: 'en', tags: [] } },
   };
   const response = await send(url, 'POST', '/api/sync/push', token, { mutations: [mutation] });
   const [result] = ((await response.json()) as SyncPushResponse).results;
@@ -58,7 +58,8 @@ describe.each(backends)('SLA warnings and breaches on $name', (backend) => {
   let support: string;
 
   beforeAll(async () => {
-    hub = await startTestHub(backend, { slaIntervalMs: NEVER, slaWarnMinutes: 15 });
+    // No warning lead for every policy: each policy's own (the default's is set to 15 minutes below).
+    hub = await startTestHub(backend, { slaIntervalMs: NEVER });
     const [ivan, dewi, sam, admin] = await Promise.all(['ivan', 'dewi', 'sam', 'admin'].map((u) => hub.login(u)));
     tokens = { ivan: ivan!, dewi: dewi!, sam: sam!, admin: admin! };
     ids = { ivan: (await me(hub, tokens.ivan)).user.id, dewi: (await me(hub, tokens.dewi)).user.id };
@@ -73,7 +74,7 @@ describe.each(backends)('SLA warnings and breaches on $name', (backend) => {
     expect((await send(hub.url, 'GET', '/api/admin/sla-policies', tokens.sam)).status).toBe(403);
     const initial = (await (await send(hub.url, 'GET', '/api/admin/sla-policies', tokens.admin)).json()) as SlaSettings;
     expect(initial.policies.default.name).toBe(DEFAULT_SLA_POLICY.name);
-    const next: SlaSettings = { policies: { default: { ...DEFAULT_SLA_POLICY, targets: { ...DEFAULT_SLA_POLICY.targets, urgent: { firstResponseMinutes: 30, resolutionMinutes: 120 } } }, byPlan: {} }, queueCalendars: {} };
+    const next: SlaSettings = { policies: { default: { ...DEFAULT_SLA_POLICY, warnLeadMinutes: 15, targets: { ...DEFAULT_SLA_POLICY.targets, urgent: { firstResponseMinutes: 30, resolutionMinutes: 120 } } }, byPlan: {} }, queueCalendars: {} };
     expect((await send(hub.url, 'PUT', '/api/admin/sla-policies', tokens.sam, next)).status).toBe(403);
     expect((await send(hub.url, 'PUT', '/api/admin/sla-policies', tokens.admin, { ...next, policies: { default: { ...next.policies.default, calendar: { kind: 'business', timeZone: 'Mars/Olympus', week: { mon: [{ start: '09:00', end: '17:00' }] } } } } })).status).toBe(400);
     expect((await send(hub.url, 'PUT', '/api/admin/sla-policies', tokens.admin, next)).status).toBe(200);
@@ -107,6 +108,42 @@ describe.each(backends)('SLA warnings and breaches on $name', (backend) => {
     await hub.sla.check(new Date(Date.parse(theirs.createdAt) + 241 * MINUTE));
     await waitFor(async () => (about(toDewi, theirs.id).includes('breach:first_response') ? true : undefined));
     expect(about(toDewi, mine.id)).toEqual([]);
+  });
+});
+
+describe.each(backends)('SLA alerts by each case’s own policy on $name', (backend) => {
+  let hub: TestHub;
+  let tokens: Record<'ivan' | 'admin' | 'sam', string>;
+
+  beforeAll(async () => {
+    hub = await startTestHub(backend, { slaIntervalMs: NEVER });
+    const [ivan, admin, sam] = await Promise.all(['ivan', 'admin', 'sam'].map((u) => hub.login(u)));
+    tokens = { ivan: ivan!, admin: admin!, sam: sam! };
+  }, 60_000);
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  it("warns by the plan's own warning lead, as the console's countdown turns, and the default's for a case without one", async () => {
+    const urgent = { firstResponseMinutes: 30, resolutionMinutes: 600 };
+    const standard = { ...DEFAULT_SLA_POLICY, warnLeadMinutes: 15, targets: { ...DEFAULT_SLA_POLICY.targets, urgent } };
+    const premium = { ...standard, name: 'Premium', warnLeadMinutes: 25 };
+    const doc: SlaSettings = { policies: { default: standard, byPlan: { premium } }, queueCalendars: {} };
+    expect((await send(hub.url, 'PUT', '/api/admin/sla-policies', tokens.admin, doc)).status).toBe(200);
+    const customers = (await pullAll(hub, tokens.sam)).changes.filter((c) => c.entity === 'customer' && c.op === 'upsert').map((c) => c.row as Customer);
+    const vip = customers.find((c) => c.plan === 'premium')!;
+    const support = (await queueNamed(hub, tokens.sam, 'Support')).id;
+    const ivanId = (await me(hub, tokens.ivan)).user.id;
+    const theirs = await createCase(hub.url, tokens.ivan, support, ivanId, 'urgent', vip.id);
+    const anyone = await createCase(hub.url, tokens.ivan, support, ivanId, 'urgent');
+    expect(Date.parse(theirs.slaDueAt!) - Date.parse(theirs.createdAt)).toBe(30 * MINUTE);
+    // 20 minutes left of both: inside premium's 25, outside the default's 15.
+    const at = new Date(Math.max(Date.parse(theirs.slaDueAt!), Date.parse(anyone.slaDueAt!)) - 20 * MINUTE);
+    const told = await hub.sla.check(at);
+    expect(about(told, theirs.id)).toEqual(['warning:first_response']);
+    expect(about(told, anyone.id)).toEqual([]);
+    // 10 minutes left: now the default's too.
+    expect(about(await hub.sla.check(new Date(Date.parse(anyone.slaDueAt!) - 10 * MINUTE)), anyone.id)).toEqual(['warning:first_response']);
   });
 });
 

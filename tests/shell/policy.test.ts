@@ -2,9 +2,11 @@
  * The managed-workstation policy (src/main/policy): where each OS keeps it,
  * what a valid one says, that one which is there but malformed stops the
  * start (never silently ignored), and the precedence policy > user setting >
- * default for the hub and for auto-update. Then the hub lock against a real
- * demo hub: a login goes to the policy's hub whatever the renderer sends, and
- * a session left on another hub is ended.
+ * default for the hub and for auto-update; the one loader every shell uses
+ * (and its test override, honoured only where the OS has no policy). Then the
+ * hub lock, enforced by the console core, against a real demo hub: a login
+ * goes to the policy's hub whatever the renderer sends, one naming another is
+ * refused with a worded error, and a session left on another hub is ended.
  */
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,9 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHub } from '../../src/hub/hub';
 import { type ConsoleCore, createConsoleCore, dispatch } from '../../src/main/core';
 import {
-  endSessionOnOtherHub,
+  loadConsoleSettings,
   loadPolicy,
-  lockHub,
   type Policy,
   PolicyError,
   policyPath,
@@ -24,9 +25,8 @@ import {
   sameHub,
   userSettingsFromEnv,
 } from '../../src/main/policy';
-import type { ApiHandlers, SessionInfo } from '../../src/shared/api';
 import { startDemoHub } from '../core/hub-fixture';
-import { aUser, tempDir } from '../core/fixtures';
+import { tempDir } from '../core/fixtures';
 
 const DEFAULT_HUB = 'http://127.0.0.1:4710';
 const readText = (path: string) => readFileSync(path, 'utf8');
@@ -192,21 +192,40 @@ describe('precedence: policy > user setting > default', () => {
   });
 });
 
-describe('the hub lock', () => {
-  it('sends every login to the locked hub and refuses one naming another', async () => {
-    const logins: unknown[] = [];
-    const info: SessionInfo = { user: aUser(), hubUrl: 'https://hub.corp.example' };
-    const handlers = lockHub({ 'session.login': async (input: unknown) => (logins.push(input), info) } as unknown as ApiHandlers, 'https://hub.corp.example');
-    const login = (input: object) => dispatch(handlers, 'session.login', { username: 'ana', password: 'demo', ...input });
+describe('the one loader of the shells', () => {
+  const files: Record<string, string> = {};
+  const fakeRead = (path: string) => {
+    const text = files[path];
+    if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    return text;
+  };
+  const load = (env: Record<string, string>, hubUrl?: string) => loadConsoleSettings({ platform: 'linux', env, readText: fakeRead, defaultHubUrl: DEFAULT_HUB, hubUrl });
 
-    expect(await login({})).toEqual({ ok: true, value: info });
-    expect(await login({ hubUrl: 'https://HUB.corp.example/' })).toEqual({ ok: true, value: info });
-    const refused = await login({ hubUrl: 'https://my-own-hub.example' });
-    expect(refused).toEqual({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/policy fixes the hub to https:\/\/hub\.corp\.example/) } });
-    expect(logins).toEqual([
-      { username: 'ana', password: 'demo', hubUrl: 'https://hub.corp.example' },
-      { username: 'ana', password: 'demo', hubUrl: 'https://hub.corp.example' },
-    ]);
+  it('passes the policy’s hub to the core as locked, over the environment and the shell’s flag', () => {
+    files['/etc/switchboard/policy.json'] = JSON.stringify({ hubUrl: 'https://hub.corp.example' });
+    const settings = load({ SWITCHBOARD_HUB_URL: 'https://mine.example' }, 'https://flag.example');
+    expect(settings.core).toEqual({ hubUrl: 'https://hub.corp.example', allowInsecureHub: false, lockedHubUrl: 'https://hub.corp.example' });
+    expect(settings.policy?.path).toBe('/etc/switchboard/policy.json');
+    delete files['/etc/switchboard/policy.json'];
+  });
+
+  it('without a policy: the flag over the environment, nothing locked', () => {
+    expect(load({ SWITCHBOARD_HUB_URL: 'https://mine.example' }, 'https://flag.example').core).toEqual({ hubUrl: 'https://flag.example', allowInsecureHub: false });
+    expect(load({ SWITCHBOARD_HUB_URL: 'https://mine.example' }).core).toEqual({ hubUrl: 'https://mine.example', allowInsecureHub: false });
+  });
+
+  it('reads SWITCHBOARD_POLICY_FILE only where the OS has no policy file, so it can never loosen one', () => {
+    files['/tmp/test-policy.json'] = JSON.stringify({ hubUrl: 'https://test-hub.example' });
+    expect(load({ SWITCHBOARD_POLICY_FILE: '/tmp/test-policy.json' }).core.lockedHubUrl).toBe('https://test-hub.example');
+    // An OS policy that fixes nothing still rules: the override is not read.
+    files['/etc/switchboard/policy.json'] = '{}';
+    expect(load({ SWITCHBOARD_POLICY_FILE: '/tmp/test-policy.json' }).core.lockedHubUrl).toBeUndefined();
+    files['/etc/switchboard/policy.json'] = JSON.stringify({ hubUrl: 'https://hub.corp.example' });
+    expect(load({ SWITCHBOARD_POLICY_FILE: '/tmp/test-policy.json' }).core.lockedHubUrl).toBe('https://hub.corp.example');
+    delete files['/etc/switchboard/policy.json'];
+    // An invalid override stops the start like an invalid OS policy.
+    files['/tmp/bad-policy.json'] = '{"hubURL": "https://typo.example"}';
+    expect(() => load({ SWITCHBOARD_POLICY_FILE: '/tmp/bad-policy.json' })).toThrow(PolicyError);
   });
 
   it('tells one hub from another', () => {
@@ -217,12 +236,12 @@ describe('the hub lock', () => {
   });
 });
 
-describe('the hub lock on a real console core and demo hub', () => {
+describe('the hub lock, enforced by the console core, on a real demo hub', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
   let hub: RunningHub;
   const cores: ConsoleCore[] = [];
-  const open = async (hubUrl: string) => {
-    const core = await createConsoleCore({ dataDir: join(dir.path, 'console'), hubUrl });
+  const open = async (opts: { hubUrl?: string; lockedHubUrl?: string }) => {
+    const core = await createConsoleCore({ dataDir: join(dir.path, 'console'), ...opts });
     cores.push(core);
     return core;
   };
@@ -237,32 +256,32 @@ describe('the hub lock on a real console core and demo hub', () => {
     await dir?.remove();
   });
 
-  it('ends a session signed in on another hub before the policy, and logs in only to the locked hub', async () => {
+  it('ends a session signed in on another hub before the policy, and signs in only to the locked hub', async () => {
     // Two spellings of the one demo hub stand for two hubs: the user's earlier one and the policy's.
     const earlierHub = hub.url;
     const lockedHub = hub.url.replace('127.0.0.1', 'localhost');
     expect(sameHub(earlierHub, lockedHub)).toBe(false);
 
-    const before = await open(earlierHub);
+    const before = await open({ hubUrl: earlierHub });
     expect(await dispatch(before.handlers, 'session.login', { username: 'ana', password: 'demo' })).toMatchObject({ ok: true, value: { hubUrl: earlierHub } });
+    expect(await dispatch(before.handlers, 'session.hub', {})).toEqual({ ok: true, value: { hubUrl: earlierHub, lockedByPolicy: false } });
     await before.close();
 
-    const core = await open(lockedHub);
-    expect(await dispatch(core.handlers, 'session.current', {})).toMatchObject({ ok: true, value: { hubUrl: earlierHub } });
-    expect(await endSessionOnOtherHub(core.handlers, lockedHub)).toBe(earlierHub);
+    // The policy now fixes the other hub: the restored session is ended at start.
+    const core = await open({ hubUrl: earlierHub, lockedHubUrl: lockedHub });
     expect(await dispatch(core.handlers, 'session.current', {})).toEqual({ ok: true, value: null });
-    // Nothing left to end the second time.
-    expect(await endSessionOnOtherHub(core.handlers, lockedHub)).toBeNull();
+    // The renderer learns of the lock through the API.
+    expect(await dispatch(core.handlers, 'session.hub', {})).toEqual({ ok: true, value: { hubUrl: lockedHub, lockedByPolicy: true } });
 
-    // Without the lock the core goes back to the hub it remembers.
-    expect(await dispatch(core.handlers, 'session.login', { username: 'ana', password: 'demo' })).toMatchObject({ ok: true, value: { hubUrl: earlierHub } });
+    // A sign-in naming another hub is refused, in English and as a key the window words.
+    const refused = await dispatch(core.handlers, 'session.login', { username: 'ana', password: 'demo', hubUrl: earlierHub });
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/policy fixes the hub to http:\/\/localhost/), wording: { key: 'policy.hubLocked', params: { hubUrl: lockedHub } } },
+    });
+    // Another spelling of the locked hub is the locked hub; no address at all goes there too (not to the hub the cache remembers).
+    expect(await dispatch(core.handlers, 'session.login', { username: 'ana', password: 'demo', hubUrl: lockedHub.replace('localhost', 'LOCALHOST') })).toMatchObject({ ok: true, value: { hubUrl: lockedHub } });
     expect(await dispatch(core.handlers, 'session.logout', {})).toEqual({ ok: true, value: null });
-
-    const locked = lockHub(core.handlers, lockedHub);
-    const refused = await dispatch(locked, 'session.login', { username: 'ana', password: 'demo', hubUrl: earlierHub });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    const loggedIn = await dispatch(locked, 'session.login', { username: 'ana', password: 'demo' });
-    expect(loggedIn).toMatchObject({ ok: true, value: { hubUrl: lockedHub, user: { username: 'ana' } } });
-    expect(await endSessionOnOtherHub(core.handlers, lockedHub)).toBeNull();
+    expect(await dispatch(core.handlers, 'session.login', { username: 'ana', password: 'demo' })).toMatchObject({ ok: true, value: { hubUrl: lockedHub, user: { username: 'ana' } } });
   });
 });

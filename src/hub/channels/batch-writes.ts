@@ -56,27 +56,33 @@ export function createBatchWrites(tx: Db): BatchWrites {
     const now = held;
     if (isEmpty(now)) return;
     held = emptyHeld();
-    // In the order of the foreign keys.
-    if (now.customers.length > 0) for (const row of await tx.insert(customers).values(now.customers).returning()) written.customers.set(row.id, toCustomer(row));
+    // Every insert sent at once, in the order of the foreign keys: the database runs them in turn, and the batch
+    // waits one round trip, not one per table. The first to fail fails them all (the transaction is aborted).
+    const sent: Promise<unknown>[] = [];
+    if (now.customers.length > 0) sent.push(tx.insert(customers).values(now.customers).returning().then((rows) => rows.forEach((row) => written.customers.set(row.id, toCustomer(row)))));
     if (now.identities.size > 0)
-      await tx
-        .insert(customerIdentities)
-        .values([...now.identities.values()])
-        .onConflictDoUpdate({ target: [customerIdentities.channel, customerIdentities.value], set: { customerId: sql`excluded.customer_id` } });
-    if (now.cases.length > 0) for (const row of await tx.insert(cases).values(now.cases).returning()) written.cases.set(row.id, toCase(row));
+      sent.push(
+        tx
+          .insert(customerIdentities)
+          .values([...now.identities.values()])
+          .onConflictDoUpdate({ target: [customerIdentities.channel, customerIdentities.value], set: { customerId: sql`excluded.customer_id` } })
+          .then(() => undefined),
+      );
+    if (now.cases.length > 0) sent.push(tx.insert(cases).values(now.cases).returning().then((rows) => rows.forEach((row) => written.cases.set(row.id, toCase(row)))));
     if (now.messages.length > 0) {
-      for (const row of await tx.insert(messages).values(now.messages.map((m) => m.values)).returning()) written.messages.set(row.id, toMessage(row));
+      sent.push(tx.insert(messages).values(now.messages.map((m) => m.values)).returning().then((rows) => rows.forEach((row) => written.messages.set(row.id, toMessage(row)))));
       const threads = now.messages.flatMap((m) => (m.thread ? [{ messageId: m.values.id!, ...m.thread }] : []));
-      if (threads.length > 0) await tx.insert(messageThreads).values(threads);
-      for (const m of now.messages) if (m.files.length > 0) await insertAttachments(tx, m.values.id!, m.files);
+      if (threads.length > 0) sent.push(tx.insert(messageThreads).values(threads).then(() => undefined));
+      for (const m of now.messages) if (m.files.length > 0) sent.push(insertAttachments(tx, m.values.id!, m.files));
     }
     if (now.mentions.length > 0) {
-      const rows = await tx
+      const rows = tx
         .insert(mentions)
         .values(now.mentions.map(({ mention, replyContext }) => ({ ...mention, rev: undefined, at: new Date(mention.at), createdAt: new Date(mention.createdAt), updatedAt: new Date(mention.updatedAt), replyContext })))
         .returning({ id: mentions.id, rev: mentions.rev });
-      for (const row of rows) written.mentions.set(row.id, Number(row.rev));
+      sent.push(rows.then((inserted) => inserted.forEach((row) => written.mentions.set(row.id, Number(row.rev)))));
     }
+    await settledAll(sent);
   }
 
   const found = <T>(map: Map<string, T>, id: string, what: string): T => {
@@ -118,6 +124,13 @@ export function createBatchWrites(tx: Db): BatchWrites {
     messageRow: (id) => found(written.messages, id, 'message'),
     mentionRev: (id) => found(written.mentions, id, 'mention'),
   };
+}
+
+/** Promise.all that waits for every one to settle before it rejects: none is left running after the batch moves on. */
+async function settledAll(sent: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(sent);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 interface Held {

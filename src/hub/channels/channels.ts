@@ -10,6 +10,7 @@ import type { Db } from '../db/connect';
 import type { InboundPipeline } from './pipeline';
 import { type MetaChannelConfig, metaWebhookRoutes } from './meta/routes';
 import { type VoiceChannelConfig, voiceWebhookRoutes } from './voice/routes';
+import type { CallChange } from './voice/calls';
 import { type XChannelConfig, xWebhookRoutes } from './x/routes';
 import type { EmailChannelConfig } from './email/server';
 import type { MastodonChannelConfig } from './mastodon/api';
@@ -30,6 +31,8 @@ export interface ChannelDeps {
   db: Db;
   /** Sends a ringing call to the agent it is offered to. */
   offerCall(offer: CallOffered): void;
+  /** An agent answered a call, or a call someone was on ended (voice/answer.ts announceCallChange). */
+  callChanged?(change: CallChange): void;
 }
 
 export interface ChannelConfigs {
@@ -118,7 +121,7 @@ export function channelStates(configs: ChannelConfigs): ChannelStates {
 /** Registers every channel's webhooks; call after the rate limiter is registered. */
 export async function registerChannelRoutes(app: FastifyInstance, configs: ChannelConfigs, pipeline: InboundPipeline, deps: ChannelDeps): Promise<void> {
   await app.register(xWebhookRoutes, { config: configs.x, pipeline });
-  await app.register(voiceWebhookRoutes, { config: configs.voice, db: deps.db, pipeline, offer: deps.offerCall });
+  await app.register(voiceWebhookRoutes, { config: configs.voice, db: deps.db, pipeline, offer: deps.offerCall, callChanged: deps.callChanged });
   await app.register(metaWebhookRoutes, { config: configs.meta, pipeline });
 }
 

@@ -47,6 +47,8 @@ function identitiesOf(message: InboundMessage): { channel: Channel; value: strin
  */
 export async function batchLookups(tx: Db, batch: InboundMessage[]): Promise<Lookups> {
   const channels = [...new Set(batch.map((message) => message.channel))];
+  // Only a message that is no mere mention can open a case.
+  const sla = batchSlaReads(tx, batch.some((message) => message.addressing !== 'mention'));
   const [taken, known, owners] = await Promise.all([
     takenExternalIds(tx, batch),
     customersByIdentities(tx, batch.flatMap(identitiesOf)),
@@ -74,6 +76,6 @@ export async function batchLookups(tx: Db, batch: InboundMessage[]): Promise<Loo
     identityAdded(channel, value, customer) {
       known.set(identityKey(channel, value), customer);
     },
-    sla: batchSlaReads(tx),
+    sla,
   };
 }

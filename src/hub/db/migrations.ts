@@ -660,4 +660,17 @@ CREATE TABLE case_offer_refusals (
 CREATE INDEX cases_waiting ON cases (queue_id, sla_due_at, created_at) WHERE assignee_id IS NULL;
 `,
   },
+  {
+    version: 21,
+    name: 'calls: who answered, and who is on a call now',
+    sql: `
+-- The agent who answered a call (the console's Answer, or the provider's in-progress callback naming their
+-- extension): routing counts a live call as taking all of that agent's capacity until it is released (the
+-- completed callback). Kept after release: who took the call is its history.
+ALTER TABLE calls ADD COLUMN answered_by uuid REFERENCES users(id) ON DELETE SET NULL;
+ALTER TABLE calls ADD COLUMN answered_at timestamptz;
+ALTER TABLE calls ADD COLUMN released_at timestamptz;
+CREATE INDEX calls_live ON calls (answered_by) WHERE answered_by IS NOT NULL AND released_at IS NULL;
+`,
+  },
 ];

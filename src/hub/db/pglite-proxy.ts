@@ -63,6 +63,7 @@ const CLOSE_WAIT_MS = 30_000;
 
 export class PGliteWorker {
   private nextId = 1;
+  private nextTx = 1;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   /** Set once the worker cannot answer any more: every later call fails with it. */
   private gone: Error | null = null;
@@ -112,9 +113,16 @@ export class PGliteWorker {
     return this.request({ op: 'exec', sql: query, options: optionsFor(options) }) as Promise<Results[]>;
   }
 
-  /** PGlite's transaction: BEGIN, `fn`, COMMIT — or ROLLBACK when `fn` throws (its error is what the caller gets). */
+  /**
+   * PGlite's transaction: BEGIN, `fn`, COMMIT — or ROLLBACK when `fn` throws (its error is what the caller gets).
+   * `fn` runs at once: its first queries follow the BEGIN to the worker, which holds them until the transaction
+   * is open, instead of waiting a round trip for it here.
+   */
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    const { tx: id } = (await this.request({ op: 'begin' })) as { tx: number };
+    const id = this.nextTx++;
+    const begun = this.request({ op: 'begin', newTx: id });
+    // Awaited below; until then a failed BEGIN must not count as unhandled.
+    begun.catch(() => undefined);
     let closed = false;
     const open = () => {
       if (closed) throw new Error('Transaction is closed');
@@ -144,10 +152,13 @@ export class PGliteWorker {
       result = await fn(tx);
     } catch (error) {
       closed = true;
+      // Never begun (the database closed, say): that is why its queries failed, and there is nothing to end.
+      await begun;
       await this.request({ op: 'finish', tx: id, commit: false });
       throw error;
     }
     closed = true;
+    await begun;
     await this.request({ op: 'finish', tx: id, commit: true });
     return result;
   }

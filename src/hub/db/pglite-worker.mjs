@@ -7,7 +7,9 @@
  * It answers the requests of pglite-proxy.ts, one message each:
  *   {id, op: 'query', sql, params, options, tx?}   → PGlite's query result
  *   {id, op: 'exec', sql, options, tx?}            → PGlite's exec results
- *   {id, op: 'begin'}                              → {tx}: a transaction is open
+ *   {id, op: 'begin', newTx}                       → {tx}: transaction newTx is open; the
+ *                                                     requests naming it that come before it is
+ *                                                     wait for it, in order
  *   {id, op: 'rollback', tx}                       → tx.rollback()
  *   {id, op: 'finish', tx, commit}                 → commits (or rolls back) it
  *   {id, op: 'close'}                              → closes the database
@@ -24,9 +26,9 @@ const identity = (/** @type {unknown} */ value) => value;
 /** Why a transaction ends without commit when the proxy's callback threw (that error stays in the main thread). */
 class Aborted extends Error {}
 
-/** @type {Map<number, { tx: import('@electric-sql/pglite').Transaction, finish: (commit: boolean) => void }>} */
+/** @typedef {import('@electric-sql/pglite').Transaction} Transaction */
+/** Each transaction from its BEGIN on: `open` settles once PGlite has begun it (or failed to). @type {Map<number, { open: Promise<Transaction>, finish: (commit: boolean) => void }>} */
 const transactions = new Map();
-let nextTx = 1;
 
 /**
  * Query options as the proxy sends them: functions do not cross threads, so
@@ -58,19 +60,40 @@ function errorData(/** @type {unknown} */ error) {
   return { name: error.name, message: error.message, stack: error.stack, fields };
 }
 
-/** @param {(value: unknown) => void} reply */
-function begin(reply) {
-  const id = nextTx++;
-  return db.transaction(async (tx) => {
-    /** @type {(commit: boolean) => void} */
-    let finish = () => undefined;
-    const finished = new Promise((resolve, reject) => {
-      finish = (commit) => (commit ? resolve(undefined) : reject(new Aborted()));
-    });
-    transactions.set(id, { tx, finish });
-    reply({ tx: id });
-    await finished;
+/**
+ * Begins transaction `id`: known at once (its queries may already be on their way), open once PGlite's
+ * mutex lets it. Settles when it has committed or rolled back.
+ * @param {number} id
+ * @param {() => void} onOpen
+ */
+function begin(id, onOpen) {
+  /** @type {(tx: Transaction) => void} */
+  let opened = () => undefined;
+  /** @type {(error: unknown) => void} */
+  let failed = () => undefined;
+  /** @type {Promise<Transaction>} */
+  const open = new Promise((resolve, reject) => {
+    opened = resolve;
+    failed = reject;
   });
+  // A BEGIN that fails is answered by its own reply; the queries held for it fail with it.
+  open.catch(() => undefined);
+  /** @type {(commit: boolean) => void} */
+  let finish = () => undefined;
+  const finished = new Promise((resolve, reject) => {
+    finish = (commit) => (commit ? resolve(undefined) : reject(new Aborted()));
+  });
+  transactions.set(id, { open, finish: (commit) => finish(commit) });
+  return db
+    .transaction(async (tx) => {
+      opened(tx);
+      onOpen();
+      await finished;
+    })
+    .catch((/** @type {unknown} */ error) => {
+      failed(error);
+      throw error;
+    });
 }
 
 /** @param {number} id */
@@ -78,6 +101,11 @@ function transaction(id) {
   const open = transactions.get(id);
   if (!open) throw new Error(`no open transaction ${id}`);
   return open;
+}
+
+/** The transaction a request names once it is open, or the database itself. @param {number | undefined} id */
+async function targetOf(id) {
+  return id ? await transaction(id).open : db;
 }
 
 /** @type {PGlite} */
@@ -113,26 +141,32 @@ port.on('message', (/** @type {any} */ message) => {
   try {
     switch (op) {
       case 'query': {
-        const target = message.tx ? transaction(message.tx).tx : db;
-        return answer(() => target.query(message.sql, message.params, optionsOf(message.options)));
+        // Looked up now, not once open: a transaction unknown when its request arrives is an error at once.
+        const target = targetOf(message.tx);
+        return answer(async () => (await target).query(message.sql, message.params, optionsOf(message.options)));
       }
       case 'exec': {
-        const target = message.tx ? transaction(message.tx).tx : db;
-        return answer(() => target.exec(message.sql, optionsOf(message.options)));
+        const target = targetOf(message.tx);
+        return answer(async () => (await target).exec(message.sql, optionsOf(message.options)));
       }
       case 'begin': {
-        let txId = 0;
-        begin((value) => {
-          txId = /** @type {{ tx: number }} */ (value).tx;
-          ok(value);
+        const txId = message.newTx;
+        let begun = false;
+        begin(txId, () => {
+          begun = true;
+          ok({ tx: txId });
         }).then(
           () => settle(txId, undefined),
-          (error) => (txId === 0 ? fail(error) : settle(txId, error)),
+          (error) => {
+            if (begun) return settle(txId, error);
+            transactions.delete(txId);
+            fail(error);
+          },
         );
         return;
       }
       case 'rollback':
-        return answer(() => transaction(message.tx).tx.rollback());
+        return answer(async () => (await transaction(message.tx).open).rollback());
       case 'finish': {
         const open = transaction(message.tx);
         finishing.set(message.tx, (error) => (error === undefined || error instanceof Aborted ? ok(undefined) : fail(error)));

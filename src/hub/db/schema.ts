@@ -330,6 +330,10 @@ export const calls = pgTable('calls', {
   endedAt: ts('ended_at'),
   duration: integer('duration'),
   caseId: uuid('case_id'),
+  /** Migration 21: the agent on the call (repos/live-calls.ts), from its answer until its release. */
+  answeredBy: uuid('answered_by'),
+  answeredAt: ts('answered_at'),
+  releasedAt: ts('released_at'),
 });
 
 /** Who changed what (migration 12); append-only. */

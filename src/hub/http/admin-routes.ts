@@ -14,13 +14,14 @@ import { overridePresence } from '../repos/users';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
+import { forbiddenRoleWording, wording } from '../../shared/wording';
 
 const IdParams = z.object({ id: z.uuid() });
 
 /** The route guard: 403 for anyone whose role is not one of `roles` (also used by plans-routes.ts). */
 export function allow(...roles: readonly Role[]) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!roles.includes(request.actor!.role)) return sendError(reply, 403, 'forbidden', `only ${roles.join(' and ')} may do this`);
+    if (!roles.includes(request.actor!.role)) return sendError(reply, 403, 'forbidden', `only ${roles.join(' and ')} may do this`, forbiddenRoleWording(roles));
   };
 }
 
@@ -49,7 +50,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       if (!params || !body) return reply;
       const { password, ...rest } = body;
       const user = await updateUser(ctx.db, params.id, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) }, request.actor!.id);
-      if (!user) return sendError(reply, 404, 'not_found', 'no such user');
+      if (!user) return sendError(reply, 404, 'not_found', 'no such user', wording('hub.notFound', { what: 'user' }));
       // A new role or name takes effect on the user's next request, on every hub, and on their open sockets at once.
       await ctx.sessions.changed({ userId: user.id });
       // A new password has ended the user's sessions (repos/admin.ts): their live sockets close too.
@@ -64,7 +65,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
     admin.post('/api/admin/users/:id/sign-out', admins, async (request, reply) => {
       const params = parseOr400(reply, IdParams, request.params);
       if (!params) return reply;
-      if (!(await signOutEverywhere(ctx.db, params.id, request.actor!.id))) return sendError(reply, 404, 'not_found', 'no such user');
+      if (!(await signOutEverywhere(ctx.db, params.id, request.actor!.id))) return sendError(reply, 404, 'not_found', 'no such user', wording('hub.notFound', { what: 'user' }));
       await ctx.sessions.changed({ userId: params.id });
       await ctx.disconnectUser(params.id);
       return reply.code(204).send();
@@ -76,7 +77,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       const body = params && parseOr400(reply, PresenceSetSchema, request.body);
       if (!params || !body) return reply;
       const state = await overridePresence(ctx.db, request.actor!.id, params.id, body.presence, body.reason);
-      if (!state) return sendError(reply, 404, 'not_found', 'no such user');
+      if (!state) return sendError(reply, 404, 'not_found', 'no such user', wording('hub.notFound', { what: 'user' }));
       ctx.publish.presence(params.id, state);
       return { userId: params.id, ...state };
     });
@@ -92,7 +93,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: HubContext)
       const body = params && parseOr400(reply, QueuePatchSchema, request.body);
       if (!params || !body) return reply;
       const queue = await updateQueue(ctx.db, params.id, body, request.actor!.id);
-      return queue ? { queue } : sendError(reply, 404, 'not_found', 'no such queue');
+      return queue ? { queue } : sendError(reply, 404, 'not_found', 'no such queue', wording('hub.notFound', { what: 'queue' }));
     });
 
     admin.put('/api/admin/queues/:id/members', overseers, async (request, reply) => {

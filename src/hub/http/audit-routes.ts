@@ -9,13 +9,14 @@ import { listAudit } from '../repos/audit';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
+import { forbiddenRoleWording } from '../../shared/wording';
 
 export async function registerAuditRoutes(app: FastifyInstance, ctx: HubContext): Promise<void> {
   await app.register(async (audit) => {
     audit.addHook('preHandler', requireUser(ctx));
     audit.addHook('preHandler', async (request, reply) => {
       const { role } = request.actor!;
-      if (!mayOversee(role)) return sendError(reply, 403, 'forbidden', 'only supervisors and admins may read the audit log');
+      if (!mayOversee(role)) return sendError(reply, 403, 'forbidden', 'only supervisors and admins may read the audit log', forbiddenRoleWording(['supervisor', 'admin']));
     });
 
     audit.get('/api/audit', async (request, reply) => {

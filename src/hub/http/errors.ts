@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ErrorResponse } from '../../shared/protocol';
+import { invalidInputWording, type Wording } from '../../shared/wording';
 
-export function sendError(reply: FastifyReply, status: number, error: string, message: string): FastifyReply {
-  const body: ErrorResponse = { error, message };
+/** `wording`: the refusal as a key and parameters, so a console says it in its user's language; `message` stays English for logs and scripts. */
+export function sendError(reply: FastifyReply, status: number, error: string, message: string, wording?: Wording): FastifyReply {
+  const body: ErrorResponse = wording ? { error, message, wording } : { error, message };
   return reply.code(status).send(body);
 }
 
@@ -11,7 +13,8 @@ export function sendError(reply: FastifyReply, status: number, error: string, me
 export function parseOr400<T extends z.ZodType>(reply: FastifyReply, schema: T, value: unknown): z.output<T> | undefined {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  sendError(reply, 400, 'invalid_request', z.prettifyError(result.error));
+  const detail = z.prettifyError(result.error);
+  sendError(reply, 400, 'invalid_request', detail, invalidInputWording(detail));
   return undefined;
 }
 

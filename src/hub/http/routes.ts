@@ -39,9 +39,11 @@ import { registerRoutingRoutes } from './routing-routes';
 import { registerSettingsRoutes } from './settings-routes';
 import { registerSlaRoutes } from './sla-routes';
 import { registerPlansRoutes } from './plans-routes';
+import { registerCallRoutes } from './call-routes';
 import { bearerToken, requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
+import { forbiddenRoleWording, rejectionWording, wording } from '../../shared/wording';
 import { pageJson } from './page-json';
 
 const CaseIdParams = z.object({ id: z.uuid() });
@@ -62,6 +64,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
   await registerRoutingRoutes(app, ctx);
   await registerSlaRoutes(app, ctx);
   await registerPlansRoutes(app, ctx);
+  await registerCallRoutes(app, ctx);
 
   app.get('/health', async (_request, reply) => {
     const health = await ctx.health();
@@ -72,7 +75,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
   app.get('/metrics', async (request, reply) => {
     const access = await metricsAccess(bearerToken(request), { scraperToken: ctx.metricsToken, sessions: ctx.sessions });
     if (access === 'unauthorized') return sendError(reply, 401, 'unauthorized', 'the metrics token or a supervisor’s or admin’s bearer token is required');
-    if (access === 'forbidden') return sendError(reply, 403, 'forbidden', 'only supervisors, admins and the metrics scraper may read metrics');
+    if (access === 'forbidden') return sendError(reply, 403, 'forbidden', 'only supervisors, admins and the metrics scraper may read metrics', forbiddenRoleWording(['supervisor', 'admin']));
     return reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 
@@ -86,11 +89,11 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
     if (outcome.status === 'backoff') {
       request.log.info({ username: body.username }, 'login backing off');
       reply.header('retry-after', String(outcome.retryAfterSeconds));
-      return sendError(reply, 429, 'rate_limited', `too many failed sign-ins to this account from your address: try again in ${outcome.retryAfterSeconds} s`);
+      return sendError(reply, 429, 'rate_limited', `too many failed sign-ins to this account from your address: try again in ${outcome.retryAfterSeconds} s`, wording('hub.loginBackoff', { seconds: outcome.retryAfterSeconds }));
     }
     if (outcome.status === 'refused') {
       request.log.info({ username: body.username }, 'login refused');
-      return sendError(reply, 401, 'unauthorized', 'wrong username or password');
+      return sendError(reply, 401, 'unauthorized', 'wrong username or password', wording('hub.wrongPassword'));
     }
     return outcome.response;
   });
@@ -169,7 +172,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
       const params = parseOr400(reply, CaseIdParams, request.params);
       if (!params) return reply;
       const detail = await getCaseDetail(ctx.db, request.actor!, params.id);
-      return detail ?? sendError(reply, 404, 'not_found', 'no such case in your scope');
+      return detail ?? sendError(reply, 404, 'not_found', 'no such case in your scope', wording('hub.notFound', { what: 'case' }));
     });
 
     api.get('/api/cases/:id/attachments/:attachmentId', async (request, reply) => {
@@ -189,7 +192,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
     // Supervisors and admins move many cases at once: all or none; every console that loses or gains one hears it live.
     api.post('/api/cases/reassign', async (request, reply) => {
       const actor = request.actor!;
-      if (!mayReassignInBulk(actor.role)) return sendError(reply, 403, 'forbidden', REFUSALS.bulkReassign);
+      if (!mayReassignInBulk(actor.role)) return sendError(reply, 403, 'forbidden', REFUSALS.bulkReassign, wording('refusal.bulkReassign'));
       const body = parseOr400(reply, ReassignRequestSchema, request.body);
       if (!body) return reply;
       try {
@@ -198,7 +201,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
         const response: ReassignResponse = { moved: done.moves.length, cases: done.moves.map(({ row }) => ({ id: row.id, version: row.version, rev: row.rev })) };
         return response;
       } catch (error) {
-        if (error instanceof Rejection) return sendError(reply, 404, error.reason, error.detail ?? error.message);
+        if (error instanceof Rejection) return sendError(reply, 404, error.reason, error.detail ?? error.message, rejectionWording(error.detail ?? error.message) ?? undefined);
         throw error;
       }
     });

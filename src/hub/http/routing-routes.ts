@@ -13,6 +13,7 @@ import { acceptOffer, declineOffer, openOffers, takeNext } from '../routing/take
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
+import { forbiddenRoleWording, rejectionWording } from '../../shared/wording';
 
 const OfferParams = z.object({ caseId: z.uuid() });
 const QueueParams = z.object({ id: z.uuid() });
@@ -23,7 +24,7 @@ export async function registerRoutingRoutes(app: FastifyInstance, ctx: HubContex
   await app.register(async (api) => {
     api.addHook('preHandler', requireUser(ctx));
     const refused = (reply: Parameters<typeof sendError>[0], error: unknown) => {
-      if (error instanceof Rejection) return sendError(reply, error.reason === 'conflict' ? 409 : 404, error.reason, error.detail ?? error.message);
+      if (error instanceof Rejection) return sendError(reply, error.reason === 'conflict' ? 409 : 404, error.reason, error.detail ?? error.message, rejectionWording(error.detail ?? error.message) ?? undefined);
       throw error;
     };
 
@@ -59,12 +60,12 @@ export async function registerRoutingRoutes(app: FastifyInstance, ctx: HubContex
     });
 
     api.get('/api/admin/queues/routing', async (request, reply) => {
-      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may read how queues route');
+      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may read how queues route', forbiddenRoleWording(['admin']));
       return { queues: await listQueueRouting(ctx.db) };
     });
 
     api.put('/api/admin/queues/:id/routing', async (request, reply) => {
-      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may change how a queue routes');
+      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may change how a queue routes', forbiddenRoleWording(['admin']));
       const params = parseOr400(reply, QueueParams, request.params);
       const body = params && parseOr400(reply, QueueRoutingSaveSchema, request.body);
       if (!params || !body) return reply;

@@ -14,6 +14,7 @@ import { loadRules } from '../rules';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
+import { forbiddenRoleWording } from '../../shared/wording';
 
 const CaseParams = z.object({ id: z.uuid() });
 
@@ -22,13 +23,13 @@ export async function registerRulesRoutes(app: FastifyInstance, ctx: HubContext)
     api.addHook('preHandler', requireUser(ctx));
 
     api.get('/api/admin/rules', async (request, reply): Promise<RulesDocumentView | typeof reply> => {
-      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may read the rules document');
+      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may read the rules document', forbiddenRoleWording(['admin']));
       return ctx.rules.view();
     });
 
     // The editor's check as the admin types: the hub's own validation, nothing saved.
     api.post('/api/admin/rules/check', async (request, reply) => {
-      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may check rules');
+      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may check rules', forbiddenRoleWording(['admin']));
       const body = parseOr400(reply, RulesDocumentInputSchema, request.body);
       if (!body) return reply;
       const loaded = loadRules(body.source, body.format);
@@ -37,7 +38,7 @@ export async function registerRulesRoutes(app: FastifyInstance, ctx: HubContext)
     });
 
     api.put('/api/admin/rules', async (request, reply) => {
-      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may change the rules');
+      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may change the rules', forbiddenRoleWording(['admin']));
       const body = parseOr400(reply, RulesSaveInputSchema, request.body);
       if (!body) return reply;
       const saved = await ctx.rules.save({ format: body.format, source: body.source }, request.actor!.id, body.reason ?? null);

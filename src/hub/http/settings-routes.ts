@@ -10,6 +10,7 @@ import { writeChannelSettings } from '../repos/channel-settings';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
+import { forbiddenRoleWording } from '../../shared/wording';
 
 export async function registerSettingsRoutes(app: FastifyInstance, ctx: HubContext): Promise<void> {
   await app.register(async (api) => {
@@ -19,7 +20,7 @@ export async function registerSettingsRoutes(app: FastifyInstance, ctx: HubConte
     api.get('/api/settings/channels', async (): Promise<ChannelSettingsAnswer> => ({ channels: await settings.current() }));
 
     api.put('/api/admin/settings/channels', async (request, reply) => {
-      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may change the channel settings');
+      if (request.actor!.role !== 'admin') return sendError(reply, 403, 'forbidden', 'only admins may change the channel settings', forbiddenRoleWording(['admin']));
       const body = parseOr400(reply, ChannelSettingsSchema, request.body);
       if (!body) return reply;
       const { after } = await writeChannelSettings(ctx.db, body, settings.defaults, request.actor!.id);

@@ -11,6 +11,7 @@ import { listSurgeAlerts } from '../repos/surges';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
+import { forbiddenRoleWording } from '../../shared/wording';
 
 const SurgeQuerySchema = z.object({
   /** How far back (default 24 hours, at most a week). */
@@ -23,7 +24,7 @@ export async function registerSurgeRoutes(app: FastifyInstance, ctx: HubContext)
     surges.addHook('preHandler', requireUser(ctx));
     surges.addHook('preHandler', async (request, reply) => {
       const { role } = request.actor!;
-      if (!mayOversee(role)) return sendError(reply, 403, 'forbidden', 'only supervisors and admins get surge alerts');
+      if (!mayOversee(role)) return sendError(reply, 403, 'forbidden', 'only supervisors and admins get surge alerts', forbiddenRoleWording(['supervisor', 'admin']));
     });
 
     surges.get('/api/surges', async (request, reply) => {

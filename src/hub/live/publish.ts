@@ -1,6 +1,6 @@
 /** Sends hub changes to exactly the consoles whose scope includes them. */
 import type { Alert, Case, Customer, Device, Mention, Message } from '../../shared/domain';
-import { type CallOffered, CASES_BATCH_MAX, type PresenceState } from '../../shared/protocol';
+import { type CallGone, type CallOffered, CASES_BATCH_MAX, type PresenceState, type SlaSettings } from '../../shared/protocol';
 import type { Offer, OfferGone } from '../../shared/routing';
 import type { PlansSettings } from '../../shared/entitlements';
 import type { Notice } from '../automation/act';
@@ -79,6 +79,10 @@ export function createPublisher(io: LiveServer, onChange: () => void = () => und
     callOffered(offer: CallOffered): void {
       io.to(`user:${offer.userId}`).emit('call:offered', offer);
     },
+    /** Closes the screen pops of the agents a call rang for. */
+    callGone(userIds: string[], gone: CallGone): void {
+      if (userIds.length > 0) io.to(userIds.map((id) => `user:${id}`)).emit('call:gone', gone);
+    },
     presence(userId: string, state: PresenceState): void {
       io.to([...overseerRooms(), `user:${userId}`]).emit('presence:update', { userId, ...state });
       onChange();
@@ -95,6 +99,10 @@ export function createPublisher(io: LiveServer, onChange: () => void = () => und
     /** What each plan includes changed: every console (on every hub) scores its queue with the new table. */
     plansChanged(answer: PlansSettings): void {
       io.emit('plans:changed', answer);
+    },
+    /** The SLA policies changed: to every console, on every hub (each counts down by the case's own policy); an open SLA tab shows them or warns. */
+    slaChanged(answer: SlaSettings): void {
+      io.emit('sla:changed', answer);
     },
     /** How a queue routes changed: its members' consoles pull now (the row's new rev brings the mode). */
     queueChanged(queueId: string): void {

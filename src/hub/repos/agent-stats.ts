@@ -5,10 +5,15 @@
  */
 import { asc, sql } from 'drizzle-orm';
 import type { Role } from '../../shared/domain';
+import type { LiveCall } from '../../shared/calls';
 import type { AgentStats, Presence } from '../../shared/protocol';
 import type { Db } from '../db/connect';
 import { queueMembers, users } from '../db/schema';
+import { liveCallsByAgent } from './live-calls';
 import { DONE_SQL } from './statuses';
+
+/** The call the person is on, as the board shows it (who they are is the row). */
+const onCallOf = (call: LiveCall | undefined): AgentStats['onCall'] => (call ? { callSid: call.callSid, from: call.from, answeredAt: call.answeredAt } : null);
 
 type Row = Record<string, unknown>;
 const rowsOf = (result: unknown) => (result as { rows: Row[] }).rows;
@@ -36,6 +41,7 @@ export async function agentStats(db: Db, now = new Date()): Promise<AgentStats[]
     .from(users)
     .orderBy(asc(users.name));
   const members = await db.select().from(queueMembers);
+  const calls = await liveCallsByAgent(db, now);
   const active = rowsOf(
     await db.execute(sql`
       SELECT assignee_id, count(*) AS n FROM cases
@@ -67,7 +73,7 @@ export async function agentStats(db: Db, now = new Date()): Promise<AgentStats[]
   for (const m of members) queuesOf.set(m.userId, [...(queuesOf.get(m.userId) ?? []), m.queueId]);
 
   return people
-    .filter((u) => WORKING_ROLES.includes(u.role as Role) || (activeOf.get(u.id) ?? 0) > 0)
+    .filter((u) => WORKING_ROLES.includes(u.role as Role) || (activeOf.get(u.id) ?? 0) > 0 || calls.has(u.id))
     .map((u) => {
       const done = handledOf.get(u.id);
       return {
@@ -81,6 +87,7 @@ export async function agentStats(db: Db, now = new Date()): Promise<AgentStats[]
         skills: u.skills,
         capacity: u.capacity,
         activeCases: activeOf.get(u.id) ?? 0,
+        onCall: onCallOf(calls.get(u.id)),
         handledToday: num(done?.handled),
         averageHandleSeconds: done?.handle == null ? null : Math.round(num(done.handle)),
       };

@@ -23,18 +23,18 @@ export async function takenExternalIds(db: Db, pairs: { channel: Channel; extern
   const ids = [...new Set(pairs.map((p) => p.externalId))];
   // The channel too, so the (channel, external id) indexes answer: by external id alone it is a scan of every message.
   const channels = [...new Set(pairs.map((p) => p.channel))];
-  // Both sent at once: the database answers them back to back (in one transaction too, in turn).
-  const [stored, inbox] = await Promise.all([
-    db
-      .select({ channel: messages.channel, externalId: messages.externalId })
-      .from(messages)
-      .where(and(inArray(messages.channel, channels), inArray(messages.externalId, ids))),
-    db
-      .select({ channel: mentions.channel, externalId: mentions.externalId })
-      .from(mentions)
-      .where(and(inArray(mentions.channel, channels), inArray(mentions.externalId, ids))),
-  ]);
-  return new Set([...stored, ...inbox].map((r) => pairKey(r.channel, r.externalId!)));
+  // One statement for both tables: each statement is a round trip.
+  const rows = await db
+    .select({ channel: messages.channel, externalId: messages.externalId })
+    .from(messages)
+    .where(and(inArray(messages.channel, channels), inArray(messages.externalId, ids)))
+    .unionAll(
+      db
+        .select({ channel: mentions.channel, externalId: mentions.externalId })
+        .from(mentions)
+        .where(and(inArray(mentions.channel, channels), inArray(mentions.externalId, ids))),
+    );
+  return new Set(rows.map((r) => pairKey(r.channel, r.externalId!)));
 }
 export const takenKey = (channel: Channel, externalId: string) => pairKey(channel, externalId);
 

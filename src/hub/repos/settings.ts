@@ -16,10 +16,15 @@ export async function getSetting(db: Db, key: string): Promise<string | null> {
 export async function readSettingsDocument<S extends z.ZodType>(db: Db, key: string, schema: S, forUpdate = false): Promise<z.output<S> | null> {
   const query = db.select({ value: settings.value }).from(settings).where(eq(settings.key, key));
   const [row] = forUpdate ? await query.for('update') : await query;
-  if (!row) return null;
+  return settingsDocumentOf(row?.value ?? null, schema);
+}
+
+/** A stored value as the document, by the same rule (for a value read with other things in one statement). */
+export function settingsDocumentOf<S extends z.ZodType>(value: string | null, schema: S): z.output<S> | null {
+  if (value === null) return null;
   let json: unknown;
   try {
-    json = JSON.parse(row.value);
+    json = JSON.parse(value);
   } catch {
     return null;
   }

@@ -11,7 +11,9 @@ import { and, asc, eq, gt, inArray, isNull, lte, notExists, sql } from 'drizzle-
 import type { Case, CaseStatus, Channel, Priority } from '../../shared/domain';
 import type { Plan, PlanEntitlements } from '../../shared/entitlements';
 import { casePriorityInput, priorityScore, type PriorityWhyPart } from '../../shared/priority';
-import { hasSkills, type Load, LOADING_STATUSES, type Offer, type OfferGone } from '../../shared/routing';
+import { hasRoomFor, hasSkills, type Load, liveCallLoad, LOADING_STATUSES, type Offer, type OfferGone } from '../../shared/routing';
+import type { LiveCall } from '../../shared/calls';
+import { liveCallsByAgent } from '../repos/live-calls';
 import type { Db } from '../db/connect';
 import { toCase } from '../db/rows';
 import { caseOfferRefusals, caseOffers, cases, customers, queueMembers, queues, users } from '../db/schema';
@@ -134,8 +136,9 @@ export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
 
 /**
  * Agents who may get an offer now: available, in a push queue, holding no
- * offer; those who have waited longest (since their last routed case, else
- * since they became available) first.
+ * offer, with room for a case (a live call takes all of it:
+ * repos/live-calls.ts); those who have waited longest (since their
+ * last routed case, else since they became available) first.
  */
 async function availableAgents(tx: Db, queueIds: string[]): Promise<Agent[]> {
   const rows = await tx
@@ -151,13 +154,14 @@ async function availableAgents(tx: Db, queueIds: string[]): Promise<Agent[]> {
     );
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [memberships, working, refusals] = await Promise.all([
+  const [memberships, working, refusals, onCall] = await Promise.all([
     tx.select().from(queueMembers).where(inArray(queueMembers.userId, ids)),
     tx
       .select({ assigneeId: cases.assigneeId, channel: cases.channel, status: cases.status })
       .from(cases)
       .where(and(inArray(cases.assigneeId, ids), inArray(cases.status, [...LOADING_STATUSES]))),
     tx.select().from(caseOfferRefusals).where(inArray(caseOfferRefusals.userId, ids)),
+    liveCallsByAgent(tx),
   ]);
   const waitedSince = (r: (typeof rows)[number]) => Math.max(r.lastRoutedAt?.getTime() ?? 0, r.since.getTime());
   return rows
@@ -166,8 +170,27 @@ async function availableAgents(tx: Db, queueIds: string[]): Promise<Agent[]> {
       id: r.id,
       skills: r.skills,
       capacity: r.capacity,
-      working: working.filter((w) => w.assigneeId === r.id).map((w) => ({ channel: w.channel as Case['channel'], status: w.status })),
+      working: workingOf(working.filter((w) => w.assigneeId === r.id), onCall.get(r.id)),
       queueIds: new Set(memberships.filter((m) => m.userId === r.id).map((m) => m.queueId)),
       refused: new Set(refusals.filter((x) => x.userId === r.id).map((x) => x.caseId)),
-    }));
+    }))
+    // No room for any case (on a call, or full): their queues' backlogs need not be read this round.
+    .filter((a) => hasRoomFor(a.capacity, a.working, A_CASE));
+}
+
+/** Any one case: every case weighs the same (src/shared/routing.ts loadOf). */
+const A_CASE: Load = { channel: 'email', status: 'new' };
+
+/** What an agent is working on: their loading cases, and the call they are on, if any (all their capacity). */
+export function workingOf(cases: readonly { channel: string; status: string }[], call: LiveCall | undefined): Load[] {
+  return [...cases.map((w) => ({ channel: w.channel as Case['channel'], status: w.status })), ...(call ? [liveCallLoad(call.callSid)] : [])];
+}
+
+/**
+ * An agent answered a call: the offers they hold are withdrawn (not refused: they may get the case again once
+ * free), so each goes to the next agent now. The withdrawn case ids, for `offer:gone` after commit.
+ */
+export async function withdrawOffersOf(tx: Db, userId: string): Promise<string[]> {
+  const gone = await tx.delete(caseOffers).where(eq(caseOffers.userId, userId)).returning({ caseId: caseOffers.caseId });
+  return gone.map((g) => g.caseId);
 }

@@ -7,7 +7,8 @@
  */
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Case } from '../../shared/domain';
-import { hasRoomFor, hasSkills, type Load, LOADING_STATUSES, type Offer } from '../../shared/routing';
+import { hasRoomFor, hasSkills, LOADING_STATUSES, type Offer } from '../../shared/routing';
+import { liveCallsByAgent } from '../repos/live-calls';
 import type { Db } from '../db/connect';
 import { toCase } from '../db/rows';
 import { caseOfferRefusals, caseOffers, cases, customers, queueMembers, queues, users } from '../db/schema';
@@ -16,7 +17,7 @@ import { moveCases, type Reassigned } from '../repos/reassign';
 import { Rejection } from '../repos/rejection';
 import { readPlanEntitlements } from '../sla/plans';
 import type { Actor } from '../repos/scope';
-import { scoreOf, scoringCustomer, waitingForAgent } from './router';
+import { scoreOf, scoringCustomer, waitingForAgent, workingOf } from './router';
 
 export async function acceptOffer(db: Db, actor: Actor, caseId: string, now = new Date()): Promise<Reassigned> {
   return writeTransactionLockingLate(db, async (tx, drawRevs) => {
@@ -75,10 +76,15 @@ export async function takeNext(db: Db, actor: Actor, now = new Date()): Promise<
       .where(eq(queues.routing, 'pull'));
     const mine = pull.filter((q) => hasSkills(me.skills, q.required)).map((q) => q.id);
     if (mine.length === 0) return null;
-    const working = await tx
-      .select({ channel: cases.channel, status: cases.status })
-      .from(cases)
-      .where(and(eq(cases.assigneeId, actor.id), inArray(cases.status, [...LOADING_STATUSES])));
+    const [cases_, onCall] = await Promise.all([
+      tx
+        .select({ channel: cases.channel, status: cases.status })
+        .from(cases)
+        .where(and(eq(cases.assigneeId, actor.id), inArray(cases.status, [...LOADING_STATUSES]))),
+      liveCallsByAgent(tx).then((calls) => calls.get(actor.id)),
+    ]);
+    // On a call, nothing fits: the call takes all of the agent's capacity.
+    const working = workingOf(cases_, onCall);
     const plans = await readPlanEntitlements(tx);
     const rows = await tx
       .select({ c: cases, cu: scoringCustomer })
@@ -92,7 +98,7 @@ export async function takeNext(db: Db, actor: Actor, now = new Date()): Promise<
         const row = toCase(c);
         return { row, score: scoreOf(row, cu, now.getTime(), plans).score };
       })
-      .filter((x) => hasRoomFor(me.capacity, working as Load[], x.row))
+      .filter((x) => hasRoomFor(me.capacity, working, x.row))
       .sort((a, b) => b.score - a.score || Date.parse(a.row.createdAt) - Date.parse(b.row.createdAt));
     // The best one nobody else is taking right now: locked, and still waiting once locked.
     let best: (typeof ranked)[number] | undefined;

@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm';
 import type { Plan } from '../../shared/entitlements';
 import type { Priority } from '../../shared/domain';
-import { type BusinessCalendar, businessDueAt, type Pause, type SlaPolicy } from '../../shared/sla';
+import { type BusinessCalendar, businessDueAt, calendarOf, type Pause, type SlaPolicy } from '../../shared/sla';
 import type { Db } from '../db/connect';
 import { customers } from '../db/schema';
 import { readCaseSla } from './policies';
@@ -19,7 +19,7 @@ export interface DueTimes {
 
 /** Pure: both due times of a case opened at `openedAt` (null while a pause is open). */
 export function dueTimesOf(sla: { policy: SlaPolicy; queueCalendar: BusinessCalendar | null }, priority: Priority, openedAt: Date, pauses: readonly Pause[] = []): DueTimes {
-  const calendar = sla.queueCalendar ?? sla.policy.calendar;
+  const calendar = calendarOf(sla.policy, sla.queueCalendar);
   const targets = sla.policy.targets[priority];
   return {
     firstResponseDueAt: businessDueAt(calendar, openedAt, targets.firstResponseMinutes, pauses),

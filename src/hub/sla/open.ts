@@ -9,7 +9,8 @@ import type { Plan, PlanEntitlements } from '../../shared/entitlements';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import { dueColumns, dueTimes, type ReadCaseSla } from './due';
-import { readCaseSla } from './policies';
+import { caseSlaOf } from '../../shared/sla';
+import { readCaseSla, readOpeningContext } from './policies';
 import { routeByEntitlement } from './entitlement';
 import { readPlanEntitlements } from './plans';
 
@@ -47,15 +48,23 @@ export interface SlaReads {
 
 export const directSlaReads = (db: Db): SlaReads => ({ now: () => transactionNow(db), caseSla: (plan, queueId) => readCaseSla(db, plan, queueId), plans: () => readPlanEntitlements(db) });
 
-/** Reads of one transaction, each made once: now() is the transaction's start, and nothing in it changes the policies. */
-export function batchSlaReads(db: Db): SlaReads {
-  let now: Promise<Date> | null = null;
-  let plans: Promise<PlanEntitlements> | null = null;
+/**
+ * Reads of one transaction, each made once: now() is the transaction's start, and nothing in it changes the
+ * policies. With `prefetch` (a batch that may open cases) they are all read in one statement sent with the
+ * batch's other look-ups, rather than one after another as the first case needs them: the whole SLA document
+ * is a few rows.
+ */
+export function batchSlaReads(db: Db, prefetch = false): SlaReads {
+  const context = prefetch ? readOpeningContext(db) : null;
+  let now: Promise<Date> | null = context ? quiet(context.then((read) => read.now)) : null;
+  let plans: Promise<PlanEntitlements> | null = context ? quiet(context.then((read) => read.plans)) : null;
+  const settings = context ? quiet(context.then((read) => read.sla)) : null;
   const slas = new Map<string, ReturnType<ReadCaseSla>>();
   return {
     now: () => (now ??= transactionNow(db)),
     plans: () => (plans ??= readPlanEntitlements(db)),
     caseSla(plan, queueId) {
+      if (settings) return settings.then((read) => ({ policy: caseSlaOf(read, plan, queueId).policy, queueCalendar: read.queueCalendars[queueId] ?? null }));
       const key = `${plan ?? ''}\u0000${queueId}`;
       let read = slas.get(key);
       if (!read) slas.set(key, (read = readCaseSla(db, plan, queueId)));
@@ -75,6 +84,12 @@ export async function openCaseSla(db: Db, c: OpeningCase, reads: SlaReads = dire
   if (note && keep && routed!.queueId !== c.queueId) note = `${note.replace(/: routed to .*$/, '')}: kept in this queue, as created by an agent`;
   const due = await dueTimes(db, { customerId: c.customerId, plan: c.plan ?? null, priority: c.priority, queueId, openedAt }, reads.caseSla);
   return { queueId, note, ...dueColumns(due) };
+}
+
+/** A read made ahead that the batch may never need: its failure (the transaction's, told by what it did need) is not unhandled. */
+function quiet<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
 }
 
 async function transactionNow(db: Db): Promise<Date> {

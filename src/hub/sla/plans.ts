@@ -13,7 +13,8 @@ import { DEFAULT_PLAN_ENTITLEMENTS, type PlanEntitlements, PlanEntitlementsSchem
 import type { Db } from '../db/connect';
 import { settings } from '../db/schema';
 import { recordAudit } from '../repos/audit';
-import { readSettingsDocument } from '../repos/settings';
+import { readSettingsDocument, settingsDocumentOf } from '../repos/settings';
+import { checkExpected, lockDocument, PLANS_LOCK } from './expected';
 
 export const PLAN_ENTITLEMENTS_KEY = 'plan-entitlements';
 
@@ -23,6 +24,9 @@ const readStored = (db: Db, forUpdate = false): Promise<PlanEntitlements | null>
 export async function readPlanEntitlements(db: Db): Promise<PlanEntitlements> {
   return (await readStored(db)) ?? DEFAULT_PLAN_ENTITLEMENTS;
 }
+
+/** The table from the settings value as stored (read with other things in one statement: policies.ts). */
+export const planEntitlementsOf = (stored: string | null): PlanEntitlements => settingsDocumentOf(stored, PlanEntitlementsSchema) ?? DEFAULT_PLAN_ENTITLEMENTS;
 
 /** The table as flat fields (`plus.kind`, `plus.incidentsPerTerm`): what the audit log compares, as it does the channel settings. */
 function flatten(table: PlanEntitlements): Record<string, unknown> {
@@ -39,12 +43,23 @@ export function plansChange(before: PlanEntitlements, after: PlanEntitlements): 
   return { before: side(was), after: side(is) };
 }
 
-/** Replaces the table, audited (`plans.update`: the changed fields before and after, and the admin's reason) in the same transaction. */
-export async function writePlanEntitlements(db: Db, next: PlanEntitlements, actorId: string | null, reason: string | null = null): Promise<{ before: PlanEntitlements; after: PlanEntitlements }> {
+/**
+ * Replaces the table, audited (`plans.update`: the changed fields before and after, and the admin's reason) in the same transaction.
+ * With `expected` (the table the admin's edit started from), only while that is still the table kept: else DocumentChangedError, nothing written.
+ */
+export async function writePlanEntitlements(
+  db: Db,
+  next: PlanEntitlements,
+  actorId: string | null,
+  reason: string | null = null,
+  expected?: PlanEntitlements,
+): Promise<{ before: PlanEntitlements; after: PlanEntitlements }> {
   const after = PlanEntitlementsSchema.parse(next);
   return db.transaction(async (t) => {
     const tx = t as unknown as Db;
+    await lockDocument(tx, PLANS_LOCK);
     const before = (await readStored(tx, true)) ?? DEFAULT_PLAN_ENTITLEMENTS;
+    checkExpected(before, expected);
     const value = JSON.stringify(after);
     await tx.insert(settings).values({ key: PLAN_ENTITLEMENTS_KEY, value }).onConflictDoUpdate({ target: settings.key, set: { value } });
     await recordAudit(tx, [{ actorId, action: 'plans.update', entity: 'settings', entityId: 'plans', ...plansChange(before, after), reason }]);

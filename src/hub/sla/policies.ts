@@ -8,13 +8,15 @@
  * rather than failing every new case.
  */
 import { cachedRead } from '../ops/cached-read';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { type SlaSettings, SlaSettingsSchema } from '../../shared/protocol';
-import { type BusinessCalendar, BusinessCalendarSchema, DEFAULT_SLA_POLICY, type SlaPolicies, type SlaPolicy, SlaPolicySchema } from '../../shared/sla';
-import type { Plan } from '../../shared/entitlements';
+import { type BusinessCalendar, BusinessCalendarSchema, caseSlaOf, DEFAULT_SLA_POLICY, type SlaPolicies, type SlaPolicy, SlaPolicySchema } from '../../shared/sla';
+import type { Plan, PlanEntitlements } from '../../shared/entitlements';
 import type { Db } from '../db/connect';
-import { slaPolicies, slaQueueCalendars } from '../db/schema';
+import { settings, slaPolicies, slaQueueCalendars } from '../db/schema';
+import { PLAN_ENTITLEMENTS_KEY, planEntitlementsOf } from './plans';
 import { recordAudit } from '../repos/audit';
+import { checkExpected, lockDocument, SLA_LOCK } from './expected';
 
 const DEFAULT_KEY = 'default';
 
@@ -44,6 +46,25 @@ export async function readSlaSettings(db: Db): Promise<SlaSettings> {
   return { policies: policiesOf(policyRows), queueCalendars: calendarsOf(calendarRows) };
 }
 
+/** What opening cases reads besides the customer — the transaction's now(), the SLA document, the plan table — in one statement (open.ts). */
+export async function readOpeningContext(db: Db): Promise<{ now: Date; sla: SlaSettings; plans: PlanEntitlements }> {
+  const { rows } = (await db.execute(sql`
+    SELECT now() AS now,
+      (SELECT coalesce(json_agg(json_build_object('plan', plan, 'policy', policy)), '[]'::json) FROM ${slaPolicies}) AS policies,
+      (SELECT coalesce(json_agg(json_build_object('queueId', queue_id, 'calendar', calendar)), '[]'::json) FROM ${slaQueueCalendars}) AS calendars,
+      (SELECT value FROM ${settings} WHERE key = ${PLAN_ENTITLEMENTS_KEY}) AS plans`)) as unknown as {
+    rows: { now: Date | string; policies: unknown; calendars: unknown; plans: string | null }[];
+  };
+  const row = rows[0]!;
+  // json arrives parsed from both drivers; text would be a driver's choice to leave it.
+  const json = (value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value) as never;
+  return {
+    now: new Date(row.now),
+    sla: { policies: policiesOf(json(row.policies)), queueCalendars: calendarsOf(json(row.calendars)) },
+    plans: planEntitlementsOf(row.plans),
+  };
+}
+
 /** What one new case needs (read in its own transaction: every hub applies the policy saved last): its plan's policy and its queue's calendar. */
 export async function readCaseSla(db: Db, plan: Plan | null, queueId: string): Promise<{ policy: SlaPolicy; queueCalendar: BusinessCalendar | null }> {
   const keys = plan ? [DEFAULT_KEY, plan] : [DEFAULT_KEY];
@@ -51,16 +72,22 @@ export async function readCaseSla(db: Db, plan: Plan | null, queueId: string): P
     db.select({ plan: slaPolicies.plan, policy: slaPolicies.policy }).from(slaPolicies).where(inArray(slaPolicies.plan, keys)),
     db.select({ queueId: slaQueueCalendars.queueId, calendar: slaQueueCalendars.calendar }).from(slaQueueCalendars).where(eq(slaQueueCalendars.queueId, queueId)),
   ]);
-  const policies = policiesOf(policyRows);
-  return { policy: (plan && policies.byPlan[plan]) || policies.default, queueCalendar: calendarsOf(calendarRows)[queueId] ?? null };
+  // The same choice the console makes for its countdown (src/shared/sla.ts caseSlaOf).
+  const { policy } = caseSlaOf({ policies: policiesOf(policyRows), queueCalendars: {} }, plan, queueId);
+  return { policy, queueCalendar: calendarsOf(calendarRows)[queueId] ?? null };
 }
 
-/** Replaces the document, audited (`sla.update`, before and after, and the admin's reason) in the same transaction. */
-export async function writeSlaSettings(db: Db, next: SlaSettings, actorId: string | null, reason: string | null = null): Promise<{ before: SlaSettings; after: SlaSettings }> {
+/**
+ * Replaces the document, audited (`sla.update`, before and after, and the admin's reason) in the same transaction.
+ * With `expected` (the document the admin's edit started from), only while that is still the one kept: else DocumentChangedError (expected.ts), nothing written.
+ */
+export async function writeSlaSettings(db: Db, next: SlaSettings, actorId: string | null, reason: string | null = null, expected?: SlaSettings): Promise<{ before: SlaSettings; after: SlaSettings }> {
   const after = SlaSettingsSchema.parse(next);
   return db.transaction(async (t) => {
     const tx = t as unknown as Db;
+    await lockDocument(tx, SLA_LOCK);
     const before = await readSlaSettings(tx);
+    checkExpected(before, expected);
     await tx.delete(slaPolicies);
     const rows = [{ plan: DEFAULT_KEY, policy: after.policies.default }, ...Object.entries(after.policies.byPlan).map(([plan, policy]) => ({ plan, policy }))];
     await tx.insert(slaPolicies).values(rows.map((r) => ({ ...r, updatedBy: actorId })));

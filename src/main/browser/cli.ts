@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConsoleCore, DEFAULT_HUB_URL, parsePullPageSize } from '../core';
-import { endSessionOnOtherHub, loadPolicy, lockHub, resolveHub, userSettingsFromEnv } from '../policy';
+import { loadConsoleSettings } from '../policy';
 import { startBrowserShell } from './server';
 import { consoleDataDir } from './paths';
 
@@ -16,24 +16,16 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
   const pageSize = values['pull-page-size'];
   const pullPageSize = pageSize === undefined ? undefined : parsePullPageSize(pageSize);
-  // The workstation's policy wins over --hub and the environment (an invalid policy file stops the start).
-  const policy = loadPolicy({ platform: process.platform, readText: (path) => readFileSync(path, 'utf8') });
-  const user = userSettingsFromEnv(process.env);
-  const hub = resolveHub(policy?.policy ?? null, { ...user, ...(values.hub ? { hubUrl: values.hub } : {}) }, DEFAULT_HUB_URL);
-  if (hub.locked) console.log(`hub ${hub.hubUrl}, fixed by the policy in ${policy?.path}`);
+  // The workstation's policy wins over --hub and the environment (an invalid policy file stops the start); the core enforces it.
+  const settings = loadConsoleSettings({ platform: process.platform, env: process.env, readText: (path) => readFileSync(path, 'utf8'), defaultHubUrl: DEFAULT_HUB_URL, hubUrl: values.hub });
+  if (settings.hub.locked) console.log(`hub ${settings.hub.hubUrl}, fixed by the policy in ${settings.policy?.path}`);
   const core = await createConsoleCore({
     dataDir: values.data ?? consoleDataDir(),
-    hubUrl: hub.hubUrl,
-    allowInsecureHub: hub.allowInsecureHub,
+    ...settings.core,
     pullPageSize,
     log: (message) => console.error(message),
   });
-  if (hub.locked) {
-    const ended = await endSessionOnOtherHub(core.handlers, hub.hubUrl);
-    if (ended) console.log(`signed out of ${ended}: the policy fixes the hub to ${hub.hubUrl}`);
-  }
-  const handlers = hub.locked ? lockHub(core.handlers, hub.hubUrl) : core.handlers;
-  const shell = await startBrowserShell({ core: { handlers, events: core.events }, rendererDir: join(import.meta.dirname, '..', '..', '..', 'out', 'renderer'), port });
+  const shell = await startBrowserShell({ core: { handlers: core.handlers, events: core.events }, rendererDir: join(import.meta.dirname, '..', '..', '..', 'out', 'renderer'), port });
   console.log(`console listening on ${shell.url}`);
   const shutdown = () => void shell.close().then(() => core.close()).then(() => process.exit(0));
   process.once('SIGINT', shutdown);

@@ -74,7 +74,7 @@ export function createAdminHandlers({ cache, hub, session, connection }: AdminDe
     try {
       return await request();
     } catch (error) {
-      if (error instanceof CoreError && error.status === 409) throw new CoreError('invalid_input', error.message, 409);
+      if (error instanceof CoreError && error.status === 409) throw new CoreError('invalid_input', error.message, 409, error.wording);
       throw error;
     }
   };
@@ -146,9 +146,12 @@ export function createAdminHandlers({ cache, hub, session, connection }: AdminDe
     'admin.queues.setRouting': ({ id, routing, reason }) => call(() => hub.json('PUT', `${path('/api/admin/queues', id)}/routing`, QueueRoutingSchema, { ...routing, ...(reason ? { reason } : {}) })),
     'admin.sla.get': () => call(() => hub.json('GET', '/api/admin/sla-policies', SlaSettingsSchema)),
     // The reason goes only when given: the hub keeps it with the audit row, not in the document.
-    'admin.sla.save': ({ reason, ...settings }) => call(() => hub.json('PUT', '/api/admin/sla-policies', SlaSettingsSchema, { ...settings, ...(reason ? { reason } : {}) })),
+    'admin.sla.save': ({ reason, expected, ...settings }) =>
+      call(() => hub.json('PUT', '/api/admin/sla-policies', SlaSettingsSchema, { ...settings, ...(reason ? { reason } : {}), ...(expected ? { expected } : {}) })),
     'admin.plans.get': () => call(() => hub.json('GET', '/api/admin/plans', PlansSettingsSchema)),
-    'admin.plans.save': ({ reason, entitlements }) => call(() => hub.json('PUT', '/api/admin/plans', PlansSettingsSchema, { entitlements, ...(reason ? { reason } : {}) })),
+    // `expected` (the document the admin's draft started from) makes the hub refuse a save over another admin's (409).
+    'admin.plans.save': ({ reason, expected, entitlements }) =>
+      call(() => hub.json('PUT', '/api/admin/plans', PlansSettingsSchema, { entitlements, ...(reason ? { reason } : {}), ...(expected ? { expected } : {}) })),
     'audit.list': (filter) =>
       call(async () => {
         const found = await auditEntries(filter);

@@ -7,12 +7,13 @@
  * live case refers to a customer or device this console has never seen.
  */
 import type { ConnectionState, MentionItem, SyncStatus } from '../../shared/api';
-import type { CaseWatch } from '../../shared/protocol';
+import { type CaseWatch, type SlaSettings, SlaSettingsSchema } from '../../shared/protocol';
 import type { Offer, OfferGone } from '../../shared/routing';
 import { type PlanEntitlements, PlansSettingsSchema } from '../../shared/entitlements';
 import type { Cache } from './cache';
 import type { CoreEvents } from './emitter';
 import { CoreError } from './errors';
+import { rejectionWording, type Wording } from '../../shared/wording';
 import { errorText, type HubClient } from './hub-client';
 import { connectLive, type LiveConnection } from './live';
 import { fetchChannelSettings, keepChannelSettings } from './channel-settings';
@@ -71,6 +72,7 @@ export function createConnection(opts: {
   let failures = 0;
   let syncing = 0;
   let lastError: string | null = null;
+  let lastErrorWording: Wording | null = null;
   let progress: SyncStatus['progress'] = null;
   /** Set while the live connection is down: the next pull catches up on what happened meanwhile. */
   let wasOffline = false;
@@ -91,6 +93,7 @@ export function createConnection(opts: {
       cachedArticles: cache.articles.count(),
       progress,
       lastError,
+      lastErrorWording,
     };
   }
   const announce = () => events.emit('sync:changed', status());
@@ -108,12 +111,15 @@ export function createConnection(opts: {
       const result = await step();
       failures = 0;
       lastError = null;
+      lastErrorWording = null;
       return result;
     } catch (error) {
       if (error instanceof PullCancelledError) throw error;
       if (error instanceof CoreError && error.code === 'unauthorized') opts.onUnauthorized();
       else {
         lastError = errorText(error);
+        // The hub's or the core's key for it (hub unreachable, a refusal), so the sync popover says it in the user's language.
+        lastErrorWording = error instanceof CoreError ? (error.wording ?? rejectionWording(error.message)) : null;
         scheduleRetry();
       }
       throw error;
@@ -192,6 +198,11 @@ export function createConnection(opts: {
     events.emit('cases:changed', { ids: [] });
   }
 
+  /** The hub's SLA policies: every case's countdown follows its own (paused statuses, calendar, warning lead); the windows reload the queue when they changed. */
+  function keepSla(settings: SlaSettings): void {
+    if (cache.sla.keep(settings)) events.emit('cases:changed', { ids: [] });
+  }
+
   function clearTimers(): void {
     for (const t of [timer, retry, pushSoon]) if (t) clearTimeout(t);
     timer = retry = pushSoon = null;
@@ -234,6 +245,7 @@ export function createConnection(opts: {
           // The hub sends it to this user's room; a stale session's socket must not pop another user's call.
           if (offer.userId === opts.me()) events.emit('call:offered', offer);
         },
+        onCallGone: (gone) => events.emit('call:gone', gone),
         onQueueStats: (stats) => events.emit('queue:stats', stats),
         onSurge: (alert) => events.emit('surge:alert', alert),
         onSla: (alert) => events.emit('sla:alert', alert),
@@ -241,7 +253,15 @@ export function createConnection(opts: {
           keepChannelSettings(cache, settings);
           events.emit('settings:changed', settings);
         },
-        onPlans: keepPlans,
+        onPlans(table) {
+          keepPlans(table);
+          // Every announcement, changed here or not: an open Plans tab compares it with its draft.
+          events.emit('plans:changed', { entitlements: table });
+        },
+        onSlaSettings(settings) {
+          keepSla(settings);
+          events.emit('sla:changed', settings);
+        },
         onAgentStats: (stats) => events.emit('agent:stats', stats),
         onPresence({ userId, ...state }) {
           // A supervisor hears everyone's; the console's own is the user's.
@@ -267,6 +287,10 @@ export function createConnection(opts: {
             .json('GET', '/api/settings/plans', PlansSettingsSchema)
             .then(({ entitlements }) => asked === live && keepPlans(entitlements))
             .catch((error: unknown) => log(`plan table: ${errorText(error)}`));
+          hub
+            .json('GET', '/api/settings/sla', SlaSettingsSchema)
+            .then((settings) => asked === live && keepSla(settings))
+            .catch((error: unknown) => log(`SLA policies: ${errorText(error)}`));
         },
         // Moved between queues or given another role: the pull sees the new scope and fetches it (sync.ts).
         onScopeChanged: () => syncInBackground('scope changed'),

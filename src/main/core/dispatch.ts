@@ -5,21 +5,26 @@
  */
 import { z } from 'zod';
 import { type ApiError, type ApiHandlers, type ApiMethod, type ApiOutput, type ApiResult, apiInputs, isApiMethod } from '../../shared/api';
+import { rejectionWording, wording } from '../../shared/wording';
 import { CoreError } from './errors';
 
 export async function dispatch(handlers: ApiHandlers, method: unknown, input: unknown): Promise<ApiResult<ApiOutput<ApiMethod>>> {
   if (!isApiMethod(method)) return fail('invalid_input', `unknown method ${JSON.stringify(method)}`);
   const parsed = apiInputs[method].safeParse(input ?? {});
-  if (!parsed.success) return fail('invalid_input', z.prettifyError(parsed.error));
+  if (!parsed.success) return fail('invalid_input', z.prettifyError(parsed.error), inputWording(parsed.error));
   try {
     const handler = handlers[method] as (input: unknown) => Promise<ApiOutput<ApiMethod>>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {
-    if (error instanceof CoreError) return fail(error.code, error.message);
+    // The domain policy's refusals and the hub's known rejections carry their key even where the thrower gave none.
+    if (error instanceof CoreError) return fail(error.code, error.message, error.wording ?? rejectionWording(error.message) ?? undefined);
     return fail('internal', error instanceof Error ? error.message : String(error));
   }
 }
 
-function fail(code: ApiError['code'], message: string): ApiResult<never> {
-  return { ok: false, error: { code, message } };
+/** The contract's schema refused the input: a translated general sentence, the schema's English detail inside. */
+const inputWording = (error: z.ZodError) => wording('core.invalidInput', { detail: z.prettifyError(error).slice(0, 2000) });
+
+function fail(code: ApiError['code'], message: string, wording?: ApiError['wording']): ApiResult<never> {
+  return { ok: false, error: wording ? { code, message, wording } : { code, message } };
 }

@@ -3,7 +3,7 @@
  * answer from the cache so the console works offline; inputs arrive already
  * validated by dispatch().
  */
-import type { ApiHandlers, ApiParsedInput, CaseView, QueueItem, SessionInfo } from '../../shared/api';
+import type { ApiHandlers, ApiParsedInput, CaseView, HubSetting, QueueItem, SessionInfo } from '../../shared/api';
 import { type AgentStats, type PresenceState, type QueueStats, ReassignResponseSchema } from '../../shared/protocol';
 import { createAdminHandlers } from './admin-handlers';
 import { SurgeListResponseSchema } from '../../shared/protocol';
@@ -31,6 +31,8 @@ export interface HandlerDeps {
   /** Login succeeded: pull, go live, tell the windows. */
   onLogin(session: StoredSession): Promise<void>;
   onLogout(): void;
+  /** The hub a sign-in uses and whether the policy fixes it. */
+  hubSetting(): HubSetting;
   /** The user's presence: the last one heard, and setting it (shown at once, queued for the hub). */
   presence: { get(): PresenceState | null; set(input: ApiParsedInput<'presence.set'>): PresenceState };
   /** The latest queue statistics heard (supervisors and admins get them). */
@@ -87,6 +89,9 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     async 'session.logout'() {
       deps.onLogout();
       return null;
+    },
+    async 'session.hub'() {
+      return deps.hubSetting();
     },
     async 'queues.list'() {
       return cache.queues.views();

@@ -18,6 +18,7 @@ import {
   SyncPushResponseSchema,
 } from '../../shared/protocol';
 import { type RefreshResponse, RefreshResponseSchema, SessionLoginResponseSchema } from '../../shared/session-tokens';
+import { rejectionWording, wording } from '../../shared/wording';
 import { CoreError } from './errors';
 
 /** GET /api/me answers at least who the token belongs to; a full user when the hub sends one. */
@@ -73,17 +74,19 @@ export function createHubClient(credentials: () => HubCredentials | null, fetchI
       response = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       const why = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : errorText(error);
-      throw new CoreError('unavailable', `the hub at ${new URL(url).origin} is unreachable (${why})`);
+      throw new CoreError('unavailable', `the hub at ${new URL(url).origin} is unreachable (${why})`, undefined, wording('hub.unreachable', { origin: new URL(url).origin }));
     }
     const body: unknown = await response.json().catch(() => null);
     if (!response.ok) {
       const parsed = ErrorResponseSchema.safeParse(body);
       const message = parsed.success ? parsed.data.message : `the hub answered ${response.status}`;
+      // The hub's key for the refusal, when it sends one; else one of its known refusal texts (an older hub's).
+      const worded = parsed.success ? (parsed.data.wording ?? rejectionWording(message) ?? undefined) : undefined;
       const { status } = response;
-      if (status === 401 || status === 403) throw new CoreError('unauthorized', message, status);
-      if (status === 404) throw new CoreError('not_found', message, status);
-      if (status === 400) throw new CoreError('invalid_input', message, status);
-      throw new CoreError('unavailable', message, status);
+      if (status === 401 || status === 403) throw new CoreError('unauthorized', message, status, worded);
+      if (status === 404) throw new CoreError('not_found', message, status, worded);
+      if (status === 400) throw new CoreError('invalid_input', message, status, worded);
+      throw new CoreError('unavailable', message, status, worded);
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new CoreError('internal', `unexpected answer from the hub at ${url}: ${z.prettifyError(parsed.error)}`);

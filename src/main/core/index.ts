@@ -13,6 +13,8 @@ import { CoreError } from './errors';
 import { createChanges } from './changes';
 import { createHandlers } from './handlers';
 import { createHubClient, errorText, type HubClient } from './hub-client';
+import { sameHub } from './hub-lock';
+import { createRevocations } from './revocations';
 import { createSession } from './session';
 import { createTokenKeeper } from './token-refresh';
 import type { SecretBox } from './secret-box';
@@ -22,6 +24,7 @@ import { createRouting } from './routing';
 
 export { CacheKeyError, CacheTooNewError } from './cache';
 export { CoreError } from './errors';
+export { sameHub } from './hub-lock';
 export { CoreEvents } from './emitter';
 export { dispatch } from './dispatch';
 export { parsePullPageSize } from './sync';
@@ -37,6 +40,11 @@ export interface ConsoleCoreOptions {
   dataDir: string;
   /** The hub a login uses when it names none and none was used before. */
   hubUrl?: string;
+  /**
+   * The hub the administrator's policy fixes (src/main/policy): every sign-in goes there, one naming
+   * another hub is refused, a session restored from another hub is ended. Wins over `hubUrl`.
+   */
+  lockedHubUrl?: string;
   /** Plain http:// to a hub outside loopback (the shells' SWITCHBOARD_ALLOW_INSECURE_HUB); otherwise such a hub is refused. */
   allowInsecureHub?: boolean;
   /** better-sqlite3's native addon built for Electron's ABI. */
@@ -64,7 +72,8 @@ export interface ConsoleCore {
 export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<ConsoleCore> {
   // Every hub address enters here: the default, a login's, a stored session's (the live socket and requests use the session's).
   const hubRefusal = (hubUrl: string) => hubAddressProblem(hubUrl, { allowInsecure: opts.allowInsecureHub ?? false });
-  const refusedDefault = opts.hubUrl === undefined ? null : hubRefusal(opts.hubUrl);
+  const defaultHubUrl = opts.lockedHubUrl ?? opts.hubUrl;
+  const refusedDefault = defaultHubUrl === undefined ? null : hubRefusal(defaultHubUrl);
   if (refusedDefault) throw new CoreError('invalid_input', refusedDefault);
 
   const cache = openCache(opts.dataDir, { nativeBinding: opts.nativeBinding, secrets: opts.secrets });
@@ -80,7 +89,9 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
       return client.login(hubUrl, username, password);
     },
   };
-  const session = createSession({ cache, hub, defaultHubUrl: opts.hubUrl ?? DEFAULT_HUB_URL, secrets: opts.secrets, log });
+  // A sign-out the hub could not hear is kept, sealed, and sent when it can (at start, after a sign-in, on reconnect, by retries).
+  const revocations = createRevocations({ cache, hub, secrets: opts.secrets, log, retryBaseMs: opts.retryBaseMs });
+  const session = createSession({ cache, hub, defaultHubUrl: defaultHubUrl ?? DEFAULT_HUB_URL, lockedHubUrl: opts.lockedHubUrl, secrets: opts.secrets, log, revoke: (ending) => revocations.revoke(ending) });
   const me = () => session.current()?.user.id ?? null;
   const connection = createConnection({
     cache,
@@ -190,6 +201,7 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
       tokens.start();
       events.emit('session:changed', { user: current.user });
       void refreshUser();
+      void revocations.flush();
     },
     queueStats: () => queueStats,
     agentStats: () => agentStats,
@@ -204,11 +216,19 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
       },
     },
     onLogout: () => endSession('logout', { signOut: true }),
+    hubSetting: () => ({ hubUrl: opts.lockedHubUrl ?? session.current()?.hubUrl ?? cache.meta.get('hubUrl') ?? defaultHubUrl ?? DEFAULT_HUB_URL, lockedByPolicy: opts.lockedHubUrl !== undefined }),
     log,
   });
 
+  events.on('connection:changed', ({ state }) => {
+    if (state === 'online') void revocations.flush();
+  });
+  if (revocations.count() > 0) void revocations.flush();
+
   const restored = session.current();
-  const refusedRestored = restored ? hubRefusal(restored.hubUrl) : null;
+  // Signed in on another hub before the policy fixed this one: ended, its token never sent there again.
+  const otherThanLocked = restored && opts.lockedHubUrl && !sameHub(restored.hubUrl, opts.lockedHubUrl) ? `the policy fixes the hub to ${opts.lockedHubUrl}, not ${restored.hubUrl}` : null;
+  const refusedRestored = restored ? (otherThanLocked ?? hubRefusal(restored.hubUrl)) : null;
   if (refusedRestored) {
     // Signed in before the rule (or its allowance) changed: neither the token nor the cache's changes go there.
     endSession(refusedRestored);
@@ -229,6 +249,7 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
       if (closed) return;
       closed = true;
       clearInterval(rescoring);
+      revocations.stop();
       tokens.stop();
       connection.stop();
       routing.clear();

@@ -9,8 +9,8 @@ import { z } from 'zod';
 import type { ConnectionState } from '../../shared/api';
 import { type CaseWatch, type CaseWatchers, CaseRemovedSchema, CasesBatchSchema } from '../../shared/protocol';
 import { type Alert, AlertSchema, CaseSchema, type Mention, MentionSchema, MessageSchema } from '../../shared/domain';
-import { type AgentStats, AgentStatsSchema, type CallOffered, CallOfferedSchema, type ConsoleToHubEvents, type HubToConsoleEvents, type PresenceUpdate, PresenceUpdateSchema, type QueueStats, QueueStatsSchema } from '../../shared/protocol';
-import { type SlaAlert, SlaAlertSchema, type SurgeAlert, SurgeAlertSchema } from '../../shared/protocol';
+import { type AgentStats, AgentStatsSchema, type CallGone, CallGoneSchema, type CallOffered, CallOfferedSchema, type ConsoleToHubEvents, type HubToConsoleEvents, type PresenceUpdate, PresenceUpdateSchema, type QueueStats, QueueStatsSchema } from '../../shared/protocol';
+import { type SlaAlert, SlaAlertSchema, type SlaSettings, SlaSettingsSchema, type SurgeAlert, SurgeAlertSchema } from '../../shared/protocol';
 import { type ChannelSettings, ChannelSettingsAnswerSchema } from '../../shared/channel-settings';
 import { type Offer, type OfferGone, OfferGoneSchema, OfferSchema } from '../../shared/routing';
 import { type PlanEntitlements, PlansSettingsSchema } from '../../shared/entitlements';
@@ -43,6 +43,7 @@ export interface LiveOptions {
   onMention(mention: Mention, arrived: boolean): void;
   /** A call rings for this user (the hub sends it to their room only). */
   onCallOffered(offer: CallOffered): void;
+  onCallGone(gone: CallGone): void;
   /** Someone's presence changed (the hub sends a user their own, and supervisors everyone's). */
   onPresence(update: PresenceUpdate): void;
   /** Queue statistics (supervisors and admins). */
@@ -65,6 +66,8 @@ export interface LiveOptions {
   onSettings(settings: ChannelSettings): void;
   /** What each plan includes, as an admin just saved it. */
   onPlans(plans: PlanEntitlements): void;
+  /** An admin saved the SLA policies (the hub sends them to every console). */
+  onSlaSettings?(settings: SlaSettings): void;
   /** Push routing offers this user a case (the hub sends it to their room only). */
   onOffer?(offer: Offer): void;
   /** An offer to this user is over (declined, lapsed, withdrawn). */
@@ -166,6 +169,11 @@ export function connectLive(opts: LiveOptions): LiveConnection {
     if (parsed.success) opts.onCallOffered(parsed.data);
     else opts.log(`ignored malformed call:offered: ${z.prettifyError(parsed.error)}`);
   });
+  socket.on('call:gone', (raw) => {
+    const parsed = CallGoneSchema.safeParse(raw);
+    if (parsed.success) opts.onCallGone(parsed.data);
+    else opts.log(`ignored malformed call:gone: ${z.prettifyError(parsed.error)}`);
+  });
   socket.on('queue:stats', (raw) => {
     const parsed = z.array(QueueStatsSchema).max(10_000).safeParse(raw);
     if (parsed.success) opts.onQueueStats(parsed.data);
@@ -221,6 +229,11 @@ export function connectLive(opts: LiveOptions): LiveConnection {
     const parsed = PlansSettingsSchema.safeParse(raw);
     if (parsed.success) opts.onPlans(parsed.data.entitlements);
     else opts.log(`ignored malformed plans:changed: ${z.prettifyError(parsed.error)}`);
+  });
+  socket.on('sla:changed', (raw) => {
+    const parsed = SlaSettingsSchema.safeParse(raw);
+    if (parsed.success) opts.onSlaSettings?.(parsed.data);
+    else opts.log(`ignored malformed sla:changed: ${z.prettifyError(parsed.error)}`);
   });
 
   const watching = followWatching(socket, { me: opts.me, onWatchers: (w) => opts.onWatchers(w), log: opts.log });

@@ -9,6 +9,8 @@ import type { Cache } from './cache';
 import type { UnsendableRow } from './cache/repos/outbox';
 import { CoreError } from './errors';
 import { errorText, type HubClient } from './hub-client';
+import type { Wording } from '../../shared/wording';
+import { handledElsewhereWording, refusedWording, unsendableWording } from './notice-wording';
 
 export const PUSH_BATCH = 500;
 /** A mutation the hub keeps failing on (not the network) is set aside after this many tries, so it cannot block the rest. */
@@ -95,7 +97,7 @@ export function createPusher(cache: Cache, hub: Pick<HubClient, 'push'>, batchSi
       case 'conflict': {
         if (isMentionKind(mutation.kind)) {
           // Someone else decided first (it was converted or dismissed meanwhile): the hub's row stands.
-          setAside(mutation, `${WHAT[mutation.kind]} (${subjectLabel(mutation)}) was not applied: someone else had already handled it`);
+          setAside(mutation, `${WHAT[mutation.kind]} (${subjectLabel(mutation)}) was not applied: someone else had already handled it`, mutation, handledElsewhereWording(cache, mutation, caseOf(mutation)));
           break;
         }
         for (const c of result.conflicts) {
@@ -108,7 +110,7 @@ export function createPusher(cache: Cache, hub: Pick<HubClient, 'push'>, batchSi
         break;
       }
       case 'rejected':
-        setAside(mutation, `${WHAT[mutation.kind]} on ${subjectLabel(mutation)} was refused by the hub: ${refusalText(result)}`);
+        setAside(mutation, `${WHAT[mutation.kind]} on ${subjectLabel(mutation)} was refused by the hub: ${refusalText(result)}`, mutation, refusedWording(cache, mutation, caseOf(mutation), result, refusalText(result)));
         break;
     }
     if (isMentionKind(mutation.kind)) {
@@ -125,9 +127,9 @@ export function createPusher(cache: Cache, hub: Pick<HubClient, 'push'>, batchSi
   }
 
   /** Out of the outbox and off the screen, into a notice that keeps all it carried. */
-  function setAside(mutation: Pick<Mutation, 'id' | 'entityId'> & { kind: string; payload?: unknown }, text: string, detail: unknown = mutation): void {
+  function setAside(mutation: Pick<Mutation, 'id' | 'entityId'> & { kind: string; payload?: unknown }, text: string, detail: unknown = mutation, worded?: Wording): void {
     const caseId = caseOf(mutation);
-    cache.notices.add({ id: mutation.id, kind: 'rejected', caseId, text, detail, createdAt: new Date().toISOString() });
+    cache.notices.add({ id: mutation.id, kind: 'rejected', caseId, text, ...(worded ? { wording: worded } : {}), detail, createdAt: new Date().toISOString() });
     cache.outbox.remove(mutation.id);
     if (isMentionKind(mutation.kind)) cache.mentions.refresh(mutation.entityId);
     if (mutation.kind === 'message.retry') {
@@ -145,7 +147,7 @@ export function createPusher(cache: Cache, hub: Pick<HubClient, 'push'>, batchSi
       for (const row of rows) {
         const what = WHAT[row.kind as Mutation['kind']] ?? 'A change';
         const shape = { ...row, payload: row.detail.payload };
-        setAside(shape, `${what} on ${subjectLabel(shape)} cannot be sent: it does not fit today's rules (${row.reason})`, row.detail);
+        setAside(shape, `${what} on ${subjectLabel(shape)} cannot be sent: it does not fit today's rules (${row.reason})`, row.detail, unsendableWording(cache, shape, caseOf(shape), row.reason));
         const caseId = caseOf(shape);
         if (caseId) cache.cases.refresh(caseId);
       }

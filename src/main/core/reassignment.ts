@@ -5,6 +5,7 @@
  */
 import type { QueueItem } from '../../shared/api';
 import type { Cache } from './cache';
+import { reassignedWording } from './notice-wording';
 
 /** The case as it stands before a change, when it is the user's (only then can the change call for a notice); a cheap look-up first. */
 export function caseOfTheUser(cache: Cache, meId: string | null, id: string): QueueItem | null {
@@ -30,6 +31,7 @@ export function noticeIfReassigned(cache: Cache, meId: string | null, before: Qu
     kind: 'reassigned',
     caseId: before.id,
     text: `${label} was reassigned${where}${when}${gone}.${unsynced}${draft || noteDraft ? ' What you were writing is kept below.' : ''}`,
+    wording: reassignedWording(before, after, { offline, pending, kept: Boolean(draft || noteDraft) }),
     detail: draft || noteDraft ? { ...(draft ? { draft: draft.body } : {}), ...(noteDraft ? { noteDraft: noteDraft.body } : {}) } : null,
     createdAt: new Date().toISOString(),
   });

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { ApiHandlers, OfferItem, QueueItem } from '../../shared/api';
 import { type Case, CaseSchema } from '../../shared/domain';
 import { type Offer, type OfferGone, OfferSchema } from '../../shared/routing';
+import { CallAnswerSchema } from '../../shared/calls';
 import type { Cache } from './cache';
 import type { Connection } from './connection';
 import type { CoreEvents } from './emitter';
@@ -18,7 +19,7 @@ import { CoreError } from './errors';
 import type { HubClient } from './hub-client';
 import type { Session } from './session';
 
-type RoutingMethod = 'routing.offers' | 'routing.accept' | 'routing.decline' | 'routing.next';
+type RoutingMethod = 'routing.offers' | 'routing.accept' | 'routing.decline' | 'routing.next' | 'calls.answer';
 
 const TakenAnswer = z.object({ case: CaseSchema.nullable() });
 const HeldAnswer = z.object({ offers: z.array(OfferSchema) });
@@ -141,7 +142,7 @@ export function createRouting(deps: { cache: Cache; hub: HubClient; session: Ses
           // Lapsed, or taken by someone else meanwhile (404 / 409): the offer is over whatever the user does.
           if (error instanceof CoreError && (error.status === 404 || error.status === 409)) {
             drop(caseId, 'withdrawn');
-            throw new CoreError('not_found', error.message, error.status);
+            throw new CoreError('not_found', error.message, error.status, error.wording);
           }
           throw error;
         }
@@ -167,6 +168,11 @@ export function createRouting(deps: { cache: Cache; hub: HubClient; session: Ses
           if (error instanceof CoreError && error.status === 404) return null;
           throw error;
         }
+      },
+      async 'calls.answer'({ callSid }) {
+        // The hub must hear it now: routing stops offering the user work while the call lasts.
+        online('Answering a call');
+        return (await hub.json('POST', `/api/calls/${encodeURIComponent(callSid)}/answer`, CallAnswerSchema, {})).call;
       },
     },
   };

@@ -11,6 +11,7 @@ import { type User, UserSchema } from '../../shared/domain';
 import { RefreshTokenSchema } from '../../shared/session-tokens';
 import type { Cache } from './cache';
 import { CoreError } from './errors';
+import { hubLockedError, sameHub } from './hub-lock';
 import { errorText, type HubClient, type HubCredentials } from './hub-client';
 
 import type { SecretBox } from './secret-box';
@@ -36,7 +37,7 @@ export interface Session {
   refresh(): Promise<StoredSession>;
   /** Forgets the tokens; the cached rows and the outbox stay for the same user's next login. */
   logout(): void;
-  /** Forgets the tokens at once (as logout) and tells the hub, which revokes them; settles when the hub answered or could not be reached. */
+  /** Forgets the tokens at once (as logout) and tells the hub, which revokes them — later, when it cannot be reached now; settles after the first attempt. */
   signOut(): Promise<void>;
   /** The hub knows newer facts about this user (name, role). */
   updateUser(user: User): void;
@@ -68,6 +69,10 @@ export function createSession(opts: {
   defaultHubUrl: string;
   secrets?: SecretBox;
   log(message: string): void;
+  /** Fixed by the administrator's policy: every sign-in goes there, one naming another hub is refused. */
+  lockedHubUrl?: string;
+  /** Tells the hub of a sign-out, keeping it until the hub is reachable (revocations.ts); without it, one attempt. */
+  revoke?: (ending: { hubUrl: string; token: string; refreshToken: string | null }) => Promise<void>;
 }): Session {
   const { meta } = opts.cache;
 
@@ -127,7 +132,9 @@ export function createSession(opts: {
     credentials: () => (current ? { hubUrl: current.hubUrl, token: current.token } : null),
 
     async login(input) {
-      const hubUrl = input.hubUrl ?? meta.get('hubUrl') ?? opts.defaultHubUrl;
+      const locked = opts.lockedHubUrl;
+      if (locked && input.hubUrl !== undefined && !sameHub(input.hubUrl, locked)) throw hubLockedError(locked);
+      const hubUrl = locked ?? input.hubUrl ?? meta.get('hubUrl') ?? opts.defaultHubUrl;
       const answer = await opts.hub.login(hubUrl, input.username, input.password);
       const user = UserSchema.parse(answer.user);
       const previousUser = z.object({ id: z.string(), name: z.string() }).safeParse(safeJson(meta.get('user')));
@@ -166,6 +173,7 @@ export function createSession(opts: {
       if (!ending) return;
       // Gone from here before the hub answers: signing out never waits for the network, and offline it still signs out here.
       logout();
+      if (opts.revoke) return opts.revoke({ hubUrl: ending.hubUrl, token: ending.token, refreshToken: ending.refreshToken });
       await opts.hub.logout({ hubUrl: ending.hubUrl, token: ending.token }, ending.refreshToken).catch((error: unknown) => opts.log(`sign-out on the hub failed: ${errorText(error)}`));
     },
 

@@ -4,8 +4,10 @@
  * codes: 0 after stdin ends or SIGTERM/SIGINT, 1 when the core cannot start,
  * 2 on bad arguments.
  */
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createConsoleCore, DEFAULT_HUB_URL } from '../core';
+import { loadConsoleSettings } from '../policy';
 import { parseHeadlessArgs, USAGE, UsageError } from './args';
 import { forwardEvents, handleRpcLine } from './rpc';
 
@@ -28,10 +30,12 @@ async function main(): Promise<void> {
   // stdout is the protocol stream: whatever a library prints goes to stderr instead.
   console.log = console.info = console.debug = console.error;
 
+  // The workstation's policy, read as the other shells read it: it wins over --hub and the environment, and the core enforces it.
+  const settings = loadConsoleSettings({ platform: process.platform, env: process.env, readText: (path) => readFileSync(path, 'utf8'), defaultHubUrl: DEFAULT_HUB_URL, hubUrl: args.hubUrl });
+  if (settings.hub.locked) logError(`hub ${settings.hub.hubUrl}, fixed by the policy in ${settings.policy?.path}`);
   const core = await createConsoleCore({
     dataDir: args.dataDir,
-    hubUrl: args.hubUrl ?? DEFAULT_HUB_URL,
-    allowInsecureHub: args.allowInsecureHub,
+    ...settings.core,
     pullPageSize: args.pullPageSize,
     log: logError,
   });

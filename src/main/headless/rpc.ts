@@ -52,7 +52,7 @@ const RequestSchema = z.object({
 interface RpcErrorObject {
   code: number;
   message: string;
-  data?: { code: ApiError['code'] };
+  data?: { code: ApiError['code']; wording?: ApiError['wording'] };
 }
 
 type RpcResponse = { jsonrpc: '2.0'; id: RpcId; result: unknown } | { jsonrpc: '2.0'; id: RpcId; error: RpcErrorObject };
@@ -113,7 +113,7 @@ async function call(handlers: ApiHandlers, method: string, params: Record<string
     const result = await dispatch(handlers, method, params);
     if (result.ok) return result;
     const code = Object.hasOwn(API_ERROR_RPC_CODES, result.error.code) ? API_ERROR_RPC_CODES[result.error.code] : API_ERROR_RPC_CODES.internal;
-    return { ok: false, error: { code, message: result.error.message, data: { code: result.error.code } } };
+    return { ok: false, error: { code, message: result.error.message, data: { code: result.error.code, ...(result.error.wording ? { wording: result.error.wording } : {}) } } };
   } catch (error) {
     // dispatch() never throws; this only guards the transport against a broken promise.
     return { ok: false, error: { code: RPC_ERRORS.internalError, message: error instanceof Error ? error.message : String(error) } };

@@ -12,4 +12,5 @@ export {
   type UserSettings,
   userSettingsFromEnv,
 } from './settings';
-export { endSessionOnOtherHub, lockHub, sameHub } from './hub-lock';
+export { sameHub } from './hub-lock';
+export { type ConsoleSettings, loadConsoleSettings, POLICY_FILE_VARIABLE } from './console-settings';

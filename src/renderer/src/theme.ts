@@ -1,5 +1,5 @@
 /** One restrained theme: system fonts (no remote content), dense sizes, small radii. */
-import { Badge, createTheme, type DefaultMantineColor, Drawer, type MantineColorsTuple, Modal, NavLink, Notification, Tooltip } from '@mantine/core';
+import { Badge, createTheme, type DefaultMantineColor, Drawer, type MantineColorsTuple, Menu, Modal, NavLink, Notification, Tooltip } from '@mantine/core';
 
 export const SYSTEM_FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Ubuntu, Cantarell, "Helvetica Neue", Arial, sans-serif';
 
@@ -26,7 +26,11 @@ export const theme = createTheme({
   components: {
     Badge: Badge.extend({ defaultProps: { radius: 'sm' } }),
     Tooltip: Tooltip.extend({ defaultProps: { withArrow: true, openDelay: 300, fz: 'xs' } }),
-    NavLink: NavLink.extend({ defaultProps: { py: 5 } }),
+    // A button, not Mantine's default <a> without an href (which Tab never reaches); an active link's
+    // description at full opacity (Mantine's 0.9 takes it under 4.5:1 on the active tint).
+    NavLink: NavLink.extend({ defaultProps: { py: 5, component: 'button' }, styles: { description: { opacity: 1 } } }),
+    // No focus placeholder: a bare focusable div is not something a menu may hold (axe: aria-required-children).
+    Menu: Menu.extend({ defaultProps: { withInitialFocusPlaceholder: false } }),
     Modal: Modal.extend({ defaultProps: { closeButtonProps } }),
     Drawer: Drawer.extend({ defaultProps: { closeButtonProps } }),
     Notification: Notification.extend({ defaultProps: { closeButtonProps } }),

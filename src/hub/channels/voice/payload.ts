@@ -5,6 +5,7 @@
  * signature covers them all).
  */
 import { z } from 'zod';
+import { CallSidSchema } from '../../../shared/calls';
 import type { InboundMessage } from '../inbound';
 
 export const CALL_STATUSES = ['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled'] as const;
@@ -28,7 +29,7 @@ const PhoneAddress = z
   .refine((v) => /\d/.test(v), 'must contain a phone number');
 
 export const CallStatusCallbackSchema = z.object({
-  CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be a Twilio call SID (CA + 32 hex digits)'),
+  CallSid: CallSidSchema,
   From: PhoneAddress,
   To: PhoneAddress,
   CallStatus: z.enum(CALL_STATUSES),

@@ -10,7 +10,7 @@ import type { CallOffered } from '../../../shared/protocol';
 import type { Db } from '../../db/connect';
 import { sendError } from '../../http/errors';
 import { InboundError, type InboundPipeline } from '../pipeline';
-import { handleCallStatus } from './calls';
+import { type CallChange, handleCallStatus } from './calls';
 import { CallStatusCallbackSchema } from './payload';
 import { TWILIO_SIGNATURE_HEADER, verifyTwilioSignature } from './signature';
 import { channelOff, WEBHOOK_RATE_LIMIT } from '../webhook';
@@ -36,7 +36,7 @@ function signedUrl(request: FastifyRequest, publicUrl: string | undefined): stri
 
 export async function voiceWebhookRoutes(
   app: FastifyInstance,
-  opts: { config: VoiceChannelConfig | null; db: Db; pipeline: InboundPipeline; offer(offer: CallOffered): void },
+  opts: { config: VoiceChannelConfig | null; db: Db; pipeline: InboundPipeline; offer(offer: CallOffered): void; callChanged?(change: CallChange): void },
 ): Promise<void> {
   const { config } = opts;
   app.removeAllContentTypeParsers();

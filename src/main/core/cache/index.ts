@@ -19,6 +19,7 @@ import { createNoticesRepo } from './repos/notices';
 import { createOutboxRepo } from './repos/outbox';
 import { createPlansRepo } from './repos/plans';
 import { createQueuesRepo } from './repos/queues';
+import { createSlaRepo } from './repos/sla';
 import { createRescopeRepo } from './repos/rescope';
 import { createUsersRepo } from './repos/users';
 
@@ -43,10 +44,12 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
   const outbox = createOutboxRepo(db);
   const meta = createMetaRepo(db);
   const plans = createPlansRepo(meta);
-  const cases = createCasesRepo(db, outbox, plans.current);
+  const sla = createSlaRepo(meta);
+  const cases = createCasesRepo(db, outbox, plans.current, sla.viewOf);
   const repos = {
     meta,
     plans,
+    sla,
     outbox,
     conflicts: createConflictsRepo(db),
     notices: createNoticesRepo(db),

@@ -7,10 +7,13 @@ export const api: ConsoleApi = window.switchboard ?? createBridgeApi();
 
 export class ApiCallError extends Error {
   readonly code: ApiError['code'];
+  /** The error as a key and parameters, for i18n/wording.ts to say in the user's language. */
+  readonly wording: ApiError['wording'];
   constructor(error: ApiError) {
     super(error.message);
     this.name = 'ApiCallError';
     this.code = error.code;
+    this.wording = error.wording;
   }
 }
 

@@ -3,6 +3,8 @@ import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import type { SyncStatus } from '../../../shared/api';
+import type { PlansSettings } from '../../../shared/entitlements';
+import type { SlaSettings } from '../../../shared/protocol';
 import { useHighlight } from '../lib/useHighlight';
 import { api } from './client';
 import { apiKey, methodKey } from './queries';
@@ -55,7 +57,12 @@ export function useCoreEvents(): ReadonlySet<string> {
       api.on('connection:changed', ({ state }) => {
         client.setQueryData<SyncStatus>(apiKey('sync.status', {}), (old) => (old ? { ...old, connection: state } : old));
         void client.invalidateQueries({ queryKey: methodKey('sync.status') });
+        // Saved elsewhere while this console was away: an open admin tab reads again (and warns over a draft).
+        if (state === 'online') for (const m of ['admin.plans.get', 'admin.sla.get'] as const) void client.invalidateQueries({ queryKey: methodKey(m) });
       }),
+      // Saved by an admin, here or elsewhere: the admin tabs that read them see it at once (useSettingsDraft keeps a draft and warns). Only a query already read is replaced.
+      api.on('plans:changed', (plans) => client.setQueryData<PlansSettings>(apiKey('admin.plans.get', {}), (old) => (old ? plans : old))),
+      api.on('sla:changed', (sla) => client.setQueryData<SlaSettings>(apiKey('admin.sla.get', {}), (old) => (old ? sla : old))),
     ];
     return () => {
       offs.forEach((off) => off());

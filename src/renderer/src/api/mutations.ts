@@ -7,20 +7,24 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ApiInput, ApiMethod, ApiOutput, CaseView, DraftKind, QueueItem } from '../../../shared/api';
 import type { Message } from '../../../shared/domain';
+import { i18n } from '../i18n';
+import { errorWords } from '../i18n/wording';
 import { call } from './client';
 import { apiKey, methodKey } from './queries';
 
 interface Options<M extends ApiMethod> {
   onSuccess?: (value: ApiOutput<M>, input: ApiInput<M>) => void;
-  /** The toast's title when the core refuses (it never fails for want of the hub). */
+  /** The toast's title when the core refuses (it never fails for want of the hub), translated (`mutations.*`). */
   errorTitle?: string;
 }
 
-export function useApiMutation<M extends ApiMethod>(method: M, { onSuccess, errorTitle = 'The change was not saved' }: Options<M> = {}) {
+// Titles are translated when the hook runs (every render), so a language switch shows at the next toast.
+export function useApiMutation<M extends ApiMethod>(method: M, { onSuccess, errorTitle = i18n.t('mutations.notSaved') }: Options<M> = {}) {
   return useMutation({
     mutationFn: (input: ApiInput<M>) => call(method, input),
     onSuccess: (value, input) => onSuccess?.(value, input),
-    onError: (error) => notifications.show({ color: 'red', title: errorTitle, message: error.message }),
+    // The core's or hub's refusal in the user's language (its wording), else as it was said.
+    onError: (error) => notifications.show({ color: 'red', title: errorTitle, message: errorWords(i18n, error) }),
   });
 }
 
@@ -44,7 +48,7 @@ export function useUpdateCase(caseId: string) {
 
 export function useAssignCase(caseId: string) {
   const patch = usePatchView(caseId);
-  return useApiMutation('cases.assign', { onSuccess: (item: QueueItem) => patch((view) => ({ ...view, case: item })), errorTitle: 'The case could not be assigned' });
+  return useApiMutation('cases.assign', { onSuccess: (item: QueueItem) => patch((view) => ({ ...view, case: item })), errorTitle: i18n.t('mutations.assign') });
 }
 
 const withMessage = (view: CaseView, message: Message): CaseView =>
@@ -53,12 +57,12 @@ const withMessage = (view: CaseView, message: Message): CaseView =>
 export function useAddNote(caseId: string) {
   const patch = usePatchView(caseId);
   // The core drops the note draft in the same transaction as the note.
-  return useApiMutation('cases.addNote', { onSuccess: (message: Message) => patch((view) => ({ ...withMessage(view, message), noteDraft: null })), errorTitle: 'The note was not saved' });
+  return useApiMutation('cases.addNote', { onSuccess: (message: Message) => patch((view) => ({ ...withMessage(view, message), noteDraft: null })), errorTitle: i18n.t('mutations.note') });
 }
 
 export function useReply(caseId: string) {
   const patch = usePatchView(caseId);
-  return useApiMutation('cases.reply', { onSuccess: (message: Message) => patch((view) => ({ ...withMessage(view, message), draft: null })), errorTitle: 'The reply was not saved' });
+  return useApiMutation('cases.reply', { onSuccess: (message: Message) => patch((view) => ({ ...withMessage(view, message), draft: null })), errorTitle: i18n.t('mutations.reply') });
 }
 
 /** Sends a failed reply again; the core shows it queued at once. */
@@ -66,7 +70,7 @@ export function useRetryReply(caseId: string) {
   const patch = usePatchView(caseId);
   return useApiMutation('messages.retry', {
     onSuccess: (message: Message) => patch((view) => ({ ...view, messages: view.messages.map((m) => (m.id === message.id ? message : m)) })),
-    errorTitle: 'The reply could not be sent again',
+    errorTitle: i18n.t('mutations.retryReply'),
   });
 }
 
@@ -82,15 +86,15 @@ function useMentionMutation<M extends 'mentions.convert' | 'mentions.dismiss'>(m
   });
 }
 export const useConvertMention = (onSuccess?: Options<'mentions.convert'>['onSuccess']) =>
-  useMentionMutation('mentions.convert', { onSuccess, errorTitle: 'The mention was not converted' });
-export const useDismissMention = () => useMentionMutation('mentions.dismiss', { errorTitle: 'The mention was not dismissed' });
+  useMentionMutation('mentions.convert', { onSuccess, errorTitle: i18n.t('mutations.convertMention') });
+export const useDismissMention = () => useMentionMutation('mentions.dismiss', { errorTitle: i18n.t('mutations.dismissMention') });
 
 /** What a customer agreed to (opted in, do not engage): the case views showing them refresh. */
 export function useSetConsent() {
   const client = useQueryClient();
   return useApiMutation('customers.setConsent', {
     onSuccess: () => void client.invalidateQueries({ queryKey: methodKey('cases.get') }),
-    errorTitle: 'The consent was not changed',
+    errorTitle: i18n.t('mutations.consent'),
   });
 }
 
@@ -98,7 +102,7 @@ export function useResolveConflict(caseId: string) {
   const client = useQueryClient();
   return useApiMutation('conflicts.resolve', {
     onSuccess: () => void client.invalidateQueries({ queryKey: apiKey('cases.get', { id: caseId }) }),
-    errorTitle: 'The conflict could not be resolved',
+    errorTitle: i18n.t('mutations.resolveConflict'),
   });
 }
 
@@ -124,7 +128,7 @@ export function useSaveDraft(caseId: string, kind: DraftKind = 'reply') {
 }
 
 /** Push routing: takes an offered case (the hub's word, online only); the core has it in the cache already, so it opens at once. */
-export const useAcceptOffer = (onAccepted: (item: QueueItem) => void) => useApiMutation('routing.accept', { onSuccess: onAccepted, errorTitle: 'The offer could not be accepted' });
-export const useDeclineOffer = () => useApiMutation('routing.decline', { errorTitle: 'The offer could not be declined' });
+export const useAcceptOffer = (onAccepted: (item: QueueItem) => void) => useApiMutation('routing.accept', { onSuccess: onAccepted, errorTitle: i18n.t('mutations.acceptOffer') });
+export const useDeclineOffer = () => useApiMutation('routing.decline', { errorTitle: i18n.t('mutations.declineOffer') });
 /** Pull routing: the best waiting case, the user's at once (null: nothing waits). */
-export const useNextCase = (onAnswer: (item: QueueItem | null) => void) => useApiMutation('routing.next', { onSuccess: onAnswer, errorTitle: 'No case could be taken' });
+export const useNextCase = (onAnswer: (item: QueueItem | null) => void) => useApiMutation('routing.next', { onSuccess: onAnswer, errorTitle: i18n.t('mutations.nextCase') });

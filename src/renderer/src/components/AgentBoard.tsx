@@ -1,17 +1,19 @@
 /**
  * The supervisor's agent board: everyone who takes work, live from
  * `agent:stats` — presence with its reason and time in state, queues, skills,
- * current work against capacity, cases handled today and the handle time —
+ * current work against capacity (a live call shows there, and takes all of
+ * it), cases handled today and the handle time —
  * filtered by queue and skills, sortable by any column.
  */
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
-import { Badge, Box, Group, MultiSelect, Progress, Select, Table, Text } from '@mantine/core';
+import { Badge, Box, Group, MultiSelect, Progress, Select, Table, Text, Tooltip } from '@mantine/core';
+import { IconPhone } from '@tabler/icons-react';
 import type { AgentStats } from '../../../shared/protocol';
 import { api, call } from '../api/client';
 import { useQueues } from '../api/queries';
-import { compactDuration } from '../lib/time';
+import { compactDuration, formatTimestamp } from '../lib/time';
 import { useNow } from '../lib/useNow';
 import { PRESENCE_LOOK, PresenceBadge } from './boards/PresenceBadge';
 import { type SortColumn, SortHeader, useSorted } from './boards/sorting';
@@ -142,7 +144,8 @@ export function AgentBoard() {
                 </Table.Tr>
               )}
               {rows.map((row) => {
-                const used = row.capacity > 0 ? Math.min(100, (row.activeCases / row.capacity) * 100) : row.activeCases > 0 ? 100 : 0;
+                // A live call takes all of the capacity (src/shared/routing.ts loadOf): the bar is full, in the call's colour.
+                const used = row.onCall ? 100 : row.capacity > 0 ? Math.min(100, (row.activeCases / row.capacity) * 100) : row.activeCases > 0 ? 100 : 0;
                 return (
                   <Table.Tr key={row.userId} data-testid="agent-board-row" data-user={row.name} data-user-id={row.userId} data-presence={row.presence} data-active={row.activeCases} data-handled={row.handledToday}>
                     <Table.Td>
@@ -182,7 +185,15 @@ export function AgentBoard() {
                       <Text size="xs" className="tabular" mb={3} data-testid="agent-board-load">
                         {t('agentBoard.load', { active: row.activeCases, capacity: row.capacity })}
                       </Text>
-                      <Progress value={used} size="sm" color={used >= 100 ? 'red' : used >= 80 ? 'orange' : 'blue'} aria-label={t('agentBoard.loadLabel', { active: row.activeCases, capacity: row.capacity })} />
+                      <Progress value={used} size="sm" color={row.onCall ? 'green' : used >= 100 ? 'red' : used >= 80 ? 'orange' : 'blue'} aria-label={t('agentBoard.loadLabel', { active: row.activeCases, capacity: row.capacity })} />
+                      {row.onCall && (
+                        <Tooltip label={t('agentBoard.onCallTitle', { from: row.onCall.from, time: formatTimestamp(row.onCall.answeredAt) })}>
+                          <Text size="xs" fw={600} c="green" mt={4} className="tabular" style={{ display: 'flex', alignItems: 'center', gap: 4 }} data-testid="agent-board-on-call">
+                            <IconPhone size={12} aria-hidden style={{ flex: 'none' }} />
+                            {t('agentBoard.onCall', { duration: compactDuration(now - Date.parse(row.onCall.answeredAt)) })}
+                          </Text>
+                        </Tooltip>
+                      )}
                     </Table.Td>
                     <Table.Td className="tabular">{row.handledToday}</Table.Td>
                     <Table.Td className="tabular">{row.averageHandleSeconds === null ? '—' : compactDuration(row.averageHandleSeconds * 1000)}</Table.Td>

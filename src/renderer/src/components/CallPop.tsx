@@ -2,14 +2,17 @@
  * The screen pop: a call ringing for this agent, in front of everything —
  * who is calling, the customer the number belongs to (name, plan, contact)
  * and their open cases, one click from each; an unknown number offers a new
- * case for the caller. Esc or the close button dismisses it.
+ * case for the caller. Answer tells the hub this agent took the call (the
+ * first of those it rang for keeps it): while it lasts, no other work is
+ * offered to them. Esc or the close button dismisses it.
  */
 import { useTranslation } from 'react-i18next';
 import { useEffect, useState } from 'react';
-import { Badge, Button, Group, Modal, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
-import { IconPhoneCall, IconPlus } from '@tabler/icons-react';
+import { Alert, Badge, Button, Group, Modal, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
+import { IconPhone, IconPhoneCall, IconPlus } from '@tabler/icons-react';
 import type { CallOffered } from '../../../shared/protocol';
 import { api } from '../api/client';
+import { useApiMutation } from '../api/mutations';
 import { formatMoney } from '../lib/format';
 import { formatTimestamp } from '../lib/time';
 import { isDone } from '../../../shared/policy';
@@ -25,9 +28,15 @@ interface Props {
 export function CallPop({ onOpenCase, onNewCustomer }: Props) {
   const { t } = useTranslation();
   const [offer, setOffer] = useState<CallOffered | null>(null);
+  /** The call this agent answered (the pop stays, with the caller's cases, while they talk). */
+  const [answeredSid, setAnsweredSid] = useState<string | null>(null);
   // The latest call wins: a second ring replaces the first pop.
   useEffect(() => api.on('call:offered', setOffer), []);
+  // A colleague answered it, or the caller hung up: it no longer rings here. The call this agent took stays in front of them.
+  useEffect(() => api.on('call:gone', (gone) => setOffer((shown) => (shown?.callSid === gone.callSid && answeredSid !== gone.callSid ? null : shown))), [answeredSid]);
   const close = () => setOffer(null);
+  const answer = useApiMutation('calls.answer', { onSuccess: (call) => setAnsweredSid(call.callSid), errorTitle: t('call.answerFailed') });
+  const answered = offer !== null && answeredSid === offer.callSid;
   const open = offer?.cases.filter((c) => !isDone(c.status)) ?? [];
   const customer = offer?.customer ?? null;
 
@@ -137,10 +146,20 @@ export function CallPop({ onOpenCase, onNewCustomer }: Props) {
               )}
             </div>
           )}
+          {answered && (
+            <Alert color="green" variant="light" icon={<IconPhone size={16} />} p="xs" data-testid="call-pop-answered">
+              <Text size="sm">{t('call.answered')}</Text>
+            </Alert>
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={close} data-testid="call-pop-dismiss">
-              {t('common.dismiss')}
+              {answered ? t('call.close') : t('common.dismiss')}
             </Button>
+            {!answered && (
+              <Button color="green" leftSection={<IconPhone size={14} />} loading={answer.isPending} onClick={() => answer.mutate({ callSid: offer.callSid })} data-testid="call-pop-answer">
+                {t('call.answer')}
+              </Button>
+            )}
           </Group>
         </Stack>
       )}

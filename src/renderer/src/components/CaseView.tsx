@@ -20,7 +20,6 @@ import { languageName, sentimentLabel } from '../lib/format';
 import { formatTimestamp, fullTimestamp } from '../lib/time';
 import { useNow } from '../lib/useNow';
 import { isDone } from '../../../shared/policy';
-import { clockPausedIn } from '../../../shared/sla';
 import { PriorityBadge, StatusBadge } from './Badges';
 import { CaseProperties } from './case/CaseProperties';
 import { CaseSyncBadges } from './case/CaseSyncBadges';
@@ -162,15 +161,15 @@ function CaseDetail({ view, me, onClose, onOpenCase }: DetailProps) {
               <Text span size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                 {t('sla.firstResponse')}
               </Text>
-              <SlaCountdown dueAt={c.slaDueAt} now={now} done={isDone(c.status)} paused={clockPausedIn(c.status)} />
+              <SlaCountdown dueAt={c.slaDueAt} now={now} done={isDone(c.status)} clock={c.sla} />
             </Group>
-            {/* Both targets on the shared clock (src/shared/sla.ts); paused while the case waits on the customer. */}
+            {/* Both targets on the shared clock (src/shared/sla.ts), by the case's own policy: paused in the statuses it pauses on. */}
             <Group gap={4} wrap="nowrap" px={4} data-testid="case-resolution-sla">
               <IconFlag size={14} color="var(--mantine-color-dimmed)" />
               <Text span size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                 {t('sla.resolution')}
               </Text>
-              <SlaCountdown dueAt={c.resolutionDueAt} now={now} done={isDone(c.status)} paused={clockPausedIn(c.status)} target="resolution" />
+              <SlaCountdown dueAt={c.resolutionDueAt} now={now} done={isDone(c.status)} clock={c.sla} target="resolution" />
             </Group>
             <Text span size="xs" c="dimmed" data-testid="case-priority-why" title={t('case.priorityWhyTitle')}>
               {t('case.score', { score: c.priorityScore, text: priorityWhyText(c.priorityWhyParts) })}

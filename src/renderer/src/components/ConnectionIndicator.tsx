@@ -8,6 +8,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconAlertTriangleFilled, IconCloudUpload } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionState, SyncStatus } from '../../../shared/api';
+import { wordText } from '../i18n/wording';
 import { agoText, fullTimestamp } from '../lib/time';
 import classes from './ConnectionIndicator.module.css';
 
@@ -28,7 +29,7 @@ function useShownState(connection: ConnectionState): ConnectionState {
 
 /** `onShowConflicts`: the "N conflicts" opens the list of every case with an open conflict. */
 export function ConnectionIndicator({ status, now, onShowConflicts }: { status: SyncStatus | undefined; now: number; onShowConflicts: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const connection = status?.connection ?? 'offline';
   const state = useShownState(connection);
   const look = { color: COLOR[state], label: t(`connection.${state}.label`), help: t(`connection.${state}.help`) };
@@ -42,7 +43,7 @@ export function ConnectionIndicator({ status, now, onShowConflicts }: { status: 
     state === 'offline' && connection === 'reconnecting' ? t('connection.trying') : '',
     t('connection.cached', { count: status?.cachedCases ?? 0, time: lastSync ? fullTimestamp(lastSync) : t('connection.never') }),
     pending > 0 ? t('connection.pendingDetail', { count: pending }) : t('connection.allOnHub'),
-    status?.lastError ? t('connection.lastFailed', { error: status.lastError }) : '',
+    status?.lastError ? t('connection.lastFailed', { error: wordText(i18n, status.lastErrorWording, status.lastError) }) : '',
   ]
     .filter(Boolean)
     .join(' ');

@@ -218,7 +218,7 @@ function ConsentMenu({ customer }: { customer: Customer }) {
         <Menu.Item leftSection={customer.consent ? <IconCheck size={14} /> : <span style={{ width: 14 }} />} onClick={() => toggle('consent')}>
           {t('customer.optedIn')}
         </Menu.Item>
-        <Menu.Item leftSection={customer.doNotEngage ? <IconCheck size={14} /> : <span style={{ width: 14 }} />} onClick={() => toggle('doNotEngage')} color="red">
+        <Menu.Item leftSection={customer.doNotEngage ? <IconCheck size={14} /> : <span style={{ width: 14 }} />} onClick={() => toggle('doNotEngage')} color="var(--mantine-color-red-text)">
           {t('customer.doNotEngageItem')}
         </Menu.Item>
       </Menu.Dropdown>

@@ -8,6 +8,7 @@ import { Button, Group, Paper, Text, ThemeIcon } from '@mantine/core';
 import { IconArrowsExchange, IconExternalLink, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Notice } from '../../../shared/api';
+import { noticeWords } from '../i18n/wording';
 import { fieldLabel, fieldValueText } from '../lib/fields';
 import { formatTimestamp, fullTimestamp } from '../lib/time';
 import { NoticeText } from './NoticeText';
@@ -48,7 +49,7 @@ interface Props {
 }
 
 export function NoticeItem({ notice, dismissing, onDismiss, onOpenCase }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { body, noteBody, fields, caseStays } = carried(notice);
   const rejected = notice.kind === 'rejected';
   return (
@@ -62,7 +63,7 @@ export function NoticeItem({ notice, dismissing, onDismiss, onOpenCase }: Props)
             {rejected ? t('notices.refused') : t('notices.reassigned')} · {formatTimestamp(notice.createdAt)}
           </Text>
           <Text size="sm" mt={2} className={classes.text} data-testid="notice-text">
-            {notice.text}
+            {noticeWords(i18n, notice)}
           </Text>
           {fields.length > 0 && (
             <div className={classes.fields}>

@@ -19,7 +19,6 @@ import { useNow } from '../lib/useNow';
 import { isDone } from '../../../shared/policy';
 import { PriorityBadge, StatusBadge } from './Badges';
 import { ChannelIcon } from './ChannelIcon';
-import { clockPausedIn } from '../../../shared/sla';
 import { SlaCountdown } from './SlaCountdown';
 import { RowSyncIcons } from './RowSyncIcons';
 import { EmptyState } from './States';
@@ -248,7 +247,7 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
               {item.subject}
             </Text>
             <RowSyncIcons item={item} />
-            <SlaCountdown dueAt={item.slaDueAt} now={now} done={done} paused={clockPausedIn(item.status)} resolutionDueAt={item.resolutionDueAt} />
+            <SlaCountdown dueAt={item.slaDueAt} now={now} done={done} clock={item.sla} resolutionDueAt={item.resolutionDueAt} />
           </Group>
           <Group gap={8} wrap="nowrap" className={classes.line}>
             <PriorityBadge priority={item.priority} fixedWidth why={why} />
@@ -305,7 +304,7 @@ const Row = memo(function Row({ item, top, height, now, stacked, selected, open,
             {item.assigneeName ?? t('queue.unassigned')}
           </Text>
           <StatusBadge status={item.status} />
-          <SlaCountdown dueAt={item.slaDueAt} now={now} done={done} paused={clockPausedIn(item.status)} resolutionDueAt={item.resolutionDueAt} />
+          <SlaCountdown dueAt={item.slaDueAt} now={now} done={done} clock={item.sla} resolutionDueAt={item.resolutionDueAt} />
           <span className={classes.right}>{age}</span>
         </>
       )}

@@ -58,6 +58,7 @@ export function QueueNav({ queues, role, view, onView, onNewCase, onDropCases, n
     return (
       <NavLink
         {...drop}
+        aria-current={active ? 'page' : undefined}
         key={entry.key}
         label={entry.label}
         title={'description' in entry ? entry.description : undefined}
@@ -100,6 +101,7 @@ export function QueueNav({ queues, role, view, onView, onNewCase, onDropCases, n
         <SectionTitle>{t('nav.views')}</SectionTitle>
         {entries.slice(0, personal.length).map(link)}
         <NavLink
+          aria-current={mentionsActive ? 'page' : undefined}
           label={t('views.mentions')}
           title={t('nav.mentionsHint')}
           leftSection={<IconAt size={16} stroke={1.7} />}
@@ -127,6 +129,7 @@ export function QueueNav({ queues, role, view, onView, onNewCase, onDropCases, n
         />
         {OVERSIGHT.filter((entry) => entry.roles.includes(role)).map((entry) => (
           <NavLink
+            aria-current={view.kind === entry.view.kind ? 'page' : undefined}
             key={entry.kind}
             label={t(`views.${entry.kind}`)}
             title={t(`nav.${entry.kind}Hint`)}

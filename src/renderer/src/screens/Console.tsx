@@ -33,6 +33,7 @@ import { OfferStrip } from '../components/routing/OfferCard';
 import { stepSelection, useQueueKeys } from '../lib/useQueueKeys';
 import { filterFor, isScreenView, type View } from '../lib/views';
 import { i18n } from '../i18n';
+import { errorWords } from '../i18n/wording';
 import classes from './Console.module.css';
 
 /**
@@ -128,7 +129,7 @@ export function Console({ session }: { session: SessionInfo }) {
   const syncNow = useMutation({
     mutationFn: () => call('sync.now', {}),
     onSuccess: () => client.invalidateQueries(),
-    onError: (error) => notifications.show({ color: 'red', title: t('console.syncFailed'), message: error.message }),
+    onError: (error) => notifications.show({ color: 'red', title: t('console.syncFailed'), message: errorWords(i18n, error) }),
   });
   const logout = () => {
     // Forget locally first: the core's session:changed that follows is then known to be ours.

@@ -1,37 +1,45 @@
-/** Sign in to the hub through the console core; the hub address hides under "Advanced". */
+/**
+ * Sign in to the hub through the console core; the hub address hides under
+ * "Advanced" — or, when the workstation's policy fixes it, shows read-only,
+ * "Set by your administrator" (the core says so through `session.hub`).
+ */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
+import type { i18n as I18n, TFunction } from 'i18next';
 import { Alert, Box, Button, Collapse, Group, Paper, PasswordInput, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
-import { IconAlertCircle, IconChevronRight, IconHeadset, IconInfoCircle } from '@tabler/icons-react';
+import { IconAlertCircle, IconChevronRight, IconHeadset, IconInfoCircle, IconLock } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { call, errorCode } from '../api/client';
-import { apiKey } from '../api/queries';
+import { apiKey, useApiQuery } from '../api/queries';
+import { errorWords } from '../i18n/wording';
 import { SignInSyncProgress } from '../components/SyncProgress';
 import classes from './Login.module.css';
 
-function loginErrorText(error: Error, t: TFunction): string {
+function loginErrorText(error: Error, t: TFunction, i18n: I18n): string {
   switch (errorCode(error)) {
     case 'unauthorized':
       return t('login.error.unauthorized');
     case 'unavailable':
-      return t('login.error.unavailable', { detail: error.message });
+      return t('login.error.unavailable', { detail: errorWords(i18n, error) });
     case 'invalid_input':
-      return t('login.error.invalidInput', { detail: error.message });
+      return t('login.error.invalidInput', { detail: errorWords(i18n, error) });
     default:
-      return error.message;
+      return errorWords(i18n, error);
   }
 }
 
 export function Login({ notice = null }: { notice?: string | null }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [hubUrl, setHubUrl] = useState('');
   const [advanced, setAdvanced] = useState(false);
+  // Fixed by policy: the field is read-only and the sign-in names no hub (the core sends it to the policy's).
+  const hubSetting = useApiQuery('session.hub', {});
+  const locked = hubSetting.data?.lockedByPolicy ? hubSetting.data.hubUrl : null;
   const login = useMutation({
-    mutationFn: () => call('session.login', { username: username.trim(), password, ...(hubUrl.trim() ? { hubUrl: hubUrl.trim() } : {}) }),
+    mutationFn: () => call('session.login', { username: username.trim(), password, ...(!locked && hubUrl.trim() ? { hubUrl: hubUrl.trim() } : {}) }),
     onSuccess: (session) => client.setQueryData(apiKey('session.current', {}), session),
   });
 
@@ -67,7 +75,7 @@ export function Login({ notice = null }: { notice?: string | null }) {
             )}
             {login.isError && (
               <Alert data-testid="login-error" data-code={errorCode(login.error) ?? 'internal'} color="red" variant="light" icon={<IconAlertCircle size={16} />} py={8} px="sm">
-                {loginErrorText(login.error, t)}
+                {loginErrorText(login.error, t, i18n)}
               </Alert>
             )}
             <TextInput
@@ -87,6 +95,19 @@ export function Login({ notice = null }: { notice?: string | null }) {
               value={password}
               onChange={(event) => setPassword(event.currentTarget.value)}
             />
+            {locked !== null ? (
+              <TextInput
+                size="xs"
+                label={t('login.hubAddress')}
+                description={t('login.hubLocked')}
+                value={locked}
+                readOnly
+                variant="filled"
+                leftSection={<IconLock size={14} aria-hidden />}
+                spellCheck={false}
+                data-testid="login-hub-locked"
+              />
+            ) : (
             <div>
               <UnstyledButton onClick={() => setAdvanced((open) => !open)} aria-expanded={advanced} data-testid="login-advanced">
                 <Group gap={4}>
@@ -110,6 +131,7 @@ export function Login({ notice = null }: { notice?: string | null }) {
                 />
               </Collapse>
             </div>
+            )}
             <Button data-testid="login-submit" type="submit" loading={login.isPending} disabled={!username.trim() || !password} fullWidth>
               {t('login.submit')}
             </Button>

@@ -3,7 +3,8 @@ import { type Case, type CaseStatus, PRIORITY_RANK } from '../../../../shared/do
 import { containsPattern, epochMs, fold } from '../columns';
 import type { CacheDb } from '../database';
 import { createDocumentRepo } from './documents';
-import type { PlanEntitlements } from '../../../../shared/entitlements';
+import type { Plan, PlanEntitlements } from '../../../../shared/entitlements';
+import type { CaseClockView } from '../../../../shared/sla';
 import { caseScore, caseScoreValue, type ScoredCustomer, scoreOfJson } from '../score';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { OutboxRepo } from './outbox';
@@ -46,11 +47,16 @@ interface ItemRow {
   conflicts: number;
 }
 
-function toItem(row: ItemRow, now: number, plans: PlanEntitlements): QueueItem {
+/** The clock of a case by its own SLA policy (repos/sla.ts `viewOf`). */
+export type ClockOf = (c: Pick<Case, 'status' | 'queueId'>, plan: Plan | null) => CaseClockView;
+
+function toItem(row: ItemRow, now: number, plans: PlanEntitlements, clockOf: ClockOf): QueueItem {
   const c = JSON.parse(row.data) as Case;
-  const score = caseScore(c, row.customer_data === null ? null : (JSON.parse(row.customer_data) as ScoredCustomer), now, plans);
+  const customer = row.customer_data === null ? null : (JSON.parse(row.customer_data) as ScoredCustomer);
+  const score = caseScore(c, customer, now, plans);
   return {
     ...c,
+    sla: clockOf(c, customer?.plan ?? null),
     // The stored score the queue is ordered by (at most a minute old), and why as of now.
     priorityScore: Math.round(row.score),
     priorityWhy: score.explanation,
@@ -104,8 +110,8 @@ function withLocal(outbox: OutboxRepo) {
   };
 }
 
-/** `plans`: the plan table in force (repos/plans.ts), which every score weighs. */
-export function createCasesRepo(db: CacheDb, outbox: OutboxRepo, plans: () => PlanEntitlements) {
+/** `plans`: the plan table in force (repos/plans.ts), which every score weighs; `clockOf`: each item's SLA clock (repos/sla.ts). */
+export function createCasesRepo(db: CacheDb, outbox: OutboxRepo, plans: () => PlanEntitlements, clockOf: ClockOf) {
   const customerOf = db.prepare<[string], { data: string }>('SELECT data FROM customers WHERE id = ?');
   const customerFor = (c: Case): ScoredCustomer | null => {
     const row = c.customerId ? customerOf.get(c.customerId) : undefined;
@@ -160,12 +166,12 @@ export function createCasesRepo(db: CacheDb, outbox: OutboxRepo, plans: () => Pl
       const total = (prepared(`SELECT count(*) AS n FROM cases c ${countJoin} ${clause}`).get(...params) as { n: number }).n;
       const now = Date.now();
       const table = plans();
-      return { items: rows.map((row) => toItem(row, now, table)), total };
+      return { items: rows.map((row) => toItem(row, now, table, clockOf)), total };
     },
 
     item(id: string): QueueItem | null {
       const row = itemById.get(id);
-      return row ? toItem(row, Date.now(), plans()) : null;
+      return row ? toItem(row, Date.now(), plans(), clockOf) : null;
     },
 
     /** The customer's other cases, most recent first. */

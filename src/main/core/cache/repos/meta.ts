@@ -5,7 +5,7 @@ import type { CacheDb } from '../database';
  * `channelSettings`: the hub's channel settings as last heard (src/main/core/channel-settings.ts); `queueIds`: the queues the user works, as
  * the last pull said (JSON); `plans`: what each plan includes, as the hub last said (repos/plans.ts).
  */
-export type MetaKey = 'token' | 'user' | 'hubUrl' | 'cursor' | 'lastSyncAt' | 'scope' | 'channelSettings' | 'queueIds' | 'plans';
+export type MetaKey = 'token' | 'user' | 'hubUrl' | 'cursor' | 'lastSyncAt' | 'scope' | 'channelSettings' | 'queueIds' | 'plans' | 'sla' | 'pendingSignOuts';
 
 export function createMetaRepo(db: CacheDb) {
   const get = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');

@@ -6,17 +6,16 @@
  * with the schema the hub checks with; saved with a reason (audited
  * `plans.update`); the hub's refusal is shown at its field.
  */
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Badge, Box, Group, NumberInput, Paper, Select, Stack, Text, Title } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { PLANS } from '../../../../shared/domain';
 import { ENTITLEMENT_KINDS, type EntitlementKind, type Plan, type PlansSettings, PlansSaveInputSchema } from '../../../../shared/entitlements';
 import { call } from '../../api/client';
 import { apiKey, useApiQuery } from '../../api/queries';
 import { type DraftTable, draftOf, kindLabel, PLAN_NAMES, routingSummary, tableOf } from './plans-form';
 import { SaveFooter } from './SaveFooter';
-import { hubIssues, type Issues, localIssues, type Translate } from './sla-form';
+import { type Issues, type Translate } from './sla-form';
+import { useSettingsDraft } from './useSettingsDraft';
 
 
 export function PlansTab() {
@@ -29,32 +28,28 @@ export function PlansTab() {
       </Text>
     );
   }
-  // A save (here or by another admin) starts the form again from what the hub keeps.
-  return <PlansForm key={JSON.stringify(plans.data)} saved={plans.data} />;
+  // Saves here or by another admin reach the form as a new `saved` (useSettingsDraft): a draft is never thrown away.
+  return <PlansForm saved={plans.data} />;
 }
+
+const toDraft = (saved: PlansSettings): DraftTable => draftOf(saved.entitlements);
+const toSaved = (draft: DraftTable): PlansSettings => ({ entitlements: tableOf(draft) });
 
 function PlansForm({ saved }: { saved: PlansSettings }) {
   const { t } = useTranslation();
-  const client = useQueryClient();
-  const [draft, setDraftState] = useState<DraftTable>(() => draftOf(saved.entitlements));
-  const [reason, setReason] = useState('');
-  const save = useMutation({
-    mutationFn: () => call('admin.plans.save', { entitlements: tableOf(draft), reason: reason.trim() || undefined }),
+  const form = useSettingsDraft({
+    saved,
+    toDraft,
+    toSaved,
+    schema: PlansSaveInputSchema,
     // The SLA tab names each plan's entitlement from the same query.
-    onSuccess: (value) => client.setQueryData(apiKey('admin.plans.get', {}), value),
+    queryKey: apiKey('admin.plans.get', {}),
+    save: (document, reason, expected) => call('admin.plans.save', { ...document, reason, expected }),
+    refusedTitle: t('admin.plans.refused'),
   });
-  // An edit makes the hub's last refusal stale: the schema's live check speaks again.
-  const setPlan = (plan: Plan, change: Partial<DraftTable[Plan]>) => {
-    setDraftState((d) => ({ ...d, [plan]: { ...d[plan], ...change } }));
-    if (save.error) save.reset();
-  };
+  const { draft, issues, firstProblem } = form;
+  const setPlan = (plan: Plan, change: Partial<DraftTable[Plan]>) => form.setDraft((d) => ({ ...d, [plan]: { ...d[plan], ...change } }));
   const table = tableOf(draft);
-  const dirty = JSON.stringify(table) !== JSON.stringify(saved.entitlements);
-  const local = localIssues(PlansSaveInputSchema.safeParse({ entitlements: table, reason }).error, t);
-  const hub = save.error ? hubIssues(save.error.message) : new Map<string, string>();
-  const issues: Issues = new Map([...hub, ...local]);
-  const firstProblem = [...issues.entries()][0];
-  const reasonError = issues.get('reason');
 
   return (
     <Box style={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1 }} data-testid="admin-plans">
@@ -62,7 +57,7 @@ function PlansForm({ saved }: { saved: PlansSettings }) {
         style={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1 }}
         onSubmit={(event) => {
           event.preventDefault();
-          if (dirty && local.size === 0 && !save.isPending) save.mutate();
+          form.submit();
         }}
       >
         <Box style={{ overflow: 'auto', minHeight: 0, flex: 1 }}>
@@ -75,20 +70,13 @@ function PlansForm({ saved }: { saved: PlansSettings }) {
             ))}
           </Stack>
         </Box>
-        {/* Always in view: why, the state of the draft, Save. */}
+        {/* Always in view: why, the state of the draft, Save (and another admin's save over this draft). */}
         <SaveFooter
           testId="plans"
-          reason={reason}
-          onReason={setReason}
-          reasonError={reasonError}
+          {...form.footer}
           whyExample={t('admin.plans.whyExample')}
-          refused={save.error ? { title: t('admin.plans.refused'), text: [...new Set(hub.values())].join('; ') || save.error.message } : null}
           problem={firstProblem ? t('admin.problems.toFix', { count: issues.size, place: placeOf(firstProblem[0], t), problem: firstProblem[1] }) : null}
-          state={dirty ? t('admin.unsaved') : t('admin.plans.savedHint')}
-          dirty={dirty}
-          valid={local.size === 0}
-          pending={save.isPending}
-          onDiscard={() => (setDraftState(draftOf(saved.entitlements)), setReason(''), save.reset())}
+          state={form.dirty ? t('admin.unsaved') : t('admin.plans.savedHint')}
         />
       </form>
     </Box>

@@ -11,7 +11,6 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Box, Group, NavLink, Paper, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle, IconBuildingStore, IconCalendarTime, IconStack2 } from '@tabler/icons-react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { CASE_STATUSES, PLANS, PRIORITIES, type Priority, type Queue } from '../../../../shared/domain';
 import type { Plan, PlanEntitlements } from '../../../../shared/entitlements';
@@ -22,7 +21,8 @@ import { apiKey, useApiQuery } from '../../api/queries';
 import { entitlementSummary, PLAN_NAMES } from './plans-form';
 import { CalendarEditor, DurationInput, StatusesInput } from './SlaFields';
 import { SaveFooter } from './SaveFooter';
-import { calendarSummary, formatMinutes, hasIssuesUnder, hubIssues, type Issues, localIssues, type Translate, weekdayLabel } from './sla-form';
+import { calendarSummary, formatMinutes, hasIssuesUnder, type Issues, type Translate, weekdayLabel } from './sla-form';
+import { useSettingsDraft } from './useSettingsDraft';
 
 type Section = 'default' | Plan | 'calendars';
 
@@ -40,32 +40,27 @@ export function SlaTab({ queues }: { queues: Queue[] }) {
       </Text>
     );
   }
-  // A save (here or by another admin) starts the form again from what the hub keeps.
-  return <SlaForm key={JSON.stringify(settings.data)} saved={settings.data} queues={queues} />;
+  // Saves here or by another admin reach the form as a new `saved` (useSettingsDraft): a draft is never thrown away.
+  return <SlaForm saved={settings.data} queues={queues} />;
 }
+
+const same = (settings: SlaSettings): SlaSettings => settings;
 
 function SlaForm({ saved, queues }: { saved: SlaSettings; queues: Queue[] }) {
   const { t } = useTranslation();
-  const client = useQueryClient();
   // What each plan includes, as the hub keeps it (the Plans tab): named beside the plan.
   const entitlements = useApiQuery('admin.plans.get', {}, { retry: false }).data?.entitlements ?? null;
-  const [draft, setDraftState] = useState<SlaSettings>(saved);
   const [section, setSection] = useState<Section>('default');
-  const [reason, setReason] = useState('');
-  const save = useMutation({
-    mutationFn: () => call('admin.sla.save', { ...draft, reason: reason.trim() || undefined }),
-    onSuccess: (value) => client.setQueryData(apiKey('admin.sla.get', {}), value),
+  const form = useSettingsDraft({
+    saved,
+    toDraft: same,
+    toSaved: same,
+    schema: SlaSaveInputSchema,
+    queryKey: apiKey('admin.sla.get', {}),
+    save: (document, reason, expected) => call('admin.sla.save', { ...document, reason, expected }),
+    refusedTitle: t('admin.sla.refused'),
   });
-  // An edit makes the hub's last refusal stale: the schema's live check speaks again.
-  const setDraft = (update: (d: SlaSettings) => SlaSettings) => {
-    setDraftState(update);
-    if (save.error) save.reset();
-  };
-  const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
-  const local = localIssues(SlaSaveInputSchema.safeParse({ ...draft, reason }).error, t);
-  const hub = save.error ? hubIssues(save.error.message) : new Map<string, string>();
-  const issues: Issues = new Map([...hub, ...local]);
-  const firstProblem = [...issues.entries()][0];
+  const { draft, setDraft, issues, firstProblem } = form;
 
   const setPolicy = (key: 'default' | Plan, policy: SlaPolicy | null) =>
     setDraft((d) => {
@@ -104,7 +99,7 @@ function SlaForm({ saved, queues }: { saved: SlaSettings; queues: Queue[] }) {
         style={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1 }}
         onSubmit={(event) => {
           event.preventDefault();
-          if (dirty && local.size === 0 && !save.isPending) save.mutate();
+          form.submit();
         }}
       >
         <Box style={{ display: 'flex', minHeight: 0, flex: 1 }}>
@@ -121,19 +116,13 @@ function SlaForm({ saved, queues }: { saved: SlaSettings; queues: Queue[] }) {
             </Stack>
           </Box>
         </Box>
-        {/* Always in view: why, the state of the draft, Save. */}
+        {/* Always in view: why, the state of the draft, Save (and another admin's save over this draft). */}
         <SaveFooter
           testId="sla"
-          reason={reason}
-          onReason={setReason}
+          {...form.footer}
           whyExample={t('admin.sla.whyExample')}
-          refused={save.error ? { title: t('admin.sla.refused'), text: [...new Set(hub.values())].join('; ') || save.error.message } : null}
           problem={firstProblem ? t('admin.problems.toFix', { count: issues.size, place: placeOf(firstProblem[0], queues, t), problem: firstProblem[1] }) : null}
-          state={dirty ? t('admin.unsaved') : t('admin.sla.savedHint')}
-          dirty={dirty}
-          valid={local.size === 0}
-          pending={save.isPending}
-          onDiscard={() => (setDraftState(saved), setReason(''), save.reset())}
+          state={form.dirty ? t('admin.unsaved') : t('admin.sla.savedHint')}
         />
       </form>
     </Box>

@@ -5,7 +5,8 @@ import type { TFunction } from 'i18next';
 import { Alert, Autocomplete, Modal, NumberInput, PasswordInput, SegmentedControl, Select, TagsInput, Text, TextInput } from '@mantine/core';
 import type { AdminUser } from '../../../../shared/admin';
 import { ROLES, type Role } from '../../../../shared/domain';
-import { AWAY_REASONS, PRESENCE } from '../../../../shared/protocol';
+import { PRESENCE } from '../../../../shared/protocol';
+import { awayReasonOptions, awayReasonToStore } from '../../i18n/presence';
 import { DialogForm } from '../DialogForm';
 import { useAdminMutation } from './useAdminMutation';
 
@@ -175,7 +176,8 @@ function PresenceForm({ user, onClose }: { user: AdminUser; onClose: () => void 
   const needsReason = presence === 'away';
   return (
     <DialogForm
-      onSubmit={() => set.mutate({ id: user.id, state: { presence, ...(reason.trim() && presence !== 'available' ? { reason: reason.trim() } : {}) } })}
+      // A usual reason picked or typed in the admin's language is stored as its key (shown translated to everyone); other words as typed.
+      onSubmit={() => set.mutate({ id: user.id, state: { presence, ...(reason.trim() && presence !== 'available' ? { reason: awayReasonToStore(reason) } : {}) } })}
       onCancel={onClose}
       submitLabel={t('admin.users.setPresenceSubmit')}
       submitTestId="admin-presence-submit"
@@ -199,7 +201,7 @@ function PresenceForm({ user, onClose }: { user: AdminUser; onClose: () => void 
         <Autocomplete
           label={t('admin.users.reason')}
           placeholder={needsReason ? t('admin.users.reasonRequired') : t('admin.users.reasonOptional')}
-          data={[...AWAY_REASONS]}
+          data={awayReasonOptions().map((option) => option.label)}
           value={reason}
           onChange={setReason}
           maxLength={100}

@@ -113,7 +113,7 @@ export function UsersTab({ users, queues }: { users: UseQueryResult<AdminUser[],
                             {t('admin.users.setPresence')}
                           </Menu.Item>
                           <Menu.Divider />
-                          <Menu.Item color="red" leftSection={<IconLogout size={14} />} onClick={() => setDialog({ kind: 'signOut', user })} data-testid="admin-user-sign-out">
+                          <Menu.Item color="var(--mantine-color-red-text)" leftSection={<IconLogout size={14} />} onClick={() => setDialog({ kind: 'signOut', user })} data-testid="admin-user-sign-out">
                             {t('admin.users.signOut')}
                           </Menu.Item>
                         </Menu.Dropdown>

@@ -23,6 +23,10 @@ import { translatedRecord } from '../../i18n/labels';
 import { fullTimestamp, preciseTimestamp } from '../../lib/time';
 import classes from './AuditLog.module.css';
 import { changeOf } from './describe';
+import { awayReasonLabel } from '../../i18n/presence';
+
+/** The audit row's reason; a presence change's is an away reason, a usual one shown in the reader's language. */
+const reasonOf = (entry: Pick<AuditEntry, 'action' | 'reason'>): string | null => (entry.reason && entry.action.startsWith('presence.') ? awayReasonLabel(entry.reason) : entry.reason);
 
 const ROW = 36;
 const PAGE = 500;
@@ -219,8 +223,9 @@ export function AuditLog() {
                     )}
                   </span>
                 </Tooltip>
-                <span className={`${classes.cell} ${classes.wide}`} title={entry.reason ?? undefined} data-testid="audit-row-reason">
-                  {entry.reason ?? ''}
+                {/* A presence change's reason is the away reason: a usual one in the reader's language. */}
+                <span className={`${classes.cell} ${classes.wide}`} title={reasonOf(entry) ?? undefined} data-testid="audit-row-reason">
+                  {reasonOf(entry) ?? ''}
                 </span>
               </TableRow>
             );

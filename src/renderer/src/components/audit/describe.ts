@@ -1,6 +1,7 @@
 /** An audit entry's change in words: each field from → to, ids as the names this console knows, a member list as who joined and who left. */
 import type { AuditEntry } from '../../../../shared/audit';
 import { i18n } from '../../i18n';
+import { awayReasonLabel } from '../../i18n/presence';
 
 export interface ChangePart {
   key: string;
@@ -33,7 +34,8 @@ export function changeOf(entry: Pick<AuditEntry, 'before' | 'after'>, name: (id:
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   for (const key of keys) {
     const shown = label(key);
-    const [was, is] = [before[key], after[key]];
+    // A presence's `reason` is an away reason: a usual one stored as its key, shown in the reader's language.
+    const [was, is] = key === 'reason' ? [before[key], after[key]].map((v) => (typeof v === 'string' ? awayReasonLabel(v) : v)) : [before[key], after[key]];
     if (Array.isArray(was) && Array.isArray(is)) {
       // A member list: who joined (+) and who left (−) says more than two long lists.
       const joined = is.filter((x) => !was.includes(x)).map((x) => `+${show(x, name)}`);

@@ -4,8 +4,8 @@
  * their own; supervisors and admins assign it to themselves or to an agent or
  * technician (found by name), unassign it, or move it to another queue.
  */
-import { useState } from 'react';
-import { Button, Group, Menu, Text } from '@mantine/core';
+import { type ReactNode, useState } from 'react';
+import { Button, Divider, Group, Popover, Stack, Text } from '@mantine/core';
 import { IconArrowBackUp, IconChevronDown, IconHandGrab, IconStack2, IconUserCheck, IconUserMinus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { QueueItem } from '../../../../shared/api';
@@ -55,47 +55,71 @@ function SupervisorMenu({ item, me, loading, onAssign }: { item: QueueItem; me: 
   const { t } = useTranslation();
   const queues = useQueues();
   const others = (queues.data ?? []).filter((q) => q.id !== item.queueId && mayAssign(me, item, null, q.id));
-  // Controlled: picking a person in the select (not a menu item) closes the menu too.
+  // Controlled: picking a person in the select closes it too.
   const [opened, setOpened] = useState(false);
+  // A popover, not a menu: it holds a search field, which a role="menu" may not (axe: aria-required-children).
+  // Esc closes it and the focus goes back to the button.
+  const act = (then: () => void) => () => {
+    setOpened(false);
+    then();
+  };
   return (
-    <Menu position="bottom-end" width={240} shadow="md" opened={opened} onChange={setOpened}>
-      <Menu.Target>
-        <Button size="compact-xs" variant="light" rightSection={<IconChevronDown size={12} />} loading={loading} data-testid="case-assign-menu">
+    <Popover position="bottom-end" width={240} shadow="md" opened={opened} onChange={setOpened} trapFocus returnFocus>
+      <Popover.Target>
+        <Button size="compact-xs" variant="light" rightSection={<IconChevronDown size={12} />} loading={loading} onClick={() => setOpened((o) => !o)} data-testid="case-assign-menu">
           {t('assign.assign')}
         </Button>
-      </Menu.Target>
-      <Menu.Dropdown>
-        {mayTake(me, item) && (
-          <Menu.Item leftSection={<IconUserCheck size={14} />} onClick={() => onAssign('me')} data-testid="case-assign-me">
-            {t('assign.toMe')}
-          </Menu.Item>
-        )}
-        {item.assigneeId !== null && mayAssign(me, item, null) && (
-          <Menu.Item leftSection={<IconUserMinus size={14} />} onClick={() => onAssign(null)} data-testid="case-unassign">
-            {t('assign.unassign')}
-          </Menu.Item>
-        )}
-        <Menu.Divider />
-        <Menu.Label>{t('assign.to')}</Menu.Label>
-        <AssignUserSelect
-          currentAssigneeId={item.assigneeId}
-          onPick={(userId) => {
-            setOpened(false);
-            onAssign(userId);
-          }}
-        />
-        {others.length > 0 && (
-          <>
-            <Menu.Divider />
-            <Menu.Label>{t('assign.moveToQueue')}</Menu.Label>
-            {others.map((q) => (
-              <Menu.Item key={q.id} leftSection={<IconStack2 size={14} />} onClick={() => onAssign(null, q.id)} data-testid="case-move-queue" data-queue={q.name}>
-                {q.name}
-              </Menu.Item>
-            ))}
-          </>
-        )}
-      </Menu.Dropdown>
-    </Menu>
+      </Popover.Target>
+      <Popover.Dropdown p={4}>
+        <Stack gap={0}>
+          {mayTake(me, item) && (
+            <AssignAction icon={<IconUserCheck size={14} />} onClick={act(() => onAssign('me'))} testId="case-assign-me">
+              {t('assign.toMe')}
+            </AssignAction>
+          )}
+          {item.assigneeId !== null && mayAssign(me, item, null) && (
+            <AssignAction icon={<IconUserMinus size={14} />} onClick={act(() => onAssign(null))} testId="case-unassign">
+              {t('assign.unassign')}
+            </AssignAction>
+          )}
+          <Divider my={4} />
+          <AssignHeading>{t('assign.to')}</AssignHeading>
+          <AssignUserSelect
+            currentAssigneeId={item.assigneeId}
+            onPick={(userId) => {
+              setOpened(false);
+              onAssign(userId);
+            }}
+          />
+          {others.length > 0 && (
+            <>
+              <Divider my={4} />
+              <AssignHeading>{t('assign.moveToQueue')}</AssignHeading>
+              {others.map((q) => (
+                <AssignAction key={q.id} icon={<IconStack2 size={14} />} onClick={act(() => onAssign(null, q.id))} testId="case-move-queue" queue={q.name}>
+                  {q.name}
+                </AssignAction>
+              ))}
+            </>
+          )}
+        </Stack>
+      </Popover.Dropdown>
+    </Popover>
+  );
+}
+
+function AssignAction({ icon, onClick, testId, queue, children }: { icon: ReactNode; onClick: () => void; testId: string; queue?: string; children: ReactNode }) {
+  return (
+    <Button variant="subtle" color="gray" size="compact-sm" fw={400} justify="flex-start" fullWidth leftSection={icon} onClick={onClick} data-testid={testId} data-queue={queue}>
+      {children}
+    </Button>
+  );
+}
+
+function AssignHeading({ children }: { children: ReactNode }) {
+  return (
+    <Text size="xs" c="dimmed" fw={500} px={8} py={4}>
+      {children}
+    </Text>
   );
 }

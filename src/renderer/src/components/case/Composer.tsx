@@ -20,6 +20,7 @@ import { absorbOwnChange, changedWhileWriting, replyBasis, type ReplyBasis, type
 import { canOverrideConsent, ConsentOverrideSchema, consentRefusal, REPLY_LIMITS, type ReplyChannel, replyChannels, replyLength } from '../../../../shared/replies';
 import { useAddNote, useReply } from '../../api/mutations';
 import { consentText } from '../../i18n/consent';
+import { issueWords } from '../../i18n/wording';
 import { ChannelIcon, channelLabel } from '../ChannelIcon';
 import { StaleReplyWarning } from './StaleReplyWarning';
 import { useChannelSettings } from '../admin/useChannelSettings';
@@ -56,7 +57,7 @@ const draftText = (state: DraftState, idle: string, t: TFunction): string =>
   state === 'saving' ? t('composer.draft.saving') : state === 'saved' ? t('composer.draft.saved') : state === 'failed' ? t('composer.draft.failed') : idle;
 
 export function Composer({ item, draft, noteDraft, customer, messages, me, ref, onReplyingChange }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const customerName = customer?.name ?? null;
   const channels = replyChannels(item.channel, customer);
   const [picked, setPicked] = useState<ReplyChannel | null>(null);
@@ -226,7 +227,7 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
                   aria-label={t('composer.overrideLabel')}
                   value={overrideReason}
                   onChange={(event) => setOverrideReason(event.currentTarget.value)}
-                  error={overrideReason && !reason.success ? reason.error.issues[0]?.message : undefined}
+                  error={overrideReason && !reason.success ? issueWords(i18n, reason.error.issues[0]) : undefined}
                   data-testid="composer-override-reason"
                 />
               )}
