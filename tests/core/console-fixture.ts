@@ -1,7 +1,7 @@
 /** Consoles behind a loopback proxy the test controls, and direct calls to the hub as other users. */
 import { join } from 'node:path';
 import { uuidv7 } from 'uuidv7';
-import { type ConsoleCore, createConsoleCore, dispatch } from '../../src/main/core';
+import { type ConsoleCore, type ConsoleCoreOptions, createConsoleCore, dispatch } from '../../src/main/core';
 import type { ApiInput, ApiMethod, ApiOutput, ApiResult, SyncStatus } from '../../src/shared/api';
 import type { Case, Message } from '../../src/shared/domain';
 import { CaseDetailResponseSchema, type CaseFields, type MutationResult, SyncPushResponseSchema } from '../../src/shared/protocol';
@@ -28,7 +28,7 @@ export interface ProxiedConsole {
 }
 
 /** A console core whose every connection to the hub goes through a proxy the test can switch off. */
-export async function proxiedConsole(hubUrl: string, dataDir: string, opts: { pullPageSize?: number } = {}): Promise<ProxiedConsole> {
+export async function proxiedConsole(hubUrl: string, dataDir: string, opts: Pick<ConsoleCoreOptions, 'pullPageSize' | 'secrets'> = {}): Promise<ProxiedConsole> {
   const proxy = await startTcpProxy(hubUrl);
   const log = process.env.DEBUG_CORE ? (m: string) => console.error(`[${dataDir.split('/').pop()}] ${m}`) : undefined;
   const openCore = () => createConsoleCore({ dataDir, hubUrl: proxy.url, retryBaseMs: 50, resyncIntervalMs: 3_600_000, log, ...opts });

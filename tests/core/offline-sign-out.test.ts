@@ -5,10 +5,9 @@
  * the hub refuses the old refresh and access tokens.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleCore, createConsoleCore } from '../../src/main/core';
+import { createConsoleCore } from '../../src/main/core';
 import type { RunningHub } from '../../src/hub/hub';
-import { startTcpProxy } from '../support/tcp-proxy';
-import { call, consoleDir, goOffline, loginVia, ok, type ProxiedConsole } from './console-fixture';
+import { call, consoleDir, goOffline, loginVia, ok, type ProxiedConsole, proxiedConsole } from './console-fixture';
 import { tempDir } from './fixtures';
 import { keychain } from './keychain';
 import { startLocalHub, waitFor } from './hub-fixture';
@@ -21,22 +20,7 @@ describe('signing out offline', () => {
   const box = keychain();
 
   async function open(name: string): Promise<ProxiedConsole> {
-    const proxy = await startTcpProxy(hub.url);
-    const dataDir = consoleDir(dir.path, name);
-    const openCore = (): Promise<ConsoleCore> => createConsoleCore({ dataDir, hubUrl: proxy.url, secrets: box, retryBaseMs: 50, resyncIntervalMs: 3_600_000 });
-    const c: ProxiedConsole = {
-      core: await openCore(),
-      proxy,
-      dataDir,
-      async restart() {
-        await c.core.close();
-        c.core = await openCore();
-      },
-      async close() {
-        await c.core.close();
-        await proxy.close();
-      },
-    };
+    const c = await proxiedConsole(hub.url, consoleDir(dir.path, name), { secrets: box });
     consoles.push(c);
     return c;
   }
