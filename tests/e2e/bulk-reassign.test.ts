@@ -259,11 +259,13 @@ describe('bulk reassignment (Chromium, a supervisor and an agent on one hub)', (
     // Two picked rows onto Ivan in the drop panel.
     const rows = sam.getByTestId('queue-row');
     const two = [(await rows.nth(1).getAttribute('data-case-id'))!, (await rows.nth(2).getAttribute('data-case-id'))!];
-    await rows.nth(1).click({ modifiers: ['ControlOrMeta'] });
-    await rows.nth(2).click({ modifiers: ['ControlOrMeta'] });
+    // By id: a live update may reorder the rows between reading them and clicking.
+    const row = (id: string) => sam.locator(`[data-testid="queue-row"][data-case-id="${id}"]`);
+    for (const id of two) await row(id).click({ modifiers: ['ControlOrMeta'] });
     await expect.poll(() => sam.getByTestId('selection-count').textContent(), WAIT).toBe('2 selected');
+    expect(await sam.locator('[data-testid="queue-row"][data-picked]').evaluateAll((els) => els.map((el) => el.getAttribute('data-case-id')).sort())).toEqual([...two].sort());
     await sam.screenshot({ path: shotPath('reassign-selection-1024.png') });
-    await drag(sam, rows.nth(2), () => sam.locator('[data-testid="drop-person"][data-user="ivan"]'));
+    await drag(sam, row(two[1]!), () => sam.locator('[data-testid="drop-person"][data-user="ivan"]'));
     await sam.getByTestId('reassign-submit').waitFor(WAIT);
     expect(await sam.getByTestId('reassign-submit').textContent()).toBe('Move 2 cases');
     await sam.keyboard.press('Enter');

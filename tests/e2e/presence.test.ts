@@ -20,7 +20,8 @@ import { connectSocket } from '../hub/helpers';
 import { shotPath, signIn, startE2e, type E2eEnv } from './harness';
 import { hubGet, hubLogin } from './hub-http';
 
-const WAIT = { timeout: 15_000 };
+// As in the other e2e files: a console's first sign-in can take a while when two files run at once.
+const WAIT = { timeout: 30_000 };
 
 describe('presence in the top bar (Chromium)', () => {
   let env: E2eEnv;

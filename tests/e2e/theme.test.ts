@@ -5,7 +5,7 @@
  * reload and wins over the OS; "System" follows the OS again, live.
  * Screenshots: dark at 1440×900 and 1024×700, light at 1440×900. Contrast in
  * the dark scheme is axe's to check, on every screen and dialog, in
- * a11y.test.ts (both schemes by default).
+ * a11y-audit.test.ts (both schemes by default).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';

@@ -3,8 +3,8 @@
  * (pglite-template.global.ts) rather than creating a cluster each: seconds per hub.
  * Outside a run that provides the template, the dir is left empty and the hub creates it.
  */
-import { existsSync } from 'node:fs';
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cpSync, existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -14,7 +14,8 @@ export async function seedPglite(dataDir: string): Promise<void> {
   const template = inject('pgliteTemplate');
   const target = join(dataDir, 'pgdata');
   if (!template || existsSync(target)) return;
-  await cp(template, target, { recursive: true });
+  // The synchronous copy: fs.promises.cp copies file by file through the event loop, five times slower (~0.5 s a hub).
+  cpSync(template, target, { recursive: true });
 }
 
 /** A new temporary hub data dir holding a migrated PGlite cluster. */

@@ -42,7 +42,9 @@ const sentence = (text: string): string => {
 
 export function ReassignDialog({ target, onClose, onMoved }: Props) {
   const { t } = useTranslation();
-  const count = target?.caseIds.length ?? 0;
+  // While it fades out (target gone) the title keeps its count: "Reassign 0 cases" would flash.
+  const [count, setCount] = useState(target?.caseIds.length ?? 0);
+  if (target && target.caseIds.length !== count) setCount(target.caseIds.length);
   return (
     <Modal opened={target !== null} onClose={onClose} title={<Text fw={600}>{t('reassign.title', { count })}</Text>} size={480} data-testid="reassign-dialog">
       {/* Mounted only while open: every move starts from its own (pre-filled) form. */}
