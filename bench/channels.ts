@@ -26,7 +26,9 @@ import { cpuPerEvent, cpuTime } from './proc-cpu';
 import { ms, report, summarize } from './stats';
 
 /** Webhooks of section 1, one tweet each (X's usual delivery; the hardest case per event), and how many in flight. */
-const INGEST_WEBHOOKS = 800;
+const INGEST_WEBHOOKS = 2_000;
+/** Sent first, untimed: the hub's JIT and the database's WebAssembly tier-up are done by then. */
+const INGEST_WARM_UP = 600;
 const INGEST_IN_FLIGHT = 16;
 const MAILS = 600;
 const SMTP_CONNECTIONS = 5;
@@ -132,14 +134,11 @@ const messagesIn = (changes: SyncChange[]) =>
 const perSecond = (count: number, wallMs: number) => Math.round((count * 1000) / wallMs).toLocaleString('en-US');
 const throttledNote = (throttled: number) => (throttled > 0 ? `; ${throttled} webhooks THROTTLED (429) by the ${WEBHOOK_RATE_LIMIT.max}/min limit` : '');
 
-/** 1. Signed webhooks, one tweet each, INGEST_IN_FLIGHT at a time: events stored per second of wall time. */
-async function benchWebhookIngest(hub: ChannelHub): Promise<void> {
-  const webhooks = Array.from({ length: INGEST_WEBHOOKS }, (_, i) => signedWebhook([tweet(newXUser('fan'), textOf(i), { lang: 'en' })]));
+/** Posts `webhooks`, INGEST_IN_FLIGHT at a time: how many events were stored, and how many webhooks were throttled. */
+async function postAll(hub: ChannelHub, webhooks: { raw: string; signature: string }[]): Promise<{ stored: number; throttled: number }> {
   let next = 0;
   let stored = 0;
   let throttled = 0;
-  const cpuBefore = await cpuTime(hub.pid);
-  const start = performance.now();
   await Promise.all(
     Array.from({ length: INGEST_IN_FLIGHT }, async () => {
       while (next < webhooks.length) {
@@ -149,11 +148,26 @@ async function benchWebhookIngest(hub: ChannelHub): Promise<void> {
       }
     }),
   );
+  return { stored, throttled };
+}
+
+/**
+ * 1. Signed webhooks, one tweet each, INGEST_IN_FLIGHT at a time: events stored per second of wall time, once
+ * the hub is warm (a hub runs for days: its first seconds compile the code and the database's WebAssembly).
+ */
+async function benchWebhookIngest(hub: ChannelHub): Promise<void> {
+  const make = (count: number, from: number) => Array.from({ length: count }, (_, i) => signedWebhook([tweet(newXUser('fan'), textOf(from + i), { lang: 'en' })]));
+  const warm = await postAll(hub, make(INGEST_WARM_UP, 0));
+  if (warm.stored !== INGEST_WARM_UP) throw new Error(`warm-up: ${warm.stored} of ${INGEST_WARM_UP} stored, ${warm.throttled} throttled`);
+  const webhooks = make(INGEST_WEBHOOKS, INGEST_WARM_UP);
+  const cpuBefore = await cpuTime(hub.pid);
+  const start = performance.now();
+  const { stored, throttled } = await postAll(hub, webhooks);
   const wall = performance.now() - start;
   const cpu = cpuPerEvent(cpuBefore, await cpuTime(hub.pid), stored);
   const rate = (stored * 1000) / wall;
   report(
-    `X webhook ingest (${INGEST_WEBHOOKS} × 1 tweet, ${INGEST_IN_FLIGHT} in flight)`,
+    `X webhook ingest (${INGEST_WEBHOOKS} × 1 tweet, ${INGEST_IN_FLIGHT} in flight, after ${INGEST_WARM_UP})`,
     `${perSecond(stored, wall)} events/s (${stored} stored in ${ms(wall)}${throttledNote(throttled)}${cpu})`,
     { ok: rate >= 1000 && throttled === 0, text: '≥ 1,000 events/s' },
   );

@@ -2,7 +2,8 @@
  * The inbound pipeline routes messages that arrive together in one write
  * transaction: each still sees what the earlier ones wrote (the same author
  * twice is one customer, the same post twice is one message), and one that
- * fails is retried alone, so only it fails and the others are stored.
+ * fails is retried alone, so only it fails and the others are stored. The
+ * next batch starts while the one before commits, and still sees its rows.
  */
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +93,33 @@ describe.each(backends)('the inbound pipeline’s batches on $name', (backend) =
     expect(a!.customer.rev).toBeGreaterThan(0);
     expect([a!.message.rev, b!.message.rev, c!.message.rev, d!.mention.rev].every((rev) => rev > 0)).toBe(true);
     expect(new Set([a!.message.rev, b!.message.rev, c!.message.rev]).size).toBe(3);
+  });
+
+  it('starts the next batch while one commits, and that batch sees every row the one before wrote', async () => {
+    const pipeline = createInboundPipeline(database.db, publisher);
+    published.length = 0;
+    // Waves a turn of the event loop apart: each its own batch, the next routed while the one before commits.
+    // Every wave repeats the posts of the one before and the same new authors.
+    const authors = Array.from({ length: 6 }, (_, i) => `wave-author-${i}-${uuidv7().slice(-6)}`);
+    const waves: InboundMessage[][] = [];
+    for (let w = 0; w < 5; w++) waves.push([...(waves[w - 1]?.slice(-6) ?? []).map((m) => ({ ...m })), ...authors.map((a) => post(a, `@switchboard wave ${w}`))]);
+    const sent: Promise<InboundOutcome>[] = [];
+    for (const wave of waves) {
+      sent.push(...wave.map((m) => pipeline.receive(m)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const outcomes = await Promise.all(sent);
+    const ids = waves.flat().map((m) => m.externalId);
+    expect(outcomes.filter((o) => o.status === 'duplicate')).toHaveLength(ids.length - new Set(ids).size);
+    // One customer per author, whichever batch met them first.
+    const customers = new Map<string, Set<string>>();
+    outcomes.forEach((o, i) => {
+      if (o.status !== 'opened' && o.status !== 'joined') return;
+      const handle = waves.flat()[i]!.author.handle;
+      customers.set(handle, (customers.get(handle) ?? new Set()).add(o.customer.id));
+    });
+    expect([...customers.values()].map((set) => set.size)).toEqual(authors.map(() => 1));
+    expect(published.filter((p) => p.startsWith('message:'))).toHaveLength(new Set(ids).size);
   });
 
   it('fails only the message that cannot be stored; the others of its batch are stored', async () => {

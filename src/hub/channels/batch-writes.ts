@@ -7,9 +7,9 @@
  * which writes what is held first, so every read still sees what the earlier
  * messages of the batch wrote.
  */
-import { sql } from 'drizzle-orm';
 import type { Case, Channel, Customer, Mention, Message } from '../../shared/domain';
 import type { Db } from '../db/connect';
+import { insertRows } from '../db/json-rows';
 import { toCase, toCustomer, toMessage } from '../db/rows';
 import { cases, customerIdentities, customers, mentions, messages, messageThreads } from '../db/schema';
 import { insertAttachments, type NewAttachment } from '../repos/attachments';
@@ -59,28 +59,18 @@ export function createBatchWrites(tx: Db): BatchWrites {
     // Every insert sent at once, in the order of the foreign keys: the database runs them in turn, and the batch
     // waits one round trip, not one per table. The first to fail fails them all (the transaction is aborted).
     const sent: Promise<unknown>[] = [];
-    if (now.customers.length > 0) sent.push(tx.insert(customers).values(now.customers).returning().then((rows) => rows.forEach((row) => written.customers.set(row.id, toCustomer(row)))));
-    if (now.identities.size > 0)
-      sent.push(
-        tx
-          .insert(customerIdentities)
-          .values([...now.identities.values()])
-          .onConflictDoUpdate({ target: [customerIdentities.channel, customerIdentities.value], set: { customerId: sql`excluded.customer_id` } })
-          .then(() => undefined),
-      );
-    if (now.cases.length > 0) sent.push(tx.insert(cases).values(now.cases).returning().then((rows) => rows.forEach((row) => written.cases.set(row.id, toCase(row)))));
+    if (now.customers.length > 0) sent.push(insertRows(tx, customers, now.customers, { returning: true }).then((rows) => rows.forEach((row) => written.customers.set(row.id, toCustomer(row)))));
+    if (now.identities.size > 0) sent.push(insertRows(tx, customerIdentities, [...now.identities.values()], { onConflict: 'ON CONFLICT (channel, value) DO UPDATE SET customer_id = excluded.customer_id' }));
+    if (now.cases.length > 0) sent.push(insertRows(tx, cases, now.cases, { returning: true }).then((rows) => rows.forEach((row) => written.cases.set(row.id, toCase(row)))));
     if (now.messages.length > 0) {
-      sent.push(tx.insert(messages).values(now.messages.map((m) => m.values)).returning().then((rows) => rows.forEach((row) => written.messages.set(row.id, toMessage(row)))));
+      sent.push(insertRows(tx, messages, now.messages.map((m) => m.values), { returning: true }).then((rows) => rows.forEach((row) => written.messages.set(row.id, toMessage(row)))));
       const threads = now.messages.flatMap((m) => (m.thread ? [{ messageId: m.values.id!, ...m.thread }] : []));
-      if (threads.length > 0) sent.push(tx.insert(messageThreads).values(threads).then(() => undefined));
+      if (threads.length > 0) sent.push(insertRows(tx, messageThreads, threads));
       for (const m of now.messages) if (m.files.length > 0) sent.push(insertAttachments(tx, m.values.id!, m.files));
     }
     if (now.mentions.length > 0) {
-      const rows = tx
-        .insert(mentions)
-        .values(now.mentions.map(({ mention, replyContext }) => ({ ...mention, rev: undefined, at: new Date(mention.at), createdAt: new Date(mention.createdAt), updatedAt: new Date(mention.updatedAt), replyContext })))
-        .returning({ id: mentions.id, rev: mentions.rev });
-      sent.push(rows.then((inserted) => inserted.forEach((row) => written.mentions.set(row.id, Number(row.rev)))));
+      const rows = now.mentions.map(({ mention, replyContext }) => ({ ...mention, rev: undefined, at: new Date(mention.at), createdAt: new Date(mention.createdAt), updatedAt: new Date(mention.updatedAt), replyContext }));
+      sent.push(insertRows(tx, mentions, rows, { returning: ['id', 'rev'] }).then((inserted) => inserted.forEach((row) => written.mentions.set(row.id, Number(row.rev)))));
     }
     await settledAll(sent);
   }

@@ -9,7 +9,7 @@
 import type { Channel, Customer } from '../../shared/domain';
 import type { Db } from '../db/connect';
 import { batchSlaReads, directSlaReads, type SlaReads } from '../sla';
-import { channelQueueId, customersByIdentities, externalIdTaken, findCustomerByIdentity, identityKey, takenExternalIds, takenKey } from '../repos/inbound';
+import { channelQueueId, externalIdTaken, findCustomerByIdentity, identityKey, readBatchLookups, takenKey } from '../repos/inbound';
 import { normaliseIdentity, userIdIdentity } from './identity';
 import type { InboundMessage } from './inbound';
 
@@ -46,17 +46,11 @@ function identitiesOf(message: InboundMessage): { channel: Channel; value: strin
  * round trip to the database, and its thread, apiece); kept current as the batch writes.
  */
 export async function batchLookups(tx: Db, batch: InboundMessage[]): Promise<Lookups> {
-  const channels = [...new Set(batch.map((message) => message.channel))];
   // Only a message that is no mere mention can open a case.
   const sla = batchSlaReads(tx, batch.some((message) => message.addressing !== 'mention'));
-  const [taken, known, owners] = await Promise.all([
-    takenExternalIds(tx, batch),
-    customersByIdentities(tx, batch.flatMap(identitiesOf)),
-    Promise.all(channels.map(async (channel) => [channel, await channelQueueId(tx, channel)] as const)),
-  ]);
+  const { taken, known, queues } = await readBatchLookups(tx, { ids: batch, identities: batch.flatMap(identitiesOf) });
   // Asked and not found: nothing else writes while the batch holds the write transaction.
   const asked = new Set(batch.flatMap(identitiesOf).map((i) => identityKey(i.channel, i.value)));
-  const queues = new Map<Channel, string | null>(owners);
   return {
     async claim(channel, externalId) {
       const key = takenKey(channel, externalId);

@@ -93,9 +93,9 @@ interface Waiting {
 export function createInboundPipeline(db: Db, publish: InboundPublisher, opts: InboundOptions = {}): InboundPipeline {
   const { onCaseOpened, rules } = opts;
   const waiting: Waiting[] = [];
-  let draining = false;
 
-  const routeAll = async (batch: Waiting[]) => {
+  /** Routes a batch in one write transaction; `routed` is told once its rows are written and only the commit is left. */
+  const routeAll = async (batch: Waiting[], routed: () => void = () => undefined) => {
     // Read before the transaction: embedded PGlite has one connection, which the transaction holds.
     const current = rules ? await rules.get() : null;
     return writeTransaction(db, async (tx) => {
@@ -114,6 +114,7 @@ export function createInboundPipeline(db: Db, publish: InboundPublisher, opts: I
       await writes.flush();
       const outcomes = drafts.map((draft) => draft());
       if (current) for (const outcome of outcomes) await applyMessageRules(tx, current, outcome);
+      routed();
       return outcomes;
     });
   };
@@ -138,47 +139,67 @@ export function createInboundPipeline(db: Db, publish: InboundPublisher, opts: I
     for (const notice of fired?.notices ?? []) publish.ruleNotice?.(notice);
   }
 
-  async function drain(): Promise<void> {
+  /** A batch is being routed: the next one starts once this one's rows are written (see `pump`). */
+  let routing = false;
+
+  /**
+   * Starts the next batch once the one being routed has only its commit left: its transaction then queues
+   * behind that commit in the database (embedded PGlite's one connection; the write lock on Postgres), so it
+   * sees every row the earlier batch wrote, and its look-ups are on their way while the hub announces the
+   * earlier one, instead of waiting for a round trip each.
+   */
+  function pump(): void {
+    if (routing || waiting.length === 0) return;
+    routing = true;
+    const batch = waiting.splice(0, MAX_BATCH);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      routing = false;
+      pump();
+    };
+    void runBatch(batch, release).finally(release);
+  }
+
+  async function runBatch(batch: Waiting[], routed: () => void): Promise<void> {
     try {
-      while (waiting.length > 0) {
-        const batch = waiting.splice(0, MAX_BATCH);
-        try {
-          const outcomes = await routeAll(batch);
-          batch.forEach((item, i) => {
-            announce(outcomes[i]!);
-            item.resolve(outcomes[i]!);
-          });
-        } catch (error) {
-          if (batch.length === 1) {
-            batch[0]!.reject(error);
-            continue;
-          }
-          // One of them failed: each alone, so only that one fails.
-          for (const item of batch) {
-            await routeAll([item]).then(
-              ([outcome]) => {
-                announce(outcome!);
-                item.resolve(outcome!);
-              },
-              (alone: unknown) => item.reject(alone),
-            );
-          }
-        }
+      const outcomes = await routeAll(batch, routed);
+      batch.forEach((item, i) => {
+        announce(outcomes[i]!);
+        item.resolve(outcomes[i]!);
+      });
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
       }
-    } finally {
-      draining = false;
+      // One of them failed: each alone, so only that one fails.
+      for (const item of batch) {
+        await routeAll([item]).then(
+          ([outcome]) => {
+            announce(outcome!);
+            item.resolve(outcome!);
+          },
+          (alone: unknown) => item.reject(alone),
+        );
+      }
     }
   }
 
+  let scheduled = false;
   return {
     receive(inbound, after) {
       return new Promise((resolve, reject) => {
         waiting.push({ inbound, text: analyseText(inbound.body), after, resolve, reject });
         // After the I/O callbacks now running: the requests read in the same turn of the event loop join this batch;
-        // those that arrive while it is written wait for the next one.
-        if (!draining) {
-          draining = true;
-          setImmediate(() => void drain());
+        // those that arrive while one is routed wait for the next.
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => {
+            scheduled = false;
+            pump();
+          });
         }
       });
     },

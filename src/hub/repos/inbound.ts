@@ -1,8 +1,9 @@
 /** The queries of the inbound pipeline (channels/pipeline.ts); run inside its write transaction. */
 import { dueColumns, dueTimesAfterChange } from '../sla';
-import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
 import { type Case, type Channel, type Customer, DONE_STATUSES } from '../../shared/domain';
 import type { Db } from '../db/connect';
+import { rowFromJson } from '../db/json-rows';
 import { toCase, toCustomer } from '../db/rows';
 import { caseChanges, cases, channelQueues, customerIdentities, customers, mentions, messages, messageThreads } from '../db/schema';
 
@@ -17,40 +18,51 @@ export async function externalIdTaken(db: Db, channel: Channel, externalId: stri
 
 const pairKey = (channel: string, value: string) => `${channel}\u0000${value}`;
 
-/** Of these (channel, provider id) pairs, the ones already stored as a message or a mention: one look-up for a batch. */
-export async function takenExternalIds(db: Db, pairs: { channel: Channel; externalId: string }[]): Promise<Set<string>> {
-  if (pairs.length === 0) return new Set();
-  const ids = [...new Set(pairs.map((p) => p.externalId))];
-  // The channel too, so the (channel, external id) indexes answer: by external id alone it is a scan of every message.
-  const channels = [...new Set(pairs.map((p) => p.channel))];
-  // One statement for both tables: each statement is a round trip.
-  const rows = await db
-    .select({ channel: messages.channel, externalId: messages.externalId })
-    .from(messages)
-    .where(and(inArray(messages.channel, channels), inArray(messages.externalId, ids)))
-    .unionAll(
-      db
-        .select({ channel: mentions.channel, externalId: mentions.externalId })
-        .from(mentions)
-        .where(and(inArray(mentions.channel, channels), inArray(mentions.externalId, ids))),
-    );
-  return new Set(rows.map((r) => pairKey(r.channel, r.externalId!)));
+/** What a batch of inbound messages needs to know before it is routed, read by `readBatchLookups`. */
+export interface BatchLookupRows {
+  /** Of the (channel, provider id) pairs asked, the ones already stored as a message or a mention (`takenKey`). */
+  taken: Set<string>;
+  /** The customers of the identities asked that have one (`identityKey`). */
+  known: Map<string, Customer>;
+  /** Which queue owns each channel asked (null: none). */
+  queues: Map<Channel, string | null>;
+}
+
+/**
+ * Everything a batch looks up, in ONE statement: a statement is a round trip to the database (and, embedded,
+ * most of a small query's cost in its thread). By channel too, so the (channel, …) indexes answer.
+ */
+export async function readBatchLookups(db: Db, ask: { ids: { channel: Channel; externalId: string }[]; identities: { channel: Channel; value: string }[] }): Promise<BatchLookupRows> {
+  const channels = [...new Set(ask.ids.map((p) => p.channel))];
+  const ids = [...new Set(ask.ids.map((p) => p.externalId))];
+  const identityChannels = [...new Set(ask.identities.map((p) => p.channel))];
+  const values = [...new Set(ask.identities.map((p) => p.value))];
+  const result = (await db.execute(sql`
+    SELECT
+      (SELECT coalesce(json_agg(json_build_array(t.channel, t.external_id)), '[]'::json) FROM (
+        SELECT channel, external_id FROM messages WHERE channel = ANY(${sql.param(channels)}::text[]) AND external_id = ANY(${sql.param(ids)}::text[])
+        UNION ALL
+        SELECT channel, external_id FROM mentions WHERE channel = ANY(${sql.param(channels)}::text[]) AND external_id = ANY(${sql.param(ids)}::text[])
+      ) t) AS taken,
+      (SELECT coalesce(json_agg(json_build_array(i.channel, i.value, to_jsonb(c))), '[]'::json)
+        FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+        WHERE i.channel = ANY(${sql.param(identityChannels)}::text[]) AND i.value = ANY(${sql.param(values)}::text[])) AS known,
+      (SELECT coalesce(json_agg(json_build_array(q.channel, q.queue_id)), '[]'::json)
+        FROM channel_queues q WHERE q.channel = ANY(${sql.param(channels)}::text[])) AS queues
+  `)) as unknown as { rows: { taken: unknown; known: unknown; queues: unknown }[] };
+  // PGlite parses json, node-postgres too; a driver that gives text is read all the same.
+  const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+  const row = result.rows[0]!;
+  const queues = new Map<Channel, string | null>(channels.map((channel) => [channel, null]));
+  for (const [channel, queueId] of json<[Channel, string][]>(row.queues)) queues.set(channel, queueId);
+  return {
+    taken: new Set(json<[string, string][]>(row.taken).map(([channel, externalId]) => pairKey(channel, externalId))),
+    known: new Map(json<[string, string, Record<string, unknown>][]>(row.known).map(([channel, value, customer]) => [pairKey(channel, value), toCustomer(rowFromJson(customers, customer))])),
+    queues,
+  };
 }
 export const takenKey = (channel: Channel, externalId: string) => pairKey(channel, externalId);
 
-/** The customers these identities belong to, keyed by `identityKey(channel, value)`: one look-up for a batch. */
-export async function customersByIdentities(db: Db, pairs: { channel: Channel; value: string }[]): Promise<Map<string, Customer>> {
-  if (pairs.length === 0) return new Map();
-  const values = [...new Set(pairs.map((p) => p.value))];
-  // The channel leads the identities' key: without it every identity is read.
-  const channels = [...new Set(pairs.map((p) => p.channel))];
-  const rows = await db
-    .select({ channel: customerIdentities.channel, value: customerIdentities.value, customer: customers })
-    .from(customerIdentities)
-    .innerJoin(customers, eq(customers.id, customerIdentities.customerId))
-    .where(and(inArray(customerIdentities.channel, channels), inArray(customerIdentities.value, values)));
-  return new Map(rows.map((r) => [pairKey(r.channel, r.value), toCustomer(r.customer)]));
-}
 export const identityKey = (channel: Channel, value: string) => pairKey(channel, value);
 
 export async function findCustomerByIdentity(db: Db, channel: Channel, value: string): Promise<Customer | null> {
