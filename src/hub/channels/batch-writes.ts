@@ -9,7 +9,7 @@
  */
 import type { Case, Channel, Customer, Mention, Message } from '../../shared/domain';
 import type { Db } from '../db/connect';
-import { insertRows } from '../db/json-rows';
+import { insertTogether } from '../db/json-rows';
 import { toCase, toCustomer, toMessage } from '../db/rows';
 import { cases, customerIdentities, customers, mentions, messages, messageThreads } from '../db/schema';
 import { insertAttachments, type NewAttachment } from '../repos/attachments';
@@ -56,22 +56,28 @@ export function createBatchWrites(tx: Db): BatchWrites {
     const now = held;
     if (isEmpty(now)) return;
     held = emptyHeld();
-    // Every insert sent at once, in the order of the foreign keys: the database runs them in turn, and the batch
-    // waits one round trip, not one per table. The first to fail fails them all (the transaction is aborted).
+    // Every table's rows in one statement (json-rows.ts): one round trip and one statement for the database
+    // to run, however many tables and rows. Attachments (bytes) go beside it.
+    const threads = now.messages.flatMap((m) => (m.thread ? [{ messageId: m.values.id!, ...m.thread }] : []));
+    const mentionRows = now.mentions.map(({ mention, replyContext }) => ({ ...mention, rev: undefined, at: new Date(mention.at), createdAt: new Date(mention.createdAt), updatedAt: new Date(mention.updatedAt), replyContext }));
     const sent: Promise<unknown>[] = [];
-    if (now.customers.length > 0) sent.push(insertRows(tx, customers, now.customers, { returning: true }).then((rows) => rows.forEach((row) => written.customers.set(row.id, toCustomer(row)))));
-    if (now.identities.size > 0) sent.push(insertRows(tx, customerIdentities, [...now.identities.values()], { onConflict: 'ON CONFLICT (channel, value) DO UPDATE SET customer_id = excluded.customer_id' }));
-    if (now.cases.length > 0) sent.push(insertRows(tx, cases, now.cases, { returning: true }).then((rows) => rows.forEach((row) => written.cases.set(row.id, toCase(row)))));
-    if (now.messages.length > 0) {
-      sent.push(insertRows(tx, messages, now.messages.map((m) => m.values), { returning: true }).then((rows) => rows.forEach((row) => written.messages.set(row.id, toMessage(row)))));
-      const threads = now.messages.flatMap((m) => (m.thread ? [{ messageId: m.values.id!, ...m.thread }] : []));
-      if (threads.length > 0) sent.push(insertRows(tx, messageThreads, threads));
-      for (const m of now.messages) if (m.files.length > 0) sent.push(insertAttachments(tx, m.values.id!, m.files));
-    }
-    if (now.mentions.length > 0) {
-      const rows = now.mentions.map(({ mention, replyContext }) => ({ ...mention, rev: undefined, at: new Date(mention.at), createdAt: new Date(mention.createdAt), updatedAt: new Date(mention.updatedAt), replyContext }));
-      sent.push(insertRows(tx, mentions, rows, { returning: ['id', 'rev'] }).then((inserted) => inserted.forEach((row) => written.mentions.set(row.id, Number(row.rev)))));
-    }
+    sent.push(
+      insertTogether(tx, [
+        { table: customers, rows: now.customers, returning: true },
+        { table: customerIdentities, rows: [...now.identities.values()], onConflict: 'ON CONFLICT (channel, value) DO UPDATE SET customer_id = excluded.customer_id' },
+        { table: cases, rows: now.cases, returning: true },
+        { table: messages, rows: now.messages.map((m) => m.values), returning: true },
+        { table: messageThreads, rows: threads },
+        { table: mentions, rows: mentionRows, returning: ['id', 'rev'] },
+      ]).then(([customerRows, , caseRows, messageRows, , mentionRevs]) => {
+        for (const row of customerRows as (typeof customers.$inferSelect)[]) written.customers.set(row.id, toCustomer(row));
+        for (const row of caseRows as (typeof cases.$inferSelect)[]) written.cases.set(row.id, toCase(row));
+        for (const row of messageRows as (typeof messages.$inferSelect)[]) written.messages.set(row.id, toMessage(row));
+        for (const row of mentionRevs as { id: string; rev: number }[]) written.mentions.set(row.id, Number(row.rev));
+      }),
+    );
+    // After the statement that writes their messages: the database runs them in turn.
+    for (const m of now.messages) if (m.files.length > 0) sent.push(insertAttachments(tx, m.values.id!, m.files));
     await settledAll(sent);
   }
 

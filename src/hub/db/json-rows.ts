@@ -44,32 +44,76 @@ export interface InsertRowsOptions {
   returning?: true | string[];
 }
 
+/** One table's rows for `insertTogether`. */
+export interface InsertPart<T extends PgTable = PgTable> extends InsertRowsOptions {
+  table: T;
+  rows: T['$inferInsert'][];
+}
+
 /**
  * Inserts `rows` (drizzle's insert shape: a missing key takes the column's default, as in `.values()`) in
- * one statement per set of keys given (rows that give the same keys go together, in their order).
+ * one statement; rows that give different sets of keys each go in with their like, in their order.
  */
 export async function insertRows<T extends PgTable>(db: Db, table: T, rows: T['$inferInsert'][], opts: InsertRowsOptions = {}): Promise<T['$inferSelect'][]> {
-  if (rows.length === 0) return [];
-  const shape = shapeOf(table);
+  const [out] = await insertTogether(db, [{ table, rows, ...opts } as InsertPart]);
+  return (out ?? []) as T['$inferSelect'][];
+}
+
+/**
+ * Inserts into several tables in ONE statement (a data-modifying WITH per table and set of keys): one round
+ * trip, one statement for the database to run, whatever the number of tables and rows. The constraints
+ * between them (a message's case, a case's customer) are checked at the statement's end, so the parts may
+ * come in any order. Gives back each part's returned rows, in the order of `parts`.
+ */
+export async function insertTogether(db: Db, parts: InsertPart[]): Promise<unknown[][]> {
+  const withs: SQL[] = [];
+  const reads: { part: number; columns: TableShape['columns']; alias: string }[] = [];
+  const inserts: { statement: SQL; part: number; returning: TableShape['columns'] | undefined }[] = [];
+  parts.forEach((part, index) => {
+    const shape = shapeOf(part.table);
+    const returning = part.returning === true ? shape.columns : part.returning?.map((key) => columnOf(shape, key));
+    for (const { given, rows } of groupByKeys(shape, part.rows as Record<string, unknown>[])) {
+      const names = given.map(({ column }) => quoted(column.name)).join(', ');
+      const head = `INSERT INTO ${quoted(shape.name)} (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::${quoted(shape.name)}, `;
+      const tail = `::jsonb)${part.onConflict ? ` ${part.onConflict}` : ''}${returning ? ` RETURNING ${returning.map(({ column }) => quoted(column.name)).join(', ')}` : ''}`;
+      inserts.push({ statement: sql`${sql.raw(head)}${JSON.stringify(rows)}${sql.raw(tail)}`, part: index, returning });
+    }
+  });
+  const out: unknown[][] = parts.map(() => []);
+  if (inserts.length === 0) return out;
+  if (inserts.length === 1) {
+    // One insert needs no WITH around it (nor its rows made JSON to come back).
+    const [{ statement, part, returning }] = inserts as [(typeof inserts)[number]];
+    const result = (await db.execute(statement)) as unknown as { rows: Record<string, unknown>[] };
+    if (returning) for (const row of result.rows) out[part]!.push(decode(returning, row));
+    return out;
+  }
+  inserts.forEach(({ statement, part, returning }, i) => {
+    withs.push(sql`${sql.raw(`w${i} AS (`)}${statement})`);
+    if (returning) reads.push({ part, columns: returning, alias: `w${i}` });
+  });
+  const selected = reads.length === 0 ? '1' : reads.map(({ alias }) => `(SELECT coalesce(json_agg(to_jsonb(${alias})), '[]'::json) FROM ${alias}) AS ${alias}`).join(', ');
+  // PGlite and node-postgres both answer with `rows` (json parsed).
+  const result = (await db.execute(sql`WITH ${sql.join(withs, sql`, `)} SELECT ${sql.raw(selected)}`)) as unknown as { rows: Record<string, unknown>[] };
+  const row = result.rows[0] ?? {};
+  for (const { part, columns, alias } of reads) {
+    const value = row[alias];
+    const rows = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>[];
+    for (const returned of rows) out[part]!.push(decode(columns, returned));
+  }
+  return out;
+}
+
+function groupByKeys(shape: TableShape, rows: Record<string, unknown>[]): { given: TableShape['columns']; rows: Record<string, unknown>[] }[] {
   const groups = new Map<string, { given: TableShape['columns']; rows: Record<string, unknown>[] }>();
-  for (const row of rows as Record<string, unknown>[]) {
+  for (const row of rows) {
     const given = shape.columns.filter(({ key }) => row[key] !== undefined);
     const signature = given.map((c) => c.key).join(',');
     let group = groups.get(signature);
     if (!group) groups.set(signature, (group = { given, rows: [] }));
     group.rows.push(encode(shape, given, row));
   }
-  const returning = opts.returning === true ? shape.columns : opts.returning?.map((key) => columnOf(shape, key));
-  const out: T['$inferSelect'][] = [];
-  for (const { given, rows: encoded } of groups.values()) {
-    const names = given.map(({ column }) => quoted(column.name)).join(', ');
-    const head = `INSERT INTO ${quoted(shape.name)} (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::${quoted(shape.name)}, `;
-    const tail = `::jsonb)${opts.onConflict ? ` ${opts.onConflict}` : ''}${returning ? ` RETURNING ${returning.map(({ column }) => quoted(column.name)).join(', ')}` : ''}`;
-    // PGlite and node-postgres both answer with `rows`.
-    const result = (await db.execute(sql`${sql.raw(head)}${JSON.stringify(encoded)}${sql.raw(tail)}`)) as unknown as { rows: Record<string, unknown>[] };
-    if (returning) for (const row of result.rows) out.push(decode(returning, row) as T['$inferSelect']);
-  }
-  return out;
+  return [...groups.values()];
 }
 
 function encode(shape: TableShape, given: TableShape['columns'], row: Record<string, unknown>): Record<string, unknown> {
