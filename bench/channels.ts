@@ -5,7 +5,7 @@
  * and outbound X replies delivered per second to the provider simulator.
  *
  * Every webhook comes from this one address, and the hub allows an address
- * WEBHOOK_RATE_LIMIT (1,200 a minute, per route): the sections together stay
+ * WEBHOOK_RATE_LIMIT (30,000 a minute, per route): the sections together stay
  * under it, and a 429 is counted and printed, never retried.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
