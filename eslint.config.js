@@ -10,6 +10,8 @@ import i18next from 'eslint-plugin-i18next';
 
 /** Object properties whose string is read by a person (toasts, modals, hooks' error titles). */
 const TEXT_PROPS = 'title|message|errorTitle|label|description|placeholder|confirmLabel|cancelLabel|submitLabel|hint|error';
+/** Text a person reads: two words with a space between, or one capitalised word (a key or an id is lower case). */
+const WORDS = String.raw`/\p{L}{2,}\s+\p{L}{2,}|^\p{Lu}\p{Ll}+[.!?…]?$/u`;
 import globals from 'globals';
 
 /**
@@ -103,23 +105,24 @@ export default tseslint.config(
     },
   },
   // no-literal-string (jsx-only) reads JSX and only .tsx files: a sentence given as an object's text
-  // property (a toast's `title`/`message`, a hook's `errorTitle`, in .ts or .tsx) passed it. Only
-  // words-with-spaces under those names are refused, so ids, keys and CSS values stay allowed.
+  // property (a toast's `title`/`message`, a hook's `errorTitle`, in .ts or .tsx) passed it. Under those
+  // names, words-with-spaces and one capitalised word ("Saved", "Error!") are refused, so ids, keys
+  // ('mutations.notSaved') and CSS values ('var(--x) 10px') stay allowed.
   {
     files: ['src/renderer/src/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-syntax': [
         'error',
         {
-          selector: `Property[key.name=/^(${TEXT_PROPS})$/][value.type='Literal'][value.value=/\\p{L}{2,}\\s+\\p{L}{2,}/u]`,
+          selector: `Property[key.name=/^(${TEXT_PROPS})$/][value.type='Literal'][value.value=${WORDS}]`,
           message: 'Hard-coded text: use t() / i18n.t() (src/renderer/src/i18n)',
         },
         {
-          selector: `Property[key.name=/^(${TEXT_PROPS})$/] > AssignmentPattern > Literal.right[value=/\\p{L}{2,}\\s+\\p{L}{2,}/u]`,
+          selector: `Property[key.name=/^(${TEXT_PROPS})$/] > AssignmentPattern > Literal.right[value=${WORDS}]`,
           message: 'Hard-coded text: use t() / i18n.t() (src/renderer/src/i18n)',
         },
         {
-          selector: `Property[key.name=/^(${TEXT_PROPS})$/] > TemplateLiteral > TemplateElement[value.raw=/\\p{L}{2,}\\s+\\p{L}{2,}/u]`,
+          selector: `Property[key.name=/^(${TEXT_PROPS})$/] > TemplateLiteral > TemplateElement[value.raw=${WORDS}]`,
           message: 'Hard-coded text: use t() / i18n.t() (src/renderer/src/i18n)',
         },
       ],

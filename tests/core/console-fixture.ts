@@ -28,10 +28,19 @@ export interface ProxiedConsole {
 }
 
 /** A console core whose every connection to the hub goes through a proxy the test can switch off. */
-export async function proxiedConsole(hubUrl: string, dataDir: string, opts: Pick<ConsoleCoreOptions, 'pullPageSize' | 'secrets'> = {}): Promise<ProxiedConsole> {
+export async function proxiedConsole(hubUrl: string, dataDir: string, opts: Pick<ConsoleCoreOptions, 'pullPageSize' | 'secrets' | 'log'> = {}): Promise<ProxiedConsole> {
   const proxy = await startTcpProxy(hubUrl);
-  const log = process.env.DEBUG_CORE ? (m: string) => console.error(`[${dataDir.split('/').pop()}] ${m}`) : undefined;
-  const openCore = () => createConsoleCore({ dataDir, hubUrl: proxy.url, retryBaseMs: 50, resyncIntervalMs: 3_600_000, log, ...opts });
+  const debug = process.env.DEBUG_CORE ? (m: string) => console.error(`[${dataDir.split('/').pop()}] ${m}`) : undefined;
+  // A test's own log (to read what the core did) sees every line; DEBUG_CORE prints them too.
+  const own = opts.log;
+  const log =
+    own && debug
+      ? (m: string) => {
+          own(m);
+          debug(m);
+        }
+      : (own ?? debug);
+  const openCore = () => createConsoleCore({ dataDir, hubUrl: proxy.url, retryBaseMs: 50, resyncIntervalMs: 3_600_000, ...opts, log });
   const c: ProxiedConsole = {
     core: await openCore(),
     proxy,

@@ -7,11 +7,9 @@
  * revokes the tokens on the hub; the refresh token is sealed like the cache key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleCore, createConsoleCore } from '../../src/main/core';
 import type { RunningHub } from '../../src/hub/hub';
 import type { Case } from '../../src/shared/domain';
-import { startTcpProxy } from '../support/tcp-proxy';
-import { call, consoleDir, goOffline, hubCase, loginVia, ok, type ProxiedConsole, settle } from './console-fixture';
+import { call, consoleDir, goOffline, hubCase, loginVia, ok, proxiedConsole, type ProxiedConsole, settle } from './console-fixture';
 import { tempDir } from './fixtures';
 import { hubCases, hubToken, startLocalHub, waitFor } from './hub-fixture';
 import { keychain } from './keychain';
@@ -31,28 +29,9 @@ describe('sessions that fit field work', () => {
 
   /** A console behind a proxy, its tokens sealed by `box` (as Electron seals them with safeStorage). */
   async function open(name: string): Promise<ProxiedConsole> {
-    const proxy = await startTcpProxy(hub.url);
-    const dataDir = consoleDir(dir.path, name);
     const lines: string[] = [];
     logs.set(name, lines);
-    const log = (m: string) => {
-      lines.push(m);
-      if (process.env.DEBUG_CORE) console.error(`[${name}] ${m}`);
-    };
-    const openCore = (): Promise<ConsoleCore> => createConsoleCore({ dataDir, hubUrl: proxy.url, secrets: box, retryBaseMs: 50, resyncIntervalMs: 3_600_000, log });
-    const c: ProxiedConsole = {
-      core: await openCore(),
-      proxy,
-      dataDir,
-      async restart() {
-        await c.core.close();
-        c.core = await openCore();
-      },
-      async close() {
-        await c.core.close();
-        await proxy.close();
-      },
-    };
+    const c = await proxiedConsole(hub.url, consoleDir(dir.path, name), { secrets: box, log: (m) => lines.push(m) });
     consoles.push(c);
     return c;
   }

@@ -40,16 +40,18 @@ describe('the no-hard-coded-text lint', () => {
     expect(errors.length).toBeGreaterThan(0);
   });
 
-  it('refuses a sentence given as an object’s text property, in .ts too (a toast’s title, a hook’s errorTitle)', async () => {
+  it('refuses a sentence or a capitalised word given as an object’s text property, in .ts too (a toast’s title, a hook’s errorTitle)', async () => {
     const code = `import { notifications } from '@mantine/notifications';
 import { i18n } from '../i18n';
 export const toast = () => notifications.show({ color: 'red', title: 'The change was not saved', message: \`Nothing \${1} was saved\` });
 export function useProbe({ errorTitle = 'No case could be taken' } = {}) { return errorTitle; }
-export const ok = { errorTitle: i18n.t('mutations.notSaved'), title: 'mutations.notSaved', label: 'x', description: 'var(--x) 10px', color: 'red tint' };
+export const word = { title: 'Saved', label: 'Mastodon', message: 'Failed!' };
+export const ok = { errorTitle: i18n.t('mutations.notSaved'), title: 'mutations.notSaved', label: 'x', description: 'var(--x) 10px', color: 'red tint', hint: 'X' };
 `;
     const [result] = await eslint.lintText(code, { filePath: 'src/renderer/src/api/probe.ts' });
     const lines = result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.line);
-    expect(lines).toEqual([3, 3, 4]);
+    // One capitalised word is text too ("Saved"); a key, an id, a CSS value or one letter is not.
+    expect(lines).toEqual([3, 3, 4, 5, 5, 5]);
   });
 
   it('allows translated text, test ids, class names, style props and punctuation', async () => {

@@ -86,7 +86,7 @@ describe('wording what the hub and the core say', () => {
     expect(rejectionWording('3 of the cases do not exist')).toEqual({ key: 'rejection.casesMissing', params: { count: 3 } });
     expect(wordText(ru, rejectionWording('3 of the cases do not exist'), 'x')).toBe('3 обращений не существует.');
     expect(wordText(ru, rejectionWording('1 of the cases do not exist'), 'x')).toBe('1 обращения не существует.');
-    expect(wordText(en, rejectionWording('a reply on x takes at most 280 characters'), 'x')).toBe('A reply on x takes at most 280 characters.');
+    expect(wordText(en, rejectionWording('a reply on x takes at most 280 characters'), 'x')).toBe('A reply on X takes at most 280 characters.');
     expect(rejectionWording(REFUSALS.oversight)).toEqual({ key: 'refusal.oversight' });
     expect(rejectionWording('something the hub never said')).toBeNull();
   });
@@ -108,7 +108,10 @@ describe('wording what the hub and the core say', () => {
     );
     // A refused change whose reason has facts (flattened under reason_).
     const long = wording('notice.refused', { what: 'message.send', target: 'account', reason: 'a reply on x takes at most 280 characters', reasonKey: 'rejection.replyTooLong', reason_channel: 'x', reason_limit: 280 });
-    expect(noticeWords(en, { text: '', wording: long })).toBe('Reply on your account was refused by the hub: A reply on x takes at most 280 characters.');
+    // The channel by its name, not its id.
+    expect(noticeWords(en, { text: '', wording: long })).toBe('Reply on your account was refused by the hub: A reply on X takes at most 280 characters.');
+    expect(wordText(ru, wording('rejection.notReplyChannel', { channel: 'mastodon' }), 'x')).toBe('Через Mastodon ответ отправить нельзя.');
+    expect(wordText(en, wording('rejection.notReplyChannel', { channel: 'device' }), 'x')).toBe('A reply cannot be sent on Device alert.');
   });
 
   it('a schema refusal: a translated sentence, the English detail inside', () => {

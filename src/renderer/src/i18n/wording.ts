@@ -28,7 +28,14 @@ const segment = (value: string | number | undefined): string => String(value ?? 
 
 function say(words: Words, key: string, params: Record<string, unknown> = {}): string | null {
   const full = PREFIX + key;
-  return words.exists(full) ? String(words.t(full as never, params as never)) : null;
+  return words.exists(full) ? String(words.t(full as never, named(words, params) as never)) : null;
+}
+
+/** A channel travels as its id (`x`, `mastodon`): said by its name in the user's language ("X", "Mastodon"). */
+function named(words: Words, params: Record<string, unknown>): Record<string, unknown> {
+  const channel = params.channel;
+  if (typeof channel !== 'string' || !words.exists(`channels.${channel}`)) return params;
+  return { ...params, channel: String(words.t(`channels.${channel}` as never)) };
 }
 
 /** The wording in the user's language, or `fallback` (the English) when there is none or its key is unknown here. */

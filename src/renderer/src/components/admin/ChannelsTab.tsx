@@ -30,13 +30,13 @@ export function ChannelsTab() {
   return <ChannelsForm key={JSON.stringify(settings.data)} saved={settings.data} />;
 }
 
-/** Network names are product names; the examples show each network's handle format. */
+/** The networks by their names (`channels.*`); the examples show each network's handle format. */
 const handles = (t: TFunction): { key: keyof BrandHandles; label: string; icon: ReactNode; placeholder: string }[] => [
-  { key: 'x', label: 'X', icon: <IconBrandX size={16} />, placeholder: '@brand' },
-  { key: 'mastodon', label: 'Mastodon', icon: <IconBrandMastodon size={16} />, placeholder: '@brand@mastodon.social' },
-  { key: 'bluesky', label: 'Bluesky', icon: <IconBrandBluesky size={16} />, placeholder: 'brand.bsky.social' },
+  { key: 'x', label: t('channels.x'), icon: <IconBrandX size={16} />, placeholder: '@brand' },
+  { key: 'mastodon', label: t('channels.mastodon'), icon: <IconBrandMastodon size={16} />, placeholder: '@brand@mastodon.social' },
+  { key: 'bluesky', label: t('channels.bluesky'), icon: <IconBrandBluesky size={16} />, placeholder: 'brand.bsky.social' },
   { key: 'facebook', label: t('admin.channels.facebookPage'), icon: <IconBrandFacebook size={16} />, placeholder: t('admin.channels.facebookExample') },
-  { key: 'instagram', label: 'Instagram', icon: <IconBrandInstagram size={16} />, placeholder: '@brand' },
+  { key: 'instagram', label: t('channels.instagram'), icon: <IconBrandInstagram size={16} />, placeholder: '@brand' },
 ];
 
 const CONSENT_KEYS: (keyof ConsentPolicy)[] = ['unaddressed', 'firstContact'];
