@@ -7,16 +7,15 @@
  * to it), and an offer's key is its case, so a case is never offered to two
  * agents at once, also with several hubs.
  */
-import { and, asc, eq, gt, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
 import type { Case, CaseStatus, Channel, Priority } from '../../shared/domain';
 import type { Plan, PlanEntitlements } from '../../shared/entitlements';
-import { casePriorityInput, priorityScore, type PriorityWhyPart } from '../../shared/priority';
+import { casePriorityInput, type PriorityInput, priorityScore, priorityScoreValue } from '../../shared/priority';
 import { hasRoomFor, hasSkills, type Load, liveCallLoad, LOADING_STATUSES, type Offer, type OfferGone } from '../../shared/routing';
-import type { LiveCall } from '../../shared/calls';
-import { liveCallsByAgent } from '../repos/live-calls';
+import { LIVE_CALL_MAX_MS, type LiveCall } from '../../shared/calls';
 import type { Db } from '../db/connect';
 import { toCase } from '../db/rows';
-import { caseOfferRefusals, caseOffers, cases, customers, queueMembers, queues, users } from '../db/schema';
+import { caseOfferRefusals, caseOffers, cases, customers, queues } from '../db/schema';
 import { writeTransaction } from '../db/write';
 import { readPlanEntitlements } from '../sla/plans';
 import { type MatchAgent, matchOffers } from './match';
@@ -61,7 +60,9 @@ export function scoreOf(
 export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
   return writeTransaction(db, async (tx) => {
     const result: RoundResult = { offers: [], gone: [], pushQueueIds: [] };
-    const lapsed = await tx.delete(caseOffers).where(lte(caseOffers.expiresAt, now)).returning();
+    // Independent reads, sent together: one wait for the database, not three.
+    const plans = readPlanEntitlements(tx);
+    const [lapsed, pushQueues] = await Promise.all([tx.delete(caseOffers).where(lte(caseOffers.expiresAt, now)).returning(), tx.select().from(queues).where(eq(queues.routing, 'push'))]);
     if (lapsed.length > 0) {
       await tx
         .insert(caseOfferRefusals)
@@ -69,47 +70,25 @@ export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
         .onConflictDoNothing();
       for (const o of lapsed) result.gone.push({ userId: o.userId, gone: { caseId: o.caseId, reason: 'timeout' } });
     }
-
-    const pushQueues = await tx.select().from(queues).where(eq(queues.routing, 'push'));
     result.pushQueueIds = pushQueues.map((q) => q.id);
-    if (pushQueues.length === 0) return result;
-    const agents = await availableAgents(tx, pushQueues.map((q) => q.id));
-    if (agents.length === 0) return result;
+    if (pushQueues.length === 0) return settle(plans, result);
+    const agents = await availableAgents(tx, pushQueues.map((q) => q.id), now);
+    if (agents.length === 0) return settle(plans, result);
 
     // Waiting: unassigned, still to start, not on offer; the most urgent first by the score. Only in queues an
-    // agent free now could take work from (one agent freed: their queues, not every queue's backlog); all at once.
+    // agent free now could take work from (one agent freed: their queues, not every queue's backlog).
     const served = pushQueues.filter((q) => agents.some((a) => a.queueIds.has(q.id) && hasSkills(a.skills, q.requiredSkills)));
-    const plans = readPlanEntitlements(tx);
-    // What scoring and matching read of a candidate; the whole row only of those offered.
-    const reads = served.map(async (queue) => ({
-      queue,
-      rows: await tx
-        .select({
-          id: cases.id,
-          queueId: cases.queueId,
-          priority: cases.priority,
-          sentiment: cases.sentiment,
-          slaDueAt: cases.slaDueAt,
-          status: cases.status,
-          channel: cases.channel,
-          createdAt: cases.createdAt,
-          cu: scoringCustomer,
-        })
-        .from(cases)
-        .leftJoin(customers, eq(customers.id, cases.customerId))
-        .where(and(eq(cases.queueId, queue.id), waitingForAgent(tx, now)))
-        .orderBy(sql`${cases.slaDueAt} ASC NULLS LAST`, asc(cases.createdAt))
-        .limit(WAITING_PER_QUEUE),
-    }));
-    const waiting: { id: string; queueId: string; load: Load; createdAt: number; score: number; why: string; whyParts: PriorityWhyPart[]; offerSeconds: number; required: string[] }[] = [];
-    const [table, read] = await Promise.all([plans, Promise.all(reads)]);
-    for (const { queue, rows } of read) {
-      for (const r of rows) {
-        const c = { priority: r.priority as Priority, sentiment: r.sentiment, slaDueAt: r.slaDueAt?.toISOString() ?? null, status: r.status as CaseStatus };
-        const score = scoreOf(c, r.cu, now.getTime(), table);
-        const load = { channel: r.channel as Channel, status: r.status };
-        waiting.push({ id: r.id, queueId: r.queueId, load, createdAt: r.createdAt.getTime(), score: score.score, why: score.explanation, whyParts: score.parts, offerSeconds: queue.offerSeconds, required: queue.requiredSkills });
-      }
+    const [table, candidates] = await Promise.all([plans, waitingCandidates(tx, served.map((q) => q.id), now)]);
+    const byId = new Map(served.map((q) => [q.id, q]));
+    const waiting: { id: string; queueId: string; load: Load; createdAt: number; score: number; input: PriorityInput; offerSeconds: number; required: string[] }[] = [];
+    for (const r of candidates) {
+      const queue = byId.get(r.queueId)!;
+      const c = { priority: r.priority, sentiment: r.sentiment, slaDueAt: r.slaDueAt === null ? null : new Date(r.slaDueAt).toISOString(), status: r.status };
+      const customer = r.plan === null ? null : { plan: r.plan as Plan, lifetimeValue: r.lifetimeValue ?? 0, influence: r.influence ?? 0 };
+      // The score alone orders hundreds of candidates; only an offered case is explained.
+      const input = casePriorityInput(c, customer, now.getTime(), table);
+      const load = { channel: r.channel, status: r.status };
+      waiting.push({ id: r.id, queueId: r.queueId, load, createdAt: new Date(r.createdAt).getTime(), score: priorityScoreValue(input), input, offerSeconds: queue.offerSeconds, required: queue.requiredSkills });
     }
     waiting.sort((a, b) => b.score - a.score || a.createdAt - b.createdAt);
 
@@ -125,7 +104,8 @@ export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
     const rows = new Map(locked.map((r) => [r.id, toCase(r)]));
     const made = chosen.flatMap(({ item, agentId }) => {
       const row = rows.get(item.id);
-      return row ? [{ row, why: item.why, whyParts: item.whyParts, agentId, expiresAt: new Date(now.getTime() + item.offerSeconds * 1000) }] : [];
+      const why = row ? priorityScore(item.input) : null;
+      return row && why ? [{ row, why: why.explanation, whyParts: why.parts, agentId, expiresAt: new Date(now.getTime() + item.offerSeconds * 1000) }] : [];
     });
     if (made.length === 0) return result;
     await tx.insert(caseOffers).values(made.map(({ row, agentId, expiresAt }) => ({ caseId: row.id, userId: agentId, offeredAt: now, expiresAt })));
@@ -134,48 +114,101 @@ export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
   });
 }
 
+/** A routing candidate as `waitingCandidates` reads it: what scoring and matching need, no more. */
+interface Candidate {
+  id: string;
+  queueId: string;
+  priority: Priority;
+  sentiment: number | null;
+  slaDueAt: string | null;
+  status: CaseStatus;
+  channel: Channel;
+  createdAt: string;
+  plan: string | null;
+  lifetimeValue: number | null;
+  influence: number | null;
+}
+
+/** A json column as the drivers give it: PGlite and node-postgres parse it; text is read all the same. */
+const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
+/**
+ * The waiting cases of each queue, the WAITING_PER_QUEUE most urgent by SLA of each, in ONE statement (a
+ * LATERAL read per queue) and as one JSON value: one trip to the database, and no row-by-row decoding.
+ */
+async function waitingCandidates(tx: Db, queueIds: string[], now: Date): Promise<Candidate[]> {
+  if (queueIds.length === 0) return [];
+  const read = (await tx.execute(sql`
+    SELECT coalesce(json_agg(w), '[]'::json) AS rows FROM unnest(${sql.param(queueIds)}::uuid[]) AS q(id) CROSS JOIN LATERAL (
+      SELECT cases.id, cases.queue_id AS "queueId", cases.priority, cases.sentiment, cases.sla_due_at AS "slaDueAt", cases.status, cases.channel,
+        cases.created_at AS "createdAt", cu.plan, cu.lifetime_value AS "lifetimeValue", cu.influence
+      FROM cases LEFT JOIN customers cu ON cu.id = cases.customer_id
+      WHERE cases.queue_id = q.id AND ${waitingForAgent(tx, now)}
+      ORDER BY cases.sla_due_at ASC NULLS LAST, cases.created_at ASC
+      LIMIT ${WAITING_PER_QUEUE}
+    ) w`)) as unknown as { rows: { rows: unknown }[] };
+  return json<Candidate[]>(read.rows[0]?.rows ?? []);
+}
+
+/** An available agent as `availableAgents` reads it, with what they hold, work and refused. */
+interface AgentRow {
+  id: string;
+  skills: string[];
+  capacity: number;
+  lastRoutedAt: string | null;
+  since: string;
+  queueIds: string[];
+  working: [string, string][];
+  refused: string[];
+  call: { callSid: string; from: string; answeredAt: string } | null;
+}
+
 /**
  * Agents who may get an offer now: available, in a push queue, holding no
  * offer, with room for a case (a live call takes all of it:
  * repos/live-calls.ts); those who have waited longest (since their
- * last routed case, else since they became available) first.
+ * last routed case, else since they became available) first. One statement:
+ * each agent with their queues, loading cases, refusals and live call.
  */
-async function availableAgents(tx: Db, queueIds: string[]): Promise<Agent[]> {
-  const rows = await tx
-    .select({ id: users.id, skills: users.skills, capacity: users.capacity, lastRoutedAt: users.lastRoutedAt, since: users.presenceSince })
-    .from(users)
-    .where(
-      and(
-        eq(users.role, 'agent'),
-        eq(users.presence, 'available'),
-        notExists(tx.select({ one: sql`1` }).from(caseOffers).where(eq(caseOffers.userId, users.id))),
-        inArray(users.id, tx.select({ id: queueMembers.userId }).from(queueMembers).where(inArray(queueMembers.queueId, queueIds))),
-      ),
-    );
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const [memberships, working, refusals, onCall] = await Promise.all([
-    tx.select().from(queueMembers).where(inArray(queueMembers.userId, ids)),
-    tx
-      .select({ assigneeId: cases.assigneeId, channel: cases.channel, status: cases.status })
-      .from(cases)
-      .where(and(inArray(cases.assigneeId, ids), inArray(cases.status, [...LOADING_STATUSES]))),
-    tx.select().from(caseOfferRefusals).where(inArray(caseOfferRefusals.userId, ids)),
-    liveCallsByAgent(tx),
-  ]);
-  const waitedSince = (r: (typeof rows)[number]) => Math.max(r.lastRoutedAt?.getTime() ?? 0, r.since.getTime());
+async function availableAgents(tx: Db, queueIds: string[], now: Date): Promise<Agent[]> {
+  const read = (await tx.execute(sql`
+    SELECT coalesce(json_agg(json_build_object(
+      'id', u.id, 'skills', u.skills, 'capacity', u.capacity, 'lastRoutedAt', u.last_routed_at, 'since', u.presence_since,
+      'queueIds', (SELECT coalesce(json_agg(m.queue_id), '[]'::json) FROM queue_members m WHERE m.user_id = u.id),
+      'working', (SELECT coalesce(json_agg(json_build_array(c.channel, c.status)), '[]'::json) FROM cases c
+                   WHERE c.assignee_id = u.id AND c.status = ANY(${sql.param([...LOADING_STATUSES])}::text[])),
+      'refused', (SELECT coalesce(json_agg(r.case_id), '[]'::json) FROM case_offer_refusals r WHERE r.user_id = u.id),
+      'call', (SELECT json_build_object('callSid', k.call_sid, 'from', k.from_number, 'answeredAt', k.answered_at) FROM calls k
+                WHERE k.answered_by = u.id AND k.released_at IS NULL AND k.answered_at > ${new Date(now.getTime() - LIVE_CALL_MAX_MS)}
+                ORDER BY k.answered_at DESC LIMIT 1)
+    )), '[]'::json) AS agents
+    FROM users u
+    WHERE u.role = 'agent' AND u.presence = 'available'
+      AND NOT EXISTS (SELECT 1 FROM case_offers o WHERE o.user_id = u.id)
+      AND EXISTS (SELECT 1 FROM queue_members m WHERE m.user_id = u.id AND m.queue_id = ANY(${sql.param(queueIds)}::uuid[]))`)) as unknown as { rows: { agents: unknown }[] };
+  const rows = json<AgentRow[]>(read.rows[0]?.agents ?? []);
+  const waitedSince = (r: AgentRow) => Math.max(r.lastRoutedAt ? Date.parse(r.lastRoutedAt) : 0, Date.parse(r.since));
   return rows
     .sort((a, b) => waitedSince(a) - waitedSince(b) || a.id.localeCompare(b.id))
     .map((r) => ({
       id: r.id,
       skills: r.skills,
       capacity: r.capacity,
-      working: workingOf(working.filter((w) => w.assigneeId === r.id), onCall.get(r.id)),
-      queueIds: new Set(memberships.filter((m) => m.userId === r.id).map((m) => m.queueId)),
-      refused: new Set(refusals.filter((x) => x.userId === r.id).map((x) => x.caseId)),
+      working: workingOf(
+        r.working.map(([channel, status]) => ({ channel, status })),
+        r.call ? { callSid: r.call.callSid, userId: r.id, from: r.call.from, answeredAt: new Date(r.call.answeredAt).toISOString() } : undefined,
+      ),
+      queueIds: new Set(r.queueIds),
+      refused: new Set(r.refused),
     }))
     // No room for any case (on a call, or full): their queues' backlogs need not be read this round.
     .filter((a) => hasRoomFor(a.capacity, a.working, A_CASE));
+}
+
+/** The round ends early: the plan table it started reading is awaited (a query left running would outlive the transaction). */
+async function settle(plans: Promise<unknown>, result: RoundResult): Promise<RoundResult> {
+  await plans;
+  return result;
 }
 
 /** Any one case: every case weighs the same (src/shared/routing.ts loadOf). */
