@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, type Db } from '../../src/hub/db/connect';
 import { startHub, type HubOptions, type RunningHub } from '../../src/hub/hub';
 import { pgliteDataDir } from '../support/pglite-template';
@@ -63,6 +64,29 @@ export interface TestHub extends RunningHub {
   login(username: string, password?: string): Promise<string>;
   get(path: string, token?: string): Promise<Response>;
   post(path: string, body: unknown, token?: string): Promise<Response>;
+}
+
+/**
+ * A database of `backend` for the tests of one describe block, with no hub: opened before them, closed and
+ * its storage removed after. `db` is read inside the tests (it exists once the block's set-up has run).
+ */
+export function databaseOf(backend: Backend): { readonly db: Db } {
+  let storage: Awaited<ReturnType<Backend['storage']>> | undefined;
+  let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  beforeAll(async () => {
+    storage = await backend.storage();
+    database = await openDatabase(storage.options);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await storage?.dispose();
+  });
+  return {
+    get db() {
+      if (!database) throw new Error('the database is opened in beforeAll: read db inside a test');
+      return database.db;
+    },
+  };
 }
 
 /**

@@ -7,11 +7,10 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/hub/db/connect';
+import { describe, expect, it } from 'vitest';
 import { insertRows, rowFromJson } from '../../src/hub/db/json-rows';
 import { customerIdentities, customers, mentions } from '../../src/hub/db/schema';
-import { backends } from './backends';
+import { backends, databaseOf } from './backends';
 
 const customer = (name: string, extra: Partial<typeof customers.$inferInsert> = {}): typeof customers.$inferInsert => ({
   id: uuidv7(),
@@ -29,17 +28,7 @@ const customer = (name: string, extra: Partial<typeof customers.$inferInsert> = 
 });
 
 describe.each(backends)('rows as JSON on $name', (backend) => {
-  let storage: Awaited<ReturnType<typeof backend.storage>>;
-  let database: Awaited<ReturnType<typeof openDatabase>>;
-
-  beforeAll(async () => {
-    storage = await backend.storage();
-    database = await openDatabase(storage.options);
-  });
-  afterAll(async () => {
-    await database?.close();
-    await storage?.dispose();
-  });
+  const database = databaseOf(backend);
 
   it('inserts rows in one statement and gives back what drizzle’s select reads, defaults and all', async () => {
     const db = database.db;

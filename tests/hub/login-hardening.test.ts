@@ -11,9 +11,8 @@ import type * as Argon2 from '@node-rs/argon2';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLoginBackoff, LOGIN_BACKOFF, retryAt } from '../../src/hub/auth/login-backoff';
-import { openDatabase, type Database } from '../../src/hub/db/connect';
 import { startHub } from '../../src/hub/hub';
-import { backends, startTestHub, type TestHub } from './backends';
+import { backends, databaseOf, startTestHub, type TestHub } from './backends';
 
 // Every argon2 verification the hub makes, by the hash it verified against.
 const argon2 = vi.hoisted(() => ({ verified: [] as string[] }));
@@ -138,20 +137,10 @@ describe.each(backends)('login hardening on $name', (backend) => {
 });
 
 describe.each(backends)('login backoff policy on $name', (backend) => {
-  let storage: Awaited<ReturnType<typeof backend.storage>>;
-  let database: Database;
+  const database = databaseOf(backend);
   let clock = new Date('2030-01-01T08:00:00Z');
   const later = (ms: number) => (clock = new Date(clock.getTime() + ms));
   const rows = async () => ((await database.db.execute(sql`SELECT username, failures FROM login_failures ORDER BY username`)) as unknown as { rows: { username: string; failures: number }[] }).rows;
-
-  beforeAll(async () => {
-    storage = await backend.storage();
-    database = await openDatabase(storage.options);
-  });
-  afterAll(async () => {
-    await database?.close();
-    await storage?.dispose();
-  });
 
   it('doubles the wait after the free failures, up to its cap', () => {
     const at = new Date('2030-01-01T00:00:00Z');

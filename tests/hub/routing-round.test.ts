@@ -6,24 +6,13 @@
  * case on offer or refused by an agent is not offered to them again.
  */
 import { uuidv7 } from 'uuidv7';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/hub/db/connect';
+import { describe, expect, it } from 'vitest';
 import { caseOfferRefusals, calls, cases, queueMembers, queues, users } from '../../src/hub/db/schema';
 import { routeRound } from '../../src/hub/routing/router';
-import { backends } from './backends';
+import { backends, databaseOf } from './backends';
 
 describe.each(backends)('a routing round on $name', (backend) => {
-  let storage: Awaited<ReturnType<typeof backend.storage>>;
-  let database: Awaited<ReturnType<typeof openDatabase>>;
-
-  beforeAll(async () => {
-    storage = await backend.storage();
-    database = await openDatabase(storage.options);
-  });
-  afterAll(async () => {
-    await database?.close();
-    await storage?.dispose();
-  });
+  const database = databaseOf(backend);
 
   it('offers the most urgent case to the longest-waiting agent with skills and room, and skips the others', async () => {
     const db = database.db;
