@@ -1,17 +1,16 @@
 /**
- * Rows as JSON, for the hot paths. `insertRows`: many rows into one table
- * with one statement of one parameter, the rows as a JSON array spread into
- * the table's columns by `jsonb_populate_recordset`. `rowFromJson`: a row a
- * statement built as JSON (`to_jsonb(t)`, to read several tables in one
- * statement) decoded as drizzle's select decodes it.
- *
- * For the hot paths (a batch of inbound messages): drizzle builds a multi-row
- * insert chunk by chunk — several type checks per column of every row, a
- * large share of an inbound message's cost on the hub's thread — and the
- * database parses a parameter per value. Here the statement's text depends only
- * on the table and the columns given, and the rows cost one JSON.stringify.
- * Values go through each column's own driver mapping, results come back
- * through its own decoding: the same rows drizzle's insert and select give.
+ * Rows as JSON, for the hot paths (a batch of inbound messages). Drizzle
+ * builds a multi-row insert chunk by chunk — several type checks per column
+ * of every row, once the largest single cost of an inbound message on the
+ * hub's thread — and the database parses a parameter per value. Here:
+ * - `insertRows` / `insertTogether`: rows into one table, or several tables
+ *   in ONE statement (a data-modifying WITH per table), each table's rows one
+ *   JSON parameter spread into its columns by `jsonb_populate_recordset`; the
+ *   statement's text depends only on the tables and columns given;
+ * - `rowFromJson`: a row a statement built as JSON (`to_jsonb(t)`, to read
+ *   several tables in one statement) decoded as drizzle's select decodes it.
+ * Values go through each column's own driver mapping and come back through
+ * its own decoding: the same rows drizzle's insert and select give.
  */
 import { getTableColumns, getTableName, is, SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';

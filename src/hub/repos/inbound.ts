@@ -1,5 +1,5 @@
 /** The queries of the inbound pipeline (channels/pipeline.ts); run inside its write transaction. */
-import { dueColumns, dueTimesAfterChange } from '../sla';
+import { dueColumns, dueTimesAfterChange, type OpeningContext, openingContextColumns, openingContextOf } from '../sla';
 import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
 import { type Case, type Channel, type Customer, DONE_STATUSES } from '../../shared/domain';
 import type { Db } from '../db/connect';
@@ -26,13 +26,18 @@ export interface BatchLookupRows {
   known: Map<string, Customer>;
   /** Which queue owns each channel asked (null: none). */
   queues: Map<Channel, string | null>;
+  /** What opening a case reads (sla: the clock, the policies, the plan table), when asked for. */
+  context: OpeningContext | null;
 }
 
 /**
  * Everything a batch looks up, in ONE statement: a statement is a round trip to the database (and, embedded,
  * most of a small query's cost in its thread). By channel too, so the (channel, …) indexes answer.
  */
-export async function readBatchLookups(db: Db, ask: { ids: { channel: Channel; externalId: string }[]; identities: { channel: Channel; value: string }[] }): Promise<BatchLookupRows> {
+export async function readBatchLookups(
+  db: Db,
+  ask: { ids: { channel: Channel; externalId: string }[]; identities: { channel: Channel; value: string }[]; openingContext?: boolean },
+): Promise<BatchLookupRows> {
   const channels = [...new Set(ask.ids.map((p) => p.channel))];
   const ids = [...new Set(ask.ids.map((p) => p.externalId))];
   const identityChannels = [...new Set(ask.identities.map((p) => p.channel))];
@@ -49,7 +54,8 @@ export async function readBatchLookups(db: Db, ask: { ids: { channel: Channel; e
         WHERE i.channel = ANY(${sql.param(identityChannels)}::text[]) AND i.value = ANY(${sql.param(values)}::text[])) AS known,
       (SELECT coalesce(json_agg(json_build_array(q.channel, q.queue_id)), '[]'::json)
         FROM channel_queues q WHERE q.channel = ANY(${sql.param(channels)}::text[])) AS queues
-  `)) as unknown as { rows: { taken: unknown; known: unknown; queues: unknown }[] };
+      ${ask.openingContext ? sql`, ${openingContextColumns()}` : sql``}
+  `)) as unknown as { rows: ({ taken: unknown; known: unknown; queues: unknown } & Record<string, unknown>)[] };
   // PGlite parses json, node-postgres too; a driver that gives text is read all the same.
   const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
   const row = result.rows[0]!;
@@ -59,6 +65,7 @@ export async function readBatchLookups(db: Db, ask: { ids: { channel: Channel; e
     taken: new Set(json<[string, string][]>(row.taken).map(([channel, externalId]) => pairKey(channel, externalId))),
     known: new Map(json<[string, string, Record<string, unknown>][]>(row.known).map(([channel, value, customer]) => [pairKey(channel, value), toCustomer(rowFromJson(customers, customer))])),
     queues,
+    context: ask.openingContext ? openingContextOf(row) : null,
   };
 }
 export const takenKey = (channel: Channel, externalId: string) => pairKey(channel, externalId);

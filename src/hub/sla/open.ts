@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import { dueColumns, dueTimes, type ReadCaseSla } from './due';
 import { caseSlaOf } from '../../shared/sla';
-import { readCaseSla, readOpeningContext } from './policies';
+import { type OpeningContext, readCaseSla, readOpeningContext } from './policies';
 import { routeByEntitlement } from './entitlement';
 import { readPlanEntitlements } from './plans';
 
@@ -54,8 +54,9 @@ export const directSlaReads = (db: Db): SlaReads => ({ now: () => transactionNow
  * batch's other look-ups, rather than one after another as the first case needs them: the whole SLA document
  * is a few rows.
  */
-export function batchSlaReads(db: Db, prefetch = false): SlaReads {
-  const context = prefetch ? readOpeningContext(db) : null;
+export function batchSlaReads(db: Db, prefetch: boolean | Promise<OpeningContext> = false): SlaReads {
+  // Given as a promise: read beside the batch's other look-ups, in their statement.
+  const context = prefetch === true ? readOpeningContext(db) : prefetch === false ? null : prefetch;
   let now: Promise<Date> | null = context ? quiet(context.then((read) => read.now)) : null;
   let plans: Promise<PlanEntitlements> | null = context ? quiet(context.then((read) => read.plans)) : null;
   const settings = context ? quiet(context.then((read) => read.sla)) : null;

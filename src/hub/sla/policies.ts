@@ -46,23 +46,37 @@ export async function readSlaSettings(db: Db): Promise<SlaSettings> {
   return { policies: policiesOf(policyRows), queueCalendars: calendarsOf(calendarRows) };
 }
 
-/** What opening cases reads besides the customer — the transaction's now(), the SLA document, the plan table — in one statement (open.ts). */
-export async function readOpeningContext(db: Db): Promise<{ now: Date; sla: SlaSettings; plans: PlanEntitlements }> {
-  const { rows } = (await db.execute(sql`
-    SELECT now() AS now,
+/** What opening cases reads besides the customer: the transaction's now(), the SLA document, the plan table. */
+export interface OpeningContext {
+  now: Date;
+  sla: SlaSettings;
+  plans: PlanEntitlements;
+}
+
+/**
+ * The opening context as columns of a SELECT (`now`, `policies`, `calendars`, `plans`), to read on its own
+ * (readOpeningContext) or beside other look-ups in one statement (the inbound batch's, repos/inbound.ts).
+ */
+export const openingContextColumns = () => sql`now() AS now,
       (SELECT coalesce(json_agg(json_build_object('plan', plan, 'policy', policy)), '[]'::json) FROM ${slaPolicies}) AS policies,
       (SELECT coalesce(json_agg(json_build_object('queueId', queue_id, 'calendar', calendar)), '[]'::json) FROM ${slaQueueCalendars}) AS calendars,
-      (SELECT value FROM ${settings} WHERE key = ${PLAN_ENTITLEMENTS_KEY}) AS plans`)) as unknown as {
-    rows: { now: Date | string; policies: unknown; calendars: unknown; plans: string | null }[];
-  };
-  const row = rows[0]!;
+      (SELECT value FROM ${settings} WHERE key = ${PLAN_ENTITLEMENTS_KEY}) AS plans`;
+
+/** The opening context from a row that selected `openingContextColumns()`. */
+export function openingContextOf(row: Record<string, unknown>): OpeningContext {
   // json arrives parsed from both drivers; text would be a driver's choice to leave it.
   const json = (value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value) as never;
   return {
-    now: new Date(row.now),
+    now: new Date(row.now as Date | string),
     sla: { policies: policiesOf(json(row.policies)), queueCalendars: calendarsOf(json(row.calendars)) },
-    plans: planEntitlementsOf(row.plans),
+    plans: planEntitlementsOf(row.plans as string | null),
   };
+}
+
+/** The opening context in one statement (open.ts). */
+export async function readOpeningContext(db: Db): Promise<OpeningContext> {
+  const { rows } = (await db.execute(sql`SELECT ${openingContextColumns()}`)) as unknown as { rows: Record<string, unknown>[] };
+  return openingContextOf(rows[0]!);
 }
 
 /** What one new case needs (read in its own transaction: every hub applies the policy saved last): its plan's policy and its queue's calendar. */
