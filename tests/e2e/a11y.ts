@@ -78,26 +78,60 @@ export interface Finding {
 /** What a dialog, drawer, menu or popover is drawn in: a dialog's audit covers it alone (its screen had its own). */
 const LAYERS = ['.mantine-Modal-content', '.mantine-Drawer-content', '.mantine-Menu-dropdown', '.mantine-Popover-dropdown'];
 
-/** Runs axe on the page as it is (or only on `layers`), in both themes, and gives back its serious and critical findings, named by screen. */
+/** Where the console's toasts are drawn (main.tsx: Mantine's Notifications, class `toasts`). */
+const TOASTS = '.toasts';
+
+/**
+ * Runs axe on the page as it is (or only on `layers`), in both themes, and gives back its serious and critical
+ * findings, named by screen. Toasts come and go with live events (an SLA alert may arrive mid-audit, half faded
+ * in): a page's audit leaves them out and audits the toasts on screen on their own (`toastFindings`).
+ */
 export async function audit(page: Page, screen: string, layers: string[] = []): Promise<Finding[]> {
   await settled(page);
   const findings: Finding[] = [];
   for (const [i, scheme] of SCHEMES.entries()) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.locator(`html[data-mantine-color-scheme="${scheme}"]`).waitFor(WAIT);
-    await transitionsDone(page);
-    const axe = new AxeBuilder({ page });
-    for (const layer of layers) axe.include(layer);
-    const results = await (i === 0 ? axe.withTags(WCAG_21_AA) : axe.withRules(COLOUR_RULES)).analyze();
-    for (const v of results.violations) {
-      if (v.impact !== 'serious' && v.impact !== 'critical') continue;
-      findings.push({ screen: `${screen} (${scheme})`, rule: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}${contrastOf(n.any)} ${n.html.slice(0, 160)}`), why: v.nodes[0]?.failureSummary ?? '' });
-    }
+    findings.push(...(await axeFindings(page, screen, scheme, i === 0, layers, layers.length === 0 ? [TOASTS] : [])));
   }
+  if (layers.length === 0) findings.push(...(await toastFindings(page, screen)));
   await page.emulateMedia({ colorScheme: 'light' });
   // In the log too, so a run shows every screen's findings, not only the first failing step's.
   if (findings.length > 0) console.log(JSON.stringify(findings, null, 1));
   return findings;
+}
+
+/** One axe run in `scheme` (every WCAG 2.1 AA rule, or only the colour rules), on `layers` or the page less `excluded`. */
+async function axeFindings(page: Page, screen: string, scheme: 'light' | 'dark', allRules: boolean, layers: string[], excluded: string[]): Promise<Finding[]> {
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.locator(`html[data-mantine-color-scheme="${scheme}"]`).waitFor(WAIT);
+  await transitionsDone(page);
+  const axe = new AxeBuilder({ page });
+  for (const layer of layers) axe.include(layer);
+  for (const selector of excluded) axe.exclude(selector);
+  const results = await (allRules ? axe.withTags(WCAG_21_AA) : axe.withRules(COLOUR_RULES)).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ screen: `${screen} (${scheme})`, rule: v.id, impact: v.impact!, help: v.help, targets: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}${contrastOf(n.any)} ${n.html.slice(0, 160)}`), why: v.nodes[0]?.failureSummary ?? '' }));
+}
+
+/**
+ * The toasts on screen, audited on their own in both schemes. One that arrives during the audit is caught half
+ * faded in: a finding counts only when a second audit, once every toast has settled, finds it again — a toast
+ * whose colours fail does so both times.
+ */
+async function toastFindings(page: Page, screen: string): Promise<Finding[]> {
+  if ((await page.locator(`${TOASTS} .mantine-Notification-root`).count()) === 0) return [];
+  const pass = async () => {
+    await settled(page);
+    const found: Finding[] = [];
+    // Gone meanwhile (closed, or timed out): nothing left to audit.
+    if ((await page.locator(`${TOASTS} .mantine-Notification-root`).count()) === 0) return found;
+    for (const [i, scheme] of SCHEMES.entries()) found.push(...(await axeFindings(page, `${screen}, toasts`, scheme, i === 0, [TOASTS], [])));
+    return found;
+  };
+  const first = await pass();
+  if (first.length === 0) return first;
+  const again = await pass();
+  return again.filter((f) => first.some((g) => g.rule === f.rule && g.screen === f.screen));
 }
 
 export const nav = (page: Page, view: string) => page.locator(`[data-testid="queue-nav-item"][data-view="${view}"]`);
