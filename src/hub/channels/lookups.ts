@@ -48,11 +48,12 @@ function identitiesOf(message: InboundMessage): { channel: Channel; value: strin
 export async function batchLookups(tx: Db, batch: InboundMessage[]): Promise<Lookups> {
   // Only a message that is no mere mention can open a case: then what opening one reads comes in the same statement.
   const opens = batch.some((message) => message.addressing !== 'mention');
-  const read = readBatchLookups(tx, { ids: batch, identities: batch.flatMap(identitiesOf), openingContext: opens });
-  const sla = batchSlaReads(tx, opens ? read.then((rows) => rows.context!) : false);
+  const identities = batch.flatMap(identitiesOf);
+  const read = readBatchLookups(tx, { ids: batch, identities, openingContext: opens });
+  const sla = batchSlaReads(tx, opens ? read.then((rows) => rows.context!) : null);
   const { taken, known, queues } = await read;
   // Asked and not found: nothing else writes while the batch holds the write transaction.
-  const asked = new Set(batch.flatMap(identitiesOf).map((i) => identityKey(i.channel, i.value)));
+  const asked = new Set(identities.map((i) => identityKey(i.channel, i.value)));
   return {
     async claim(channel, externalId) {
       const key = takenKey(channel, externalId);

@@ -34,6 +34,9 @@ function shapeOf(table: PgTable): TableShape {
   return shape;
 }
 
+/** A json column as the drivers give it: PGlite and node-postgres parse it; a driver that gives text is read all the same. */
+export const jsonColumn = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export interface InsertRowsOptions {
@@ -96,9 +99,7 @@ export async function insertTogether(db: Db, parts: InsertPart[]): Promise<unkno
   const result = (await db.execute(sql`WITH ${sql.join(withs, sql`, `)} SELECT ${sql.raw(selected)}`)) as unknown as { rows: Record<string, unknown>[] };
   const row = result.rows[0] ?? {};
   for (const { part, columns, alias } of reads) {
-    const value = row[alias];
-    const rows = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>[];
-    for (const returned of rows) out[part]!.push(decode(columns, returned));
+    for (const returned of jsonColumn<Record<string, unknown>[]>(row[alias])) out[part]!.push(decode(columns, returned));
   }
   return out;
 }

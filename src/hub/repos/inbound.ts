@@ -3,7 +3,7 @@ import { dueColumns, dueTimesAfterChange, type OpeningContext, openingContextCol
 import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
 import { type Case, type Channel, type Customer, DONE_STATUSES } from '../../shared/domain';
 import type { Db } from '../db/connect';
-import { rowFromJson } from '../db/json-rows';
+import { jsonColumn, rowFromJson } from '../db/json-rows';
 import { toCase, toCustomer } from '../db/rows';
 import { caseChanges, cases, channelQueues, customerIdentities, customers, mentions, messages, messageThreads } from '../db/schema';
 
@@ -56,14 +56,12 @@ export async function readBatchLookups(
         FROM channel_queues q WHERE q.channel = ANY(${sql.param(channels)}::text[])) AS queues
       ${ask.openingContext ? sql`, ${openingContextColumns()}` : sql``}
   `)) as unknown as { rows: ({ taken: unknown; known: unknown; queues: unknown } & Record<string, unknown>)[] };
-  // PGlite parses json, node-postgres too; a driver that gives text is read all the same.
-  const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
   const row = result.rows[0]!;
   const queues = new Map<Channel, string | null>(channels.map((channel) => [channel, null]));
-  for (const [channel, queueId] of json<[Channel, string][]>(row.queues)) queues.set(channel, queueId);
+  for (const [channel, queueId] of jsonColumn<[Channel, string][]>(row.queues)) queues.set(channel, queueId);
   return {
-    taken: new Set(json<[string, string][]>(row.taken).map(([channel, externalId]) => pairKey(channel, externalId))),
-    known: new Map(json<[string, string, Record<string, unknown>][]>(row.known).map(([channel, value, customer]) => [pairKey(channel, value), toCustomer(rowFromJson(customers, customer))])),
+    taken: new Set(jsonColumn<[string, string][]>(row.taken).map(([channel, externalId]) => pairKey(channel, externalId))),
+    known: new Map(jsonColumn<[string, string, Record<string, unknown>][]>(row.known).map(([channel, value, customer]) => [pairKey(channel, value), toCustomer(rowFromJson(customers, customer))])),
     queues,
     context: ask.openingContext ? openingContextOf(row) : null,
   };

@@ -13,6 +13,12 @@ type CallRow = typeof calls.$inferSelect;
 
 const isLive = and(isNotNull(calls.answeredBy), isNull(calls.releasedAt));
 
+/**
+ * A call someone is on at `now`. One answered longer ago than a call can last is not: its final callback was
+ * lost, and its agent must not wait for work forever. (A condition on `calls`, for reads that join it.)
+ */
+export const liveAt = (now: Date) => and(isLive, gt(calls.answeredAt, new Date(now.getTime() - LIVE_CALL_MAX_MS)));
+
 function toLiveCall(row: CallRow): LiveCall {
   return { callSid: row.callSid, userId: row.answeredBy!, from: row.fromNumber, answeredAt: row.answeredAt!.toISOString() };
 }
@@ -42,15 +48,9 @@ export async function endLiveCall(db: Db, callSid: string): Promise<LiveCall | n
   return row ? toLiveCall(row) : null;
 }
 
-/**
- * Every call someone is on now (a handful: one per agent at most). One answered longer ago than a call can
- * last is left out: its final callback was lost, and its agent must not wait for work forever.
- */
+/** Every call someone is on now (a handful: one per agent at most; `liveAt`). */
 export async function liveCalls(db: Db, now = new Date()): Promise<LiveCall[]> {
-  const rows = await db
-    .select()
-    .from(calls)
-    .where(and(isLive, gt(calls.answeredAt, new Date(now.getTime() - LIVE_CALL_MAX_MS))));
+  const rows = await db.select().from(calls).where(liveAt(now));
   return rows.map(toLiveCall);
 }
 

@@ -12,8 +12,10 @@ import type { Case, CaseStatus, Channel, Priority } from '../../shared/domain';
 import type { Plan, PlanEntitlements } from '../../shared/entitlements';
 import { casePriorityInput, type PriorityInput, priorityScore, priorityScoreValue } from '../../shared/priority';
 import { hasRoomFor, hasSkills, type Load, liveCallLoad, LOADING_STATUSES, type Offer, type OfferGone } from '../../shared/routing';
-import { LIVE_CALL_MAX_MS, type LiveCall } from '../../shared/calls';
+import type { LiveCall } from '../../shared/calls';
+import { liveAt } from '../repos/live-calls';
 import type { Db } from '../db/connect';
+import { jsonColumn } from '../db/json-rows';
 import { toCase } from '../db/rows';
 import { caseOfferRefusals, caseOffers, cases, customers, queues } from '../db/schema';
 import { writeTransaction } from '../db/write';
@@ -46,14 +48,19 @@ export const waitingForAgent = (tx: Db, now: Date) =>
 /** What scoreOf reads of a case's customer: the columns every routing read selects. */
 export const scoringCustomer = { plan: customers.plan, lifetimeValue: customers.lifetimeValue, influence: customers.influence };
 
-/** Scores a waiting case as the queue shows it (src/shared/priority.ts), with why, by the plan table in force. */
-export function scoreOf(
+/** What a waiting case is scored on (src/shared/priority.ts), as the queue scores it, by the plan table in force. */
+function scoreInputOf(
   c: Pick<Case, 'priority' | 'sentiment' | 'slaDueAt' | 'status'>,
   customer: { plan: string; lifetimeValue: number; influence: number } | null,
   now: number,
   plans: PlanEntitlements,
-) {
-  return priorityScore(casePriorityInput(c, customer ? { ...customer, plan: customer.plan as Plan } : null, now, plans));
+): PriorityInput {
+  return casePriorityInput(c, customer ? { ...customer, plan: customer.plan as Plan } : null, now, plans);
+}
+
+/** Scores a waiting case as the queue shows it, with why. */
+export function scoreOf(...args: Parameters<typeof scoreInputOf>) {
+  return priorityScore(scoreInputOf(...args));
 }
 
 /** One round: lapsed offers withdrawn (and remembered as refused), then new offers made. Events are the caller's, after commit. */
@@ -84,9 +91,9 @@ export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
     for (const r of candidates) {
       const queue = byId.get(r.queueId)!;
       const c = { priority: r.priority, sentiment: r.sentiment, slaDueAt: r.slaDueAt === null ? null : new Date(r.slaDueAt).toISOString(), status: r.status };
-      const customer = r.plan === null ? null : { plan: r.plan as Plan, lifetimeValue: r.lifetimeValue ?? 0, influence: r.influence ?? 0 };
+      const customer = r.plan === null ? null : { plan: r.plan, lifetimeValue: r.lifetimeValue ?? 0, influence: r.influence ?? 0 };
       // The score alone orders hundreds of candidates; only an offered case is explained.
-      const input = casePriorityInput(c, customer, now.getTime(), table);
+      const input = scoreInputOf(c, customer, now.getTime(), table);
       const load = { channel: r.channel, status: r.status };
       waiting.push({ id: r.id, queueId: r.queueId, load, createdAt: new Date(r.createdAt).getTime(), score: priorityScoreValue(input), input, offerSeconds: queue.offerSeconds, required: queue.requiredSkills });
     }
@@ -104,8 +111,9 @@ export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
     const rows = new Map(locked.map((r) => [r.id, toCase(r)]));
     const made = chosen.flatMap(({ item, agentId }) => {
       const row = rows.get(item.id);
-      const why = row ? priorityScore(item.input) : null;
-      return row && why ? [{ row, why: why.explanation, whyParts: why.parts, agentId, expiresAt: new Date(now.getTime() + item.offerSeconds * 1000) }] : [];
+      if (!row) return [];
+      const why = priorityScore(item.input);
+      return [{ row, why: why.explanation, whyParts: why.parts, agentId, expiresAt: new Date(now.getTime() + item.offerSeconds * 1000) }];
     });
     if (made.length === 0) return result;
     await tx.insert(caseOffers).values(made.map(({ row, agentId, expiresAt }) => ({ caseId: row.id, userId: agentId, offeredAt: now, expiresAt })));
@@ -129,9 +137,6 @@ interface Candidate {
   influence: number | null;
 }
 
-/** A json column as the drivers give it: PGlite and node-postgres parse it; text is read all the same. */
-const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-
 /**
  * The waiting cases of each queue, the WAITING_PER_QUEUE most urgent by SLA of each, in ONE statement (a
  * LATERAL read per queue) and as one JSON value: one trip to the database, and no row-by-row decoding.
@@ -147,7 +152,7 @@ async function waitingCandidates(tx: Db, queueIds: string[], now: Date): Promise
       ORDER BY cases.sla_due_at ASC NULLS LAST, cases.created_at ASC
       LIMIT ${WAITING_PER_QUEUE}
     ) w`)) as unknown as { rows: { rows: unknown }[] };
-  return json<Candidate[]>(read.rows[0]?.rows ?? []);
+  return jsonColumn<Candidate[]>(read.rows[0]?.rows ?? []);
 }
 
 /** An available agent as `availableAgents` reads it, with what they hold, work and refused. */
@@ -160,7 +165,8 @@ interface AgentRow {
   queueIds: string[];
   working: [string, string][];
   refused: string[];
-  call: { callSid: string; from: string; answeredAt: string } | null;
+  /** The live call they are on, if any. */
+  callSid: string | null;
 }
 
 /**
@@ -178,15 +184,13 @@ async function availableAgents(tx: Db, queueIds: string[], now: Date): Promise<A
       'working', (SELECT coalesce(json_agg(json_build_array(c.channel, c.status)), '[]'::json) FROM cases c
                    WHERE c.assignee_id = u.id AND c.status = ANY(${sql.param([...LOADING_STATUSES])}::text[])),
       'refused', (SELECT coalesce(json_agg(r.case_id), '[]'::json) FROM case_offer_refusals r WHERE r.user_id = u.id),
-      'call', (SELECT json_build_object('callSid', k.call_sid, 'from', k.from_number, 'answeredAt', k.answered_at) FROM calls k
-                WHERE k.answered_by = u.id AND k.released_at IS NULL AND k.answered_at > ${new Date(now.getTime() - LIVE_CALL_MAX_MS)}
-                ORDER BY k.answered_at DESC LIMIT 1)
+      'callSid', (SELECT calls.call_sid FROM calls WHERE calls.answered_by = u.id AND ${liveAt(now)} LIMIT 1)
     )), '[]'::json) AS agents
     FROM users u
     WHERE u.role = 'agent' AND u.presence = 'available'
       AND NOT EXISTS (SELECT 1 FROM case_offers o WHERE o.user_id = u.id)
       AND EXISTS (SELECT 1 FROM queue_members m WHERE m.user_id = u.id AND m.queue_id = ANY(${sql.param(queueIds)}::uuid[]))`)) as unknown as { rows: { agents: unknown }[] };
-  const rows = json<AgentRow[]>(read.rows[0]?.agents ?? []);
+  const rows = jsonColumn<AgentRow[]>(read.rows[0]?.agents ?? []);
   const waitedSince = (r: AgentRow) => Math.max(r.lastRoutedAt ? Date.parse(r.lastRoutedAt) : 0, Date.parse(r.since));
   return rows
     .sort((a, b) => waitedSince(a) - waitedSince(b) || a.id.localeCompare(b.id))
@@ -196,7 +200,7 @@ async function availableAgents(tx: Db, queueIds: string[], now: Date): Promise<A
       capacity: r.capacity,
       working: workingOf(
         r.working.map(([channel, status]) => ({ channel, status })),
-        r.call ? { callSid: r.call.callSid, userId: r.id, from: r.call.from, answeredAt: new Date(r.call.answeredAt).toISOString() } : undefined,
+        r.callSid ? { callSid: r.callSid } : undefined,
       ),
       queueIds: new Set(r.queueIds),
       refused: new Set(r.refused),
@@ -215,7 +219,7 @@ async function settle(plans: Promise<unknown>, result: RoundResult): Promise<Rou
 const A_CASE: Load = { channel: 'email', status: 'new' };
 
 /** What an agent is working on: their loading cases, and the call they are on, if any (all their capacity). */
-export function workingOf(cases: readonly { channel: string; status: string }[], call: LiveCall | undefined): Load[] {
+export function workingOf(cases: readonly { channel: string; status: string }[], call: Pick<LiveCall, 'callSid'> | undefined): Load[] {
   return [...cases.map((w) => ({ channel: w.channel as Case['channel'], status: w.status })), ...(call ? [liveCallLoad(call.callSid)] : [])];
 }
 

@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import { dueColumns, dueTimes, type ReadCaseSla } from './due';
 import { caseSlaOf } from '../../shared/sla';
-import { type OpeningContext, readCaseSla, readOpeningContext } from './policies';
+import { type OpeningContext, readCaseSla } from './policies';
 import { routeByEntitlement } from './entitlement';
 import { readPlanEntitlements } from './plans';
 
@@ -50,13 +50,11 @@ export const directSlaReads = (db: Db): SlaReads => ({ now: () => transactionNow
 
 /**
  * Reads of one transaction, each made once: now() is the transaction's start, and nothing in it changes the
- * policies. With `prefetch` (a batch that may open cases) they are all read in one statement sent with the
- * batch's other look-ups, rather than one after another as the first case needs them: the whole SLA document
+ * policies. Given `context` (a batch that may open cases reads it in its look-up statement, `openingContextColumns`)
+ * they all come from it, rather than one after another as the first case needs them: the whole SLA document
  * is a few rows.
  */
-export function batchSlaReads(db: Db, prefetch: boolean | Promise<OpeningContext> = false): SlaReads {
-  // Given as a promise: read beside the batch's other look-ups, in their statement.
-  const context = prefetch === true ? readOpeningContext(db) : prefetch === false ? null : prefetch;
+export function batchSlaReads(db: Db, context: Promise<OpeningContext> | null = null): SlaReads {
   let now: Promise<Date> | null = context ? quiet(context.then((read) => read.now)) : null;
   let plans: Promise<PlanEntitlements> | null = context ? quiet(context.then((read) => read.plans)) : null;
   const settings = context ? quiet(context.then((read) => read.sla)) : null;

@@ -13,6 +13,7 @@ import { type SlaSettings, SlaSettingsSchema } from '../../shared/protocol';
 import { type BusinessCalendar, BusinessCalendarSchema, caseSlaOf, DEFAULT_SLA_POLICY, type SlaPolicies, type SlaPolicy, SlaPolicySchema } from '../../shared/sla';
 import type { Plan, PlanEntitlements } from '../../shared/entitlements';
 import type { Db } from '../db/connect';
+import { jsonColumn } from '../db/json-rows';
 import { settings, slaPolicies, slaQueueCalendars } from '../db/schema';
 import { PLAN_ENTITLEMENTS_KEY, planEntitlementsOf } from './plans';
 import { recordAudit } from '../repos/audit';
@@ -54,8 +55,8 @@ export interface OpeningContext {
 }
 
 /**
- * The opening context as columns of a SELECT (`now`, `policies`, `calendars`, `plans`), to read on its own
- * (readOpeningContext) or beside other look-ups in one statement (the inbound batch's, repos/inbound.ts).
+ * The opening context as columns of a SELECT (`now`, `policies`, `calendars`, `plans`), read beside the other
+ * look-ups of an inbound batch in one statement (repos/inbound.ts readBatchLookups).
  */
 export const openingContextColumns = () => sql`now() AS now,
       (SELECT coalesce(json_agg(json_build_object('plan', plan, 'policy', policy)), '[]'::json) FROM ${slaPolicies}) AS policies,
@@ -64,19 +65,11 @@ export const openingContextColumns = () => sql`now() AS now,
 
 /** The opening context from a row that selected `openingContextColumns()`. */
 export function openingContextOf(row: Record<string, unknown>): OpeningContext {
-  // json arrives parsed from both drivers; text would be a driver's choice to leave it.
-  const json = (value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value) as never;
   return {
     now: new Date(row.now as Date | string),
-    sla: { policies: policiesOf(json(row.policies)), queueCalendars: calendarsOf(json(row.calendars)) },
+    sla: { policies: policiesOf(jsonColumn(row.policies)), queueCalendars: calendarsOf(jsonColumn(row.calendars)) },
     plans: planEntitlementsOf(row.plans as string | null),
   };
-}
-
-/** The opening context in one statement (open.ts). */
-export async function readOpeningContext(db: Db): Promise<OpeningContext> {
-  const { rows } = (await db.execute(sql`SELECT ${openingContextColumns()}`)) as unknown as { rows: Record<string, unknown>[] };
-  return openingContextOf(rows[0]!);
 }
 
 /** What one new case needs (read in its own transaction: every hub applies the policy saved last): its plan's policy and its queue's calendar. */
