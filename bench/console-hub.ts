@@ -1,5 +1,6 @@
 /** What the console benches share: a demo hub in its own process (as on a real network), and the console core's API as plain calls. */
 import { type ConsoleCore, dispatch } from '../src/main/core';
+import type { SyncStatus } from '../src/shared/api';
 import { runHub, waitForOutput } from '../tests/hub/processes';
 
 export interface HubProcess {
@@ -29,4 +30,30 @@ export function coreCaller(core: ConsoleCore) {
     if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
     return result.value as T;
   };
+}
+
+/** Signs `username` in on `core` and waits until it is online with its first sync done. */
+export async function signInAndSync(core: ConsoleCore, username: string): Promise<void> {
+  const call = coreCaller(core);
+  await call('session.login', { username, password: 'demo' });
+  for (;;) {
+    const status = await call<SyncStatus>('sync.status', {});
+    if (status.connection === 'online' && !status.syncing) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Resolves once `core`'s `cases:changed` events have named every one of `ids` (its cache then holds them). */
+export function casesChangedAll(core: ConsoleCore, ids: Iterable<string>): Promise<void> {
+  const moved = new Set(ids);
+  const seen = new Set<string>();
+  return new Promise((resolve) => {
+    const off = core.events.on('cases:changed', ({ ids: changed }) => {
+      // No ids: "reload everything" (a burst too big to list).
+      for (const id of changed.length === 0 ? moved : changed) if (moved.has(id)) seen.add(id);
+      if (seen.size < moved.size) return;
+      off();
+      resolve();
+    });
+  });
 }

@@ -6,33 +6,20 @@
  * on `check` says how many of them its cache holds as the user's and queue's.
  */
 import { createConsoleCore } from '../src/main/core';
-import type { QueueItem, SyncStatus } from '../src/shared/api';
-import { coreCaller } from './console-hub';
+import type { QueueItem } from '../src/shared/api';
+import { casesChangedAll, coreCaller, signInAndSync } from './console-hub';
 
 const { url, username, dataDir } = JSON.parse(process.argv[2]!) as { url: string; username: string; dataDir: string };
 
 const core = await createConsoleCore({ dataDir, hubUrl: url, resyncIntervalMs: 3_600_000 });
 const call = coreCaller(core);
-await call('session.login', { username, password: 'demo' });
-for (;;) {
-  const status = await call<SyncStatus>('sync.status', {});
-  if (status.connection === 'online' && !status.syncing) break;
-  await new Promise((resolve) => setTimeout(resolve, 20));
-}
+await signInAndSync(core, username);
 
 type Message = { type: 'watch'; ids: string[] } | { type: 'check'; ids: string[]; queueId: string; assigneeId: string } | { type: 'close' };
 
 process.on('message', (m: Message) => {
   if (m.type === 'watch') {
-    const moved = new Set(m.ids);
-    const seen = new Set<string>();
-    const off = core.events.on('cases:changed', ({ ids }) => {
-      // No ids: "reload everything" (a burst too big to list).
-      for (const id of ids.length === 0 ? moved : ids) if (moved.has(id)) seen.add(id);
-      if (seen.size < moved.size) return;
-      off();
-      process.send!({ type: 'done', at: Date.now() });
-    });
+    void casesChangedAll(core, m.ids).then(() => process.send!({ type: 'done', at: Date.now() }));
     process.send!({ type: 'watching' });
   } else if (m.type === 'check') {
     const moved = new Set(m.ids);

@@ -27,7 +27,7 @@ import { createConsoleCore, type ConsoleCore } from '../src/main/core';
 import type { QueueItem, SyncStatus } from '../src/shared/api';
 import type { Queue, User } from '../src/shared/domain';
 import type { ReassignResponse } from '../src/shared/protocol';
-import { coreCaller, startDemoHubProcess } from './console-hub';
+import { casesChangedAll, coreCaller, signInAndSync, startDemoHubProcess } from './console-hub';
 import { loginAs, poster } from './http';
 import { ms, report, summarize } from './stats';
 
@@ -42,10 +42,8 @@ export async function benchReassign(): Promise<void> {
   const open = async (name: string, username: string) => {
     const core = await createConsoleCore({ dataDir: join(dir, name), hubUrl: hub.url, resyncIntervalMs: 3_600_000 });
     cores.push(core);
-    const call = coreCaller(core);
-    await call('session.login', { username, password: 'demo' });
-    while ((await call<SyncStatus>('sync.status', {})).connection !== 'online' || (await call<SyncStatus>('sync.status', {})).syncing) await new Promise((r) => setTimeout(r, 20));
-    return { core, call };
+    await signInAndSync(core, username);
+    return { core, call: coreCaller(core) };
   };
   try {
     const supervisor = await open('supervisor', 'sam');
@@ -61,19 +59,7 @@ export async function benchReassign(): Promise<void> {
     for (const [i, username] of CONSOLES.entries()) consoles.push(await open(`console-${i}`, username));
     const moved = new Set(ids);
     const done: number[] = [];
-    const watching = consoles.map(({ core }) => {
-      const seen = new Set<string>();
-      return new Promise<void>((resolve) => {
-        const off = core.events.on('cases:changed', ({ ids: changed }) => {
-          // No ids: "reload everything" (a burst too big to list).
-          for (const id of changed.length === 0 ? moved : changed) if (moved.has(id)) seen.add(id);
-          if (seen.size < moved.size) return;
-          done.push(performance.now());
-          off();
-          resolve();
-        });
-      });
-    });
+    const watching = consoles.map(({ core }) => casesChangedAll(core, moved).then(() => void done.push(performance.now())));
 
     const started = performance.now();
     const answer = await supervisor.call<ReassignResponse>('cases.reassign', { caseIds: ids, assigneeId: ivan, queueId: billing, note: 'Storm: yours.' });

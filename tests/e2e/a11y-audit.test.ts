@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { WAIT, MANY_AUDITS, LAPTOP, audit, auditDialog, nav, type Finding } from './a11y';
+import { WAIT, MANY_AUDITS, LAPTOP, audit, auditDialog, nav, signInAs, type Finding } from './a11y';
 import { hubGet, hubLogin } from './hub-http';
 import { newXUser, postX, tweet, xActivity } from '../hub/x-webhooks';
 import { shotPath, signIn, startE2e, type E2eEnv } from './harness';
@@ -102,9 +102,7 @@ describe('accessibility of every screen and dialog (axe-core, WCAG 2.1 AA, Chrom
   }, MANY_AUDITS);
 
   it('has no serious or critical violation on a supervisor’s screens and the reassign dialog', async () => {
-    await page.getByTestId('user-menu').click();
-    await page.getByTestId('logout').click();
-    await signIn(page, 'sam');
+    await signInAs(page, env.consoleUrl, 'sam');
     const findings: Finding[] = [];
 
     await nav(page, 'board').click();
@@ -151,9 +149,7 @@ describe('accessibility of every screen and dialog (axe-core, WCAG 2.1 AA, Chrom
   }, MANY_AUDITS);
 
   it('has no serious or critical violation on the admin tabs', async () => {
-    await page.getByTestId('user-menu').click();
-    await page.getByTestId('logout').click();
-    await signIn(page, 'admin');
+    await signInAs(page, env.consoleUrl, 'admin');
     const findings: Finding[] = [];
 
     await nav(page, 'admin').click();

@@ -13,7 +13,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Case } from '../../src/shared/domain';
 import { WAIT, LAPTOP, SCHEMES, settled, audit, nav, signInAs, tabWalk, allReached, enterAndEscape } from './a11y';
 import { hubGet, hubLogin } from './hub-http';
-import { shotPath, signIn, startE2e, type E2eEnv } from './harness';
+import { shotPath, startE2e, type E2eEnv } from './harness';
 
 // What runs in the page (this file is type-checked without the DOM's types).
 declare const document: { activeElement: { matches(selector: string): boolean } | null };
@@ -68,9 +68,7 @@ describe('accessibility by keyboard, and the conflicts view (Chromium)', () => {
   });
 
   it('has no serious or critical violation on the conflicts view', async () => {
-    await page.getByTestId('user-menu').click();
-    await page.getByTestId('logout').click();
-    await signIn(page, 'ana');
+    await signInAs(page, env.consoleUrl, 'ana');
     await nav(page, 'mine').click();
     await page.getByTestId('queue-row').first().waitFor(WAIT);
     // A case changed here while offline and on the hub meanwhile: one open conflict.
