@@ -75,8 +75,25 @@ export function VirtualTable<T extends { id: string }>(props: Props<T>) {
           {asCells(header, HEADER_CELL)}
         </div>
       )}
-      <div ref={parentRef} className={classes.viewport} tabIndex={0} role="grid" aria-label={label} aria-rowcount={items.length} aria-owns={header ? headerId : undefined} {...viewportProps}>
-        {body ?? (
+      <div
+        ref={parentRef}
+        className={classes.viewport}
+        tabIndex={0}
+        role="grid"
+        aria-label={label}
+        aria-rowcount={body ? undefined : items.length}
+        aria-busy={loading && items.length === 0}
+        aria-owns={header ? headerId : undefined}
+        {...viewportProps}
+      >
+        {/* A grid holds only rows: the error, the skeleton or the empty state is one row's one cell. */}
+        {body ? (
+          <div role="row" style={{ display: 'contents' }}>
+            <div role="gridcell" style={{ display: 'contents' }}>
+              {body}
+            </div>
+          </div>
+        ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((row) => (
               <Fragment key={row.key}>{renderRow(items[row.index]!, row.start)}</Fragment>
