@@ -15,9 +15,11 @@ import { queues } from '../../src/hub/db/schema';
 import { setChannelQueue } from '../../src/hub/repos/inbound';
 import { backends } from './backends';
 
+// Unique within the run (a random suffix let two posts made in one millisecond share an id: one then read as a duplicate).
+let posted = 0;
 const post = (handle: string, text: string, addressing: InboundMessage['addressing'] = 'addressed', channel: InboundMessage['channel'] = 'x'): InboundMessage => ({
   channel,
-  externalId: String(BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000))),
+  externalId: String(BigInt(Date.now()) * 1000n + BigInt(posted++ % 1000)),
   author: { channel, handle, displayName: handle },
   body: text,
   thread: null,
