@@ -7,7 +7,7 @@
  * to it), and an offer's key is its case, so a case is never offered to two
  * agents at once, also with several hubs.
  */
-import { and, eq, gt, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, notExists, sql } from 'drizzle-orm';
 import type { Case, CaseStatus, Channel, Priority } from '../../shared/domain';
 import type { Plan, PlanEntitlements } from '../../shared/entitlements';
 import { casePriorityInput, type PriorityInput, priorityScore, priorityScoreValue } from '../../shared/priority';
@@ -15,11 +15,11 @@ import { hasRoomFor, hasSkills, type Load, liveCallLoad, LOADING_STATUSES, type 
 import type { LiveCall } from '../../shared/calls';
 import { liveAt } from '../repos/live-calls';
 import type { Db } from '../db/connect';
-import { jsonColumn } from '../db/json-rows';
+import { jsonColumn, rowFromJson } from '../db/json-rows';
 import { toCase } from '../db/rows';
-import { caseOfferRefusals, caseOffers, cases, customers, queues } from '../db/schema';
+import { caseOffers, cases, customers } from '../db/schema';
 import { writeTransaction } from '../db/write';
-import { readPlanEntitlements } from '../sla/plans';
+import { PLAN_ENTITLEMENTS_KEY, planEntitlementsOf } from '../sla/plans';
 import { type MatchAgent, matchOffers } from './match';
 
 /** Waiting cases read per push queue and round: the most urgent by SLA; the score orders them. */
@@ -63,29 +63,24 @@ export function scoreOf(...args: Parameters<typeof scoreInputOf>) {
   return priorityScore(scoreInputOf(...args));
 }
 
-/** One round: lapsed offers withdrawn (and remembered as refused), then new offers made. Events are the caller's, after commit. */
+/**
+ * One round: lapsed offers withdrawn (and remembered as refused), then new offers made. Events are the caller's,
+ * after commit. Three statements: what the round starts from (`roundState`), the waiting cases of the queues its
+ * agents serve (`waitingCandidates`), and the offers locked and written (`offerLocked`).
+ */
 export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
   return writeTransaction(db, async (tx) => {
     const result: RoundResult = { offers: [], gone: [], pushQueueIds: [] };
-    // Independent reads, sent together: one wait for the database, not three.
-    const plans = readPlanEntitlements(tx);
-    const [lapsed, pushQueues] = await Promise.all([tx.delete(caseOffers).where(lte(caseOffers.expiresAt, now)).returning(), tx.select().from(queues).where(eq(queues.routing, 'push'))]);
-    if (lapsed.length > 0) {
-      await tx
-        .insert(caseOfferRefusals)
-        .values(lapsed.map((o) => ({ caseId: o.caseId, userId: o.userId, reason: 'timeout' })))
-        .onConflictDoNothing();
-      for (const o of lapsed) result.gone.push({ userId: o.userId, gone: { caseId: o.caseId, reason: 'timeout' } });
-    }
-    result.pushQueueIds = pushQueues.map((q) => q.id);
-    if (pushQueues.length === 0) return settle(plans, result);
-    const agents = await availableAgents(tx, pushQueues.map((q) => q.id), now);
-    if (agents.length === 0) return settle(plans, result);
+    const state = await roundState(tx, now);
+    for (const o of state.lapsed) result.gone.push({ userId: o.userId, gone: { caseId: o.caseId, reason: 'timeout' } });
+    result.pushQueueIds = state.queues.map((q) => q.id);
+    const agents = state.agents;
+    if (agents.length === 0) return result;
 
     // Waiting: unassigned, still to start, not on offer; the most urgent first by the score. Only in queues an
     // agent free now could take work from (one agent freed: their queues, not every queue's backlog).
-    const served = pushQueues.filter((q) => agents.some((a) => a.queueIds.has(q.id) && hasSkills(a.skills, q.requiredSkills)));
-    const [table, candidates] = await Promise.all([plans, waitingCandidates(tx, served.map((q) => q.id), now)]);
+    const served = state.queues.filter((q) => agents.some((a) => a.queueIds.has(q.id) && hasSkills(a.skills, q.requiredSkills)));
+    const candidates = await waitingCandidates(tx, served.map((q) => q.id), now);
     const byId = new Map(served.map((q) => [q.id, q]));
     const waiting: { id: string; queueId: string; load: Load; createdAt: number; score: number; input: PriorityInput; offerSeconds: number; required: string[] }[] = [];
     for (const r of candidates) {
@@ -93,33 +88,118 @@ export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
       const c = { priority: r.priority, sentiment: r.sentiment, slaDueAt: r.slaDueAt === null ? null : new Date(r.slaDueAt).toISOString(), status: r.status };
       const customer = r.plan === null ? null : { plan: r.plan, lifetimeValue: r.lifetimeValue ?? 0, influence: r.influence ?? 0 };
       // The score alone orders hundreds of candidates; only an offered case is explained.
-      const input = scoreInputOf(c, customer, now.getTime(), table);
+      const input = scoreInputOf(c, customer, now.getTime(), state.plans);
       const load = { channel: r.channel, status: r.status };
       waiting.push({ id: r.id, queueId: r.queueId, load, createdAt: new Date(r.createdAt).getTime(), score: priorityScoreValue(input), input, offerSeconds: queue.offerSeconds, required: queue.requiredSkills });
     }
     waiting.sort((a, b) => b.score - a.score || a.createdAt - b.createdAt);
 
-    const chosen = matchOffers(waiting, agents);
+    const chosen = matchOffers(waiting, agents).map(({ item, agentId }) => ({ item, agentId, expiresAt: new Date(now.getTime() + item.offerSeconds * 1000) }));
     if (chosen.length === 0) return result;
-    // Locked only now, and only what is offered: a case another transaction is taking meanwhile ("Next case",
-    // an accept) is skipped — its agent gets the next round's best — and a round locks a few rows, not backlogs.
-    const locked = await tx
-      .select()
-      .from(cases)
-      .where(and(inArray(cases.id, chosen.map((c) => c.item.id)), waitingForAgent(tx, now)))
-      .for('update', { skipLocked: true });
-    const rows = new Map(locked.map((r) => [r.id, toCase(r)]));
-    const made = chosen.flatMap(({ item, agentId }) => {
+    const rows = await offerLocked(tx, chosen.map(({ item, agentId, expiresAt }) => ({ caseId: item.id, userId: agentId, expiresAt })), now);
+    for (const { item, agentId, expiresAt } of chosen) {
       const row = rows.get(item.id);
-      if (!row) return [];
+      if (!row) continue;
       const why = priorityScore(item.input);
-      return [{ row, why: why.explanation, whyParts: why.parts, agentId, expiresAt: new Date(now.getTime() + item.offerSeconds * 1000) }];
-    });
-    if (made.length === 0) return result;
-    await tx.insert(caseOffers).values(made.map(({ row, agentId, expiresAt }) => ({ caseId: row.id, userId: agentId, offeredAt: now, expiresAt })));
-    for (const { row, why, whyParts, agentId, expiresAt } of made) result.offers.push({ userId: agentId, offer: { case: row, expiresAt: expiresAt.toISOString(), why, whyParts } });
+      result.offers.push({ userId: agentId, offer: { case: row, expiresAt: expiresAt.toISOString(), why: why.explanation, whyParts: why.parts } });
+    }
     return result;
   });
+}
+
+/** What a round starts from, read in one statement. */
+interface RoundState {
+  /** The offers that lapsed, withdrawn by this read. */
+  lapsed: { caseId: string; userId: string }[];
+  /** The queues that push. */
+  queues: { id: string; offerSeconds: number; requiredSkills: string[] }[];
+  /** Who may get an offer now, longest-waiting first. */
+  agents: Agent[];
+  /** The plan table in force. */
+  plans: PlanEntitlements;
+}
+
+/** An available agent as `roundState` reads them, with what they hold, work and refused. */
+interface AgentRow {
+  id: string;
+  skills: string[];
+  capacity: number;
+  lastRoutedAt: string | null;
+  since: string;
+  queueIds: string[];
+  working: [string, string][];
+  refused: string[];
+  /** The live call they are on, if any. */
+  callSid: string | null;
+}
+
+/**
+ * ONE statement: lapsed offers are withdrawn and remembered as refused (a data-modifying WITH), and beside
+ * that the push queues, the plan table and the agents who may get an offer now — available, in a push
+ * queue, holding no live offer, with room for a case (a live call takes all of it: repos/live-calls.ts),
+ * each with their queues, loading cases, refusals (the offers lapsing now among them: the statement does
+ * not see its own writes) and live call. Those who have waited longest (since their last routed case,
+ * else since they became available) come first.
+ */
+async function roundState(tx: Db, now: Date): Promise<RoundState> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const read = (await tx.execute(sql`
+    WITH lapsed AS (DELETE FROM case_offers WHERE expires_at <= ${at} RETURNING case_id, user_id),
+    timed_out AS (INSERT INTO case_offer_refusals (case_id, user_id, reason) SELECT case_id, user_id, 'timeout' FROM lapsed ON CONFLICT DO NOTHING),
+    push AS (SELECT id, offer_seconds, required_skills FROM queues WHERE routing = 'push')
+    SELECT
+      (SELECT coalesce(json_agg(json_build_object('caseId', case_id, 'userId', user_id)), '[]'::json) FROM lapsed) AS lapsed,
+      (SELECT coalesce(json_agg(json_build_object('id', id, 'offerSeconds', offer_seconds, 'requiredSkills', required_skills)), '[]'::json) FROM push) AS queues,
+      (SELECT value FROM settings WHERE key = ${PLAN_ENTITLEMENTS_KEY}) AS plans,
+      (SELECT coalesce(json_agg(json_build_object(
+        'id', u.id, 'skills', u.skills, 'capacity', u.capacity, 'lastRoutedAt', u.last_routed_at, 'since', u.presence_since,
+        'queueIds', (SELECT coalesce(json_agg(m.queue_id), '[]'::json) FROM queue_members m WHERE m.user_id = u.id),
+        'working', (SELECT coalesce(json_agg(json_build_array(c.channel, c.status)), '[]'::json) FROM cases c
+                     WHERE c.assignee_id = u.id AND c.status = ANY(${sql.param([...LOADING_STATUSES])}::text[])),
+        'refused', (SELECT coalesce(json_agg(r.case_id), '[]'::json) FROM (
+                     SELECT case_id FROM case_offer_refusals WHERE user_id = u.id UNION SELECT case_id FROM lapsed WHERE user_id = u.id) r),
+        'callSid', (SELECT calls.call_sid FROM calls WHERE calls.answered_by = u.id AND ${liveAt(now)} LIMIT 1)
+      )), '[]'::json)
+      FROM users u
+      WHERE u.role = 'agent' AND u.presence = 'available'
+        AND NOT EXISTS (SELECT 1 FROM case_offers o WHERE o.user_id = u.id AND o.expires_at > ${at})
+        AND EXISTS (SELECT 1 FROM queue_members m JOIN push ON push.id = m.queue_id WHERE m.user_id = u.id)) AS agents`)) as unknown as {
+    rows: { lapsed: unknown; queues: unknown; plans: string | null; agents: unknown }[];
+  };
+  const row = read.rows[0]!;
+  const waitedSince = (r: AgentRow) => Math.max(r.lastRoutedAt ? Date.parse(r.lastRoutedAt) : 0, Date.parse(r.since));
+  const agents = jsonColumn<AgentRow[]>(row.agents)
+    .sort((a, b) => waitedSince(a) - waitedSince(b) || a.id.localeCompare(b.id))
+    .map((r) => ({
+      id: r.id,
+      skills: r.skills,
+      capacity: r.capacity,
+      working: workingOf(
+        r.working.map(([channel, status]) => ({ channel, status })),
+        r.callSid ? { callSid: r.callSid } : undefined,
+      ),
+      queueIds: new Set(r.queueIds),
+      refused: new Set(r.refused),
+    }))
+    // No room for any case (on a call, or full): their queues' backlogs need not be read this round.
+    .filter((a) => hasRoomFor(a.capacity, a.working, A_CASE));
+  return { lapsed: jsonColumn(row.lapsed), queues: jsonColumn(row.queues), agents, plans: planEntitlementsOf(row.plans) };
+}
+
+/**
+ * ONE statement: the chosen cases still waiting are locked and offered. Locked only now, and only what is
+ * offered: a case another transaction is taking meanwhile ("Next case", an accept) is skipped — its agent gets
+ * the next round's best — and a round locks a few rows, not backlogs. The offered cases, by id.
+ */
+async function offerLocked(tx: Db, offers: { caseId: string; userId: string; expiresAt: Date }[], now: Date): Promise<Map<string, Case>> {
+  const read = (await tx.execute(sql`
+    WITH chosen AS (SELECT * FROM json_to_recordset(${JSON.stringify(offers)}::json) AS c("caseId" uuid, "userId" uuid, "expiresAt" timestamptz)),
+    locked AS (SELECT ${cases}.* FROM ${cases} WHERE ${cases.id} = ANY(${sql.param(offers.map((o) => o.caseId))}::uuid[]) AND ${waitingForAgent(tx, now)} FOR UPDATE SKIP LOCKED),
+    offered AS (INSERT INTO case_offers (case_id, user_id, offered_at, expires_at)
+      SELECT chosen."caseId", chosen."userId", ${now.toISOString()}::timestamptz, chosen."expiresAt" FROM chosen JOIN locked ON locked.id = chosen."caseId")
+    SELECT coalesce(json_agg(to_jsonb(locked)), '[]'::json) AS rows FROM locked`)) as unknown as { rows: { rows: unknown }[] };
+  const locked = jsonColumn<Record<string, unknown>[]>(read.rows[0]?.rows ?? []).map((json) => toCase(rowFromJson(cases, json)));
+  return new Map(locked.map((c) => [c.id, c]));
 }
 
 /** A routing candidate as `waitingCandidates` reads it: what scoring and matching need, no more. */
@@ -153,66 +233,6 @@ async function waitingCandidates(tx: Db, queueIds: string[], now: Date): Promise
       LIMIT ${WAITING_PER_QUEUE}
     ) w`)) as unknown as { rows: { rows: unknown }[] };
   return jsonColumn<Candidate[]>(read.rows[0]?.rows ?? []);
-}
-
-/** An available agent as `availableAgents` reads it, with what they hold, work and refused. */
-interface AgentRow {
-  id: string;
-  skills: string[];
-  capacity: number;
-  lastRoutedAt: string | null;
-  since: string;
-  queueIds: string[];
-  working: [string, string][];
-  refused: string[];
-  /** The live call they are on, if any. */
-  callSid: string | null;
-}
-
-/**
- * Agents who may get an offer now: available, in a push queue, holding no
- * offer, with room for a case (a live call takes all of it:
- * repos/live-calls.ts); those who have waited longest (since their
- * last routed case, else since they became available) first. One statement:
- * each agent with their queues, loading cases, refusals and live call.
- */
-async function availableAgents(tx: Db, queueIds: string[], now: Date): Promise<Agent[]> {
-  const read = (await tx.execute(sql`
-    SELECT coalesce(json_agg(json_build_object(
-      'id', u.id, 'skills', u.skills, 'capacity', u.capacity, 'lastRoutedAt', u.last_routed_at, 'since', u.presence_since,
-      'queueIds', (SELECT coalesce(json_agg(m.queue_id), '[]'::json) FROM queue_members m WHERE m.user_id = u.id),
-      'working', (SELECT coalesce(json_agg(json_build_array(c.channel, c.status)), '[]'::json) FROM cases c
-                   WHERE c.assignee_id = u.id AND c.status = ANY(${sql.param([...LOADING_STATUSES])}::text[])),
-      'refused', (SELECT coalesce(json_agg(r.case_id), '[]'::json) FROM case_offer_refusals r WHERE r.user_id = u.id),
-      'callSid', (SELECT calls.call_sid FROM calls WHERE calls.answered_by = u.id AND ${liveAt(now)} LIMIT 1)
-    )), '[]'::json) AS agents
-    FROM users u
-    WHERE u.role = 'agent' AND u.presence = 'available'
-      AND NOT EXISTS (SELECT 1 FROM case_offers o WHERE o.user_id = u.id)
-      AND EXISTS (SELECT 1 FROM queue_members m WHERE m.user_id = u.id AND m.queue_id = ANY(${sql.param(queueIds)}::uuid[]))`)) as unknown as { rows: { agents: unknown }[] };
-  const rows = jsonColumn<AgentRow[]>(read.rows[0]?.agents ?? []);
-  const waitedSince = (r: AgentRow) => Math.max(r.lastRoutedAt ? Date.parse(r.lastRoutedAt) : 0, Date.parse(r.since));
-  return rows
-    .sort((a, b) => waitedSince(a) - waitedSince(b) || a.id.localeCompare(b.id))
-    .map((r) => ({
-      id: r.id,
-      skills: r.skills,
-      capacity: r.capacity,
-      working: workingOf(
-        r.working.map(([channel, status]) => ({ channel, status })),
-        r.callSid ? { callSid: r.callSid } : undefined,
-      ),
-      queueIds: new Set(r.queueIds),
-      refused: new Set(r.refused),
-    }))
-    // No room for any case (on a call, or full): their queues' backlogs need not be read this round.
-    .filter((a) => hasRoomFor(a.capacity, a.working, A_CASE));
-}
-
-/** The round ends early: the plan table it started reading is awaited (a query left running would outlive the transaction). */
-async function settle(plans: Promise<unknown>, result: RoundResult): Promise<RoundResult> {
-  await plans;
-  return result;
 }
 
 /** Any one case: every case weighs the same (src/shared/routing.ts loadOf). */
