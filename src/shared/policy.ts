@@ -10,8 +10,9 @@
  * priority (`priority.ts`) are the rest of the policy; they are their own
  * modules because each is a calculation, not a permission.
  *
- * Each `refuse…` answers why not (the text the hub rejects with and the
- * console shows), or null when the actor may; each `may…` is its yes/no.
+ * Each `refuse…` answers why not (the refusal's name in `REFUSALS`: its
+ * English and key are `refusalOf(name)`, src/shared/rejections.ts), or null
+ * when the actor may; each `may…` is its yes/no.
  */
 import { ROLES, type Role } from './domain';
 
@@ -50,6 +51,9 @@ export const REFUSALS = {
   oversight: 'only supervisors and admins may do this',
 } as const;
 
+/** Which refusal: the policy's checks answer with its name, so its key (`refusal.<name>`) goes with it (src/shared/rejections.ts). */
+export type RefusalName = keyof typeof REFUSALS;
+
 /* --------------------------------------------------------------- oversight */
 
 /** Supervisors and admins oversee: they assign anything to anyone, move cases between queues and in bulk, see every case, the boards, the audit log. */
@@ -66,12 +70,12 @@ export const mayReassignInBulk = mayOversee;
  * unassigned work of her queues; anyone hands back their own. Technicians do
  * not take: their work is assigned to them.
  */
-export function refuseAssignment(actor: CaseActor, from: Placement, to: Target): string | null {
+export function refuseAssignment(actor: CaseActor, from: Placement, to: Target): RefusalName | null {
   if (mayOversee(actor.role)) return null;
-  if (to.queueId !== undefined && to.queueId !== from.queueId) return REFUSALS.moveQueue;
+  if (to.queueId !== undefined && to.queueId !== from.queueId) return 'moveQueue';
   const takes = from.assigneeId === null && to.assigneeId === actor.id && actor.role === 'agent' && (actor.queueIds?.includes(from.queueId) ?? true);
   const handsBack = from.assigneeId === actor.id && to.assigneeId === null;
-  return takes || handsBack ? null : REFUSALS.reassign;
+  return takes || handsBack ? null : 'reassign';
 }
 
 /** May the actor put the case in this place (someone, or nobody; optionally another queue)? */
@@ -86,9 +90,9 @@ export const mayHandBack = (actor: CaseActor, c: Placement): boolean => c.assign
 /* ---------------------------------------------------------------- new case */
 
 /** A new case: only supervisors and admins put work in someone else's briefcase. */
-export function refuseNewAssignee(actor: CaseActor, assigneeId: string | null | undefined): string | null {
+export function refuseNewAssignee(actor: CaseActor, assigneeId: string | null | undefined): RefusalName | null {
   if (mayOversee(actor.role) || assigneeId === null || assigneeId === undefined || assigneeId === actor.id) return null;
-  return REFUSALS.newAssignee;
+  return 'newAssignee';
 }
 
 /**
@@ -97,9 +101,9 @@ export function refuseNewAssignee(actor: CaseActor, assigneeId: string | null | 
  * anywhere (it stays in their briefcase), supervisors and admins anywhere;
  * and the assignee rule above.
  */
-export function refuseNewCase(actor: CaseActor, draft: { queueId: string; assigneeId?: string | null | undefined }): string | null {
+export function refuseNewCase(actor: CaseActor, draft: { queueId: string; assigneeId?: string | null | undefined }): RefusalName | null {
   const anyQueue = mayOversee(actor.role) || actor.role === 'technician';
-  if (!anyQueue && actor.queueIds && !actor.queueIds.includes(draft.queueId)) return REFUSALS.newCaseQueue;
+  if (!anyQueue && actor.queueIds && !actor.queueIds.includes(draft.queueId)) return 'newCaseQueue';
   return refuseNewAssignee(actor, draft.assigneeId);
 }
 

@@ -496,8 +496,9 @@ export type FieldConflict = z.infer<typeof FieldConflictSchema>;
 const SettledResultSchema = z.discriminatedUnion('status', [
   z.object({ id: z.string(), status: z.enum(['applied', 'merged']), version: z.number().int(), rev: z.number().int() }),
   z.object({ id: z.string(), status: z.literal('conflict'), version: z.number().int(), rev: z.number().int(), conflicts: z.array(FieldConflictSchema) }),
-  // `detail` says more where `reason` is a code, e.g. reason `consent` (src/shared/replies.ts).
-  z.object({ id: z.string(), status: z.literal('rejected'), reason: z.string(), detail: z.string().optional() }),
+  // `detail` says more where `reason` is a code, e.g. reason `consent` (src/shared/replies.ts); `wording` is the
+  // refusal as a key and parameters (src/shared/rejections.ts), absent from an older hub.
+  z.object({ id: z.string(), status: z.literal('rejected'), reason: z.string(), detail: z.string().optional(), wording: WordingSchema.optional() }),
 ]);
 export const MutationResultSchema = z.union([SettledResultSchema, z.object({ id: z.string(), status: z.literal('duplicate'), original: SettledResultSchema })]);
 export type MutationResult = z.infer<typeof MutationResultSchema>;

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { type ConsentPolicy, DEFAULT_CONSENT_POLICY } from './channel-settings';
 import { type Channel, type Customer, freeText, type Role } from './domain';
 import { mayOversee } from './policy';
+import { type Refusal, rejectionOf } from './rejections';
 
 /** Channels a reply can leave on; a device alert, a call or the web form is nothing to reply on. */
 export const REPLY_CHANNELS = ['email', 'x', 'facebook', 'instagram', 'mastodon', 'bluesky'] as const satisfies readonly Channel[];
@@ -69,17 +70,27 @@ export interface ReplyContext {
   policy?: ConsentPolicy;
 }
 
-export type ReplyRefusal = { reason: 'consent' | 'channel' | 'length'; detail: string };
+/** Why a reply may not go: `reason` a code (`consent`, `channel`, `length`), the English and wording its detail. */
+export type ReplyRefusal = Refusal & { reason: 'consent' | 'channel' | 'length' };
 
-/** Why the consent policy refuses this reply, or null when it allows it. */
-export function consentRefusal(ctx: Pick<ReplyContext, 'channel' | 'customer' | 'answers' | 'policy'>): string | null {
+/** The consent rule's refusals (src/shared/rejections.ts). */
+type ConsentRefusal = 'consentDoNotEngage' | 'consentFirstContact' | 'consentUnaddressed';
+
+/** Which of the consent policy's refusals stops this reply, or null when it allows it. */
+function consentRefusalOf(ctx: Pick<ReplyContext, 'channel' | 'customer' | 'answers' | 'policy'>): ConsentRefusal | null {
   // Always honoured, whatever the policy.
-  if (ctx.customer?.doNotEngage) return 'the customer is marked do-not-engage';
+  if (ctx.customer?.doNotEngage) return 'consentDoNotEngage';
   if (!PUBLIC_CHANNELS.has(ctx.channel) || ctx.customer?.consent) return null;
   const policy = ctx.policy ?? DEFAULT_CONSENT_POLICY;
-  if (!ctx.answers) return policy.firstContact === 'allowed' ? null : 'the customer has not opted in to being contacted first on this network';
-  if (!ctx.answers.addressed) return policy.unaddressed === 'allowed' ? null : 'the post was not addressed to the brand and its author has not opted in';
+  if (!ctx.answers) return policy.firstContact === 'allowed' ? null : 'consentFirstContact';
+  if (!ctx.answers.addressed) return policy.unaddressed === 'allowed' ? null : 'consentUnaddressed';
   return null;
+}
+
+/** Why the consent policy refuses this reply (its English and wording, no override tried), or null when it allows it. */
+export function consentRefusal(ctx: Pick<ReplyContext, 'channel' | 'customer' | 'answers' | 'policy'>): Refusal | null {
+  const refusal = consentRefusalOf(ctx);
+  return refusal ? rejectionOf(refusal, { override: 'no' }) : null;
 }
 
 /**
@@ -87,11 +98,12 @@ export function consentRefusal(ctx: Pick<ReplyContext, 'channel' | 'customer' | 
  * supervisor's override; the channel and length never are.
  */
 export function refuseReply(ctx: ReplyContext, override?: { role: Role; reason?: string }): ReplyRefusal | null {
-  if (!isReplyChannel(ctx.channel)) return { reason: 'channel', detail: `a reply cannot be sent on ${ctx.channel}` };
+  if (!isReplyChannel(ctx.channel)) return { reason: 'channel', ...rejectionOf('notReplyChannel', { channel: ctx.channel }) };
   const limit = REPLY_LIMITS[ctx.channel];
-  if (replyLength(ctx.body) > limit) return { reason: 'length', detail: `a reply on ${ctx.channel} takes at most ${limit} characters` };
-  const consent = consentRefusal(ctx);
+  if (replyLength(ctx.body) > limit) return { reason: 'length', ...rejectionOf('replyTooLong', { channel: ctx.channel, limit }) };
+  const consent = consentRefusalOf(ctx);
   if (!consent) return null;
   if (override?.reason && canOverrideConsent(override.role)) return null;
-  return { reason: 'consent', detail: override?.reason ? `${consent}; only a supervisor may override it` : consent };
+  // Tried by someone who may not: the refusal says only a supervisor may.
+  return { reason: 'consent', ...rejectionOf(consent, { override: override?.reason ? 'yes' : 'no' }) };
 }

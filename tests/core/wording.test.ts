@@ -10,6 +10,7 @@ import type { RunningHub } from '../../src/hub/hub';
 import type { Case } from '../../src/shared/domain';
 import { randomUUID } from 'node:crypto';
 import { refusedWording } from '../../src/main/core/notice-wording';
+import { rejectionOf } from '../../src/shared/rejections';
 import type { Cache } from '../../src/main/core/cache';
 import { call, consoleDir, goOffline, loginVia, ok, type ProxiedConsole, proxiedConsole } from './console-fixture';
 import { tempDir } from './fixtures';
@@ -73,21 +74,31 @@ describe('keys and parameters beside the English', () => {
     ana.proxy.setOnline(true);
   });
 
-  it('a refused change’s notice keeps its reason’s key and facts, the consent detail’s too', () => {
+  it('a refused change’s notice keeps the key and facts the hub sent with its reason, the consent detail’s too', () => {
     const cache = {} as Cache;
     const change = { kind: 'presence.set', entityId: 'u1' };
-    expect(refusedWording(cache, change, null, { reason: 'no such assignee' }, 'no such assignee').params).toMatchObject({ reasonKey: 'rejection.noSuch', reason_what: 'assignee' });
-    expect(refusedWording(cache, change, null, { reason: 'channel', detail: 'a reply on x takes at most 280 characters' }, 'x').params).toMatchObject({
+    const noSuch = rejectionOf('noSuch', { what: 'assignee' });
+    expect(refusedWording(cache, change, null, { reason: noSuch.text, wording: noSuch.wording }, noSuch.text).params).toMatchObject({ reasonKey: 'rejection.noSuch', reason_what: 'assignee' });
+    const tooLong = rejectionOf('replyTooLong', { channel: 'x', limit: 280 });
+    expect(refusedWording(cache, change, null, { reason: 'channel', detail: tooLong.text, wording: tooLong.wording }, 'x').params).toMatchObject({
       reasonKey: 'rejection.replyTooLong',
       reason_channel: 'x',
       reason_limit: 280,
     });
-    expect(refusedWording(cache, change, null, { reason: 'consent', detail: 'the customer is marked do-not-engage' }, 'x').params).toMatchObject({
+    const consent = rejectionOf('consentDoNotEngage', { override: 'no' });
+    expect(refusedWording(cache, change, null, { reason: 'consent', detail: consent.text, wording: consent.wording }, 'x').params).toMatchObject({
       reasonKey: 'consent',
       consentDetail: 'the customer is marked do-not-engage',
       consentDetailKey: 'rejection.consentDoNotEngage',
       consent_override: 'no',
     });
+    // An older hub sends no wording: its English is shown as it said it (the consent rule's, inside the rule's sentence).
+    const older = refusedWording(cache, change, null, { reason: 'no such assignee' }, 'no such assignee').params;
+    expect(older).toMatchObject({ reason: 'no such assignee' });
+    expect(older).not.toHaveProperty('reasonKey');
+    const olderConsent = refusedWording(cache, change, null, { reason: 'consent', detail: 'the customer is marked do-not-engage' }, 'x').params;
+    expect(olderConsent).toMatchObject({ reasonKey: 'consent', consentDetail: 'the customer is marked do-not-engage' });
+    expect(olderConsent).not.toHaveProperty('consentDetailKey');
   });
 
   it('a notice the core writes: a case reassigned away, worded by key with its facts', async () => {

@@ -96,7 +96,10 @@ describe.each(backends)('a live call and routing on $name', (backend) => {
     expect(answered.status).toBe(200);
     expect(await answered.json()).toMatchObject({ call: { callSid: sid, userId: ids.dewi, from: '+15550001111' } });
     expect((await answer(sid, dewi)).status).toBe(200);
-    expect((await answer(sid, ivan)).status).toBe(409);
+    const second = await answer(sid, ivan);
+    expect(second.status).toBe(409);
+    // The refusal carries its key for Ivan's console to word.
+    expect(await second.json()).toMatchObject({ error: 'conflict', message: 'someone else answered the call', wording: { key: 'calls.answeredByOther' } });
     // It stops ringing for Ivan, whom it also rang for; not for Dewi, who is on it (the 'ended' below is the sentinel).
     await waitFor(async () => (heard.ivan.calls.length === 1 ? true : undefined));
     expect(heard.ivan.calls).toEqual([{ callSid: sid, reason: 'answered' }]);

@@ -70,6 +70,8 @@ describe.each(backends)('push input on $name', (backend) => {
     ];
     const results = await push(ana, ...bad, note(c.id, 'still here'));
     expect(results.map((r) => r.status)).toEqual([...bad.map(() => 'rejected'), 'applied']);
+    // The schema's English, worded as a refused input.
+    expect(results[0]).toMatchObject({ wording: { key: 'rejection.invalidInput', params: { detail: expect.stringMatching(/^✖/) } } });
     const after = await getCase(c.id);
     expect(after.case).toMatchObject({ subject: c.subject, tags: c.tags, resolution: c.resolution, parts: c.parts, version: c.version });
     expect(after.messages.map((m) => m.body)).toEqual(['still here']);

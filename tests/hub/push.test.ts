@@ -143,7 +143,7 @@ describe.each(backends)('sync push on $name', (backend) => {
     const c = await anaCase();
     const ivan = (await me(hub, await hub.login('ivan'))).user.id;
     const [toIvan] = await push(ana, { kind: 'case.assign', entityId: c.id, baseVersion: c.version, payload: { assigneeId: ivan } });
-    expect(toIvan).toMatchObject({ status: 'rejected', reason: expect.stringContaining('only take unassigned work') });
+    expect(toIvan).toMatchObject({ status: 'rejected', reason: expect.stringContaining('only take unassigned work'), wording: { key: 'refusal.reassign' } });
     const [take] = await push(ana, { kind: 'case.assign', entityId: c.id, baseVersion: c.version, payload: { assigneeId: anaId } });
     expect(take!.status).toBe('applied');
     const otherQueue = (await casesFor(hub, sam)).find((x) => !anaQueues.includes(x.queueId))!.queueId;
@@ -156,7 +156,7 @@ describe.each(backends)('sync push on $name', (backend) => {
     expect((await getCase(c.id)).case).toMatchObject({ assigneeId: ivan, queueId: otherQueue });
     // Now outside ana's scope.
     const [gone] = await push(ana, { kind: 'case.update', entityId: c.id, baseVersion: 0, payload: { fields: { status: 'open' } } });
-    expect(gone).toMatchObject({ status: 'rejected', reason: 'no such case in your scope' });
+    expect(gone).toMatchObject({ status: 'rejected', reason: 'no such case in your scope', wording: { key: 'rejection.notInScope', params: { what: 'case' } } });
   });
 
   it('rejects one bad mutation without blocking the others', async () => {

@@ -155,7 +155,7 @@ describe.each(backends)('replies and mentions on $name', (backend) => {
     expect(customer).toMatchObject({ doNotEngage: true });
 
     const refused = await reply(ana, caseRow.id, 'Hello again');
-    expect(refused).toMatchObject({ status: 'rejected', reason: 'consent', detail: 'the customer is marked do-not-engage' });
+    expect(refused).toMatchObject({ status: 'rejected', reason: 'consent', detail: 'the customer is marked do-not-engage', wording: { key: 'rejection.consentDoNotEngage', params: { override: 'no' } } });
     // An agent cannot override; a supervisor must give a reason.
     expect(await reply(ana, caseRow.id, 'Hello again', { override: { reason: 'they asked us to' } })).toMatchObject({ status: 'rejected', reason: 'consent' });
     expect(await reply(sam, caseRow.id, 'Hello again')).toMatchObject({ status: 'rejected', reason: 'consent' });

@@ -18,7 +18,7 @@ import {
   newCaseAssignee,
   OVERSEER_ROLES,
   type Placement,
-  REFUSALS,
+  type RefusalName,
   refuseAssignment,
   refuseNewAssignee,
   refuseNewCase,
@@ -123,7 +123,7 @@ describe('who may put a case in whose hands', () => {
     const assigneeId = assigneeOf(actor, to, c);
     expect(mayAssign(actor, c, assigneeId)).toBe(expected);
     // The hub's and the core's check says the same, with the reason when it refuses.
-    expect(refuseAssignment(actor, c, { assigneeId })).toBe(expected ? null : REFUSALS.reassign);
+    expect(refuseAssignment(actor, c, { assigneeId })).toBe(expected ? null : 'reassign');
   });
 
   it.each(whos.flatMap((who) => STATES.map((state) => ({ who, state, take: BUTTONS[who][state][0], handBack: BUTTONS[who][state][1] }))))(
@@ -144,7 +144,7 @@ describe('who may put a case in whose hands', () => {
       const actor = ACTORS[who];
       const own = placement(actor, 'mine');
       const verdict = refuseAssignment(actor, own, { assigneeId: null, queueId: OTHER_QUEUE });
-      expect(verdict).toBe(mayOversee(actor.role) ? null : REFUSALS.moveQueue);
+      expect(verdict).toBe(mayOversee(actor.role) ? null : 'moveQueue');
       expect(mayAssign(actor, own, null, OTHER_QUEUE)).toBe(mayOversee(actor.role));
       // Naming the queue it is already in is no move.
       expect(mayAssign(actor, own, null, MINE)).toBe(true);
@@ -162,17 +162,17 @@ describe('who may put a case in whose hands', () => {
 });
 
 describe('a new case', () => {
-  const rows: { who: Who; queueId: string; assigneeId: string | null; refusal: string | null; assignee: string | null }[] = [
+  const rows: { who: Who; queueId: string; assigneeId: string | null; refusal: RefusalName | null; assignee: string | null }[] = [
     { who: 'agent (hub)', queueId: MINE, assigneeId: null, refusal: null, assignee: null },
     { who: 'agent (hub)', queueId: MINE, assigneeId: 'u-agent', refusal: null, assignee: 'u-agent' },
-    { who: 'agent (hub)', queueId: MINE, assigneeId: OTHER_PERSON, refusal: REFUSALS.newAssignee, assignee: OTHER_PERSON },
-    { who: 'agent (hub)', queueId: OTHER_QUEUE, assigneeId: null, refusal: REFUSALS.newCaseQueue, assignee: null },
+    { who: 'agent (hub)', queueId: MINE, assigneeId: OTHER_PERSON, refusal: 'newAssignee', assignee: OTHER_PERSON },
+    { who: 'agent (hub)', queueId: OTHER_QUEUE, assigneeId: null, refusal: 'newCaseQueue', assignee: null },
     // The console does not know its agent's queues: the hub decides that part.
     { who: 'agent (console)', queueId: OTHER_QUEUE, assigneeId: null, refusal: null, assignee: null },
-    { who: 'agent (console)', queueId: OTHER_QUEUE, assigneeId: OTHER_PERSON, refusal: REFUSALS.newAssignee, assignee: OTHER_PERSON },
+    { who: 'agent (console)', queueId: OTHER_QUEUE, assigneeId: OTHER_PERSON, refusal: 'newAssignee', assignee: OTHER_PERSON },
     // A technician opens a case anywhere, and it stays in their briefcase.
     { who: 'technician (hub)', queueId: OTHER_QUEUE, assigneeId: null, refusal: null, assignee: 'u-tech' },
-    { who: 'technician (hub)', queueId: OTHER_QUEUE, assigneeId: OTHER_PERSON, refusal: REFUSALS.newAssignee, assignee: 'u-tech' },
+    { who: 'technician (hub)', queueId: OTHER_QUEUE, assigneeId: OTHER_PERSON, refusal: 'newAssignee', assignee: 'u-tech' },
     { who: 'technician (console)', queueId: MINE, assigneeId: null, refusal: null, assignee: 'u-tech' },
     { who: 'supervisor', queueId: OTHER_QUEUE, assigneeId: OTHER_PERSON, refusal: null, assignee: OTHER_PERSON },
     { who: 'admin', queueId: OTHER_QUEUE, assigneeId: null, refusal: null, assignee: null },

@@ -9,8 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type CallAnswer, CallAnswerParamsSchema } from '../../shared/calls';
-import { wording } from '../../shared/wording';
-import { announceCallChange, answerCall, CALL_REFUSALS } from '../channels/voice/answer';
+import { announceCallChange, answerCall } from '../channels/voice/answer';
 import { Rejection } from '../repos/rejection';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
@@ -35,10 +34,7 @@ export async function registerCallRoutes(app: FastifyInstance, ctx: HubContext):
         const answer: CallAnswer = { call: answered.call };
         return answer;
       } catch (error) {
-        if (error instanceof Rejection && STATUS_OF[error.reason]) {
-          const key = (Object.keys(CALL_REFUSALS) as (keyof typeof CALL_REFUSALS)[]).find((k) => CALL_REFUSALS[k] === error.detail);
-          return sendError(reply, STATUS_OF[error.reason]!, error.reason, error.detail ?? error.message, key ? wording(`calls.${key}`) : undefined);
-        }
+        if (error instanceof Rejection && STATUS_OF[error.reason]) return sendError(reply, STATUS_OF[error.reason]!, error.reason, error.detail ?? error.message, error.wording);
         throw error;
       }
     });

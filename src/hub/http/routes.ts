@@ -14,7 +14,8 @@ import {
   type SyncPushResponse,
 } from '../../shared/protocol';
 import { DeviceIdSchema } from '../../shared/domain';
-import { mayReassignInBulk, REFUSALS } from '../../shared/policy';
+import { mayReassignInBulk } from '../../shared/policy';
+import { refusalOf, rejectionOf } from '../../shared/rejections';
 import { authenticateDevice } from '../auth/device-tokens';
 import { createLogin } from '../auth/login';
 import { createRefreshTokens, type RevokedAccess } from '../auth/refresh-tokens';
@@ -43,7 +44,7 @@ import { registerCallRoutes } from './call-routes';
 import { bearerToken, requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
-import { forbiddenRoleWording, rejectionWording, wording } from '../../shared/wording';
+import { forbiddenRoleWording, wording } from '../../shared/wording';
 import { pageJson } from './page-json';
 
 const CaseIdParams = z.object({ id: z.uuid() });
@@ -192,7 +193,10 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
     // Supervisors and admins move many cases at once: all or none; every console that loses or gains one hears it live.
     api.post('/api/cases/reassign', async (request, reply) => {
       const actor = request.actor!;
-      if (!mayReassignInBulk(actor.role)) return sendError(reply, 403, 'forbidden', REFUSALS.bulkReassign, wording('refusal.bulkReassign'));
+      if (!mayReassignInBulk(actor.role)) {
+        const refused = refusalOf('bulkReassign');
+        return sendError(reply, 403, 'forbidden', refused.text, refused.wording);
+      }
       const body = parseOr400(reply, ReassignRequestSchema, request.body);
       if (!body) return reply;
       try {
@@ -201,7 +205,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
         const response: ReassignResponse = { moved: done.moves.length, cases: done.moves.map(({ row }) => ({ id: row.id, version: row.version, rev: row.rev })) };
         return response;
       } catch (error) {
-        if (error instanceof Rejection) return sendError(reply, 404, error.reason, error.detail ?? error.message, rejectionWording(error.detail ?? error.message) ?? undefined);
+        if (error instanceof Rejection) return sendError(reply, 404, error.reason, error.detail ?? error.message, error.wording);
         throw error;
       }
     });
@@ -220,7 +224,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
           continue;
         }
         const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : `#${index}`;
-        results.push({ id, status: 'rejected', reason: z.prettifyError(parsed.error) });
+        const invalid = rejectionOf('invalidInput', { detail: z.prettifyError(parsed.error) });
+        results.push({ id, status: 'rejected', reason: invalid.text, wording: invalid.wording });
         ctx.metrics.mutations.inc({ status: 'rejected' });
       }
       // In order: a console's mutations of one entity must apply in the order it made them.

@@ -13,7 +13,7 @@ import { acceptOffer, declineOffer, openOffers, takeNext } from '../routing/take
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
-import { forbiddenRoleWording, rejectionWording } from '../../shared/wording';
+import { forbiddenRoleWording, wording } from '../../shared/wording';
 
 const OfferParams = z.object({ caseId: z.uuid() });
 const QueueParams = z.object({ id: z.uuid() });
@@ -24,7 +24,7 @@ export async function registerRoutingRoutes(app: FastifyInstance, ctx: HubContex
   await app.register(async (api) => {
     api.addHook('preHandler', requireUser(ctx));
     const refused = (reply: Parameters<typeof sendError>[0], error: unknown) => {
-      if (error instanceof Rejection) return sendError(reply, error.reason === 'conflict' ? 409 : 404, error.reason, error.detail ?? error.message, rejectionWording(error.detail ?? error.message) ?? undefined);
+      if (error instanceof Rejection) return sendError(reply, error.reason === 'conflict' ? 409 : 404, error.reason, error.detail ?? error.message, error.wording);
       throw error;
     };
 
@@ -71,7 +71,7 @@ export async function registerRoutingRoutes(app: FastifyInstance, ctx: HubContex
       if (!params || !body) return reply;
       const { reason, ...routing } = body;
       const saved = await setQueueRouting(ctx.db, params.id, routing, request.actor!.id, reason || null);
-      if (!saved) return sendError(reply, 404, 'not_found', 'no such queue');
+      if (!saved) return sendError(reply, 404, 'not_found', 'no such queue', wording('hub.notFound', { what: 'queue' }));
       // Its members' consoles pull the queue row now ("Next case" follows the mode); the others at their next pull.
       ctx.publish.queueChanged(params.id);
       ctx.routing?.kick();

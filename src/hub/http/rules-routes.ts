@@ -14,7 +14,7 @@ import { loadRules } from '../rules';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
 import { parseOr400, sendError } from './errors';
-import { forbiddenRoleWording } from '../../shared/wording';
+import { forbiddenRoleWording, wording } from '../../shared/wording';
 
 const CaseParams = z.object({ id: z.uuid() });
 
@@ -49,7 +49,7 @@ export async function registerRulesRoutes(app: FastifyInstance, ctx: HubContext)
     api.get('/api/cases/:id/firings', async (request, reply): Promise<{ firings: RuleFiring[] } | typeof reply> => {
       const params = parseOr400(reply, CaseParams, request.params);
       if (!params) return reply;
-      if (!(await maySeeCase(ctx.db, request.actor!, params.id))) return sendError(reply, 404, 'not_found', 'no such case in your scope');
+      if (!(await maySeeCase(ctx.db, request.actor!, params.id))) return sendError(reply, 404, 'not_found', 'no such case in your scope', wording('hub.notFound', { what: 'case' }));
       return { firings: await firingsOfCase(ctx.db, params.id) };
     });
   });

@@ -8,6 +8,7 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
 import { isDone, newCaseAssignee, refuseAssignment, refuseNewCase } from '../../shared/policy';
+import { refusalOf, rejectionOf } from '../../shared/rejections';
 import { type Case, type Customer, IdSchema, type Mention, type Message, type Priority } from '../../shared/domain';
 import { CASE_FIELDS, type CaseField, type FieldConflict, type Mutation, type MutationResult, type PresenceState } from '../../shared/protocol';
 import type { Db } from '../db/connect';
@@ -198,7 +199,7 @@ const isUuid = (id: string) => IdSchema.safeParse(id).success;
 async function applyOnce(work: Batch, mutation: Mutation, seen: typeof mutations.$inferSelect | undefined): Promise<PushOutcome> {
   const { actor } = work;
   if (seen) {
-    if (seen.userId !== actor.id) return rejected(mutation.id, 'this mutation id was already used by someone else');
+    if (seen.userId !== actor.id) return rejected(mutation.id, new Rejection(rejectionOf('mutationIdUsed', { by: 'someoneElse' })));
     return { result: { id: mutation.id, status: 'duplicate', original: seen.result as Settled }, cases: [], messages: [] };
   }
   let outcome: PushOutcome;
@@ -206,19 +207,19 @@ async function applyOnce(work: Batch, mutation: Mutation, seen: typeof mutations
     outcome = await apply(work, mutation);
   } catch (error) {
     if (!(error instanceof Rejection)) throw error;
-    outcome = rejected(mutation.id, error.reason, error.detail);
+    outcome = rejected(mutation.id, error);
   }
   return outcome;
 }
 
-function rejected(id: string, reason: string, detail?: string): PushOutcome {
-  return { result: { id, status: 'rejected', reason, ...(detail ? { detail } : {}) }, cases: [], messages: [] };
+function rejected(id: string, { reason, detail, wording }: Rejection): PushOutcome {
+  return { result: { id, status: 'rejected', reason, ...(detail ? { detail } : {}), wording }, cases: [], messages: [] };
 }
 
 /** The case as this batch left it; scope was checked when the batch loaded it (a case created in the batch is the actor's). */
 function caseInScope(work: Batch, id: string): CaseRow {
   const row = work.cases.get(id);
-  if (!row) throw new Rejection('no such case in your scope');
+  if (!row) throw new Rejection(rejectionOf('notInScope', { what: 'case' }));
   return row;
 }
 
@@ -233,7 +234,7 @@ async function apply(work: Batch, m: Mutation): Promise<PushOutcome> {
     case 'case.note':
     case 'message.send': {
       const row = caseInScope(work, m.entityId);
-      if (work.takenMessageIds.has(m.id)) throw new Rejection('this mutation id is already the id of a message; send it again under a new id');
+      if (work.takenMessageIds.has(m.id)) throw new Rejection(rejectionOf('mutationIdUsed', { by: 'message' }));
       const reply = m.kind === 'message.send' ? await prepareReply(tx, actor, row, m.payload) : null;
       const now = new Date();
       const message: MessageRow = {
@@ -279,7 +280,7 @@ async function apply(work: Batch, m: Mutation): Promise<PushOutcome> {
             .where(and(eq(customers.id, m.entityId), namedInScope(tx, actor, customers.id, cases.customerId)))
             .for('update')
         : [];
-      if (!customer) throw new Rejection('no such customer in your scope');
+      if (!customer) throw new Rejection(rejectionOf('notInScope', { what: 'customer' }));
       const [updated] = await tx
         .update(customers)
         .set({ ...m.payload, version: customer.version + 1, rev: await nextRev(work), updatedAt: new Date() })
@@ -298,8 +299,8 @@ async function apply(work: Batch, m: Mutation): Promise<PushOutcome> {
     }
     case 'mention.dismiss': {
       const mention = await lockMentionInScope(tx, actor, m.entityId);
-      if (!mention) throw new Rejection('no such mention in your scope');
-      if (mention.status === 'converted') throw new Rejection('the mention was already converted into a case');
+      if (!mention) throw new Rejection(rejectionOf('notInScope', { what: 'mention' }));
+      if (mention.status === 'converted') throw new Rejection(rejectionOf('mentionConverted'));
       if (mention.status === 'dismissed') return { result: { id: m.id, status: 'applied', version: mention.version, rev: Number(mention.rev) }, cases: [], messages: [] };
       const dismissed = await setMentionStatus(tx, mention.id, 'dismissed', null, await nextRev(work));
       return { result: { id: m.id, status: 'applied', version: dismissed.version, rev: dismissed.rev }, cases: [], messages: [], mentions: [dismissed] };
@@ -307,9 +308,9 @@ async function apply(work: Batch, m: Mutation): Promise<PushOutcome> {
     case 'case.create':
       return create(work, m.id, m.entityId, m.payload.case);
     case 'presence.set': {
-      if (m.entityId !== actor.id) throw new Rejection('presence can only be set for yourself');
+      if (m.entityId !== actor.id) throw new Rejection(rejectionOf('presenceSelf'));
       const state = await setPresence(tx, actor.id, m.payload.presence, { reason: m.payload.reason });
-      if (!state) throw new Rejection('no such user');
+      if (!state) throw new Rejection(rejectionOf('noSuch', { what: 'user' }));
       return { result: { id: m.id, status: 'applied', version: 0, rev: 0 }, cases: [], messages: [], presence: { userId: actor.id, state } };
     }
   }
@@ -340,7 +341,7 @@ async function writeCase(work: Batch, row: CaseRow, set: Partial<CaseRow>, field
 
 async function updateFields(work: Batch, id: string, caseId: string, baseVersion: number, fields: Partial<Record<CaseField, unknown>>): Promise<PushOutcome> {
   const row = caseInScope(work, caseId);
-  if (baseVersion > row.version) throw new Rejection(`baseVersion ${baseVersion} is ahead of the hub's version ${row.version}`);
+  if (baseVersion > row.version) throw new Rejection(rejectionOf('versionAhead', { base: baseVersion, version: row.version }));
   // On the current version nothing changed on the hub since: no history to read.
   const changedOnHub = baseVersion === row.version ? new Set<string>() : await changedSince(work, caseId, baseVersion);
   const current = toCase(row);
@@ -375,14 +376,14 @@ async function assign(work: Batch, id: string, caseId: string, baseVersion: numb
   const { tx, actor } = work;
   const row = caseInScope(work, caseId);
   const refused = refuseAssignment(actor, row, payload);
-  if (refused) throw new Rejection(refused);
+  if (refused) throw new Rejection(refusalOf(refused));
   if (payload.assigneeId) {
     const [assignee] = await tx.select({ id: users.id }).from(users).where(eq(users.id, payload.assigneeId));
-    if (!assignee) throw new Rejection('no such assignee');
+    if (!assignee) throw new Rejection(rejectionOf('noSuch', { what: 'assignee' }));
   }
   if (payload.queueId) {
     const [queue] = await tx.select({ id: queues.id }).from(queues).where(eq(queues.id, payload.queueId));
-    if (!queue) throw new Rejection('no such queue');
+    if (!queue) throw new Rejection(rejectionOf('noSuch', { what: 'queue' }));
   }
   const set = { assigneeId: payload.assigneeId, queueId: payload.queueId ?? row.queueId };
   // Another queue, another business calendar: the due times follow it (sla/move.ts, as a bulk reassign).
@@ -404,19 +405,19 @@ async function assign(work: Batch, id: string, caseId: string, baseVersion: numb
 
 async function create(work: Batch, id: string, entityId: string, draft: Extract<Mutation, { kind: 'case.create' }>['payload']['case']): Promise<PushOutcome> {
   const { tx, actor } = work;
-  if (draft.id !== entityId) throw new Rejection('entityId must be the new case id');
+  if (draft.id !== entityId) throw new Rejection(rejectionOf('badEntity'));
   const refused = refuseNewCase(actor, draft);
-  if (refused) throw new Rejection(refused);
+  if (refused) throw new Rejection(refusalOf(refused));
   await checkNamed(work, draft);
   const [existing] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, draft.id));
-  if (existing) throw new Rejection('a case with this id already exists');
+  if (existing) throw new Rejection(rejectionOf('caseExists'));
   const [queue] = await tx.select({ id: queues.id }).from(queues).where(eq(queues.id, draft.queueId));
-  if (!queue) throw new Rejection('no such queue');
+  if (!queue) throw new Rejection(rejectionOf('noSuch', { what: 'queue' }));
   // A technician's own case stays in their briefcase.
   const assigneeId = newCaseAssignee(actor, draft.assigneeId);
   if (assigneeId && assigneeId !== actor.id) {
     const [assignee] = await tx.select({ id: users.id }).from(users).where(eq(users.id, assigneeId));
-    if (!assignee) throw new Rejection('no such assignee');
+    if (!assignee) throw new Rejection(rejectionOf('noSuch', { what: 'assignee' }));
   }
   // The agent chose the queue: kept; a per-incident customer's incident is counted, and a note says when they have no support.
   const sla = await openCaseSla(tx, { caseId: draft.id, customerId: draft.customerId, priority: draft.priority, queueId: draft.queueId, reroute: false });
@@ -442,15 +443,15 @@ async function checkNamed(work: Batch, draft: Pick<Case, 'customerId' | 'deviceI
       .select({ id: customers.id })
       .from(customers)
       .where(and(eq(customers.id, draft.customerId), namedInScope(tx, actor, customers.id, cases.customerId)));
-    if (!customer) throw new Rejection('no such customer in your scope');
+    if (!customer) throw new Rejection(rejectionOf('notInScope', { what: 'customer' }));
   }
   if (draft.deviceId) {
     const [device] = await tx
       .select({ ownerId: devices.ownerId })
       .from(devices)
       .where(and(eq(devices.id, draft.deviceId), namedInScope(tx, actor, devices.id, cases.deviceId)));
-    if (!device) throw new Rejection('no such device in your scope');
-    if (device.ownerId !== draft.customerId) throw new Rejection('the device must belong to the case’s customer');
+    if (!device) throw new Rejection(rejectionOf('notInScope', { what: 'device' }));
+    if (device.ownerId !== draft.customerId) throw new Rejection(rejectionOf('deviceOwner'));
   }
 }
 
@@ -466,8 +467,8 @@ async function retryReply(work: Batch, id: string, messageId: string): Promise<P
         .where(and(eq(messages.id, messageId), caseScope(actor)))
         .for('update')
     : [];
-  if (!found) throw new Rejection('no such reply in your scope');
-  if (found.message.delivery?.status !== 'failed') throw new Rejection(`only a failed reply can be sent again (this one is ${found.message.delivery?.status ?? 'not a reply'})`);
+  if (!found) throw new Rejection(rejectionOf('notInScope', { what: 'reply' }));
+  if (found.message.delivery?.status !== 'failed') throw new Rejection(rejectionOf('retryNotFailed', { status: found.message.delivery?.status ?? 'not a reply' }));
   const answers = (found.target as unknown as DeliveryTarget).answers;
   await refuseRetry(tx, found.caseRow, { channel: found.message.channel, consentOverride: found.message.delivery.consentOverride, answersAddressed: answers ? answers.addressed : null });
   const rev = await nextRev(work);
@@ -480,19 +481,19 @@ async function retryReply(work: Batch, id: string, messageId: string): Promise<P
 async function convert(work: Batch, id: string, mentionId: string, caseId: string | undefined): Promise<PushOutcome> {
   const { tx, actor } = work;
   const mention = await lockMentionInScope(tx, actor, mentionId);
-  if (!mention) throw new Rejection('no such mention in your scope');
-  if (mention.status === 'converted') throw new Rejection('the mention was already converted into a case');
+  if (!mention) throw new Rejection(rejectionOf('notInScope', { what: 'mention' }));
+  if (mention.status === 'converted') throw new Rejection(rejectionOf('mentionConverted'));
   let into: Parameters<typeof convertMention>[2];
   if (caseId) {
     const [existing] = await tx.select().from(cases).where(and(eq(cases.id, caseId), caseScope(actor))).for('update');
-    if (!existing) throw new Rejection('no such case in your scope');
+    if (!existing) throw new Rejection(rejectionOf('notInScope', { what: 'case' }));
     const current = toCase(existing);
-    if (isDone(current.status)) throw new Rejection('the case is closed: convert the mention into a new case');
+    if (isDone(current.status)) throw new Rejection(rejectionOf('mentionCaseClosed'));
     into = { existing: current };
   } else {
-    if (!mention.queueId) throw new Rejection('no queue owns this channel: an admin must set one');
+    if (!mention.queueId) throw new Rejection(rejectionOf('noQueueForChannel'));
     const [taken] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, id));
-    if (taken) throw new Rejection('a case with this id already exists');
+    if (taken) throw new Rejection(rejectionOf('caseExists'));
     into = { newCaseId: id, queueId: mention.queueId };
   }
   // Drawn before the inserts below, which take their revs from the sequence: the rev lock is held from here.

@@ -9,6 +9,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Case, Customer, Device, Message } from '../../shared/domain';
 import type { ReassignRequest } from '../../shared/protocol';
+import { rejectionOf } from '../../shared/rejections';
 import type { Db } from '../db/connect';
 import { toCase, toCustomer, toDevice, toMessage } from '../db/rows';
 import { caseChanges, caseMoves, cases, customers, devices, messages, queues, users } from '../db/schema';
@@ -36,14 +37,14 @@ export async function reassignCases(db: Db, actor: Actor, request: ReassignReque
 export async function moveCases(tx: Db, drawRevs: DrawRevs, actor: Actor, request: ReassignRequest): Promise<Reassigned> {
   const ids = [...new Set(request.caseIds)].sort();
   const rows = await tx.select().from(cases).where(inArray(cases.id, ids)).orderBy(cases.id).for('update');
-  if (rows.length !== ids.length) throw new Rejection('not_found', `${ids.length - rows.length} of the cases do not exist`);
+  if (rows.length !== ids.length) throw new Rejection('not_found', rejectionOf('casesMissing', { count: ids.length - rows.length }));
   if (request.assigneeId) {
     const [assignee] = await tx.select({ id: users.id }).from(users).where(eq(users.id, request.assigneeId));
-    if (!assignee) throw new Rejection('not_found', 'no such assignee');
+    if (!assignee) throw new Rejection('not_found', rejectionOf('noSuch', { what: 'assignee' }));
   }
   if (request.queueId) {
     const [queue] = await tx.select({ id: queues.id }).from(queues).where(eq(queues.id, request.queueId));
-    if (!queue) throw new Rejection('not_found', 'no such queue');
+    if (!queue) throw new Rejection('not_found', rejectionOf('noSuch', { what: 'queue' }));
   }
   const changing = rows.filter((r) => (request.queueId ?? r.queueId) !== r.queueId || (request.assigneeId === undefined ? r.assigneeId : request.assigneeId) !== r.assigneeId);
   if (changing.length === 0) return { moves: [], notes: [], customers: [], devices: [] };

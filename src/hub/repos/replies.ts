@@ -7,6 +7,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Channel, Role } from '../../shared/domain';
 import { consentRefusal, identityOn, isReplyChannel, refuseReply } from '../../shared/replies';
+import { rejectionOf } from '../../shared/rejections';
 import type { Db } from '../db/connect';
 import { type cases, customers, messages } from '../db/schema';
 import type { DeliveryTarget } from './deliveries';
@@ -48,12 +49,12 @@ export async function prepareReply(
   const answers = isReplyChannel(channel) ? await answeredMessage(tx, caseRow.id, channel) : null;
   const recipient = customer && isReplyChannel(channel) ? identityOn(customer, channel) : null;
   if (isReplyChannel(channel) && !recipient && !answers) {
-    throw new Rejection('channel', `the customer has no ${channel} identity to reply to, and the case has no ${channel} message to answer`);
+    throw new Rejection('channel', rejectionOf('noIdentity', { channel }));
   }
   // The policy saved last, read in this transaction: every hub applies the same one.
   const context = { channel, body: payload.body, customer, answers, policy: await readConsentPolicy(tx) };
   const refused = refuseReply(context, payload.override && { role: actor.role, reason: payload.override.reason });
-  if (refused) throw new Rejection(refused.reason, refused.detail);
+  if (refused) throw new Rejection(refused.reason, refused);
   return {
     target: { recipient, answers, case: { id: caseRow.id, number: caseRow.number, subject: caseRow.subject } },
     // Kept only where it was needed: an override of a reply the rule allowed says nothing.

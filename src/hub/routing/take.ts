@@ -7,6 +7,7 @@
  */
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Case } from '../../shared/domain';
+import { rejectionOf } from '../../shared/rejections';
 import { hasRoomFor, hasSkills, LOADING_STATUSES, type Offer } from '../../shared/routing';
 import { liveCallsByAgent } from '../repos/live-calls';
 import type { Db } from '../db/connect';
@@ -25,9 +26,9 @@ export async function acceptOffer(db: Db, actor: Actor, caseId: string, now = ne
       .delete(caseOffers)
       .where(and(eq(caseOffers.caseId, caseId), eq(caseOffers.userId, actor.id), gt(caseOffers.expiresAt, now)))
       .returning();
-    if (!offer) throw new Rejection('not_found', 'no such offer: it lapsed or went to someone else');
+    if (!offer) throw new Rejection('not_found', rejectionOf('offerGone'));
     const [row] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update');
-    if (!row || row.assigneeId !== null) throw new Rejection('conflict', 'the case was taken meanwhile');
+    if (!row || row.assigneeId !== null) throw new Rejection('conflict', rejectionOf('takenMeanwhile'));
     await tx.update(users).set({ lastRoutedAt: now }).where(eq(users.id, actor.id));
     return moveCases(tx, drawRevs, actor, { caseIds: [caseId], assigneeId: actor.id });
   });
@@ -55,7 +56,7 @@ export async function declineOffer(db: Db, actor: Actor, caseId: string): Promis
   await db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const [offer] = await tx.delete(caseOffers).where(and(eq(caseOffers.caseId, caseId), eq(caseOffers.userId, actor.id))).returning();
-    if (!offer) throw new Rejection('not_found', 'no such offer: it lapsed or went to someone else');
+    if (!offer) throw new Rejection('not_found', rejectionOf('offerGone'));
     await tx.insert(caseOfferRefusals).values({ caseId, userId: actor.id, reason: 'declined' }).onConflictDoNothing();
   });
 }
@@ -68,7 +69,7 @@ export async function declineOffer(db: Db, actor: Actor, caseId: string): Promis
 export async function takeNext(db: Db, actor: Actor, now = new Date()): Promise<{ taken: Reassigned; case: Case } | null> {
   return writeTransactionLockingLate(db, async (tx, drawRevs) => {
     const [me] = await tx.select({ skills: users.skills, capacity: users.capacity }).from(users).where(eq(users.id, actor.id));
-    if (!me) throw new Rejection('not_found', 'no such user');
+    if (!me) throw new Rejection('not_found', rejectionOf('noSuch', { what: 'user' }));
     const pull = await tx
       .select({ id: queues.id, required: queues.requiredSkills })
       .from(queues)

@@ -8,15 +8,22 @@ import { isDeepStrictEqual } from 'node:util';
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import type { ApiParsedInput, MentionItem, QueueItem } from '../../shared/api';
-import { newCaseAssignee, refuseAssignment, refuseNewCase } from '../../shared/policy';
+import { newCaseAssignee, type RefusalName, refuseAssignment, refuseNewCase } from '../../shared/policy';
 import type { Case, Customer, Message, User } from '../../shared/domain';
 import { refuseReply } from '../../shared/replies';
+import { refusalOf } from '../../shared/rejections';
 import { CASE_FIELDS, type CaseFields, type Mutation, MutationSchema, type PresenceState } from '../../shared/protocol';
 import type { Cache } from './cache';
 import { consentPolicyOf } from './channel-settings';
 import { CoreError } from './errors';
 
 type Draft = Omit<Mutation, 'id' | 'createdAt' | 'baseVersion'>;
+
+/** The domain policy's refusal, checked before queueing: its English and its key, as the hub would refuse it. */
+function policyRefusal(name: RefusalName): CoreError {
+  const { text, wording } = refusalOf(name);
+  return new CoreError('invalid_input', text, undefined, wording);
+}
 
 export interface Changes {
   updateCase(input: ApiParsedInput<'cases.update'>): QueueItem;
@@ -141,7 +148,7 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
         { channel: on, body, customer, answers: answered ? { addressed: answered.addressed } : null, policy: consentPolicyOf(cache) },
         override ? { role: user.role, reason: override.reason } : undefined,
       );
-      if (refused) throw new CoreError('invalid_input', `The reply cannot be sent: ${refused.detail}`);
+      if (refused) throw new CoreError('invalid_input', `The reply cannot be sent: ${refused.text}`, undefined, refused.wording);
       let row!: Message;
       record({ kind: 'message.send', entityId: id, payload: { channel: on, body, ...(override ? { override } : {}) } }, (m) => {
         row = message(item, m, 'out', on, body, override?.reason ?? null);
@@ -158,7 +165,7 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
       const to = assigneeId === 'me' ? user.id : assigneeId;
       // The hub's rule; this console holds only cases of its user's scope, so it needs no queue list.
       const refused = refuseAssignment(user, current, { assigneeId: to, queueId });
-      if (refused) throw new CoreError('invalid_input', refused);
+      if (refused) throw policyRefusal(refused);
       record({ kind: 'case.assign', entityId: id, payload: { assigneeId: to, ...(queueId ? { queueId } : {}) } }, () => relayCase(id));
       opts.onWritten([id]);
       return existing(id);
@@ -172,7 +179,7 @@ export function createChanges(opts: { cache: Cache; me(): User | null; onWritten
       // The hub's rule (src/shared/policy.ts): a technician's own case stays in their briefcase.
       const assigneeId = newCaseAssignee(user, null);
       const refused = refuseNewCase(user, { queueId: input.queueId, assigneeId });
-      if (refused) throw new CoreError('invalid_input', refused);
+      if (refused) throw policyRefusal(refused);
       const draft = { id, subject: input.subject, status: 'new' as const, priority: input.priority, channel: input.channel, customerId: input.customerId, deviceId: input.deviceId, queueId: input.queueId, language: input.language, tags: input.tags, assigneeId };
       const row: Case = { ...draft, number: 0, slaDueAt: null, resolutionDueAt: null, sentiment: null, resolution: null, parts: [], version: 0, rev: 0, createdAt: now, updatedAt: now };
       cache.transaction(() => {

@@ -13,7 +13,7 @@ import { type PlanEntitlements, PlansSettingsSchema } from '../../shared/entitle
 import type { Cache } from './cache';
 import type { CoreEvents } from './emitter';
 import { CoreError } from './errors';
-import { rejectionWording, type Wording } from '../../shared/wording';
+import type { Wording } from '../../shared/wording';
 import { errorText, type HubClient } from './hub-client';
 import { connectLive, type LiveConnection } from './live';
 import { fetchChannelSettings, keepChannelSettings } from './channel-settings';
@@ -119,7 +119,7 @@ export function createConnection(opts: {
       else {
         lastError = errorText(error);
         // The hub's or the core's key for it (hub unreachable, a refusal), so the sync popover says it in the user's language.
-        lastErrorWording = error instanceof CoreError ? (error.wording ?? rejectionWording(error.message)) : null;
+        lastErrorWording = error instanceof CoreError ? (error.wording ?? null) : null;
         scheduleRetry();
       }
       throw error;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { type ApiError, type ApiHandlers, type ApiMethod, type ApiOutput, type ApiResult, apiInputs, isApiMethod } from '../../shared/api';
-import { rejectionWording, wording } from '../../shared/wording';
+import { wording } from '../../shared/wording';
 import { CoreError } from './errors';
 
 export async function dispatch(handlers: ApiHandlers, method: unknown, input: unknown): Promise<ApiResult<ApiOutput<ApiMethod>>> {
@@ -16,8 +16,8 @@ export async function dispatch(handlers: ApiHandlers, method: unknown, input: un
     const handler = handlers[method] as (input: unknown) => Promise<ApiOutput<ApiMethod>>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {
-    // The domain policy's refusals and the hub's known rejections carry their key even where the thrower gave none.
-    if (error instanceof CoreError) return fail(error.code, error.message, error.wording ?? rejectionWording(error.message) ?? undefined);
+    // A refusal carries its key from where it was made (the hub's, the policy's); one without is shown as it was said.
+    if (error instanceof CoreError) return fail(error.code, error.message, error.wording);
     return fail('internal', error instanceof Error ? error.message : String(error));
   }
 }

@@ -18,7 +18,7 @@ import {
   SyncPushResponseSchema,
 } from '../../shared/protocol';
 import { type RefreshResponse, RefreshResponseSchema, SessionLoginResponseSchema } from '../../shared/session-tokens';
-import { rejectionWording, wording } from '../../shared/wording';
+import { wording } from '../../shared/wording';
 import { CoreError } from './errors';
 
 /** GET /api/me answers at least who the token belongs to; a full user when the hub sends one. */
@@ -80,8 +80,8 @@ export function createHubClient(credentials: () => HubCredentials | null, fetchI
     if (!response.ok) {
       const parsed = ErrorResponseSchema.safeParse(body);
       const message = parsed.success ? parsed.data.message : `the hub answered ${response.status}`;
-      // The hub's key for the refusal, when it sends one; else one of its known refusal texts (an older hub's).
-      const worded = parsed.success ? (parsed.data.wording ?? rejectionWording(message) ?? undefined) : undefined;
+      // The hub's key for the refusal; an older hub sends none, and its English is shown as it said it.
+      const worded = parsed.success ? parsed.data.wording : undefined;
       const { status } = response;
       if (status === 401 || status === 403) throw new CoreError('unauthorized', message, status, worded);
       if (status === 404) throw new CoreError('not_found', message, status, worded);

@@ -7,7 +7,7 @@
  * the hub's reason and its key when it has one), never English phrases.
  */
 import type { QueueItem } from '../../shared/api';
-import { type Wording, type WordingParams, rejectionWording, wording } from '../../shared/wording';
+import { type Wording, type WordingParams, wording } from '../../shared/wording';
 import type { Cache } from './cache';
 
 type Change = { kind: string; entityId: string; payload?: unknown };
@@ -29,24 +29,30 @@ export function targetParams(cache: Cache, change: Change, caseId: string | null
 }
 
 /** A reason's wording as flat notice parameters: its key, and its parameters under `prefix` (a notice's parameters are one flat record). */
-function reasonParams(worded: Wording | null, keyName: string, prefix: string): WordingParams {
+function reasonParams(worded: Wording | undefined, keyName: string, prefix: string): WordingParams {
   if (!worded) return {};
   const params: WordingParams = { [keyName]: worded.key };
   for (const [name, value] of Object.entries(worded.params ?? {})) params[prefix + name] = value;
   return params;
 }
 
-export function refusedWording(cache: Cache, change: Change, caseId: string | null, refusal: { reason: string; detail?: string | undefined }, english: string): Wording {
-  // The reason's own key: the domain policy's refusals and the hub's other rejections are known texts (src/shared/wording.ts).
+/** `refusal`: the hub's `rejected` answer; its `wording` (the reason's key and facts) is absent from an older hub. */
+export function refusedWording(
+  cache: Cache,
+  change: Change,
+  caseId: string | null,
+  refusal: { reason: string; detail?: string | undefined; wording?: Wording | undefined },
+  english: string,
+): Wording {
   const consent = refusal.reason === 'consent';
-  const known = consent ? null : (rejectionWording(refusal.detail ?? refusal.reason) ?? rejectionWording(refusal.reason));
   return wording('notice.refused', {
     what: change.kind,
     ...targetParams(cache, change, caseId),
     // The English reason stays for a reason without a key (shown as the hub said it).
     reason: english,
-    ...(consent ? { reasonKey: 'consent' } : reasonParams(known, 'reasonKey', 'reason_')),
-    ...(consent && refusal.detail ? { consentDetail: refusal.detail, ...reasonParams(rejectionWording(refusal.detail), 'consentDetailKey', 'consent_') } : {}),
+    // A consent refusal is said as the rule's; its wording is the rule's detail (which reason, whether an override was tried).
+    ...(consent ? { reasonKey: 'consent' } : reasonParams(refusal.wording, 'reasonKey', 'reason_')),
+    ...(consent && refusal.detail ? { consentDetail: refusal.detail, ...reasonParams(refusal.wording, 'consentDetailKey', 'consent_') } : {}),
   });
 }
 

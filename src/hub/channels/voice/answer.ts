@@ -6,6 +6,8 @@
  * takes all of their capacity, and routing offers them nothing until its final callback.
  */
 import type { LiveCall } from '../../../shared/calls';
+import type { Refusal } from '../../../shared/rejections';
+import { wording } from '../../../shared/wording';
 import type { Publisher } from '../../live/publish';
 import type { RoutingLoop } from '../../routing/loop';
 import type { CallChange } from './calls';
@@ -20,13 +22,16 @@ import type { Actor } from '../../repos/scope';
 import { withdrawOffersOf } from '../../routing/router';
 import { type CallStatus, callEnded } from './payload';
 
-/** Why an Answer is refused, in English; the route words each as `calls.<key>` (src/shared/wording.ts). */
+/** Why an Answer is refused, in English; each is worded `calls.<name>`. */
 export const CALL_REFUSALS = {
   unknown: 'no such call',
   ended: 'the call has ended',
   notOffered: 'the call was not offered to you',
   answeredByOther: 'someone else answered the call',
 } as const;
+
+/** A refused Answer with its key, which the route sends on (src/shared/rejections.ts). */
+const callRefusal = (name: keyof typeof CALL_REFUSALS): Refusal => ({ text: CALL_REFUSALS[name], wording: wording(`calls.${name}`) });
 
 export interface Answered {
   call: LiveCall;
@@ -42,11 +47,11 @@ export interface Answered {
 export async function takeCall(tx: Db, call: { callSid: string; fromNumber: string; toNumber: string }, userId: string, now: Date): Promise<Answered> {
   const held = await liveCall(tx, call.callSid);
   if (held) {
-    if (held.userId !== userId) throw new Rejection('conflict', CALL_REFUSALS.answeredByOther);
+    if (held.userId !== userId) throw new Rejection('conflict', callRefusal('answeredByOther'));
     return { call: held, withdrawn: [], fresh: false, rang: [] };
   }
   const stored = await recordLiveCall(tx, { callSid: call.callSid, userId, from: call.fromNumber, answeredAt: now.toISOString() });
-  if (stored.userId !== userId) throw new Rejection('conflict', CALL_REFUSALS.answeredByOther);
+  if (stored.userId !== userId) throw new Rejection('conflict', callRefusal('answeredByOther'));
   return { call: stored, withdrawn: await withdrawOffersOf(tx, userId), fresh: true, rang: await offeredTo(tx, call.toNumber) };
 }
 
@@ -54,9 +59,9 @@ export async function takeCall(tx: Db, call: { callSid: string; fromNumber: stri
 export function answerCall(db: Db, actor: Actor, callSid: string, now = new Date()): Promise<Answered> {
   return writeTransaction(db, async (tx) => {
     const call = await findCall(tx, callSid);
-    if (!call) throw new Rejection('not_found', CALL_REFUSALS.unknown);
-    if (callEnded(call.status as CallStatus)) throw new Rejection('conflict', CALL_REFUSALS.ended);
-    if (!(await offeredTo(tx, call.toNumber)).includes(actor.id)) throw new Rejection('forbidden', CALL_REFUSALS.notOffered);
+    if (!call) throw new Rejection('not_found', callRefusal('unknown'));
+    if (callEnded(call.status as CallStatus)) throw new Rejection('conflict', callRefusal('ended'));
+    if (!(await offeredTo(tx, call.toNumber)).includes(actor.id)) throw new Rejection('forbidden', callRefusal('notOffered'));
     return takeCall(tx, call, actor.id, now);
   });
 }

@@ -124,7 +124,7 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
   const length = replyLength(text.trim());
   const tooLong = limit !== null && length > limit;
   const answered = channel ? messages.filter((m) => m.direction === 'in' && m.channel === channel).at(-1) : undefined;
-  const consent = channel ? consentRefusal({ channel, customer, answers: answered ? { addressed: answered.addressed } : null, policy: channelSettings?.consent }) : null;
+  const consent = channel ? (consentRefusal({ channel, customer, answers: answered ? { addressed: answered.addressed } : null, policy: channelSettings?.consent }) ?? null) : null;
   const mayOverride = canOverrideConsent(me.role);
   const reason = ConsentOverrideSchema.safeParse({ reason: overrideReason });
   const replyBlocked = !channel || tooLong || (consent !== null && !(mayOverride && overriding && reason.success));
@@ -212,7 +212,7 @@ export function Composer({ item, draft, noteDraft, customer, messages, me, ref, 
         </Alert>
       )}
       {tab === 'reply' && consent && (
-        <Alert color={overriding ? 'orange' : 'yellow'} variant="light" p={8} mt={6} icon={<IconAlertTriangle size={16} />} data-testid="composer-consent" data-reason={consent}>
+        <Alert color={overriding ? 'orange' : 'yellow'} variant="light" p={8} mt={6} icon={<IconAlertTriangle size={16} />} data-testid="composer-consent" data-reason={consent.text}>
           <Text size="xs" fw={600}>
             {t('composer.consent', { reason: consentText(consent) })}
           </Text>
