@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { WrapKeySchema } from './auth/token-key';
+import { ImapUrlTextSchema } from './channels/email/imap-url';
 
 export const DEFAULT_HUB_PORT = 4710;
 export const DEFAULT_MQTT_PORT = 1883;
@@ -68,6 +69,10 @@ export interface HubOptions {
   /** Graph API base URL and the page access token for replies. */
   metaApiUrl?: string;
   metaPageToken?: string;
+  /** An existing mailbox read over IMAP (`imaps://user:password@host/INBOX`): email's second way in, beside SMTP. */
+  imapUrl?: string;
+  /** How often that mailbox is looked at besides IMAP IDLE's news (default 60 s; tests shorten it). */
+  imapPollMs?: number;
   /** The brand's Mastodon instance and access token: the notifications stream in, statuses out. */
   mastodonUrl?: string;
   mastodonToken?: string;
@@ -140,6 +145,8 @@ const OPTIONS = {
   smtpPort: { env: 'SWITCHBOARD_SMTP_PORT', schema: port },
   mailAddresses: { env: 'SWITCHBOARD_MAIL_ADDRESSES', schema: commaList(z.email(), 'email addresses') },
   smtpRelayUrl: { env: 'SWITCHBOARD_SMTP_RELAY_URL', schema: z.string().regex(/^smtps?:\/\/[^/]+\/?$/, 'must be an smtp://host:port or smtps://host:port URL') },
+  imapUrl: { env: 'SWITCHBOARD_IMAP_URL', schema: ImapUrlTextSchema },
+  imapPollMs: { env: 'SWITCHBOARD_IMAP_POLL_MS', schema: z.coerce.number().int().min(1000).max(3_600_000) },
   redisUrl: { env: 'SWITCHBOARD_REDIS_URL', schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL') },
   cluster: { env: 'SWITCHBOARD_CLUSTER', schema: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 of a-z, 0-9, _ or -') },
   logLevel: { env: 'SWITCHBOARD_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) },

@@ -108,25 +108,33 @@ export async function withDatabase<T>(options: Pick<HubOptions, 'dataDir' | 'dat
  */
 export async function startTestHub(backend: Backend, extra: Partial<HubOptions> = {}, prepare?: (db: Db) => Promise<void>): Promise<TestHub> {
   const storage = await backend.storage();
-  let hub: RunningHub;
+  let hub: TestHub;
   try {
     if (prepare) await withDatabase(storage.options, prepare);
-    hub = await startHub({ port: 0, mqttPort: 0, smtpPort: 0, demo: true, logLevel: 'silent', ...storage.options, ...extra });
+    hub = await hubOn(storage.options, extra);
   } catch (error) {
     await storage.dispose();
     throw error;
   }
+  const close = hub.close;
+  return Object.assign(hub, {
+    async close() {
+      await close();
+      await storage.dispose();
+    },
+  });
+}
+
+/** A demo hub on `storage` whose `close()` keeps the storage, so a second hub can resume on it (a restart). */
+export async function hubOn(storage: Pick<HubOptions, 'dataDir' | 'databaseUrl'>, extra: Partial<HubOptions> = {}): Promise<TestHub> {
+  const hub = await startHub({ port: 0, mqttPort: 0, smtpPort: 0, demo: true, logLevel: 'silent', ...storage, ...extra });
   const headers = (token?: string): Record<string, string> => ({
     'content-type': 'application/json',
     ...(token ? { authorization: `Bearer ${token}` } : {}),
   });
   const testHub: TestHub = {
     ...hub,
-    storage: storage.options,
-    async close() {
-      await hub.close();
-      await storage.dispose();
-    },
+    storage,
     get: (path, token) => fetch(new URL(path, hub.url), { headers: headers(token) }),
     post: (path, body, token) => fetch(new URL(path, hub.url), { method: 'POST', headers: headers(token), body: JSON.stringify(body) }),
     async login(username, password = 'demo') {

@@ -15,31 +15,12 @@ import { REPLAY_US, startBlueskyStream, subscribeUrl } from '../../src/hub/chann
 import type { InboundPipeline } from '../../src/hub/channels/pipeline';
 import type { Db } from '../../src/hub/db/connect';
 import { channelConfigs } from '../../src/hub/channels/channels';
-import { startHub, type HubOptions } from '../../src/hub/hub';
-import { backends, type TestHub, withDatabase } from './backends';
+import { backends, hubOn, type TestHub, withDatabase } from './backends';
 import { channelInbox, pullAll, queuesOf } from './helpers';
 import { type FakeBlueskyAccount, type FakeJetstream, type FakePost, startFakeJetstream } from '../support/fake-jetstream';
 
-type Storage = Pick<HubOptions, 'dataDir' | 'databaseUrl'>;
 const BRAND_HANDLE = 'switchboard.bsky.social';
 
-/** A demo hub on `storage` that is closed without dropping the storage, so a second one can resume on it. */
-async function hubOn(storage: Storage, extra: Partial<HubOptions>): Promise<TestHub> {
-  const hub = await startHub({ port: 0, mqttPort: 0, smtpPort: 0, demo: true, logLevel: 'silent', ...storage, ...extra });
-  const headers = (token?: string): Record<string, string> => ({ 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
-  const test: TestHub = {
-    ...hub,
-    storage,
-    get: (path, token) => fetch(new URL(path, hub.url), { headers: headers(token) }),
-    post: (path, body, token) => fetch(new URL(path, hub.url), { method: 'POST', headers: headers(token), body: JSON.stringify(body) }),
-    async login(username, password = 'demo') {
-      const response = await test.post('/api/auth/login', { username, password });
-      if (response.status !== 200) throw new Error(`login ${username} failed: ${response.status}`);
-      return ((await response.json()) as { token: string }).token;
-    },
-  };
-  return test;
-}
 
 describe('Bluesky payloads', () => {
   const brandDid = 'did:plc:brand0000000000000000000';

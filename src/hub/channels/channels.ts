@@ -13,6 +13,8 @@ import { type VoiceChannelConfig, voiceWebhookRoutes } from './voice/routes';
 import type { CallChange } from './voice/calls';
 import { type XChannelConfig, xWebhookRoutes } from './x/routes';
 import type { EmailChannelConfig } from './email/server';
+import { startImapMailbox } from './email/imap';
+import { ImapUrlSchema } from './email/imap-url';
 import type { MastodonChannelConfig } from './mastodon/api';
 import { startMastodonStream } from './mastodon/stream';
 import { type BlueskyChannelConfig, startBlueskyStream } from './bluesky/jetstream';
@@ -65,6 +67,8 @@ export function channelConfigs(
     HubOptions,
     | 'demo'
     | 'mailAddresses'
+    | 'imapUrl'
+    | 'imapPollMs'
     | 'voiceAuthToken'
     | 'publicUrl'
     | 'xConsumerSecret'
@@ -88,7 +92,7 @@ export function channelConfigs(
   const metaDemo = opts.demo && !opts.metaAppSecret;
   return {
     x: xSecret ? { consumerSecret: xSecret, userId: opts.xUserId ?? (opts.demo && !opts.xConsumerSecret ? DEMO_X.userId : undefined) } : null,
-    email: { addresses: opts.mailAddresses ?? DEFAULT_MAIL_ADDRESSES },
+    email: { addresses: opts.mailAddresses ?? DEFAULT_MAIL_ADDRESSES, imap: opts.imapUrl ? { ...ImapUrlSchema.parse(opts.imapUrl), pollMs: opts.imapPollMs } : null },
     voice: voiceToken ? { authToken: voiceToken, publicUrl: opts.publicUrl } : null,
     meta:
       opts.metaAppSecret || metaDemo
@@ -127,7 +131,7 @@ export async function registerChannelRoutes(app: FastifyInstance, configs: Chann
 
 /**
  * Starts the streamed channels that are configured (Mastodon's notification
- * stream, Bluesky's Jetstream); each reconnects on its own until closed.
+ * stream, Bluesky's Jetstream, an IMAP mailbox); each reconnects on its own until closed.
  * Close before the database: a message being stored commits first.
  */
 export async function startChannelStreams(
@@ -137,6 +141,7 @@ export async function startChannelStreams(
 ): Promise<{ close(): Promise<void> }> {
   const streams = [
     ...(configs.mastodon ? [startMastodonStream(configs.mastodon, pipeline, { db: deps.db, log: deps.log.child({ channel: 'mastodon' }) })] : []),
+    ...(configs.email?.imap ? [startImapMailbox(configs.email.imap, pipeline, { db: deps.db, log: deps.log.child({ channel: 'email', via: 'imap' }) })] : []),
     ...(configs.bluesky ? [startBlueskyStream(configs.bluesky, pipeline, { db: deps.db, log: deps.log.child({ channel: 'bluesky' }), keywords: deps.blueskyKeywords })] : []),
   ];
   return {

@@ -13,6 +13,7 @@ import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import { z } from 'zod';
 import { InboundMessageSchema } from '../inbound';
 import { InboundError, type InboundPipeline } from '../pipeline';
+import type { ImapMailboxConfig } from './imap-url';
 import { MalformedMailError, parseMail } from './parse';
 
 /** The largest mail accepted, attachments included (as sent, base64 and all). */
@@ -23,6 +24,8 @@ const CLOSE_TIMEOUT_MS = 5_000;
 export interface EmailChannelConfig {
   /** The support addresses mail is accepted for, in lower case. */
   addresses: string[];
+  /** An existing mailbox also read, over IMAP (imap.ts); null: SMTP only. */
+  imap: ImapMailboxConfig | null;
 }
 
 export interface SmtpLog {
