@@ -49,8 +49,11 @@ export async function benchDeviceAlert(): Promise<void> {
       await call('cases.update', { id: opened.id, fields: { status: 'solved' } });
       while ((await call<SyncStatus>('sync.now', {})).pending > 0);
     }
-    const { p50, p95, max } = summarize(samples);
-    report(`device alert → agent's console (${TRIALS} cases)`, `p50 ${ms(p50)}, p95 ${ms(p95)}, max ${ms(max)}`, { ok: max < 1_000, text: 'every one < 1 s' });
+    const { p50, p95, p99, max } = summarize(samples);
+    report(`device alert → agent's console (${TRIALS} cases)`, `p50 ${ms(p50)}, p95 ${ms(p95)}, p99 ${ms(p99)}, max ${ms(max)}`, {
+      ok: p50 < 10 && p99 < 50 && max < 1_000,
+      text: 'p50 < 10 ms, p99 < 50 ms, every one < 1 s',
+    });
   } finally {
     await device.endAsync();
     await core.close();

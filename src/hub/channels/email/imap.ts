@@ -51,10 +51,11 @@ export function startImapMailbox(config: ImapMailboxConfig, pipeline: InboundPip
       secure: config.secure,
       auth: { user: config.user, pass: config.password },
       logger: false,
-      // The server's own certificate is checked as any TLS client does; a test or a local server says imap://.
     });
+    // News that comes while a pass is reading is kept for the wait after it, not lost.
     let news: (() => void) | null = null;
-    const wake = () => news?.();
+    let missed = false;
+    const wake = () => (news ? news() : (missed = true));
     client.on('exists', wake);
     client.on('close', wake);
     // imapflow reports a dropped connection as 'error' too: the session ends through 'close' and the reconnect loop.
@@ -76,9 +77,10 @@ export function startImapMailbox(config: ImapMailboxConfig, pipeline: InboundPip
         connected();
         log.info({ mailbox: config.mailbox }, 'imap: mailbox open');
         while (!signal.aborted && client.usable) {
+          missed = false;
           await readNew(client, uidValidity, signal);
           // IDLE's "exists", the slow clock, or the connection closing: whichever comes first.
-          await Promise.race([new Promise<void>((resolve) => (news = resolve)), sleep(pollMs, signal)]);
+          if (!missed) await Promise.race([new Promise<void>((resolve) => (news = resolve)), sleep(pollMs, signal)]);
           news = null;
         }
       } finally {
