@@ -3,8 +3,8 @@
  * ephemeral port (tests/support/dovecot.ts), mail put in its mailbox with
  * IMAP APPEND as a mail server's delivery would, and a hub reading that
  * mailbox (`imapUrl`) into cases through the same pipeline as SMTP — a
- * reply threads into its case, what is read is flagged \Seen, a malformed
- * mail is passed over without holding the mailbox up, the first start takes
+ * reply threads into its case, what is read is flagged \Seen, a malformed or
+ * oversized mail is passed over without holding the mailbox up, the first start takes
  * only unread mail, and a restart on the same database resumes from the
  * stored cursor: nothing missed, nothing twice.
  */
@@ -12,6 +12,7 @@ import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubOptionsFromCli } from '../../src/hub/config';
 import { ImapUrlSchema } from '../../src/hub/channels/email/imap-url';
+import { MAX_MAIL_BYTES } from '../../src/hub/channels/email/server';
 import { backends, hubOn, type TestHub } from './backends';
 import { channelInbox } from './helpers';
 import { type Dovecot, startDovecot } from '../support/dovecot';
@@ -108,14 +109,19 @@ describe.each(backends)('an IMAP mailbox read by the hub on $name', (backend) =>
     expect(await flagsOf(reply)).toContain('\\Seen');
   });
 
-  it('passes over a malformed mail, storing nothing of it, and goes on with the next', async () => {
+  it('passes over a malformed mail and one over the size limit, storing nothing of them, and goes on with the next', async () => {
     const broken = messageId('broken');
+    const oversized = messageId('oversized');
     const next = messageId('after-broken');
     await append(mail({ id: broken, from: null, subject: 'No sender at all', body: 'lost' }));
+    // Just over MAX_MAIL_BYTES, in lines a mail may carry.
+    const line = `${'x'.repeat(76)}\r\n`;
+    await append(mail({ id: oversized, subject: 'A huge log', body: line.repeat(Math.ceil((MAX_MAIL_BYTES + 1) / line.length)) }));
     await append(mail({ id: next, subject: 'After the broken one', body: 'This one is fine.' }));
     await messageOf(next);
     expected.push(next);
     expect(await copies(broken)).toBe(0);
+    expect(await copies(oversized)).toBe(0);
   });
 
   it('resumes after a restart from where it stopped: mail that came meanwhile arrives once, nothing earlier twice', async () => {
