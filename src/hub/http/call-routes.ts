@@ -13,7 +13,7 @@ import { announceCallChange, answerCall } from '../channels/voice/answer';
 import { Rejection } from '../repos/rejection';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
-import { parseOr400, sendError } from './errors';
+import { parseOr400, sendError, sendRejection } from './errors';
 
 /** The body carries nothing (an empty object, or none). */
 const EmptyBody = z.strictObject({}).optional();
@@ -34,7 +34,7 @@ export async function registerCallRoutes(app: FastifyInstance, ctx: HubContext):
         const answer: CallAnswer = { call: answered.call };
         return answer;
       } catch (error) {
-        if (error instanceof Rejection && STATUS_OF[error.reason]) return sendError(reply, STATUS_OF[error.reason]!, error.reason, error.detail ?? error.message, error.wording);
+        if (error instanceof Rejection && STATUS_OF[error.reason]) return sendRejection(reply, STATUS_OF[error.reason]!, error);
         throw error;
       }
     });

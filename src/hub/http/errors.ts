@@ -2,11 +2,17 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ErrorResponse } from '../../shared/protocol';
 import { invalidInputWording, type Wording } from '../../shared/wording';
+import type { Rejection } from '../repos/rejection';
 
 /** `wording`: the refusal as a key and parameters, so a console says it in its user's language; `message` stays English for logs and scripts. */
 export function sendError(reply: FastifyReply, status: number, error: string, message: string, wording?: Wording): FastifyReply {
   const body: ErrorResponse = wording ? { error, message, wording } : { error, message };
   return reply.code(status).send(body);
+}
+
+/** A refusal the hub's logic threw (repos/rejection.ts) as its error body: its code, its English and its wording. */
+export function sendRejection(reply: FastifyReply, status: number, rejection: Rejection): FastifyReply {
+  return sendError(reply, status, rejection.reason, rejection.detail ?? rejection.message, rejection.wording);
 }
 
 /** Parses with zod or answers 400 with the issues spelled out; returns undefined when it answered. */

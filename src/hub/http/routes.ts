@@ -43,7 +43,7 @@ import { registerPlansRoutes } from './plans-routes';
 import { registerCallRoutes } from './call-routes';
 import { bearerToken, requireUser } from './auth-guard';
 import type { HubContext } from './context';
-import { parseOr400, sendError } from './errors';
+import { parseOr400, sendError, sendRejection } from './errors';
 import { forbiddenRoleWording, wording } from '../../shared/wording';
 import { pageJson } from './page-json';
 
@@ -205,7 +205,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
         const response: ReassignResponse = { moved: done.moves.length, cases: done.moves.map(({ row }) => ({ id: row.id, version: row.version, rev: row.rev })) };
         return response;
       } catch (error) {
-        if (error instanceof Rejection) return sendError(reply, 404, error.reason, error.detail ?? error.message, error.wording);
+        if (error instanceof Rejection) return sendRejection(reply, 404, error);
         throw error;
       }
     });

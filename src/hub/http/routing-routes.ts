@@ -12,7 +12,7 @@ import { listQueueRouting, setQueueRouting } from '../routing/settings';
 import { acceptOffer, declineOffer, openOffers, takeNext } from '../routing/take';
 import { requireUser } from './auth-guard';
 import type { HubContext } from './context';
-import { parseOr400, sendError } from './errors';
+import { parseOr400, sendError, sendRejection } from './errors';
 import { forbiddenRoleWording, wording } from '../../shared/wording';
 
 const OfferParams = z.object({ caseId: z.uuid() });
@@ -24,7 +24,7 @@ export async function registerRoutingRoutes(app: FastifyInstance, ctx: HubContex
   await app.register(async (api) => {
     api.addHook('preHandler', requireUser(ctx));
     const refused = (reply: Parameters<typeof sendError>[0], error: unknown) => {
-      if (error instanceof Rejection) return sendError(reply, error.reason === 'conflict' ? 409 : 404, error.reason, error.detail ?? error.message, error.wording);
+      if (error instanceof Rejection) return sendRejection(reply, error.reason === 'conflict' ? 409 : 404, error);
       throw error;
     };
 
