@@ -10,10 +10,10 @@ import { uuidv7 } from 'uuidv7';
 import { type Case, type Channel, type Customer, type Mention, type Message, PRIORITY_RANK } from '../../shared/domain';
 import { entitlementOf } from '../../shared/entitlements';
 import type { Rule } from '../../shared/rules';
-import { finishFiring, type Notice, openCaseAction, postNote, queueNames, type Started } from '../automation/act';
+import { type Carried, changeCase, currentCase, finishFiring, type FiringTx, firingTx, holdNote, holdOpenCaseOfRule, type Notice, openCaseAction, settle, type Started } from '../automation/act';
 import type { Db } from '../db/connect';
 import { drawRev, findMentionRow, setMentionStatus } from '../repos/mentions';
-import { changeCaseByRule, customerFacts, setOpenCaseOfRule } from '../repos/rules';
+import { customerFacts } from '../repos/rules';
 import { type CustomerFacts, evaluateMessage, type Firing, type RuleSet } from '../rules';
 import { convertMention } from './mentions';
 
@@ -45,46 +45,64 @@ export async function runMessageRules(tx: Db, rules: RuleSet, input: RuledMessag
   const facts = await factsOf(tx, rules, input.customer);
   const firings = evaluateMessage(rules, { ...input.message, influence: input.customer?.influence ?? null }, facts);
   if (firings.length === 0) return null;
-  const queueId = queueNames(tx);
-  const out: MessageFired = { case: input.case, caseChanged: false, mention: input.mention, messages: [], notices: [] };
-  let openedIt = input.openedIt;
+  const ftx = firingTx(tx);
+  const at: Where = { caseId: input.case?.id ?? null, known: input.case, mention: input.mention, openedIt: input.openedIt };
+  const carried: Carried[] = [];
   for (const firing of firings) {
-    const start = await startOf(tx, firing, out, openedIt, queueId);
+    const start = await startOf(ftx, firing, at);
     // Routed once: a second rule's open_case does not move it again.
-    if (start.outcome === 'updated' || start.opened) openedIt = false;
-    const acted = await finishFiring(tx, firing, start, queueId);
+    if (start.outcome === 'updated' || start.opened) at.openedIt = false;
+    const done = await finishFiring(ftx, firing, start);
+    if (done.caseId) [at.caseId, at.known] = [done.caseId, done.known];
+    carried.push(done);
+  }
+  // Notes and firings, held, go in at once.
+  await ftx.writes.flush();
+  const out: MessageFired = { case: input.case, caseChanged: false, mention: at.mention, messages: [], notices: [] };
+  for (const done of carried) {
+    const acted = settle(ftx, done);
     if (acted.case) out.case = acted.case;
     out.caseChanged ||= acted.changed;
-    if (acted.message) out.messages.push(acted.message);
+    out.messages.push(...acted.messages);
     out.notices.push(...acted.notices);
   }
   return out;
 }
 
-/** What open_case does to a message: routes the case it just opened, or makes a mention a case. */
-async function startOf(tx: Db, firing: Firing, out: MessageFired, openedIt: boolean, queueId: (name: string) => Promise<string | null>): Promise<Started> {
-  const open = openCaseAction(firing);
-  const plain: Started = { case: out.case, outcome: 'notified', opened: false, message: null, tagged: false, because: firing.because };
-  if (!open || (out.case && !openedIt) || (!out.case && !out.mention)) return plain;
-  const queue = await queueId(open.queue);
-  if (!queue) return { ...plain, because: `${firing.because} (no queue named "${open.queue}")` };
-  const note = (caseRow: Case, verb: string) => postNote(tx, caseRow, caseRow.channel, 'rules', `${verb} by rule "${firing.ruleName}" because ${firing.because}`);
+/** Where the message stands as its firings are carried out: its case (or the case its mention became). */
+interface Where {
+  caseId: string | null;
+  /** That case's row as last read, when it was read. */
+  known: Case | null;
+  mention: Mention | null;
+  /** The message opened the case (a rule may then route it elsewhere). */
+  openedIt: boolean;
+}
 
-  if (out.case) {
+/** What open_case does to a message: routes the case it just opened, or makes a mention a case. */
+async function startOf(ftx: FiringTx, firing: Firing, at: Where): Promise<Started> {
+  const open = openCaseAction(firing);
+  const plain: Started = { caseId: at.caseId, known: at.known, outcome: 'notified', opened: false, posted: [], noteId: null, tagged: false, because: firing.because };
+  if (!open || (at.caseId && !at.openedIt) || (!at.caseId && !at.mention)) return plain;
+  const queue = await ftx.reads.queueId(open.queue);
+  if (!queue) return { ...plain, because: `${firing.because} (no queue named "${open.queue}")` };
+  const note = (caseRow: Case, verb: string) => holdNote(ftx, caseRow.id, caseRow.channel, 'rules', `${verb} by rule "${firing.ruleName}" because ${firing.because}`);
+
+  if (at.caseId) {
+    const current = await currentCase(ftx, at.caseId, at.known);
     // Routing never lowers what another rule (or the channel) made urgent.
-    const priority = PRIORITY_RANK[open.priority] < PRIORITY_RANK[out.case.priority] ? open.priority : out.case.priority;
-    const moved = await changeCaseByRule(tx, out.case, { queueId: queue, priority });
-    await setOpenCaseOfRule(tx, firing.ruleId, firing.subjectKey, moved.id);
-    return { ...plain, case: moved, outcome: 'updated', message: await note(moved, 'Routed'), tagged: false };
+    const priority = PRIORITY_RANK[open.priority] < PRIORITY_RANK[current.priority] ? open.priority : current.priority;
+    const { after: moved } = await changeCase(ftx, at.caseId, at.known, { queueId: queue, priority });
+    holdOpenCaseOfRule(ftx, firing.ruleId, firing.subjectKey, moved.id);
+    return { ...plain, known: moved, outcome: 'updated', noteId: note(moved, 'Routed') };
   }
-  const row = await findMentionRow(tx, out.mention!.id);
+  const row = await findMentionRow(ftx.tx, at.mention!.id);
   if (!row || row.status === 'converted') return plain;
-  const converted = await convertMention(tx, row, { newCaseId: uuidv7(), queueId: queue });
-  out.mention = await setMentionStatus(tx, row.id, 'converted', converted.case.id, await drawRev(tx));
-  out.messages.push(converted.message);
-  const prioritised = await changeCaseByRule(tx, converted.case, { priority: open.priority });
-  await setOpenCaseOfRule(tx, firing.ruleId, firing.subjectKey, prioritised.id);
-  return { ...plain, case: prioritised, outcome: 'opened', opened: true, message: await note(prioritised, 'Opened') };
+  const converted = await convertMention(ftx.tx, row, { newCaseId: uuidv7(), queueId: queue });
+  at.mention = await setMentionStatus(ftx.tx, row.id, 'converted', converted.case.id, await drawRev(ftx.tx));
+  const { after: prioritised } = await changeCase(ftx, converted.case.id, converted.case, { priority: open.priority });
+  holdOpenCaseOfRule(ftx, firing.ruleId, firing.subjectKey, prioritised.id);
+  return { ...plain, caseId: prioritised.id, known: prioritised, outcome: 'opened', opened: true, posted: [converted.message], noteId: note(prioritised, 'Opened') };
 }
 
 /** What conditions read of the author; the open cases only when a rule asks (a query). */

@@ -52,6 +52,11 @@ export interface InsertPart<T extends PgTable = PgTable> extends InsertRowsOptio
   rows: T['$inferInsert'][];
 }
 
+/** A data-modifying statement (an UPDATE, no RETURNING) run in the same statement as the inserts. */
+export interface StatementPart {
+  statement: SQL;
+}
+
 /**
  * Inserts `rows` (drizzle's insert shape: a missing key takes the column's default, as in `.values()`) in
  * one statement; rows that give different sets of keys each go in with their like, in their order.
@@ -62,16 +67,18 @@ export async function insertRows<T extends PgTable>(db: Db, table: T, rows: T['$
 }
 
 /**
- * Inserts into several tables in ONE statement (a data-modifying WITH per table and set of keys): one round
- * trip, one statement for the database to run, whatever the number of tables and rows. The constraints
- * between them (a message's case, a case's customer) are checked at the statement's end, so the parts may
- * come in any order. Gives back each part's returned rows, in the order of `parts`.
+ * Inserts into several tables in ONE statement (a data-modifying WITH per table and set of keys, and one per
+ * statement part): one round trip, one statement for the database to run, whatever the number of tables and
+ * rows. The constraints between them (a message's case, a case's customer) are checked at the statement's end,
+ * so the parts may come in any order; no two parts may write the same row. Gives back each part's returned
+ * rows, in the order of `parts`.
  */
-export async function insertTogether(db: Db, parts: InsertPart[]): Promise<unknown[][]> {
+export async function insertTogether(db: Db, parts: (InsertPart | StatementPart)[]): Promise<unknown[][]> {
   const withs: SQL[] = [];
   const reads: { part: number; columns: TableShape['columns']; alias: string }[] = [];
   const inserts: { statement: SQL; part: number; returning: TableShape['columns'] | undefined }[] = [];
   parts.forEach((part, index) => {
+    if ('statement' in part) return void inserts.push({ statement: part.statement, part: index, returning: undefined });
     const shape = shapeOf(part.table);
     const returning = part.returning === true ? shape.columns : part.returning?.map((key) => columnOf(shape, key));
     for (const { given, rows } of groupByKeys(shape, part.rows as Record<string, unknown>[])) {

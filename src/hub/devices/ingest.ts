@@ -10,10 +10,11 @@
 import { z } from 'zod';
 import { DeviceIdSchema, TelemetryBatchSchema, type TelemetryReading, TelemetryReadingSchema } from '../../shared/domain';
 import type { CurrentRules } from '../automation/current-rules';
-import { type DeviceFired, runDeviceRules } from '../automation/device-rules';
+import { type DeviceFired, readingsReadCustomer, runDeviceRules } from '../automation/device-rules';
 import type { Db } from '../db/connect';
 import { writeTransaction } from '../db/write';
-import { findDevice, insertReadings, markDeviceSeen } from '../repos/devices';
+import { holdRows } from '../db/held-rows';
+import { holdDeviceSeen, holdReadings, readReadingContext } from '../repos/devices';
 import { createKnownDevices } from './known-devices';
 
 export class TelemetryError extends Error {
@@ -64,13 +65,16 @@ export function createTelemetryIngest(db: Db, rules: CurrentRules, onFired: (fir
   async function process(deviceId: string, readings: TelemetryReading[]): Promise<IngestResult> {
     // Read before the transaction: embedded PGlite has one connection, which the transaction holds.
     const current = await rules.get();
+    // A reading that fires nothing is BEGIN, one look-up, one write and COMMIT; one that opens a case, one more look-up.
     return writeTransaction(db, async (tx) => {
-      const device = await findDevice(tx, deviceId);
-      if (!device) throw new TelemetryError('unknown_device', `unknown device "${deviceId}"`);
-      await insertReadings(tx, deviceId, readings);
-      const fired = await runDeviceRules(tx, current, device, readings);
-      await markDeviceSeen(tx, deviceId, new Date(readings.at(-1)!.ts), fired.health);
-      return { stored: readings.length, fired };
+      const context = await readReadingContext(tx, deviceId, { customer: readingsReadCustomer(current, readings) });
+      if (!context) throw new TelemetryError('unknown_device', `unknown device "${deviceId}"`);
+      const writes = holdRows(tx);
+      holdReadings(writes, deviceId, readings);
+      const run = await runDeviceRules(writes, current, context, readings);
+      holdDeviceSeen(writes, deviceId, new Date(readings.at(-1)!.ts), run.health);
+      await writes.flush();
+      return { stored: readings.length, fired: run.settle() };
     });
   }
 

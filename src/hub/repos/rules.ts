@@ -3,17 +3,19 @@
  * versioned), each device's engine state, the open case of each rule and
  * subject ("join instead of opening another"), and the firings.
  */
-import { and, asc, count, eq, notInArray, sql } from 'drizzle-orm';
-import { uuidv7 } from 'uuidv7';
+import { and, asc, count, eq, notInArray, type SQL, sql } from 'drizzle-orm';
 import { type Case, DONE_STATUSES, type Priority } from '../../shared/domain';
-import type { Plan } from '../../shared/entitlements';
+import type { Plan, PlanEntitlements } from '../../shared/entitlements';
 import { entitlementOf } from '../../shared/entitlements';
 import { readPlanEntitlements } from '../sla/plans';
+import { type OpeningContext, openingContextColumns, openingContextOf } from '../sla/policies';
+import { jsonColumn, rowFromJson } from '../db/json-rows';
 import type { RuleFiring } from '../../shared/rules';
 import type { Db } from '../db/connect';
+import type { HeldRows } from '../db/held-rows';
 import { toCase } from '../db/rows';
 import { caseChanges, cases, customers, deviceRuleStates, queues, ruleFirings, ruleOpenCases, rulesDocuments } from '../db/schema';
-import type { CustomerFacts, DeviceState, Firing } from '../rules';
+import type { CustomerFacts, DeviceState } from '../rules';
 import type { RulesFormat } from '../rules/load';
 
 export interface StoredRules {
@@ -48,16 +50,9 @@ export async function writeRulesDocument(tx: Db, brand: string, next: { format: 
   return { before, after: { ...row!, format: row!.format as RulesFormat, updatedAt: row!.updatedAt.toISOString() } };
 }
 
-export async function loadDeviceState(tx: Db, deviceId: string): Promise<DeviceState | null> {
-  const [row] = await tx.select({ state: deviceRuleStates.state }).from(deviceRuleStates).where(eq(deviceRuleStates.deviceId, deviceId));
-  return row ? (row.state as DeviceState) : null;
-}
-
-export async function saveDeviceState(tx: Db, state: DeviceState): Promise<void> {
-  await tx
-    .insert(deviceRuleStates)
-    .values({ deviceId: state.deviceId, state })
-    .onConflictDoUpdate({ target: deviceRuleStates.deviceId, set: { state, updatedAt: new Date() } });
+/** The device's engine state, written with the rest of its transaction. */
+export function holdDeviceState(writes: HeldRows, state: DeviceState): void {
+  writes.insert(deviceRuleStates, { deviceId: state.deviceId, state }, { onConflict: 'ON CONFLICT (device_id) DO UPDATE SET state = excluded.state, updated_at = now()', key: state.deviceId });
 }
 
 /** Every device's state, for the silence tick (a row per device, no history). */
@@ -67,17 +62,13 @@ export async function allDeviceStates(tx: Db): Promise<DeviceState[]> {
 }
 
 /** The case this rule opened for this subject, if it is still being worked. */
-export async function openCaseOfRule(tx: Db, ruleId: string, subjectKey: string): Promise<string | null> {
+export async function openCaseOfRule(tx: Db, ruleId: string, subjectKey: string): Promise<Case | null> {
   const [row] = await tx
-    .select({ caseId: ruleOpenCases.caseId })
+    .select({ case: cases })
     .from(ruleOpenCases)
     .innerJoin(cases, eq(cases.id, ruleOpenCases.caseId))
     .where(and(eq(ruleOpenCases.ruleId, ruleId), eq(ruleOpenCases.subjectKey, subjectKey), notInArray(cases.status, [...DONE_STATUSES])));
-  return row?.caseId ?? null;
-}
-
-export async function setOpenCaseOfRule(tx: Db, ruleId: string, subjectKey: string, caseId: string): Promise<void> {
-  await tx.insert(ruleOpenCases).values({ ruleId, subjectKey, caseId }).onConflictDoUpdate({ target: [ruleOpenCases.ruleId, ruleOpenCases.subjectKey], set: { caseId } });
+  return row ? toCase(row.case) : null;
 }
 
 /** Devices with a case a rule opened that is still being worked (the demo feed leaves them alone). */
@@ -91,27 +82,6 @@ export async function devicesWithOpenRuleCase(db: Db): Promise<Set<string>> {
 }
 
 export type FiringOutcome = RuleFiring['outcome'];
-
-export async function recordFirings(tx: Db, firings: { firing: Firing; caseId: string | null; outcome: FiringOutcome }[]): Promise<void> {
-  if (firings.length === 0) return;
-  await tx.insert(ruleFirings).values(
-    firings.map(({ firing, caseId, outcome }) => ({
-      id: uuidv7(),
-      ruleId: firing.ruleId,
-      ruleName: firing.ruleName,
-      kind: firing.kind,
-      deviceId: firing.deviceId,
-      messageId: firing.message?.id ?? null,
-      customerId: firing.customerId,
-      caseId,
-      outcome,
-      because: firing.because,
-      readings: firing.readings,
-      actions: firing.actions,
-      at: new Date(firing.at),
-    })),
-  );
-}
 
 /** The firings recorded on a case, oldest first. */
 export async function firingsOfCase(db: Db, caseId: string): Promise<RuleFiring[]> {
@@ -137,10 +107,62 @@ export async function customerFacts(tx: Db, customerId: string | null): Promise<
       .groupBy(customers.id),
     readPlanEntitlements(tx),
   ]);
-  if (!row) return null;
+  return row ? factsOf(row, plans) : null;
+}
+
+/**
+ * The customer facts of `customerId` (SQL: a customer's id) as one JSON column, for a look-up statement that
+ * reads them beside other things; `customerFactsOf` decodes it with the plan table read beside it.
+ */
+export const customerFactsColumn = (customerId: SQL) => sql`(SELECT json_build_object('id', c.id, 'name', c.name, 'plan', c.plan, 'lifetimeValue', c.lifetime_value,
+        'openCases', (SELECT count(*) FROM ${cases} k WHERE k.customer_id = c.id AND k.status <> ALL(${sql.param([...DONE_STATUSES])}::text[])))
+      FROM ${customers} c WHERE c.id = ${customerId})`;
+
+export function customerFactsOf(json: unknown, plans: PlanEntitlements): CustomerFacts | null {
+  const row = jsonColumn<{ id: string; name: string; plan: string; lifetimeValue: number; openCases: number } | null>(json);
+  return row ? factsOf(row, plans) : null;
+}
+
+function factsOf(row: { id: string; name: string; plan: string; lifetimeValue: number; openCases: number | string }, plans: PlanEntitlements): CustomerFacts {
   const plan = row.plan as Plan;
   // The entitlement by the plan table in force, as routing and the queue's score read it.
-  return { id: row.id, name: row.name, plan, entitlement: entitlementOf({ plan }, 0, plans).kind, lifetimeValue: row.lifetimeValue, openCases: Number(row.openCases) };
+  return { id: row.id, name: row.name, plan, entitlement: entitlementOf({ plan }, 0, plans).kind, lifetimeValue: Number(row.lifetimeValue), openCases: Number(row.openCases) };
+}
+
+/** What firings ask before they are carried out, read by `readFiringContext`. */
+export interface FiringContext {
+  /** The (rule, subject) pairs asked (`openedKey`), and the open case of each that has one still being worked. */
+  asked: Set<string>;
+  openCases: Map<string, Case>;
+  /** Every queue: id by name, and name by id. */
+  queueIds: Map<string, string>;
+  queueNames: Map<string, string>;
+  /** What opening a case reads (the clock, the policies, the plan table), when asked for. */
+  opening: OpeningContext | null;
+}
+
+export const openedKey = (ruleId: string, subjectKey: string) => `${ruleId}\u0000${subjectKey}`;
+
+/** Everything firings of one transaction read, in ONE statement: a statement is a round trip to the database. */
+export async function readFiringContext(tx: Db, ask: { openCases: { ruleId: string; subjectKey: string }[]; opening: boolean }): Promise<FiringContext> {
+  const result = (await tx.execute(sql`
+    SELECT
+      (SELECT coalesce(json_agg(json_build_array(o.rule_id, o.subject_key, to_jsonb(c))), '[]'::json)
+        FROM ${ruleOpenCases} o JOIN ${cases} c ON c.id = o.case_id
+        WHERE (o.rule_id, o.subject_key) IN (SELECT * FROM unnest(${sql.param(ask.openCases.map((o) => o.ruleId))}::text[], ${sql.param(ask.openCases.map((o) => o.subjectKey))}::text[]))
+          AND c.status <> ALL(${sql.param([...DONE_STATUSES])}::text[])) AS open_cases,
+      (SELECT coalesce(json_agg(json_build_array(q.id, q.name)), '[]'::json) FROM ${queues} q) AS queues
+      ${ask.opening ? sql`, ${openingContextColumns()}` : sql``}
+  `)) as unknown as { rows: Record<string, unknown>[] };
+  const row = result.rows[0]!;
+  const queueRows = jsonColumn<[string, string][]>(row.queues);
+  return {
+    asked: new Set(ask.openCases.map((o) => openedKey(o.ruleId, o.subjectKey))),
+    openCases: new Map(jsonColumn<[string, string, Record<string, unknown>][]>(row.open_cases).map(([ruleId, subjectKey, c]) => [openedKey(ruleId, subjectKey), toCase(rowFromJson(cases, c))])),
+    queueIds: new Map(queueRows.map(([id, name]) => [name, id])),
+    queueNames: new Map(queueRows),
+    opening: ask.opening ? openingContextOf(row) : null,
+  };
 }
 
 /**

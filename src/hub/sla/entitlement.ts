@@ -56,13 +56,13 @@ export interface EntitlementRouting {
  */
 export async function routeByEntitlement(
   db: Db,
-  opts: { caseId: string; customerId: string | null; queueId: string; at?: Date; labels?: RoutingLabels; plans?: () => Promise<PlanEntitlements> },
+  opts: { caseId: string; customerId: string | null; queueId: string; at?: Date; labels?: RoutingLabels; plans?: () => Promise<PlanEntitlements>; queueName?: (queueId: string) => Promise<string | null> },
 ): Promise<EntitlementRouting> {
   const at = opts.at ?? new Date();
   const labels = opts.labels ?? DEFAULT_ROUTING_LABELS;
   // Only a case bound for support is a support incident; other queues (social, billing, devices) serve anyone.
-  const [target] = await db.select({ name: queues.name }).from(queues).where(eq(queues.id, opts.queueId));
-  if (!target || target.name.toLowerCase() !== labels.support.toLowerCase()) return { queueId: opts.queueId, entitlement: entitlementOf(null), note: null, counted: false };
+  const name = opts.queueName ? await opts.queueName(opts.queueId) : (await db.select({ name: queues.name }).from(queues).where(eq(queues.id, opts.queueId)))[0]?.name;
+  if (!name || name.toLowerCase() !== labels.support.toLowerCase()) return { queueId: opts.queueId, entitlement: entitlementOf(null), note: null, counted: false };
   let customer: { id: string; plan: Plan; createdAt: Date } | null = null;
   if (opts.customerId) {
     const [row] = await db.select({ id: customers.id, plan: customers.plan, planOnRecord: customers.planOnRecord, createdAt: customers.createdAt }).from(customers).where(eq(customers.id, opts.customerId)).for('update');

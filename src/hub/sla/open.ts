@@ -44,6 +44,8 @@ export interface SlaReads {
   caseSla: ReadCaseSla;
   /** What each plan includes (plans.ts), read on the transaction's own connection. */
   plans(): Promise<PlanEntitlements>;
+  /** A queue's name, when read ahead (otherwise entitlement routing reads it). */
+  queueName?(queueId: string): Promise<string | null>;
 }
 
 export const directSlaReads = (db: Db): SlaReads => ({ now: () => transactionNow(db), caseSla: (plan, queueId) => readCaseSla(db, plan, queueId), plans: () => readPlanEntitlements(db) });
@@ -76,7 +78,7 @@ export async function openCaseSla(db: Db, c: OpeningCase, reads: SlaReads = dire
   // The transaction's now(): what the case row's created_at will say, so the clock starts when the case did.
   const openedAt = c.openedAt ?? (await reads.now());
   // No customer (a device case, an agent's case without one): nobody's entitlement to weigh.
-  const routed = c.newCustomer || !c.customerId ? null : await routeByEntitlement(db, { caseId: c.caseId, customerId: c.customerId, queueId: c.queueId, at: openedAt, plans: reads.plans });
+  const routed = c.newCustomer || !c.customerId ? null : await routeByEntitlement(db, { caseId: c.caseId, customerId: c.customerId, queueId: c.queueId, at: openedAt, plans: reads.plans, queueName: reads.queueName });
   const keep = c.reroute === false;
   const queueId = routed && !keep ? routed.queueId : c.queueId;
   let note = routed?.note ?? null;

@@ -1,0 +1,155 @@
+/**
+ * How few statements a device reading costs, on both backends: rows held
+ * (src/hub/db/held-rows.ts) go in as one statement with an UPDATE beside
+ * them, an upsert held twice writes once, and nothing is sent before the
+ * flush. Then the telemetry path itself, counted through drizzle's logger on
+ * the same connection: a reading that fires nothing is one look-up and one
+ * write; one that opens a case adds one look-up — and what they wrote is
+ * what the rules say (case, rule's open case, note, firing, alert, state,
+ * device health).
+ */
+import { count, eq, sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { uuidv7 } from 'uuidv7';
+import { describe, expect, it } from 'vitest';
+import { createCurrentRules } from '../../src/hub/automation/current-rules';
+import type { DeviceFired } from '../../src/hub/automation/device-rules';
+import type { Db } from '../../src/hub/db/connect';
+import { holdRows } from '../../src/hub/db/held-rows';
+import * as schema from '../../src/hub/db/schema';
+import { alerts, cases, customers, deviceRuleStates, devices, messages, queues, ruleFirings, ruleOpenCases, telemetry } from '../../src/hub/db/schema';
+import { writeTransaction } from '../../src/hub/db/write';
+import { createTelemetryIngest } from '../../src/hub/devices/ingest';
+import { DEFAULT_RULES_PATH } from '../../src/hub/rules';
+import { backends, databaseOf } from './backends';
+
+/** The same connection as `db`, through a drizzle that counts the statements it sends (BEGIN and COMMIT are the driver's). */
+function counted(db: Db): { db: Db; statements: string[] } {
+  const statements: string[] = [];
+  // node-postgres's driver sends BEGIN and COMMIT through drizzle too: they are not what is counted.
+  const logger = { logQuery: (query: string) => void (/^(begin|commit|rollback)\b/i.test(query) ? undefined : statements.push(query)) };
+  const client = (db as unknown as { $client: unknown }).$client;
+  // A node-postgres pool counts its clients; PGlite (or its worker's proxy) does not.
+  const made = (client as { totalCount?: unknown }).totalCount !== undefined ? drizzlePg(client as never, { schema, logger }) : drizzlePglite(client as never, { schema, logger });
+  return { db: made as unknown as Db, statements };
+}
+
+const customer = (name: string): typeof customers.$inferInsert => ({
+  id: uuidv7(),
+  name,
+  email: null,
+  phone: null,
+  handles: {},
+  plan: 'premium',
+  lifetimeValue: 10,
+  influence: 0,
+  language: 'en',
+  preferredChannel: 'email',
+  consent: true,
+});
+
+describe.each(backends)('a device reading’s writes on $name', (backend) => {
+  const database = databaseOf(backend);
+
+  it('holds rows of several tables and an UPDATE, and writes them in one statement; an upsert held twice writes once', async () => {
+    const { db, statements } = counted(database.db);
+    const owner = customer('ola');
+    await db.insert(customers).values(owner);
+    await db.insert(devices).values({ id: 'held-1', model: 'Volta', serial: 'S1', ownerId: owner.id, health: 'ok', tokenHash: 'x' });
+    const stored = await writeTransaction(db, async (tx) => {
+      // Postgres's rev lock comes first: from here on.
+      statements.length = 0;
+      const writes = holdRows(tx);
+      writes.insert(telemetry, { deviceId: 'held-1', metric: 'engine_temp', value: 101, ts: new Date('2026-11-30T10:00:00Z') });
+      writes.insert(telemetry, { deviceId: 'held-1', metric: 'engine_temp', value: 102, ts: new Date('2026-11-30T10:00:01Z') });
+      const onConflict = { onConflict: 'ON CONFLICT (device_id) DO UPDATE SET state = excluded.state, updated_at = now()', key: 'held-1' };
+      writes.insert(deviceRuleStates, { deviceId: 'held-1', state: { n: 1 } }, onConflict);
+      writes.insert(deviceRuleStates, { deviceId: 'held-1', state: { n: 2 } }, onConflict);
+      writes.statement(sql`UPDATE ${devices} SET health = 'warning' WHERE id = 'held-1'`);
+      const queueId = uuidv7();
+      writes.insert(queues, { id: queueId, name: `Held ${queueId}`, description: '' }, { returning: true });
+      // Nothing is sent until the flush.
+      expect(statements).toEqual([]);
+      expect(await tx.select({ n: count() }).from(telemetry).where(eq(telemetry.deviceId, 'held-1'))).toEqual([{ n: 0 }]);
+      statements.length = 0;
+      await writes.flush();
+      expect(statements).toHaveLength(1);
+      // A second flush with nothing held sends nothing.
+      await writes.flush();
+      expect(statements).toHaveLength(1);
+      return writes.stored(queues, queueId);
+    });
+    expect(stored).toEqual((await database.db.select().from(queues).where(eq(queues.id, stored!.id)))[0]);
+    expect((await database.db.select().from(telemetry).where(eq(telemetry.deviceId, 'held-1'))).map((r) => r.value).sort()).toEqual([101, 102]);
+    expect(await database.db.select({ state: deviceRuleStates.state }).from(deviceRuleStates).where(eq(deviceRuleStates.deviceId, 'held-1'))).toEqual([{ state: { n: 2 } }]);
+    expect(await database.db.select({ health: devices.health }).from(devices).where(eq(devices.id, 'held-1'))).toEqual([{ health: 'warning' }]);
+  });
+
+  it('leaves nothing when the one statement fails', async () => {
+    await database.db.insert(devices).values({ id: 'held-2', model: 'Volta', serial: 'S3', ownerId: null, health: 'ok', tokenHash: 'x' });
+    const failing = writeTransaction(database.db, async (tx) => {
+      const writes = holdRows(tx);
+      writes.insert(telemetry, { deviceId: 'held-2', metric: 'm', value: 1, ts: new Date() });
+      writes.insert(telemetry, { deviceId: 'held-none', metric: 'm', value: 1, ts: new Date() });
+      writes.statement(sql`UPDATE ${devices} SET health = 'critical' WHERE id = 'held-2'`);
+      await writes.flush();
+    });
+    // No such device: the second reading's foreign key fails the statement, the first and the UPDATE with it.
+    const error = await failing.then(() => null, (e: unknown) => e as { cause?: { code?: string } });
+    expect(error?.cause?.code).toBe('23503');
+    expect(await database.db.select({ health: devices.health }).from(devices).where(eq(devices.id, 'held-2'))).toEqual([{ health: 'ok' }]);
+    expect(await database.db.select({ n: count() }).from(telemetry).where(eq(telemetry.deviceId, 'held-2'))).toEqual([{ n: 0 }]);
+  });
+
+  it('ingests a reading that fires nothing in one look-up and one write, and one that opens a case with one look-up more', async () => {
+    const owner = customer('vera');
+    await database.db.insert(customers).values(owner);
+    await database.db.insert(queues).values({ id: uuidv7(), name: 'Devices', description: '' });
+    await database.db.insert(devices).values({ id: 'car-held', model: 'Volta EV', serial: 'S2', ownerId: owner.id, health: 'ok', tokenHash: 'x' });
+    const rules = await createCurrentRules(database.db, { file: DEFAULT_RULES_PATH });
+    const { db, statements } = counted(database.db);
+    const fired: DeviceFired[] = [];
+    const ingest = createTelemetryIngest(db, rules, (f) => fired.push(f));
+    const at = Date.parse('2026-11-30T12:00:00Z');
+    const reading = (value: number, i: number) => ({ metric: 'engine_temp', value, ts: new Date(at + i * 1000).toISOString() });
+    try {
+      await rules.get();
+      // The first payload of a device not yet known to the hub looks it up before its lane: not counted.
+      await ingest.ingest('car-held', reading(90, 0));
+      // Postgres takes the rev lock first (writeTransaction): one statement more there.
+      const lock = backend.name === 'postgres' ? 1 : 0;
+      statements.length = 0;
+      await ingest.ingest('car-held', reading(112, 1));
+      expect(statements, statements.join('\n')).toHaveLength(2 + lock);
+      await ingest.ingest('car-held', reading(113, 2));
+      statements.length = 0;
+      const third = await ingest.ingest('car-held', reading(115, 3));
+      expect(statements, statements.join('\n')).toHaveLength(3 + lock);
+
+      // What the one write stored is what the rules did.
+      const [opened] = third.fired.cases;
+      expect(opened).toMatchObject({ opened: true, changed: true, case: { deviceId: 'car-held', customerId: owner.id, priority: 'high', status: 'new', tags: ['device-alert', 'engine_temp'] } });
+      expect(opened!.case).toEqual(expect.objectContaining((await database.db.select().from(cases).where(eq(cases.id, opened!.case.id))).map((r) => ({ id: r.id, number: r.number, rev: r.rev }))[0]));
+      expect(opened!.messages.map((m) => m.body)).toEqual([expect.stringMatching(/^Opened by rule "Engine overheating" because .*\n- engine_temp = 112 at /)]);
+      expect(opened!.alerts).toMatchObject([{ deviceId: 'car-held', ruleId: 'engine-overheating', caseId: opened!.case.id, metric: 'engine_temp', value: 115 }]);
+      expect(await database.db.select({ caseId: ruleOpenCases.caseId }).from(ruleOpenCases).where(eq(ruleOpenCases.subjectKey, 'device:car-held'))).toEqual([{ caseId: opened!.case.id }]);
+      expect(await database.db.select({ outcome: ruleFirings.outcome, caseId: ruleFirings.caseId }).from(ruleFirings).where(eq(ruleFirings.deviceId, 'car-held'))).toEqual([{ outcome: 'opened', caseId: opened!.case.id }]);
+      expect(await database.db.select({ n: count() }).from(alerts).where(eq(alerts.deviceId, 'car-held'))).toEqual([{ n: 1 }]);
+      expect(await database.db.select({ n: count() }).from(messages).where(eq(messages.caseId, opened!.case.id))).toEqual([{ n: 1 }]);
+      expect(await database.db.select({ n: count() }).from(telemetry).where(eq(telemetry.deviceId, 'car-held'))).toEqual([{ n: 4 }]);
+      const [device] = await database.db.select().from(devices).where(eq(devices.id, 'car-held'));
+      expect(device).toMatchObject({ health: 'critical', lastTelemetryAt: new Date(at + 3000), version: 5 });
+
+      // A fourth hot reading joins nothing new: the rule has fired (its state says so) until the value drops.
+      statements.length = 0;
+      const fifth = await ingest.ingest('car-held', reading(116, 4));
+      expect(fifth.fired.cases).toEqual([]);
+      expect(statements).toHaveLength(2 + lock);
+      expect(fired).toHaveLength(5);
+    } finally {
+      await ingest.drain();
+      await rules.close();
+    }
+  });
+});
