@@ -15,6 +15,7 @@
 import { getTableColumns, getTableName, is, SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from './connect';
+import { executeRows } from './execute-rows';
 
 interface TableShape {
   name: string;
@@ -93,8 +94,8 @@ export async function insertTogether(db: Db, parts: (InsertPart | StatementPart)
   if (inserts.length === 1) {
     // One insert needs no WITH around it (nor its rows made JSON to come back).
     const [{ statement, part, returning }] = inserts as [(typeof inserts)[number]];
-    const result = (await db.execute(statement)) as unknown as { rows: Record<string, unknown>[] };
-    if (returning) for (const row of result.rows) out[part]!.push(decode(returning, row));
+    const result = await executeRows(db, statement);
+    if (returning) for (const row of result) out[part]!.push(decode(returning, row));
     return out;
   }
   inserts.forEach(({ statement, part, returning }, i) => {
@@ -102,9 +103,8 @@ export async function insertTogether(db: Db, parts: (InsertPart | StatementPart)
     if (returning) reads.push({ part, columns: returning, alias: `w${i}` });
   });
   const selected = reads.length === 0 ? '1' : reads.map(({ alias }) => `(SELECT coalesce(json_agg(to_jsonb(${alias})), '[]'::json) FROM ${alias}) AS ${alias}`).join(', ');
-  // PGlite and node-postgres both answer with `rows` (json parsed).
-  const result = (await db.execute(sql`WITH ${sql.join(withs, sql`, `)} SELECT ${sql.raw(selected)}`)) as unknown as { rows: Record<string, unknown>[] };
-  const row = result.rows[0] ?? {};
+  const result = await executeRows(db, sql`WITH ${sql.join(withs, sql`, `)} SELECT ${sql.raw(selected)}`);
+  const row = result[0] ?? {};
   for (const { part, columns, alias } of reads) {
     for (const returned of jsonColumn<Record<string, unknown>[]>(row[alias])) out[part]!.push(decode(columns, returned));
   }

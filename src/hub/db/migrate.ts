@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './connect';
 import { migrations, type Migration } from './migrations';
+import { executeRows } from './execute-rows';
 
 export class DatabaseTooNewError extends Error {
   constructor(found: number, known: number) {
@@ -39,9 +40,8 @@ export async function migrate(db: Db, list: Migration[] = migrations): Promise<n
 }
 
 export async function currentVersion(db: Db): Promise<number> {
-  // PGlite and node-postgres both answer with `rows`.
-  const result = (await db.execute(sql`SELECT max(version) AS v FROM schema_migrations`)) as unknown as { rows: { v: number | null }[] };
-  return Number(result.rows[0]?.v ?? 0);
+  const result = await executeRows<{ v: number | null }>(db, sql`SELECT max(version) AS v FROM schema_migrations`);
+  return Number(result[0]?.v ?? 0);
 }
 
 /** Splits a migration into statements: drizzle's PGlite driver runs one per call. Our migrations keep `;` at line ends only. */

@@ -1,6 +1,7 @@
 import { is, sql } from 'drizzle-orm';
 import { PgliteDatabase } from 'drizzle-orm/pglite';
 import type { Db } from './connect';
+import { executeRows } from './execute-rows';
 
 const REV_LOCK = 4711;
 // Embedded PGlite has one connection that runs one transaction at a time, and only one hub opens its data dir.
@@ -40,9 +41,8 @@ export function writeTransactionLockingLate<T>(db: Db, fn: (tx: Db, drawRevs: Dr
       const query = !locking
         ? sql`SELECT nextval('rev_seq') AS rev FROM generate_series(1, ${count})`
         : sql`WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${REV_LOCK})) SELECT nextval('rev_seq') AS rev FROM locked, generate_series(1, ${count})`;
-      // PGlite and node-postgres both answer with `rows`.
-      const drawn = (await tx.execute(query)) as unknown as { rows: { rev: string }[] };
-      return drawn.rows.map((r) => Number(r.rev));
+      const drawn = await executeRows<{ rev: string }>(tx, query);
+      return drawn.map((r) => Number(r.rev));
     };
     return fn(tx as unknown as Db, draw);
   });

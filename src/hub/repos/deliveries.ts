@@ -11,6 +11,7 @@ import type { Db } from '../db/connect';
 import { toMessage } from '../db/rows';
 import { cases, deliveries, messages } from '../db/schema';
 import { writeTransaction } from '../db/write';
+import { executeRows } from '../db/execute-rows';
 
 /** What a reply answers and whom it goes to, resolved when the agent sent it. */
 export interface DeliveryTarget {
@@ -43,7 +44,7 @@ export function queuedDelivery(consentOverride: string | null, now = new Date())
  * written: a job waits while an earlier one of its case is unfinished.
  */
 export async function claimDueDeliveries(db: Db, hub: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
-  const result = (await db.execute(sql`
+  const result = await executeRows(db, sql`
     UPDATE deliveries SET state = 'sending', attempts = deliveries.attempts + 1, lease_until = now() + ${leaseMs} * interval '1 millisecond',
       leased_by = ${hub}, updated_at = now()
     FROM (
@@ -58,8 +59,8 @@ export async function claimDueDeliveries(db: Db, hub: string, limit: number, lea
     ) due, messages m
     WHERE deliveries.message_id = due.message_id AND m.id = due.message_id
     RETURNING deliveries.message_id, deliveries.channel, deliveries.attempts, deliveries.target, deliveries.idempotency_key, due.was, m.body
-  `)) as unknown as { rows: Record<string, unknown>[] };
-  return result.rows.map((r) => ({
+  `);
+  return result.map((r) => ({
     messageId: String(r.message_id),
     channel: String(r.channel),
     attempts: Number(r.attempts),

@@ -9,6 +9,7 @@ import { alerts, customers, deviceRuleStates, devices, settings, telemetry } fro
 import type { CustomerFacts, DeviceState } from '../rules';
 import { PLAN_ENTITLEMENTS_KEY, planEntitlementsOf } from '../sla/plans';
 import { customerFactsColumn, customerFactsOf } from './rules';
+import { executeRows } from '../db/execute-rows';
 
 export async function findDevice(db: Db, id: string): Promise<(Device & { tokenHash: string }) | null> {
   const [row] = await db.select().from(devices).where(eq(devices.id, id));
@@ -43,13 +44,13 @@ export async function readReadingContext(
   deviceId: string,
   opts: { customer: boolean },
 ): Promise<{ device: Device; state: DeviceState | null; ownerPlan: Plan | null; customer: CustomerFacts | null } | null> {
-  const result = (await db.execute(sql`
+  const result = await executeRows(db, sql`
     SELECT to_jsonb(d) AS device, (SELECT s.state FROM ${deviceRuleStates} s WHERE s.device_id = d.id) AS state,
       (SELECT o.plan FROM ${customers} o WHERE o.id = d.owner_id) AS owner_plan
       ${opts.customer ? sql`, ${customerFactsColumn(sql`d.owner_id`)} AS customer, (SELECT value FROM ${settings} WHERE key = ${PLAN_ENTITLEMENTS_KEY}) AS plans` : sql``}
     FROM ${devices} d WHERE d.id = ${deviceId}
-  `)) as unknown as { rows: Record<string, unknown>[] };
-  const row = result.rows[0];
+  `);
+  const row = result[0];
   if (!row) return null;
   return {
     device: toDevice(rowFromJson(devices, jsonColumn(row.device))),

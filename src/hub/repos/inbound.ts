@@ -6,6 +6,7 @@ import type { Db } from '../db/connect';
 import { jsonColumn, rowFromJson } from '../db/json-rows';
 import { toCase, toCustomer } from '../db/rows';
 import { caseChanges, cases, channelQueues, customerIdentities, customers, mentions, messages, messageThreads } from '../db/schema';
+import { executeRows } from '../db/execute-rows';
 
 
 /** Whether a message or a mention with this provider id was already stored. */
@@ -42,7 +43,7 @@ export async function readBatchLookups(
   const ids = [...new Set(ask.ids.map((p) => p.externalId))];
   const identityChannels = [...new Set(ask.identities.map((p) => p.channel))];
   const values = [...new Set(ask.identities.map((p) => p.value))];
-  const result = (await db.execute(sql`
+  const result = await executeRows<{ taken: unknown; known: unknown; queues: unknown } & Record<string, unknown>>(db, sql`
     SELECT
       (SELECT coalesce(json_agg(json_build_array(t.channel, t.external_id)), '[]'::json) FROM (
         SELECT channel, external_id FROM messages WHERE channel = ANY(${sql.param(channels)}::text[]) AND external_id = ANY(${sql.param(ids)}::text[])
@@ -55,8 +56,8 @@ export async function readBatchLookups(
       (SELECT coalesce(json_agg(json_build_array(q.channel, q.queue_id)), '[]'::json)
         FROM channel_queues q WHERE q.channel = ANY(${sql.param(channels)}::text[])) AS queues
       ${ask.openingContext ? sql`, ${openingContextColumns()}` : sql``}
-  `)) as unknown as { rows: ({ taken: unknown; known: unknown; queues: unknown } & Record<string, unknown>)[] };
-  const row = result.rows[0]!;
+  `);
+  const row = result[0]!;
   const queues = new Map<Channel, string | null>(channels.map((channel) => [channel, null]));
   for (const [channel, queueId] of jsonColumn<[Channel, string][]>(row.queues)) queues.set(channel, queueId);
   return {

@@ -5,6 +5,7 @@ import type { Db } from '../db/connect';
 import { toMention } from '../db/rows';
 import { mentions } from '../db/schema';
 import { type Actor, mentionScope } from './scope';
+import { executeRows } from '../db/execute-rows';
 
 export type MentionRow = typeof mentions.$inferSelect;
 
@@ -34,6 +35,6 @@ export async function findMentionRow(tx: Db, id: string): Promise<MentionRow | n
 
 /** A rev drawn from the sequence, for an update that sets its rev explicitly. */
 export async function drawRev(tx: Db): Promise<number> {
-  const drawn = (await tx.execute(sql`SELECT nextval('rev_seq') AS rev`)) as unknown as { rows: { rev: string }[] };
-  return Number(drawn.rows[0]!.rev);
+  const drawn = await executeRows<{ rev: string }>(tx, sql`SELECT nextval('rev_seq') AS rev`);
+  return Number(drawn[0]!.rev);
 }

@@ -17,6 +17,7 @@ import { toCase } from '../db/rows';
 import { caseChanges, cases, customers, deviceRuleStates, queues, ruleFirings, ruleOpenCases, rulesDocuments } from '../db/schema';
 import type { CustomerFacts, DeviceState } from '../rules';
 import type { RulesFormat } from '../rules/load';
+import { executeRows } from '../db/execute-rows';
 
 export interface StoredRules {
   brand: string;
@@ -145,7 +146,7 @@ export const openedKey = (ruleId: string, subjectKey: string) => `${ruleId}\u000
 
 /** Everything firings of one transaction read, in ONE statement: a statement is a round trip to the database. */
 export async function readFiringContext(tx: Db, ask: { openCases: { ruleId: string; subjectKey: string }[]; opening: boolean }): Promise<FiringContext> {
-  const result = (await tx.execute(sql`
+  const result = await executeRows(tx, sql`
     SELECT
       (SELECT coalesce(json_agg(json_build_array(o.rule_id, o.subject_key, to_jsonb(c))), '[]'::json)
         FROM ${ruleOpenCases} o JOIN ${cases} c ON c.id = o.case_id
@@ -153,8 +154,8 @@ export async function readFiringContext(tx: Db, ask: { openCases: { ruleId: stri
           AND c.status <> ALL(${sql.param([...DONE_STATUSES])}::text[])) AS open_cases,
       (SELECT coalesce(json_agg(json_build_array(q.id, q.name)), '[]'::json) FROM ${queues} q) AS queues
       ${ask.opening ? sql`, ${openingContextColumns()}` : sql``}
-  `)) as unknown as { rows: Record<string, unknown>[] };
-  const row = result.rows[0]!;
+  `);
+  const row = result[0]!;
   const queueRows = jsonColumn<[string, string][]>(row.queues);
   return {
     asked: new Set(ask.openCases.map((o) => openedKey(o.ruleId, o.subjectKey))),

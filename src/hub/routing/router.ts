@@ -21,6 +21,7 @@ import { caseOffers, cases, customers } from '../db/schema';
 import { writeTransaction } from '../db/write';
 import { PLAN_ENTITLEMENTS_KEY, planEntitlementsOf } from '../sla/plans';
 import { type MatchAgent, matchOffers } from './match';
+import { executeRows } from '../db/execute-rows';
 
 /** Waiting cases read per push queue and round: the most urgent by SLA; the score orders them. */
 const WAITING_PER_QUEUE = 200;
@@ -143,7 +144,7 @@ interface AgentRow {
  */
 async function roundState(tx: Db, now: Date): Promise<RoundState> {
   const at = sql`${now.toISOString()}::timestamptz`;
-  const read = (await tx.execute(sql`
+  const rows = await executeRows<{ lapsed: unknown; queues: unknown; plans: string | null; agents: unknown }>(tx, sql`
     WITH lapsed AS (DELETE FROM case_offers WHERE expires_at <= ${at} RETURNING case_id, user_id),
     timed_out AS (INSERT INTO case_offer_refusals (case_id, user_id, reason) SELECT case_id, user_id, 'timeout' FROM lapsed ON CONFLICT DO NOTHING),
     push AS (SELECT id, offer_seconds, required_skills FROM queues WHERE routing = 'push')
@@ -163,10 +164,8 @@ async function roundState(tx: Db, now: Date): Promise<RoundState> {
       FROM users u
       WHERE u.role = 'agent' AND u.presence = 'available'
         AND NOT EXISTS (SELECT 1 FROM case_offers o WHERE o.user_id = u.id AND o.expires_at > ${at})
-        AND EXISTS (SELECT 1 FROM queue_members m JOIN push ON push.id = m.queue_id WHERE m.user_id = u.id)) AS agents`)) as unknown as {
-    rows: { lapsed: unknown; queues: unknown; plans: string | null; agents: unknown }[];
-  };
-  const row = read.rows[0]!;
+        AND EXISTS (SELECT 1 FROM queue_members m JOIN push ON push.id = m.queue_id WHERE m.user_id = u.id)) AS agents`);
+  const row = rows[0]!;
   const waitedSince = (r: AgentRow) => Math.max(r.lastRoutedAt ? Date.parse(r.lastRoutedAt) : 0, Date.parse(r.since));
   const agents = jsonColumn<AgentRow[]>(row.agents)
     .sort((a, b) => waitedSince(a) - waitedSince(b) || a.id.localeCompare(b.id))
@@ -192,13 +191,13 @@ async function roundState(tx: Db, now: Date): Promise<RoundState> {
  * the next round's best — and a round locks a few rows, not backlogs. The offered cases, by id.
  */
 async function offerLocked(tx: Db, offers: { caseId: string; userId: string; expiresAt: Date }[], now: Date): Promise<Map<string, Case>> {
-  const read = (await tx.execute(sql`
+  const read = await executeRows<{ rows: unknown }>(tx, sql`
     WITH chosen AS (SELECT * FROM json_to_recordset(${JSON.stringify(offers)}::json) AS c("caseId" uuid, "userId" uuid, "expiresAt" timestamptz)),
     locked AS (SELECT ${cases}.* FROM ${cases} WHERE ${cases.id} = ANY(${sql.param(offers.map((o) => o.caseId))}::uuid[]) AND ${waitingForAgent(tx, now)} FOR UPDATE SKIP LOCKED),
     offered AS (INSERT INTO case_offers (case_id, user_id, offered_at, expires_at)
       SELECT chosen."caseId", chosen."userId", ${now.toISOString()}::timestamptz, chosen."expiresAt" FROM chosen JOIN locked ON locked.id = chosen."caseId")
-    SELECT coalesce(json_agg(to_jsonb(locked)), '[]'::json) AS rows FROM locked`)) as unknown as { rows: { rows: unknown }[] };
-  const locked = jsonColumn<Record<string, unknown>[]>(read.rows[0]?.rows ?? []).map((json) => toCase(rowFromJson(cases, json)));
+    SELECT coalesce(json_agg(to_jsonb(locked)), '[]'::json) AS rows FROM locked`);
+  const locked = jsonColumn<Record<string, unknown>[]>(read[0]?.rows ?? []).map((json) => toCase(rowFromJson(cases, json)));
   return new Map(locked.map((c) => [c.id, c]));
 }
 
@@ -223,7 +222,7 @@ interface Candidate {
  */
 async function waitingCandidates(tx: Db, queueIds: string[], now: Date): Promise<Candidate[]> {
   if (queueIds.length === 0) return [];
-  const read = (await tx.execute(sql`
+  const read = await executeRows<{ rows: unknown }>(tx, sql`
     SELECT coalesce(json_agg(w), '[]'::json) AS rows FROM unnest(${sql.param(queueIds)}::uuid[]) AS q(id) CROSS JOIN LATERAL (
       SELECT cases.id, cases.queue_id AS "queueId", cases.priority, cases.sentiment, cases.sla_due_at AS "slaDueAt", cases.status, cases.channel,
         cases.created_at AS "createdAt", cu.plan, cu.lifetime_value AS "lifetimeValue", cu.influence
@@ -231,8 +230,8 @@ async function waitingCandidates(tx: Db, queueIds: string[], now: Date): Promise
       WHERE cases.queue_id = q.id AND ${waitingForAgent(tx, now)}
       ORDER BY cases.sla_due_at ASC NULLS LAST, cases.created_at ASC
       LIMIT ${WAITING_PER_QUEUE}
-    ) w`)) as unknown as { rows: { rows: unknown }[] };
-  return jsonColumn<Candidate[]>(read.rows[0]?.rows ?? []);
+    ) w`);
+  return jsonColumn<Candidate[]>(read[0]?.rows ?? []);
 }
 
 /** Any one case: every case weighs the same (src/shared/routing.ts loadOf). */

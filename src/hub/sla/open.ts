@@ -13,6 +13,7 @@ import { caseSlaOf } from '../../shared/sla';
 import { type OpeningContext, readCaseSla } from './policies';
 import { routeByEntitlement } from './entitlement';
 import { readPlanEntitlements } from './plans';
+import { executeRows } from '../db/execute-rows';
 
 export interface OpeningCase {
   caseId: string;
@@ -94,6 +95,6 @@ function quiet<T>(read: Promise<T>): Promise<T> {
 }
 
 async function transactionNow(db: Db): Promise<Date> {
-  const { rows } = (await db.execute(sql`SELECT now() AS now`)) as unknown as { rows: { now: Date | string }[] };
+  const rows = await executeRows<{ now: Date | string }>(db, sql`SELECT now() AS now`);
   return new Date(rows[0]!.now);
 }
