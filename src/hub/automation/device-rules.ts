@@ -92,14 +92,13 @@ export async function runSilenceRules(tx: Db, rules: RuleSet, states: DeviceStat
 async function carryOutAll(writes: HeldRows, device: Device, ownerPlan: Plan | null, firings: Firing[]): Promise<DeviceRun> {
   if (firings.length === 0) return { health: 'ok', settle: () => ({ cases: [], notices: [], health: 'ok' }) };
   // What the firings read, in one statement: their rules' open cases for the device, the queues, and what opening a case reads.
-  const opens = firings.map(openCaseAction).filter((a) => a !== undefined);
   const context = await readFiringContext(writes.tx, {
     openCases: firings.filter((f) => openCaseAction(f)?.join).map((f) => ({ ruleId: f.ruleId, subjectKey: f.subjectKey })),
-    opening: opens.length > 0,
+    opening: firings.some((f) => openCaseAction(f) !== undefined),
   });
   const ftx = firingTx(writes.tx, contextFiringReads(writes.tx, context), writes);
   let health: Device['health'] = 'ok';
-  const done: { firing: Firing; carried: Carried; alert: Alert | null }[] = [];
+  const done: { carried: Carried; alert: Alert | null }[] = [];
   for (const firing of firings) {
     const carried = await carryOut(ftx, firing, { channel: 'device', customerId: device.ownerId, deviceId: device.id, language: 'en', sentiment: null, plan: ownerPlan, author: device.id });
     const severity = openCaseAction(firing)?.severity ?? 'warning';
@@ -111,7 +110,7 @@ async function carryOutAll(writes: HeldRows, device: Device, ownerPlan: Plan | n
         ? { id: uuidv7(), deviceId: device.id, ruleId: firing.ruleId, caseId: carried.caseId, metric: firing.metric, value: last.value, message: openCaseAction(firing)!.subject, at: new Date().toISOString() }
         : null;
     if (alert) holdAlert(writes, alert);
-    done.push({ firing, carried, alert });
+    done.push({ carried, alert });
   }
   return {
     health,
