@@ -15,7 +15,9 @@ const connect = () => connectBareSocket(url, token, 'message:upsert', (message, 
 for (let i = 0; i < count; i++) sockets.push(await connect());
 process.send!({ type: 'ready' });
 process.on('message', (command: string) => {
+  // drain: what arrived since the last drain, the sockets kept; collect: the same, then closed.
+  if (command === 'drain') process.send!({ type: 'arrivals', arrivals: arrivals.splice(0) });
   if (command !== 'collect') return;
   for (const socket of sockets) socket.close();
-  process.send!({ type: 'arrivals', arrivals }, () => process.disconnect());
+  process.send!({ type: 'arrivals', arrivals: arrivals.splice(0) }, () => process.disconnect());
 });

@@ -1,15 +1,17 @@
 /**
  * Live fan-out scaled out, as the architecture runs a large site: two hub
  * processes on one Postgres, Redis (socket.io adapter) and Mosquitto, the
- * 500 consoles split between them, a supervisor pushing 100 notes a second
- * to the first. The same load and figures as bench/live-fanout.ts. Needs the
+ * 500 consoles split between them, a supervisor pushing notes to the first
+ * at each rate in turn. The same load and figures as bench/live-fanout.ts,
+ * set against the bare floor's in the same run. Needs the
  * services of this machine (SWITCHBOARD_TEST_PG_URL, _REDIS_URL, _MQTT_URL
  * as in the tests); on a machine without them it says so and moves on.
  */
 import { randomBytes } from 'node:crypto';
 import { backends } from '../tests/hub/backends';
 import { runHub, waitForOutput, type Run } from '../tests/hub/processes';
-import { SOCKETS, pushNotesToConsoles } from './fanout-harness';
+import { fanoutFloorRate } from './fanout-floor';
+import { pushNotesToConsoles, reportRatio, SOCKETS } from './fanout-harness';
 import { report } from './stats';
 
 const REDIS_URL = process.env.SWITCHBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -18,6 +20,7 @@ const HUBS = 2;
 
 export async function benchLiveFanoutCluster(): Promise<void> {
   const name = `live: ${HUBS} hubs (Postgres, Redis, Mosquitto)`;
+  const floor = await fanoutFloorRate();
   let storage: Awaited<ReturnType<(typeof backends)[number]['storage']>>;
   try {
     storage = await backends.find((b) => b.name === 'postgres')!.storage();
@@ -39,7 +42,8 @@ export async function benchLiveFanoutCluster(): Promise<void> {
     const urls: string[] = [];
     for (const run of runs) urls.push((await waitForOutput(run, /hub listening on (http:\/\/\S+)/, 120_000))[1]!);
 
-    await pushNotesToConsoles(urls, { delivery: `${name}, ${SOCKETS} sockets`, answered: `live: ${HUBS} hubs, pushes answered` });
+    const rate = await pushNotesToConsoles(urls, `${name}, ${SOCKETS} sockets`);
+    reportRatio(name, rate, floor);
   } finally {
     for (const run of runs) {
       run.child.kill('SIGTERM');

@@ -80,6 +80,12 @@ describe.each(backends)('queue statistics on $name', (backend) => {
     await sentinel;
     expect(agentStats).toEqual([]);
   });
+
+  it('gives every one of many supervisors connecting at once the figures (they share the read)', async () => {
+    const connecting = Array.from({ length: 20 }, () => sockets.connect(hub.url, sam).then((socket) => nextEvent<QueueStats[]>(socket, 'queue:stats')));
+    const queues = (await queuesOf(hub, sam)).map((q) => q.id).sort();
+    for (const stats of await Promise.all(connecting)) expect(stats.map((r) => r.queueId).sort()).toEqual(queues);
+  });
 });
 
 const MINUTE = 60_000;

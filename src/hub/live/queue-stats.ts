@@ -1,7 +1,8 @@
 /**
  * `queue:stats` and `agent:stats` for supervisors and admins, always together:
  * sent every few seconds, soon after any change of a case or a presence
- * (coalesced), and at once to a supervisor who connects. Each hub sends to its
+ * (coalesced), and at once to a supervisor who connects (those who connect
+ * together share one read). Each hub sends to its
  * own sockets only: with several hubs the adapter would otherwise deliver every
  * hub's copy to everyone.
  */
@@ -9,6 +10,7 @@ import type { Logger } from 'pino';
 import { mayOversee } from '../../shared/policy';
 import type { AgentStats, QueueStats } from '../../shared/protocol';
 import type { Db } from '../db/connect';
+import { sharedRead } from '../ops/cached-read';
 import { agentStats } from '../repos/agent-stats';
 import { queueStats } from '../repos/queue-stats';
 import { type LiveServer, overseerRooms } from './io';
@@ -56,9 +58,11 @@ export function broadcastQueueStats(io: LiveServer, db: Db, log: Logger, opts: {
   const timer = setInterval(send, intervalMs);
   timer.unref();
 
+  // Supervisors who connect at once (a hub restarted: every console reconnects) share one read, not one each.
+  const forNewcomers = sharedRead(() => boardStats(db));
   io.on('connection', (socket) => {
     if (!mayOversee(socket.data.actor.role)) return;
-    void boardStats(db)
+    void forNewcomers()
       .then(({ queues, agents }) => {
         socket.emit('queue:stats', queues);
         socket.emit('agent:stats', agents);
