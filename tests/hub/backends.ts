@@ -6,9 +6,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, type Db } from '../../src/hub/db/connect';
+import * as schema from '../../src/hub/db/schema';
 import { startHub, type HubOptions, type RunningHub } from '../../src/hub/hub';
 import { pgliteDataDir } from '../support/pglite-template';
 
@@ -144,4 +147,17 @@ export async function hubOn(storage: Pick<HubOptions, 'dataDir' | 'databaseUrl'>
     },
   };
   return testHub;
+}
+
+/**
+ * The same connection as `db`, through a drizzle that counts the statements it sends: what a hot path costs in
+ * round trips to the database (BEGIN and COMMIT are not counted; node-postgres sends them through drizzle too).
+ */
+export function countingStatements(db: Db): { db: Db; statements: string[] } {
+  const statements: string[] = [];
+  const logger = { logQuery: (query: string) => void (/^(begin|commit|rollback)\b/i.test(query) ? undefined : statements.push(query)) };
+  const client = (db as unknown as { $client: unknown }).$client;
+  // A node-postgres pool counts its clients; PGlite (or its worker's proxy) does not.
+  const made = (client as { totalCount?: unknown }).totalCount !== undefined ? drizzlePg(client as never, { schema, logger }) : drizzlePglite(client as never, { schema, logger });
+  return { db: made as unknown as Db, statements };
 }

@@ -9,31 +9,16 @@
  * device health).
  */
 import { count, eq, sql } from 'drizzle-orm';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { uuidv7 } from 'uuidv7';
 import { describe, expect, it } from 'vitest';
 import { createCurrentRules } from '../../src/hub/automation/current-rules';
 import type { DeviceFired } from '../../src/hub/automation/device-rules';
-import type { Db } from '../../src/hub/db/connect';
 import { holdRows } from '../../src/hub/db/held-rows';
-import * as schema from '../../src/hub/db/schema';
 import { alerts, cases, customers, deviceRuleStates, devices, messages, queues, ruleFirings, ruleOpenCases, telemetry } from '../../src/hub/db/schema';
 import { writeTransaction } from '../../src/hub/db/write';
 import { createTelemetryIngest } from '../../src/hub/devices/ingest';
 import { DEFAULT_RULES_PATH } from '../../src/hub/rules';
-import { backends, databaseOf } from './backends';
-
-/** The same connection as `db`, through a drizzle that counts the statements it sends (BEGIN and COMMIT are the driver's). */
-function counted(db: Db): { db: Db; statements: string[] } {
-  const statements: string[] = [];
-  // node-postgres's driver sends BEGIN and COMMIT through drizzle too: they are not what is counted.
-  const logger = { logQuery: (query: string) => void (/^(begin|commit|rollback)\b/i.test(query) ? undefined : statements.push(query)) };
-  const client = (db as unknown as { $client: unknown }).$client;
-  // A node-postgres pool counts its clients; PGlite (or its worker's proxy) does not.
-  const made = (client as { totalCount?: unknown }).totalCount !== undefined ? drizzlePg(client as never, { schema, logger }) : drizzlePglite(client as never, { schema, logger });
-  return { db: made as unknown as Db, statements };
-}
+import { backends, countingStatements, databaseOf } from './backends';
 
 const customer = (name: string): typeof customers.$inferInsert => ({
   id: uuidv7(),
@@ -53,7 +38,7 @@ describe.each(backends)('a device reading’s writes on $name', (backend) => {
   const database = databaseOf(backend);
 
   it('holds rows of several tables and an UPDATE, and writes them in one statement; an upsert held twice writes once', async () => {
-    const { db, statements } = counted(database.db);
+    const { db, statements } = countingStatements(database.db);
     const owner = customer('ola');
     await db.insert(customers).values(owner);
     await db.insert(devices).values({ id: 'held-1', model: 'Volta', serial: 'S1', ownerId: owner.id, health: 'ok', tokenHash: 'x' });
@@ -108,7 +93,7 @@ describe.each(backends)('a device reading’s writes on $name', (backend) => {
     await database.db.insert(queues).values({ id: uuidv7(), name: 'Devices', description: '' });
     await database.db.insert(devices).values({ id: 'car-held', model: 'Volta EV', serial: 'S2', ownerId: owner.id, health: 'ok', tokenHash: 'x' });
     const rules = await createCurrentRules(database.db, { file: DEFAULT_RULES_PATH });
-    const { db, statements } = counted(database.db);
+    const { db, statements } = countingStatements(database.db);
     const fired: DeviceFired[] = [];
     const ingest = createTelemetryIngest(db, rules, (f) => fired.push(f));
     const at = Date.parse('2026-11-30T12:00:00Z');

@@ -17,7 +17,12 @@ export interface AuditDraft {
 
 export async function recordAudit(tx: Db, drafts: AuditDraft[]): Promise<void> {
   if (drafts.length === 0) return;
-  await tx.insert(auditLog).values(drafts.map((d) => ({ id: uuidv7(), actorId: d.actorId, action: d.action, entity: d.entity, entityId: d.entityId, before: d.before ?? null, after: d.after ?? null, reason: d.reason ?? null })));
+  await tx.insert(auditLog).values(auditRows(drafts));
+}
+
+/** The audit log's rows for these drafts (for a write that inserts them with others, json-rows.ts). */
+export function auditRows(drafts: AuditDraft[]): (typeof auditLog.$inferInsert)[] {
+  return drafts.map((d) => ({ id: uuidv7(), actorId: d.actorId, action: d.action, entity: d.entity, entityId: d.entityId, before: d.before ?? null, after: d.after ?? null, reason: d.reason ?? null }));
 }
 
 export async function listAudit(db: Db, query: AuditQuery): Promise<AuditEntry[]> {

@@ -5,7 +5,7 @@
  * value and comes back as a conflict with both values. Notes and messages
  * always append; assignment is the hub's word, within the actor's rights.
  */
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
 import { isDone, newCaseAssignee, refuseAssignment, refuseNewCase } from '../../shared/policy';
 import { refusalOf, rejectionOf } from '../../shared/rejections';
@@ -23,7 +23,10 @@ import { prepareReply, refuseRetry } from './replies';
 import { type DeliveryTarget, queuedDelivery, requeueDelivery, setMessageDelivery } from './deliveries';
 import { lockMentionInScope, setMentionStatus } from './mentions';
 import { convertMention } from '../channels/mentions';
-import { type AuditDraft, recordAudit } from './audit';
+import { type AuditDraft, auditRows } from './audit';
+import { executeRows } from '../db/execute-rows';
+import { insertTogether, jsonColumn, rowFromJson } from '../db/json-rows';
+import { auditLog } from '../db/schema';
 
 export { Rejection } from './rejection';
 
@@ -73,9 +76,8 @@ function isUniqueViolation(error: unknown): boolean {
 async function applyBatch(db: Db, actor: Actor, batch: Mutation[]): Promise<PushOutcome[]> {
   return writeTransactionLockingLate(db, async (tx, drawRevs) => {
     // One look-up for the whole batch; ids repeated inside the batch are caught as they are recorded.
-    const known = await tx.select().from(mutations).where(inArray(mutations.id, [...new Set(batch.map((m) => m.id))]));
+    const { known, work } = await loadBatch(tx, actor, batch, drawRevs);
     const seen = new Map(known.map((m) => [m.id, m]));
-    const work = await loadBatch(tx, actor, batch.filter((m) => !seen.has(m.id)), drawRevs);
     const outcomes: PushOutcome[] = [];
     const remembered: (typeof mutations.$inferInsert)[] = [];
     for (const mutation of batch) {
@@ -87,9 +89,8 @@ async function applyBatch(db: Db, actor: Actor, batch: Mutation[]): Promise<Push
       }
       outcomes.push(outcome);
     }
-    // Remembered in the same transaction as their effects: a replay after a crash finds all or none.
-    if (remembered.length > 0) await tx.insert(mutations).values(remembered);
-    await flush(work);
+    // Remembered in the same statement as their effects: a replay after a crash finds all or none.
+    await flush(work, remembered);
     return outcomes;
   });
 }
@@ -130,66 +131,64 @@ async function nextRev(work: Batch): Promise<number> {
   return work.revs.shift()!;
 }
 
-/** Writes back everything the batch changed, in as few statements as there are tables. */
-async function flush(work: Batch): Promise<void> {
-  const { tx } = work;
+/** The columns a case's write-back sets (its id, number and creation stay). */
+const CASE_WRITE_BACK = ['subject', 'status', 'priority', 'tags', 'resolution', 'parts', 'queue_id', 'assignee_id', 'sla_due_at', 'resolution_due_at', 'version', 'rev', 'updated_at'];
+const CASE_UPSERT = `ON CONFLICT (id) DO UPDATE SET ${CASE_WRITE_BACK.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+/** Writes back everything the batch changed and the mutations it remembers, in ONE statement (json-rows.ts). */
+async function flush(work: Batch, remembered: (typeof mutations.$inferInsert)[]): Promise<void> {
   const dirty = [...work.dirty].map((id) => work.cases.get(id)!);
-  if (dirty.length > 0) {
-    const excluded = (column: string) => sql.raw(`excluded.${column}`);
-    await tx
-      .insert(cases)
-      .values(dirty)
-      .onConflictDoUpdate({
-        target: cases.id,
-        set: {
-          subject: excluded('subject'),
-          status: excluded('status'),
-          priority: excluded('priority'),
-          tags: excluded('tags'),
-          resolution: excluded('resolution'),
-          parts: excluded('parts'),
-          queueId: excluded('queue_id'),
-          assigneeId: excluded('assignee_id'),
-          slaDueAt: excluded('sla_due_at'),
-          resolutionDueAt: excluded('resolution_due_at'),
-          version: excluded('version'),
-          rev: excluded('rev'),
-          updatedAt: excluded('updated_at'),
-        },
-      });
-  }
-  if (work.changes.length > 0) await tx.insert(caseChanges).values(work.changes);
-  if (work.moves.length > 0) await tx.insert(caseMoves).values(work.moves);
-  if (work.messages.length > 0) await tx.insert(messages).values(work.messages);
-  if (work.deliveries.length > 0) await tx.insert(deliveries).values(work.deliveries);
-  await recordAudit(tx, work.audit);
+  await insertTogether(work.tx, [
+    { table: mutations, rows: remembered },
+    { table: cases, rows: dirty, onConflict: CASE_UPSERT },
+    { table: caseChanges, rows: work.changes },
+    { table: caseMoves, rows: work.moves },
+    { table: messages, rows: work.messages },
+    { table: deliveries, rows: work.deliveries },
+    { table: auditLog, rows: auditRows(work.audit) },
+  ]);
 }
 
-async function loadBatch(tx: Db, actor: Actor, batch: Mutation[], drawRevs: DrawRevs): Promise<Batch> {
+/**
+ * What the batch works on, in ONE statement: the mutations already applied (the ledger), the cases it touches
+ * read and locked (share for notes and replies, so pushes to one busy case run side by side; update when a
+ * field or the assignment changes), and the ids its notes and replies would take that a stored message has.
+ */
+async function loadBatch(tx: Db, actor: Actor, batch: Mutation[], drawRevs: DrawRevs): Promise<{ known: (typeof mutations.$inferSelect)[]; work: Batch }> {
   // Mutations whose entity is a case (a retry names a message, a mention mutation a mention: they load their own).
   const onCases = batch.filter((m) => ['case.update', 'case.assign', 'case.note', 'message.send'].includes(m.kind));
   const ids = [...new Set(onCases.map((m) => m.entityId))].filter(isUuid);
-  // Notes and replies only read their case: a share lock lets pushes to one busy case run side by side.
   const changesCases = batch.some((m) => m.kind === 'case.update' || m.kind === 'case.assign');
-  const rows =
-    ids.length > 0 ? await tx.select().from(cases).where(and(inArray(cases.id, ids), caseScope(actor))).orderBy(cases.id).for(changesCases ? 'update' : 'share') : [];
   // A message takes its mutation's id: one already stored under that id (an inbound message, say) would clash on insert.
   const messageIds = batch.filter((m) => m.kind === 'case.note' || m.kind === 'message.send').map((m) => m.id);
-  const taken = messageIds.length > 0 ? await tx.select({ id: messages.id }).from(messages).where(inArray(messages.id, messageIds)) : [];
-  return {
+  const scope = caseScope(actor);
+  const [row] = await executeRows<{ known: unknown; locked: unknown; taken: unknown }>(
     tx,
-    actor,
-    cases: new Map(rows.map((r) => [r.id, r])),
-    takenMessageIds: new Set(taken.map((r) => r.id)),
-    dirty: new Set(),
-    changes: [],
-    moves: [],
-    messages: [],
-    deliveries: [],
-    audit: [],
-    revs: [],
-    size: batch.length,
-    drawRevs,
+    sql`WITH locked AS (SELECT * FROM ${cases} WHERE ${cases.id} = ANY(${sql.param(ids)}::uuid[])${scope ? sql` AND ${scope}` : sql``} ORDER BY ${cases.id} ${sql.raw(changesCases ? 'FOR UPDATE' : 'FOR SHARE')})
+      SELECT (SELECT coalesce(json_agg(to_jsonb(m)), '[]'::json) FROM ${mutations} m WHERE m.id = ANY(${sql.param([...new Set(batch.map((m) => m.id))])}::uuid[])) AS known,
+        (SELECT coalesce(json_agg(to_jsonb(locked)), '[]'::json) FROM locked) AS locked,
+        (SELECT coalesce(json_agg(t.id), '[]'::json) FROM ${messages} t WHERE t.id = ANY(${sql.param(messageIds)}::uuid[])) AS taken`,
+  );
+  const known = jsonColumn<Record<string, unknown>[]>(row!.known).map((json) => rowFromJson(mutations, json));
+  const seen = new Set(known.map((m) => m.id));
+  const rows = jsonColumn<Record<string, unknown>[]>(row!.locked).map((json) => rowFromJson(cases, json));
+  return {
+    known,
+    work: {
+      tx,
+      actor,
+      cases: new Map(rows.map((r) => [r.id, r])),
+      takenMessageIds: new Set(jsonColumn<string[]>(row!.taken)),
+      dirty: new Set(),
+      changes: [],
+      moves: [],
+      messages: [],
+      deliveries: [],
+      audit: [],
+      revs: [],
+      size: batch.filter((m) => !seen.has(m.id)).length,
+      drawRevs,
+    },
   };
 }
 

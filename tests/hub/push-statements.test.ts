@@ -1,0 +1,42 @@
+/**
+ * How few statements a push costs, on both backends, counted through
+ * drizzle's logger on the same connection: a supervisor's note is one look-up
+ * (the ledger, the case read and locked, the message ids taken), the revs
+ * drawn, and one write (the ledger and the note) — and what it wrote is what
+ * the push answered; pushed again, it is a duplicate and writes nothing.
+ */
+import { eq } from 'drizzle-orm';
+import pino from 'pino';
+import { uuidv7 } from 'uuidv7';
+import { describe, expect, it } from 'vitest';
+import { cases, messages, mutations, users } from '../../src/hub/db/schema';
+import { loadDemo } from '../../src/hub/demo/load';
+import { applyMutations } from '../../src/hub/repos/push';
+import type { Actor } from '../../src/hub/repos/scope';
+import { backends, countingStatements, databaseOf } from './backends';
+
+describe.each(backends)('a push’s statements on $name', (backend) => {
+  const database = databaseOf(backend);
+
+  it('applies a note in a look-up, a draw of revs and one write; the same mutation again writes nothing', async () => {
+    await loadDemo(database.db, pino({ level: 'silent' }));
+    const [sam] = await database.db.select().from(users).where(eq(users.username, 'sam'));
+    const actor: Actor = { id: sam!.id, name: sam!.name, role: 'supervisor', queueIds: [], sessionEpoch: sam!.sessionEpoch };
+    const [target] = await database.db.select().from(cases).limit(1);
+    const { db, statements } = countingStatements(database.db);
+    const note = { id: uuidv7(), kind: 'case.note' as const, entityId: target!.id, baseVersion: target!.version, createdAt: new Date().toISOString(), payload: { body: 'counted' } };
+
+    const [outcome] = await applyMutations(db, actor, [note]);
+    expect(outcome).toMatchObject({ result: { status: 'applied' } });
+    expect(statements, statements.join('\n')).toHaveLength(3);
+    const [stored] = await database.db.select().from(messages).where(eq(messages.id, note.id));
+    expect(stored).toMatchObject({ caseId: target!.id, direction: 'note', body: 'counted', author: sam!.name });
+    expect(await database.db.select({ kind: mutations.kind, entityId: mutations.entityId }).from(mutations).where(eq(mutations.id, note.id))).toEqual([{ kind: 'case.note', entityId: target!.id }]);
+
+    statements.length = 0;
+    const [again] = await applyMutations(db, actor, [note]);
+    expect(again).toMatchObject({ result: { status: 'duplicate' } });
+    expect(statements, statements.join('\n')).toHaveLength(1);
+    expect(await database.db.select({ id: messages.id }).from(messages).where(eq(messages.id, note.id))).toHaveLength(1);
+  });
+});
