@@ -7,8 +7,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Case } from '../src/shared/domain';
-import { uuidv7 } from 'uuidv7';
-import { loginAs, poster } from './http';
+import { loginAs, noteMutation, poster } from './http';
 import { ms, report, summarize } from './stats';
 
 export const SOCKETS = 500;
@@ -133,8 +132,7 @@ export async function pushNotesToConsoles(urls: string[], name: string, whilePus
     // A hub runs for days: its first pushes compile its code and the database's WebAssembly. Warmed up first.
     const post = poster(urls[0]!);
     for (let n = 0; n < WARMUP_PUSHES; n++) {
-      const mutation = { id: uuidv7(), kind: 'case.note', entityId: cases[0]!.id, baseVersion: 0, createdAt: new Date().toISOString(), payload: { body: `warm-up ${n}` } };
-      const r = await post('/api/sync/push', { mutations: [mutation] }, token);
+      const r = await post('/api/sync/push', { mutations: [noteMutation(cases[0]!.id, `warm-up ${n}`)] }, token);
       if (!r.ok) throw new Error(`warm-up push: ${r.status} ${await r.text()}`);
       await r.text();
     }

@@ -6,8 +6,7 @@
  * runs unoptimised code on every side).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { uuidv7 } from 'uuidv7';
-import { poster } from './http';
+import { noteMutation, poster } from './http';
 
 const { url, token, caseId, rate, count, warmup } = workerData as { url: string; token: string; caseId: string; rate: number; count: number; warmup: number };
 const post = poster(url);
@@ -21,11 +20,10 @@ parentPort!.once('message', async () => {
   for (let n = 0; n < warmup + count; n++) {
     const due = start + (n * 1000) / rate;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    const id = uuidv7();
+    const mutation = noteMutation(caseId, `fan-out ${n}`);
     const at = Date.now();
     const measured = n >= warmup;
-    if (measured) sentAt.push([id, at]);
-    const mutation = { id, kind: 'case.note', entityId: caseId, baseVersion: 0, createdAt: new Date().toISOString(), payload: { body: `fan-out ${n}` } };
+    if (measured) sentAt.push([mutation.id, at]);
     responses.push(
       post('/api/sync/push', { mutations: [mutation] }, token).then(async (r) => {
         if (!r.ok) throw new Error(`push ${n}: ${r.status} ${await r.text()}`);

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { uuidv7 } from 'uuidv7';
 /** JSON over HTTP to a hub, for the benchmarks. */
 export function poster(hubUrl: string) {
   return (path: string, body: unknown, token?: string) =>
@@ -7,6 +8,11 @@ export function poster(hubUrl: string) {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
+}
+
+/** A supervisor's internal note on a case, as a console pushes it (one mutation). */
+export function noteMutation(caseId: string, body: string) {
+  return { id: uuidv7(), kind: 'case.note', entityId: caseId, baseVersion: 0, createdAt: new Date().toISOString(), payload: { body } };
 }
 
 export async function loginAs(hubUrl: string, username: string): Promise<string> {

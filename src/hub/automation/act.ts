@@ -186,14 +186,15 @@ export function holdNote(ftx: FiringTx, caseId: string, channel: Channel, author
 
 /** "Join instead of opening another": the rule's open case for this subject is now this one. */
 export function holdOpenCaseOfRule(ftx: FiringTx, ruleId: string, subjectKey: string, caseId: string): void {
-  ftx.opened.set(openedKey(ruleId, subjectKey), caseId);
-  ftx.writes.insert(ruleOpenCases, { ruleId, subjectKey, caseId }, { onConflict: 'ON CONFLICT (rule_id, subject_key) DO UPDATE SET case_id = excluded.case_id', key: openedKey(ruleId, subjectKey) });
+  const key = openedKey(ruleId, subjectKey);
+  ftx.opened.set(key, caseId);
+  ftx.writes.insert(ruleOpenCases, { ruleId, subjectKey, caseId }, { onConflict: 'ON CONFLICT (rule_id, subject_key) DO UPDATE SET case_id = excluded.case_id', key });
 }
 
 /** The case as it stands now in this transaction: what is held is written first. */
 export async function currentCase(ftx: FiringTx, caseId: string, known: Case | null): Promise<Case> {
   await ftx.writes.flush();
-  const row = ftx.changed.get(caseId) ?? rowOf(ftx, caseId) ?? known;
+  const row = caseNow(ftx, caseId, known);
   if (!row) throw new Error(`case ${caseId} is neither stored nor held`);
   return row;
 }
@@ -206,9 +207,12 @@ export async function changeCase(ftx: FiringTx, caseId: string, known: Case | nu
   return { before, after };
 }
 
-const rowOf = (ftx: FiringTx, caseId: string): Case | null => {
+/** The case as this transaction last left it: changed by a rule, else as a flush stored it, else as read before. */
+const caseNow = (ftx: FiringTx, caseId: string, known: Case | null): Case | null => {
+  const changed = ftx.changed.get(caseId);
+  if (changed) return changed;
   const stored = ftx.writes.stored(cases, caseId);
-  return stored ? toCase(stored) : null;
+  return stored ? toCase(stored) : known;
 };
 
 /** The firing's other actions on the case it started with (priority, tags, notify), then the firing recorded. */
@@ -260,7 +264,7 @@ export async function finishFiring(ftx: FiringTx, firing: Firing, start: Started
 
 /** What a carried-out firing did, once its transaction's held rows are written (`ftx.writes.flush()`). */
 export function settle(ftx: FiringTx, carried: Carried): Acted {
-  const row = carried.caseId ? (ftx.changed.get(carried.caseId) ?? rowOf(ftx, carried.caseId) ?? carried.known) : null;
+  const row = carried.caseId ? caseNow(ftx, carried.caseId, carried.known) : null;
   if (carried.caseId && !row) throw new Error(`case ${carried.caseId} was not written`);
   const note = carried.noteId ? ftx.writes.stored(messages, carried.noteId) : undefined;
   if (carried.noteId && !note) throw new Error(`note ${carried.noteId} was not written`);

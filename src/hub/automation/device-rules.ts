@@ -51,12 +51,15 @@ export interface DeviceRun {
   settle(): DeviceFired;
 }
 
+/** No rule fired: nothing to carry out, the device well as far as these rules go. */
+const NOTHING_FIRED: DeviceRun = { health: 'ok', settle: () => ({ cases: [], notices: [], health: 'ok' }) };
+
 /** The readings through the rules; the state and everything the firings write are held in `writes`. */
 export async function runDeviceRules(writes: HeldRows, rules: RuleSet, context: ReadingContext, readings: TelemetryReading[]): Promise<DeviceRun> {
   const { device } = context;
   const relevant = readings.flatMap((r) => rules.byMetric.get(r.metric) ?? []);
   // Silence rules need every device's latest reading, whatever its metric.
-  if (relevant.length === 0 && rules.silence.length === 0) return { health: 'ok', settle: () => ({ cases: [], notices: [], health: 'ok' }) };
+  if (relevant.length === 0 && rules.silence.length === 0) return NOTHING_FIRED;
   let state: DeviceState = context.state ?? emptyDeviceState(device.id, device.lastTelemetryAt);
   const firings: Firing[] = [];
   for (const reading of readings) {
@@ -90,7 +93,7 @@ export async function runSilenceRules(tx: Db, rules: RuleSet, states: DeviceStat
 }
 
 async function carryOutAll(writes: HeldRows, device: Device, ownerPlan: Plan | null, firings: Firing[]): Promise<DeviceRun> {
-  if (firings.length === 0) return { health: 'ok', settle: () => ({ cases: [], notices: [], health: 'ok' }) };
+  if (firings.length === 0) return NOTHING_FIRED;
   // What the firings read, in one statement: their rules' open cases for the device, the queues, and what opening a case reads.
   const context = await readFiringContext(writes.tx, {
     openCases: firings.filter((f) => openCaseAction(f)?.join).map((f) => ({ ruleId: f.ruleId, subjectKey: f.subjectKey })),
