@@ -16,6 +16,7 @@ import type { DeviceFired } from './automation/device-rules';
 import { judgeSilence } from './automation/silence';
 import { createTelemetryIngest } from './devices/ingest';
 import { type RoutingLoop, startRouting } from './routing/loop';
+import { startMaintenance } from './db/maintenance';
 import { DEFAULT_RULES_PATH } from './rules';
 import { startEmbeddedBroker } from './devices/broker';
 import type { MqttCredentials } from './devices/credentials';
@@ -86,6 +87,9 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     }
     const database = await openDatabase(opts, (message) => log.warn(message));
     closers.push(() => database.close());
+    // Embedded PGlite has no autovacuum: the hub analyses and vacuums its tables by autovacuum's rules.
+    const maintenance = startMaintenance(database, log.child({ component: 'maintenance' }));
+    closers.push(() => maintenance.stop());
     const { db } = database;
     const tokens = await createTokenService(db, {
       wrapKey: wrapKeySource(opts, (message) => log.warn(message)),

@@ -138,11 +138,14 @@ const SENTIMENT_WORDS: Record<SentimentBand, string> = {
 };
 const sentimentLabel = (s: number | null): string => SENTIMENT_WORDS[sentimentBand(s)];
 
+/** The SLA factor read as 0…1: full once due, nothing beyond the horizon, linear between. */
+const slaValue = (left: number | null, config: PriorityConfig) => (left === null ? 0 : left <= 0 ? 1 : clamp01(1 - left / (config.slaHorizonMinutes * MINUTE)));
+
 /** Each factor read as 0…1. */
 function factorValues(input: PriorityInput, config: PriorityConfig): Record<PriorityFactor, number> {
   const { slaRemainingMs: left } = input;
   return {
-    sla: left === null ? 0 : left <= 0 ? 1 : clamp01(1 - left / (config.slaHorizonMinutes * MINUTE)),
+    sla: slaValue(left, config),
     entitlement: input.entitlement === null ? 0 : clamp01(config.entitlementFactors[input.entitlement]),
     lifetimeValue: input.lifetimeValue === null ? 0 : clamp01(input.lifetimeValue / config.lifetimeValueCap),
     influence: input.influence === null ? 0 : clamp01(input.influence / 100),
@@ -163,15 +166,40 @@ function factorLabels(input: PriorityInput): Record<PriorityFactor, string> {
   };
 }
 
+const totalWeightOf = (config: PriorityConfig) => PRIORITY_FACTORS.reduce((sum, f) => sum + config.weights[f], 0);
+/** A factor's share of the score, out of 100. */
+const factorPoints = (weight: number, value: number, totalWeight: number) => (totalWeight > 0 ? (100 * weight * value) / totalWeight : 0);
+
 const pointsOf = (values: Record<PriorityFactor, number>, config: PriorityConfig): Record<PriorityFactor, number> => {
-  const totalWeight = PRIORITY_FACTORS.reduce((sum, f) => sum + config.weights[f], 0);
-  return Object.fromEntries(PRIORITY_FACTORS.map((f) => [f, totalWeight > 0 ? (100 * config.weights[f] * values[f]) / totalWeight : 0])) as Record<PriorityFactor, number>;
+  const totalWeight = totalWeightOf(config);
+  return Object.fromEntries(PRIORITY_FACTORS.map((f) => [f, factorPoints(config.weights[f], values[f], totalWeight)])) as Record<PriorityFactor, number>;
 };
+
+/** The factors whose points do not move with the clock: all but the SLA's. */
+const STANDING_FACTORS = PRIORITY_FACTORS.filter((f) => f !== 'sla');
+
+/** The score from its points: the SLA's plus the standing ones, summed in one order wherever a score is made. */
+const scoreOfPoints = (sla: number, points: Record<PriorityFactor, number>) => sla + STANDING_FACTORS.reduce((sum, f) => sum + points[f], 0);
 
 /** Just the score, for sorting many cases (the same number `priorityScore` gives). */
 export function priorityScoreValue(input: PriorityInput, config: PriorityConfig = DEFAULT_PRIORITY_CONFIG): number {
   const points = pointsOf(factorValues(input, config), config);
-  return PRIORITY_FACTORS.reduce((sum, f) => sum + points[f], 0);
+  return scoreOfPoints(points.sla, points);
+}
+
+/**
+ * The score in two parts, for scoring many cases again as time passes (push routing's waiting board): the
+ * points that stand until the case or its customer changes, read once, and the SLA's, which grow with the
+ * clock. `standing + slaPointsBy()(left)` is the number `priorityScoreValue` gives for that time left.
+ */
+export function standingPoints(input: Omit<PriorityInput, 'slaRemainingMs'>, config: PriorityConfig = DEFAULT_PRIORITY_CONFIG): number {
+  return scoreOfPoints(0, pointsOf(factorValues({ ...input, slaRemainingMs: null }, config), config));
+}
+
+/** The SLA's points for a time left (null: no clock runs), by one configuration: for scoring thousands at once. */
+export function slaPointsBy(config: PriorityConfig = DEFAULT_PRIORITY_CONFIG): (slaRemainingMs: number | null) => number {
+  const totalWeight = totalWeightOf(config);
+  return (slaRemainingMs) => factorPoints(config.weights.sla, slaValue(slaRemainingMs, config), totalWeight);
 }
 
 /** The score of one case, with its reasons and the line an agent reads. */
@@ -180,7 +208,7 @@ export function priorityScore(input: PriorityInput, config: PriorityConfig = DEF
   const points = pointsOf(values, config);
   const labels = factorLabels(input);
   const reasons = PRIORITY_FACTORS.map((factor): PriorityReason => ({ factor, value: values[factor], points: points[factor], label: labels[factor], mentioned: points[factor] > 0 && values[factor] > config.mentionAbove }));
-  const score = PRIORITY_FACTORS.reduce((sum, f) => sum + points[f], 0);
+  const score = scoreOfPoints(points.sla, points);
   // Most points first; ties keep the factor order, so equal inputs explain alike.
   const ordered = reasons.map((r, i) => ({ r, i })).sort((a, b) => b.r.points - a.r.points || a.i - b.i).map(({ r }) => r);
   const named = ordered.filter((r) => r.mentioned).slice(0, config.maxReasons);

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/connect';
 import type { Publisher } from '../live/publish';
 import { type RoundResult, routeRound } from './router';
+import { WaitingBoard } from './waiting-board';
 
 export const ROUTING_INTERVAL_MS = 1_000;
 
@@ -29,9 +30,11 @@ export function startRouting(db: Db, publish: Publisher, log: Logger, opts: { in
   let stopped = false;
   /** As the last round read them; unknown before the first. */
   let pushQueueIds: Set<string> | null = null;
+  /** The push queues' waiting cases, kept between this hub's rounds. */
+  const board = new WaitingBoard();
 
   const round = async (now?: Date): Promise<RoundResult> => {
-    const result = await routeRound(db, now);
+    const result = await routeRound(db, now, board);
     pushQueueIds = new Set(result.pushQueueIds);
     // After commit: an agent never hears of an offer that is not stored.
     for (const { userId, gone } of result.gone) publish.offerGone(userId, gone);

@@ -8,9 +8,9 @@
  * agents at once, also with several hubs.
  */
 import { and, eq, gt, inArray, isNull, notExists, sql } from 'drizzle-orm';
-import type { Case, CaseStatus, Channel, Priority } from '../../shared/domain';
+import type { Case } from '../../shared/domain';
 import type { Plan, PlanEntitlements } from '../../shared/entitlements';
-import { casePriorityInput, type PriorityInput, priorityScore, priorityScoreValue } from '../../shared/priority';
+import { casePriorityInput, type PriorityInput, priorityScore } from '../../shared/priority';
 import { hasRoomFor, hasSkills, type Load, liveCallLoad, LOADING_STATUSES, type Offer, type OfferGone } from '../../shared/routing';
 import type { LiveCall } from '../../shared/calls';
 import { liveAt } from '../repos/live-calls';
@@ -22,9 +22,7 @@ import { writeTransaction } from '../db/write';
 import { PLAN_ENTITLEMENTS_KEY, planEntitlementsOf } from '../sla/plans';
 import { type MatchAgent, matchOffers } from './match';
 import { executeRows } from '../db/execute-rows';
-
-/** Waiting cases read per push queue and round: the most urgent by SLA; the score orders them. */
-const WAITING_PER_QUEUE = 200;
+import { BOARD_ROW_SQL, type BoardCustomerRow, type BoardQueue, type BoardRow, WaitingBoard } from './waiting-board';
 
 export interface RoundResult {
   offers: { userId: string; offer: Offer }[];
@@ -66,46 +64,47 @@ export function scoreOf(...args: Parameters<typeof scoreInputOf>) {
 
 /**
  * One round: lapsed offers withdrawn (and remembered as refused), then new offers made. Events are the caller's,
- * after commit. Three statements: what the round starts from (`roundState`), the waiting cases of the queues its
- * agents serve (`waitingCandidates`), and the offers locked and written (`offerLocked`).
+ * after commit. Two statements: what the round starts from with what changed for the waiting board since the
+ * last round (`roundState`), and the offers locked and written (`offerLocked`) — plus, when the board is new or
+ * the push queues changed, the board's load. A hub keeps one board (loop.ts); without one, the round loads its own.
  */
-export function routeRound(db: Db, now = new Date()): Promise<RoundResult> {
-  return writeTransaction(db, async (tx) => {
-    const result: RoundResult = { offers: [], gone: [], pushQueueIds: [] };
-    const state = await roundState(tx, now);
-    for (const o of state.lapsed) result.gone.push({ userId: o.userId, gone: { caseId: o.caseId, reason: 'timeout' } });
-    result.pushQueueIds = state.queues.map((q) => q.id);
-    const agents = state.agents;
-    if (agents.length === 0) return result;
+export async function routeRound(db: Db, now = new Date(), board = new WaitingBoard()): Promise<RoundResult> {
+  try {
+    return await writeTransaction(db, (tx) => round(tx, now, board));
+  } catch (error) {
+    // What the board took in may be half applied: the next round loads it whole.
+    board.reset();
+    throw error;
+  }
+}
 
-    // Waiting: unassigned, still to start, not on offer; the most urgent first by the score. Only in queues an
-    // agent free now could take work from (one agent freed: their queues, not every queue's backlog).
-    const served = state.queues.filter((q) => agents.some((a) => a.queueIds.has(q.id) && hasSkills(a.skills, q.requiredSkills)));
-    const candidates = await waitingCandidates(tx, served.map((q) => q.id), now);
-    const byId = new Map(served.map((q) => [q.id, q]));
-    const waiting: { id: string; queueId: string; load: Load; createdAt: number; score: number; input: PriorityInput; offerSeconds: number; required: string[] }[] = [];
-    for (const r of candidates) {
-      const queue = byId.get(r.queueId)!;
-      const c = { priority: r.priority, sentiment: r.sentiment, slaDueAt: r.slaDueAt === null ? null : new Date(r.slaDueAt).toISOString(), status: r.status };
-      const customer = r.plan === null ? null : { plan: r.plan, lifetimeValue: r.lifetimeValue ?? 0, influence: r.influence ?? 0 };
-      // The score alone orders hundreds of candidates; only an offered case is explained.
-      const input = scoreInputOf(c, customer, now.getTime(), state.plans);
-      const load = { channel: r.channel, status: r.status };
-      waiting.push({ id: r.id, queueId: r.queueId, load, createdAt: new Date(r.createdAt).getTime(), score: priorityScoreValue(input), input, offerSeconds: queue.offerSeconds, required: queue.requiredSkills });
-    }
-    waiting.sort((a, b) => b.score - a.score || a.createdAt - b.createdAt);
+async function round(tx: Db, now: Date, board: WaitingBoard): Promise<RoundResult> {
+  const result: RoundResult = { offers: [], gone: [], pushQueueIds: [] };
+  const state = await roundState(tx, now, board);
+  for (const o of state.lapsed) result.gone.push({ userId: o.userId, gone: { caseId: o.caseId, reason: 'timeout' } });
+  result.pushQueueIds = state.queues.map((q) => q.id);
+  if (!board.holds(result.pushQueueIds)) await loadBoard(tx, board, result.pushQueueIds, state.plansText);
+  const agents = state.agents;
+  if (agents.length === 0) return result;
 
-    const chosen = matchOffers(waiting, agents).map(({ item, agentId }) => ({ item, agentId, expiresAt: new Date(now.getTime() + item.offerSeconds * 1000) }));
-    if (chosen.length === 0) return result;
-    const rows = await offerLocked(tx, chosen.map(({ item, agentId, expiresAt }) => ({ caseId: item.id, userId: agentId, expiresAt })), now);
-    for (const { item, agentId, expiresAt } of chosen) {
-      const row = rows.get(item.id);
-      if (!row) continue;
-      const why = priorityScore(item.input);
-      result.offers.push({ userId: agentId, offer: { case: row, expiresAt: expiresAt.toISOString(), why: why.explanation, whyParts: why.parts } });
-    }
-    return result;
-  });
+  // Waiting: unassigned, still to start, not on offer; the most urgent first by the score. Only in queues an
+  // agent free now could take work from (one agent freed: their queues, not every queue's backlog).
+  const served = state.queues.filter((q) => agents.some((a) => a.queueIds.has(q.id) && hasSkills(a.skills, q.requiredSkills)));
+  const waiting = board.scored(served, state.onOffer, now.getTime());
+  waiting.sort((a, b) => b.score - a.score || a.createdAt - b.createdAt);
+
+  const chosen = matchOffers(waiting, agents).map(({ item, agentId }) => ({ item, agentId, expiresAt: new Date(now.getTime() + item.offerSeconds * 1000) }));
+  if (chosen.length === 0) return result;
+  const rows = await offerLocked(tx, chosen.map(({ item, agentId, expiresAt }) => ({ caseId: item.id, userId: agentId, expiresAt })), now);
+  for (const { item, agentId, expiresAt } of chosen) {
+    const row = rows.get(item.id);
+    const input = board.inputOf(item.id, now.getTime());
+    if (!row || !input) continue;
+    // The score alone ordered them; only an offered case is explained.
+    const why = priorityScore(input);
+    result.offers.push({ userId: agentId, offer: { case: row, expiresAt: expiresAt.toISOString(), why: why.explanation, whyParts: why.parts } });
+  }
+  return result;
 }
 
 /** What a round starts from, read in one statement. */
@@ -113,11 +112,13 @@ interface RoundState {
   /** The offers that lapsed, withdrawn by this read. */
   lapsed: { caseId: string; userId: string }[];
   /** The queues that push. */
-  queues: { id: string; offerSeconds: number; requiredSkills: string[] }[];
+  queues: BoardQueue[];
   /** Who may get an offer now, longest-waiting first. */
   agents: Agent[];
-  /** The plan table in force. */
-  plans: PlanEntitlements;
+  /** The plan table as stored (null: the defaults), which the board scores by. */
+  plansText: string | null;
+  /** The cases on offer now. */
+  onOffer: Set<string>;
 }
 
 /** An available agent as `roundState` reads them, with what they hold, work and refused. */
@@ -142,9 +143,15 @@ interface AgentRow {
  * not see its own writes) and live call. Those who have waited longest (since their last routed case,
  * else since they became available) come first.
  */
-async function roundState(tx: Db, now: Date): Promise<RoundState> {
+async function roundState(tx: Db, now: Date, board: WaitingBoard): Promise<RoundState> {
   const at = sql`${now.toISOString()}::timestamptz`;
-  const rows = await executeRows<{ lapsed: unknown; queues: unknown; plans: string | null; agents: unknown }>(tx, sql`
+  // What changed for the board since its revs, once it holds anything to change.
+  const changes = board.loaded
+    ? sql`(SELECT coalesce(json_agg(${sql.raw(BOARD_ROW_SQL)}), '[]'::json) FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id WHERE c.rev > ${board.caseRev}) AS changed,
+      (SELECT coalesce(json_agg(json_build_object('id', id, 'rev', rev, 'plan', plan, 'lifetimeValue', lifetime_value, 'influence', influence)), '[]'::json)
+        FROM customers WHERE rev > ${board.customerRev}) AS changed_customers`
+    : sql`NULL AS changed, NULL AS changed_customers`;
+  const rows = await executeRows<{ lapsed: unknown; queues: unknown; plans: string | null; on_offer: unknown; agents: unknown; changed: unknown; changed_customers: unknown }>(tx, sql`
     WITH lapsed AS (DELETE FROM case_offers WHERE expires_at <= ${at} RETURNING case_id, user_id),
     timed_out AS (INSERT INTO case_offer_refusals (case_id, user_id, reason) SELECT case_id, user_id, 'timeout' FROM lapsed ON CONFLICT DO NOTHING),
     push AS (SELECT id, offer_seconds, required_skills FROM queues WHERE routing = 'push')
@@ -152,6 +159,8 @@ async function roundState(tx: Db, now: Date): Promise<RoundState> {
       (SELECT coalesce(json_agg(json_build_object('caseId', case_id, 'userId', user_id)), '[]'::json) FROM lapsed) AS lapsed,
       (SELECT coalesce(json_agg(json_build_object('id', id, 'offerSeconds', offer_seconds, 'requiredSkills', required_skills)), '[]'::json) FROM push) AS queues,
       (SELECT value FROM settings WHERE key = ${PLAN_ENTITLEMENTS_KEY}) AS plans,
+      (SELECT coalesce(json_agg(case_id), '[]'::json) FROM case_offers WHERE expires_at > ${at}) AS on_offer,
+      ${changes},
       (SELECT coalesce(json_agg(json_build_object(
         'id', u.id, 'skills', u.skills, 'capacity', u.capacity, 'lastRoutedAt', u.last_routed_at, 'since', u.presence_since,
         'queueIds', (SELECT coalesce(json_agg(m.queue_id), '[]'::json) FROM queue_members m WHERE m.user_id = u.id),
@@ -182,7 +191,23 @@ async function roundState(tx: Db, now: Date): Promise<RoundState> {
     }))
     // No room for any case (on a call, or full): their queues' backlogs need not be read this round.
     .filter((a) => hasRoomFor(a.capacity, a.working, A_CASE));
-  return { lapsed: jsonColumn(row.lapsed), queues: jsonColumn(row.queues), agents, plans: planEntitlementsOf(row.plans) };
+  if (board.loaded) board.update(jsonColumn<BoardRow[]>(row.changed), jsonColumn<BoardCustomerRow[]>(row.changed_customers), planEntitlementsOf(row.plans), row.plans);
+  return { lapsed: jsonColumn(row.lapsed), queues: jsonColumn(row.queues), agents, plansText: row.plans, onOffer: new Set(jsonColumn<string[]>(row.on_offer)) };
+}
+
+/**
+ * ONE statement: every case waiting in the push queues, with its customer's facts, and the highest case and
+ * customer revs, all of one snapshot — the board the next rounds keep up to date from there.
+ */
+async function loadBoard(tx: Db, board: WaitingBoard, pushQueueIds: string[], plansText: string | null): Promise<void> {
+  const read = await executeRows<{ rows: unknown; case_rev: string; customer_rev: string }>(tx, sql`
+    SELECT
+      (SELECT coalesce(json_agg(${sql.raw(BOARD_ROW_SQL)}), '[]'::json) FROM cases c LEFT JOIN customers cu ON cu.id = c.customer_id
+        WHERE c.queue_id = ANY(${sql.param(pushQueueIds)}::uuid[]) AND c.assignee_id IS NULL AND c.status = ANY(${sql.param([...LOADING_STATUSES])}::text[])) AS rows,
+      (SELECT coalesce(max(rev), 0) FROM cases) AS case_rev,
+      (SELECT coalesce(max(rev), 0) FROM customers) AS customer_rev`);
+  const row = read[0]!;
+  board.load(pushQueueIds, jsonColumn<BoardRow[]>(row.rows), { cases: Number(row.case_rev), customers: Number(row.customer_rev) }, planEntitlementsOf(plansText), plansText);
 }
 
 /**
@@ -199,39 +224,6 @@ async function offerLocked(tx: Db, offers: { caseId: string; userId: string; exp
     SELECT coalesce(json_agg(to_jsonb(locked)), '[]'::json) AS rows FROM locked`);
   const locked = jsonColumn<Record<string, unknown>[]>(read[0]?.rows ?? []).map((json) => toCase(rowFromJson(cases, json)));
   return new Map(locked.map((c) => [c.id, c]));
-}
-
-/** A routing candidate as `waitingCandidates` reads it: what scoring and matching need, no more. */
-interface Candidate {
-  id: string;
-  queueId: string;
-  priority: Priority;
-  sentiment: number | null;
-  slaDueAt: string | null;
-  status: CaseStatus;
-  channel: Channel;
-  createdAt: string;
-  plan: string | null;
-  lifetimeValue: number | null;
-  influence: number | null;
-}
-
-/**
- * The waiting cases of each queue, the WAITING_PER_QUEUE most urgent by SLA of each, in ONE statement (a
- * LATERAL read per queue) and as one JSON value: one trip to the database, and no row-by-row decoding.
- */
-async function waitingCandidates(tx: Db, queueIds: string[], now: Date): Promise<Candidate[]> {
-  if (queueIds.length === 0) return [];
-  const read = await executeRows<{ rows: unknown }>(tx, sql`
-    SELECT coalesce(json_agg(w), '[]'::json) AS rows FROM unnest(${sql.param(queueIds)}::uuid[]) AS q(id) CROSS JOIN LATERAL (
-      SELECT cases.id, cases.queue_id AS "queueId", cases.priority, cases.sentiment, cases.sla_due_at AS "slaDueAt", cases.status, cases.channel,
-        cases.created_at AS "createdAt", cu.plan, cu.lifetime_value AS "lifetimeValue", cu.influence
-      FROM cases LEFT JOIN customers cu ON cu.id = cases.customer_id
-      WHERE cases.queue_id = q.id AND ${waitingForAgent(tx, now)}
-      ORDER BY cases.sla_due_at ASC NULLS LAST, cases.created_at ASC
-      LIMIT ${WAITING_PER_QUEUE}
-    ) w`);
-  return jsonColumn<Candidate[]>(read[0]?.rows ?? []);
 }
 
 /** Any one case: every case weighs the same (src/shared/routing.ts loadOf). */
