@@ -7,14 +7,16 @@
  * queue switched to push or back — the board holds exactly what a board
  * loaded afresh from the database holds, every case with the same score. And
  * a round offers from what changed: a more urgent case that arrived after
- * the board was loaded goes to the agent first.
+ * the board was loaded goes to the agent first. Two hubs on one Postgres,
+ * each with its board: each learns what the other wrote, and rounds at once
+ * on both offer each case to one agent only.
  */
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { uuidv7 } from 'uuidv7';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRIORITIES, PLANS } from '../../src/shared/domain';
-import type { Db } from '../../src/hub/db/connect';
+import { type Db, openDatabase } from '../../src/hub/db/connect';
 import { caseOffers, cases, customers, queueMembers, queues, settings, users } from '../../src/hub/db/schema';
 import { routeRound } from '../../src/hub/routing/router';
 import { type BoardQueue, WaitingBoard } from '../../src/hub/routing/waiting-board';
@@ -162,5 +164,59 @@ describe.each(backends)('the waiting board on $name', (backend) => {
     await db.update(cases).set({ status: 'solved', ...bump }).where(eq(cases.id, urgent.id));
     const round3 = await routeRound(db, new Date(now + 2_000), board);
     expect(round3.offers.map((o) => o.offer.case.subject)).toEqual(['second']);
+  });
+});
+
+describe('two hubs’ boards on one Postgres', () => {
+  const postgres = backends.find((b) => b.name === 'postgres')!;
+  let storage: Awaited<ReturnType<typeof postgres.storage>> | undefined;
+  const opened: { db: Db; close(): Promise<void> }[] = [];
+  beforeAll(async () => {
+    storage = await postgres.storage();
+    // Two hubs: a connection pool and a board each, as two hub processes have.
+    for (let i = 0; i < 2; i++) opened.push(await openDatabase(storage.options));
+  });
+  afterAll(async () => {
+    for (const database of opened) await database.close();
+    await storage?.dispose();
+  });
+
+  it('each board learns what the other hub wrote, and rounds run at once on both offer each case to one agent only', async () => {
+    const [one, two] = opened.map((d) => d.db) as [Db, Db];
+    const queueId = uuidv7();
+    await one.insert(queues).values({ id: queueId, name: 'Two hubs', description: '', routing: 'push', offerSeconds: 60 });
+    const agents = [uuidv7(), uuidv7(), uuidv7()];
+    await one.insert(users).values(agents.map((id, i) => ({ id, username: `two-hubs-${i}`, name: `Agent ${i}`, role: 'agent', passwordHash: 'x', presence: i === 0 ? 'available' : 'away', presenceSince: new Date(Date.now() - (10 - i) * 60_000), capacity: 5 })));
+    await one.insert(queueMembers).values(agents.map((userId) => ({ queueId, userId })));
+    const customerId = uuidv7();
+    await one.insert(customers).values({ id: customerId, name: 'Later premium', email: null, phone: null, handles: {}, plan: 'basic', lifetimeValue: 0, influence: 0, language: 'en', preferredChannel: 'email', consent: true });
+    const now = Date.now();
+    const aCase = (subject: string, extra: Partial<typeof cases.$inferInsert> = {}) => ({ id: uuidv7(), subject, status: 'new', priority: 'normal', channel: 'email', queueId, language: 'en', tags: [], slaDueAt: new Date(now + 600 * 60_000), ...extra });
+    const plain = aCase('plain', { slaDueAt: new Date(now + 300 * 60_000) });
+    const theirs = aCase('their customer', { customerId, slaDueAt: new Date(now + 900 * 60_000) });
+    await one.insert(cases).values([plain, theirs]);
+    const [board1, board2] = [new WaitingBoard(), new WaitingBoard()];
+    // Both loaded; the only available agent is offered the case due first.
+    expect((await routeRound(two, new Date(now), board2)).offers.map((o) => o.offer.case.subject)).toEqual(['plain']);
+    await routeRound(one, new Date(now), board1);
+
+    // On hub one: the offer ends, and the other case's customer becomes an enterprise customer worth much.
+    await one.delete(caseOffers).where(eq(caseOffers.caseId, plain.id));
+    await one.update(customers).set({ plan: 'enterprise', lifetimeValue: 20_000, influence: 90, ...bumpCustomer }).where(eq(customers.id, customerId));
+    // Hub two's board learns it: that customer's case now goes first.
+    expect((await routeRound(two, new Date(now + 1_000), board2)).offers.map((o) => o.offer.case.subject)).toEqual(['their customer']);
+
+    // Three agents free, three cases waiting, a round on each hub at once: every case on offer to one agent only.
+    await two.delete(caseOffers).where(eq(caseOffers.caseId, theirs.id));
+    await one.update(users).set({ presence: 'available' }).where(inArray(users.id, agents));
+    const third = aCase('third');
+    await two.insert(cases).values(third);
+    const [a, b] = await Promise.all([routeRound(one, new Date(now + 2_000), board1), routeRound(two, new Date(now + 2_000), board2)]);
+    const offers = [...a.offers, ...b.offers];
+    expect(offers).toHaveLength(3);
+    expect(new Set(offers.map((o) => o.offer.case.id)).size).toBe(3);
+    expect(new Set(offers.map((o) => o.userId)).size).toBe(3);
+    const stored = await one.select().from(caseOffers).where(inArray(caseOffers.caseId, [plain.id, theirs.id, third.id]));
+    expect(stored).toHaveLength(3);
   });
 });
