@@ -2,8 +2,9 @@
  * Telemetry ingest, the one path for MQTT and HTTP: validate, then store the
  * readings and run the device rules in one transaction, so a payload is
  * either wholly ingested or not at all. Payloads of one device are processed
- * one at a time (and the write lock serialises hubs sharing a Postgres), so
- * two quick messages can never open two cases. Only a device known to exist
+ * one transaction at a time (and the write lock serialises hubs sharing a
+ * Postgres), so two quick messages can never open two cases; those that
+ * arrive while one runs share the next, in the order they came. Only a device known to exist
  * gets such a lane (known-devices.ts), and only while it has payloads
  * waiting: a flood of messages for unknown devices leaves nothing behind.
  */
@@ -57,8 +58,19 @@ export function parseTelemetry(deviceId: string, payload: unknown): TelemetryRea
   return [...readings].sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
 }
 
+/** At most this many readings share a transaction: a bigger one would hold the device's next payloads back. */
+const MAX_BATCH_READINGS = 1_000;
+
+/** Payloads of one device waiting for its lane, to be ingested together. */
+interface Batch {
+  payloads: { readings: TelemetryReading[]; resolve(result: IngestResult): void; reject(error: unknown): void }[];
+  readings: number;
+}
+
 export function createTelemetryIngest(db: Db, rules: CurrentRules, onFired: (fired: DeviceFired) => void): TelemetryIngest & DeviceLanes {
   const lanes = new Map<string, Promise<unknown>>();
+  /** Per device, the batch still waiting for its lane: a payload that arrives meanwhile joins it. */
+  const waiting = new Map<string, Batch>();
   const inFlight = new Set<Promise<unknown>>();
   const devices = createKnownDevices(db);
 
@@ -78,6 +90,39 @@ export function createTelemetryIngest(db: Db, rules: CurrentRules, onFired: (fir
     });
   }
 
+  /**
+   * The payloads that queued while the device's previous transaction ran, in one transaction, in the order they
+   * came (each still sorted within itself, as it would be alone). Should it fail, each runs alone, so only a
+   * payload that fails by itself fails.
+   */
+  async function runBatch(deviceId: string, batch: Batch): Promise<void> {
+    if (waiting.get(deviceId) === batch) waiting.delete(deviceId);
+    const { payloads } = batch;
+    let result: IngestResult;
+    try {
+      result = await process(deviceId, payloads.flatMap((p) => p.readings));
+    } catch (error) {
+      if (payloads.length === 1) return payloads[0]!.reject(error);
+      for (const p of payloads) {
+        await process(deviceId, p.readings)
+          .then((alone) => {
+            onFired(alone.fired);
+            p.resolve(alone);
+          })
+          .catch(p.reject);
+      }
+      return;
+    }
+    try {
+      // Published only after commit: a console never hears of a case it cannot pull.
+      onFired(result.fired);
+    } catch (error) {
+      for (const p of payloads) p.reject(error);
+      return;
+    }
+    for (const p of payloads) p.resolve({ stored: p.readings.length, fired: result.fired });
+  }
+
   async function ingestOne(deviceId: string, payload: unknown): Promise<IngestResult> {
     const readings = parseTelemetry(deviceId, payload);
     // Taken at once when the device is known, so its payloads keep their order; any other waits for a look-up first.
@@ -86,17 +131,22 @@ export function createTelemetryIngest(db: Db, rules: CurrentRules, onFired: (fir
       if (!lookup) throw new TelemetryError('busy', `too many payloads wait for their device to be looked up; "${deviceId}" was refused`);
       if (!(await lookup)) throw new TelemetryError('unknown_device', `unknown device "${deviceId}"`);
     }
-    const previous = lanes.get(deviceId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => process(deviceId, readings));
-    lanes.set(deviceId, run);
-    try {
-      const result = await run;
-      // Published only after commit: a console never hears of a case it cannot pull.
-      onFired(result.fired);
-      return result;
-    } finally {
-      if (lanes.get(deviceId) === run) lanes.delete(deviceId);
-    }
+    return new Promise<IngestResult>((resolve, reject) => {
+      let batch = waiting.get(deviceId);
+      if (!batch || batch.readings + readings.length > MAX_BATCH_READINGS) {
+        const next: Batch = { payloads: [], readings: 0 };
+        batch = next;
+        waiting.set(deviceId, next);
+        const previous = lanes.get(deviceId) ?? Promise.resolve();
+        const run = previous.catch(() => undefined).then(() => runBatch(deviceId, next));
+        lanes.set(deviceId, run);
+        void run.finally(() => {
+          if (lanes.get(deviceId) === run) lanes.delete(deviceId);
+        });
+      }
+      batch.payloads.push({ readings, resolve, reject });
+      batch.readings += readings.length;
+    });
   }
 
   return {
