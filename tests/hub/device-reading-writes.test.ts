@@ -6,7 +6,8 @@
  * the same connection: a reading that fires nothing is one look-up and one
  * write; one that opens a case adds one look-up — and what they wrote is
  * what the rules say (case, rule's open case, note, firing, alert, state,
- * device health).
+ * device health). Payloads of a device that arrive while its transaction
+ * runs share the next one, in the order they came.
  */
 import { count, eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
@@ -132,6 +133,46 @@ describe.each(backends)('a device reading’s writes on $name', (backend) => {
       expect(fifth.fired.cases).toEqual([]);
       expect(statements).toHaveLength(2 + lock);
       expect(fired).toHaveLength(5);
+    } finally {
+      await ingest.drain();
+      await rules.close();
+    }
+  });
+
+  it('ingests the payloads of a device that arrive while its transaction runs in the next one, in the order they came', async () => {
+    const owner = customer('mira');
+    await database.db.insert(customers).values(owner);
+    // The rule opens its case in the Devices queue.
+    if ((await database.db.select().from(queues).where(eq(queues.name, 'Devices'))).length === 0) await database.db.insert(queues).values({ id: uuidv7(), name: 'Devices', description: '' });
+    await database.db.insert(devices).values({ id: 'car-burst', model: 'Volta EV', serial: 'S3', ownerId: owner.id, health: 'ok', tokenHash: 'x' });
+    const rules = await createCurrentRules(database.db, { file: DEFAULT_RULES_PATH });
+    const { db, statements } = countingStatements(database.db);
+    const fired: DeviceFired[] = [];
+    const ingest = createTelemetryIngest(db, rules, (f) => fired.push(f));
+    const at = Date.parse('2026-11-30T13:00:00Z');
+    const reading = (value: number, i: number) => ({ metric: 'engine_temp', value, ts: new Date(at + i * 1000).toISOString() });
+    try {
+      await rules.get();
+      await ingest.ingest('car-burst', reading(90, 0));
+      const lock = backend.name === 'postgres' ? 1 : 0;
+      statements.length = 0;
+      // The first payload's transaction is under way (its look-up sent); three more come meanwhile and share the next.
+      const first = ingest.ingest('car-burst', reading(100, 1));
+      while (statements.length < 1 + lock) await new Promise((r) => setImmediate(r));
+      const results = await Promise.all([first, ingest.ingest('car-burst', [reading(112, 2), reading(113, 3)]), ingest.ingest('car-burst', reading(115, 4)), ingest.ingest('car-burst', reading(116, 5))]);
+      // Two transactions: one look-up and one write, then one look-up, the firing's look-up and one write.
+      expect(statements, statements.join('\n')).toHaveLength(2 + lock + 3 + lock);
+      expect(results.map((r) => r.stored)).toEqual([1, 2, 1, 1]);
+      // The rule saw them in the order they came: the third hot reading (115) opened one case; the three shared it.
+      const opened = results[1]!.fired.cases.filter((c) => c.opened);
+      expect(opened).toHaveLength(1);
+      expect(opened[0]!.alerts).toMatchObject([{ metric: 'engine_temp', value: 115 }]);
+      expect(results[2]!.fired).toBe(results[1]!.fired);
+      expect(results[0]!.fired.cases).toEqual([]);
+      // Told once per transaction.
+      expect(fired).toHaveLength(3);
+      expect(await database.db.select({ n: count() }).from(telemetry).where(eq(telemetry.deviceId, 'car-burst'))).toEqual([{ n: 6 }]);
+      expect(await database.db.select({ n: count() }).from(cases).where(eq(cases.deviceId, 'car-burst'))).toEqual([{ n: 1 }]);
     } finally {
       await ingest.drain();
       await rules.close();
