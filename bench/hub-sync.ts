@@ -68,8 +68,8 @@ function pullInWorker(url: string, token: string): Promise<Pulled> {
   }).finally(() => void worker.terminate());
 }
 
-/** Synthetic cases straight into storage: the bench measures sync, not inserts. */
-async function seed(dataDir: string): Promise<void> {
+/** Synthetic cases straight into storage (with the demo's people and queues): the bench measures sync, not inserts. */
+export async function seedCases(dataDir: string): Promise<void> {
   const { db, close } = await openDatabase({ dataDir });
   try {
     await loadDemo(db, pino({ level: 'silent' }));
@@ -92,7 +92,7 @@ async function json<T>(response: Response): Promise<T> {
 export async function benchHubSync(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-hub-'));
   try {
-    await seed(dir);
+    await seedCases(dir);
     const hub = await startHub({ dataDir: dir, port: 0, mqttPort: 0, smtpPort: 0, logLevel: 'silent' });
     try {
       const post = poster(hub.url);

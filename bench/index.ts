@@ -1,6 +1,7 @@
 /** `npm run bench`: prints figures against the targets; performance goals live here, never in unit tests. */
 import { benchCacheQueue } from './cache-queue';
 import { benchChannels } from './channels';
+import { benchConsoleBootstrap } from './console-bootstrap';
 import { benchConsoleReconnect } from './console-reconnect';
 import { benchDeviceAlert } from './device-alert';
 import { benchHubSync } from './hub-sync';
@@ -20,6 +21,7 @@ const PARTS: Record<string, () => Promise<void>> = {
   fanout: benchLiveFanout,
   'fanout-cluster': benchLiveFanoutCluster,
   reconnect: benchConsoleReconnect,
+  bootstrap: benchConsoleBootstrap,
   'device-alert': benchDeviceAlert,
   channels: benchChannels,
   reassign: benchReassign,

@@ -28,7 +28,7 @@ describe('cache migration 7 (queue routing, resolution due)', () => {
     before.prepare("INSERT INTO meta (key, value) VALUES ('cursor', '6'), ('lastSyncAt', 'x'), ('scope', 'agent:q1')").run();
     before.close();
 
-    const after = openCacheDb(dir.path);
+    const after = openCacheDb(dir.path, { migrations: cacheMigrations.filter((m) => m.version <= 7) });
     try {
       expect(after.pragma('user_version', { simple: true })).toBe(7);
       const queue = JSON.parse(after.prepare<[], { data: string }>("SELECT data FROM queues WHERE id = 'q1'").get()!.data) as Record<string, unknown>;

@@ -1,4 +1,4 @@
-/** A case with an open conflict waits for its user: it stays in the active views whatever its status, and the conflicts list has it. */
+/** A case with an open conflict waits for its user: it stays in the active views (and their totals, once) whatever its status, and the conflicts list has it. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Cache, openCache } from '../../src/main/core/cache';
 import { aCase, aQueue, aUser, tempDir } from './fixtures';
@@ -30,6 +30,12 @@ describe('cases with an open conflict', () => {
     expect(ids({ status: 'active', assigneeId: me.id, limit: 10 })).toEqual([open.id, solvedWithConflict.id].sort());
     expect(ids({ status: 'active', search: 'boiler', limit: 10 })).toEqual([open.id, solvedWithConflict.id].sort());
     expect(cache.cases.queue({ status: 'active', limit: 10 }).total).toBe(2);
+    // An active case with a conflict too is counted once; the totals follow the other filters.
+    cache.conflicts.add({ id: 'm2:subject', mutationId: 'm2', caseId: open.id, field: 'subject', yours: 'a', theirs: 'b', hubVersion: 2, createdAt: new Date().toISOString() });
+    expect(cache.cases.queue({ status: 'active', limit: 10 }).total).toBe(2);
+    expect(cache.cases.queue({ status: 'active', search: 'offline', limit: 10 }).total).toBe(1);
+    expect(cache.cases.queue({ status: 'active', assigneeId: me.id, queueId: queue.id, limit: 1 })).toMatchObject({ total: 2, items: [expect.anything()] });
+    cache.conflicts.remove('m2:subject');
     // The top bar's list: every case with an open conflict, whatever its status.
     expect(ids({ conflicted: true, limit: 10 })).toEqual([solvedWithConflict.id]);
 

@@ -1,4 +1,4 @@
-/** Cursor pull: many small pages against a real hub, and a malformed page that must change nothing. */
+/** Cursor pull: many small pages against a real hub, a malformed page that must change nothing, and a big page written in slices. */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHub } from '../../src/hub/hub';
@@ -70,6 +70,54 @@ describe('sync pull', () => {
       expect(cache.cases.count()).toBe(0);
       expect(cache.queues.all()).toEqual([]);
       expect(cache.meta.get('cursor')).toBeNull();
+    } finally {
+      cache.close();
+    }
+  });
+
+  it('writes a big page in slices the UI can answer between, and a pull dropped mid-page leaves its cursor for the page to come again', async () => {
+    const cache = openCache(join(dir.path, 'sliced'));
+    try {
+      const queue = aQueue();
+      const rows = Array.from({ length: 1_000 }, (_, i) => aCase({ queueId: queue.id, rev: 10 + i }));
+      const page: SyncPullResponse = {
+        changes: [{ op: 'upsert', entity: 'queue', id: queue.id, rev: 9, row: { ...queue, rev: 9 } }, ...rows.map((row) => ({ op: 'upsert' as const, entity: 'case' as const, id: row.id, rev: row.rev, row }))],
+        cursor: 1_009,
+        hasMore: false,
+      };
+      // What a UI call finds between turns of the event loop while the page is written.
+      const seen: number[] = [];
+      let watching = true;
+      const watch = () => {
+        seen.push(cache.cases.count());
+        if (watching) setImmediate(watch);
+      };
+      setImmediate(watch);
+      const puller = createPuller(cache, { pull: async () => page });
+      await puller.pull();
+      watching = false;
+      expect(cache.cases.count()).toBe(1_000);
+      expect(cache.meta.get('cursor')).toBe('1009');
+      // The UI ran while the page was part written: between slices, not once after the whole page.
+      expect(seen.filter((n) => n > 0 && n < 1_000).length).toBeGreaterThan(1);
+
+      // Dropped mid-page (a logout, say): the slices written stay, the cursor does not move, and the page comes again.
+      const again = openCache(join(dir.path, 'dropped'));
+      try {
+        const dropping = createPuller(again, { pull: async () => page });
+        const pulled = dropping.pull();
+        const stop = () => (again.cases.count() > 0 ? dropping.cancel() : setImmediate(stop));
+        setImmediate(stop);
+        await expect(pulled).rejects.toThrow();
+        expect(again.cases.count()).toBeGreaterThan(0);
+        expect(again.cases.count()).toBeLessThan(1_000);
+        expect(again.meta.get('cursor')).toBeNull();
+        await createPuller(again, { pull: async () => page }).pull();
+        expect(again.cases.count()).toBe(1_000);
+        expect(again.meta.get('cursor')).toBe('1009');
+      } finally {
+        again.close();
+      }
     } finally {
       cache.close();
     }

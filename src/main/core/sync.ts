@@ -1,7 +1,8 @@
 /**
- * Pull by cursor until caught up. Each page is applied in one SQLite
- * transaction together with its cursor, so a crash mid-pull resumes after the
- * last whole page, and a row that fails validation rolls its page back.
+ * Pull by cursor until caught up. Each page is validated whole (a row that
+ * fails validation changes nothing), then written in slices with a turn of
+ * the event loop between them, the cursor with the last, so a crash mid-pull
+ * resumes after the last whole page and the UI never waits for a whole page.
  * When the hub says the user's scope changed, everything is pulled again
  * from the start and what it does not send again is dropped (repos/rescope).
  */
@@ -54,51 +55,81 @@ export class PullCancelledError extends Error {
   }
 }
 
+/** Rows written per SQLite transaction while a page is applied (about 5 ms of the thread here). */
+const APPLY_SLICE = 200;
+
+interface PageApplied {
+  applied: number;
+  caseIds: Set<string>;
+  othersChanged: boolean;
+  mentionsChanged: boolean;
+}
+
 export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSize = PULL_PAGE_SIZE, opts: PullOptions = {}): Puller {
   let running: Promise<PullResult> | null = null;
   let generation = 0;
 
-  function applyPage(page: SyncPullResponse, nextCursor: number, afterOffline: boolean): { applied: number; caseIds: Set<string>; othersChanged: boolean; mentionsChanged: boolean } {
+  /**
+   * A page, validated whole (a malformed row changes nothing), then written in slices of APPLY_SLICE rows, one
+   * transaction each with a turn of the event loop between them: a call from the UI waits for one slice at
+   * most, never a whole page. The cursor moves with the last slice, so a crash mid-page pulls the page again
+   * (writing a row twice changes nothing: each is kept by its rev).
+   */
+  async function applyPage(page: SyncPullResponse, nextCursor: number, afterOffline: boolean, mine: number): Promise<PageApplied> {
+    const rows: (EntityRows[keyof EntityRows] | null)[] = [];
+    for (const [i, change] of page.changes.entries()) {
+      rows.push(change.op === 'delete' ? null : (parseSyncRow(change.entity, change.row) as EntityRows[typeof change.entity]));
+      if ((i + 1) % APPLY_SLICE === 0) await nextTurn(mine);
+    }
     const me = opts.me?.() ?? null;
-    return cache.transaction(() => {
-      const caseIds = new Set<string>();
-      let applied = 0;
-      let othersChanged = false;
-      let mentionsChanged = false;
-      const confirming = cache.rescope.active();
-      for (const change of page.changes) {
-        if (confirming) cache.rescope.confirm(change.entity, change.id);
-        let changed: boolean;
-        const before = change.entity === 'case' ? caseOfTheUser(cache, me, change.id) : null;
-        if (change.op === 'delete') {
-          // A removed message changes its case's conversation.
-          const caseOfMessage = change.entity === 'message' ? cache.messages.caseOf(change.id) : null;
-          changed = cache.remove(change.entity, change.id, change.rev);
-          if (changed && caseOfMessage) caseIds.add(caseOfMessage);
-        } else {
-          const row = parseSyncRow(change.entity, change.row) as EntityRows[typeof change.entity];
-          changed = cache.apply(change.entity, row, change.rev);
-          if (changed && change.entity === 'message') caseIds.add((row as EntityRows['message']).caseId);
+    const done: PageApplied = { applied: 0, caseIds: new Set(), othersChanged: false, mentionsChanged: false };
+    for (let from = 0; ; from += APPLY_SLICE) {
+      const last = from + APPLY_SLICE >= page.changes.length;
+      cache.transaction(() => {
+        const confirming = cache.rescope.active();
+        for (let i = from; i < Math.min(page.changes.length, from + APPLY_SLICE); i++) {
+          const change = page.changes[i]!;
+          if (confirming) cache.rescope.confirm(change.entity, change.id);
+          let changed: boolean;
+          const before = change.entity === 'case' ? caseOfTheUser(cache, me, change.id) : null;
+          if (change.op === 'delete') {
+            // A removed message changes its case's conversation.
+            const caseOfMessage = change.entity === 'message' ? cache.messages.caseOf(change.id) : null;
+            changed = cache.remove(change.entity, change.id, change.rev);
+            if (changed && caseOfMessage) done.caseIds.add(caseOfMessage);
+          } else {
+            const row = rows[i]!;
+            changed = cache.apply(change.entity, row, change.rev);
+            if (changed && change.entity === 'message') done.caseIds.add((row as EntityRows['message']).caseId);
+          }
+          if (changed && change.entity === 'case') done.caseIds.add(change.id);
+          if (changed && before) noticeIfReassigned(cache, me, before, change.rev, afterOffline);
+          if (changed && change.entity === 'mention') done.mentionsChanged = true;
+          else if (changed && change.entity !== 'case' && change.entity !== 'message') done.othersChanged = true;
+          if (changed) done.applied++;
         }
-        if (changed && change.entity === 'case') caseIds.add(change.id);
-        if (changed && before) noticeIfReassigned(cache, me, before, change.rev, afterOffline);
-        if (changed && change.entity === 'mention') mentionsChanged = true;
-        else if (changed && change.entity !== 'case' && change.entity !== 'message') othersChanged = true;
-        if (changed) applied++;
-      }
-      cache.meta.set('cursor', String(nextCursor));
-      cache.meta.set('lastSyncAt', new Date().toISOString());
-      if (page.scope !== undefined) cache.meta.set('scope', page.scope);
-      // Joined or left a queue: what the console offers (Next case) follows, like a changed queue row.
-      if (page.queueIds !== undefined && cache.queues.setMemberOf(page.queueIds)) {
-        othersChanged = true;
-        applied++;
-      }
-      // The last page of the full pull after a scope change (or of any later pull while cases it kept for
-      // unsent work are marked): what was not sent again is no longer the user's.
-      if (confirming && !page.hasMore) for (const id of cache.rescope.dropUnconfirmed()) caseIds.add(id);
-      return { applied, caseIds, othersChanged, mentionsChanged };
-    });
+        if (!last) return;
+        cache.meta.set('cursor', String(nextCursor));
+        cache.meta.set('lastSyncAt', new Date().toISOString());
+        if (page.scope !== undefined) cache.meta.set('scope', page.scope);
+        // Joined or left a queue: what the console offers (Next case) follows, like a changed queue row.
+        if (page.queueIds !== undefined && cache.queues.setMemberOf(page.queueIds)) {
+          done.othersChanged = true;
+          done.applied++;
+        }
+        // The last page of the full pull after a scope change (or of any later pull while cases it kept for
+        // unsent work are marked): what was not sent again is no longer the user's.
+        if (confirming && !page.hasMore) for (const id of cache.rescope.dropUnconfirmed()) done.caseIds.add(id);
+      });
+      if (last) return done;
+      await nextTurn(mine);
+    }
+  }
+
+  /** A turn of the event loop for whatever waits (a call from the UI); a pull dropped meanwhile stops here. */
+  async function nextTurn(mine: number): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (mine !== generation) throw new PullCancelledError();
   }
 
   async function pullAll(afterOffline: boolean): Promise<PullResult> {
@@ -134,7 +165,7 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
           // Awaited on the next turn; if this page fails first, that failure is the one reported.
           fetching.catch(() => undefined);
         }
-        const result = applyPage(page, next, afterOffline);
+        const result = await applyPage(page, next, afterOffline, mine);
         applied += result.applied;
         othersChanged ||= result.othersChanged;
         mentionsChanged ||= result.mentionsChanged;

