@@ -29,13 +29,19 @@ function startWorker(file: string, workerData: unknown): Worker {
 
 function reply<T>(worker: Worker | ChildProcess, type: string): Promise<T> {
   return new Promise((resolve, reject) => {
+    // Both listeners go once either fires: a process asked many times (a drain per step) keeps none behind.
     const onMessage = (m: { type: string }) => {
       if (m.type !== type) return;
       worker.off('message', onMessage);
+      worker.off('error', onError);
       resolve(m as T);
     };
+    const onError = (error: Error) => {
+      worker.off('message', onMessage);
+      reject(error);
+    };
     worker.on('message', onMessage);
-    worker.once('error', reject);
+    worker.once('error', onError);
   });
 }
 
