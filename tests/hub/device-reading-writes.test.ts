@@ -88,19 +88,26 @@ describe.each(backends)('a device reading’s writes on $name', (backend) => {
     expect(await database.db.select({ n: count() }).from(telemetry).where(eq(telemetry.deviceId, 'held-2'))).toEqual([{ n: 0 }]);
   });
 
-  it('ingests a reading that fires nothing in one look-up and one write, and one that opens a case with one look-up more', async () => {
-    const owner = customer('vera');
+  /** A device of its own owner, the demo rules, and the telemetry ingest on a connection that counts its statements. */
+  async function deviceUnderTest(deviceId: string, ownerName: string, from: string) {
+    const owner = customer(ownerName);
     await database.db.insert(customers).values(owner);
-    await database.db.insert(queues).values({ id: uuidv7(), name: 'Devices', description: '' });
-    await database.db.insert(devices).values({ id: 'car-held', model: 'Volta EV', serial: 'S2', ownerId: owner.id, health: 'ok', tokenHash: 'x' });
+    // The rule opens its case in the Devices queue.
+    if ((await database.db.select().from(queues).where(eq(queues.name, 'Devices'))).length === 0) await database.db.insert(queues).values({ id: uuidv7(), name: 'Devices', description: '' });
+    await database.db.insert(devices).values({ id: deviceId, model: 'Volta EV', serial: `S-${deviceId}`, ownerId: owner.id, health: 'ok', tokenHash: 'x' });
     const rules = await createCurrentRules(database.db, { file: DEFAULT_RULES_PATH });
+    await rules.get();
     const { db, statements } = countingStatements(database.db);
     const fired: DeviceFired[] = [];
     const ingest = createTelemetryIngest(db, rules, (f) => fired.push(f));
-    const at = Date.parse('2026-11-30T12:00:00Z');
+    const at = Date.parse(from);
     const reading = (value: number, i: number) => ({ metric: 'engine_temp', value, ts: new Date(at + i * 1000).toISOString() });
+    return { owner, rules, statements, fired, ingest, reading, at };
+  }
+
+  it('ingests a reading that fires nothing in one look-up and one write, and one that opens a case with one look-up more', async () => {
+    const { owner, rules, statements, fired, ingest, reading, at } = await deviceUnderTest('car-held', 'vera', '2026-11-30T12:00:00Z');
     try {
-      await rules.get();
       // The first payload of a device not yet known to the hub looks it up before its lane: not counted.
       await ingest.ingest('car-held', reading(90, 0));
       // Postgres takes the rev lock first (writeTransaction): one statement more there.
@@ -140,19 +147,8 @@ describe.each(backends)('a device reading’s writes on $name', (backend) => {
   });
 
   it('ingests the payloads of a device that arrive while its transaction runs in the next one, in the order they came', async () => {
-    const owner = customer('mira');
-    await database.db.insert(customers).values(owner);
-    // The rule opens its case in the Devices queue.
-    if ((await database.db.select().from(queues).where(eq(queues.name, 'Devices'))).length === 0) await database.db.insert(queues).values({ id: uuidv7(), name: 'Devices', description: '' });
-    await database.db.insert(devices).values({ id: 'car-burst', model: 'Volta EV', serial: 'S3', ownerId: owner.id, health: 'ok', tokenHash: 'x' });
-    const rules = await createCurrentRules(database.db, { file: DEFAULT_RULES_PATH });
-    const { db, statements } = countingStatements(database.db);
-    const fired: DeviceFired[] = [];
-    const ingest = createTelemetryIngest(db, rules, (f) => fired.push(f));
-    const at = Date.parse('2026-11-30T13:00:00Z');
-    const reading = (value: number, i: number) => ({ metric: 'engine_temp', value, ts: new Date(at + i * 1000).toISOString() });
+    const { rules, statements, fired, ingest, reading } = await deviceUnderTest('car-burst', 'mira', '2026-11-30T13:00:00Z');
     try {
-      await rules.get();
       await ingest.ingest('car-burst', reading(90, 0));
       const lock = backend.name === 'postgres' ? 1 : 0;
       statements.length = 0;
