@@ -1,11 +1,13 @@
 /**
  * Two hub processes on ephemeral ports sharing the running Postgres, Redis
  * and Mosquitto: telemetry published once opens exactly one case, and an
- * agent connected to the other hub receives it live.
+ * agent connected to the other hub receives it live; push routing across
+ * both hubs offers each case to one agent only.
  */
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Case, Queue } from '../../src/shared/domain';
+import type { Offer } from '../../src/shared/routing';
 import type { CasesBatch, ReassignResponse } from '../../src/shared/protocol';
 import { connectSocket, publish, reading, waitFor } from './helpers';
 import { MQTT_URL, useCluster } from './cluster';
@@ -117,6 +119,48 @@ describe('scale-out: two hubs, one Postgres, Redis and Mosquitto', () => {
     } finally {
       anaSocket.close();
       ivanSocket.close();
+    }
+  });
+  it('routes a push queue across both hubs: each case offered to one agent only, wherever the agent is connected, and the next one offered once an agent is free', async () => {
+    const [admin, sam] = [await login(hubs[0]!.url, 'admin'), await login(hubs[0]!.url, 'sam')];
+    const send = async (url: string, method: string, path: string, body: unknown, token: string) =>
+      fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    const get = async <T>(url: string, path: string, token: string) => (await (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+    const [ana, dewi] = [await login(hubs[1]!.url, 'ana'), await login(hubs[0]!.url, 'dewi')];
+    const ids = { ana: (await get<{ user: { id: string } }>(hubs[1]!.url, '/api/me', ana)).user.id, dewi: (await get<{ user: { id: string } }>(hubs[0]!.url, '/api/me', dewi)).user.id };
+    const queue = ((await (await send(hubs[0]!.url, 'POST', '/api/admin/queues', { name: 'Scale-out push', description: 'routed across hubs' }, admin)).json()) as { queue: Queue }).queue;
+    expect((await send(hubs[0]!.url, 'PUT', `/api/admin/queues/${queue.id}/members`, { userIds: [ids.ana, ids.dewi] }, admin)).status).toBe(200);
+    expect((await send(hubs[1]!.url, 'PUT', `/api/admin/queues/${queue.id}/routing`, { routing: 'push', offerSeconds: 120 }, admin)).status).toBe(200);
+
+    // Ana on the second hub, Dewi on the first: each hears only their own offers.
+    const heard: Record<'ana' | 'dewi', Offer[]> = { ana: [], dewi: [] };
+    const sockets = [connectSocket(hubs[1]!.url, ana), connectSocket(hubs[0]!.url, dewi)];
+    sockets[0]!.on('offer:new', (offer: Offer) => heard.ana.push(offer));
+    sockets[1]!.on('offer:new', (offer: Offer) => heard.dewi.push(offer));
+    try {
+      await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket.once('connect', () => resolve()))));
+      for (const [url, token] of [[hubs[1]!.url, ana], [hubs[0]!.url, dewi]] as const) {
+        await waitFor(async () => ((await get<{ presence: { presence: string } | null }>(url, '/api/me', token)).presence?.presence === 'available' ? true : undefined), 15_000);
+      }
+      const billing = (await get<{ queues: Queue[] }>(hubs[0]!.url, '/api/queues', sam)).queues.find((q) => q.name === 'Billing')!.id;
+      const waiting = (await get<{ cases: Case[] }>(hubs[0]!.url, '/api/cases?limit=500', sam)).cases.filter((c) => c.queueId === billing && c.assigneeId === null && ['new', 'open'].includes(c.status));
+      expect(waiting.length).toBeGreaterThanOrEqual(3);
+      const [first, second, third] = waiting;
+      // Moved in on the first hub; both hubs run rounds, each with its own waiting board.
+      expect((await send(hubs[0]!.url, 'POST', '/api/cases/reassign', { caseIds: [first!.id, second!.id], queueId: queue.id }, sam)).status).toBe(200);
+      await waitFor(async () => (heard.ana.length >= 1 && heard.dewi.length >= 1 ? true : undefined), 15_000);
+      expect(new Set([heard.ana[0]!.case.id, heard.dewi[0]!.case.id])).toEqual(new Set([first!.id, second!.id]));
+
+      // Ana accepts on her hub; a third case moved in on the other goes to her, the one free agent, once.
+      expect((await send(hubs[1]!.url, 'POST', `/api/offers/${heard.ana[0]!.case.id}/accept`, {}, ana)).status).toBe(200);
+      expect((await send(hubs[0]!.url, 'POST', '/api/cases/reassign', { caseIds: [third!.id], queueId: queue.id }, sam)).status).toBe(200);
+      await waitFor(async () => (heard.ana.length >= 2 ? true : undefined), 15_000);
+      expect(heard.ana[1]!.case.id).toBe(third!.id);
+      // Dewi still holds her one offer: nothing was offered to her again, nor the accepted case to anyone.
+      expect(heard.dewi.map((o) => o.case.id)).toEqual([heard.dewi[0]!.case.id]);
+      expect(heard.ana.map((o) => o.case.id)).toEqual([heard.ana[0]!.case.id, third!.id]);
+    } finally {
+      for (const socket of sockets) socket.close();
     }
   });
 });
