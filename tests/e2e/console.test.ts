@@ -51,6 +51,9 @@ describe('console end to end in Chromium', () => {
     // An agent starts on her own work; the queues' cases are a click away.
     await expect.poll(() => page.locator('[data-testid="queue-nav-item"][data-view="mine"]').getAttribute('data-active'), { timeout: 20_000 }).not.toBeNull();
     await page.locator('[data-testid="queue-nav-item"][data-view="all"]').click();
+    await expect.poll(() => page.locator('[data-testid="queue-nav-item"][data-view="all"]').getAttribute('data-active'), { timeout: 20_000 }).not.toBeNull();
+    // Until every queue's cases are read, the list still shows her own work (announced busy): wait for them.
+    await expect.poll(() => page.locator('[data-testid="queue-list"] [role="grid"]').getAttribute('aria-busy'), { timeout: 20_000 }).toBe('false');
     await expect.poll(async () => (await caseNumbers(page)).length, { timeout: 20_000 }).toBeGreaterThan(5);
 
     const scores = await page.getByTestId('queue-row-why').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('title')?.replace('Priority score ', ''))));

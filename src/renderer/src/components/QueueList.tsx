@@ -35,6 +35,8 @@ const STACKED_ROW = 54;
 interface Props {
   items: QueueItem[];
   loading: boolean;
+  /** Still the rows of the view before, while this view's are read. */
+  stale?: boolean;
   error: Error | null;
   onRetry: () => void;
   searching: boolean;
@@ -56,7 +58,7 @@ export interface Picking {
   onDrag: (ids: string[] | null) => void;
 }
 
-export function QueueList({ items, loading, error, onRetry, searching, selectedId, openId, fresh, onOpen, stacked, picking, emptyText }: Props) {
+export function QueueList({ items, loading, stale, error, onRetry, searching, selectedId, openId, fresh, onOpen, stacked, picking, emptyText }: Props) {
   const { t } = useTranslation();
   const now = useNow(1000);
   const rowHeight = stacked ? STACKED_ROW : TABLE_ROW;
@@ -143,6 +145,7 @@ export function QueueList({ items, loading, error, onRetry, searching, selectedI
       errorTitle={t('queue.loadFailed')}
       onRetry={onRetry}
       loading={loading}
+      stale={stale}
       skeleton={
         <LoadingRows
           count={12}

@@ -27,6 +27,8 @@ interface Props<T extends { id: string }> {
   /** The header's grid (a class that composes `columns`). */
   headerClassName?: string;
   loading: boolean;
+  /** The rows shown are those of the view before, while this view's are read (announced as busy). */
+  stale?: boolean;
   error: Error | null;
   errorTitle: string;
   onRetry: () => void;
@@ -44,7 +46,7 @@ const HEADER_CELL = 'columnheader';
 const BODY_CELL = 'gridcell';
 
 export function VirtualTable<T extends { id: string }>(props: Props<T>) {
-  const { items, rowHeight, selectedId, accent, label, testId, className, viewportProps, header, headerClassName, loading, error, errorTitle, onRetry, skeleton, empty, renderRow, ...data } = props;
+  const { items, rowHeight, selectedId, accent, label, testId, className, viewportProps, header, headerClassName, loading, stale = false, error, errorTitle, onRetry, skeleton, empty, renderRow, ...data } = props;
   const parentRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: items.length,
@@ -82,7 +84,7 @@ export function VirtualTable<T extends { id: string }>(props: Props<T>) {
         role="grid"
         aria-label={label}
         aria-rowcount={body ? undefined : items.length}
-        aria-busy={loading && items.length === 0}
+        aria-busy={(loading && items.length === 0) || stale}
         aria-owns={header ? headerId : undefined}
         {...viewportProps}
       >

@@ -252,6 +252,7 @@ export function Console({ session }: { session: SessionInfo }) {
               <QueueList
                 items={items}
                 loading={cases.isPending}
+                stale={cases.isPlaceholderData}
                 error={cases.error}
                 onRetry={() => void cases.refetch()}
                 searching={debouncedSearch.length > 0}
