@@ -141,7 +141,8 @@ interface AgentRow {
  * queue, holding no live offer, with room for a case (a live call takes all of it: repos/live-calls.ts),
  * each with their queues, loading cases, refusals (the offers lapsing now among them: the statement does
  * not see its own writes) and live call. Those who have waited longest (since their last routed case,
- * else since they became available) come first.
+ * else since they became available) come first. Beside them the cases on offer now, and — once the board
+ * holds anything — the cases and customers with a rev past the board's, which it takes in here.
  */
 async function roundState(tx: Db, now: Date, board: WaitingBoard): Promise<RoundState> {
   const at = sql`${now.toISOString()}::timestamptz`;
