@@ -9,8 +9,7 @@
  */
 import { and, eq, gt, inArray, isNull, notExists, sql } from 'drizzle-orm';
 import type { Case } from '../../shared/domain';
-import type { Plan, PlanEntitlements } from '../../shared/entitlements';
-import { casePriorityInput, type PriorityInput, priorityScore } from '../../shared/priority';
+import { priorityScore } from '../../shared/priority';
 import { hasRoomFor, hasSkills, type Load, liveCallLoad, LOADING_STATUSES, type Offer, type OfferGone } from '../../shared/routing';
 import type { LiveCall } from '../../shared/calls';
 import { liveAt } from '../repos/live-calls';
@@ -19,10 +18,10 @@ import { jsonColumn, rowFromJson } from '../db/json-rows';
 import { toCase } from '../db/rows';
 import { caseOffers, cases, customers } from '../db/schema';
 import { writeTransaction } from '../db/write';
-import { PLAN_ENTITLEMENTS_KEY, planEntitlementsOf } from '../sla/plans';
+import { PLAN_ENTITLEMENTS_KEY } from '../sla/plans';
 import { type MatchAgent, matchOffers } from './match';
 import { executeRows } from '../db/execute-rows';
-import { BOARD_ROW_SQL, type BoardCustomerRow, type BoardQueue, type BoardRow, WaitingBoard } from './waiting-board';
+import { BOARD_ROW_SQL, type BoardCustomerRow, type BoardQueue, type BoardRow, scoreInputOf, WaitingBoard } from './waiting-board';
 
 export interface RoundResult {
   offers: { userId: string; offer: Offer }[];
@@ -46,16 +45,6 @@ export const waitingForAgent = (tx: Db, now: Date) =>
 
 /** What scoreOf reads of a case's customer: the columns every routing read selects. */
 export const scoringCustomer = { plan: customers.plan, lifetimeValue: customers.lifetimeValue, influence: customers.influence };
-
-/** What a waiting case is scored on (src/shared/priority.ts), as the queue scores it, by the plan table in force. */
-function scoreInputOf(
-  c: Pick<Case, 'priority' | 'sentiment' | 'slaDueAt' | 'status'>,
-  customer: { plan: string; lifetimeValue: number; influence: number } | null,
-  now: number,
-  plans: PlanEntitlements,
-): PriorityInput {
-  return casePriorityInput(c, customer ? { ...customer, plan: customer.plan as Plan } : null, now, plans);
-}
 
 /** Scores a waiting case as the queue shows it, with why. */
 export function scoreOf(...args: Parameters<typeof scoreInputOf>) {
@@ -192,7 +181,7 @@ async function roundState(tx: Db, now: Date, board: WaitingBoard): Promise<Round
     }))
     // No room for any case (on a call, or full): their queues' backlogs need not be read this round.
     .filter((a) => hasRoomFor(a.capacity, a.working, A_CASE));
-  if (board.loaded) board.update(jsonColumn<BoardRow[]>(row.changed), jsonColumn<BoardCustomerRow[]>(row.changed_customers), planEntitlementsOf(row.plans), row.plans);
+  if (board.loaded) board.update(jsonColumn<BoardRow[]>(row.changed), jsonColumn<BoardCustomerRow[]>(row.changed_customers), row.plans);
   return { lapsed: jsonColumn(row.lapsed), queues: jsonColumn(row.queues), agents, plansText: row.plans, onOffer: new Set(jsonColumn<string[]>(row.on_offer)) };
 }
 
@@ -208,7 +197,7 @@ async function loadBoard(tx: Db, board: WaitingBoard, pushQueueIds: string[], pl
       (SELECT coalesce(max(rev), 0) FROM cases) AS case_rev,
       (SELECT coalesce(max(rev), 0) FROM customers) AS customer_rev`);
   const row = read[0]!;
-  board.load(pushQueueIds, jsonColumn<BoardRow[]>(row.rows), { cases: Number(row.case_rev), customers: Number(row.customer_rev) }, planEntitlementsOf(plansText), plansText);
+  board.load(pushQueueIds, jsonColumn<BoardRow[]>(row.rows), { cases: Number(row.case_rev), customers: Number(row.customer_rev) }, plansText);
 }
 
 /**

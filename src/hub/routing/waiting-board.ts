@@ -11,10 +11,11 @@
  * the offer locks each chosen case only if it still waits (router.ts
  * `offerLocked`).
  */
-import type { CaseStatus, Channel, Priority } from '../../shared/domain';
+import type { Case, CaseStatus, Channel, Priority } from '../../shared/domain';
 import type { Plan, PlanEntitlements } from '../../shared/entitlements';
 import { casePriorityInput, type PriorityInput, slaPointsBy, standingPoints } from '../../shared/priority';
 import { LOADING_STATUSES, type Load } from '../../shared/routing';
+import { planEntitlementsOf } from '../sla/plans';
 
 /** A customer's facts the score reads. */
 export interface ScoringCustomer {
@@ -23,7 +24,12 @@ export interface ScoringCustomer {
   influence: number;
 }
 
-/** A case as the board's reads give it (`boardCaseColumns`), with whether it waits for an agent. */
+/** What a waiting case is scored on (src/shared/priority.ts), as the queue scores it, by the plan table in force. */
+export function scoreInputOf(c: Pick<Case, 'priority' | 'sentiment' | 'slaDueAt' | 'status'>, customer: ScoringCustomer | null, now: number, plans: PlanEntitlements): PriorityInput {
+  return casePriorityInput(c, customer ? { ...customer, plan: customer.plan as Plan } : null, now, plans);
+}
+
+/** A case as the board's reads give it (`BOARD_ROW_SQL`), with whether it waits for an agent. */
 export interface BoardRow {
   id: string;
   rev: number;
@@ -99,8 +105,9 @@ export class WaitingBoard {
   private readonly customers = new Map<string, { facts: ScoringCustomer; cases: Set<string> }>();
   /** The push queues the board holds the waiting cases of; null until loaded. */
   private queueIds: ReadonlySet<string> | null = null;
-  private plansKey: string | null = null;
-  private plans: PlanEntitlements | null = null;
+  /** The plan table as stored (null: the defaults), and as read from that. */
+  private plansText: string | null = null;
+  private plans: PlanEntitlements = planEntitlementsOf(null);
   /** The highest case and customer revs the board has seen. */
   caseRev = 0;
   customerRev = 0;
@@ -116,20 +123,20 @@ export class WaitingBoard {
   }
 
   /** Everything waiting in the push queues, read in one snapshot with the revs it is current to. */
-  load(pushQueueIds: readonly string[], rows: readonly BoardRow[], revs: { cases: number; customers: number }, plans: PlanEntitlements, plansKey: string | null): void {
+  load(pushQueueIds: readonly string[], rows: readonly BoardRow[], revs: { cases: number; customers: number }, plansText: string | null): void {
     this.waiting.clear();
     this.byQueue.clear();
     this.customers.clear();
     this.queueIds = new Set(pushQueueIds);
-    this.plans = plans;
-    this.plansKey = plansKey;
+    this.plansText = plansText;
+    this.plans = planEntitlementsOf(plansText);
     this.caseRev = revs.cases;
     this.customerRev = revs.customers;
     for (const row of rows) this.apply(row);
   }
 
   /** What changed since the board's revs: cases that now wait or no longer do, customers whose facts moved. */
-  update(changedCases: readonly BoardRow[], changedCustomers: readonly BoardCustomerRow[], plans: PlanEntitlements, plansKey: string | null): void {
+  update(changedCases: readonly BoardRow[], changedCustomers: readonly BoardCustomerRow[], plansText: string | null): void {
     for (const customer of changedCustomers) {
       this.customerRev = Math.max(this.customerRev, customer.rev);
       const known = this.customers.get(customer.id);
@@ -141,10 +148,10 @@ export class WaitingBoard {
       this.caseRev = Math.max(this.caseRev, row.rev);
       this.apply(row);
     }
-    if (plansKey !== this.plansKey) {
-      // An admin changed the plan table: every entitlement may read otherwise.
-      this.plans = plans;
-      this.plansKey = plansKey;
+    if (plansText !== this.plansText) {
+      // An admin changed the plan table: every entitlement may read otherwise (read only then, not every round).
+      this.plansText = plansText;
+      this.plans = planEntitlementsOf(plansText);
       for (const w of this.waiting.values()) this.rescore(w);
     }
   }
@@ -220,7 +227,7 @@ export class WaitingBoard {
   private inputAt(w: Waiting, now: number): PriorityInput {
     const customer = w.customerId === null ? undefined : this.customers.get(w.customerId)?.facts;
     const c = { priority: w.priority, sentiment: w.sentiment, slaDueAt: w.slaDueAt === null ? null : new Date(w.slaDueAt).toISOString(), status: w.status };
-    return casePriorityInput(c, customer ? { ...customer, plan: customer.plan as Plan } : null, now, this.plans ?? undefined);
+    return scoreInputOf(c, customer ?? null, now, this.plans);
   }
 
   /** Its standing points again, as its customer or the plan table now read (the clock plays no part in them). */
