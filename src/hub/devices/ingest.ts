@@ -98,21 +98,16 @@ export function createTelemetryIngest(db: Db, rules: CurrentRules, onFired: (fir
   async function runBatch(deviceId: string, batch: Batch): Promise<void> {
     if (waiting.get(deviceId) === batch) waiting.delete(deviceId);
     const { payloads } = batch;
-    let result: IngestResult;
     try {
-      result = await process(deviceId, payloads.flatMap((p) => p.readings));
+      settle(payloads, await process(deviceId, payloads.flatMap((p) => p.readings)));
     } catch (error) {
       if (payloads.length === 1) return payloads[0]!.reject(error);
-      for (const p of payloads) {
-        await process(deviceId, p.readings)
-          .then((alone) => {
-            onFired(alone.fired);
-            p.resolve(alone);
-          })
-          .catch(p.reject);
-      }
-      return;
+      for (const p of payloads) await process(deviceId, p.readings).then((alone) => settle([p], alone), p.reject);
     }
+  }
+
+  /** A committed transaction's payloads answered, each with its own readings' count, once its firings are announced. */
+  function settle(payloads: Batch['payloads'], result: IngestResult): void {
     try {
       // Published only after commit: a console never hears of a case it cannot pull.
       onFired(result.fired);
