@@ -30,11 +30,16 @@ export async function benchConsoleBootstrap(): Promise<void> {
     try {
       let status: SyncStatus | null = null;
       const off = core.events.on('sync:changed', (s) => (status = s));
+      // Read through a call: set by the listener, which the compiler does not follow.
+      const latest = (): SyncStatus | null => status;
       const started = performance.now();
       // The sign-in starts the bootstrap; the queue view asks meanwhile, as the console's does.
       const signedIn = call('session.login', { username: 'sam', password: 'demo' });
       const samples: number[] = [];
-      const done = () => status !== null && (status as SyncStatus).connection === 'online' && !(status as SyncStatus).syncing && (status as SyncStatus).cachedCases >= CASES;
+      const done = () => {
+        const now = latest();
+        return now !== null && now.connection === 'online' && !now.syncing && now.cachedCases >= CASES;
+      };
       while (!done()) {
         const asked = performance.now();
         await call('cases.list', { status: 'active', limit: 50 });
@@ -46,7 +51,7 @@ export async function benchConsoleBootstrap(): Promise<void> {
       const bootstrapMs = performance.now() - started;
       off();
       const { p50, p99, max } = summarize(samples);
-      report(`console: bootstrap of ${CASES.toLocaleString('en')} cases`, `${ms(bootstrapMs)} (${(status as SyncStatus | null)?.cachedCases.toLocaleString('en')} cached)`);
+      report(`console: bootstrap of ${CASES.toLocaleString('en')} cases`, `${ms(bootstrapMs)} (${latest()?.cachedCases.toLocaleString('en')} cached)`);
       report(`console: cases.list during that bootstrap (${samples.length} calls)`, `p50 ${ms(p50)}, p99 ${ms(p99)}, max ${ms(max)}`, { ok: p99 < 16, text: 'p99 < 16 ms' });
     } finally {
       await core.close();
