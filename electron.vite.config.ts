@@ -1,8 +1,9 @@
 /**
  * electron-vite: main (ESM, dependencies left in node_modules — better-sqlite3
- * is native and cannot be bundled), preload (one CommonJS file with its
- * dependencies inlined — a sandboxed preload can neither `import` nor
- * `require` from node_modules), renderer (shared with the browser shell's build).
+ * is native and cannot be bundled; the shell and the core's worker thread),
+ * preload (one CommonJS file with its dependencies inlined — a sandboxed
+ * preload can neither `import` nor `require` from node_modules), renderer
+ * (shared with the browser shell's build).
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
@@ -12,7 +13,11 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/main/index.ts') } },
+      rollupOptions: {
+        // The console core's thread: core-worker.js, which worker-host.ts looks for beside its own file — so shared chunks lie there too.
+        input: { index: resolve(import.meta.dirname, 'src/main/index.ts'), 'core-worker': resolve(import.meta.dirname, 'src/main/core/worker-entry.ts') },
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {

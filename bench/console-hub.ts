@@ -1,5 +1,5 @@
 /** What the console benches share: a demo hub in its own process (as on a real network), and the console core's API as plain calls. */
-import { type ConsoleCore, dispatch } from '../src/main/core';
+import { type ConsoleCore, type CoreEndpoint, coreEndpoint } from '../src/main/core';
 import type { SyncStatus } from '../src/shared/api';
 import { runHub, waitForOutput } from '../tests/hub/processes';
 
@@ -25,8 +25,13 @@ export async function startDemoHubProcess(dataDir: string): Promise<HubProcess> 
 
 /** Calls a core API method; a failure throws. */
 export function coreCaller(core: ConsoleCore) {
+  return endpointCaller(coreEndpoint(core));
+}
+
+/** The same through an endpoint: a core in its worker thread, as the shells run it. */
+export function endpointCaller(core: Pick<CoreEndpoint, 'call'>) {
   return async <T>(method: string, input: unknown): Promise<T> => {
-    const result = await dispatch(core.handlers, method, input);
+    const result = await core.call(method, input);
     if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
     return result.value as T;
   };

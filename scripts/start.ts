@@ -8,7 +8,7 @@ import { electronState } from './electron-package';
 import { startHub } from '../src/hub/hub';
 import { defaultDataDir } from '../src/hub/config';
 import { redactCredentials } from '../src/hub/ops/redact';
-import { createConsoleCore } from '../src/main/core';
+import { startConsoleCoreInWorker } from '../src/main/core';
 import { startBrowserShell } from '../src/main/browser/server';
 import { consoleDataDir } from '../src/main/browser/paths';
 import { ALLOW_INSECURE_HUB_VARIABLE, parseAllowInsecureHub } from '../src/shared/hub-address';
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   console.log(`${electron.reason}.`);
   console.log('Starting the browser shell instead: the same console in your browser.');
   run('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'error']);
-  const core = await createConsoleCore({ dataDir: consoleDataDir(), hubUrl, allowInsecureHub: parseAllowInsecureHub(process.env[ALLOW_INSECURE_HUB_VARIABLE]) });
+  const core = await startConsoleCoreInWorker({ dataDir: consoleDataDir(), hubUrl, allowInsecureHub: parseAllowInsecureHub(process.env[ALLOW_INSECURE_HUB_VARIABLE]), log: (message) => console.error(message) });
   const shell = await startBrowserShell({ core, rendererDir: join(root, 'out', 'renderer') });
   console.log(`console listening on ${shell.url}`);
   console.log('Open that address in Chromium or Chrome; log in as ana / demo.');

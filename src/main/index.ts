@@ -1,14 +1,15 @@
 /**
  * The Electron shell: app lifecycle, the window and its security settings,
  * and the IPC binding. Everything else lives in ./core, which never imports
- * electron and also runs in the browser shell and in tests.
+ * electron and also runs in the browser shell and in tests; here it runs in a
+ * worker thread, so this thread only relays (and seals with safeStorage).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, nativeTheme, safeStorage, session } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
-import { CacheKeyError, type ConsoleCore, createConsoleCore, DEFAULT_HUB_URL, type SecretBox } from './core';
+import { CacheKeyError, type CoreEndpoint, DEFAULT_HUB_URL, type SecretBox, startConsoleCoreInWorker } from './core';
 import { unsealCacheKeyFile } from './core/cache/key';
 import { bindIpc } from './ipc';
 import { keySealing } from './key-sealing';
@@ -20,7 +21,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '..', 'renderer');
 const preloadPath = join(here, '..', 'preload', 'index.cjs');
 
-let core: ConsoleCore | null = null;
+let core: CoreEndpoint | null = null;
 /** Why the cache key is not sealed, when it is not: repeated if the cache then cannot be opened. */
 let sealingWarning: string | null = null;
 
@@ -125,7 +126,8 @@ async function start(): Promise<void> {
   if (policy) console.log(`Switchboard: policy ${policy.path}${hub.locked ? `, hub fixed to ${hub.hubUrl}` : ''}`);
 
   const dataDir = app.getPath('userData');
-  core = await createConsoleCore({
+  // The core and its SQLite in a worker thread; safeStorage (main thread only) seals for it through a synchronous bridge.
+  core = await startConsoleCoreInWorker({
     dataDir,
     // The core enforces a hub the policy fixes (sign-ins, a session from another hub).
     ...settings.core,
@@ -133,7 +135,7 @@ async function start(): Promise<void> {
     secrets: osSecretBox(dataDir),
     log: (message) => console.error(message),
   });
-  bindIpc(ipcMain, { handlers: core.handlers, events: core.events }, () => BrowserWindow.getAllWindows(), { urlPrefixes: [renderer.source.allowedUrlPrefix] });
+  bindIpc(ipcMain, core, () => BrowserWindow.getAllWindows(), { urlPrefixes: [renderer.source.allowedUrlPrefix] });
 
   createWindow(renderer.source);
   app.on('activate', () => {

@@ -1,12 +1,12 @@
 /**
- * Electron's IPC binding of the console core: one invoke channel into
- * dispatch() and one event channel out to the windows. Only types come from
- * electron, so this file is unit-tested in plain Node with a fake ipcMain.
+ * Electron's IPC binding of the console core: one invoke channel into the
+ * core's dispatch() (in its worker thread) and one event channel out to the
+ * windows. Only types come from electron, so this file is unit-tested in
+ * plain Node with a fake ipcMain.
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { API_EVENT_NAMES, type ApiResult, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../shared/api';
-import type { ConsoleCore } from './core';
-import { dispatch } from './core/dispatch';
+import type { CoreEndpoint } from './core';
 
 /** The parts of an invoke event the sender check reads (Electron's IpcMainInvokeEvent fits). */
 export interface InvokeEventLike {
@@ -50,10 +50,10 @@ export function isAllowedSender(event: InvokeEventLike, allow: SenderAllowList):
 }
 
 /** Binds the core to IPC; returns the unbind. */
-export function bindIpc(ipc: IpcMainLike, core: Pick<ConsoleCore, 'handlers' | 'events'>, getWindows: () => WindowLike[], allow: SenderAllowList): () => void {
+export function bindIpc(ipc: IpcMainLike, core: Pick<CoreEndpoint, 'call' | 'events'>, getWindows: () => WindowLike[], allow: SenderAllowList): () => void {
   ipc.handle(IPC_INVOKE_CHANNEL, async (event, method, input): Promise<ApiResult<unknown>> => {
     if (!isAllowedSender(event, allow)) return { ok: false, error: { code: 'unauthorized', message: 'IPC from an unexpected frame refused' } };
-    return dispatch(core.handlers, method, input);
+    return core.call(method, input);
   });
 
   const unsubscribe = API_EVENT_NAMES.map((name) =>

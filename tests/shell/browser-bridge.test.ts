@@ -11,7 +11,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserShell, startBrowserShell } from '../../src/main/browser/server';
 import { CONTENT_SECURITY_POLICY } from '../../src/shared/csp';
-import { type ConsoleCore, createConsoleCore } from '../../src/main/core';
+import { type ConsoleCore, coreEndpoint, createConsoleCore } from '../../src/main/core';
 import type { ApiResult } from '../../src/shared/api';
 import { BRIDGE_CALL_EVENT, BRIDGE_PATH, BRIDGE_PUSH_EVENT, BRIDGE_SECRET_PARAM } from '../../src/shared/bridge';
 import { aCase, aQueue, tempDir } from '../core/fixtures';
@@ -65,7 +65,7 @@ describe('browser shell bridge', () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(rendererDir);
     await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Switchboard</title>');
-    shell = await startBrowserShell({ core, rendererDir });
+    shell = await startBrowserShell({ core: coreEndpoint(core), rendererDir });
     const url = new URL(shell.url);
     origin = url.origin;
     port = Number(url.port);

@@ -5,7 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ConsoleCore, createConsoleCore } from '../../src/main/core';
+import { type ConsoleCore, coreEndpoint, createConsoleCore } from '../../src/main/core';
 import { bindIpc, type InvokeEventLike, type IpcMainLike, type WindowLike } from '../../src/main/ipc';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src/shared/api';
 import { aCase, aQueue, tempDir } from '../core/fixtures';
@@ -60,7 +60,7 @@ describe('Electron IPC binding', () => {
     core = await createConsoleCore({ dataDir: dir.path, hubUrl: 'http://127.0.0.1:9' });
     ipc = new FakeIpcMain();
     windows = [new FakeWindow(), new FakeWindow()];
-    unbind = bindIpc(ipc, core, () => windows, allow);
+    unbind = bindIpc(ipc, coreEndpoint(core), () => windows, allow);
   });
   afterEach(async () => {
     unbind();
@@ -98,7 +98,7 @@ describe('Electron IPC binding', () => {
 
   it('accepts the dev server origin when it is the allowed one', async () => {
     unbind();
-    unbind = bindIpc(ipc, core, () => windows, { urlPrefixes: ['http://localhost:5173/'] });
+    unbind = bindIpc(ipc, coreEndpoint(core), () => windows, { urlPrefixes: ['http://localhost:5173/'] });
     expect(await ipc.invoke(eventFrom('http://localhost:5173/'), 'queues.list', {})).toEqual({ ok: true, value: [] });
     expect(await ipc.invoke(eventFrom('http://localhost:5173.evil.example/'), 'queues.list', {})).toMatchObject({ ok: false });
   });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rendererConfig } from '../../renderer.vite';
 import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY, withContentSecurityPolicy } from '../../src/shared/csp';
 import { type BrowserShell, startBrowserShell } from '../../src/main/browser/server';
-import { type ConsoleCore, createConsoleCore } from '../../src/main/core';
+import { type ConsoleCore, coreEndpoint, createConsoleCore } from '../../src/main/core';
 import { tempDir } from '../core/fixtures';
 
 const ENTITIES: Record<string, string> = { '&quot;': '"', '&#39;': "'", '&#x27;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' };
@@ -47,7 +47,7 @@ describe('the renderer’s Content-Security-Policy', () => {
     await build({ ...rendererConfig, configFile: false, logLevel: 'error', build: { ...rendererConfig.build, outDir, emptyOutDir: true } });
     builtHtml = await readFile(join(outDir, 'index.html'), 'utf8');
     core = await createConsoleCore({ dataDir: join(dir.path, 'data'), hubUrl: 'http://127.0.0.1:9' });
-    shell = await startBrowserShell({ core, rendererDir: outDir });
+    shell = await startBrowserShell({ core: coreEndpoint(core), rendererDir: outDir });
   }, 240_000);
 
   afterAll(async () => {

@@ -1,8 +1,8 @@
-/** `npm run start:browser`: the console core plus the browser shell, pointed at a hub. */
+/** `npm run start:browser`: the console core (in a worker thread) plus the browser shell, pointed at a hub. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createConsoleCore, DEFAULT_HUB_URL, parsePullPageSize } from '../core';
+import { DEFAULT_HUB_URL, parsePullPageSize, startConsoleCoreInWorker } from '../core';
 import { loadConsoleSettings } from '../policy';
 import { startBrowserShell } from './server';
 import { consoleDataDir } from './paths';
@@ -19,13 +19,13 @@ async function main(): Promise<void> {
   // The workstation's policy wins over --hub and the environment (an invalid policy file stops the start); the core enforces it.
   const settings = loadConsoleSettings({ platform: process.platform, env: process.env, readText: (path) => readFileSync(path, 'utf8'), defaultHubUrl: DEFAULT_HUB_URL, hubUrl: values.hub });
   if (settings.hub.locked) console.log(`hub ${settings.hub.hubUrl}, fixed by the policy in ${settings.policy?.path}`);
-  const core = await createConsoleCore({
+  const core = await startConsoleCoreInWorker({
     dataDir: values.data ?? consoleDataDir(),
     ...settings.core,
     pullPageSize,
     log: (message) => console.error(message),
   });
-  const shell = await startBrowserShell({ core: { handlers: core.handlers, events: core.events }, rendererDir: join(import.meta.dirname, '..', '..', '..', 'out', 'renderer'), port });
+  const shell = await startBrowserShell({ core, rendererDir: join(import.meta.dirname, '..', '..', '..', 'out', 'renderer'), port });
   console.log(`console listening on ${shell.url}`);
   const shutdown = () => void shell.close().then(() => core.close()).then(() => process.exit(0));
   process.once('SIGINT', shutdown);

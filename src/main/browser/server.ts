@@ -12,8 +12,7 @@ import fastifyStatic from '@fastify/static';
 import { Server } from 'socket.io';
 import { API_EVENT_NAMES, type ApiResult } from '../../shared/api';
 import { BRIDGE_CALL_EVENT, BRIDGE_PATH, BRIDGE_PUSH_EVENT, BRIDGE_SECRET_PARAM } from '../../shared/bridge';
-import type { ConsoleCore } from '../core';
-import { dispatch } from '../core/dispatch';
+import type { CoreEndpoint } from '../core';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 
 export interface BrowserShell {
@@ -24,7 +23,8 @@ export interface BrowserShell {
 }
 
 export interface BrowserShellOptions {
-  core: Pick<ConsoleCore, 'handlers' | 'events'>;
+  /** The core, in its worker thread (startConsoleCoreInWorker) or in this one (coreEndpoint). */
+  core: Pick<CoreEndpoint, 'call' | 'events'>;
   /** The built renderer (out/renderer). */
   rendererDir: string;
   /** 0 (default) = any free port. */
@@ -69,7 +69,7 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
     socket.on(BRIDGE_CALL_EVENT, (method: unknown, input: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
       const reply = ack as (result: ApiResult<unknown>) => void;
-      void dispatch(opts.core.handlers, method, input).then(reply);
+      void opts.core.call(method, input).then(reply);
     });
   });
   const unsubscribe = API_EVENT_NAMES.map((name) => opts.core.events.on(name, (payload) => io.emit(BRIDGE_PUSH_EVENT, name, payload)));

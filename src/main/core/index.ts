@@ -1,7 +1,8 @@
 /**
  * The console core: session, cache, sync and live connection behind the
  * handlers of the console API. Plain Node — the same object serves Electron's
- * IPC, the browser shell's bridge, tests and the benchmark.
+ * IPC and the browser shell's bridge (from a worker thread: worker-host.ts),
+ * the headless console, tests and the benchmarks.
  */
 import type { ApiHandlers } from '../../shared/api';
 import type { AgentStats, PresenceState, QueueStats } from '../../shared/protocol';
@@ -29,6 +30,7 @@ export { CoreEvents } from './emitter';
 export { dispatch } from './dispatch';
 export { parsePullPageSize } from './sync';
 export type { SecretBox } from './secret-box';
+export { coreEndpoint, type CoreEndpoint, startConsoleCoreInWorker, type WorkerCoreEndpoint, type WorkerCoreOptions } from './worker-host';
 
 export const DEFAULT_HUB_URL = 'http://127.0.0.1:4710';
 
