@@ -16,6 +16,7 @@ import { OVERSEER_ROLES } from '../../shared/policy';
 import type { ConsoleToHubEvents, HubToConsoleEvents } from '../../shared/protocol';
 import { SessionChangeSchema, type SessionChange, type Sessions } from '../auth/sessions';
 import type { Actor } from '../repos/scope';
+import { writesSharedPerTurn } from './shared-writes';
 
 interface SocketData {
   actor: Actor;
@@ -97,6 +98,7 @@ function closeWhenExpired(socket: LiveSocket): void {
 export function useAdapter(io: LiveServer, Base: AdapterConstructor): void {
   io.adapter(function recoveringAfterHandshake(nsp: Namespace): NamespaceAdapter {
     const adapter = new (Base as new (nsp: Namespace) => NamespaceAdapter)(nsp);
+    shareWrites(adapter, writesSharedPerTurn(nsp));
     const restore = adapter.restoreSession.bind(adapter);
     adapter.restoreSession = async (pid, offset) => {
       const session = await restore(pid, offset);
@@ -107,6 +109,19 @@ export function useAdapter(io: LiveServer, Base: AdapterConstructor): void {
     };
     return adapter;
   });
+}
+
+/** Every broadcast, this hub's or one another hub sent through the adapter (`onMessage`), first holds the turn's writes. */
+function shareWrites(adapter: NamespaceAdapter, hold: () => void): void {
+  const hooks = adapter as unknown as Record<'broadcast' | 'onMessage', ((...args: unknown[]) => unknown) | undefined>;
+  for (const method of ['broadcast', 'onMessage'] as const) {
+    const original = hooks[method];
+    if (typeof original !== 'function') continue;
+    hooks[method] = (...args: unknown[]) => {
+      hold();
+      return original.apply(adapter, args);
+    };
+  }
 }
 
 /**
