@@ -15,7 +15,12 @@ export default defineConfig({
       externalizeDeps: true,
       rollupOptions: {
         // The console core's thread: core-worker.js, which worker-host.ts looks for beside its own file — so shared chunks lie there too.
-        input: { index: resolve(import.meta.dirname, 'src/main/index.ts'), 'core-worker': resolve(import.meta.dirname, 'src/main/core/worker-entry.ts') },
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          'core-worker': resolve(import.meta.dirname, 'src/main/core/worker-entry.ts'),
+          // The core's pull thread (src/main/core/threads.ts finds both beside its own chunk).
+          'pull-thread': resolve(import.meta.dirname, 'src/main/core/pull-thread-entry.ts'),
+        },
         output: { chunkFileNames: '[name]-[hash].js' },
       },
     },

@@ -35,7 +35,7 @@ describe('cache migrations', () => {
         .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .all()
         .map((r) => r.name);
-      expect(tables).toEqual(['articles', 'cases', 'conflicts', 'customers', 'devices', 'drafts', 'mentions', 'messages', 'meta', 'notices', 'outbox', 'queues', 'sqlite_sequence', 'unconfirmed', 'users']);
+      expect(tables).toEqual(['articles', 'case_counts', 'cases', 'conflicts', 'customers', 'devices', 'drafts', 'mentions', 'messages', 'meta', 'notices', 'outbox', 'queues', 'sqlite_sequence', 'unconfirmed', 'users']);
       const plan = db
         .prepare<[], { detail: string }>(
           "EXPLAIN QUERY PLAN SELECT id FROM cases WHERE queue_id = 'q' AND status = 'open' ORDER BY score DESC, created_ms, id",

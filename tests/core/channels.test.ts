@@ -14,7 +14,7 @@ import { cacheMigrations } from '../../src/main/core/cache/migrations';
 import { createChanges } from '../../src/main/core/changes';
 import { CoreError } from '../../src/main/core/errors';
 import { createPusher } from '../../src/main/core/push';
-import { createPuller } from '../../src/main/core/sync';
+import { createPuller, pagesInThisThread } from '../../src/main/core/sync';
 import { type Mention, MentionSchema, type Message } from '../../src/shared/domain';
 import type { Mutation, MutationResult, SyncPullResponse } from '../../src/shared/protocol';
 import { aCase, aCustomer, aMessage, aQueue, at, aUser, tempDir } from './fixtures';
@@ -86,12 +86,12 @@ describe('mentions in the cache', () => {
     try {
       const mention = aMention({ rev: 7 });
       const page: SyncPullResponse = { changes: [{ op: 'upsert', entity: 'mention', id: mention.id, rev: 7, row: mention }], cursor: 7, hasMore: false };
-      const result = await createPuller(cache, { pull: async () => page }).pull();
+      const result = await createPuller(cache, pagesInThisThread(cache, { pull: async () => page })).pull();
       expect(result).toMatchObject({ applied: 1, caseIds: [], othersChanged: false, mentionsChanged: true });
       expect(cache.mentions.item(mention.id)?.body).toBe(mention.body);
       // A mention removed from the user's scope goes.
       const gone: SyncPullResponse = { changes: [{ op: 'delete', entity: 'mention', id: mention.id, rev: 8, row: null }], cursor: 8, hasMore: false };
-      await createPuller(cache, { pull: async () => gone }).pull();
+      await createPuller(cache, pagesInThisThread(cache, { pull: async () => gone })).pull();
       expect(cache.mentions.item(mention.id)).toBeNull();
     } finally {
       cache.close();

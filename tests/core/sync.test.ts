@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHub } from '../../src/hub/hub';
 import { openCache } from '../../src/main/core/cache';
 import { createHubClient } from '../../src/main/core/hub-client';
-import { createPuller } from '../../src/main/core/sync';
+import { createPuller, pagesInThisThread } from '../../src/main/core/sync';
 import type { SyncPullResponse } from '../../src/shared/protocol';
 import { aCase, aQueue, tempDir } from './fixtures';
 import { hubCases, hubToken, startDemoHub } from './hub-fixture';
@@ -29,7 +29,7 @@ describe('sync pull', () => {
       const pages: SyncPullResponse[] = [];
       const client = createHubClient(() => ({ hubUrl: hub.url, token }));
       const recording = { pull: async (cursor: number, limit: number) => pages[pages.push(await client.pull(cursor, limit)) - 1]! };
-      const result = await createPuller(cache, recording, 40).pull();
+      const result = await createPuller(cache, pagesInThisThread(cache, recording), 40).pull();
 
       expect(pages.length).toBeGreaterThan(5);
       expect(pages.at(-1)?.hasMore).toBe(false);
@@ -43,7 +43,7 @@ describe('sync pull', () => {
       expect(result.caseIds.sort()).toEqual(fromHub.map((c) => c.id).sort());
 
       pages.length = 0;
-      const again = await createPuller(cache, recording, 40).pull();
+      const again = await createPuller(cache, pagesInThisThread(cache, recording), 40).pull();
       expect(again).toMatchObject({ applied: 0, caseIds: [], cursor: result.cursor });
       expect(pages).toHaveLength(1);
     } finally {
@@ -65,7 +65,7 @@ describe('sync pull', () => {
         cursor: 6,
         hasMore: false,
       };
-      const puller = createPuller(cache, { pull: async () => page });
+      const puller = createPuller(cache, pagesInThisThread(cache, { pull: async () => page }));
       await expect(puller.pull()).rejects.toThrow(/priority/);
       expect(cache.cases.count()).toBe(0);
       expect(cache.queues.all()).toEqual([]);
@@ -93,7 +93,7 @@ describe('sync pull', () => {
         if (watching) setImmediate(watch);
       };
       setImmediate(watch);
-      const puller = createPuller(cache, { pull: async () => page });
+      const puller = createPuller(cache, pagesInThisThread(cache, { pull: async () => page }));
       await puller.pull();
       watching = false;
       expect(cache.cases.count()).toBe(1_000);
@@ -104,7 +104,7 @@ describe('sync pull', () => {
       // Dropped mid-page (a logout, say): the slices written stay, the cursor does not move, and the page comes again.
       const again = openCache(join(dir.path, 'dropped'));
       try {
-        const dropping = createPuller(again, { pull: async () => page });
+        const dropping = createPuller(again, pagesInThisThread(again, { pull: async () => page }));
         const pulled = dropping.pull();
         const stop = () => (again.cases.count() > 0 ? dropping.cancel() : setImmediate(stop));
         setImmediate(stop);
@@ -112,7 +112,7 @@ describe('sync pull', () => {
         expect(again.cases.count()).toBeGreaterThan(0);
         expect(again.cases.count()).toBeLessThan(1_000);
         expect(again.meta.get('cursor')).toBeNull();
-        await createPuller(again, { pull: async () => page }).pull();
+        await createPuller(again, pagesInThisThread(again, { pull: async () => page })).pull();
         expect(again.cases.count()).toBe(1_000);
         expect(again.meta.get('cursor')).toBe('1009');
       } finally {

@@ -20,7 +20,8 @@ import { createSession } from './session';
 import { createTokenKeeper } from './token-refresh';
 import type { SecretBox } from './secret-box';
 import { createPusher } from './push';
-import { createPuller, PULL_PAGE_SIZE } from './sync';
+import { createPuller, pagesInThisThread, PULL_PAGE_SIZE } from './sync';
+import { pagesInPullThread } from './pull-thread';
 import { createRouting } from './routing';
 
 export { CacheKeyError, CacheTooNewError } from './cache';
@@ -95,10 +96,13 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
   const revocations = createRevocations({ cache, hub, secrets: opts.secrets, log, retryBaseMs: opts.retryBaseMs });
   const session = createSession({ cache, hub, defaultHubUrl: defaultHubUrl ?? DEFAULT_HUB_URL, lockedHubUrl: opts.lockedHubUrl, secrets: opts.secrets, log, revoke: (ending) => revocations.revoke(ending) });
   const me = () => session.current()?.user.id ?? null;
+  // Pages are fetched, parsed and written in a thread of their own; a `fetch` given by a test cannot cross to it, so then here.
+  const pullThread = opts.fetch ? null : pagesInPullThread({ dataDir: opts.dataDir, key: cache.key, nativeBinding: opts.nativeBinding, credentials: () => session.credentials(), log });
+  const pages = pullThread ?? pagesInThisThread(cache, hub);
   const connection = createConnection({
     cache,
     hub,
-    puller: createPuller(cache, hub, opts.pullPageSize ?? PULL_PAGE_SIZE, { me, onProgress: (progress) => connection.setProgress(progress) }),
+    puller: createPuller(cache, pages, opts.pullPageSize ?? PULL_PAGE_SIZE, { me, onProgress: (progress) => connection.setProgress(progress) }),
     pusher: createPusher(cache, hub),
     events,
     me,
@@ -256,6 +260,7 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
       connection.stop();
       routing.clear();
       events.removeAllListeners();
+      await pullThread?.close();
       cache.close();
     },
   };

@@ -7,10 +7,10 @@
  * from the start and what it does not send again is dropped (repos/rescope).
  */
 import { z } from 'zod';
-import { parseSyncRow, type SyncPullResponse } from '../../shared/protocol';
-import type { Cache, EntityRows } from './cache';
+import type { SyncPullResponse } from '../../shared/protocol';
+import type { Cache } from './cache';
 import type { HubClient } from './hub-client';
-import { caseOfTheUser, noticeIfReassigned } from './reassignment';
+import { type PageWritten, type ParsedPage, parsePage, type WriteHow, writePage } from './page-writer';
 
 export const PULL_PAGE_SIZE = 5000;
 const PullPageSizeSchema = z.coerce.number().int().min(1).max(PULL_PAGE_SIZE);
@@ -55,82 +55,63 @@ export class PullCancelledError extends Error {
   }
 }
 
-/** Rows written per SQLite transaction while a page is applied (about 10 ms of the thread here). */
-const APPLY_SLICE = 400;
-
-interface PageApplied {
-  applied: number;
-  caseIds: Set<string>;
-  othersChanged: boolean;
-  mentionsChanged: boolean;
+/**
+ * Where pages come from and are written: fetched, validated and written in this thread
+ * (`pagesInThisThread`), or all three in the pull thread (pull-thread.ts), so the thread answering
+ * the UI's calls never parses or writes a page.
+ */
+export interface PageSource {
+  /** Fetches and validates a page past `cursor`; its rows stay with the source until written or dropped. */
+  fetch(cursor: number, limit: number): Promise<FetchedPage>;
+  /** Writes a fetched page (page-writer.ts); rejects with PullCancelledError when `cancel` came first. */
+  write(page: FetchedPage, how: WriteHow): Promise<PageWritten>;
+  /** A fetched page that will not be written. */
+  drop(page: FetchedPage): void;
+  /** Drops every page held and stops a write in progress at its next slice. */
+  cancel(): void;
 }
 
-export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSize = PULL_PAGE_SIZE, opts: PullOptions = {}): Puller {
-  let running: Promise<PullResult> | null = null;
+/** What the puller needs to know of a page to decide what comes next. */
+export interface FetchedPage extends Pick<SyncPullResponse, 'cursor' | 'hasMore' | 'head' | 'scope'> {
+  /** How many changes it holds. */
+  count: number;
+}
+
+/** Fetched over `hub`, parsed and written on this thread, a turn of its event loop between slices. */
+export function pagesInThisThread(cache: Cache, hub: Pick<HubClient, 'pull'>): PageSource {
   let generation = 0;
-
-  /**
-   * A page, validated whole (a malformed row changes nothing), then written in slices of APPLY_SLICE rows, one
-   * transaction each with a turn of the event loop between them: a call from the UI waits for one slice at
-   * most, never a whole page. The cursor moves with the last slice, so a crash mid-page pulls the page again
-   * (writing a row twice changes nothing: each is kept by its rev).
-   */
-  async function applyPage(page: SyncPullResponse, nextCursor: number, afterOffline: boolean, mine: number): Promise<PageApplied> {
-    const rows: (EntityRows[keyof EntityRows] | null)[] = [];
-    for (const [i, change] of page.changes.entries()) {
-      rows.push(change.op === 'delete' ? null : (parseSyncRow(change.entity, change.row) as EntityRows[typeof change.entity]));
-      if ((i + 1) % APPLY_SLICE === 0) await nextTurn(mine);
-    }
-    const me = opts.me?.() ?? null;
-    const done: PageApplied = { applied: 0, caseIds: new Set(), othersChanged: false, mentionsChanged: false };
-    for (let from = 0; ; from += APPLY_SLICE) {
-      const last = from + APPLY_SLICE >= page.changes.length;
-      cache.transaction(() => {
-        const confirming = cache.rescope.active();
-        for (let i = from; i < Math.min(page.changes.length, from + APPLY_SLICE); i++) {
-          const change = page.changes[i]!;
-          if (confirming) cache.rescope.confirm(change.entity, change.id);
-          let changed: boolean;
-          const before = change.entity === 'case' ? caseOfTheUser(cache, me, change.id) : null;
-          if (change.op === 'delete') {
-            // A removed message changes its case's conversation.
-            const caseOfMessage = change.entity === 'message' ? cache.messages.caseOf(change.id) : null;
-            changed = cache.remove(change.entity, change.id, change.rev);
-            if (changed && caseOfMessage) done.caseIds.add(caseOfMessage);
-          } else {
-            const row = rows[i]!;
-            changed = cache.apply(change.entity, row, change.rev);
-            if (changed && change.entity === 'message') done.caseIds.add((row as EntityRows['message']).caseId);
-          }
-          if (changed && change.entity === 'case') done.caseIds.add(change.id);
-          if (changed && before) noticeIfReassigned(cache, me, before, change.rev, afterOffline);
-          if (changed && change.entity === 'mention') done.mentionsChanged = true;
-          else if (changed && change.entity !== 'case' && change.entity !== 'message') done.othersChanged = true;
-          if (changed) done.applied++;
-        }
-        if (!last) return;
-        cache.meta.set('cursor', String(nextCursor));
-        cache.meta.set('lastSyncAt', new Date().toISOString());
-        if (page.scope !== undefined) cache.meta.set('scope', page.scope);
-        // Joined or left a queue: what the console offers (Next case) follows, like a changed queue row.
-        if (page.queueIds !== undefined && cache.queues.setMemberOf(page.queueIds)) {
-          done.othersChanged = true;
-          done.applied++;
-        }
-        // The last page of the full pull after a scope change (or of any later pull while cases it kept for
-        // unsent work are marked): what was not sent again is no longer the user's.
-        if (confirming && !page.hasMore) for (const id of cache.rescope.dropUnconfirmed()) done.caseIds.add(id);
-      });
-      if (last) return done;
-      await nextTurn(mine);
-    }
-  }
-
-  /** A turn of the event loop for whatever waits (a call from the UI); a pull dropped meanwhile stops here. */
-  async function nextTurn(mine: number): Promise<void> {
+  const held = new WeakMap<FetchedPage, ParsedPage>();
+  const turnOf = (mine: number) => async () => {
     await new Promise((resolve) => setImmediate(resolve));
     if (mine !== generation) throw new PullCancelledError();
-  }
+  };
+  return {
+    async fetch(cursor, limit) {
+      const mine = generation;
+      const page = await hub.pull(cursor, limit);
+      const parsed = await parsePage(page, turnOf(mine));
+      const fetched: FetchedPage = { cursor: page.cursor, hasMore: page.hasMore, head: page.head, scope: page.scope, count: page.changes.length };
+      held.set(fetched, parsed);
+      return fetched;
+    },
+    async write(fetched, how) {
+      const parsed = held.get(fetched);
+      held.delete(fetched);
+      if (!parsed) throw new PullCancelledError();
+      return writePage(cache, parsed, how, turnOf(generation));
+    },
+    drop(fetched) {
+      held.delete(fetched);
+    },
+    cancel() {
+      generation++;
+    },
+  };
+}
+
+export function createPuller(cache: Cache, pages: PageSource, pageSize = PULL_PAGE_SIZE, opts: PullOptions = {}): Puller {
+  let running: Promise<PullResult> | null = null;
+  let generation = 0;
 
   async function pullAll(afterOffline: boolean): Promise<PullResult> {
     const mine = generation;
@@ -140,11 +121,14 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
     let othersChanged = false;
     let mentionsChanged = false;
     const caseIds = new Set<string>();
-    let fetching = hub.pull(cursor, pageSize);
+    let fetching = pages.fetch(cursor, pageSize);
     try {
       for (;;) {
         const page = await fetching;
-        if (mine !== generation) throw new PullCancelledError();
+        if (mine !== generation) {
+          pages.drop(page);
+          throw new PullCancelledError();
+        }
         const held = cache.meta.get('scope');
         if (page.scope !== undefined && held !== null && page.scope !== held && cursor > 0) {
           // Marked, and the cursor back to the start, in one transaction: a crash resumes the full pull.
@@ -154,25 +138,31 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
             cache.meta.set('scope', page.scope!);
           });
           start = cursor = 0;
-          fetching = hub.pull(0, pageSize);
+          pages.drop(page);
+          fetching = pages.fetch(0, pageSize);
           continue;
         }
         // Never move backwards: a hub answering an older cursor would replay history forever.
         const next = Math.max(cursor, page.cursor);
         // The next page is on its way while this one is written: the hub reads while the console applies.
-        if (page.hasMore && page.changes.length > 0) {
-          fetching = hub.pull(next, pageSize);
-          // Awaited on the next turn; if this page fails first, that failure is the one reported.
-          fetching.catch(() => undefined);
+        const prefetching = page.hasMore && page.count > 0;
+        if (prefetching) {
+          fetching = pages.fetch(next, pageSize);
+          // Awaited on the next turn; if this page fails first, that failure is the one reported (and the next page dropped).
+          fetching.then(
+            (ahead) => void written.catch(() => pages.drop(ahead)),
+            () => undefined,
+          );
         }
-        const result = await applyPage(page, next, afterOffline, mine);
+        const written = pages.write(page, { nextCursor: next, afterOffline, me: opts.me?.() ?? null });
+        const result = await written;
         applied += result.applied;
         othersChanged ||= result.othersChanged;
         mentionsChanged ||= result.mentionsChanged;
         for (const id of result.caseIds) caseIds.add(id);
         cursor = next;
         if (!page.hasMore) return { applied, caseIds: [...caseIds], othersChanged, mentionsChanged, cursor };
-        if (page.changes.length === 0) throw new Error('the hub said it has more changes but sent none');
+        if (page.count === 0) throw new Error('the hub said it has more changes but sent none');
         if (page.head !== undefined && page.head > start) opts.onProgress?.({ done: cursor - start, total: page.head - start });
       }
     } finally {
@@ -192,6 +182,7 @@ export function createPuller(cache: Cache, hub: Pick<HubClient, 'pull'>, pageSiz
     },
     cancel() {
       generation++;
+      pages.cancel();
       running = null;
     },
   };

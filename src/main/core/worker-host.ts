@@ -5,13 +5,13 @@
  * page being written. `coreEndpoint` is the same contract over a core in this
  * thread (tests, benches, the headless console).
  */
-import { type MessagePort, Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import type { ApiResult } from '../../shared/api';
 import { dispatch } from './dispatch';
 import { CoreEvents } from './emitter';
 import type { ConsoleCore, ConsoleCoreOptions } from './index';
 import { serveSecretBox } from './secret-bridge';
+import { startThread } from './threads';
 import { type HostMessage, reviveFailure, type WorkerData, WorkerMessageSchema } from './worker-messages';
 
 /** What a shell needs of the core: calls answered as `ApiResult` (never a throw), its events, and the end. */
@@ -37,8 +37,8 @@ export interface WorkerCoreEndpoint extends CoreEndpoint {
   terminate(): Promise<void>;
 }
 
-/** electron-vite's second `main` input (electron.vite.config.ts): beside the bundle that holds this code. */
-const BUILT_ENTRY = 'core-worker.js';
+/** The core's thread: electron-vite's second `main` input (electron.vite.config.ts). */
+const CORE_THREAD = { source: './worker-entry.ts', built: 'core-worker.js' };
 
 /**
  * Resolves once the core in its worker has started; a start-up failure rejects with the error the
@@ -48,7 +48,7 @@ export function startConsoleCoreInWorker(options: WorkerCoreOptions): Promise<Wo
   const { secrets, log = () => undefined, ...serialisable } = options;
   const box = secrets ? serveSecretBox(secrets) : null;
   const data: WorkerData = { options: serialisable, secrets: box?.port, log: options.log !== undefined };
-  const worker = spawnWorker(data, box ? [box.port] : []);
+  const worker = startThread(CORE_THREAD, data, box ? [box.port] : []);
 
   const events = new CoreEvents();
   const pending = new Map<number, (result: ApiResult<unknown>) => void>();
@@ -143,18 +143,6 @@ export function startConsoleCoreInWorker(options: WorkerCoreOptions): Promise<Wo
   });
 
   return starting.then(() => endpoint);
-}
-
-/**
- * Built, the worker's file is a .js beside this bundle; from source it is the .ts, which the worker
- * loads through tsx registered in it (a worker does not apply the parent's `--import tsx` to its entry).
- */
-function spawnWorker(workerData: WorkerData, transferList: MessagePort[]): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(BUILT_ENTRY, import.meta.url), { workerData, transferList });
-  const entry = new URL('./worker-entry.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(code, { eval: true, workerData, transferList });
 }
 
 const unavailable = (message: string): ApiResult<never> => ({ ok: false, error: { code: 'unavailable', message } });

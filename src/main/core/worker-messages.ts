@@ -37,7 +37,7 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 
-const StartFailureSchema = z.discriminatedUnion('kind', [
+export const StartFailureSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('CacheKeyError'), message: z.string(), stack: z.string().optional() }),
   z.object({ kind: z.literal('CacheTooNewError'), message: z.string(), stack: z.string().optional(), found: z.number(), known: z.number() }),
   z.object({ kind: z.literal('CoreError'), message: z.string(), stack: z.string().optional(), code: ApiErrorCodeSchema, status: z.number().optional(), wording: WordingSchema.optional() }),

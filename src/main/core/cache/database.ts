@@ -28,14 +28,21 @@ export interface OpenCacheOptions {
   secrets?: SecretBox;
   /** Tests replace the list to exercise upgrades. */
   migrations?: readonly CacheMigration[];
+  /** A second connection to a cache another one opened (the pull thread): that one's key, its file neither created nor encrypted here. */
+  key?: Buffer;
 }
 
 export function openCacheDb(dataDir: string, opts: OpenCacheOptions = {}): CacheDb {
+  return openCacheDbWithKey(dataDir, opts).db;
+}
+
+/** The connection and the key it was opened with (for a second connection, in another thread). */
+export function openCacheDbWithKey(dataDir: string, opts: OpenCacheOptions = {}): { db: CacheDb; key: Buffer } {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, CACHE_FILE);
-  const plain = isPlainSqlite(file);
+  const plain = !opts.key && isPlainSqlite(file);
   // A new key only for a new cache or one written before encryption: any other would lock the data away.
-  const key = cacheKey(dataDir, opts.secrets, { mayCreate: plain || !hasContent(file) });
+  const key = opts.key ?? cacheKey(dataDir, opts.secrets, { mayCreate: plain || !hasContent(file) });
   const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   try {
     if (plain) encryptInPlace(db, key);
@@ -48,7 +55,7 @@ export function openCacheDb(dataDir: string, opts: OpenCacheOptions = {}): Cache
     // 64 MiB of page cache (SQLite's default is 2 MiB): a bootstrap of many thousand cases otherwise spills index pages to disk.
     db.pragma('cache_size = -65536');
     migrateCache(db, opts.migrations ?? cacheMigrations);
-    return db;
+    return { db, key };
   } catch (error) {
     db.close();
     throw error;

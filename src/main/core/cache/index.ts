@@ -5,7 +5,7 @@
  */
 import type { Article, Case, Customer, Device, Mention, Message, Queue, User } from '../../../shared/domain';
 import type { CaseDetailResponse, SyncEntity } from '../../../shared/protocol';
-import { type CacheDb, type OpenCacheOptions, openCacheDb } from './database';
+import { type OpenCacheOptions, openCacheDbWithKey } from './database';
 import { createArticlesRepo } from './repos/articles';
 import { createCasesRepo } from './repos/cases';
 import { createConflictsRepo } from './repos/conflicts';
@@ -40,7 +40,7 @@ export interface EntityRows {
 }
 
 export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
-  const db: CacheDb = openCacheDb(dataDir, opts);
+  const { db, key } = openCacheDbWithKey(dataDir, opts);
   const outbox = createOutboxRepo(db);
   const meta = createMetaRepo(db);
   const plans = createPlansRepo(meta);
@@ -77,6 +77,8 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
 
   return {
     ...repos,
+    /** The key this cache was opened with: the pull thread opens its own connection with it (`opts.key`). */
+    key,
     /** Writes a synced row unless the cache already holds the same or a newer rev. Returns whether anything changed. */
     apply<E extends SyncEntity>(entity: E, row: EntityRows[E], rev: number): boolean {
       // Local changes the hub's row now holds are done; the rest stay laid over it.

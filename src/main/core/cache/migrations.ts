@@ -248,4 +248,33 @@ DELETE FROM meta WHERE key IN ('cursor', 'lastSyncAt');
 CREATE INDEX cases_score ON cases (score DESC, created_ms, id);
 `,
   },
+  {
+    version: 9,
+    name: 'cases counted per queue and status',
+    sql: `
+-- A queue view's total (every active case of every queue: 100,000 here) counted row by row read hundreds of index
+-- pages, and while the pull thread writes, the reading connection's page cache starts cold at every commit: 20-110 ms
+-- a count. Kept here by triggers on every write path (the upsert's insert and update, the overlay's update, deletes).
+CREATE TABLE case_counts (
+  queue_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (queue_id, status)
+) STRICT, WITHOUT ROWID;
+INSERT INTO case_counts (queue_id, status, n) SELECT queue_id, status, count(*) FROM cases GROUP BY queue_id, status;
+CREATE TRIGGER cases_counted_insert AFTER INSERT ON cases BEGIN
+  INSERT INTO case_counts (queue_id, status, n) VALUES (NEW.queue_id, NEW.status, 1)
+  ON CONFLICT (queue_id, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER cases_counted_delete AFTER DELETE ON cases BEGIN
+  UPDATE case_counts SET n = n - 1 WHERE queue_id = OLD.queue_id AND status = OLD.status;
+END;
+CREATE TRIGGER cases_counted_update AFTER UPDATE OF queue_id, status ON cases
+WHEN OLD.queue_id IS NOT NEW.queue_id OR OLD.status IS NOT NEW.status BEGIN
+  UPDATE case_counts SET n = n - 1 WHERE queue_id = OLD.queue_id AND status = OLD.status;
+  INSERT INTO case_counts (queue_id, status, n) VALUES (NEW.queue_id, NEW.status, 1)
+  ON CONFLICT (queue_id, status) DO UPDATE SET n = n + 1;
+END;
+`,
+  },
 ];

@@ -115,6 +115,28 @@ function whereOf(filter: QueueFilter, active: ActivePart = 'both'): { clause: st
   return { clause: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
+/**
+ * A total by queue and status alone is read from `case_counts` (cache migration 9, kept by triggers) instead of
+ * counting the cases; null when the filter names more (an assignee, a search, conflicts), which only a count tells.
+ */
+function countedOf(filter: QueueFilter): { clause: string; params: string[] } | null {
+  if (filter.assigneeId !== undefined || filter.search?.trim() || filter.conflicted) return null;
+  const where: string[] = [];
+  const params: string[] = [];
+  if (filter.queueId) {
+    where.push('queue_id = ?');
+    params.push(filter.queueId);
+  }
+  if (filter.status === 'active') {
+    where.push(`status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')})`);
+    params.push(...ACTIVE_STATUSES);
+  } else if (filter.status) {
+    where.push('status = ?');
+    params.push(filter.status);
+  }
+  return { clause: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
 /** Lays this console's unconfirmed changes over a hub row. */
 function withLocal(outbox: OutboxRepo) {
   return (row: Case): Case => {
@@ -177,7 +199,10 @@ export function createCasesRepo(db: CacheDb, outbox: OutboxRepo, plans: () => Pl
       // The count needs the customer join only to search by name; the other joins would only slow it.
       const countJoin = filter.search?.trim() ? 'LEFT JOIN customers cu ON cu.id = c.customer_id' : '';
       const countOf = (where: { clause: string; params: (string | number)[] }) => (prepared(`SELECT count(*) AS n FROM cases c ${countJoin} ${where.clause}`).get(...where.params) as { n: number }).n;
-      const total = filter.status === 'active' ? countOf(whereOf(filter, 'statuses')) + countOf(whereOf(filter, 'conflicted')) : countOf({ clause, params });
+      const counted = countedOf(filter);
+      const statuses = counted ? (prepared(`SELECT coalesce(sum(n), 0) AS n FROM case_counts ${counted.clause}`).get(...counted.params) as { n: number }).n : null;
+      const total =
+        filter.status === 'active' ? (statuses ?? countOf(whereOf(filter, 'statuses'))) + countOf(whereOf(filter, 'conflicted')) : (statuses ?? countOf({ clause, params }));
       const now = Date.now();
       const table = plans();
       return { items: rows.map((row) => toItem(row, now, table, clockOf)), total };

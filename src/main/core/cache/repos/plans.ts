@@ -7,14 +7,23 @@ import { DEFAULT_PLAN_ENTITLEMENTS, type PlanEntitlements, PlanEntitlementsSchem
 import type { MetaRepo } from './meta';
 
 export function createPlansRepo(meta: MetaRepo) {
-  let current = stored(meta.get('plans'));
+  let raw = meta.get('plans');
+  let current = stored(raw);
   return {
     current: (): PlanEntitlements => current,
+    /** Takes up what another connection kept (the pull thread scores the rows it writes by the table in force). */
+    reload(): void {
+      const now = meta.get('plans');
+      if (now === raw) return;
+      raw = now;
+      current = stored(now);
+    },
     /** Keeps the hub's table; true when it differs from the one in force. */
     keep(table: PlanEntitlements): boolean {
       const value = JSON.stringify(table);
       if (value === JSON.stringify(current)) return false;
       meta.set('plans', value);
+      raw = value;
       current = table;
       return true;
     },
