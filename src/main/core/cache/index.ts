@@ -5,7 +5,7 @@
  */
 import type { Article, Case, Customer, Device, Mention, Message, Queue, User } from '../../../shared/domain';
 import type { CaseDetailResponse, SyncEntity } from '../../../shared/protocol';
-import { type OpenCacheOptions, openCacheDbWithKey } from './database';
+import { type CacheDb, type OpenCacheOptions, openCacheDbWithKey } from './database';
 import { createArticlesRepo } from './repos/articles';
 import { createCasesRepo } from './repos/cases';
 import { createConflictsRepo } from './repos/conflicts';
@@ -37,6 +37,15 @@ export interface EntityRows {
   user: User;
   article: Article;
   mention: Mention;
+}
+
+/**
+ * A write transaction that takes the write lock when it begins (BEGIN IMMEDIATE). Two connections write this file
+ * (the core's, the pull thread's): a deferred one that read first and found the other's commit since could not
+ * upgrade and fails at once (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out); an immediate one waits its turn.
+ */
+function immediate<T>(db: CacheDb, fn: () => T): T {
+  return db.inTransaction ? db.transaction(fn)() : db.transaction(fn).immediate();
 }
 
 export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
@@ -96,7 +105,7 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
     },
     /** Stores a case fetched from the hub with everything beside it; true when anything was new. */
     applyCaseDetail(detail: CaseDetailResponse): boolean {
-      return db.transaction(() => {
+      return immediate(db, () => {
         outbox.pruneAcked(detail.case.id, detail.case.version);
         let changed = repos.cases.upsert(detail.case, detail.case.rev);
         for (const message of detail.messages) changed = repos.messages.upsert(message, message.rev) || changed;
@@ -106,19 +115,19 @@ export function openCache(dataDir: string, opts: OpenCacheOptions = {}) {
         }
         if (detail.device) changed = repos.devices.upsert(detail.device, detail.device.rev) || changed;
         return changed;
-      })();
+      });
     },
     /** Runs `fn` in one SQLite transaction (nested calls become savepoints). */
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    transaction: <T>(fn: () => T): T => immediate(db, fn),
     /** Forgets every synced row, local change and the sync position: another user or hub means another scope. */
     resetSynced(): void {
-      db.transaction(() => {
+      immediate(db, () => {
         for (const repo of [...Object.values(byEntity), outbox, repos.conflicts, repos.notices, repos.drafts, repos.rescope]) repo.clear();
         repos.meta.delete('cursor');
         repos.meta.delete('lastSyncAt');
         repos.meta.delete('scope');
         repos.meta.delete('queueIds');
-      })();
+      });
     },
     close(): void {
       db.close();
