@@ -54,6 +54,8 @@ export function openCacheDbWithKey(dataDir: string, opts: OpenCacheOptions = {})
     db.pragma('busy_timeout = 5000');
     // 64 MiB of page cache (SQLite's default is 2 MiB): a bootstrap of many thousand cases otherwise spills index pages to disk.
     db.pragma('cache_size = -65536');
+    // Statement journals (a write that fires case_counts' triggers keeps one) in memory, not a temporary file each.
+    db.pragma('temp_store = MEMORY');
     migrateCache(db, opts.migrations ?? cacheMigrations);
     return { db, key };
   } catch (error) {
