@@ -1,9 +1,9 @@
 /**
- * Pull by cursor until caught up. Each page is validated whole (a row that
- * fails validation changes nothing), then written in slices with a turn of
- * the event loop between them, the cursor with the last, so a crash mid-pull
- * resumes after the last whole page and the UI never waits for a whole page.
- * When the hub says the user's scope changed, everything is pulled again
+ * Pull by cursor until caught up, the next page fetched while one is written.
+ * Each page is validated whole (a row that fails validation changes nothing),
+ * then written in slices, the cursor with the last, so a crash mid-pull
+ * resumes after the last whole page (page-writer.ts) — in the pull thread
+ * (pull-thread.ts), so the core's calls never wait for it. When the hub says the user's scope changed, everything is pulled again
  * from the start and what it does not send again is dropped (repos/rescope).
  */
 import { z } from 'zod';
@@ -80,7 +80,8 @@ export interface FetchedPage extends Pick<SyncPullResponse, 'cursor' | 'hasMore'
 /** Fetched over `hub`, parsed and written on this thread, a turn of its event loop between slices. */
 export function pagesInThisThread(cache: Cache, hub: Pick<HubClient, 'pull'>): PageSource {
   let generation = 0;
-  const held = new WeakMap<FetchedPage, ParsedPage>();
+  /** Each page fetched, with the generation it was fetched in: a page from before a cancel is never written. */
+  const held = new WeakMap<FetchedPage, { parsed: ParsedPage; generation: number }>();
   const turnOf = (mine: number) => async () => {
     await new Promise((resolve) => setImmediate(resolve));
     if (mine !== generation) throw new PullCancelledError();
@@ -91,14 +92,14 @@ export function pagesInThisThread(cache: Cache, hub: Pick<HubClient, 'pull'>): P
       const page = await hub.pull(cursor, limit);
       const parsed = await parsePage(page, turnOf(mine));
       const fetched: FetchedPage = { cursor: page.cursor, hasMore: page.hasMore, head: page.head, scope: page.scope, count: page.changes.length };
-      held.set(fetched, parsed);
+      held.set(fetched, { parsed, generation: mine });
       return fetched;
     },
     async write(fetched, how) {
-      const parsed = held.get(fetched);
+      const page = held.get(fetched);
       held.delete(fetched);
-      if (!parsed) throw new PullCancelledError();
-      return writePage(cache, parsed, how, turnOf(generation));
+      if (!page || page.generation !== generation) throw new PullCancelledError();
+      return writePage(cache, page.parsed, how, turnOf(generation));
     },
     drop(fetched) {
       held.delete(fetched);
