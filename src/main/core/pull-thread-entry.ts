@@ -10,7 +10,7 @@ import { openCache } from './cache';
 import { createHubClient } from './hub-client';
 import { type ParsedPage, parsePage, writePage } from './page-writer';
 import { type FromPullThread, PullThreadDataSchema, ToPullThreadSchema } from './pull-thread-messages';
-import { PullCancelledError } from './sync';
+import { PullCancelledError, pullGenerations } from './sync';
 import { describeFailure } from './worker-messages';
 
 if (!parentPort) throw new Error('pull-thread-entry.ts runs as a worker thread (pull-thread.ts starts it)');
@@ -22,18 +22,15 @@ function serve(): void {
   const cache = openCache(data.dataDir, { key: Buffer.from(data.key), nativeBinding: data.nativeBinding });
   const pages = new Map<number, ParsedPage>();
   /** Bumped by `cancel`: a fetch or write of an earlier generation stops at its next turn. */
-  let generation = 0;
-  const turnOf = (mine: number) => async () => {
-    await new Promise((resolve) => setImmediate(resolve));
-    if (mine !== generation) throw new PullCancelledError();
-  };
+  const generations = pullGenerations();
+  const { turnOf } = generations;
   const failed = (id: number, error: unknown) => post(error instanceof PullCancelledError ? { type: 'cancelled', id } : { type: 'failed', id, error: describeFailure(error) });
 
   port.on('message', (raw: unknown) => {
     const parsed = ToPullThreadSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`the pull thread was sent a message that is not of its protocol: ${z.prettifyError(parsed.error)}`);
     const message = parsed.data;
-    const mine = generation;
+    const mine = generations.current();
     switch (message.type) {
       case 'fetch': {
         const hub = createHubClient(() => ({ hubUrl: message.hubUrl, token: message.token }));
@@ -41,7 +38,7 @@ function serve(): void {
           .pull(message.cursor, message.limit)
           .then((page) => parsePage(page, turnOf(mine)))
           .then(({ page, rows }) => {
-            if (mine !== generation) throw new PullCancelledError();
+            if (mine !== generations.current()) throw new PullCancelledError();
             pages.set(message.id, { page, rows });
             post({ type: 'fetched', id: message.id, page: { cursor: page.cursor, hasMore: page.hasMore, head: page.head, scope: page.scope, count: page.changes.length } });
           })
@@ -65,12 +62,12 @@ function serve(): void {
         pages.delete(message.id);
         break;
       case 'cancel':
-        generation++;
+        generations.cancel();
         pages.clear();
         break;
       case 'close':
         // A write in progress stops at its next slice; the connection closes after the slice running now.
-        generation++;
+        generations.cancel();
         pages.clear();
         setImmediate(() => {
           cache.close();

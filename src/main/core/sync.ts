@@ -77,18 +77,33 @@ export interface FetchedPage extends Pick<SyncPullResponse, 'cursor' | 'hasMore'
   count: number;
 }
 
+/**
+ * A page source's cancelling: `cancel()` starts a new generation, and work of an earlier one stops at its next
+ * turn (`turnOf(mine)`, a turn of the event loop that throws PullCancelledError once cancelled since `mine`).
+ */
+export function pullGenerations() {
+  let generation = 0;
+  return {
+    current: (): number => generation,
+    cancel(): void {
+      generation++;
+    },
+    turnOf: (mine: number) => async (): Promise<void> => {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (mine !== generation) throw new PullCancelledError();
+    },
+  };
+}
+
 /** Fetched over `hub`, parsed and written on this thread, a turn of its event loop between slices. */
 export function pagesInThisThread(cache: Cache, hub: Pick<HubClient, 'pull'>): PageSource {
-  let generation = 0;
+  const generations = pullGenerations();
   /** Each page fetched, with the generation it was fetched in: a page from before a cancel is never written. */
   const held = new WeakMap<FetchedPage, { parsed: ParsedPage; generation: number }>();
-  const turnOf = (mine: number) => async () => {
-    await new Promise((resolve) => setImmediate(resolve));
-    if (mine !== generation) throw new PullCancelledError();
-  };
+  const { turnOf } = generations;
   return {
     async fetch(cursor, limit) {
-      const mine = generation;
+      const mine = generations.current();
       const page = await hub.pull(cursor, limit);
       const parsed = await parsePage(page, turnOf(mine));
       const fetched: FetchedPage = { cursor: page.cursor, hasMore: page.hasMore, head: page.head, scope: page.scope, count: page.changes.length };
@@ -98,15 +113,13 @@ export function pagesInThisThread(cache: Cache, hub: Pick<HubClient, 'pull'>): P
     async write(fetched, how) {
       const page = held.get(fetched);
       held.delete(fetched);
-      if (!page || page.generation !== generation) throw new PullCancelledError();
-      return writePage(cache, page.parsed, how, turnOf(generation));
+      if (!page || page.generation !== generations.current()) throw new PullCancelledError();
+      return writePage(cache, page.parsed, how, turnOf(page.generation));
     },
     drop(fetched) {
       held.delete(fetched);
     },
-    cancel() {
-      generation++;
-    },
+    cancel: generations.cancel,
   };
 }
 
