@@ -3,7 +3,8 @@
  * drizzle's logger on the same connection: a supervisor's note is one look-up
  * (the ledger, the case read and locked, the message ids taken), the revs
  * drawn, and one write (the ledger and the note) — and what it wrote is what
- * the push answered; pushed again, it is a duplicate and writes nothing.
+ * the push answered; pushed again, it is a duplicate and writes nothing. On
+ * embedded PGlite, which takes no rev lock, the revs come with the look-up.
  */
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
@@ -18,6 +19,9 @@ import { backends, countingStatements, databaseOf } from './backends';
 describe.each(backends)('a push’s statements on $name', (backend) => {
   const database = databaseOf(backend);
 
+  // Postgres draws under the rev lock, as late as it can: a statement of its own.
+  const statementsOfANote = backend.name === 'pglite' ? 2 : 3;
+
   it('applies a note in a look-up, a draw of revs and one write; the same mutation again writes nothing', async () => {
     await loadDemo(database.db, pino({ level: 'silent' }));
     const [sam] = await database.db.select().from(users).where(eq(users.username, 'sam'));
@@ -28,7 +32,7 @@ describe.each(backends)('a push’s statements on $name', (backend) => {
 
     const [outcome] = await applyMutations(db, actor, [note]);
     expect(outcome).toMatchObject({ result: { status: 'applied' } });
-    expect(statements, statements.join('\n')).toHaveLength(3);
+    expect(statements, statements.join('\n')).toHaveLength(statementsOfANote);
     const [stored] = await database.db.select().from(messages).where(eq(messages.id, note.id));
     expect(stored).toMatchObject({ caseId: target!.id, direction: 'note', body: 'counted', author: sam!.name });
     expect(await database.db.select({ kind: mutations.kind, entityId: mutations.entityId }).from(mutations).where(eq(mutations.id, note.id))).toEqual([{ kind: 'case.note', entityId: target!.id }]);

@@ -14,7 +14,7 @@ import { CASE_FIELDS, type CaseField, type FieldConflict, type Mutation, type Mu
 import type { Db } from '../db/connect';
 import { toCase, toCustomer, toMessage } from '../db/rows';
 import { caseChanges, caseMoves, cases, customers, deliveries, devices, messages, mutations, queues, users } from '../db/schema';
-import { type DrawRevs, writeTransactionLockingLate } from '../db/write';
+import { type DrawRevs, revsFrom, writeTransactionLockingLate } from '../db/write';
 import { dueColumns, dueTimesAfterChange, dueTimesInQueue, openCaseSla, writeRoutingNote } from '../sla';
 import { type Actor, caseScope, namedInScope } from './scope';
 import { setPresence } from './users';
@@ -162,12 +162,14 @@ async function loadBatch(tx: Db, actor: Actor, batch: Mutation[], drawRevs: Draw
   // A message takes its mutation's id: one already stored under that id (an inbound message, say) would clash on insert.
   const messageIds = batch.filter((m) => m.kind === 'case.note' || m.kind === 'message.send').map((m) => m.id);
   const scope = caseScope(actor);
-  const [row] = await executeRows<{ known: unknown; locked: unknown; taken: unknown }>(
+  // At most one rev per mutation is drawn first (a mutation already applied wastes its own: a gap harms no pager).
+  const early = drawRevs.inline(batch.length);
+  const [row] = await executeRows<{ known: unknown; locked: unknown; taken: unknown; revs?: unknown }>(
     tx,
     sql`WITH locked AS (SELECT * FROM ${cases} WHERE ${cases.id} = ANY(${sql.param(ids)}::uuid[])${scope ? sql` AND ${scope}` : sql``} ORDER BY ${cases.id} ${sql.raw(changesCases ? 'FOR UPDATE' : 'FOR SHARE')})
       SELECT (SELECT coalesce(json_agg(to_jsonb(m)), '[]'::json) FROM ${mutations} m WHERE m.id = ANY(${sql.param([...new Set(batch.map((m) => m.id))])}::uuid[])) AS known,
         (SELECT coalesce(json_agg(to_jsonb(locked)), '[]'::json) FROM locked) AS locked,
-        (SELECT coalesce(json_agg(t.id), '[]'::json) FROM ${messages} t WHERE t.id = ANY(${sql.param(messageIds)}::uuid[])) AS taken`,
+        (SELECT coalesce(json_agg(t.id), '[]'::json) FROM ${messages} t WHERE t.id = ANY(${sql.param(messageIds)}::uuid[])) AS taken${early ? sql`, ${early} AS revs` : sql``}`,
   );
   const known = jsonColumn<Record<string, unknown>[]>(row!.known).map((json) => rowFromJson(mutations, json));
   const seen = new Set(known.map((m) => m.id));
@@ -185,7 +187,7 @@ async function loadBatch(tx: Db, actor: Actor, batch: Mutation[], drawRevs: Draw
       messages: [],
       deliveries: [],
       audit: [],
-      revs: [],
+      revs: early ? revsFrom(row!.revs) : [],
       size: batch.filter((m) => !seen.has(m.id)).length,
       drawRevs,
     },
