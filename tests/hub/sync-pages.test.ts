@@ -1,6 +1,6 @@
 /**
- * The pull reads each table a slice at a time (and writes its JSON a slice at
- * a time) so a page of 5,000 rows never holds the hub's event loop: the pages
+ * The pull reads each table a slice at a time (and writes each change's JSON
+ * as it reads it) so a page of 5,000 rows never holds the hub's event loop: the pages
  * must be exactly those of one read per table — the same rows, in the same
  * order, the same cursor and hasMore — for a supervisor and for an agent with
  * tombstones and the rows that come along with a case that entered her scope;
@@ -15,7 +15,7 @@ import { loadDemo } from '../../src/hub/demo/load';
 import { pageJson } from '../../src/hub/http/page-json';
 import { reassignCases } from '../../src/hub/repos/reassign';
 import type { Actor } from '../../src/hub/repos/scope';
-import { pullChanges } from '../../src/hub/repos/sync';
+import { type PulledPage, pullChanges, pullPage } from '../../src/hub/repos/sync';
 import type { SyncPullResponse } from '../../src/shared/protocol';
 import { backends } from './backends';
 
@@ -78,12 +78,16 @@ describe.each(backends)('sync pull pages read in slices ($name)', (backend) => {
   });
 
   it('writes a page as the bytes of JSON.stringify', async () => {
-    const [page] = await walk(ana, 4);
-    for (const slice of [1, 3, LIMIT, 1000]) expect((await pageJson(page!, slice)).toString('utf8')).toBe(JSON.stringify(page));
-    const bare: SyncPullResponse = { changes: [], cursor: 12, hasMore: false };
-    expect((await pageJson(bare, 3)).toString('utf8')).toBe(JSON.stringify(bare));
+    for (const actor of [sam, ana]) {
+      const sent = await pullPage(database.db, actor, 0, LIMIT, 4);
+      expect(pageJson(sent).toString('utf8')).toBe(JSON.stringify(await pullChanges(database.db, actor, 0, LIMIT)));
+    }
+    const bare: PulledPage = { changes: [], cursor: 12, hasMore: false };
+    expect(pageJson(bare).toString('utf8')).toBe(JSON.stringify({ changes: [], cursor: 12, hasMore: false }));
     const odd = { op: 'upsert', entity: 'case', id: 'x', rev: 1, row: { subject: 'Ñandú “quoted” \u2028 😀 \\ "' } } as const;
-    const unicode: SyncPullResponse = { ...page!, changes: [odd, ...page!.changes] };
-    expect((await pageJson(unicode, 2)).toString('utf8')).toBe(JSON.stringify(unicode));
+    const page = await pullPage(database.db, ana, 0, LIMIT);
+    const unicode: PulledPage = { ...page, changes: [{ rev: 1, op: 'upsert', entity: 'case', id: 'x', customerId: null, deviceId: null, json: Buffer.from(JSON.stringify(odd)) }, ...page.changes] };
+    const decoded = await pullChanges(database.db, ana, 0, LIMIT);
+    expect(pageJson(unicode).toString('utf8')).toBe(JSON.stringify({ ...decoded, changes: [odd, ...decoded.changes] }));
   });
 });

@@ -10,6 +10,12 @@
  * arrives: a page of 5,000 rows never holds the hub's event loop for the
  * whole page at once. Revs are unique (every write draws its own from
  * rev_seq), so the slices are exactly the rows of one read of `limit`.
+ *
+ * Each change is written as JSON the moment it is mapped (a PageChange keeps
+ * its bytes off the heap and only what the merge reads): a page held as
+ * thousands of row objects until the response is written survives every
+ * young-generation collection meanwhile, and copying it stalled the hub's
+ * event loop for 10–25 ms a time.
  */
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Case } from '../../shared/domain';
@@ -22,8 +28,37 @@ import { type Actor, caseScope, mentionScope, namedInScope, sawBeforeMove, scope
 /** Rows of one table read (and mapped) in one go: a few ms of the event loop each. */
 export const READ_SLICE = 500;
 
+/** A change of a page being made: its JSON, and what the merge and the scope's additions read of it. */
+export interface PageChange {
+  rev: number;
+  op: SyncChange['op'];
+  entity: SyncChange['entity'];
+  id: string;
+  /** A case's customer and device (the rows that come along when it enters a scope or leave with it). */
+  customerId: string | null;
+  deviceId: string | null;
+  /** The change as JSON, in UTF-8. */
+  json: Buffer;
+}
+
+/** A pull page as it is sent (http/page-json.ts writes it). */
+export interface PulledPage extends Omit<SyncPullResponse, 'changes'> {
+  changes: PageChange[];
+}
+
+function written(change: SyncChange): PageChange {
+  const row = change.entity === 'case' && change.row ? (change.row as Case) : null;
+  return { rev: change.rev, op: change.op, entity: change.entity, id: change.id, customerId: row?.customerId ?? null, deviceId: row?.deviceId ?? null, json: Buffer.from(JSON.stringify(change)) };
+}
+
+/** The page as objects, for a caller that reads its rows (the tests). */
+export async function pullChanges(db: Db, actor: Actor, cursor: number, limit: number, slice = READ_SLICE): Promise<SyncPullResponse> {
+  const page = await pullPage(db, actor, cursor, limit, slice);
+  return { ...page, changes: page.changes.map((change) => JSON.parse(change.json.toString('utf8')) as SyncChange) };
+}
+
 /** `slice` is for tests: any size must give the same pages. */
-export function pullChanges(db: Db, actor: Actor, cursor: number, limit: number, slice = READ_SLICE): Promise<SyncPullResponse> {
+export function pullPage(db: Db, actor: Actor, cursor: number, limit: number, slice = READ_SLICE): Promise<PulledPage> {
   // One snapshot for every table read: writers commit in rev order, so a snapshot holds every rev up to
   // some point and none past it. Reads in separate snapshots (separate pool connections, or PGlite
   // letting a write in between two reads) could see a message at rev 102 but not the case at rev 101
@@ -33,11 +68,11 @@ export function pullChanges(db: Db, actor: Actor, cursor: number, limit: number,
 
 /** One table's part of a page: its changes in rev order, and whether it had `limit` rows (more may follow). */
 interface TableRead {
-  changes: SyncChange[];
+  changes: PageChange[];
   full: boolean;
 }
 
-async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: number, slice: number): Promise<SyncPullResponse> {
+async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: number, slice: number): Promise<PulledPage> {
   const scope = caseScope(actor);
   // A table's rows past the cursor: `query` reads `take` of them past a rev (`past`, on the table's `rev` column) in rev order.
   const read = <R,>(rev: Parameters<typeof gt>[0], query: (past: SQL, take: number) => PromiseLike<R[]>, map: (row: R) => SyncChange) =>
@@ -140,12 +175,12 @@ async function inSlices<R>(
   query: (after: number, take: number) => PromiseLike<R[]>,
   map: (row: R) => SyncChange,
 ): Promise<TableRead> {
-  const changes: SyncChange[] = [];
+  const changes: PageChange[] = [];
   let after = cursor;
   for (;;) {
     const take = Math.min(slice, limit - changes.length);
     const rows = await query(after, take);
-    for (const row of rows) changes.push(map(row));
+    for (const row of rows) changes.push(written(map(row)));
     if (changes.length === limit) return { changes, full: true };
     if (rows.length < take) return { changes, full: false };
     after = changes.at(-1)!.rev;
@@ -161,8 +196,8 @@ async function inSlices<R>(
  * carries the case; they are not counted against the limit and do not move
  * the cursor (each keeps its own rev, so the console reconciles them as usual).
  */
-async function aroundScopeChanges(db: Db, actor: Actor, cursor: number, page: SyncChange[]): Promise<SyncChange[]> {
-  const upserted = page.filter((c) => c.entity === 'case' && c.op === 'upsert').map((c) => c.row as Case);
+async function aroundScopeChanges(db: Db, actor: Actor, cursor: number, page: PageChange[]): Promise<PageChange[]> {
+  const upserted = page.filter((c) => c.entity === 'case' && c.op === 'upsert');
   const removed = page.filter((c) => c.entity === 'case' && c.op === 'delete');
   const out: SyncChange[] = [];
 
@@ -204,7 +239,7 @@ async function aroundScopeChanges(db: Db, actor: Actor, cursor: number, page: Sy
       if (c.deviceId && !keepDevices.has(c.deviceId)) out.push({ op: 'delete', entity: 'device', id: c.deviceId, rev, row: null });
     }
   }
-  return out;
+  return out.map(written);
 }
 
 function unique(ids: (string | null)[]): string[] {
