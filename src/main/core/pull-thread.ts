@@ -7,14 +7,12 @@
  * written. Started at the first pull; a thread that died is started again at
  * the next.
  */
-import type { Worker } from 'node:worker_threads';
-import { z } from 'zod';
 import { CoreError } from './errors';
 import type { HubCredentials } from './hub-client';
 import type { PageWritten } from './page-writer';
 import { FromPullThreadSchema, type PullThreadData, type ToPullThread } from './pull-thread-messages';
 import { type FetchedPage, type PageSource, PullCancelledError } from './sync';
-import { startThread } from './threads';
+import { startThreadClient, type ThreadClient } from './thread-client';
 import { reviveFailure } from './worker-messages';
 
 /** electron-vite's third `main` input (electron.vite.config.ts). */
@@ -29,64 +27,45 @@ export interface PullThreadOptions {
   log(message: string): void;
 }
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-
 export function pagesInPullThread(opts: PullThreadOptions): PageSource & { close(): Promise<void> } {
-  let thread: { worker: Worker; ready: Promise<void> } | null = null;
-  const pending = new Map<number, Pending>();
+  let thread: ThreadClient | null = null;
   const ids = new WeakMap<FetchedPage, number>();
   let nextId = 0;
   let closed = false;
 
-  function start(): { worker: Worker; ready: Promise<void> } {
+  function start(): ThreadClient {
     const data: PullThreadData = { dataDir: opts.dataDir, key: new Uint8Array(opts.key), nativeBinding: opts.nativeBinding };
-    const worker = startThread(PULL_THREAD, data);
-    let started!: { resolve(): void; reject(error: Error): void };
-    const ready = new Promise<void>((resolve, reject) => (started = { resolve, reject }));
-    ready.catch(() => undefined);
-    const current = { worker, ready };
-    worker.on('message', (raw: unknown) => {
-      const parsed = FromPullThreadSchema.safeParse(raw);
-      if (!parsed.success) return opts.log(`the pull thread sent a message that is not of its protocol: ${z.prettifyError(parsed.error)}`);
-      const message = parsed.data;
-      if (message.type === 'ready') return started.resolve();
-      if (message.type === 'closed') return;
-      if (message.type === 'failed' && message.id === undefined) return started.reject(reviveFailure(message.error));
-      const answer = pending.get(message.id!);
-      pending.delete(message.id!);
-      if (!answer) return;
-      if (message.type === 'fetched') answer.resolve(message.page);
-      else if (message.type === 'written') answer.resolve(message.written);
-      else if (message.type === 'cancelled') answer.reject(new PullCancelledError());
-      else answer.reject(reviveFailure(message.error));
+    const started = startThreadClient({
+      file: PULL_THREAD,
+      workerData: data,
+      schema: FromPullThreadSchema,
+      name: 'the pull thread',
+      log: opts.log,
+      onMessage(message, client) {
+        if (message.type === 'fetched') client.settle(message.id, { value: message.page });
+        else if (message.type === 'written') client.settle(message.id, { value: message.written });
+        else if (message.type === 'cancelled') client.settle(message.id, { error: new PullCancelledError() });
+        else if (message.type === 'failed' && message.id !== undefined) client.settle(message.id, { error: reviveFailure(message.error) });
+      },
+      goneError: (code) => new CoreError('unavailable', `the pull thread stopped (exit code ${code})`),
+      // Started again at the next pull.
+      onExit: () => {
+        if (thread === started) thread = null;
+      },
     });
-    worker.on('error', (error) => opts.log(`the pull thread failed: ${error.stack ?? error.message}`));
-    worker.once('exit', (code) => {
-      if (thread === current) thread = null;
-      const gone = new CoreError('unavailable', `the pull thread stopped (exit code ${code})`);
-      started.reject(gone);
-      for (const answer of pending.values()) answer.reject(gone);
-      pending.clear();
-    });
-    return current;
+    return started;
   }
 
   /** Sends `message` and waits for the thread's answer about `message.id` (a fetch's new id, or the page written). */
   async function ask<T>(message: ToPullThread & { id: number }): Promise<T> {
     if (closed) throw new PullCancelledError();
     thread ??= start();
-    const { worker, ready } = thread;
-    await ready;
-    return new Promise<T>((resolve, reject) => {
-      pending.set(message.id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage(message);
-    });
+    const current = thread;
+    await current.ready;
+    return current.request<T>(message.id, message);
   }
 
-  const post = (message: ToPullThread) => thread?.worker.postMessage(message);
+  const post = (message: ToPullThread) => thread?.post(message);
 
   return {
     async fetch(cursor, limit) {
@@ -115,12 +94,7 @@ export function pagesInPullThread(opts: PullThreadOptions): PageSource & { close
       closed = true;
       const current = thread;
       thread = null;
-      if (!current) return;
-      const exited = new Promise((resolve) => current.worker.once('exit', resolve));
-      const done = new Promise<void>((resolve) => current.worker.on('message', (m: { type?: string }) => m?.type === 'closed' && resolve()));
-      current.worker.postMessage({ type: 'close' } satisfies ToPullThread);
-      await Promise.race([done, exited, current.ready.then(() => new Promise(() => undefined), () => undefined)]);
-      await current.worker.terminate();
+      await current?.close({ type: 'close' } satisfies ToPullThread);
     },
   };
 }

@@ -160,15 +160,10 @@ export function createPuller(cache: Cache, pages: PageSource, pageSize = PULL_PA
         const next = Math.max(cursor, page.cursor);
         // The next page is on its way while this one is written: the hub reads while the console applies.
         const prefetching = page.hasMore && page.count > 0;
-        if (prefetching) {
-          fetching = pages.fetch(next, pageSize);
-          // Awaited on the next turn; if this page fails first, that failure is the one reported (and the next page dropped).
-          fetching.then(
-            (ahead) => void written.catch(() => pages.drop(ahead)),
-            () => undefined,
-          );
-        }
+        if (prefetching) fetching = pages.fetch(next, pageSize);
         const written = pages.write(page, { nextCursor: next, afterOffline, me: opts.me?.() ?? null });
+        // The next page is awaited on the next turn; if this one fails first, that failure is the one reported (and the next page dropped).
+        if (prefetching) fetching.then((ahead) => void written.catch(() => pages.drop(ahead)), () => undefined);
         const result = await written;
         applied += result.applied;
         othersChanged ||= result.othersChanged;

@@ -5,14 +5,14 @@
  * page being written. `coreEndpoint` is the same contract over a core in this
  * thread (tests, benches, the headless console).
  */
-import { z } from 'zod';
 import type { ApiResult } from '../../shared/api';
 import { dispatch } from './dispatch';
 import { CoreEvents } from './emitter';
+import { CoreError } from './errors';
 import type { ConsoleCore, ConsoleCoreOptions } from './index';
 import { serveSecretBox } from './secret-bridge';
-import { startThread } from './threads';
-import { type HostMessage, reviveFailure, type WorkerData, WorkerMessageSchema } from './worker-messages';
+import { startThreadClient } from './thread-client';
+import { type HostMessage, type WorkerData, WorkerMessageSchema } from './worker-messages';
 
 /** What a shell needs of the core: calls answered as `ApiResult` (never a throw), its events, and the end. */
 export interface CoreEndpoint {
@@ -48,101 +48,60 @@ export function startConsoleCoreInWorker(options: WorkerCoreOptions): Promise<Wo
   const { secrets, log = () => undefined, ...serialisable } = options;
   const box = secrets ? serveSecretBox(secrets) : null;
   const data: WorkerData = { options: serialisable, secrets: box?.port, log: options.log !== undefined };
-  const worker = startThread(CORE_THREAD, data, box ? [box.port] : []);
-
   const events = new CoreEvents();
-  const pending = new Map<number, (result: ApiResult<unknown>) => void>();
   let nextId = 0;
   /** Why calls can no longer reach the core (closed, or its thread gone). */
   let unreachable: string | null = null;
-  let started = false;
   let closing: Promise<void> | null = null;
-  let closed: () => void = () => undefined;
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
 
-  let settleStart!: { resolve: () => void; reject: (error: Error) => void };
-  const starting = new Promise<void>((resolve, reject) => (settleStart = { resolve, reject }));
+  const thread = startThreadClient({
+    file: CORE_THREAD,
+    workerData: data,
+    transferList: box ? [box.port] : [],
+    schema: WorkerMessageSchema,
+    name: "the console core's thread",
+    log,
+    onMessage(message, client) {
+      if (message.type === 'result') client.settle(message.id, { value: message.result });
+      else if (message.type === 'event') events.emit(message.name, message.payload as never);
+      else if (message.type === 'log') log(message.message);
+    },
+    goneError: (code) => new CoreError('unavailable', unreachable ?? `the console core's thread stopped (exit code ${code})`),
+    onExit(code, started) {
+      box?.close();
+      const why = unreachable ?? `the console core's thread stopped (exit code ${code})`;
+      if (!unreachable && started) log(why);
+      unreachable = why;
+    },
+  });
+  // A core that could not start has nothing to close.
+  thread.ready.catch(() => void thread.worker.terminate());
 
   const endpoint: WorkerCoreEndpoint = {
-    call(method, input) {
-      if (unreachable) return Promise.resolve(unavailable(unreachable));
+    async call(method, input) {
+      if (unreachable) return unavailable(unreachable);
       const id = nextId++;
-      return new Promise((resolve) => {
-        try {
-          worker.postMessage({ type: 'call', id, method, input } satisfies HostMessage);
-        } catch (error) {
-          // What IPC and the bridge deliver always clones; anything else (a function) is not API input.
-          resolve({ ok: false, error: { code: 'invalid_input', message: `the input cannot be passed to the core: ${errorText(error)}` } });
-          return;
-        }
-        pending.set(id, resolve);
-      });
+      try {
+        return await thread.request<ApiResult<unknown>>(id, { type: 'call', id, method, input } satisfies HostMessage);
+      } catch (error) {
+        if (error instanceof CoreError) return unavailable(error.message);
+        // What IPC and the bridge deliver always clones; anything else (a function) is not API input.
+        return { ok: false, error: { code: 'invalid_input', message: `the input cannot be passed to the core: ${errorText(error)}` } };
+      }
     },
     events,
     close() {
       closing ??= (async () => {
-        if (!unreachable) {
-          unreachable = 'the console core is closed';
-          const done = new Promise<void>((resolve) => (closed = resolve));
-          worker.postMessage({ type: 'close' } satisfies HostMessage);
-          await Promise.race([done, exited]);
-        }
-        await worker.terminate();
+        unreachable ??= 'the console core is closed';
+        await thread.close({ type: 'close' } satisfies HostMessage);
       })();
       return closing;
     },
     async terminate() {
-      await worker.terminate();
+      await thread.worker.terminate();
     },
   };
-
-  worker.on('message', (raw: unknown) => {
-    const parsed = WorkerMessageSchema.safeParse(raw);
-    if (!parsed.success) {
-      log(`the console core's thread sent a message that is not of the protocol: ${z.prettifyError(parsed.error)}`);
-      return;
-    }
-    const message = parsed.data;
-    switch (message.type) {
-      case 'ready':
-        started = true;
-        settleStart.resolve();
-        break;
-      case 'failed':
-        settleStart.reject(reviveFailure(message.error));
-        void worker.terminate();
-        break;
-      case 'result':
-        pending.get(message.id)?.(message.result);
-        pending.delete(message.id);
-        break;
-      case 'event':
-        events.emit(message.name, message.payload as never);
-        break;
-      case 'log':
-        log(message.message);
-        break;
-      case 'closed':
-        closed();
-        break;
-    }
-  });
-  worker.on('error', (error) => {
-    // An error thrown and not caught in the worker; its 'exit' follows.
-    if (started) log(`the console core's thread failed: ${error.stack ?? error.message}`);
-    else settleStart.reject(error);
-  });
-  worker.on('exit', (code) => {
-    box?.close();
-    const why = unreachable ?? `the console core's thread stopped (exit code ${code})`;
-    if (!unreachable && started) log(why);
-    unreachable = why;
-    settleStart.reject(new Error(why));
-    for (const answer of pending.values()) answer(unavailable(why));
-    pending.clear();
-  });
-
-  return starting.then(() => endpoint);
+  return thread.ready.then(() => endpoint);
 }
 
 const unavailable = (message: string): ApiResult<never> => ({ ok: false, error: { code: 'unavailable', message } });

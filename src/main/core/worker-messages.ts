@@ -43,7 +43,7 @@ export const StartFailureSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('CoreError'), message: z.string(), stack: z.string().optional(), code: ApiErrorCodeSchema, status: z.number().optional(), wording: WordingSchema.optional() }),
   z.object({ kind: z.literal('Error'), message: z.string(), stack: z.string().optional() }),
 ]);
-type StartFailure = z.infer<typeof StartFailureSchema>;
+export type StartFailure = z.infer<typeof StartFailureSchema>;
 
 // An event's payload and a result's value are the core's own output, checked where they were made; here only their envelope.
 export const WorkerMessageSchema = z.discriminatedUnion('type', [
