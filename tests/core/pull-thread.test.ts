@@ -1,8 +1,11 @@
 /**
  * The pull thread (src/main/core/pull-thread.ts): pages fetched, validated and written in a worker thread through
  * a connection of its own to the encrypted cache, against a real hub; the core's thread learns only each page's
- * outline. Cancelled, dropped and refused pages write nothing; a thread that died is started again.
+ * outline. Cancelled, dropped and refused pages write nothing; a thread that died is started again; on Linux it
+ * runs at a lower priority than the thread that uses it.
  */
+import { readdir, readFile } from 'node:fs/promises';
+import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Cache, openCache } from '../../src/main/core/cache';
 import { CoreError } from '../../src/main/core/errors';
@@ -97,6 +100,34 @@ describe('the pull thread', () => {
       },
       () => null,
     );
+  });
+
+  it('starts another thread at the next request when its thread died, and the page it held is gone with it', async () => {
+    await withSource(async (pages, cache) => {
+      const held = await pages.fetch(0, 40);
+      await pages.terminate();
+      await expect(pages.write(held, how(held.cursor))).rejects.toThrow();
+      expect(cache.cases.count()).toBe(0);
+      const again = await pages.fetch(0, 40);
+      expect((await pages.write(again, how(again.cursor))).applied).toBe(again.count);
+      expect(cache.meta.get('cursor')).toBe(String(again.cursor));
+    });
+  });
+
+  it.runIf(process.platform === 'linux')('runs at a lower priority than the thread that uses it (Linux: per thread)', async () => {
+    /** The nice value of each of this process's threads (/proc: field 19 of a task's stat). */
+    const nices = async () => {
+      const tasks = await readdir('/proc/self/task');
+      const stats = await Promise.all(tasks.map((task) => readFile(`/proc/self/task/${task}/stat`, 'utf8').catch(() => null)));
+      return stats.flatMap((stat) => (stat ? [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] : []));
+    };
+    expect(await nices()).not.toContain(10);
+    await withSource(async (pages) => {
+      await pages.fetch(0, 40);
+      expect(await nices()).toContain(10);
+      // This thread is not lowered with it.
+      expect(getPriority()).toBe(0);
+    });
   });
 
   it('refuses to start on a key that does not open the cache, with the cache’s own error', async () => {

@@ -11,6 +11,7 @@ import { createHubClient } from './hub-client';
 import { type ParsedPage, parsePage, writePage } from './page-writer';
 import { type FromPullThread, PullThreadDataSchema, ToPullThreadSchema } from './pull-thread-messages';
 import { PullCancelledError, pullGenerations } from './sync';
+import { runInBackground } from './threads';
 import { describeFailure } from './worker-messages';
 
 if (!parentPort) throw new Error('pull-thread-entry.ts runs as a worker thread (pull-thread.ts starts it)');
@@ -19,6 +20,8 @@ const post = (message: FromPullThread) => port.postMessage(message);
 
 function serve(): void {
   const data = PullThreadDataSchema.parse(workerData);
+  // A bootstrap is bulk work: the core's thread, which answers the windows, gets a core first.
+  runInBackground();
   const cache = openCache(data.dataDir, { key: Buffer.from(data.key), nativeBinding: data.nativeBinding });
   const pages = new Map<number, ParsedPage>();
   /** Bumped by `cancel`: a fetch or write of an earlier generation stops at its next turn. */

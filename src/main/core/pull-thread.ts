@@ -27,7 +27,13 @@ export interface PullThreadOptions {
   log(message: string): void;
 }
 
-export function pagesInPullThread(opts: PullThreadOptions): PageSource & { close(): Promise<void> } {
+export interface PullThreadSource extends PageSource {
+  close(): Promise<void>;
+  /** Ends the thread at once, as a crash would (tests): the next request starts another. */
+  terminate(): Promise<void>;
+}
+
+export function pagesInPullThread(opts: PullThreadOptions): PullThreadSource {
   let thread: ThreadClient | null = null;
   const ids = new WeakMap<FetchedPage, number>();
   let nextId = 0;
@@ -95,6 +101,9 @@ export function pagesInPullThread(opts: PullThreadOptions): PageSource & { close
       const current = thread;
       thread = null;
       await current?.close({ type: 'close' } satisfies ToPullThread);
+    },
+    async terminate() {
+      await thread?.worker.terminate();
     },
   };
 }
