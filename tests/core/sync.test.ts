@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHub } from '../../src/hub/hub';
 import { openCache } from '../../src/main/core/cache';
 import { createHubClient } from '../../src/main/core/hub-client';
-import { createPuller, pagesInThisThread } from '../../src/main/core/sync';
+import { createPuller, pagesInThisThread, PullCancelledError } from '../../src/main/core/sync';
+import { uuidv7 } from 'uuidv7';
 import type { SyncPullResponse } from '../../src/shared/protocol';
 import { aCase, aQueue, tempDir } from './fixtures';
-import { hubCases, hubToken, startDemoHub } from './hub-fixture';
+import { hubCases, hubToken, startDemoHub, waitFor } from './hub-fixture';
 
 describe('sync pull', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -20,6 +21,51 @@ describe('sync pull', () => {
   afterAll(async () => {
     await hub?.close();
     await dir?.remove();
+  });
+
+  it('asked while a pull is under way, pulls once more after it: what changed meanwhile arrives, and every such caller shares that run', async () => {
+    const token = await hubToken(hub.url, 'sam');
+    const cache = openCache(join(dir.path, 'follow-up'));
+    try {
+      const client = createHubClient(() => ({ hubUrl: hub.url, token }));
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let fetches = 0;
+      // The first page is read from the hub at once, and handed over only when the test says.
+      const gated = { pull: async (cursor: number, limit: number) => (fetches++ === 0 ? client.pull(cursor, limit).then(async (page) => (await gate, page)) : client.pull(cursor, limit)) };
+      const puller = createPuller(cache, pagesInThisThread(cache, gated), 1000);
+      const first = puller.pull();
+      await waitFor(() => fetches === 1);
+      // A note made on the hub after the run under way has read it.
+      const [target] = await hubCases(hub.url, token);
+      const note = { id: uuidv7(), kind: 'case.note', entityId: target!.id, baseVersion: 0, createdAt: new Date().toISOString(), payload: { body: 'made meanwhile' } };
+      const pushed = await fetch(new URL('/api/sync/push', hub.url), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ mutations: [note] }) });
+      expect(pushed.ok).toBe(true);
+      const second = puller.pull();
+      const third = puller.pull({ afterOffline: true });
+      expect(third).toBe(second);
+      expect(second).not.toBe(first);
+      release();
+      await first;
+      expect(cache.messages.ofCase(target!.id).map((m) => m.id)).not.toContain(note.id);
+      await second;
+      expect(cache.messages.ofCase(target!.id).map((m) => m.id)).toContain(note.id);
+      expect(fetches).toBe(2);
+
+      // A follow-up asked for before a cancel (a logout) does not run.
+      let hold!: () => void;
+      const held = new Promise<void>((resolve) => (hold = resolve));
+      const slow = { pull: async (cursor: number, limit: number) => (await held, client.pull(cursor, limit)) };
+      const cancelled = createPuller(cache, pagesInThisThread(cache, slow), 1000);
+      const under = cancelled.pull();
+      const after = cancelled.pull();
+      cancelled.cancel();
+      hold();
+      await expect(under).rejects.toBeInstanceOf(PullCancelledError);
+      await expect(after).rejects.toBeInstanceOf(PullCancelledError);
+    } finally {
+      cache.close();
+    }
   });
 
   it('pages through the cursor until hasMore is false, and a second pull is a no-op', async () => {

@@ -42,7 +42,11 @@ export interface PullOptions {
 }
 
 export interface Puller {
-  /** Pulls until the hub has nothing more; concurrent callers share one run. `afterOffline`: catching up after being away. */
+  /**
+   * Pulls until the hub has nothing more. Asked while a run is under way, it answers with one more run after
+   * that one (shared by every caller meanwhile): the run under way may predate the reason for asking.
+   * `afterOffline`: catching up after being away.
+   */
   pull(how?: { afterOffline?: boolean }): Promise<PullResult>;
   /** Drops a pull in flight (logout, another user): its pages are not applied. */
   cancel(): void;
@@ -179,20 +183,47 @@ export function createPuller(cache: Cache, pages: PageSource, pageSize = PULL_PA
     }
   }
 
+  /** Asked for while a run was under way: one more run after it, which every caller meanwhile shares. */
+  let followUp: { promise: Promise<PullResult>; afterOffline: boolean } | null = null;
+
+  function start(afterOffline: boolean): Promise<PullResult> {
+    const run = pullAll(afterOffline).finally(() => {
+      if (running === run) running = null;
+    });
+    running = run;
+    return run;
+  }
+
   return {
     pull(how = {}) {
-      if (!running) {
-        const run = pullAll(how.afterOffline ?? false).finally(() => {
-          if (running === run) running = null;
-        });
-        running = run;
+      const afterOffline = how.afterOffline ?? false;
+      if (!running) return start(afterOffline);
+      // The run under way may have read the hub before what made this caller ask (its scope changed, a push
+      // was just applied): waiting for it alone could leave that out until the next timed sync.
+      if (followUp) {
+        followUp.afterOffline ||= afterOffline;
+        return followUp.promise;
       }
-      return running;
+      const mine = generation;
+      const queued: { promise: Promise<PullResult>; afterOffline: boolean } = { promise: running, afterOffline };
+      queued.promise = running
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .then(() => {
+          if (followUp === queued) followUp = null;
+          if (mine !== generation) throw new PullCancelledError();
+          return running ?? start(queued.afterOffline);
+        });
+      followUp = queued;
+      return queued.promise;
     },
     cancel() {
       generation++;
       pages.cancel();
       running = null;
+      followUp = null;
     },
   };
 }
