@@ -42,6 +42,18 @@ export function useDraft(caseId: string, kind: DraftKind, initial: string | null
     saveRef.current = saveDraft;
   }, [saveDraft]);
 
+  // The view's draft can change after this opened: the last keystrokes of the case's previous opening,
+  // saved as it closed, may land after the view this opening started from was read. Taken up unless
+  // something was typed here since the last save (what is on screen is then newer).
+  useEffect(() => {
+    const incoming = initial ?? '';
+    if (incoming === saved.current || latest.current !== saved.current) return;
+    saved.current = incoming;
+    latest.current = incoming;
+    setText(incoming);
+    setState(incoming ? 'saved' : null);
+  }, [initial]);
+
   // The draft follows the typing, debounced.
   useEffect(() => {
     if (text === saved.current) return;
