@@ -1,6 +1,6 @@
 /**
- * A sync pull page as the bytes of JSON.stringify of it in UTF-8, joined from
- * the JSON each change was written to as it was read (repos/sync.ts): the
+ * A sync pull page as JSON in UTF-8, joined from
+ * the JSON each change came as from the database (repos/sync.ts): the
  * page is never one object graph or one string of a few MB.
  */
 import type { PulledPage } from '../repos/sync';

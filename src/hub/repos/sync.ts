@@ -11,17 +11,20 @@
  * whole page at once. Revs are unique (every write draws its own from
  * rev_seq), so the slices are exactly the rows of one read of `limit`.
  *
- * Each change is written as JSON the moment it is mapped (a PageChange keeps
- * its bytes off the heap and only what the merge reads): a page held as
- * thousands of row objects until the response is written survives every
- * young-generation collection meanwhile, and copying it stalled the hub's
- * event loop for 10–25 ms a time.
+ * Each change comes from the database as its JSON (db/change-json.ts builds
+ * it as rows.ts maps the row), and a PageChange keeps those bytes off the
+ * heap with only what the merge reads: decoding every column, mapping and
+ * stringifying each row was two thirds of the hub thread's work in a big
+ * pull, and a page held as thousands of row objects until the response is
+ * written survived every young-generation collection meanwhile (copying it
+ * stalled the event loop 10–25 ms a time).
  */
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Case } from '../../shared/domain';
 import type { SyncChange, SyncPullResponse } from '../../shared/protocol';
+import { upsertJson, wireFields, wireRev, type WireEntity } from '../db/change-json';
 import type { Db } from '../db/connect';
-import { toArticle, toCase, toCustomer, toDevice, toMention, toMessage, toQueue, toUser } from '../db/rows';
+import { toCustomer, toDevice, toMessage } from '../db/rows';
 import { articles, caseMoves, cases, customers, devices, mentions, messages, queues, users } from '../db/schema';
 import { type Actor, caseScope, mentionScope, namedInScope, sawBeforeMove, scopeKey } from './scope';
 
@@ -72,11 +75,26 @@ interface TableRead {
   full: boolean;
 }
 
+/** A row of a table read: its rev and id, a case's customer and device (see PageChange), and its change as JSON built by the database. */
+interface ReadRow {
+  rev: number;
+  id: string;
+  customerId?: string | null;
+  deviceId?: string | null;
+  json: string;
+}
+
+function readChange(entity: WireEntity) {
+  return (row: ReadRow): PageChange => ({ rev: Number(row.rev), op: 'upsert', entity, id: row.id, customerId: row.customerId ?? null, deviceId: row.deviceId ?? null, json: Buffer.from(row.json) });
+}
+
 async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: number, slice: number): Promise<PulledPage> {
   const scope = caseScope(actor);
   // A table's rows past the cursor: `query` reads `take` of them past a rev (`past`, on the table's `rev` column) in rev order.
-  const read = <R,>(rev: Parameters<typeof gt>[0], query: (past: SQL, take: number) => PromiseLike<R[]>, map: (row: R) => SyncChange) =>
+  const read = <R,>(rev: Parameters<typeof gt>[0], query: (past: SQL, take: number) => PromiseLike<R[]>, map: (row: R) => PageChange) =>
     inSlices(cursor, limit, slice, (after, take) => query(gt(rev, after), take), map);
+  // Each change's JSON comes built by the database (db/change-json.ts): the hub's thread only copies it.
+  const upserts = (entity: WireEntity) => ({ rev: wireRev(entity), id: wireFields[entity].id, json: upsertJson(entity) });
 
   // One after another: the snapshot is one connection, and a client runs one query at a time anyway
   // (node-postgres deprecates queueing them on it).
@@ -95,61 +113,67 @@ async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: numbe
                 .where(and(past, sawBeforeMove(actor), sql`NOT coalesce(${scope}, false)`))
                 .orderBy(asc(caseMoves.rev))
                 .limit(take),
-            (m) => ({ op: 'delete', entity: 'case', id: m.id, rev: Number(m.rev), row: null }),
+            (m) => written({ op: 'delete', entity: 'case', id: m.id, rev: Number(m.rev), row: null }),
           )
         : Promise.resolve({ changes: [], full: false }),
-    () => read(cases.rev, (past, take) => db.select().from(cases).where(and(past, scope)).orderBy(asc(cases.rev)).limit(take), (r) => upsert('case', toCase(r))),
+    () =>
+      read(
+        cases.rev,
+        (past, take) =>
+          db
+            .select({ ...upserts('case'), customerId: cases.customerId, deviceId: cases.deviceId })
+            .from(cases)
+            .where(and(past, scope))
+            .orderBy(asc(cases.rev))
+            .limit(take),
+        readChange('case'),
+      ),
     () =>
       read(
         messages.rev,
         (past, take) =>
           db
-            .select({ m: messages })
+            .select(upserts('message'))
             .from(messages)
             .innerJoin(cases, eq(messages.caseId, cases.id))
             .where(and(past, scope))
             .orderBy(asc(messages.rev))
             .limit(take),
-        (r) => upsert('message', toMessage(r.m)),
+        readChange('message'),
       ),
     () =>
       read(
         customers.rev,
         (past, take) =>
           db
-            .select()
+            .select(upserts('customer'))
             .from(customers)
             .where(and(past, namedInScope(db, actor, customers.id, cases.customerId)))
             .orderBy(asc(customers.rev))
             .limit(take),
-        (r) => upsert('customer', toCustomer(r)),
+        readChange('customer'),
       ),
     () =>
       read(
         devices.rev,
         (past, take) =>
           db
-            .select()
+            .select(upserts('device'))
             .from(devices)
             .where(and(past, namedInScope(db, actor, devices.id, cases.deviceId)))
             .orderBy(asc(devices.rev))
             .limit(take),
-        (r) => upsert('device', toDevice(r)),
+        readChange('device'),
       ),
-    () => read(queues.rev, (past, take) => db.select().from(queues).where(past).orderBy(asc(queues.rev)).limit(take), (r) => upsert('queue', toQueue(r))),
-    () =>
-      read(
-        users.rev,
-        (past, take) => db.select().from(users).where(past).orderBy(asc(users.rev)).limit(take),
-        (r) => ({ op: 'upsert' as const, entity: 'user' as const, id: r.id, rev: Number(r.rev), row: toUser(r) }),
-      ),
+    () => read(queues.rev, (past, take) => db.select(upserts('queue')).from(queues).where(past).orderBy(asc(queues.rev)).limit(take), readChange('queue')),
+    () => read(users.rev, (past, take) => db.select(upserts('user')).from(users).where(past).orderBy(asc(users.rev)).limit(take), readChange('user')),
     // The whole knowledge base goes to every console: it is small beside the cases, and a technician offline needs whatever fits the case in front of them.
-    () => read(articles.rev, (past, take) => db.select().from(articles).where(past).orderBy(asc(articles.rev)).limit(take), (r) => upsert('article', toArticle(r))),
+    () => read(articles.rev, (past, take) => db.select(upserts('article')).from(articles).where(past).orderBy(asc(articles.rev)).limit(take), readChange('article')),
     () =>
       read(
         mentions.rev,
-        (past, take) => db.select().from(mentions).where(and(past, mentionScope(actor))).orderBy(asc(mentions.rev)).limit(take),
-        (r) => upsert('mention', toMention(r)),
+        (past, take) => db.select(upserts('mention')).from(mentions).where(and(past, mentionScope(actor))).orderBy(asc(mentions.rev)).limit(take),
+        readChange('mention'),
       ),
   ];
   const reads: TableRead[] = [];
@@ -173,14 +197,14 @@ async function inSlices<R>(
   limit: number,
   slice: number,
   query: (after: number, take: number) => PromiseLike<R[]>,
-  map: (row: R) => SyncChange,
+  map: (row: R) => PageChange,
 ): Promise<TableRead> {
   const changes: PageChange[] = [];
   let after = cursor;
   for (;;) {
     const take = Math.min(slice, limit - changes.length);
     const rows = await query(after, take);
-    for (const row of rows) changes.push(written(map(row)));
+    for (const row of rows) changes.push(map(row));
     if (changes.length === limit) return { changes, full: true };
     if (rows.length < take) return { changes, full: false };
     after = changes.at(-1)!.rev;
