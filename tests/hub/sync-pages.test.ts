@@ -15,6 +15,7 @@ import { loadDemo } from '../../src/hub/demo/load';
 import { pageJson } from '../../src/hub/http/page-json';
 import { reassignCases } from '../../src/hub/repos/reassign';
 import type { Actor } from '../../src/hub/repos/scope';
+import { PageBytes } from '../../src/hub/repos/page-bytes';
 import { type PulledPage, pullChanges, pullPage } from '../../src/hub/repos/sync';
 import type { SyncPullResponse } from '../../src/shared/protocol';
 import { backends } from './backends';
@@ -82,11 +83,13 @@ describe.each(backends)('sync pull pages read in slices ($name)', (backend) => {
       const sent = await pullPage(database.db, actor, 0, LIMIT, 4);
       expect(JSON.parse(pageJson(sent).toString('utf8'))).toStrictEqual(await pullChanges(database.db, actor, 0, LIMIT));
     }
-    const bare: PulledPage = { changes: [], cursor: 12, hasMore: false };
+    const bare: PulledPage = { changes: [], cursor: 12, hasMore: false, bytes: new PageBytes() };
     expect(pageJson(bare).toString('utf8')).toBe(JSON.stringify({ changes: [], cursor: 12, hasMore: false }));
     const odd = { op: 'upsert', entity: 'case', id: 'x', rev: 1, row: { subject: 'Ñandú “quoted” \u2028 😀 \\ "' } } as const;
     const page = await pullPage(database.db, ana, 0, LIMIT);
-    const unicode: PulledPage = { ...page, changes: [{ rev: 1, op: 'upsert', entity: 'case', id: 'x', customerId: null, deviceId: null, json: Buffer.from(JSON.stringify(odd)) }, ...page.changes] };
+    // A change's bytes are its part of a buffer its slice shares.
+    const oddBytes = Buffer.from(`[0,${JSON.stringify(odd)}]]`);
+    const unicode: PulledPage = { ...page, changes: [{ rev: 1, bytes: oddBytes, start: 3, end: oddBytes.length - 2 }, ...page.changes] };
     const decoded = await pullChanges(database.db, ana, 0, LIMIT);
     expect(JSON.parse(pageJson(unicode).toString('utf8'))).toStrictEqual({ ...decoded, changes: [odd, ...decoded.changes] });
   });

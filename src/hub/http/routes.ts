@@ -252,6 +252,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: HubContext): Pro
       const timer = ctx.metrics.syncDuration.startTimer({ op: 'pull' });
       const page = await pullPage(ctx.db, request.actor!, body.cursor, body.limit);
       timer();
+      // The page's buffers are lent to the next page once this response is done with them (sent, or the connection gone).
+      reply.raw.once('close', () => page.bytes.release());
       return reply.type('application/json; charset=utf-8').send(pageJson(page));
     });
   });

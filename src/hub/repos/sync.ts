@@ -13,51 +13,82 @@
  *
  * Each change comes from the database as its JSON (db/change-json.ts builds
  * it as rows.ts maps the row), and a PageChange keeps those bytes off the
- * heap with only what the merge reads: decoding every column, mapping and
+ * heap, a slice's in one buffer, with only what the merge and the scope's
+ * additions read (a case's id, customer and device only in a pull with a
+ * scope): decoding every column, mapping and
  * stringifying each row was two thirds of the hub thread's work in a big
  * pull, and a page held as thousands of row objects until the response is
  * written survived every young-generation collection meanwhile (copying it
  * stalled the event loop 10–25 ms a time).
  */
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Case } from '../../shared/domain';
 import type { SyncChange, SyncPullResponse } from '../../shared/protocol';
 import { upsertJson, wireFields, wireRev, type WireEntity } from '../db/change-json';
 import type { Db } from '../db/connect';
 import { toCustomer, toDevice, toMessage } from '../db/rows';
 import { articles, caseMoves, cases, customers, devices, mentions, messages, queues, users } from '../db/schema';
+import { PageBytes } from './page-bytes';
 import { type Actor, caseScope, mentionScope, namedInScope, sawBeforeMove, scopeKey } from './scope';
 
 /** Rows of one table read (and mapped) in one go: a few ms of the event loop each. */
 export const READ_SLICE = 500;
 
-/** A change of a page being made: its JSON, and what the merge and the scope's additions read of it. */
+/**
+ * A change of a page being made: its rev (the merge's key), its JSON in UTF-8
+ * (`end - start` bytes of `bytes`, a buffer the other changes of its slice
+ * share: one buffer off the heap a slice, not one each) and, for a case's
+ * change in a pull with a scope, what the scope's additions read of it.
+ * Nothing else: every change of a page lives until the page is written, and
+ * what it holds survives young-generation collections meanwhile.
+ */
 export interface PageChange {
   rev: number;
+  bytes: Buffer;
+  start: number;
+  end: number;
+  case?: ChangedCase;
+}
+
+/** A case's change, for the scope's additions: the customer and device come along when it enters a scope, or leave with it. */
+export interface ChangedCase {
   op: SyncChange['op'];
-  entity: SyncChange['entity'];
   id: string;
-  /** A case's customer and device (the rows that come along when it enters a scope or leave with it). */
   customerId: string | null;
   deviceId: string | null;
-  /** The change as JSON, in UTF-8. */
-  json: Buffer;
 }
 
-/** A pull page as it is sent (http/page-json.ts writes it). */
+/** A pull page as it is sent (http/page-json.ts writes it); `bytes` holds its changes' bytes until it is released, once sent. */
 export interface PulledPage extends Omit<SyncPullResponse, 'changes'> {
   changes: PageChange[];
+  bytes: PageBytes;
 }
 
-function written(change: SyncChange): PageChange {
-  const row = change.entity === 'case' && change.row ? (change.row as Case) : null;
-  return { rev: change.rev, op: change.op, entity: change.entity, id: change.id, customerId: row?.customerId ?? null, deviceId: row?.deviceId ?? null, json: Buffer.from(JSON.stringify(change)) };
+/** The changes' JSON as UTF-8, one after another in one region of the page's bytes, each with its part of it. */
+function encodeTogether(page: PageBytes, texts: readonly string[]): Pick<PageChange, 'bytes' | 'start' | 'end'>[] {
+  const lengths = texts.map((text) => Buffer.byteLength(text));
+  const { bytes, start: from } = page.region(lengths.reduce((sum, length) => sum + length, 0));
+  let at = from;
+  return texts.map((text, i) => {
+    const start = at;
+    at += bytes.write(text, at);
+    if (at - start !== lengths[i]) throw new Error('pull: a change was written short');
+    return { bytes, start, end: at };
+  });
+}
+
+function written(page: PageBytes, changes: SyncChange[]): PageChange[] {
+  return encodeTogether(
+    page,
+    changes.map((change) => JSON.stringify(change)),
+  ).map((part, i) => ({ rev: changes[i]!.rev, ...part }));
 }
 
 /** The page as objects, for a caller that reads its rows (the tests). */
 export async function pullChanges(db: Db, actor: Actor, cursor: number, limit: number, slice = READ_SLICE): Promise<SyncPullResponse> {
-  const page = await pullPage(db, actor, cursor, limit, slice);
-  return { ...page, changes: page.changes.map((change) => JSON.parse(change.json.toString('utf8')) as SyncChange) };
+  const { changes, bytes, ...page } = await pullPage(db, actor, cursor, limit, slice);
+  const decoded = changes.map((change) => JSON.parse(change.bytes.toString('utf8', change.start, change.end)) as SyncChange);
+  bytes.release();
+  return { ...page, changes: decoded };
 }
 
 /** `slice` is for tests: any size must give the same pages. */
@@ -75,7 +106,7 @@ interface TableRead {
   full: boolean;
 }
 
-/** A row of a table read: its rev and id, a case's customer and device (see PageChange), and its change as JSON built by the database. */
+/** A row of a table read: its rev and id, a case's customer and device, and its change as JSON built by the database. */
 interface ReadRow {
   rev: number;
   id: string;
@@ -84,14 +115,22 @@ interface ReadRow {
   json: string;
 }
 
-function readChange(entity: WireEntity) {
-  return (row: ReadRow): PageChange => ({ rev: Number(row.rev), op: 'upsert', entity, id: row.id, customerId: row.customerId ?? null, deviceId: row.deviceId ?? null, json: Buffer.from(row.json) });
+function readChanges(page: PageBytes, rows: ReadRow[]): PageChange[] {
+  return encodeTogether(
+    page,
+    rows.map((row) => row.json),
+  ).map((part, i) => ({ rev: Number(rows[i]!.rev), ...part }));
+}
+
+function changedCase(op: SyncChange['op'], row: { id: string; customerId?: string | null; deviceId?: string | null }): ChangedCase {
+  return { op, id: row.id, customerId: row.customerId ?? null, deviceId: row.deviceId ?? null };
 }
 
 async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: number, slice: number): Promise<PulledPage> {
   const scope = caseScope(actor);
+  const bytes = new PageBytes();
   // A table's rows past the cursor: `query` reads `take` of them past a rev (`past`, on the table's `rev` column) in rev order.
-  const read = <R,>(rev: Parameters<typeof gt>[0], query: (past: SQL, take: number) => PromiseLike<R[]>, map: (row: R) => PageChange) =>
+  const read = <R,>(rev: Parameters<typeof gt>[0], query: (past: SQL, take: number) => PromiseLike<R[]>, map: (rows: R[]) => PageChange[]) =>
     inSlices(cursor, limit, slice, (after, take) => query(gt(rev, after), take), map);
   // Each change's JSON comes built by the database (db/change-json.ts): the hub's thread only copies it.
   const upserts = (entity: WireEntity) => ({ rev: wireRev(entity), id: wireFields[entity].id, json: upsertJson(entity) });
@@ -113,7 +152,11 @@ async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: numbe
                 .where(and(past, sawBeforeMove(actor), sql`NOT coalesce(${scope}, false)`))
                 .orderBy(asc(caseMoves.rev))
                 .limit(take),
-            (m) => written({ op: 'delete', entity: 'case', id: m.id, rev: Number(m.rev), row: null }),
+            (moves) =>
+              written(
+                bytes,
+                moves.map((m) => ({ op: 'delete', entity: 'case', id: m.id, rev: Number(m.rev), row: null })),
+              ).map((change, i) => ({ ...change, case: changedCase('delete', moves[i]!) })),
           )
         : Promise.resolve({ changes: [], full: false }),
     () =>
@@ -126,7 +169,7 @@ async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: numbe
             .where(and(past, scope))
             .orderBy(asc(cases.rev))
             .limit(take),
-        readChange('case'),
+        (rows) => (scope ? readChanges(bytes, rows).map((change, i) => ({ ...change, case: changedCase('upsert', rows[i]!) })) : readChanges(bytes, rows)),
       ),
     () =>
       read(
@@ -139,7 +182,7 @@ async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: numbe
             .where(and(past, scope))
             .orderBy(asc(messages.rev))
             .limit(take),
-        readChange('message'),
+        (rows) => readChanges(bytes, rows),
       ),
     () =>
       read(
@@ -151,7 +194,7 @@ async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: numbe
             .where(and(past, namedInScope(db, actor, customers.id, cases.customerId)))
             .orderBy(asc(customers.rev))
             .limit(take),
-        readChange('customer'),
+        (rows) => readChanges(bytes, rows),
       ),
     () =>
       read(
@@ -163,17 +206,17 @@ async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: numbe
             .where(and(past, namedInScope(db, actor, devices.id, cases.deviceId)))
             .orderBy(asc(devices.rev))
             .limit(take),
-        readChange('device'),
+        (rows) => readChanges(bytes, rows),
       ),
-    () => read(queues.rev, (past, take) => db.select(upserts('queue')).from(queues).where(past).orderBy(asc(queues.rev)).limit(take), readChange('queue')),
-    () => read(users.rev, (past, take) => db.select(upserts('user')).from(users).where(past).orderBy(asc(users.rev)).limit(take), readChange('user')),
+    () => read(queues.rev, (past, take) => db.select(upserts('queue')).from(queues).where(past).orderBy(asc(queues.rev)).limit(take), (rows) => readChanges(bytes, rows)),
+    () => read(users.rev, (past, take) => db.select(upserts('user')).from(users).where(past).orderBy(asc(users.rev)).limit(take), (rows) => readChanges(bytes, rows)),
     // The whole knowledge base goes to every console: it is small beside the cases, and a technician offline needs whatever fits the case in front of them.
-    () => read(articles.rev, (past, take) => db.select(upserts('article')).from(articles).where(past).orderBy(asc(articles.rev)).limit(take), readChange('article')),
+    () => read(articles.rev, (past, take) => db.select(upserts('article')).from(articles).where(past).orderBy(asc(articles.rev)).limit(take), (rows) => readChanges(bytes, rows)),
     () =>
       read(
         mentions.rev,
         (past, take) => db.select(upserts('mention')).from(mentions).where(and(past, mentionScope(actor))).orderBy(asc(mentions.rev)).limit(take),
-        readChange('mention'),
+        (rows) => readChanges(bytes, rows),
       ),
   ];
   const reads: TableRead[] = [];
@@ -183,8 +226,8 @@ async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: numbe
   const changes = reads.flatMap((r) => r.changes).sort((a, b) => a.rev - b.rev);
   const page = changes.length > limit ? changes.slice(0, limit) : changes;
   const hasMore = changes.length > limit || reads.some((r) => r.full);
-  const around = scope ? await aroundScopeChanges(db, actor, cursor, page) : [];
-  return { changes: around.length > 0 ? [...page, ...around] : page, cursor: page.at(-1)?.rev ?? cursor, hasMore, head: Number(head?.rev ?? 0), scope: scopeKey(actor), queueIds: actor.queueIds };
+  const around = scope ? await aroundScopeChanges(db, actor, cursor, page, bytes) : [];
+  return { changes: around.length > 0 ? [...page, ...around] : page, cursor: page.at(-1)?.rev ?? cursor, hasMore, head: Number(head?.rev ?? 0), scope: scopeKey(actor), queueIds: actor.queueIds, bytes };
 }
 
 /**
@@ -197,14 +240,14 @@ async function inSlices<R>(
   limit: number,
   slice: number,
   query: (after: number, take: number) => PromiseLike<R[]>,
-  map: (row: R) => PageChange,
+  map: (rows: R[]) => PageChange[],
 ): Promise<TableRead> {
   const changes: PageChange[] = [];
   let after = cursor;
   for (;;) {
     const take = Math.min(slice, limit - changes.length);
     const rows = await query(after, take);
-    for (const row of rows) changes.push(map(row));
+    changes.push(...map(rows));
     if (changes.length === limit) return { changes, full: true };
     if (rows.length < take) return { changes, full: false };
     after = changes.at(-1)!.rev;
@@ -220,9 +263,9 @@ async function inSlices<R>(
  * carries the case; they are not counted against the limit and do not move
  * the cursor (each keeps its own rev, so the console reconciles them as usual).
  */
-async function aroundScopeChanges(db: Db, actor: Actor, cursor: number, page: PageChange[]): Promise<PageChange[]> {
-  const upserted = page.filter((c) => c.entity === 'case' && c.op === 'upsert');
-  const removed = page.filter((c) => c.entity === 'case' && c.op === 'delete');
+async function aroundScopeChanges(db: Db, actor: Actor, cursor: number, page: PageChange[], bytes: PageBytes): Promise<PageChange[]> {
+  const upserted = page.flatMap((c) => (c.case?.op === 'upsert' ? [c.case] : []));
+  const removed = page.flatMap((c) => (c.case?.op === 'delete' ? [{ ...c.case, rev: c.rev }] : []));
   const out: SyncChange[] = [];
 
   if (upserted.length > 0) {
@@ -263,7 +306,7 @@ async function aroundScopeChanges(db: Db, actor: Actor, cursor: number, page: Pa
       if (c.deviceId && !keepDevices.has(c.deviceId)) out.push({ op: 'delete', entity: 'device', id: c.deviceId, rev, row: null });
     }
   }
-  return out.map(written);
+  return written(bytes, out);
 }
 
 function unique(ids: (string | null)[]): string[] {
