@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../src/hub/db/connect';
 import { openDatabase } from '../../src/hub/db/connect';
-import { caseChanges, cases, customerIdentities, customers, messages, queues, supportIncidents } from '../../src/hub/db/schema';
+import { caseChanges, cases, customerIdentities, customers, messages, queues, supportIncidents, users } from '../../src/hub/db/schema';
+import { applyMutations } from '../../src/hub/repos/push';
+import type { Actor } from '../../src/hub/repos/scope';
 import { createInboundPipeline } from '../../src/hub/channels/pipeline';
 import type { InboundMessage } from '../../src/hub/channels/inbound';
 import { dueTimesAfterChange, writeSlaSettings } from '../../src/hub/sla';
@@ -137,7 +139,7 @@ describe.each(backends)('entitlement routing and SLA due times on $name', (backe
     await writeSlaSettings(db, { policies: { default: DEFAULT_SLA_POLICY, byPlan: {} }, queueCalendars: {} }, null);
     const opened = new Date('2026-11-30T08:00:00Z');
     const id = uuidv7();
-    await db.insert(cases).values({ id, subject: 'Waiting', status: 'pending', priority: 'urgent', channel: 'email', customerId: customerOf.eve!, deviceId: null, queueId: queueIds.Support!, assigneeId: null, language: 'en', tags: [], createdAt: opened });
+    await db.insert(cases).values({ id, subject: 'Waiting', status: 'pending', priority: 'urgent', channel: 'email', customerId: customerOf.eve!, deviceId: null, queueId: queueIds.Support!, assigneeId: null, language: 'en', tags: [], createdAt: opened, version: 2 });
     await db.insert(caseChanges).values({ caseId: id, version: 2, fields: { status: 'pending' }, userId: null, changedAt: new Date('2026-11-30T08:10:00Z') });
     const facts = { id, customerId: customerOf.eve!, queueId: queueIds.Support!, createdAt: opened };
     // Open again 30 minutes later: urgent's 60 and 480 minutes run 30 minutes later.
@@ -146,5 +148,28 @@ describe.each(backends)('entitlement routing and SLA due times on $name', (backe
     expect(resumed!.resolutionDueAt!.toISOString()).toBe('2026-11-30T16:30:00.000Z');
     // Still pending (another field changed): no due time to store, the stored ones stay.
     expect(await dueTimesAfterChange(db, facts, { status: 'pending', priority: 'high' }, new Date('2026-11-30T08:40:00Z'))).toBeNull();
+
+    // The customer's plan has its own policy and the queue its own hours: both count, with the same history.
+    const enterprise = { ...DEFAULT_SLA_POLICY, name: 'Enterprise', targets: { ...DEFAULT_SLA_POLICY.targets, urgent: { firstResponseMinutes: 20, resolutionMinutes: 120 } } };
+    const mornings = { kind: 'business' as const, timeZone: 'UTC', week: { mon: [{ start: '08:00', end: '09:00' }, { start: '10:00', end: '12:00' }] }, holidays: [] };
+    await writeSlaSettings(db, { policies: { default: DEFAULT_SLA_POLICY, byPlan: { enterprise } }, queueCalendars: { [queueIds.Support!]: mornings } }, null);
+    const planned = await dueTimesAfterChange(db, facts, { status: 'open', priority: 'urgent' }, new Date('2026-11-30T08:40:00Z'));
+    // 10 business minutes before the pause, 30 paused: 10 of the 20 left run from 08:40 to 08:50; of the 120, 110 left: 08:40–09:00, then 10:00–11:30.
+    expect(planned!.firstResponseDueAt!.toISOString()).toBe('2026-11-30T08:50:00.000Z');
+    expect(planned!.resolutionDueAt!.toISOString()).toBe('2026-11-30T11:30:00.000Z');
+
+    // A console's push reads the same for its whole batch up front: what it stores is what the reading above gives at that moment.
+    const [sam] = await db.insert(users).values({ id: uuidv7(), username: `sam-${backend.name}`, name: 'Sam', role: 'supervisor', passwordHash: 'x' }).returning();
+    const actor: Actor = { id: sam!.id, name: sam!.name, role: 'supervisor', queueIds: [], sessionEpoch: 0 };
+    const [before] = await db.select({ version: cases.version }).from(cases).where(eq(cases.id, id));
+    const asked = new Date();
+    const expected = await dueTimesAfterChange(db, facts, { status: 'open', priority: 'urgent' }, asked);
+    const [pushed] = await applyMutations(db, actor, [{ id: uuidv7(), kind: 'case.update', entityId: id, baseVersion: before!.version, createdAt: asked.toISOString(), payload: { fields: { status: 'open' } } }]);
+    expect(pushed!.result.status).toBe('applied');
+    const [stored] = await db.select({ slaDueAt: cases.slaDueAt, resolutionDueAt: cases.resolutionDueAt }).from(cases).where(eq(cases.id, id));
+    // Both read "now": they differ by no more than the moments they were asked.
+    const elapsed = Date.now() - asked.getTime() + 1;
+    expect(Math.abs(stored!.slaDueAt!.getTime() - expected!.firstResponseDueAt!.getTime())).toBeLessThanOrEqual(elapsed);
+    expect(Math.abs(stored!.resolutionDueAt!.getTime() - expected!.resolutionDueAt!.getTime())).toBeLessThanOrEqual(elapsed);
   });
 });

@@ -118,9 +118,14 @@ export const wireFields = {
 
 export type WireEntity = keyof typeof wireFields;
 
-/** A column's value as rows.ts puts it on the wire: a time as toISOString writes it (Postgres keeps microseconds; JavaScript's Date, and so the mapper, drops them). */
+/** A time as toISOString writes it (Postgres keeps microseconds; JavaScript's Date, and so the mappers, drop them). */
+export function isoTime(column: PgColumn): SQL {
+  return sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/** A column's value as rows.ts puts it on the wire. */
 function wireValue(column: PgColumn): SQL {
-  return column.columnType === 'PgTimestamp' ? sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : sql`${column}`;
+  return column.columnType === 'PgTimestamp' ? isoTime(column) : sql`${column}`;
 }
 
 /** Named fields as one compact JSON object (row_to_json of a row of them; json_build_object would write spaces around every colon and comma). */

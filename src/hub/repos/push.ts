@@ -9,13 +9,14 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
 import { isDone, newCaseAssignee, refuseAssignment, refuseNewCase } from '../../shared/policy';
 import { refusalOf, rejectionOf } from '../../shared/rejections';
+import type { Plan } from '../../shared/entitlements';
 import { type Case, type Customer, IdSchema, type Mention, type Message, type Priority } from '../../shared/domain';
-import { CASE_FIELDS, type CaseField, type FieldConflict, type Mutation, type MutationResult, type PresenceState } from '../../shared/protocol';
+import { CASE_FIELDS, type CaseField, type SlaSettings, type FieldConflict, type Mutation, type MutationResult, type PresenceState } from '../../shared/protocol';
 import type { Db } from '../db/connect';
 import { toCase, toCustomer, toMessage } from '../db/rows';
 import { caseChanges, caseMoves, cases, customers, deliveries, devices, messages, mutations, queues, users } from '../db/schema';
 import { type DrawRevs, revsFrom, writeTransactionLockingLate } from '../db/write';
-import { dueColumns, dueTimesAfterChange, dueTimesInQueue, openCaseSla, writeRoutingNote } from '../sla';
+import { dueColumns, dueTimesAfterChange, dueTimesAfterChangeIn, dueTimesInQueue, openCaseSla, slaDocumentColumns, slaDocumentOf, type StatusChange, statusHistoryColumn, statusHistoryOf, writeRoutingNote } from '../sla';
 import { type Actor, caseScope, namedInScope } from './scope';
 import { setPresence } from './users';
 import { Rejection } from './rejection';
@@ -123,6 +124,8 @@ interface Batch {
   revs: number[];
   size: number;
   drawRevs: DrawRevs;
+  /** What moving the due times reads, for the cases loaded up front (a batch that changes cases). */
+  clock: { sla: SlaSettings; plans: Map<string, Plan>; history: Map<string, StatusChange[]>; loaded: Set<string> } | null;
 }
 type MessageRow = typeof messages.$inferSelect;
 
@@ -164,12 +167,18 @@ async function loadBatch(tx: Db, actor: Actor, batch: Mutation[], drawRevs: Draw
   const scope = caseScope(actor);
   // At most one rev per mutation is drawn first (a mutation already applied wastes its own: a gap harms no pager).
   const early = drawRevs.inline(batch.length);
-  const [row] = await executeRows<{ known: unknown; locked: unknown; taken: unknown; revs?: unknown }>(
+  // A change of priority or status moves the case's due times: what that reads (the SLA document, each case's plan and
+  // status history) comes in the same statement for the whole batch, not four round trips a mutation.
+  const clock = changesCases
+    ? sql`, ${slaDocumentColumns()}, ${statusHistoryColumn(sql`SELECT id FROM locked`)},
+        (SELECT coalesce(json_object_agg(l.id, c.plan), '{}'::json) FROM locked l JOIN ${customers} c ON c.id = l.customer_id) AS case_plans`
+    : sql``;
+  const [row] = await executeRows<{ known: unknown; locked: unknown; taken: unknown; revs?: unknown; case_plans?: unknown }>(
     tx,
     sql`WITH locked AS (SELECT * FROM ${cases} WHERE ${cases.id} = ANY(${sql.param(ids)}::uuid[])${scope ? sql` AND ${scope}` : sql``} ORDER BY ${cases.id} ${sql.raw(changesCases ? 'FOR UPDATE' : 'FOR SHARE')})
       SELECT (SELECT coalesce(json_agg(to_jsonb(m)), '[]'::json) FROM ${mutations} m WHERE m.id = ANY(${sql.param([...new Set(batch.map((m) => m.id))])}::uuid[])) AS known,
         (SELECT coalesce(json_agg(to_jsonb(locked)), '[]'::json) FROM locked) AS locked,
-        (SELECT coalesce(json_agg(t.id), '[]'::json) FROM ${messages} t WHERE t.id = ANY(${sql.param(messageIds)}::uuid[])) AS taken${early ? sql`, ${early} AS revs` : sql``}`,
+        (SELECT coalesce(json_agg(t.id), '[]'::json) FROM ${messages} t WHERE t.id = ANY(${sql.param(messageIds)}::uuid[])) AS taken${early ? sql`, ${early} AS revs` : sql``}${clock}`,
   );
   const known = jsonColumn<Record<string, unknown>[]>(row!.known).map((json) => rowFromJson(mutations, json));
   const seen = new Set(known.map((m) => m.id));
@@ -190,6 +199,14 @@ async function loadBatch(tx: Db, actor: Actor, batch: Mutation[], drawRevs: Draw
       revs: early ? revsFrom(row!.revs) : [],
       size: batch.filter((m) => !seen.has(m.id)).length,
       drawRevs,
+      clock: changesCases
+        ? {
+            sla: slaDocumentOf(row!),
+            plans: new Map(Object.entries(jsonColumn<Record<string, Plan>>(row!.case_plans))),
+            history: statusHistoryOf(row!),
+            loaded: new Set(rows.map((r) => r.id)),
+          }
+        : null,
     },
   };
 }
@@ -361,7 +378,7 @@ async function updateFields(work: Batch, id: string, caseId: string, baseVersion
     // A new priority or status: the due times of its targets, from when the case opened, less the time it waited on the customer.
     const nextStatus = (apply.status ?? current.status) as Case['status'];
     if ((apply.priority || apply.status) && !isDone(nextStatus)) {
-      const due = await dueTimesAfterChange(work.tx, row, { status: nextStatus, priority: (apply.priority ?? current.priority) as Priority }, new Date());
+      const due = await dueAfterChange(work, row, { status: nextStatus, priority: (apply.priority ?? current.priority) as Priority }, new Date());
       if (due) Object.assign(set, dueColumns(due));
     }
     updated = await writeCase(work, row, set, apply);
@@ -371,6 +388,16 @@ async function updateFields(work: Batch, id: string, caseId: string, baseVersion
   const changed = updated === row ? [] : [toCase(updated)];
   if (conflicts.length > 0) return { result: { id, status: 'conflict', version, rev, conflicts }, cases: changed, messages: [] };
   return { result: { id, status: row.version > baseVersion ? 'merged' : 'applied', version, rev }, cases: changed, messages: [] };
+}
+
+/** The due times after a change (sla/pause.ts), from what the batch read up front and the status changes it made itself; a case the batch made reads its own. */
+async function dueAfterChange(work: Batch, row: CaseRow, next: { status: Case['status']; priority: Priority }, at: Date) {
+  const clock = work.clock;
+  if (!clock?.loaded.has(row.id)) return dueTimesAfterChange(work.tx, row, next, at);
+  const inBatch = work.changes.flatMap((change) =>
+    change.caseId === row.id && typeof change.fields.status === 'string' ? [{ status: change.fields.status as Case['status'], at: change.changedAt ?? at }] : [],
+  );
+  return dueTimesAfterChangeIn(clock.sla, clock.plans.get(row.id) ?? null, row, [...(clock.history.get(row.id) ?? []), ...inBatch], next, at);
 }
 
 async function assign(work: Batch, id: string, caseId: string, baseVersion: number, payload: { assigneeId: string | null; queueId?: string }): Promise<PushOutcome> {

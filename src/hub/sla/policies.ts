@@ -58,30 +58,51 @@ export interface OpeningContext {
  * The opening context as columns of a SELECT (`now`, `policies`, `calendars`, `plans`), read beside the other
  * look-ups of an inbound batch in one statement (repos/inbound.ts readBatchLookups).
  */
-export const openingContextColumns = () => sql`now() AS now,
-      (SELECT coalesce(json_agg(json_build_object('plan', plan, 'policy', policy)), '[]'::json) FROM ${slaPolicies}) AS policies,
-      (SELECT coalesce(json_agg(json_build_object('queueId', queue_id, 'calendar', calendar)), '[]'::json) FROM ${slaQueueCalendars}) AS calendars,
+export const openingContextColumns = () => sql`now() AS now, ${slaDocumentColumns()},
       (SELECT value FROM ${settings} WHERE key = ${PLAN_ENTITLEMENTS_KEY}) AS plans`;
 
 /** The opening context from a row that selected `openingContextColumns()`. */
 export function openingContextOf(row: Record<string, unknown>): OpeningContext {
   return {
     now: new Date(row.now as Date | string),
-    sla: { policies: policiesOf(jsonColumn(row.policies)), queueCalendars: calendarsOf(jsonColumn(row.calendars)) },
+    sla: slaDocumentOf(row),
     plans: planEntitlementsOf(row.plans as string | null),
   };
 }
 
+/** The SLA document as columns of a SELECT (`policies`, `calendars`), to read beside a statement's other look-ups. */
+export const slaDocumentColumns = () => sql`(SELECT coalesce(json_agg(json_build_object('plan', plan, 'policy', policy)), '[]'::json) FROM ${slaPolicies}) AS policies,
+      (SELECT coalesce(json_agg(json_build_object('queueId', queue_id, 'calendar', calendar)), '[]'::json) FROM ${slaQueueCalendars}) AS calendars`;
+
+/** The SLA document from a row that selected `slaDocumentColumns()`. */
+export function slaDocumentOf(row: Record<string, unknown>): SlaSettings {
+  return { policies: policiesOf(jsonColumn(row.policies)), queueCalendars: calendarsOf(jsonColumn(row.calendars)) };
+}
+
 /** What one new case needs (read in its own transaction: every hub applies the policy saved last): its plan's policy and its queue's calendar. */
-export async function readCaseSla(db: Db, plan: Plan | null, queueId: string): Promise<{ policy: SlaPolicy; queueCalendar: BusinessCalendar | null }> {
+export async function readCaseSla(db: Db, plan: Plan | null, queueId: string): Promise<CaseSla> {
   const keys = plan ? [DEFAULT_KEY, plan] : [DEFAULT_KEY];
   const [policyRows, calendarRows] = await Promise.all([
     db.select({ plan: slaPolicies.plan, policy: slaPolicies.policy }).from(slaPolicies).where(inArray(slaPolicies.plan, keys)),
     db.select({ queueId: slaQueueCalendars.queueId, calendar: slaQueueCalendars.calendar }).from(slaQueueCalendars).where(eq(slaQueueCalendars.queueId, queueId)),
   ]);
-  // The same choice the console makes for its countdown (src/shared/sla.ts caseSlaOf).
-  const { policy } = caseSlaOf({ policies: policiesOf(policyRows), queueCalendars: {} }, plan, queueId);
-  return { policy, queueCalendar: calendarsOf(calendarRows)[queueId] ?? null };
+  return caseSlaOfRows(policyRows, calendarRows, plan, queueId);
+}
+
+export interface CaseSla {
+  policy: SlaPolicy;
+  queueCalendar: BusinessCalendar | null;
+}
+
+/** A case's SLA from rows of `sla_policies` (its plan's and the default among them) and of `sla_queue_calendars`. */
+function caseSlaOfRows(policyRows: { plan: string; policy: unknown }[], calendarRows: { queueId: string; calendar: unknown }[], plan: Plan | null, queueId: string): CaseSla {
+  return caseSlaIn({ policies: policiesOf(policyRows), queueCalendars: calendarsOf(calendarRows) }, plan, queueId);
+}
+
+/** A case's SLA in the document: its plan's policy (the same choice the console makes for its countdown, src/shared/sla.ts caseSlaOf) and its queue's calendar. */
+export function caseSlaIn(doc: SlaSettings, plan: Plan | null, queueId: string): CaseSla {
+  const { policy } = caseSlaOf({ policies: doc.policies, queueCalendars: {} }, plan, queueId);
+  return { policy, queueCalendar: doc.queueCalendars[queueId] ?? null };
 }
 
 /**
