@@ -1,7 +1,8 @@
 /**
  * A pull page's buffers (src/hub/repos/page-bytes.ts): regions of a page held
  * never overlap, nor those of two pages held at once; a released page's
- * buffers are lent to the next page, and only up to a bound; and a pull over
+ * buffers are lent to the next page, and only up to a bound (a small region
+ * takes none); and a pull over
  * HTTP gives its buffers back once the response is done, while two pulls at
  * once each get their own page intact.
  */
@@ -34,6 +35,21 @@ describe('a pull page’s buffers', () => {
     expect(regions[2]!.start).toBe(300_000);
     a.release();
     b.release();
+  });
+
+  it('gives a small region that no held buffer has room for a buffer of its own, and lends nothing for it', () => {
+    const kept = spareBytesForTests();
+    const page = new PageBytes();
+    const regions = [fill(page, 0, 0), fill(page, 2_000, 1), fill(page, 30_000, 2)];
+    expect(spareBytesForTests()).toBe(kept);
+    expect(regions[1]!.bytes).not.toBe(regions[2]!.bytes);
+    expect(intact(regions[1]!, 2_000, 1)).toBe(true);
+    // Once the page holds a lent buffer, small regions share it.
+    const large = fill(page, 100_000, 3);
+    const after = fill(page, 2_000, 4);
+    expect(after.bytes).toBe(large.bytes);
+    expect(intact(large, 100_000, 3)).toBe(true);
+    page.release();
   });
 
   it('lends a released page’s buffers to the next page, and keeps only so many', () => {

@@ -13,6 +13,8 @@
 const CHUNK_BYTES = 1 << 20;
 /** What stays lent-out-able between pages (the rest is left to the collector): a few pages' worth. */
 const KEEP_BYTES = 24 << 20;
+/** A region smaller than this that no held buffer has room for is a buffer of its own, not lent: a console's routine pull of a few changes holds no MB. */
+const SMALL_BYTES = 64 << 10;
 
 const spare: Buffer[] = [];
 let spareBytes = 0;
@@ -44,6 +46,7 @@ export class PageBytes {
       this.used += size;
       return { bytes: current, start };
     }
+    if (size < SMALL_BYTES) return { bytes: Buffer.allocUnsafe(size), start: 0 };
     const buffer = takeSpare(size) ?? Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, size));
     this.held.push(buffer);
     this.used = size;

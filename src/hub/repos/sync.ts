@@ -13,10 +13,10 @@
  *
  * Each change comes from the database as its JSON (db/change-json.ts builds
  * it as rows.ts maps the row), and a PageChange keeps those bytes off the
- * heap, a slice's in one buffer, with only what the merge and the scope's
- * additions read (a case's id, customer and device only in a pull with a
- * scope): decoding every column, mapping and
- * stringifying each row was two thirds of the hub thread's work in a big
+ * heap, a slice's in one region of the page's buffers (page-bytes.ts), with
+ * only what the merge and the scope's additions read (a case's id, customer
+ * and device only in a pull with a scope): decoding every column, mapping
+ * and stringifying each row was two thirds of the hub thread's work in a big
  * pull, and a page held as thousands of row objects until the response is
  * written survived every young-generation collection meanwhile (copying it
  * stalled the event loop 10–25 ms a time).
