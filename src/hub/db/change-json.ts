@@ -8,8 +8,9 @@
  * are checked against the domain type (every key, no other); the values follow
  * rows.ts: times as toISOString writes them (UTC, milliseconds, Z), json as
  * json, a bigint rev as a number. The text is compact JSON as JSON.stringify
- * writes it, but for the spaces Postgres keeps inside a jsonb value. tests/hub/change-json.test.ts holds each one
- * to its mapper on real rows of both backends.
+ * writes it, but for the spaces Postgres keeps inside a jsonb value.
+ * tests/hub/change-json.test.ts holds each entity to its mapper on real rows
+ * of both backends.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';

@@ -37,7 +37,7 @@ export interface StatusChange {
  * `case_changes`); null when the case is (still) paused: keep what is stored.
  * What it reads — the customer's plan, the SLA document, the case's status
  * history — is one statement (a push reads them for its whole batch at once,
- * `statusHistoryColumns`, and calls `dueTimesAfterChangeIn`).
+ * `statusHistoryColumn`, and calls `dueTimesAfterChangeIn`).
  */
 export async function dueTimesAfterChange(db: Db, c: CaseClockFacts, next: { status: CaseStatus; priority: Priority }, at: Date): Promise<DueTimes | null> {
   const [row] = await executeRows(
