@@ -9,6 +9,7 @@ import type { AgentStats, PresenceState, QueueStats } from '../../shared/protoco
 import { hubAddressProblem } from '../../shared/hub-address';
 import { type Cache, openCache } from './cache';
 import { createConnection } from './connection';
+import { isNewerPresence } from './presence-order';
 import { CoreEvents } from './emitter';
 import { CoreError } from './errors';
 import { createChanges } from './changes';
@@ -180,7 +181,8 @@ export async function createConsoleCore(opts: ConsoleCoreOptions): Promise<Conso
     try {
       const me = await hub.me();
       if (me.user) session.updateUser(me.user);
-      if (me.presence) events.emit('presence:changed', me.presence);
+      // A live update may have overtaken this answer (presence-order.ts).
+      if (me.presence && isNewerPresence(me.presence, presence)) events.emit('presence:changed', me.presence);
     } catch (error) {
       if (closed) return;
       if (error instanceof CoreError && error.code === 'unauthorized') void tokens.recover('the stored token is no longer valid');
