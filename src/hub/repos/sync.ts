@@ -25,7 +25,6 @@ import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SyncChange, SyncPullResponse } from '../../shared/protocol';
 import { upsertJson, wireFields, wireRev, type WireEntity } from '../db/change-json';
 import type { Db } from '../db/connect';
-import { toCustomer, toDevice, toMessage } from '../db/rows';
 import { articles, caseMoves, cases, customers, devices, mentions, messages, queues, users } from '../db/schema';
 import { PageBytes } from './page-bytes';
 import { type Actor, caseScope, mentionScope, namedInScope, sawBeforeMove, scopeKey } from './scope';
@@ -76,11 +75,12 @@ function encodeTogether(page: PageBytes, texts: readonly string[]): Pick<PageCha
   });
 }
 
+/** Changes made here (deletes), written as the database writes the others. */
 function written(page: PageBytes, changes: SyncChange[]): PageChange[] {
-  return encodeTogether(
+  return readChanges(
     page,
-    changes.map((change) => JSON.stringify(change)),
-  ).map((part, i) => ({ rev: changes[i]!.rev, ...part }));
+    changes.map((change) => ({ rev: change.rev, json: JSON.stringify(change) })),
+  );
 }
 
 /** The page as objects, for a caller that reads its rows (the tests). */
@@ -115,12 +115,15 @@ interface ReadRow {
   json: string;
 }
 
-function readChanges(page: PageBytes, rows: ReadRow[]): PageChange[] {
+function readChanges(page: PageBytes, rows: Pick<ReadRow, 'rev' | 'json'>[]): PageChange[] {
   return encodeTogether(
     page,
     rows.map((row) => row.json),
   ).map((part, i) => ({ rev: Number(rows[i]!.rev), ...part }));
 }
+
+/** The columns of a table read: each change's JSON comes built by the database (db/change-json.ts), the hub's thread only copies it. */
+const upserts = (entity: WireEntity) => ({ rev: wireRev(entity), id: wireFields[entity].id, json: upsertJson(entity) });
 
 function changedCase(op: SyncChange['op'], row: { id: string; customerId?: string | null; deviceId?: string | null }): ChangedCase {
   return { op, id: row.id, customerId: row.customerId ?? null, deviceId: row.deviceId ?? null };
@@ -132,9 +135,6 @@ async function pullInSnapshot(db: Db, actor: Actor, cursor: number, limit: numbe
   // A table's rows past the cursor: `query` reads `take` of them past a rev (`past`, on the table's `rev` column) in rev order.
   const read = <R,>(rev: Parameters<typeof gt>[0], query: (past: SQL, take: number) => PromiseLike<R[]>, map: (rows: R[]) => PageChange[]) =>
     inSlices(cursor, limit, slice, (after, take) => query(gt(rev, after), take), map);
-  // Each change's JSON comes built by the database (db/change-json.ts): the hub's thread only copies it.
-  const upserts = (entity: WireEntity) => ({ rev: wireRev(entity), id: wireFields[entity].id, json: upsertJson(entity) });
-
   // One after another: the snapshot is one connection, and a client runs one query at a time anyway
   // (node-postgres deprecates queueing them on it).
   const [head] = await db.select({ rev: sql<string>`last_value` }).from(sql`rev_seq`);
@@ -266,7 +266,8 @@ async function inSlices<R>(
 async function aroundScopeChanges(db: Db, actor: Actor, cursor: number, page: PageChange[], bytes: PageBytes): Promise<PageChange[]> {
   const upserted = page.flatMap((c) => (c.case?.op === 'upsert' ? [c.case] : []));
   const removed = page.flatMap((c) => (c.case?.op === 'delete' ? [{ ...c.case, rev: c.rev }] : []));
-  const out: SyncChange[] = [];
+  const out: PageChange[] = [];
+  const deletes: SyncChange[] = [];
 
   if (upserted.length > 0) {
     const moved = await db
@@ -278,12 +279,11 @@ async function aroundScopeChanges(db: Db, actor: Actor, cursor: number, page: Pa
     const customerIds = unique(entered.map((c) => c.customerId));
     const deviceIds = unique(entered.map((c) => c.deviceId));
     const [customerRows, deviceRows, messageRows] = await inTurn([
-      customerIds.length > 0 ? db.select().from(customers).where(inArray(customers.id, customerIds)) : [],
-      deviceIds.length > 0 ? db.select().from(devices).where(inArray(devices.id, deviceIds)) : [],
-      entered.length > 0 ? db.select().from(messages).where(inArray(messages.caseId, entered.map((c) => c.id))).orderBy(asc(messages.rev)) : [],
+      customerIds.length > 0 ? db.select(upserts('customer')).from(customers).where(inArray(customers.id, customerIds)) : [],
+      deviceIds.length > 0 ? db.select(upserts('device')).from(devices).where(inArray(devices.id, deviceIds)) : [],
+      entered.length > 0 ? db.select(upserts('message')).from(messages).where(inArray(messages.caseId, entered.map((c) => c.id))).orderBy(asc(messages.rev)) : [],
     ]);
-    out.push(...customerRows.map((r) => upsert('customer', toCustomer(r))), ...deviceRows.map((r) => upsert('device', toDevice(r))));
-    out.push(...messageRows.map((r) => upsert('message', toMessage(r))));
+    out.push(...readChanges(bytes, [...customerRows, ...deviceRows, ...messageRows]));
   }
 
   if (removed.length > 0) {
@@ -302,19 +302,15 @@ async function aroundScopeChanges(db: Db, actor: Actor, cursor: number, page: Pa
     const keepDevices = await stillNeeded(cases.deviceId, unique(left.map((c) => c.deviceId)));
     for (const c of left) {
       const rev = revOf.get(c.id)!;
-      if (c.customerId && !keepCustomers.has(c.customerId)) out.push({ op: 'delete', entity: 'customer', id: c.customerId, rev, row: null });
-      if (c.deviceId && !keepDevices.has(c.deviceId)) out.push({ op: 'delete', entity: 'device', id: c.deviceId, rev, row: null });
+      if (c.customerId && !keepCustomers.has(c.customerId)) deletes.push({ op: 'delete', entity: 'customer', id: c.customerId, rev, row: null });
+      if (c.deviceId && !keepDevices.has(c.deviceId)) deletes.push({ op: 'delete', entity: 'device', id: c.deviceId, rev, row: null });
     }
   }
-  return written(bytes, out);
+  return [...out, ...written(bytes, deletes)];
 }
 
 function unique(ids: (string | null)[]): string[] {
   return [...new Set(ids.filter((id): id is string => id !== null))];
-}
-
-function upsert(entity: SyncChange['entity'], row: { id: string; rev: number }): SyncChange {
-  return { op: 'upsert', entity, id: row.id, rev: row.rev, row };
 }
 
 /** Runs the queries one at a time, in order: a drizzle query starts only when awaited (Promise.all would start them all at once). */
