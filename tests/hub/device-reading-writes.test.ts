@@ -6,15 +6,17 @@
  * the same connection: a reading that fires nothing is one look-up and one
  * write; one that opens a case adds one look-up — and what they wrote is
  * what the rules say (case, rule's open case, note, firing, alert, state,
- * device health). Payloads of a device that arrive while its transaction
- * runs share the next one, in the order they came.
+ * device health). On embedded PGlite the write carries the commit: three
+ * messages to its worker in all. Payloads of a device that arrive while its
+ * transaction runs share the next one, in the order they came.
  */
 import { count, eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCurrentRules } from '../../src/hub/automation/current-rules';
 import type { DeviceFired } from '../../src/hub/automation/device-rules';
 import { holdRows } from '../../src/hub/db/held-rows';
+import { PGliteWorker } from '../../src/hub/db/pglite-proxy';
 import { alerts, cases, customers, deviceRuleStates, devices, messages, queues, ruleFirings, ruleOpenCases, telemetry } from '../../src/hub/db/schema';
 import { writeTransaction } from '../../src/hub/db/write';
 import { createTelemetryIngest } from '../../src/hub/devices/ingest';
@@ -33,6 +35,10 @@ const customer = (name: string): typeof customers.$inferInsert => ({
   language: 'en',
   preferredChannel: 'email',
   consent: true,
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 describe.each(backends)('a device reading’s writes on $name', (backend) => {
@@ -113,8 +119,12 @@ describe.each(backends)('a device reading’s writes on $name', (backend) => {
       // Postgres takes the rev lock first (writeTransaction): one statement more there.
       const lock = backend.name === 'postgres' ? 1 : 0;
       statements.length = 0;
+      const sent = vi.spyOn(PGliteWorker.prototype as unknown as { request(message: { op: string; commit?: boolean }): Promise<unknown> }, 'request');
       await ingest.ingest('car-held', reading(112, 1));
       expect(statements, statements.join('\n')).toHaveLength(2 + lock);
+      const toWorker = sent.mock.calls.map(([m]) => `${m.op}${m.commit ? '+commit' : ''}`);
+      expect(toWorker).toEqual(backend.name === 'pglite' ? ['begin', 'query', 'query+commit'] : []);
+      sent.mockRestore();
       await ingest.ingest('car-held', reading(113, 2));
       statements.length = 0;
       const third = await ingest.ingest('car-held', reading(115, 3));

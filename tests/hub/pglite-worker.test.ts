@@ -9,8 +9,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../../src/hub/db/connect';
+import { executeLastRows } from '../../src/hub/db/execute-rows';
+import { PGliteWorker } from '../../src/hub/db/pglite-proxy';
 
 let dir: string;
 let database: Database;
@@ -24,6 +26,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.close();
   await rm(dir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 /** The error drizzle throws wraps the database's own one. */
@@ -174,6 +180,47 @@ describe('embedded PGlite in a worker thread', () => {
     expect(await second).toEqual([{ note: 'eight' }]);
     const after = (await database.db.execute(sql`SELECT note FROM worker_probe WHERE id = 8`)) as unknown as { rows: { note: string }[] };
     expect(after.rows).toEqual([{ note: 'eight, then nine' }]);
+  });
+
+  it("ends a transaction with its last statement: one message carries both, committed when it is answered", async () => {
+    const sent = vi.spyOn(PGliteWorker.prototype as unknown as { request(message: { op: string; commit?: boolean }): Promise<unknown> }, 'request');
+    const seenInside = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`INSERT INTO worker_probe (id, note) VALUES (20, 'twenty')`);
+      await executeLastRows(tx, sql`INSERT INTO worker_probe (id, note) VALUES (21, 'twenty-one')`);
+      // Committed already: a query outside the transaction is not held for it (were it still open, this would wait for ever).
+      return (await database.db.execute(sql`SELECT id FROM worker_probe WHERE id IN (20, 21) ORDER BY id`)) as unknown as { rows: { id: number }[] };
+    });
+    expect(seenInside.rows.map((r) => r.id)).toEqual([20, 21]);
+    const ops = sent.mock.calls.map(([message]) => `${message.op}${message.commit ? '+commit' : ''}`);
+    expect(ops).toEqual(['begin', 'query', 'query+commit', 'query']);
+  });
+
+  it('rolls the whole transaction back when its last statement fails, and answers with its error', async () => {
+    const duplicate = await caught(
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`INSERT INTO worker_probe (id, note) VALUES (22, 'twenty-two')`);
+        await executeLastRows(tx, sql`INSERT INTO worker_probe (id, note) VALUES (1, 'duplicate')`);
+      }),
+    );
+    expect(databaseError(duplicate)).toMatchObject({ code: '23505' });
+    const { rows } = (await database.db.execute(sql`SELECT count(*)::int AS n FROM worker_probe WHERE id = 22`)) as unknown as { rows: { n: number }[] };
+    expect(rows[0]!.n).toBe(0);
+    // The database goes on: the next transaction commits.
+    await database.db.transaction(async (tx) => tx.execute(sql`INSERT INTO worker_probe (id, note) VALUES (22, 'twenty-two')`));
+    const again = (await database.db.execute(sql`SELECT note FROM worker_probe WHERE id = 22`)) as unknown as { rows: { note: string }[] };
+    expect(again.rows).toEqual([{ note: 'twenty-two' }]);
+  });
+
+  it('refuses a query after the last statement; what was committed stays, even if the callback then throws', async () => {
+    const afterLast = await caught(
+      database.db.transaction(async (tx) => {
+        await executeLastRows(tx, sql`INSERT INTO worker_probe (id, note) VALUES (23, 'twenty-three')`);
+        await tx.execute(sql`INSERT INTO worker_probe (id, note) VALUES (24, 'too late')`);
+      }),
+    );
+    expect(String((afterLast as Error).message) + String(databaseError(afterLast).message)).toContain('Transaction is closed');
+    const { rows } = (await database.db.execute(sql`SELECT id FROM worker_probe WHERE id IN (23, 24)`)) as unknown as { rows: { id: number }[] };
+    expect(rows.map((r) => r.id)).toEqual([23]);
   });
 
   // Last: it closes the database the others use.

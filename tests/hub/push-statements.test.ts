@@ -4,17 +4,23 @@
  * (the ledger, the case read and locked, the message ids taken), the revs
  * drawn, and one write (the ledger and the note) — and what it wrote is what
  * the push answered; pushed again, it is a duplicate and writes nothing. On
- * embedded PGlite, which takes no rev lock, the revs come with the look-up.
+ * embedded PGlite, which takes no rev lock, the revs come with the look-up,
+ * and the commit with the write: three messages to its worker in all.
  */
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { uuidv7 } from 'uuidv7';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PGliteWorker } from '../../src/hub/db/pglite-proxy';
 import { cases, messages, mutations, users } from '../../src/hub/db/schema';
 import { loadDemo } from '../../src/hub/demo/load';
 import { applyMutations } from '../../src/hub/repos/push';
 import type { Actor } from '../../src/hub/repos/scope';
 import { backends, countingStatements, databaseOf } from './backends';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe.each(backends)('a push’s statements on $name', (backend) => {
   const database = databaseOf(backend);
@@ -28,11 +34,13 @@ describe.each(backends)('a push’s statements on $name', (backend) => {
     const actor: Actor = { id: sam!.id, name: sam!.name, role: 'supervisor', queueIds: [], sessionEpoch: sam!.sessionEpoch };
     const [target] = await database.db.select().from(cases).limit(1);
     const { db, statements } = countingStatements(database.db);
+    const sent = vi.spyOn(PGliteWorker.prototype as unknown as { request(message: { op: string; commit?: boolean }): Promise<unknown> }, 'request');
     const note = { id: uuidv7(), kind: 'case.note' as const, entityId: target!.id, baseVersion: target!.version, createdAt: new Date().toISOString(), payload: { body: 'counted' } };
 
     const [outcome] = await applyMutations(db, actor, [note]);
     expect(outcome).toMatchObject({ result: { status: 'applied' } });
     expect(statements, statements.join('\n')).toHaveLength(statementsOfANote);
+    if (backend.name === 'pglite') expect(sent.mock.calls.map(([m]) => `${m.op}${m.commit ? '+commit' : ''}`)).toEqual(['begin', 'query', 'query+commit']);
     const [stored] = await database.db.select().from(messages).where(eq(messages.id, note.id));
     expect(stored).toMatchObject({ caseId: target!.id, direction: 'note', body: 'counted', author: sam!.name });
     expect(await database.db.select({ kind: mutations.kind, entityId: mutations.entityId }).from(mutations).where(eq(mutations.id, note.id))).toEqual([{ kind: 'case.note', entityId: target!.id }]);

@@ -23,8 +23,8 @@ export interface HeldRows {
   insert<T extends PgTable>(table: T, row: T['$inferInsert'], opts?: HoldOptions): void;
   /** A data-modifying statement (an UPDATE) written with the rows. */
   statement(statement: SQL): void;
-  /** Writes what is held, in one statement; nothing held, nothing sent. */
-  flush(): Promise<void>;
+  /** Writes what is held, in one statement; nothing held, nothing sent. `last`: nothing follows it in the transaction, so its commit goes with it (execute-rows.ts executeLastRows). */
+  flush(opts?: { last?: boolean }): Promise<void>;
   /** A row held with `returning`, as a flush stored it; undefined: no flush wrote it. */
   stored<T extends PgTable>(table: T, id: string): T['$inferSelect'] | undefined;
   readonly tx: Db;
@@ -56,7 +56,7 @@ export function holdRows(tx: Db): HeldRows {
     statement(statement) {
       statements.push(statement);
     },
-    async flush() {
+    async flush(opts) {
       const held = [...parts.values()];
       const updates = statements;
       if (held.length === 0 && updates.length === 0) return;
@@ -66,7 +66,7 @@ export function holdRows(tx: Db): HeldRows {
         ...held.map((p) => ({ table: p.table, rows: [...p.rows.values()], onConflict: p.opts.onConflict, returning: p.opts.returning ? (true as const) : undefined })),
         ...updates.map((statement) => ({ statement })),
       ];
-      const returned = await insertTogether(tx, sent);
+      const returned = await insertTogether(tx, sent, opts);
       held.forEach((part, i) => {
         if (part.opts.returning) for (const row of returned[i] as { id: string }[]) stored.set(storedKey(part.table, row.id), row);
       });

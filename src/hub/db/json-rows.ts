@@ -15,7 +15,7 @@
 import { getTableColumns, getTableName, is, SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from './connect';
-import { executeRows } from './execute-rows';
+import { executeLastRows, executeRows } from './execute-rows';
 
 interface TableShape {
   name: string;
@@ -72,9 +72,11 @@ export async function insertRows<T extends PgTable>(db: Db, table: T, rows: T['$
  * statement part): one round trip, one statement for the database to run, whatever the number of tables and
  * rows. The constraints between them (a message's case, a case's customer) are checked at the statement's end,
  * so the parts may come in any order; no two parts may write the same row. Gives back each part's returned
- * rows, in the order of `parts`.
+ * rows, in the order of `parts`. `last`: it is the transaction's last statement (see executeLastRows).
  */
-export async function insertTogether(db: Db, parts: (InsertPart | StatementPart)[]): Promise<unknown[][]> {
+export async function insertTogether(db: Db, parts: (InsertPart | StatementPart)[], opts: { last?: boolean } = {}): Promise<unknown[][]> {
+  // The transaction's last statement: its commit may go with it (execute-rows.ts).
+  const execute = opts.last ? executeLastRows : executeRows;
   const withs: SQL[] = [];
   const reads: { part: number; columns: TableShape['columns']; alias: string }[] = [];
   const inserts: { statement: SQL; part: number; returning: TableShape['columns'] | undefined }[] = [];
@@ -94,7 +96,7 @@ export async function insertTogether(db: Db, parts: (InsertPart | StatementPart)
   if (inserts.length === 1) {
     // One insert needs no WITH around it (nor its rows made JSON to come back).
     const [{ statement, part, returning }] = inserts as [(typeof inserts)[number]];
-    const result = await executeRows(db, statement);
+    const result = await execute(db, statement);
     if (returning) for (const row of result) out[part]!.push(decode(returning, row));
     return out;
   }
@@ -103,7 +105,7 @@ export async function insertTogether(db: Db, parts: (InsertPart | StatementPart)
     if (returning) reads.push({ part, columns: returning, alias: `w${i}` });
   });
   const selected = reads.length === 0 ? '1' : reads.map(({ alias }) => `(SELECT coalesce(json_agg(to_jsonb(${alias})), '[]'::json) FROM ${alias}) AS ${alias}`).join(', ');
-  const result = await executeRows(db, sql`WITH ${sql.join(withs, sql`, `)} SELECT ${sql.raw(selected)}`);
+  const result = await execute(db, sql`WITH ${sql.join(withs, sql`, `)} SELECT ${sql.raw(selected)}`);
   const row = result[0] ?? {};
   for (const { part, columns, alias } of reads) {
     for (const returned of jsonColumn<Record<string, unknown>[]>(row[alias])) out[part]!.push(decode(columns, returned));

@@ -3,7 +3,9 @@
  * big pull or a burst of writes never holds up the hub's event loop. This is
  * the part of PGlite's interface drizzle-orm/pglite uses — query (with
  * rowMode, paramTypes and drizzle's identity parsers), exec, transaction with
- * query/exec/rollback/closed, close — each call one message to the worker.
+ * query/exec/rollback/closed, close — each call one message to the worker;
+ * and one thing PGlite has not: a transaction's last query sent with its
+ * commit (commitWithNext).
  * Ordering and transactions are PGlite's own mutex, in the worker: a query
  * outside a transaction waits while one is open, exactly as in one thread.
  * Results and errors come back by structured clone (Date, bigint, Uint8Array
@@ -124,13 +126,28 @@ export class PGliteWorker {
     // Awaited below; until then a failed BEGIN must not count as unhandled.
     begun.catch(() => undefined);
     let closed = false;
+    /** commitWithNext was called: the next query carries the commit. */
+    let endsWithNext = false;
+    /** That query has been sent: the worker ends the transaction, nothing is left to send. */
+    let ended = false;
     const open = () => {
       if (closed) throw new Error('Transaction is closed');
     };
     const tx = {
       query: async <R>(query: string, params?: unknown[], options?: QueryOptions) => {
         open();
-        return (await this.request({ op: 'query', tx: id, sql: query, params, options: optionsFor(options) })) as Results<R>;
+        const request = { op: 'query', tx: id, sql: query, params, options: optionsFor(options), ...(endsWithNext ? { commit: true } : {}) };
+        if (endsWithNext) [closed, ended] = [true, true];
+        return (await this.request(request)) as Results<R>;
+      },
+      /**
+       * The next query is the transaction's last: the worker commits right after it (or rolls back, if it
+       * fails) and answers once it has, so no round trip to this thread holds the transaction open between
+       * them. Further queries fail, and an error thrown after it no longer undoes what was committed.
+       */
+      commitWithNext: () => {
+        open();
+        endsWithNext = true;
       },
       exec: async (query: string, options?: QueryOptions) => {
         open();
@@ -154,12 +171,12 @@ export class PGliteWorker {
       closed = true;
       // Never begun (the database closed, say): that is why its queries failed, and there is nothing to end.
       await begun;
-      await this.request({ op: 'finish', tx: id, commit: false });
+      if (!ended) await this.request({ op: 'finish', tx: id, commit: false });
       throw error;
     }
     closed = true;
     await begun;
-    await this.request({ op: 'finish', tx: id, commit: true });
+    if (!ended) await this.request({ op: 'finish', tx: id, commit: true });
     return result;
   }
 

@@ -6,6 +6,10 @@
  *
  * It answers the requests of pglite-proxy.ts, one message each:
  *   {id, op: 'query', sql, params, options, tx?}   → PGlite's query result
+ *   {id, op: 'query', …, tx, commit: true}         → the same once tx has committed after it (or
+ *                                                     rolled back, when it failed): the
+ *                                                     transaction's last statement and its end in
+ *                                                     one message, no round trip between them
  *   {id, op: 'exec', sql, options, tx?}            → PGlite's exec results
  *   {id, op: 'begin', newTx}                       → {tx}: transaction newTx is open; the
  *                                                     requests naming it that come before it is
@@ -118,7 +122,7 @@ try {
   process.exit(1);
 }
 
-/** Replies to the 'finish' of a transaction once PGlite has committed or rolled it back. @type {Map<number, (error: unknown) => void>} */
+/** What waits for each ending transaction: called once PGlite has committed or rolled it back. @type {Map<number, (error: unknown) => void>} */
 const finishing = new Map();
 
 port.on('message', (/** @type {any} */ message) => {
@@ -143,7 +147,19 @@ port.on('message', (/** @type {any} */ message) => {
       case 'query': {
         // Looked up now, not once open: a transaction unknown when its request arrives is an error at once.
         const target = targetOf(message.tx);
-        return answer(async () => (await target).query(message.sql, message.params, optionsOf(message.options)));
+        const run = async () => (await target).query(message.sql, message.params, optionsOf(message.options));
+        if (!message.commit) return answer(run);
+        return answer(async () => {
+          let result;
+          try {
+            result = await run();
+          } catch (error) {
+            await end(message.tx, false);
+            throw error;
+          }
+          await end(message.tx, true);
+          return result;
+        });
       }
       case 'exec': {
         const target = targetOf(message.tx);
@@ -167,12 +183,8 @@ port.on('message', (/** @type {any} */ message) => {
       }
       case 'rollback':
         return answer(async () => (await transaction(message.tx).open).rollback());
-      case 'finish': {
-        const open = transaction(message.tx);
-        finishing.set(message.tx, (error) => (error === undefined || error instanceof Aborted ? ok(undefined) : fail(error)));
-        open.finish(message.commit);
-        return;
-      }
+      case 'finish':
+        return answer(() => end(message.tx, message.commit));
       case 'close':
         return answer(async () => {
           await db.close();
@@ -186,6 +198,15 @@ port.on('message', (/** @type {any} */ message) => {
     fail(error);
   }
 });
+
+/** Commits (or rolls back) transaction `txId`; settles once PGlite has (a failed commit rejects). */
+function end(/** @type {number} */ txId, /** @type {boolean} */ commit) {
+  const open = transaction(txId);
+  return new Promise((resolve, reject) => {
+    finishing.set(txId, (error) => (error === undefined || error instanceof Aborted ? resolve(undefined) : reject(error)));
+    open.finish(commit);
+  });
+}
 
 /** A transaction has ended (committed, or rolled back with `error`): answer its 'finish'. */
 function settle(/** @type {number} */ txId, /** @type {unknown} */ error) {

@@ -77,7 +77,7 @@ export function createTelemetryIngest(db: Db, rules: CurrentRules, onFired: (fir
   async function process(deviceId: string, readings: TelemetryReading[]): Promise<IngestResult> {
     // Read before the transaction: embedded PGlite has one connection, which the transaction holds.
     const current = await rules.get();
-    // A reading that fires nothing is BEGIN, one look-up, one write and COMMIT; one that opens a case, one more look-up.
+    // A reading that fires nothing is BEGIN, one look-up, and one write that commits; one that opens a case, one more look-up.
     return writeTransaction(db, async (tx) => {
       const context = await readReadingContext(tx, deviceId, { customer: readingsReadCustomer(current, readings) });
       if (!context) throw new TelemetryError('unknown_device', `unknown device "${deviceId}"`);
@@ -85,7 +85,7 @@ export function createTelemetryIngest(db: Db, rules: CurrentRules, onFired: (fir
       holdReadings(writes, deviceId, readings);
       const run = await runDeviceRules(writes, current, context, readings);
       holdDeviceSeen(writes, deviceId, new Date(readings.at(-1)!.ts), run.health);
-      await writes.flush();
+      await writes.flush({ last: true });
       return { stored: readings.length, fired: run.settle() };
     });
   }

@@ -90,7 +90,8 @@ async function applyBatch(db: Db, actor: Actor, batch: Mutation[]): Promise<Push
       }
       outcomes.push(outcome);
     }
-    // Remembered in the same statement as their effects: a replay after a crash finds all or none.
+    // Remembered in the same statement as their effects: a replay after a crash finds all or none. Nothing follows
+    // it in the transaction, so its commit goes with it.
     await flush(work, remembered);
     return outcomes;
   });
@@ -149,7 +150,7 @@ async function flush(work: Batch, remembered: (typeof mutations.$inferInsert)[])
     { table: messages, rows: work.messages },
     { table: deliveries, rows: work.deliveries },
     { table: auditLog, rows: auditRows(work.audit) },
-  ]);
+  ], { last: true });
 }
 
 /**
