@@ -82,6 +82,19 @@ describe.each(backends)('session lifetime on $name, by the token service’s clo
     expect(await tokens.verify(legacy)).toBeNull();
   });
 
+  it('refuses a token at its expiry though it was accepted a moment before, and one whose signature was altered', async () => {
+    at(2 * HOUR);
+    const token = await tokens.sign({ ...ana, epoch: 0 });
+    at(2 * HOUR + 599);
+    expect(await tokens.verify(token)).toMatchObject({ userId: ana.userId });
+    // The genuine token was accepted: the same claims under another signature are not.
+    const [head, body, signature] = token.split('.') as [string, string, string];
+    const altered = `${head}.${body}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+    expect(await tokens.verify(altered)).toBeNull();
+    at(2 * HOUR + 600);
+    expect(await tokens.verify(token)).toBeNull();
+  });
+
   it('lasts a week by default', async () => {
     expect(DEFAULT_SESSION_MAX_AGE_SECONDS).toBe(7 * 24 * HOUR);
     const weekly = await createTokenService(database.db, { wrapKey, now: () => clock });

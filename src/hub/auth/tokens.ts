@@ -23,6 +23,8 @@ const ISSUER = 'switchboard-hub';
 // Tokens signed before epochs existed have none: they belong to epoch 0.
 const EpochSchema = z.number().int().min(0).default(0);
 const SecondsSchema = z.number().int().min(0);
+/** Tokens remembered as checked (well under a KB each): far more than the consoles one hub serves. */
+const CHECKED_TOKENS_MAX = 10_000;
 
 export interface TokenClaims {
   userId: string;
@@ -97,31 +99,51 @@ export async function createTokenService(db: Db, opts: TokenServiceOptions): Pro
       .sign(key);
     return { token, jti, expiresAt: new Date(expiresAt * 1000), expiresIn: Math.max(0, Math.floor((expiresAt * 1000 - signedAt.getTime()) / 1000)) };
   }
+  /**
+   * A console sends the same token with every request and every socket, and checking its HMAC (WebCrypto, in
+   * jose) was the dearest part of answering a push: a token whose signature and claims checked out is
+   * remembered, by its exact text, until it is found expired (the most recent CHECKED_TOKENS_MAX at most).
+   * What depends on the time is still checked on every use, in verify.
+   */
+  const checked = new Map<string, TokenClaims>();
+  async function checkSignature(token: string, at: Date): Promise<TokenClaims | null> {
+    let claims: TokenClaims;
+    try {
+      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'], currentDate: at });
+      const role = RoleSchema.safeParse(payload.role);
+      const epoch = EpochSchema.safeParse(payload.epoch);
+      const startedAt = SecondsSchema.safeParse(payload.auth_time ?? payload.iat);
+      if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || !payload.exp || !role.success || !epoch.success || !startedAt.success) return null;
+      claims = {
+        userId: payload.sub,
+        role: role.data,
+        jti: payload.jti,
+        expiresAt: new Date(payload.exp * 1000),
+        epoch: epoch.data,
+        sessionStartedAt: new Date(startedAt.data * 1000),
+        familyId: typeof payload.sid === 'string' ? payload.sid : null,
+      };
+    } catch {
+      return null;
+    }
+    // The oldest remembered makes room (a Map keeps insertion order).
+    if (checked.size >= CHECKED_TOKENS_MAX) checked.delete(checked.keys().next().value!);
+    checked.set(token, claims);
+    return claims;
+  }
   return {
     issue,
     sign: async (claims) => (await issue(claims)).token,
     async verify(token) {
-      try {
-        const at = now();
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'], currentDate: at });
-        const role = RoleSchema.safeParse(payload.role);
-        const epoch = EpochSchema.safeParse(payload.epoch);
-        const startedAt = SecondsSchema.safeParse(payload.auth_time ?? payload.iat);
-        if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || !payload.exp || !role.success || !epoch.success || !startedAt.success) return null;
-        // Checked here too, not only through exp: a lifetime shortened since the token was signed applies at once.
-        if (seconds(at) >= startedAt.data + maxAgeSeconds) return null;
-        return {
-          userId: payload.sub,
-          role: role.data,
-          jti: payload.jti,
-          expiresAt: new Date(payload.exp * 1000),
-          epoch: epoch.data,
-          sessionStartedAt: new Date(startedAt.data * 1000),
-          familyId: typeof payload.sid === 'string' ? payload.sid : null,
-        };
-      } catch {
+      const at = now();
+      const claims = checked.get(token) ?? (await checkSignature(token, at));
+      if (!claims) return null;
+      // Every time, not only when the signature was checked: the token expires, and the session's lifetime may have been shortened since.
+      if (seconds(at) >= seconds(claims.expiresAt) || seconds(at) >= seconds(claims.sessionStartedAt) + maxAgeSeconds) {
+        checked.delete(token);
         return null;
       }
+      return claims;
     },
     async isRevoked(jti) {
       const [revoked] = await db.select({ jti: revokedTokens.jti }).from(revokedTokens).where(eq(revokedTokens.jti, jti));
