@@ -8,11 +8,12 @@
  * rather than failing every new case.
  */
 import { cachedRead } from '../ops/cached-read';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { type SlaSettings, SlaSettingsSchema } from '../../shared/protocol';
 import { type BusinessCalendar, BusinessCalendarSchema, caseSlaOf, DEFAULT_SLA_POLICY, type SlaPolicies, type SlaPolicy, SlaPolicySchema } from '../../shared/sla';
 import type { Plan, PlanEntitlements } from '../../shared/entitlements';
 import type { Db } from '../db/connect';
+import { executeRows } from '../db/execute-rows';
 import { jsonColumn } from '../db/json-rows';
 import { settings, slaPolicies, slaQueueCalendars } from '../db/schema';
 import { PLAN_ENTITLEMENTS_KEY, planEntitlementsOf } from './plans';
@@ -41,10 +42,13 @@ function calendarsOf(rows: { queueId: string; calendar: unknown }[]): Record<str
   return calendars;
 }
 
-/** The whole document: what the admin API reads and the watcher uses. */
+/**
+ * The whole document, in one statement: what the admin API reads, the watcher uses and a new case's SLA is
+ * taken from (readCaseSla). Statements that read it beside their other look-ups select slaDocumentColumns().
+ */
 export async function readSlaSettings(db: Db): Promise<SlaSettings> {
-  const [policyRows, calendarRows] = await Promise.all([db.select({ plan: slaPolicies.plan, policy: slaPolicies.policy }).from(slaPolicies), db.select({ queueId: slaQueueCalendars.queueId, calendar: slaQueueCalendars.calendar }).from(slaQueueCalendars)]);
-  return { policies: policiesOf(policyRows), queueCalendars: calendarsOf(calendarRows) };
+  const [row] = await executeRows(db, sql`SELECT ${slaDocumentColumns()}`);
+  return slaDocumentOf(row!);
 }
 
 /** What opening cases reads besides the customer: the transaction's now(), the SLA document, the plan table. */
@@ -81,22 +85,12 @@ export function slaDocumentOf(row: Record<string, unknown>): SlaSettings {
 
 /** What one new case needs (read in its own transaction: every hub applies the policy saved last): its plan's policy and its queue's calendar. */
 export async function readCaseSla(db: Db, plan: Plan | null, queueId: string): Promise<CaseSla> {
-  const keys = plan ? [DEFAULT_KEY, plan] : [DEFAULT_KEY];
-  const [policyRows, calendarRows] = await Promise.all([
-    db.select({ plan: slaPolicies.plan, policy: slaPolicies.policy }).from(slaPolicies).where(inArray(slaPolicies.plan, keys)),
-    db.select({ queueId: slaQueueCalendars.queueId, calendar: slaQueueCalendars.calendar }).from(slaQueueCalendars).where(eq(slaQueueCalendars.queueId, queueId)),
-  ]);
-  return caseSlaOfRows(policyRows, calendarRows, plan, queueId);
+  return caseSlaIn(await readSlaSettings(db), plan, queueId);
 }
 
 export interface CaseSla {
   policy: SlaPolicy;
   queueCalendar: BusinessCalendar | null;
-}
-
-/** A case's SLA from rows of `sla_policies` (its plan's and the default among them) and of `sla_queue_calendars`. */
-function caseSlaOfRows(policyRows: { plan: string; policy: unknown }[], calendarRows: { queueId: string; calendar: unknown }[], plan: Plan | null, queueId: string): CaseSla {
-  return caseSlaIn({ policies: policiesOf(policyRows), queueCalendars: calendarsOf(calendarRows) }, plan, queueId);
 }
 
 /** A case's SLA in the document: its plan's policy (the same choice the console makes for its countdown, src/shared/sla.ts caseSlaOf) and its queue's calendar. */
