@@ -75,7 +75,6 @@ export async function insertRows<T extends PgTable>(db: Db, table: T, rows: T['$
  * rows, in the order of `parts`. `last`: it is the transaction's last statement (see executeLastRows).
  */
 export async function insertTogether(db: Db, parts: (InsertPart | StatementPart)[], opts: { last?: boolean } = {}): Promise<unknown[][]> {
-  // The transaction's last statement: its commit may go with it (execute-rows.ts).
   const execute = opts.last ? executeLastRows : executeRows;
   const withs: SQL[] = [];
   const reads: { part: number; columns: TableShape['columns']; alias: string }[] = [];

@@ -154,7 +154,8 @@ port.on('message', (/** @type {any} */ message) => {
           try {
             result = await run();
           } catch (error) {
-            await end(message.tx, false);
+            // Rolled back, unless it never began (then that is why the statement failed): the caller gets the statement's error.
+            if (transactions.has(message.tx)) await end(message.tx, false).catch(() => undefined);
             throw error;
           }
           await end(message.tx, true);
@@ -208,7 +209,7 @@ function end(/** @type {number} */ txId, /** @type {boolean} */ commit) {
   });
 }
 
-/** A transaction has ended (committed, or rolled back with `error`): answer its 'finish'. */
+/** A transaction has ended (committed, or rolled back with `error`): wake what waits for its end. */
 function settle(/** @type {number} */ txId, /** @type {unknown} */ error) {
   transactions.delete(txId);
   const reply = finishing.get(txId);
