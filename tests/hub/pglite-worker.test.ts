@@ -223,6 +223,18 @@ describe('embedded PGlite in a worker thread', () => {
     expect(rows.map((r) => r.id)).toEqual([23]);
   });
 
+  it('prepares a statement a transaction runs a second time (pglite-prepared.mjs), and it answers the same', async () => {
+    const prepared = async () => ((await database.db.execute(sql`SELECT count(*)::int AS n FROM pg_prepared_statements`)) as unknown as { rows: { n: number }[] }).rows[0]!.n;
+    const before = await prepared();
+    const read = () => database.db.transaction(async (tx) => (await tx.execute(sql`SELECT note FROM worker_probe WHERE id = ${1} AND note <> ${'prepared?'}`)) as unknown as { rows: { note: string }[] });
+    const first = await read();
+    expect(await prepared()).toBe(before);
+    const second = await read();
+    expect(await prepared()).toBe(before + 1);
+    expect(second.rows).toEqual(first.rows);
+    expect(first.rows).toHaveLength(1);
+  });
+
   // Last: it closes the database the others use.
   it('closes: the worker ends and later queries fail', async () => {
     await database.close();

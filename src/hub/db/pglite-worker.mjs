@@ -17,12 +17,15 @@
  *   {id, op: 'rollback', tx}                       → tx.rollback()
  *   {id, op: 'finish', tx, commit}                 → commits (or rolls back) it
  *   {id, op: 'close'}                              → closes the database
- * and replies {id, ok: true, value} or {id, ok: false, error}. Everything else
+ * and replies {id, ok: true, value} or {id, ok: false, error}. A query in a
+ * transaction that has run before is bound to its prepared statement
+ * (pglite-prepared.mjs) instead of being parsed and planned again. Everything else
  * (the order of queries, a transaction holding back other queries) is
  * PGlite's own mutex, exactly as in one thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { preparedStatements } from './pglite-prepared.mjs';
 
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 const identity = (/** @type {unknown} */ value) => value;
@@ -122,6 +125,8 @@ try {
   process.exit(1);
 }
 
+const statements = preparedStatements(db);
+
 /** What waits for each ending transaction: called once PGlite has committed or rolled it back. @type {Map<number, (error: unknown) => void>} */
 const finishing = new Map();
 
@@ -147,7 +152,13 @@ port.on('message', (/** @type {any} */ message) => {
       case 'query': {
         // Looked up now, not once open: a transaction unknown when its request arrives is an error at once.
         const target = targetOf(message.tx);
-        const run = async () => (await target).query(message.sql, message.params, optionsOf(message.options));
+        const run = async () => {
+          const tx = await target;
+          const options = optionsOf(message.options);
+          // In a transaction, a statement run before is bound to its prepared self (pglite-prepared.mjs).
+          const answered = message.tx ? await statements.query(message.sql, message.params, options) : null;
+          return answered ?? tx.query(message.sql, message.params, options);
+        };
         if (!message.commit) return answer(run);
         return answer(async () => {
           let result;
