@@ -66,6 +66,8 @@ export function createConnection(opts: {
 }): Connection {
   const { cache, hub, events, log } = opts;
   let live: LiveConnection | null = null;
+  /** Counts the connection's stops: what was asked before one is not applied after it. */
+  let stops = 0;
   let timer: NodeJS.Timeout | null = null;
   let retry: NodeJS.Timeout | null = null;
   let pushSoon: NodeJS.Timeout | null = null;
@@ -184,10 +186,13 @@ export function createConnection(opts: {
     const missingDevice = item.deviceId !== null && cache.devices.byId(item.deviceId) === null;
     if (!missingCustomer && !missingDevice) return;
     detailFetched.add(id);
+    const asked = stops;
     const detail = await hub.caseDetail(id).catch((error: unknown) => {
       log(`case detail ${id} failed: ${errorText(error)}`);
       return null;
     });
+    // Answered after the connection stopped (signed out, or the core closing and its cache with it): dropped.
+    if (asked !== stops) return;
     if (detail && cache.applyCaseDetail(detail)) events.emit('cases:changed', { ids: [id] });
   }
 
@@ -209,6 +214,7 @@ export function createConnection(opts: {
   }
 
   function stop(): void {
+    stops++;
     opts.puller.cancel();
     live?.close();
     live = null;
@@ -233,7 +239,7 @@ export function createConnection(opts: {
         },
         onCasesChanged(ids) {
           events.emit('cases:changed', { ids });
-          for (const id of ids) void fillMissing(id);
+          for (const id of ids) fillMissing(id).catch((error: unknown) => log(`case detail ${id} not kept: ${errorText(error)}`));
         },
         onNotice: announce,
         onAlert: (alert) => events.emit('device:alert', alert),
