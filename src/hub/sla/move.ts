@@ -12,7 +12,7 @@ import { pausesFromHistory } from '../../shared/sla';
 import type { Db } from '../db/connect';
 import { caseChanges, customers } from '../db/schema';
 import { type DueTimes, dueTimesOf } from './due';
-import { readCaseSla } from './policies';
+import { caseSlaIn, readSlaSettings } from './policies';
 
 export interface MovingCase {
   id: string;
@@ -21,7 +21,7 @@ export interface MovingCase {
   createdAt: Date;
 }
 
-/** Each case's due times in `queueId`: a few reads for any number of cases (plans, status histories, one policy read per plan). */
+/** Each case's due times in `queueId`: a few reads for any number of cases (plans, status histories, the SLA document). */
 export async function dueTimesInQueue(db: Db, moving: readonly MovingCase[], queueId: string): Promise<Map<string, DueTimes>> {
   const out = new Map<string, DueTimes>();
   if (moving.length === 0) return out;
@@ -40,13 +40,10 @@ export async function dueTimesInQueue(db: Db, moving: readonly MovingCase[], que
     list.push({ status: ch.status as CaseStatus, at: ch.at });
     historyOf.set(ch.caseId, list);
   }
-  const slaOf = new Map<string, ReturnType<typeof readCaseSla>>();
+  const document = await readSlaSettings(db);
   for (const c of moving) {
     const plan = (c.customerId && plans.get(c.customerId)) || null;
-    const key = plan ?? '';
-    let read = slaOf.get(key);
-    if (!read) slaOf.set(key, (read = readCaseSla(db, plan, queueId)));
-    const sla = await read;
+    const sla = caseSlaIn(document, plan, queueId);
     const history = [{ status: 'new' as CaseStatus, at: c.createdAt }, ...(historyOf.get(c.id) ?? [])];
     const closed = pausesFromHistory(history, sla.policy.pausedStatuses).filter((p) => p.to !== null);
     out.set(c.id, dueTimesOf(sla, c.priority as Priority, c.createdAt, closed));

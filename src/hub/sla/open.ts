@@ -9,8 +9,8 @@ import type { Plan, PlanEntitlements } from '../../shared/entitlements';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import { dueColumns, dueTimes, type ReadCaseSla } from './due';
-import { caseSlaOf } from '../../shared/sla';
-import { type OpeningContext, readCaseSla } from './policies';
+import type { SlaSettings } from '../../shared/protocol';
+import { caseSlaIn, type OpeningContext, readCaseSla, readSlaSettings } from './policies';
 import { routeByEntitlement } from './entitlement';
 import { readPlanEntitlements } from './plans';
 import { executeRows } from '../db/execute-rows';
@@ -60,18 +60,12 @@ export const directSlaReads = (db: Db): SlaReads => ({ now: () => transactionNow
 export function batchSlaReads(db: Db, context: Promise<OpeningContext> | null = null): SlaReads {
   let now: Promise<Date> | null = context ? quiet(context.then((read) => read.now)) : null;
   let plans: Promise<PlanEntitlements> | null = context ? quiet(context.then((read) => read.plans)) : null;
-  const settings = context ? quiet(context.then((read) => read.sla)) : null;
-  const slas = new Map<string, ReturnType<ReadCaseSla>>();
+  // The whole document, once: every case's policy and calendar are in it.
+  let document: Promise<SlaSettings> | null = context ? quiet(context.then((read) => read.sla)) : null;
   return {
     now: () => (now ??= transactionNow(db)),
     plans: () => (plans ??= readPlanEntitlements(db)),
-    caseSla(plan, queueId) {
-      if (settings) return settings.then((read) => ({ policy: caseSlaOf(read, plan, queueId).policy, queueCalendar: read.queueCalendars[queueId] ?? null }));
-      const key = `${plan ?? ''}\u0000${queueId}`;
-      let read = slas.get(key);
-      if (!read) slas.set(key, (read = readCaseSla(db, plan, queueId)));
-      return read;
-    },
+    caseSla: async (plan, queueId) => caseSlaIn(await (document ??= readSlaSettings(db)), plan, queueId),
   };
 }
 
