@@ -5,7 +5,8 @@
  * drawn, and one write (the ledger and the note) — and what it wrote is what
  * the push answered; pushed again, it is a duplicate and writes nothing. On
  * embedded PGlite, which takes no rev lock, the revs come with the look-up,
- * and the commit with the write: three messages to its worker in all.
+ * and the commit with the write: three messages to its worker in all. On
+ * Postgres the COMMIT is pipelined behind the write.
  */
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
@@ -17,6 +18,7 @@ import { loadDemo } from '../../src/hub/demo/load';
 import { applyMutations } from '../../src/hub/repos/push';
 import type { Actor } from '../../src/hub/repos/scope';
 import { backends, countingStatements, databaseOf } from './backends';
+import { wireLog } from './pg-wire';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -34,6 +36,7 @@ describe.each(backends)('a push’s statements on $name', (backend) => {
     const actor: Actor = { id: sam!.id, name: sam!.name, role: 'supervisor', queueIds: [], sessionEpoch: sam!.sessionEpoch };
     const [target] = await database.db.select().from(cases).limit(1);
     const { db, statements } = countingStatements(database.db);
+    const wire = wireLog();
     const sent = vi.spyOn(PGliteWorker.prototype as unknown as { request(message: { op: string; commit?: boolean }): Promise<unknown> }, 'request');
     const note = { id: uuidv7(), kind: 'case.note' as const, entityId: target!.id, baseVersion: target!.version, createdAt: new Date().toISOString(), payload: { body: 'counted' } };
 
@@ -41,6 +44,8 @@ describe.each(backends)('a push’s statements on $name', (backend) => {
     expect(outcome).toMatchObject({ result: { status: 'applied' } });
     expect(statements, statements.join('\n')).toHaveLength(statementsOfANote);
     if (backend.name === 'pglite') expect(sent.mock.calls.map(([m]) => `${m.op}${m.commit ? '+commit' : ''}`)).toEqual(['begin', 'query', 'query+commit']);
+    // On Postgres the COMMIT follows the write on the wire before the write is answered (pg-transaction.ts).
+    else expect(wire.slice(-4)).toEqual(['sent:WITH w0 AS', 'sent:COMMIT', 'answered:WITH w0 AS', 'answered:COMMIT']);
     const [stored] = await database.db.select().from(messages).where(eq(messages.id, note.id));
     expect(stored).toMatchObject({ caseId: target!.id, direction: 'note', body: 'counted', author: sam!.name });
     expect(await database.db.select({ kind: mutations.kind, entityId: mutations.entityId }).from(mutations).where(eq(mutations.id, note.id))).toEqual([{ kind: 'case.note', entityId: target!.id }]);

@@ -2,6 +2,7 @@ import { is, type SQL, sql } from 'drizzle-orm';
 import { PgliteDatabase } from 'drizzle-orm/pglite';
 import type { Db } from './connect';
 import { executeRows } from './execute-rows';
+import { postgresTransaction } from './pg-transaction';
 
 const REV_LOCK = 4711;
 // Embedded PGlite has one connection that runs one transaction at a time, and only one hub opens its data dir.
@@ -16,10 +17,18 @@ const needsRevLock = (db: Db) => !is(db, PgliteDatabase);
  */
 export function writeTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   const locking = needsRevLock(db);
-  return db.transaction(async (tx) => {
+  return transactionOn(db)(async (tx) => {
     if (locking) await tx.execute(sql`SELECT pg_advisory_xact_lock(${REV_LOCK})`);
     return fn(tx as unknown as Db);
   });
+}
+
+/**
+ * The transaction a write runs in: on Postgres our own (pg-transaction.ts), whose last statement can carry
+ * its COMMIT as the embedded worker's can; drizzle's elsewhere.
+ */
+function transactionOn(db: Db): <T>(fn: (tx: Db) => Promise<T>) => Promise<T> {
+  return needsRevLock(db) ? (fn) => postgresTransaction(db, fn) : (fn) => db.transaction((tx) => fn(tx as unknown as Db));
 }
 
 /** Takes the rev lock (when the backend needs it) and draws `count` revs, in one round trip. */
@@ -46,7 +55,7 @@ export const revsFrom = (column: unknown): number[] => (typeof column === 'strin
  */
 export function writeTransactionLockingLate<T>(db: Db, fn: (tx: Db, drawRevs: DrawRevs) => Promise<T>): Promise<T> {
   const locking = needsRevLock(db);
-  return db.transaction(async (tx) => {
+  return transactionOn(db)(async (tx) => {
     // The lock is the CTE's one row, which every drawn row joins, so it is held before the first nextval.
     const draw = async (count: number) => {
       const query = !locking
