@@ -7,7 +7,10 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { type Cache, CACHE_FILE, CACHE_KEY_FILE, CacheKeyError, openCache } from '../../src/main/core/cache';
+import { openCacheDbWithKey } from '../../src/main/core/cache/database';
+import { cacheKey } from '../../src/main/core/cache/key';
 import type { SecretBox } from '../../src/main/core/secret-box';
 import { aCustomer, aMessage, aQueue, openCacheFile, tempDir } from './fixtures';
 
@@ -30,6 +33,22 @@ const holdsPlainText = () => {
   const bytes = filesOnDisk();
   return [NAME, NOTE].some((text) => bytes.includes(Buffer.from(text)));
 };
+/** Whether the cache file reads with its key under `cipher` (SQLite3 Multiple Ciphers' scheme name) and no other. */
+function readsWith(cipher: string): boolean {
+  const db = new Database(join(dir.path, CACHE_FILE), { fileMustExist: true });
+  try {
+    db.pragma(`cipher = '${cipher}'`);
+    db.pragma(`hexkey = '${cacheKey(dir.path).toString('hex')}'`);
+    db.pragma('user_version', { simple: true });
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_NOTADB') return false;
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
 const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 function storeCustomerAndNote(cache: Cache): { customerId: string } {
@@ -75,6 +94,42 @@ describe('the cache at rest', () => {
     } finally {
       again.close();
     }
+  });
+
+  it('is written with AEGIS-256, the cipher the CPU’s AES instructions run', () => {
+    const cache = openCache(dir.path);
+    storeCustomerAndNote(cache);
+    cache.close();
+    expect(readsWith('aegis')).toBe(true);
+    expect(readsWith('chacha20')).toBe(false);
+  });
+
+  it('encrypts a cache an earlier Switchboard wrote with ChaCha20 again with AEGIS-256, keeping every row; a second connection only reads it', () => {
+    const cache = openCache(dir.path);
+    const { customerId } = storeCustomerAndNote(cache);
+    cache.close();
+    // What an earlier Switchboard left: the same cache and key, under ChaCha20 (the library's default then).
+    const older = openCacheFile(dir.path);
+    older.pragma('journal_mode = DELETE');
+    older.pragma("cipher = 'chacha20'");
+    older.pragma(`hexrekey = '${cacheKey(dir.path).toString('hex')}'`);
+    older.close();
+    expect(readsWith('chacha20')).toBe(true);
+
+    // A second connection (the pull thread's) is given the key and reads the file as the first one left it.
+    const second = openCacheDbWithKey(dir.path, { key: cacheKey(dir.path) });
+    second.db.close();
+    expect(readsWith('chacha20')).toBe(true);
+
+    const upgraded = openCache(dir.path);
+    try {
+      expect(upgraded.customers.byId(customerId)?.name).toBe(NAME);
+    } finally {
+      upgraded.close();
+    }
+    expect(readsWith('aegis')).toBe(true);
+    expect(readsWith('chacha20')).toBe(false);
+    expect(holdsPlainText()).toBe(false);
   });
 
   it('keeps its key in a file only this user may read', () => {
