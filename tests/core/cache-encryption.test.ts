@@ -49,6 +49,17 @@ function readsWith(cipher: string): boolean {
   }
 }
 
+/** Rewrites the cache where it lies as an earlier Switchboard left it: `pragmas` after the write-ahead log is folded in. */
+function rewriteCache(pragmas: string[]): void {
+  const db = openCacheFile(dir.path);
+  try {
+    db.pragma('journal_mode = DELETE');
+    for (const pragma of pragmas) db.pragma(pragma);
+  } finally {
+    db.close();
+  }
+}
+
 const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 function storeCustomerAndNote(cache: Cache): { customerId: string } {
@@ -109,11 +120,7 @@ describe('the cache at rest', () => {
     const { customerId } = storeCustomerAndNote(cache);
     cache.close();
     // What an earlier Switchboard left: the same cache and key, under ChaCha20 (the library's default then).
-    const older = openCacheFile(dir.path);
-    older.pragma('journal_mode = DELETE');
-    older.pragma("cipher = 'chacha20'");
-    older.pragma(`hexrekey = '${cacheKey(dir.path).toString('hex')}'`);
-    older.close();
+    rewriteCache(["cipher = 'chacha20'", `hexrekey = '${cacheKey(dir.path).toString('hex')}'`]);
     expect(readsWith('chacha20')).toBe(true);
 
     // A second connection (the pull thread's) is given the key and reads the file as the first one left it.
@@ -144,10 +151,7 @@ describe('the cache at rest', () => {
     const { customerId } = storeCustomerAndNote(cache);
     cache.close();
     // What an earlier Switchboard left: the same cache in plain SQLite, and no key file.
-    const decrypt = openCacheFile(dir.path);
-    decrypt.pragma('journal_mode = DELETE');
-    decrypt.pragma("rekey = ''");
-    decrypt.close();
+    rewriteCache(["rekey = ''"]);
     rmSync(join(dir.path, CACHE_KEY_FILE));
     expect(holdsPlainText()).toBe(true);
 
