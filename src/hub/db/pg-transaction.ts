@@ -22,7 +22,7 @@ interface SessionParts {
 /**
  * A query that knows whether it reached the wire. node-postgres can fail one without sending it: `submit`
  * returns an error (answered on a later tick), throws, or — a parameter it cannot serialise — answers the
- * error at once and writes only a Sync. A COMMIT pipelined behind any of those would commit the
+ * error at once and writes only a Close and a Sync. A COMMIT pipelined behind any of those would commit the
  * transaction's earlier writes, so it is sent only behind a statement that really went out.
  */
 class TrackedQuery extends pg.Query {
