@@ -8,7 +8,7 @@ export function wireLog(): string[] {
   const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
   vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
     const config = args[0] as string | { text?: string; submit?: unknown; callback?: (...a: unknown[]) => void };
-    const text = (typeof config === 'string' ? config : (config.text ?? '')).split(/\s+/).slice(0, 3).join(' ');
+    const text = (typeof config === 'string' ? config : (config.text ?? '')).trim().split(/\s+/).slice(0, 3).join(' ');
     if (typeof config === 'object' && typeof config.submit === 'function' && config.callback) {
       const callback = config.callback;
       config.callback = (...answer: unknown[]) => {

@@ -3,13 +3,20 @@
  * rows made for it: the most urgent waiting case goes to the free agent who
  * has waited longest and has the queue's skills; an agent whose capacity is
  * taken (by cases, or by a live call) or who lacks a skill gets nothing; a
- * case on offer or refused by an agent is not offered to them again.
+ * case on offer or refused by an agent is not offered to them again. The
+ * offers are the round's last statement, and its commit goes with them.
  */
 import { uuidv7 } from 'uuidv7';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PGliteWorker } from '../../src/hub/db/pglite-proxy';
 import { caseOfferRefusals, calls, cases, queueMembers, queues, users } from '../../src/hub/db/schema';
 import { routeRound } from '../../src/hub/routing/router';
 import { backends, databaseOf } from './backends';
+import { wireLog } from './pg-wire';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe.each(backends)('a routing round on $name', (backend) => {
   const database = databaseOf(backend);
@@ -61,7 +68,13 @@ describe.each(backends)('a routing round on $name', (backend) => {
     // The refuser declined the most urgent one before.
     await db.insert(caseOfferRefusals).values({ caseId: urgent.id, userId: refuser.id, reason: 'declined' });
 
+    const wire = wireLog();
+    const sent = vi.spyOn(PGliteWorker.prototype as unknown as { request(message: { op: string; commit?: boolean }): Promise<unknown> }, 'request');
     const round = await routeRound(db, new Date(now));
+    // The offers carry the commit: to the embedded database's worker, or pipelined behind them on Postgres.
+    if (backend.name === 'pglite') expect(sent.mock.calls.map(([m]) => `${m.op}${m.commit ? '+commit' : ''}`).slice(-2)).toEqual(['query', 'query+commit']);
+    else expect(wire.slice(-4)).toEqual(['sent:WITH chosen AS', 'sent:COMMIT', 'answered:WITH chosen AS', 'answered:COMMIT']);
+    vi.restoreAllMocks();
     const offered = round.offers.map((o) => [all.find((a) => a.id === o.userId)!.name, o.offer.case.subject]);
     // The refuser (waited longer) gets the best case they have not refused; the free agent the urgent one.
     expect(offered.sort()).toEqual([

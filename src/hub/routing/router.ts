@@ -20,7 +20,7 @@ import { caseOffers, cases, customers } from '../db/schema';
 import { writeTransaction } from '../db/write';
 import { PLAN_ENTITLEMENTS_KEY } from '../sla/plans';
 import { type MatchAgent, matchOffers } from './match';
-import { executeRows } from '../db/execute-rows';
+import { executeLastRows, executeRows } from '../db/execute-rows';
 import { BOARD_ROW_SQL, type BoardCustomerRow, type BoardQueue, type BoardRow, scoreInputOf, WaitingBoard } from './waiting-board';
 
 export interface RoundResult {
@@ -203,10 +203,11 @@ async function loadBoard(tx: Db, board: WaitingBoard, pushQueueIds: string[], pl
 /**
  * ONE statement: the chosen cases still waiting are locked and offered. Locked only now, and only what is
  * offered: a case another transaction is taking meanwhile ("Next case", an accept) is skipped — its agent gets
- * the next round's best — and a round locks a few rows, not backlogs. The offered cases, by id.
+ * the next round's best — and a round locks a few rows, not backlogs. The offered cases, by id. It is the
+ * round's last statement, so the commit goes with it (execute-rows.ts executeLastRows).
  */
 async function offerLocked(tx: Db, offers: { caseId: string; userId: string; expiresAt: Date }[], now: Date): Promise<Map<string, Case>> {
-  const read = await executeRows<{ rows: unknown }>(tx, sql`
+  const read = await executeLastRows<{ rows: unknown }>(tx, sql`
     WITH chosen AS (SELECT * FROM json_to_recordset(${JSON.stringify(offers)}::json) AS c("caseId" uuid, "userId" uuid, "expiresAt" timestamptz)),
     locked AS (SELECT ${cases}.* FROM ${cases} WHERE ${cases.id} = ANY(${sql.param(offers.map((o) => o.caseId))}::uuid[]) AND ${waitingForAgent(tx, now)} FOR UPDATE SKIP LOCKED),
     offered AS (INSERT INTO case_offers (case_id, user_id, offered_at, expires_at)
